@@ -1,0 +1,46 @@
+"""Evaluation commands: score a method against a gold file, print JSON.
+
+Usage::
+
+    python -m analysis.evaluate ner PATH.conll
+    python -m analysis.evaluate target-sentiment PATH.jsonl [--train TRAIN.jsonl]
+    python -m analysis.evaluate doc-sentiment PATH.csv [--train TRAIN.csv]
+    python -m analysis.evaluate frames DIR [--train DIR]
+
+Each command prints progress to stderr and one JSON object as the last line of
+stdout, so scripts can read ``tail -1``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+#: subcommand -> module in analysis.evaluation with a ``main(argv) -> int``
+COMMANDS = {
+    "ner": "analysis.evaluation.ner",
+    "target-sentiment": "analysis.evaluation.target_sentiment",
+    "doc-sentiment": "analysis.evaluation.doc_sentiment",
+    "frames": "analysis.evaluation.frames",
+    "quotes": "analysis.evaluation.quotes",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help"} or argv[0] not in COMMANDS:
+        print(__doc__.strip(), file=sys.stderr)
+        if argv and argv[0] not in {"-h", "--help"}:
+            print(f"\nunknown command {argv[0]!r}; choose one of {', '.join(COMMANDS)}", file=sys.stderr)
+            return 2
+        return 0 if argv else 2
+    try:
+        module = importlib.import_module(COMMANDS[argv[0]])
+    except ModuleNotFoundError as exc:
+        print(f"command {argv[0]!r} is not available: {exc}", file=sys.stderr)
+        return 2
+    return int(module.main(argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Scorers behind ``python -m analysis.evaluate`` (one module per task)."""
