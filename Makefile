@@ -1,0 +1,52 @@
+# Two commands do all set-up on a fresh machine with Python >= 3.11 and make:
+#   make report   install (into .venv unless an environment is active), run every notebook headless
+#   make test     same install, then the test suite
+# Also: make lab (JupyterLab), make bench (speed benchmarks), make clean.
+
+PYTHON ?= python3
+CORPUS ?= data/raw
+OUTPUT ?= reports
+PYTEST_ARGS ?=
+
+# An activated virtualenv or (non-base) conda env is used as it is; otherwise .venv is created.
+ACTIVE_ENV := $(or $(VIRTUAL_ENV),$(if $(filter-out base,$(CONDA_DEFAULT_ENV)),$(CONDA_PREFIX)))
+ifeq ($(strip $(ACTIVE_ENV)),)
+  ENV_DIR := .venv
+  PY := .venv/bin/python
+else
+  ENV_DIR := $(ACTIVE_ENV)
+  PY := python
+endif
+STAMP := $(ENV_DIR)/.war-coverage-analysis-installed
+
+.PHONY: install report test lab bench clean help
+
+help:
+	@sed -n '1,5p' Makefile
+
+.venv/bin/python:
+	$(PYTHON) -m venv .venv
+
+$(STAMP): pyproject.toml $(if $(filter .venv,$(ENV_DIR)),.venv/bin/python)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+report: install
+	$(PY) -m analysis run --corpus "$(CORPUS)" --output "$(OUTPUT)"
+
+test: install
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lab: install
+	$(PY) -m jupyter lab notebooks/
+
+bench: install
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dask]'
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf reports/* data/processed/*.parquet .pytest_cache
+	@touch reports/.gitkeep

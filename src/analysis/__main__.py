@@ -1,0 +1,33 @@
+"""Command line: ``python -m analysis <command>``.
+
+Commands::
+
+    run        execute the numbered notebooks headless into reports/  (see analysis.runner)
+    evaluate   score a method on a gold file                           (see analysis.evaluate)
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(__doc__.strip())
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        from analysis.runner import main as run_main
+
+        return run_main(rest)
+    if command == "evaluate":
+        from analysis.evaluate import main as evaluate_main
+
+        return evaluate_main(rest)
+    print(f"unknown command {command!r}\n\n{__doc__.strip()}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

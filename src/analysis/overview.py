@@ -1,0 +1,122 @@
+"""What is in a corpus: articles by group and over time, lengths, duplicates, top terms.
+
+All functions take the articles table from :func:`analysis.corpus.load_corpus`
+(and tokens from :func:`analysis.text.tokens` where words are needed) and a
+grouping column name, seaborn style (``by="outlet"``).
+
+Example
+-------
+>>> import pandas as pd
+>>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "X", "Y"],
+...     "published": pd.to_datetime(["2022-02-01", "2022-03-05", "2022-03-09"], utc=True),
+...     "text": ["Kyiv said no.", "Moscow said yes.", "Kyiv and Moscow."]})
+>>> articles_by(arts)[["outlet", "articles", "words"]].to_dict("records")
+[{'outlet': 'X', 'articles': 2, 'words': 6}, {'outlet': 'Y', 'articles': 1, 'words': 3}]
+>>> articles_over_time(arts, freq="MS")["articles"].tolist()
+[1, 1, 1]
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+__all__ = ["article_lengths", "articles_by", "articles_over_time", "duplicate_summary", "top_terms"]
+
+_WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
+
+
+def _group_values(articles: pd.DataFrame, by: str) -> pd.Series:
+    if by not in articles.columns:
+        raise KeyError(f"grouping column {by!r} not in articles; have {list(articles.columns)}")
+    return articles[by].astype(object).where(articles[by].notna(), "(unknown)").astype(str)
+
+
+def count_words(texts: pd.Series) -> pd.Series:
+    """Words per text (runs of letters/digits, hyphenated and apostrophe words count once)."""
+    return texts.fillna("").astype(str).map(lambda t: len(_WORD_RE.findall(t))).astype("int64")
+
+
+def article_lengths(articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """DataFrame[article_id, <by>, n_chars, n_words] — one row per article."""
+    return pd.DataFrame({
+        "article_id": articles["article_id"].to_numpy(),
+        by: _group_values(articles, by).to_numpy(),
+        "n_chars": articles["text"].fillna("").astype(str).str.len().to_numpy(),
+        "n_words": count_words(articles["text"]).to_numpy(),
+    })
+
+
+def articles_by(articles: pd.DataFrame, *, by: str = "outlet", duplicates: bool = True) -> pd.DataFrame:
+    """DataFrame[<by>, articles, words, share] sorted by article count (descending).
+
+    With ``duplicates=False`` rows flagged in ``duplicate_of`` are left out.
+    """
+    if not duplicates and "duplicate_of" in articles.columns:
+        articles = articles[articles["duplicate_of"].isna()]
+    lengths = article_lengths(articles, by=by)
+    table = (lengths.groupby(by, sort=False)
+             .agg(articles=("article_id", "size"), words=("n_words", "sum"))
+             .reset_index()
+             .sort_values(["articles", by], ascending=[False, True], kind="stable")
+             .reset_index(drop=True))
+    total = table["articles"].sum()
+    table["share"] = table["articles"] / total if total else 0.0
+    return table
+
+
+def articles_over_time(articles: pd.DataFrame, *, by: str | None = "outlet", freq: str = "MS",
+                       date: str = "published") -> pd.DataFrame:
+    """DataFrame[period, <by>, articles]: counts per period (``freq`` as in pandas, e.g.
+    "MS" month start, "W" week). Undated articles are left out; ``attrs["undated"]`` counts them."""
+    dated = articles[articles[date].notna()]
+    period = dated[date].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(
+        {"MS": "M", "ME": "M", "M": "M", "W": "W", "D": "D", "QS": "Q", "YS": "Y"}.get(freq, freq)
+    ).dt.start_time
+    keys = [period.rename("period")]
+    if by:
+        keys.append(_group_values(dated, by))
+    table = dated.groupby(keys).size().rename("articles").reset_index()
+    table.attrs["undated"] = int(len(articles) - len(dated))
+    return table
+
+
+def duplicate_summary(articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """DataFrame[<by>, articles, exact_duplicates, near_duplicates, duplicate_share]."""
+    kind = articles.get("duplicate_kind")
+    if kind is None:
+        kind = articles["duplicate_of"].notna().map({True: "exact", False: None})
+    frame = pd.DataFrame({by: _group_values(articles, by), "kind": kind.astype(object)})
+    table = frame.groupby(by).agg(
+        articles=("kind", "size"),
+        exact_duplicates=("kind", lambda k: int((k == "exact").sum())),
+        near_duplicates=("kind", lambda k: int((k == "near").sum())),
+    ).reset_index()
+    table["duplicate_share"] = (table["exact_duplicates"] + table["near_duplicates"]) / table["articles"]
+    return table.sort_values("articles", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def top_terms(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", n: int = 15,
+              min_length: int = 3, stop_words: frozenset[str] | None = None) -> pd.DataFrame:
+    """Most frequent content words per group.
+
+    Returns DataFrame[<by>, term, count, per_10k, rank] where ``per_10k`` is
+    occurrences per 10,000 tokens of that group (so groups of different size
+    compare), ranked within the group.
+    """
+    groups = pd.Series(_group_values(articles, by).to_numpy(), index=articles["article_id"].to_numpy())
+    group = tokens["article_id"].map(groups)
+    totals = tokens.assign(_g=group)[~tokens["is_punct"]].groupby("_g").size()
+    mask = tokens["is_alpha"] & (tokens["lower"].str.len() >= min_length)
+    if stop_words is None:
+        mask &= ~tokens["is_stop"]
+    else:
+        mask &= ~tokens["lower"].isin(stop_words)
+    counts = (tokens.loc[mask].assign(_g=group[mask])
+              .groupby(["_g", "lower"]).size().rename("count").reset_index())
+    counts = counts.sort_values(["_g", "count", "lower"], ascending=[True, False, True], kind="stable")
+    counts = counts.groupby("_g", sort=False).head(n).copy()
+    counts["per_10k"] = counts["count"] / counts["_g"].map(totals) * 10_000
+    counts["rank"] = counts.groupby("_g").cumcount() + 1
+    return counts.rename(columns={"_g": by, "lower": "term"}).reset_index(drop=True)

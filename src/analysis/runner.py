@@ -1,0 +1,244 @@
+"""Run the numbered notebooks headless and collect the results in ``reports/``.
+
+``python -m analysis run`` executes ``notebooks/NN_*.ipynb`` in order with
+nbclient. Parameters are passed the papermill way: a cell tagged
+``injected-parameters`` is inserted after the cell tagged ``parameters``. They
+are also exported as environment variables (``ANALYSIS_CORPUS``,
+``ANALYSIS_OUTPUT``, ``ANALYSIS_NOTEBOOK``) whose values the notebooks' own
+parameter cells read, so ``jupyter nbconvert --to notebook --execute`` and
+``papermill -p CORPUS ...`` work too.
+
+Each executed notebook is written to ``<output>/<name>.ipynb`` and rendered to
+``<output>/<name>.html``; ``<output>/index.html`` links every report and figure.
+A failing notebook stops the run with exit code 1 and a message naming the
+notebook and the cell.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.paths import project_root
+
+__all__ = ["NotebookFailed", "RunResult", "discover_notebooks", "inject_parameters", "run_notebooks", "write_index"]
+
+_NUMBERED = re.compile(r"^(\d\d)_[\w-]+\.ipynb$")
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised: carries the notebook path and the failing cell's index."""
+
+    def __init__(self, notebook: Path, cell_index: int | None, cell_source: str, error: str):
+        self.notebook, self.cell_index, self.cell_source, self.error = notebook, cell_index, cell_source, error
+        where = f"cell {cell_index}" if cell_index is not None else "an unknown cell"
+        first_line = cell_source.strip().splitlines()[0] if cell_source.strip() else ""
+        super().__init__(f"notebook {notebook.name} failed in {where} ({first_line!r}): {error}")
+
+
+@dataclass
+class RunResult:
+    notebook: Path
+    executed: Path
+    html: Path
+    seconds: float
+    figures: list[Path] = field(default_factory=list)
+
+
+def discover_notebooks(folder: Path, only: Sequence[str] | None = None) -> list[Path]:
+    """Numbered notebooks in ``folder`` in order; ``only=["01", "03"]`` selects by number."""
+    found = sorted(p for p in Path(folder).glob("*.ipynb") if _NUMBERED.match(p.name))
+    if only:
+        wanted = {o.strip().zfill(2) for o in only if o.strip()}
+        unknown = wanted - {p.name[:2] for p in found}
+        if unknown:
+            raise ValueError(f"no notebook numbered {sorted(unknown)} in {folder}; have {[p.name for p in found]}")
+        found = [p for p in found if p.name[:2] in wanted]
+    return found
+
+
+def inject_parameters(nb, parameters: dict) -> None:
+    """Insert an ``injected-parameters`` cell after the ``parameters`` cell (papermill's convention)."""
+    import nbformat
+
+    lines = ["# Parameters injected by `python -m analysis run`"]
+    lines += [f"{key} = {value!r}" for key, value in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
+    cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    index = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    cells.insert(0 if index is None else index + 1, cell)
+    nb.cells = cells
+
+
+def _failing_cell(nb) -> tuple[int | None, str]:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return index, cell.source
+    return None, ""
+
+
+def _render_html(nb, path: Path) -> None:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    body, _ = exporter.from_notebook_node(nb)
+    path.write_text(body, encoding="utf-8")
+
+
+def _pin_kernel(folder: Path) -> str:
+    """Make kernel ``python3`` mean *this* interpreter, whatever kernels the user has installed.
+
+    ``JUPYTER_PATH`` is searched before the user's and the environment's kernel folders.
+    """
+    spec_dir = folder / "kernels" / "python3"
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3 (analysis runner)", "language": "python"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    return os.pathsep.join([str(folder), os.environ.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+
+
+def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int = 1800) -> RunResult:
+    """Execute one notebook; write the executed copy and its HTML to ``output_dir``."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    inject_parameters(nb, parameters)
+    env_backup = dict(os.environ)
+    kernel_home = Path(tempfile.mkdtemp(prefix="analysis-kernel-"))
+    os.environ.update({
+        "JUPYTER_PATH": _pin_kernel(kernel_home),
+        "ANALYSIS_CORPUS": str(parameters["CORPUS"]),
+        "ANALYSIS_OUTPUT": str(output_dir),
+        "ANALYSIS_NOTEBOOK": path.stem,
+        "MPLBACKEND": "Agg",
+    })
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    executed = output_dir / path.name
+    started = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        nbformat.write(nb, executed)
+        index, source = _failing_cell(nb)
+        raise NotebookFailed(path, index, source, f"{exc.ename}: {exc.evalue}") from None
+    except Exception as exc:  # kernel died, timeout, ...
+        nbformat.write(nb, executed)
+        index, source = _failing_cell(nb)
+        raise NotebookFailed(path, index, source, f"{type(exc).__name__}: {exc}") from None
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+        shutil.rmtree(kernel_home, ignore_errors=True)
+    seconds = time.perf_counter() - started
+    nbformat.write(nb, executed)
+    html_path = executed.with_suffix(".html")
+    _render_html(nb, html_path)
+    figure_folder = output_dir / "figures" / path.stem
+    figures = sorted(figure_folder.glob("*.png")) if figure_folder.is_dir() else []
+    return RunResult(path, executed, html_path, seconds, figures)
+
+
+def write_index(results: Sequence[RunResult], output_dir: Path, *, corpus: str) -> Path:
+    """``index.html``: one section per notebook with links to its report and figures."""
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>War coverage analysis report</title>",
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        "figure{display:inline-block;width:320px;margin:6px;vertical-align:top}"
+        "img{width:100%;border:1px solid #ddd}figcaption{font-size:12px}</style></head><body>",
+        "<h1>War coverage analysis report</h1>",
+        f"<p>Corpus: <code>{html.escape(corpus)}</code> &middot; generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}</p>",
+    ]
+    for result in results:
+        name = result.notebook.stem
+        parts.append(f"<h2>{html.escape(name)}</h2><p><a href='{html.escape(result.html.name)}'>report (HTML)</a> "
+                     f"&middot; <a href='{html.escape(result.executed.name)}'>executed notebook</a> "
+                     f"&middot; {result.seconds:.1f} s</p>")
+        for png in result.figures:
+            rel = png.relative_to(output_dir).as_posix()
+            stem = rel[: -len(".png")]
+            links = " ".join(
+                f"<a href='{html.escape(stem)}.{ext}'>{ext}</a>"
+                for ext in ("png", "svg", "pdf", "csv")
+                if (output_dir / f"{stem}.{ext}").exists()
+            )
+            parts.append(f"<figure><a href='{html.escape(rel)}'><img src='{html.escape(rel)}' alt='{html.escape(png.stem)}'></a>"
+                         f"<figcaption>{html.escape(png.stem)}<br>{links}</figcaption></figure>")
+    parts.append("</body></html>")
+    index = output_dir / "index.html"
+    index.write_text("\n".join(parts), encoding="utf-8")
+    return index
+
+
+def run_notebooks(
+    *,
+    corpus: str | os.PathLike | None = None,
+    only: Sequence[str] | None = None,
+    output_dir: str | os.PathLike | None = None,
+    notebooks_dir: str | os.PathLike | None = None,
+    timeout: int = 1800,
+    log=print,
+) -> list[RunResult]:
+    """Execute the numbered notebooks in order; raise :class:`NotebookFailed` on the first failure."""
+    root = project_root()
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
+    output_dir = Path(output_dir).resolve() if output_dir else root / "reports"
+    corpus = str(Path(corpus).expanduser().resolve()) if corpus else str(root / "data" / "raw")
+    if not Path(corpus).exists():
+        raise FileNotFoundError(f"corpus not found: {corpus}")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    notebooks = discover_notebooks(notebooks_dir, only)
+    if not notebooks:
+        raise FileNotFoundError(f"no numbered notebooks (NN_name.ipynb) in {notebooks_dir}")
+    results = []
+    for i, path in enumerate(notebooks, 1):
+        log(f"[{i}/{len(notebooks)}] {path.name} ...", flush=True)
+        result = run_notebook(path, parameters={"CORPUS": corpus, "OUTPUT_DIR": str(output_dir)},
+                              output_dir=output_dir, timeout=timeout)
+        log(f"[{i}/{len(notebooks)}] {path.name} done in {result.seconds:.1f} s, {len(result.figures)} figures", flush=True)
+        results.append(result)
+    index = write_index(results, output_dir, corpus=corpus)
+    log(f"report index: {index}", flush=True)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m analysis run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", help="file or folder of articles (default: data/raw)")
+    parser.add_argument("--only", help="comma-separated notebook numbers, e.g. 01,03")
+    parser.add_argument("--output", help="report folder (default: reports/)")
+    parser.add_argument("--notebooks", help="folder of numbered notebooks (default: notebooks/)")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell (default 1800)")
+    args = parser.parse_args(argv)
+    try:
+        run_notebooks(corpus=args.corpus, only=args.only.split(",") if args.only else None,
+                      output_dir=args.output, notebooks_dir=args.notebooks, timeout=args.timeout)
+    except NotebookFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print(f"the partly executed notebook is in the output folder for inspection", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def notebook_json_has_outputs(path: Path) -> bool:
+    """True when a committed notebook carries outputs or execution counts."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    return any(c.get("outputs") or c.get("execution_count") for c in nb.get("cells", []))

@@ -1,0 +1,81 @@
+"""Project-level contracts: layout, environment files agree, notebooks committed clean, no network."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tomllib
+
+import pytest
+import yaml
+
+from analysis.runner import notebook_json_has_outputs
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[; ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_top_level_layout_matches_the_design_card(root):
+    for item in ["notebooks", "data", "src/analysis", "environment.yml", "tests", "README.md",
+                 "pyproject.toml", "Makefile", ".ci/run", "reports/.gitkeep", "data/README.md"]:
+        assert (root / item).exists(), f"missing {item}"
+
+
+def test_environment_yml_and_pyproject_list_the_same_dependencies(root):
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    declared = {_name(r) for r in project["dependencies"]} | {_name(r) for r in project["optional-dependencies"]["test"]}
+    env = yaml.safe_load((root / "environment.yml").read_text())
+    conda, pip = set(), set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip |= {_name(r) for r in dep.get("pip", []) if not r.startswith("-e")}
+        else:
+            conda.add(_name(dep))
+    in_env = (conda | pip) - {"python", "pip"}
+    assert declared - in_env == set(), f"in pyproject.toml but not environment.yml: {sorted(declared - in_env)}"
+    assert in_env - declared == set(), f"in environment.yml but not pyproject.toml: {sorted(in_env - declared)}"
+    assert any(isinstance(d, dict) and "-e ." in d.get("pip", []) for d in env["dependencies"])
+
+
+def test_ci_runs_the_readme_test_command(root):
+    assert "make test" in (root / ".ci" / "run").read_text()
+    readme = (root / "README.md").read_text()
+    head = readme[:1500]
+    assert "make report" in head and "make test" in head
+
+
+def numbered_notebooks(root):
+    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_committed_notebooks_carry_no_outputs(root):
+    dirty = [p.name for p in numbered_notebooks(root) if notebook_json_has_outputs(p)]
+    assert not dirty, f"strip outputs before committing: {dirty}"
+
+
+def test_every_notebook_has_a_parameters_cell_reading_the_environment(root):
+    for path in numbered_notebooks(root):
+        cells = json.loads(path.read_text())["cells"]
+        tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
+        assert "ANALYSIS_CORPUS" in "".join(tagged[0]["source"]), f"{path.name}: CORPUS default must come from ANALYSIS_CORPUS"
+
+
+def test_library_never_downloads_or_unpickles(root):
+    pattern = re.compile(r"nltk\.download\(|pickle\.loads?\(|joblib\.load\(|hf_hub_download|from_pretrained\(")
+    offenders = [str(p.relative_to(root)) for p in (root / "src").rglob("*.py") if pattern.search(p.read_text())]
+    assert not offenders, f"network or pickle loading in: {offenders}"
+
+
+def test_no_shared_research_data_is_tracked_in_git(root):
+    try:
+        files = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    banned = re.compile(r"(kremlin_en|president_ua_en|us_government_statements|us_presidency_statements|"
+                        r"official_statements)\.csv$|(newsmtsc|semeval|persent|conll)[^/]*\.(csv|tsv|jsonl|json|txt)$", re.I)
+    assert not [f for f in files if banned.search(f)]
+    raw = [f for f in files if f.startswith("data/raw/")]
+    assert raw == ["data/raw/000_a45935899aae0239.txt"], f"data/raw holds only the commissioning article: {raw}"
