@@ -13,7 +13,7 @@ Example
 >>> articles_by(arts)[["outlet", "articles", "words"]].to_dict("records")
 [{'outlet': 'X', 'articles': 2, 'words': 6}, {'outlet': 'Y', 'articles': 1, 'words': 3}]
 >>> articles_over_time(arts, freq="MS")["articles"].tolist()
-[1, 1, 1]
+[1, 0, 1, 1]
 """
 
 from __future__ import annotations
@@ -22,7 +22,17 @@ import re
 
 import pandas as pd
 
-__all__ = ["article_lengths", "articles_by", "articles_over_time", "duplicate_summary", "top_terms"]
+from analysis.text import NEGATIONS
+
+__all__ = [
+    "article_lengths",
+    "articles_by",
+    "articles_over_time",
+    "choose_group_column",
+    "count_words",
+    "duplicate_summary",
+    "top_terms",
+]
 
 _WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 
@@ -31,6 +41,25 @@ def _group_values(articles: pd.DataFrame, by: str) -> pd.Series:
     if by not in articles.columns:
         raise KeyError(f"grouping column {by!r} not in articles; have {list(articles.columns)}")
     return articles[by].astype(object).where(articles[by].notna(), "(unknown)").astype(str)
+
+
+def choose_group_column(articles: pd.DataFrame, preferred: str = "auto",
+                        candidates: tuple[str, ...] = ("outlet", "country", "lang")) -> str:
+    """The grouping column to compare: ``preferred`` unless it is ``"auto"``, else the
+    first of ``candidates`` with more than one distinct value (falling back to the first).
+
+    >>> arts = pd.DataFrame({"outlet": ["gdelt", "gdelt"], "country": ["UA", "RU"]})
+    >>> choose_group_column(arts), choose_group_column(arts, "outlet")
+    ('country', 'outlet')
+    """
+    if preferred != "auto":
+        if preferred not in articles.columns:
+            raise KeyError(f"grouping column {preferred!r} not in articles; have {list(articles.columns)}")
+        return preferred
+    for column in candidates:
+        if column in articles.columns and articles[column].nunique(dropna=True) > 1:
+            return column
+    return candidates[0]
 
 
 def count_words(texts: pd.Series) -> pd.Series:
@@ -66,18 +95,28 @@ def articles_by(articles: pd.DataFrame, *, by: str = "outlet", duplicates: bool 
     return table
 
 
+_PERIOD_ALIASES = {"MS": "M", "ME": "M", "M": "M", "W": "W", "D": "D", "QS": "Q", "YS": "Y"}
+
+
 def articles_over_time(articles: pd.DataFrame, *, by: str | None = "outlet", freq: str = "MS",
                        date: str = "published") -> pd.DataFrame:
     """DataFrame[period, <by>, articles]: counts per period (``freq`` as in pandas, e.g.
     "MS" month start, "W" week). Undated articles are left out; ``attrs["undated"]`` counts them."""
     dated = articles[articles[date].notna()]
     period = dated[date].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(
-        {"MS": "M", "ME": "M", "M": "M", "W": "W", "D": "D", "QS": "Q", "YS": "Y"}.get(freq, freq)
+        _PERIOD_ALIASES.get(freq, freq)
     ).dt.start_time
     keys = [period.rename("period")]
     if by:
         keys.append(_group_values(dated, by))
-    table = dated.groupby(keys).size().rename("articles").reset_index()
+    counts = dated.groupby(keys).size().rename("articles")
+    if len(counts):
+        # Periods without articles are zeros, not gaps a line would bridge.
+        periods = pd.period_range(period.min(), period.max(), freq=_PERIOD_ALIASES.get(freq, freq)).start_time
+        full = (pd.MultiIndex.from_product([periods, counts.index.levels[1]], names=counts.index.names)
+                if by else pd.Index(periods, name="period"))
+        counts = counts.reindex(full, fill_value=0)
+    table = counts.reset_index()
     table.attrs["undated"] = int(len(articles) - len(dated))
     return table
 
@@ -110,7 +149,8 @@ def top_terms(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet
     totals = tokens.assign(_g=group)[~tokens["is_punct"]].groupby("_g").size()
     mask = tokens["is_alpha"] & (tokens["lower"].str.len() >= min_length)
     if stop_words is None:
-        mask &= ~tokens["is_stop"]
+        # Negations are not stopwords (they matter for sentiment) but are not "content" either.
+        mask &= ~tokens["is_stop"] & ~tokens["lower"].isin(NEGATIONS)
     else:
         mask &= ~tokens["lower"].isin(stop_words)
     counts = (tokens.loc[mask].assign(_g=group[mask])

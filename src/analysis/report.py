@@ -42,6 +42,7 @@ __all__ = [
     "SIDE_COLORS",
     "bar_chart",
     "figure_dir",
+    "format_date_axis",
     "save_figure",
     "save_table",
     "set_style",
@@ -101,6 +102,16 @@ def source_note(fig, text: str, *, fontsize: float = 8) -> None:
     for old in [t for t in fig.texts if t.get_gid() == "source-note"]:
         old.remove()
     fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=fontsize, color="#555555", gid="source-note")
+
+
+def format_date_axis(ax, axis: str = "x") -> None:
+    """Concise date tick labels (``2022``, ``Mar``, ``Apr`` ...) that never overlap."""
+    import matplotlib.dates as mdates
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def has_source_note(fig) -> bool:
