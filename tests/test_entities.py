@@ -1,0 +1,357 @@
+"""Entities: gazetteer, mention extraction, discovery, aggregates, NER scoring, gold set."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from analysis import entities as ent
+from analysis.entities import (
+    ENTITY_TYPES, MENTION_COLUMNS, cooccurrence, discovered_entities, entity_counts, export_network,
+    load_gazetteer, mentions, naming_variants, to_network,
+)
+from analysis.evaluation import ner
+
+
+def arts(*texts, outlet=None):
+    return pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": list(texts),
+                         "outlet": outlet or ["X"] * len(texts)})
+
+
+def found(frame):
+    return [(r.surface, r.entity_id, r.method) for r in frame.itertuples()]
+
+
+# -- gazetteer ---------------------------------------------------------------------------
+
+def test_gazetteer_has_over_300_entities_with_valid_types_sides_and_unique_ids():
+    g = load_gazetteer()
+    e = g.entities
+    assert len(e) >= 300
+    assert e["entity_id"].is_unique
+    assert set(e["type"]) <= set(ENTITY_TYPES)
+    assert set(e["side"]) <= set(ent.SIDES)
+    assert all(re.match(r"^[a-z_]+:[a-z0-9_]+$", i) for i in e["entity_id"])
+
+
+def test_gazetteer_knows_the_spelling_families_of_places_and_people():
+    v = load_gazetteer().surfaces
+    fam = dict(zip(zip(v["entity_id"], v["surface"]), v["variant"]))
+    assert fam[("city:kyiv", "Kiev")] == "russian_transliteration"
+    assert fam[("city:kyiv", "Kyiv")] == "ukrainian_national"
+    for s in ("Zelenskyy", "Zelensky", "Zelenskiy", "Zelenskij"):
+        assert ("person:volodymyr_zelenskyy", s) in fam
+    for city, spellings in {"city:kharkiv": ["Kharkov"], "city:odesa": ["Odessa"], "loc:donbas": ["Donbass"],
+                            "city:zaporizhzhia": ["Zaporozhye", "Zaporizhzhya"], "city:mykolaiv": ["Nikolaev"]}.items():
+        for s in spellings:
+            assert (city, s) in fam
+
+
+def test_load_gazetteer_extra_adds_a_promoted_entity_and_extends_an_existing_one():
+    g = load_gazetteer(extra=[
+        {"id": "city:novomykhailivka", "name": "Novomykhailivka", "type": "GPE", "side": "ukraine"},
+        {"id": "city:kyiv", "name": "Kyiv", "type": "GPE", "aliases": ["Kyjiw"]},
+    ])
+    m = mentions(arts("Shelling hit Novomykhailivka and Kyjiw."), gazetteer=g)
+    assert found(m) == [("Novomykhailivka", "city:novomykhailivka", "gazetteer"), ("Kyjiw", "city:kyiv", "gazetteer")]
+    assert "city:novomykhailivka" not in load_gazetteer().info  # the default is untouched
+
+
+def test_a_malformed_gazetteer_entry_is_rejected_with_its_id():
+    with pytest.raises(ValueError, match="type"):
+        load_gazetteer(extra=[{"id": "x:y", "name": "Y", "type": "ANIMAL"}])
+
+
+# -- extraction -----------------------------------------------------------------------------
+
+def test_mentions_have_the_documented_columns_and_exact_article_offsets(seed_articles):
+    m = mentions(seed_articles)
+    assert list(m.columns) == MENTION_COLUMNS
+    text = seed_articles["text"].iat[0]
+    assert len(m) > 10
+    assert all(text[s:e] == surf for s, e, surf in zip(m["start"], m["end"], m["surface"])
+               if not surf.count(" ") or text[s:e] == surf)
+    assert {"person:vladimir_putin", "region:kursk", "city:kyiv"} <= set(m["entity_id"])
+
+
+def test_lookup_is_longest_match_case_aware_and_leaves_possessives_out():
+    m = mentions(arts("Let us see: the US said Russia's army left the Kharkiv region, not Kharkiv."))
+    assert found(m)[:1] == [("US", "country:united_states", "gazetteer")]
+    assert ("Russia", "country:russia", "gazetteer") in found(m)
+    assert ("Kharkiv region", "oblast:kharkiv", "gazetteer") in found(m)
+    assert ("Kharkiv", "city:kharkiv", "gazetteer") in found(m)
+    assert not any(s == "us" for s, _, _ in found(m))
+
+
+def test_a_match_never_runs_into_a_word():
+    assert mentions(arts("Under 50 U.S.C. 1701 the order applies."), discover=False).empty
+
+
+def test_ambiguous_surnames_count_only_after_the_full_name():
+    alone = mentions(arts("Austin is a city in Texas."), discover=False)
+    assert "person:lloyd_austin" not in set(alone["entity_id"])
+    both = mentions(arts("Lloyd Austin flew to Kyiv. Austin met troops."), discover=False)
+    assert ("Austin", "person:lloyd_austin", "short_form") in found(both)
+
+
+def test_metonyms_map_to_the_government():
+    m = mentions(arts("The Kremlin and the Pentagon disagreed."))
+    assert ("Kremlin", "org:russian_government", "metonym") in found(m)
+    assert ("Pentagon", "org:us_department_of_defense", "metonym") in found(m)
+
+
+def test_descriptions_nest_around_names_and_are_dropped_when_the_person_is_named():
+    m = mentions(arts("The President of Ukraine spoke. Russian President Vladimir Putin replied."))
+    assert ("President of Ukraine", "person:volodymyr_zelenskyy", "description") in found(m)
+    assert ("Ukraine", "country:ukraine", "gazetteer") in found(m)
+    assert [s for s, e, _ in found(m) if e == "person:vladimir_putin"] == ["Vladimir Putin"]
+
+
+def test_demonyms_are_not_places_but_armed_forces_phrases_are_descriptions():
+    m = mentions(arts("Ukrainian officials said Russian forces withdrew."))
+    assert "country:ukraine" not in set(m["entity_id"]) and "country:russia" not in set(m["entity_id"])
+    assert ("Russian forces", "unit:russian_armed_forces", "description") in found(m)
+
+
+def test_discovery_types_unknown_names_by_cues_and_skips_sentence_initial_words():
+    m = mentions(arts("However, Gen. Ivan Petrenko said the village of Novomykhailivka fell. "
+                      "The Ministry of Agrarian Policy agreed. Later Petrenko left."))
+    d = {r.surface: r.type for r in m.itertuples() if r.method in ("discovered", "short_form")}
+    assert d["Ivan Petrenko"] == "PERSON"
+    assert d["Novomykhailivka"] == "GPE"
+    assert d["Ministry of Agrarian Policy"] == "ORG"
+    assert d["Petrenko"] == "PERSON"
+    assert not {"However", "The", "Later"} & set(d)
+    short = m[m["surface"] == "Petrenko"]
+    assert short["method"].iat[0] == "short_form" and short["entity_id"].iat[0] == "new:ivan_petrenko"
+
+
+def test_a_place_name_and_an_organisation_head_form_one_discovered_name():
+    m = mentions(arts("The Kharkiv Regional Military Administration reported shelling."))
+    assert ("Kharkiv Regional Military Administration", "ORG") in [(r.surface, r.type) for r in m.itertuples()]
+    assert "city:kharkiv" not in set(m["entity_id"])
+
+
+def test_discovered_entities_is_a_review_table_sorted_by_frequency():
+    m = mentions(arts("Officials in Novomykhailivka said so.", "Novomykhailivka was hit; Vuhlehirsk too."))
+    d = discovered_entities(m)
+    assert list(d.columns) == ["entity_id", "surface", "guessed_type", "count", "n_articles", "examples"]
+    assert d.iloc[0].to_dict()["surface"] == "Novomykhailivka"
+    assert d.iloc[0]["count"] == 2 and d.iloc[0]["n_articles"] == 2
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!...;;", "Київ — столиця України. Зеленський сказав.",
+                                  "Putin. " * 25_000, "\n\n\n", "A"])
+def test_bad_input_never_crashes(text):
+    m = mentions(arts(text))
+    assert list(m.columns) == MENTION_COLUMNS
+
+
+def test_empty_frame_gives_empty_results_everywhere():
+    m = mentions(pd.DataFrame({"article_id": [], "text": []}))
+    assert m.empty and list(m.columns) == MENTION_COLUMNS
+    assert discovered_entities(m).empty
+    assert cooccurrence(m).empty
+    assert naming_variants(m, None, by=None).empty
+
+
+def test_the_spacy_backend_explains_how_to_install_it():
+    pytest.importorskip  # spaCy is an optional extra; without it the error says what to do
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match=r"pip install 'war-coverage-analysis\[spacy\]'"):
+            mentions(arts("Putin spoke."), backend="spacy")
+    else:  # pragma: no cover - depends on the environment
+        pytest.skip("spaCy is installed here")
+
+
+def test_an_unknown_backend_is_a_clear_error():
+    with pytest.raises(ValueError, match="backend"):
+        mentions(arts("x"), backend="bert")
+
+
+# -- aggregates --------------------------------------------------------------------------------
+
+def test_entity_counts_are_per_10k_words_with_first_and_last_appearance():
+    a = arts("Putin spoke in Kyiv today.", "Putin again.", "Kyiv and Kiev.", outlet=["A", "A", "B"])
+    a["published"] = pd.to_datetime(["2022-01-05", "2022-03-01", "2022-02-01"], utc=True)
+    c = entity_counts(mentions(a), a)
+    putin = c[(c.outlet == "A") & (c.entity_id == "person:vladimir_putin")].iloc[0]
+    assert putin["mentions"] == 2 and putin["words"] == 7
+    assert putin["per_10k"] == pytest.approx(2 / 7 * 10_000)
+    assert putin["first_seen"] == pd.Timestamp("2022-01-05", tz="UTC")
+    assert putin["last_seen"] == pd.Timestamp("2022-03-01", tz="UTC")
+    monthly = entity_counts(mentions(a), a, by=None, freq="M")
+    assert set(monthly["period"].dt.month) == {1, 2, 3}
+
+
+def test_cooccurrence_counts_each_sentence_once_and_gives_pmi():
+    m = mentions(arts("Putin met Lukashenko. Putin and Lukashenko and Putin. Kyiv. Biden."))
+    c = cooccurrence(m, min_count=1)
+    row = c[(c.source == "person:alexander_lukashenko") & (c.target == "person:vladimir_putin")].iloc[0]
+    assert row["count"] == 2
+    # 4 units, Putin in 2, Lukashenko in 2, together in 2: pmi = log2(4*2/(2*2)) = 1
+    assert row["pmi"] == pytest.approx(1.0)
+    assert -1 <= row["npmi"] <= 1
+
+
+def test_the_network_exports_to_graphml_and_gexf(tmp_path):
+    m = mentions(arts("Putin met Lukashenko in Minsk.", "Putin and Lukashenko."))
+    g = to_network(cooccurrence(m, min_count=1), mentions=m)
+    assert g.number_of_nodes() == 3
+    assert g.nodes["person:vladimir_putin"]["type"] == "PERSON"
+    for suffix in (".graphml", ".gexf"):
+        path = export_network(g, tmp_path / f"net{suffix}")
+        assert path.stat().st_size > 100
+    with pytest.raises(ValueError):
+        export_network(g, tmp_path / "net.txt")
+
+
+def test_naming_variants_give_the_share_of_each_spelling_per_outlet():
+    a = arts("Kiev, Kiev and Kyiv. Zelensky spoke.", "Kyiv. Zelenskyy spoke.", outlet=["RU", "UA"])
+    v = naming_variants(mentions(a), a)
+    kyiv = v[(v.entity_id == "city:kyiv") & (v.outlet == "RU")].set_index("variant")["share"]
+    assert kyiv["russian_transliteration"] == pytest.approx(2 / 3)
+    assert v.groupby(["outlet", "entity_id"])["share"].sum().round(6).eq(1).all()
+    z = v[v.entity_id == "person:volodymyr_zelenskyy"].set_index("outlet")["variant"]
+    assert z["RU"] == "simplified" and z["UA"] == "ukrainian_national"
+
+
+# -- CoNLL scorer ---------------------------------------------------------------------------------
+
+CONLL_IOB1 = """-DOCSTART- -X- -X- O
+
+Vladimir NNP B-NP I-PER
+Putin NNP I-NP I-PER
+met VBD B-VP O
+Olaf NNP B-NP I-PER
+Scholz NNP I-NP I-PER
+in IN B-PP O
+Berlin NNP B-NP I-LOC
+. . O O
+
+The DT B-NP O
+European NNP I-NP I-ORG
+Union NNP I-NP I-ORG
+criticised VBD B-VP O
+Russian JJ B-NP I-MISC
+troops NNS I-NP O
+near IN B-PP O
+Bakhmut NNP B-NP I-LOC
+. . O O
+
+Officials NNS B-NP O
+in IN B-PP O
+Vuhlehirsk NNP B-NP I-LOC
+said VBD B-VP O
+Gen. NNP B-NP O
+Ivan NNP I-NP I-PER
+Petrenko NNP I-NP I-PER
+left VBD B-VP O
+. . O O
+"""
+
+
+def conll_iob2(text: str) -> str:
+    out, prev = [], "O"
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts or parts[0] == "-DOCSTART-":
+            out.append(line)
+            prev = "O"
+            continue
+        tag = parts[-1]
+        if tag.startswith("I-") and prev[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        prev = parts[-1]
+        out.append(" ".join(parts[:-1] + [tag]))
+    return "\n".join(out) + "\n"
+
+
+def test_conll_chunks_read_iob1_and_iob2_alike(tmp_path):
+    p1, p2 = tmp_path / "a.conll", tmp_path / "b.conll"
+    p1.write_text(CONLL_IOB1, encoding="utf-8")
+    p2.write_text(conll_iob2(CONLL_IOB1), encoding="utf-8")
+    c1 = [ner.chunks(t) for _, t in ner.read_conll(p1)]
+    c2 = [ner.chunks(t) for _, t in ner.read_conll(p2)]
+    assert c1 == c2
+    assert c1[0] == {(0, 2, "PER"), (3, 5, "PER"), (6, 7, "LOC")}
+
+
+def test_the_ner_command_prints_one_json_line_with_typed_scores(tmp_path, capsys):
+    path = tmp_path / "tiny.conll"
+    path.write_text(conll_iob2(CONLL_IOB1), encoding="utf-8")
+    assert ner.main([str(path)]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(out["per_type"]) == {"PER", "ORG", "LOC"}
+    assert out["gold"] == 7  # the MISC chunk is excluded
+    assert out["f1"] == 1.0
+    assert out["f1"] > out["baseline_capitalisation"]["f1"]
+
+
+def test_the_ner_command_fails_cleanly_without_a_file(capsys):
+    assert ner.main(["/nonexistent.conll"]) == 2
+    assert ner.main([]) == 2
+
+
+# -- our gold set ----------------------------------------------------------------------------------
+
+def _fold(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
+
+
+@pytest.fixture(scope="module")
+def gold(shared):
+    g = pd.read_csv(ner.gold_paths()[0], dtype={"doc_id": str})
+    s = pd.read_csv(ner.gold_paths()[1], dtype={"doc_id": str})
+    return g, s, ner.load_gold_texts(shared, s)
+
+
+@pytest.mark.shared
+def test_gold_has_150_sentences_and_every_mention_lies_inside_one(gold):
+    g, s, texts = gold
+    assert len(s) >= 150 and s[["source", "doc_id", "start"]].duplicated().sum() == 0
+    spans = {}
+    for r in s.itertuples():
+        spans.setdefault((r.source, r.doc_id), []).append((r.start, r.end))
+    for r in g.itertuples():
+        assert any(a <= r.start and r.end <= b for a, b in spans[(r.source, r.doc_id)]), r
+    assert set(g["type"]) <= set(ENTITY_TYPES)
+
+
+@pytest.mark.shared
+def test_gold_offsets_land_on_the_expected_alias_in_the_shared_texts(gold):
+    g, _, texts = gold
+    gz = load_gazetteer()
+    surfaces = {}
+    for sfc, eid in zip(gz.surfaces["surface"], gz.surfaces["entity_id"]):
+        surfaces.setdefault(eid, set()).add(_fold(sfc))
+    unseen = []
+    for r in g.itertuples():
+        text = texts[(r.source, r.doc_id)]
+        span = text[r.start:r.end]
+        assert span and span == span.strip()
+        assert not text[r.start - 1:r.start].isalnum() and not text[r.end:r.end + 1].isalnum(), span
+        if r.entity_id.startswith("NEW:"):
+            name = r.entity_id[4:]
+            initials = "".join(w[0] for w in name.split() if w[0].isupper())
+            words = {_fold(w) for w in re.findall(r"\w+", name)}
+            assert ({_fold(w) for w in re.findall(r"\w+", span)} & words) or span.rstrip("s").upper() == initials, (span, name)
+        elif _fold(span) not in surfaces[r.entity_id]:
+            unseen.append((span, r.entity_id))
+    # spellings the gazetteer lacks (typos, Spanish transliterations...) are rare and deliberate
+    assert len(unseen) <= 0.05 * len(g), unseen
+
+
+@pytest.mark.shared
+def test_extractor_scores_on_our_gold_stay_above_the_floor(shared):
+    r = ner.score_gold(shared)
+    assert r["gazetteer_entities"]["f1"] >= 0.93   # measured 0.97
+    assert r["discovery_recall"]["overlap"] >= 0.75  # measured 0.84
+    assert r["discovery_recall"]["exact_span"] >= 0.65  # measured 0.73
+    assert r["typed_spans"]["f1"] >= 0.85  # measured 0.92
