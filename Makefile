@@ -29,7 +29,7 @@ help:
 
 $(STAMP): pyproject.toml $(if $(filter .venv,$(ENV_DIR)),.venv/bin/python)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dask]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -44,7 +44,6 @@ lab: install
 	$(PY) -m jupyter lab notebooks/
 
 bench: install
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dask]'
 	$(PY) benchmarks/run.py
 
 clean:

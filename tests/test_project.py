@@ -25,7 +25,8 @@ def test_top_level_layout_matches_the_design_card(root):
 
 def test_environment_yml_and_pyproject_list_the_same_dependencies(root):
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    declared = {_name(r) for r in project["dependencies"]} | {_name(r) for r in project["optional-dependencies"]["test"]}
+    extras = project["optional-dependencies"]
+    declared = {_name(r) for r in project["dependencies"] + extras["test"] + extras["dask"]}
     env = yaml.safe_load((root / "environment.yml").read_text())
     conda, pip = set(), set()
     for dep in env["dependencies"]:

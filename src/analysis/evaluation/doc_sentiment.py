@@ -1,0 +1,120 @@
+"""``python -m analysis.evaluate doc-sentiment PATH.csv [--train TRAIN ...] [--method M]``
+
+Scores document-level sentiment toward the main person (PerSenT csv:
+``DOCUMENT``, ``TARGET_ENTITY``, ``TRUE_SENTIMENT`` in Positive/Neutral/
+Negative; Bastan et al. 2020) with :func:`analysis.targeted.document_sentiment`.
+
+``--train`` takes NewsMTSC jsonl file(s) (the target classifier is trained on
+them and used for every mention: method ``model``) and/or PerSenT csv file(s)
+(the two document thresholds are fitted on them by grid search). Without it
+the training-free rules are scored with their default thresholds;
+``--method vader`` scores VADER's compound of the whole document averaged over
+its sentences (the baseline). The last stdout line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+LABEL = {"Negative": -1, "Neutral": 0, "Positive": 1, "negative": -1, "neutral": 0, "positive": 1}
+
+
+def read_persent(path) -> pd.DataFrame:
+    frame = pd.read_csv(path)
+    missing = [c for c in ("DOCUMENT", "TARGET_ENTITY", "TRUE_SENTIMENT") if c not in frame.columns]
+    if missing:
+        raise KeyError(f"{path}: missing PerSenT column(s) {missing}")
+    frame = frame.dropna(subset=["DOCUMENT", "TRUE_SENTIMENT"]).reset_index(drop=True)
+    frame["gold"] = frame["TRUE_SENTIMENT"].map(LABEL).astype(int)
+    return frame
+
+
+def _vader_docs(frame: pd.DataFrame, lexicon: str = "vader") -> pd.DataFrame:
+    from analysis.sentiment import sentence_sentiment
+    from analysis.text import sentences
+
+    arts = pd.DataFrame({"article_id": np.arange(len(frame)), "text": frame["DOCUMENT"].astype(str).tolist()})
+    sc = sentence_sentiment(sentences(arts), lexicon=lexicon)
+    mean = sc.groupby("article_id")["compound"].mean().reindex(arts["article_id"]).fillna(0.0).to_numpy()
+    pol = np.where(mean >= 0.05, 1, np.where(mean <= -0.05, -1, 0))
+    return pd.DataFrame({"polarity": pol, "score": mean}, index=frame.index)
+
+
+def fit_thresholds(scores, gold) -> tuple[float, float]:
+    """Grid-search (pos, neg) document thresholds for macro F1."""
+    from analysis.evaluation.target_sentiment import classification_report
+
+    best = (-1.0, 0.05, -0.05)
+    for tp in np.arange(-0.1, 0.31, 0.025):
+        for tn in np.arange(-0.3, 0.11, 0.025):
+            if tn >= tp:
+                continue
+            pred = np.where(scores >= tp, 1, np.where(scores <= tn, -1, 0))
+            f = classification_report(gold, pred)["f1_macro"]
+            if f > best[0]:
+                best = (f, float(tp), float(tn))
+    return round(best[1], 3), round(best[2], 3)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from analysis.evaluation.target_sentiment import classification_report
+    from analysis.targeted import document_sentiment, read_newsmtsc, train_target_model
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.evaluate doc-sentiment")
+    parser.add_argument("path", help="PerSenT-format csv with gold TRUE_SENTIMENT")
+    parser.add_argument("--train", nargs="+", default=None,
+                        help="NewsMTSC jsonl (train the target classifier) and/or PerSenT csv (fit thresholds)")
+    parser.add_argument("--method", choices=["rules", "model", "vader"], default=None)
+    parser.add_argument("--model", default=None, help="JSON weights for --method model")
+    parser.add_argument("--lexicon", choices=["war-news", "vader"], default="war-news",
+                        help="lexicon for the rules and the vader baseline (default war-news)")
+    args = parser.parse_args(argv)
+
+    gold = read_persent(args.path)
+    print(f"read {len(gold)} documents from {args.path}", file=sys.stderr)
+    method = args.method or ("model" if args.model else "rules")
+    model = args.model
+    extra: dict = {}
+    thresholds = {}
+    jsonl = [p for p in (args.train or []) if str(p).endswith(".jsonl")]
+    csvs = [p for p in (args.train or []) if not str(p).endswith(".jsonl")]
+    if jsonl:
+        train = pd.concat([read_newsmtsc(p) for p in jsonl], ignore_index=True)
+        t0 = time.perf_counter()
+        model = train_target_model(train)
+        method = args.method or "model"
+        extra["train_n_targets"] = len(train)
+        extra["train_seconds"] = round(time.perf_counter() - t0, 2)
+        print(f"trained target classifier on {len(train)} targets", file=sys.stderr)
+    if csvs and method != "vader":
+        docs = pd.concat([read_persent(p) for p in csvs], ignore_index=True)
+        scored = document_sentiment(docs, method=method, model=model)
+        tp, tn = fit_thresholds(scored["score"].to_numpy(), docs["gold"].to_numpy())
+        thresholds = {"pos_threshold": tp, "neg_threshold": tn}
+        extra["train_n_documents"] = len(docs)
+        extra["thresholds"] = thresholds
+        print(f"fitted thresholds on {len(docs)} documents: {thresholds}", file=sys.stderr)
+    t0 = time.perf_counter()
+    if method == "vader":
+        pred = _vader_docs(gold, args.lexicon)
+    else:
+        pred = document_sentiment(gold, method=method, model=model, lexicon=args.lexicon, **thresholds)
+    seconds = time.perf_counter() - t0
+    result = classification_report(gold["gold"].to_numpy(), pred["polarity"].to_numpy())
+    result.update({"method": method, "lexicon": args.lexicon if method != "model" else "war-news", "path": str(args.path),
+                   "documents_per_second": round(len(gold) / seconds, 1) if seconds > 0 else None,
+                   "targets_per_second": (round(float(pred["n_mentions"].sum()) / seconds, 1)
+                                          if "n_mentions" in pred and seconds > 0 else None),
+                   **extra})
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Contested labels: which side's vocabulary a text uses.
+
+The lexicon (``data/lexicons/labels.yml``) lists contested *concepts* (how the
+war is named, Kyiv/Kiev, "liberated"/"occupied", "annexation"/"reunification",
+...) and, for each, competing *terms* with the side they signal
+(``russia_aligned``, ``ukraine_aligned``, ``neutral``), a weight and a source.
+Matching is case- and inflection-aware through the lexicon's regexes
+(``liberat\\w*`` finds liberate, liberated, liberation; possessives such as
+"regime's" always match). Within a concept, overlapping matches are resolved
+longest-first ("sham referendum" is not also a "referendum").
+
+This is dictionary-based framing analysis in the sense of Entman (1993,
+"Framing: toward clarification of a fractured paradigm") - word choice as a
+framing device - and of the "naming" studies of the war's coverage (e.g. the
+Kyiv/Kiev and "special military operation"/"war" contrasts).
+
+Example
+-------
+>>> import pandas as pd
+>>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
+...     "text": ["The Kiev regime shelled liberated Donbass.",
+...              "Russia's full-scale invasion of Ukraine: Kyiv condemns the sham referendum."]})
+>>> label_alignment(arts)[["article_id", "ru", "ua", "alignment"]].round(2).to_dict("records")
+[{'article_id': 'a', 'ru': 3.5, 'ua': 0.0, 'alignment': -1.0}, {'article_id': 'b', 'ru': 0.0, 'ua': 3.0, 'alignment': 1.0}]
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analysis.framing._lexicon import find_all, resolve, word_count
+
+__all__ = ["SIDES", "label_lexicon", "label_matches", "label_usage", "label_alignment", "poisson_ci"]
+
+SIDES = ("russia_aligned", "ukraine_aligned", "neutral")
+MATCH_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "concept", "term", "side", "weight"]
+
+
+def label_lexicon(lexicon=None) -> pd.DataFrame:
+    """The label lexicon as a table: one row per term.
+
+    Returns DataFrame[concept, term, side, weight, n_patterns, source].
+
+    >>> lex = label_lexicon()
+    >>> sorted(lex.query("concept == 'kyiv_spelling'")["side"])
+    ['russia_aligned', 'ukraine_aligned']
+    """
+    data = resolve(lexicon, "labels.yml")
+    rows = []
+    for concept, spec in (data.get("concepts") or {}).items():
+        for term in spec.get("terms", []):
+            rows.append({
+                "concept": concept, "term": term["term"], "side": term.get("side", "neutral"),
+                "weight": float(term.get("weight", 1.0)), "n_patterns": len(term.get("patterns", [])),
+                "source": term.get("source", ""),
+            })
+    return pd.DataFrame(rows, columns=["concept", "term", "side", "weight", "n_patterns", "source"])
+
+
+def _as_sentences(frame: pd.DataFrame) -> pd.DataFrame:
+    if "sentence_id" in frame.columns:
+        return frame
+    from analysis.text import sentences
+
+    return sentences(frame)
+
+
+def _compiled_concepts(lexicon):
+    data = resolve(lexicon, "labels.yml")
+    out = []
+    for concept, spec in (data.get("concepts") or {}).items():
+        ctx = spec.get("context")
+        terms = []
+        for term in spec.get("terms", []):
+            nc = term.get("not_context")
+            terms.append((term["term"], term.get("side", "neutral"), float(term.get("weight", 1.0)),
+                          tuple(term.get("patterns", [])),
+                          re.compile(nc, re.IGNORECASE) if nc else None))
+        out.append((concept, re.compile(ctx, re.IGNORECASE) if ctx else None, terms))
+    return out
+
+
+def label_matches(data: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
+    """Every contested-label occurrence in articles or sentences.
+
+    Parameters
+    ----------
+    data : articles (``article_id``, ``text``) or a sentences table
+        (``article_id``, ``sentence_id``, ``start``, ``text``).
+    lexicon : dict or path; default ``data/lexicons/labels.yml``.
+
+    Returns
+    -------
+    DataFrame[article_id, sentence_id, start, end, surface, concept, term, side,
+    weight] - offsets are into the article text.
+
+    >>> import pandas as pd
+    >>> m = label_matches(pd.DataFrame({"article_id": [1], "text": ["The Kiev regime's sham referendum."]}))
+    >>> m[["surface", "term"]].values.tolist()
+    [['Kiev', 'Kiev'], ["Kiev regime's", 'Kiev regime'], ['sham referendum', 'sham referendum']]
+    """
+    sents = _as_sentences(data)
+    concepts = _compiled_concepts(lexicon)
+    rows = []
+    for aid, sid, offset, text in zip(sents["article_id"].tolist(), sents["sentence_id"].tolist(),
+                                      sents["start"].tolist(), sents["text"].tolist()):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        for concept, ctx, terms in concepts:
+            if ctx is not None and not ctx.search(text):
+                continue
+            found = []
+            for term, side, weight, patterns, not_ctx in terms:
+                if not_ctx is not None and not_ctx.search(text):
+                    continue
+                for s, e in find_all(text, patterns):
+                    found.append((s, e, term, side, weight))
+            # longest first, then leftmost; drop overlaps within the concept
+            found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+            taken: list[tuple[int, int]] = []
+            for s, e, term, side, weight in found:
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                taken.append((s, e))
+                rows.append((aid, sid, offset + s, offset + e, text[s:e], concept, term, side, weight))
+    out = pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    out = out.sort_values(["article_id", "start", "concept"], kind="stable").reset_index(drop=True) if len(out) else out
+    return out.astype({"start": "int64", "end": "int64", "weight": "float64"})
+
+
+def poisson_ci(count, exposure, *, scale: float = 1.0, alpha: float = 0.05):
+    """Exact (Garwood 1936) confidence interval for a Poisson rate count/exposure*scale.
+
+    >>> [round(float(x), 2) for x in poisson_ci(10, 1000, scale=1000)]
+    [4.8, 18.39]
+    """
+    from scipy.stats import chi2
+
+    count = np.asarray(count, dtype=float)
+    exposure = np.asarray(exposure, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = np.where(count > 0, chi2.ppf(alpha / 2, 2 * count) / 2, 0.0)
+        hi = chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+        lo = np.where(exposure > 0, lo / exposure * scale, np.nan)
+        hi = np.where(exposure > 0, hi / exposure * scale, np.nan)
+    return lo, hi
+
+
+def _words_by_article(data: pd.DataFrame) -> pd.Series:
+    return data.groupby("article_id", sort=False)["text"].agg(lambda s: sum(word_count(t) for t in s))
+
+
+def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFrame | None = None,
+                lexicon=None, per: float = 10_000) -> pd.DataFrame:
+    """Usage rate of every contested term per group, per 10,000 words.
+
+    Parameters
+    ----------
+    data : articles or sentences; must carry ``by`` or be joinable to
+        ``articles`` (which then needs ``article_id`` and ``by``).
+    by : grouping column (outlet, month, country ...).
+    per : rate denominator in words (default 10,000).
+
+    Returns
+    -------
+    DataFrame[<by>, concept, term, side, n, words, rate, ci_low, ci_high,
+    share_in_concept] - ``rate`` per ``per`` words with an exact Poisson 95%
+    interval; ``share_in_concept`` is the term's share of all matches of its
+    concept in that group (e.g. Kyiv vs Kiev). Terms never used in a group
+    appear with n = 0.
+
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": [1, 2], "outlet": ["A", "B"], "text": ["Kiev said. Kiev again.", "Kyiv said."]})
+    >>> u = label_usage(arts)
+    >>> u.query("concept == 'kyiv_spelling' and n > 0")[["outlet", "term", "n", "share_in_concept"]].values.tolist()
+    [['A', 'Kiev', 2, 1.0], ['B', 'Kyiv', 1, 1.0]]
+    """
+    if by not in data.columns:
+        if articles is None or by not in articles.columns:
+            raise KeyError(f"label_usage(): column {by!r} not in data; pass articles= with it")
+        data = data.merge(articles[["article_id", by]].drop_duplicates("article_id"), on="article_id", how="left")
+    groups = data[["article_id", by]].drop_duplicates("article_id")
+    words = _words_by_article(data).rename("words").reset_index()
+    words = words.merge(groups, on="article_id").groupby(by, dropna=False)["words"].sum()
+    matches = label_matches(data, lexicon=lexicon).merge(groups, on="article_id", how="left")
+    lex = label_lexicon(lexicon)[["concept", "term", "side"]]
+    counts = matches.groupby([by, "concept", "term"], dropna=False).size().rename("n").reset_index()
+    grid = pd.MultiIndex.from_product([words.index, range(len(lex))], names=[by, "_i"]).to_frame(index=False)
+    grid = grid.join(lex.reset_index(drop=True), on="_i").drop(columns="_i")
+    out = grid.merge(counts, on=[by, "concept", "term"], how="left")
+    out["n"] = out["n"].fillna(0).astype("int64")
+    out["words"] = out[by].map(words).astype("int64")
+    out["rate"] = np.where(out["words"] > 0, out["n"] / out["words"].clip(lower=1) * per, np.nan)
+    out["ci_low"], out["ci_high"] = poisson_ci(out["n"], out["words"], scale=per)
+    total = out.groupby([by, "concept"])["n"].transform("sum")
+    out["share_in_concept"] = np.where(total > 0, out["n"] / total.clip(lower=1), np.nan)
+    return out[[by, "concept", "term", "side", "n", "words", "rate", "ci_low", "ci_high", "share_in_concept"]]
+
+
+def label_alignment(data: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
+    """Per-article label alignment score in [-1, 1].
+
+    ``alignment = (ua - ru) / (ua + ru)`` where ``ua``/``ru`` are the weighted
+    counts of ukraine-/russia-aligned terms; +1 = only Ukrainian-side
+    vocabulary, -1 = only Russian-side, NaN when neither occurs (not 0: no
+    evidence is not balance).
+
+    Returns DataFrame[article_id, ru, ua, neutral, n_matches, words, alignment].
+    """
+    matches = label_matches(data, lexicon=lexicon)
+    ids = pd.Index(pd.unique(data["article_id"]), name="article_id")
+    pivot = matches.pivot_table(index="article_id", columns="side", values="weight", aggfunc="sum", fill_value=0.0)
+    pivot = pivot.reindex(index=ids, columns=list(SIDES), fill_value=0.0).fillna(0.0)
+    out = pd.DataFrame({
+        "article_id": ids,
+        "ru": pivot["russia_aligned"].to_numpy(float),
+        "ua": pivot["ukraine_aligned"].to_numpy(float),
+        "neutral": pivot["neutral"].to_numpy(float),
+    })
+    out["n_matches"] = out["article_id"].map(matches.groupby("article_id").size()).fillna(0).astype("int64")
+    out["words"] = out["article_id"].map(_words_by_article(_as_sentences(data) if "text" in data else data)).fillna(0).astype("int64")
+    denom = out["ua"] + out["ru"]
+    out["alignment"] = np.where(denom > 0, (out["ua"] - out["ru"]) / denom.where(denom > 0, 1), np.nan)
+    return out

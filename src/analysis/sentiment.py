@@ -1,0 +1,679 @@
+"""Tone of coverage: sentence VADER, article aggregates, GDELT-style tone, and
+sentiment *toward* entities.
+
+Sentence scores are VADER (Hutto & Gilbert 2014, "VADER: A Parsimonious
+Rule-based Model for Sentiment Analysis of Social Media Text", ICWSM-14) with
+the lexicon shipped by the ``vaderSentiment`` pip package (no download).
+:func:`nltk_analyzer` builds NLTK's own ``SentimentIntensityAnalyzer`` from that
+file; :func:`sentence_sentiment` uses a batched re-implementation of exactly the
+same rules (:class:`FastVader`) that is several times faster and gives the same
+numbers (``tests/test_sentiment.py`` checks equality on real sentences).
+
+Two lexicons:
+
+``"vader"``
+    the published lexicon, unchanged; identical to NLTK's analyzer.
+``"war-news"`` (default)
+    the same rules with documented adjustments for war reporting (see
+    ``data/lexicons/sentiment_war_news.csv`` and ``README-sentiment.md``):
+    "parties" is not a celebration, "special military operation" is not
+    "special", "slaughtered" is at least as bad as "killed", and typographic
+    quotes/apostrophes are normalised so "didn’t" negates like "didn't".
+
+Article tone is aggregated from sentence scores (:func:`article_sentiment`):
+VADER's compound of a long article saturates near -1 because the normalisation
+``x / sqrt(x^2 + 15)`` was calibrated for tweet-length text. :func:`gdelt_tone`
+adds the GDELT Global Knowledge Graph tone (positive minus negative words per
+100 words; Leetaru & Schrodt 2013; GDELT GKG codebook V1.5/V2.1 "TONE"
+field) computed with the VADER word lists.
+
+Sentiment toward a target mention (NewsMTSC's task; Hamborg & Donnay 2021) and
+toward the main person of a document (PerSenT; Bastan et al. 2020) live in
+:mod:`analysis.targeted` and are re-exported here: :func:`target_sentiment`,
+:func:`mention_sentiment`, :func:`document_sentiment`,
+:func:`sentiment_by_entity`.
+
+Example
+-------
+>>> import pandas as pd
+>>> from analysis.sentiment import sentence_sentiment
+>>> sents = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1],
+...     "text": ["What is there to discuss with such parties?", "Civilians were slaughtered."]})
+>>> sentence_sentiment(sents, lexicon="vader")["compound"].tolist()
+[0.4019, 0.0]
+>>> sentence_sentiment(sents)["compound"].tolist()
+[0.0, -0.6705]
+
+Command line (training the optional target classifier)::
+
+    python -m analysis.sentiment train TRAIN.jsonl --out data/models/targeted.json
+    python -m analysis.sentiment bench [SENTENCES.csv]
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import string
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "LEXICONS",
+    "SENTENCE_SCORE_COLUMNS",
+    "FastVader",
+    "article_sentiment",
+    "bootstrap_mean_ci",
+    "document_sentiment",
+    "gdelt_tone",
+    "lexicon",
+    "mention_sentiment",
+    "nltk_analyzer",
+    "scorer",
+    "sentence_sentiment",
+    "sentiment_by_entity",
+    "target_sentiment",
+    "vader_lexicon_path",
+    "war_news_adjustments",
+]
+
+LEXICONS = ("war-news", "vader")
+SENTENCE_SCORE_COLUMNS = ["article_id", "sentence_id", "neg", "neu", "pos", "compound"]
+#: Hutto & Gilbert's (2014) thresholds for a positive / negative text.
+POSITIVE_THRESHOLD = 0.05
+NEGATIVE_THRESHOLD = -0.05
+
+
+# --------------------------------------------------------------------------- lexicons
+def vader_lexicon_path() -> Path:
+    """The ``vader_lexicon.txt`` shipped inside the ``vaderSentiment`` package."""
+    import vaderSentiment
+
+    return Path(vaderSentiment.__file__).resolve().parent / "vader_lexicon.txt"
+
+
+@lru_cache(maxsize=1)
+def _vader_lexicon_text() -> str:
+    return vader_lexicon_path().read_text(encoding="utf-8").strip("\n")
+
+
+@lru_cache(maxsize=1)
+def _vader_lexicon() -> Mapping[str, float]:
+    lex: dict[str, float] = {}
+    for line in _vader_lexicon_text().split("\n"):
+        parts = line.strip().split("\t")
+        if len(parts) >= 2:
+            lex[parts[0]] = float(parts[1])
+    return lex
+
+
+def war_news_adjustments(path: str | Path | None = None) -> pd.DataFrame:
+    """The documented war-news lexicon adjustments as a DataFrame.
+
+    Columns: term, kind (word/phrase), vader (the published valence, NaN when
+    absent), valence (the value used), analogue (the VADER entry the value was
+    taken from), rationale.
+
+    >>> adj = war_news_adjustments()
+    >>> float(adj.set_index("term").loc["parties", "valence"])
+    0.0
+    """
+    from analysis.paths import lexicon_dir
+
+    path = Path(path) if path is not None else lexicon_dir() / "sentiment_war_news.csv"
+    rows = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(line for line in handle if not line.startswith("#"))
+        for row in reader:
+            term = (row.get("term") or "").strip().lower()
+            if not term:
+                continue
+            rows.append({
+                "term": term,
+                "kind": "phrase" if " " in term else "word",
+                "vader": _vader_lexicon().get(term, math.nan),
+                "valence": float(row["valence"]),
+                "analogue": (row.get("analogue") or "").strip(),
+                "rationale": (row.get("rationale") or "").strip(),
+            })
+    return pd.DataFrame(rows, columns=["term", "kind", "vader", "valence", "analogue", "rationale"])
+
+
+@lru_cache(maxsize=4)
+def _lexicon(name: str) -> tuple[Mapping[str, float], tuple[tuple[str, ...], ...]]:
+    if name == "vader":
+        return _vader_lexicon(), ()
+    if name != "war-news":
+        raise ValueError(f"lexicon must be one of {LEXICONS}, got {name!r}")
+    lex = dict(_vader_lexicon())
+    phrases = []
+    for term, valence in zip(*[war_news_adjustments()[c].tolist() for c in ("term", "valence")]):
+        lex[term] = valence
+        if " " in term:
+            phrases.append(tuple(term.split()))
+    # longest phrases first so "full scale invasion" wins over "scale invasion"
+    phrases.sort(key=len, reverse=True)
+    return lex, tuple(phrases)
+
+
+def lexicon(name: str = "war-news") -> dict[str, float]:
+    """A copy of the word -> valence lexicon (``"vader"`` or ``"war-news"``).
+
+    Multiword entries of the war-news lexicon are keyed with single spaces.
+
+    >>> lexicon("vader")["parties"], lexicon("war-news")["parties"]
+    (1.7, 0.0)
+    """
+    return dict(_lexicon(name)[0])
+
+
+def nltk_analyzer(lexicon: str = "vader"):
+    """NLTK's ``SentimentIntensityAnalyzer`` with the ``vaderSentiment`` lexicon.
+
+    NLTK 3.10's ``nltk.data.load`` refuses absolute paths, so instead of
+    touching the global ``nltk.data.path`` the analyzer is built from the
+    lexicon text directly (what its ``__init__`` does after loading the file).
+    ``lexicon="war-news"`` installs the adjusted single-word valences (phrases
+    need :class:`FastVader`).
+
+    >>> nltk_analyzer().polarity_scores("Civilians were killed.")["compound"]
+    -0.6705
+    """
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer, VaderConstants
+
+    analyzer = SentimentIntensityAnalyzer.__new__(SentimentIntensityAnalyzer)
+    analyzer.lexicon_file = _vader_lexicon_text()
+    analyzer.lexicon = analyzer.make_lex_dict()
+    if lexicon != "vader":
+        analyzer.lexicon = {k: v for k, v in _lexicon(lexicon)[0].items() if " " not in k}
+    analyzer.constants = VaderConstants()
+    return analyzer
+
+
+# --------------------------------------------------------------------------- fast VADER
+_ASCII_PUNCT = frozenset(string.punctuation)
+_PUNC_LIST = frozenset([".", "!", "?", ",", ";", ":", "-", "'", '"', "!!", "!!!", "??", "???",
+                        "?!?", "!?!", "?!?!", "!?!?"])
+_ALL_PUNCT = string.punctuation + "\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u2013\u2014"
+_TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                              "\u00ab": '"', "\u00bb": '"', "\u2032": "'", "\u00a0": " "})
+
+
+def _strip_token(w: str) -> str:
+    """VADER's ``SentiText`` punctuation stripping for one whitespace token.
+
+    NLTK builds a dict of every (punctuation, word) concatenation; this is the
+    same mapping computed directly: a trailing (else leading) run of ASCII
+    punctuation that is one of ``PUNC_LIST`` is removed when what remains has
+    no ASCII punctuation and is longer than one character.
+    """
+    n = len(w)
+    j = n
+    while j > 0 and w[j - 1] in _ASCII_PUNCT:
+        j -= 1
+    if 1 < j < n and w[j:] in _PUNC_LIST:
+        core = w[:j]
+        if not any(c in _ASCII_PUNCT for c in core):
+            return core
+    i = 0
+    while i < n and w[i] in _ASCII_PUNCT:
+        i += 1
+    if 0 < i < n - 1 and w[:i] in _PUNC_LIST:
+        core = w[i:]
+        if not any(c in _ASCII_PUNCT for c in core):
+            return core
+    return w
+
+
+class FastVader:
+    """VADER's rules (NLTK 3.10 ``SentimentIntensityAnalyzer``) over many texts.
+
+    Identical arithmetic to NLTK's ``polarity_scores`` — including its quirks
+    (a repeated word is scored in the context of its first occurrence; "never
+    so" is case-sensitive) — but with token normalisation memoised, the
+    per-text punctuation dictionary replaced by a direct rule, and optional
+    multiword lexicon entries merged into one token before scoring.
+
+    Parameters
+    ----------
+    lexicon : word -> valence (VADER's own file has a few unreachable
+        two-word keys such as "screwed up"; they stay unreachable).
+    phrases : multiword lexicon keys to merge into one token before scoring.
+    strip_punctuation : also strip any leading/trailing punctuation run
+        (``parties?"``) that VADER's rule leaves attached.
+    normalize_typography : map curly quotes/apostrophes to ASCII first.
+
+    >>> FastVader.from_name("vader").polarity_scores("The attack was NOT good!!")
+    {'neg': 0.67, 'neu': 0.33, 'pos': 0.0, 'compound': -0.7261}
+    """
+
+    from nltk.sentiment.vader import VaderConstants as _C
+
+    B_INCR = _C.B_INCR
+    C_INCR = _C.C_INCR
+    N_SCALAR = _C.N_SCALAR
+    NEGATE = frozenset(_C.NEGATE)
+    BOOSTER = dict(_C.BOOSTER_DICT)
+    IDIOMS = dict(_C.SPECIAL_CASE_IDIOMS)
+    del _C
+
+    def __init__(self, lexicon: Mapping[str, float], *, phrases: Iterable[str] = (),
+                 normalize_typography: bool = False, strip_punctuation: bool = False) -> None:
+        self.lexicon = dict(lexicon)
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in phrases:
+            words = tuple(key.lower().split())
+            if len(words) > 1:
+                self.lexicon.setdefault(" ".join(words), 0.0)
+                by_first.setdefault(words[0], []).append(words)
+        phrases = by_first
+        for first in phrases:
+            phrases[first].sort(key=len, reverse=True)
+        self.phrases = phrases
+        self.normalize_typography = normalize_typography
+        self.strip_punctuation = strip_punctuation
+        self._strip_cache: dict[str, str] = {}
+
+    @classmethod
+    def from_name(cls, name: str = "war-news") -> FastVader:
+        lex, phrases = _lexicon(name)
+        adapted = name != "vader"
+        return cls(lex, phrases=[" ".join(p) for p in phrases], normalize_typography=adapted,
+                   strip_punctuation=adapted)
+
+    # -- tokens ------------------------------------------------------------
+    def words(self, text: str) -> list[str]:
+        """VADER's ``words_and_emoticons`` (plus phrase merging)."""
+        if self.normalize_typography:
+            text = text.translate(_TYPOGRAPHIC)
+        cache = self._strip_cache
+        out = []
+        for w in text.split():
+            if len(w) > 1:
+                s = cache.get(w)
+                if s is None:
+                    s = _strip_token(w)
+                    if self.strip_punctuation:
+                        t = s.strip(_ALL_PUNCT)
+                        if len(t) > 1:
+                            s = t
+                    cache[w] = s
+                out.append(s)
+        if self.phrases and out:
+            out = self._merge_phrases(out)
+        return out
+
+    def _merge_phrases(self, words: list[str]) -> list[str]:
+        phrases = self.phrases
+        lowers = [w.lower() for w in words]
+        if not any(w in phrases for w in lowers):
+            return words
+        merged = []
+        i, n = 0, len(words)
+        while i < n:
+            cands = phrases.get(lowers[i])
+            if cands:
+                for cand in cands:
+                    k = len(cand)
+                    if tuple(lowers[i:i + k]) == cand:
+                        merged.append(" ".join(cand))
+                        i += k
+                        break
+                else:
+                    merged.append(words[i])
+                    i += 1
+            else:
+                merged.append(words[i])
+                i += 1
+        return merged
+
+    # -- scoring -----------------------------------------------------------
+    def valences(self, words: Sequence[str]) -> list[float]:
+        """Per-word valences after VADER's boosters, negation, caps, idioms and "but"."""
+        lex = self.lexicon
+        booster = self.BOOSTER
+        n = len(words)
+        lowers = [w.lower() for w in words]
+        allcap = sum(1 for w in words if w.isupper())
+        is_cap_diff = 0 < n - allcap < n
+        first_index: dict[str, int] = {}
+        for idx, tok in enumerate(words):
+            if tok not in first_index:
+                first_index[tok] = idx
+        sentiments: list[float] = []
+        for item in words:
+            i = first_index[item]
+            low = lowers[i]
+            if low in booster or (low == "kind" and i < n - 1 and lowers[i + 1] == "of"):
+                sentiments.append(0)
+                continue
+            valence = lex.get(low)
+            if valence is None:
+                sentiments.append(0)
+                continue
+            sentiments.append(self._valence(valence, item, i, words, lowers, is_cap_diff))
+        if "but" in lowers:
+            bi = lowers.index("but")
+            for sidx, value in enumerate(sentiments):
+                if sidx < bi:
+                    sentiments[sidx] = value * 0.5
+                elif sidx > bi:
+                    sentiments[sidx] = value * 1.5
+        return sentiments
+
+    def _valence(self, valence, item, i, words, lowers, is_cap_diff):
+        lex = self.lexicon
+        if item.isupper() and is_cap_diff:
+            valence = valence + self.C_INCR if valence > 0 else valence - self.C_INCR
+        for start_i in range(3):
+            if i > start_i and lowers[i - (start_i + 1)] not in lex:
+                prev = words[i - (start_i + 1)]
+                s = self._scalar(prev, lowers[i - (start_i + 1)], valence, is_cap_diff)
+                if start_i == 1 and s != 0:
+                    s = s * 0.95
+                if start_i == 2 and s != 0:
+                    s = s * 0.9
+                valence = valence + s
+                valence = self._never(valence, words, lowers, start_i, i)
+                if start_i == 2:
+                    valence = self._idioms(valence, words, i)
+        # "least" negation
+        if i > 1 and lowers[i - 1] not in lex and lowers[i - 1] == "least":
+            if lowers[i - 2] != "at" and lowers[i - 2] != "very":
+                valence = valence * self.N_SCALAR
+        elif i > 0 and lowers[i - 1] not in lex and lowers[i - 1] == "least":
+            valence = valence * self.N_SCALAR
+        return valence
+
+    def _scalar(self, word, low, valence, is_cap_diff):
+        scalar = 0.0
+        if low in self.BOOSTER:
+            scalar = self.BOOSTER[low]
+            if valence < 0:
+                scalar *= -1
+            if word.isupper() and is_cap_diff:
+                if valence > 0:
+                    scalar += self.C_INCR
+                else:
+                    scalar -= self.C_INCR
+        return scalar
+
+    def _negated(self, word: str) -> bool:
+        low = word.lower()
+        return low in self.NEGATE or "n't" in low
+
+    def _never(self, valence, words, lowers, start_i, i):
+        if start_i == 0:
+            if self._negated(words[i - 1]):
+                valence = valence * self.N_SCALAR
+        elif start_i == 1:
+            if words[i - 2] == "never" and (words[i - 1] == "so" or words[i - 1] == "this"):
+                valence = valence * 1.5
+            elif self._negated(words[i - 2]):
+                valence = valence * self.N_SCALAR
+        else:
+            if (words[i - 3] == "never" and (words[i - 2] == "so" or words[i - 2] == "this")) or (
+                words[i - 1] == "so" or words[i - 1] == "this"
+            ):
+                valence = valence * 1.25
+            elif self._negated(words[i - 3]):
+                valence = valence * self.N_SCALAR
+        return valence
+
+    def _idioms(self, valence, words, i):
+        idioms = self.IDIOMS
+        onezero = f"{words[i - 1]} {words[i]}"
+        twoonezero = f"{words[i - 2]} {words[i - 1]} {words[i]}"
+        twoone = f"{words[i - 2]} {words[i - 1]}"
+        threetwoone = f"{words[i - 3]} {words[i - 2]} {words[i - 1]}"
+        threetwo = f"{words[i - 3]} {words[i - 2]}"
+        for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+            if seq in idioms:
+                valence = idioms[seq]
+                break
+        n = len(words)
+        if n - 1 > i:
+            zeroone = f"{words[i]} {words[i + 1]}"
+            if zeroone in idioms:
+                valence = idioms[zeroone]
+        if n - 1 > i + 1:
+            zeroonetwo = f"{words[i]} {words[i + 1]} {words[i + 2]}"
+            if zeroonetwo in idioms:
+                valence = idioms[zeroonetwo]
+        if threetwo in self.BOOSTER or twoone in self.BOOSTER:
+            valence = valence + self._C_B_DECR
+        return valence
+
+    _C_B_DECR = -0.293
+
+    @staticmethod
+    def summarize(sentiments: Sequence[float], text: str) -> tuple[float, float, float, float]:
+        """VADER's ``score_valence``: (neg, neu, pos, compound), rounded as NLTK does."""
+        if not sentiments:
+            return 0.0, 0.0, 0.0, 0.0
+        sum_s = float(sum(sentiments))
+        ep = min(text.count("!"), 4) * 0.292
+        qm_count = text.count("?")
+        qm = 0
+        if qm_count > 1:
+            qm = qm_count * 0.18 if qm_count <= 3 else 0.96
+        amp = ep + qm
+        if sum_s > 0:
+            sum_s += amp
+        elif sum_s < 0:
+            sum_s -= amp
+        compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
+        pos_sum = neg_sum = 0.0
+        neu_count = 0
+        for s in sentiments:
+            if s > 0:
+                pos_sum += float(s) + 1
+            if s < 0:
+                neg_sum += float(s) - 1
+            if s == 0:
+                neu_count += 1
+        if pos_sum > math.fabs(neg_sum):
+            pos_sum += amp
+        elif pos_sum < math.fabs(neg_sum):
+            neg_sum -= amp
+        total = pos_sum + math.fabs(neg_sum) + neu_count
+        return (round(math.fabs(neg_sum / total), 3), round(math.fabs(neu_count / total), 3),
+                round(math.fabs(pos_sum / total), 3), round(compound, 4))
+
+    def score(self, text) -> tuple[float, float, float, float]:
+        """(neg, neu, pos, compound) of one text; NaNs for a missing value."""
+        if not isinstance(text, str):
+            return (math.nan,) * 4
+        return self.summarize(self.valences(self.words(text)), text)
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        """Same output as NLTK's ``polarity_scores``."""
+        neg, neu, pos, compound = self.score(text)
+        return {"neg": neg, "neu": neu, "pos": pos, "compound": compound}
+
+    def score_many(self, texts: Iterable) -> np.ndarray:
+        """(n, 4) float array of neg, neu, pos, compound; repeated texts scored once."""
+        texts = list(texts)
+        memo: dict[str, tuple] = {}
+        out = np.empty((len(texts), 4), dtype=float)
+        score = self.score
+        for k, text in enumerate(texts):
+            if isinstance(text, str):
+                row = memo.get(text)
+                if row is None:
+                    row = memo[text] = score(text)
+            else:
+                row = (math.nan,) * 4
+            out[k] = row
+        return out
+
+
+@lru_cache(maxsize=4)
+def scorer(lexicon: str = "war-news") -> FastVader:
+    """A cached :class:`FastVader` for ``"vader"`` or ``"war-news"``."""
+    if lexicon not in LEXICONS:
+        raise ValueError(f"lexicon must be one of {LEXICONS}, got {lexicon!r}")
+    return FastVader.from_name(lexicon)
+
+
+# --------------------------------------------------------------------------- tables
+def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
+                       text_col: str = "text") -> pd.DataFrame:
+    """VADER scores of every sentence.
+
+    Parameters
+    ----------
+    sentences : DataFrame with ``text`` (and ideally ``article_id``,
+        ``sentence_id`` as from :func:`analysis.text.sentences`).
+    lexicon : ``"war-news"`` (default, adapted) or ``"vader"`` (published).
+
+    Returns
+    -------
+    DataFrame[article_id, sentence_id, neg, neu, pos, compound] aligned with
+    the input rows (same index). ``neg/neu/pos`` are VADER's proportions,
+    ``compound`` its normalised sum in [-1, 1] (Hutto & Gilbert 2014); NaN for
+    a missing text.
+
+    >>> import pandas as pd
+    >>> sentence_sentiment(pd.DataFrame({"text": ["Russia launched a special military operation."]}),
+    ...     lexicon="vader")["compound"].iloc[0]
+    np.float64(0.4939)
+    """
+    if text_col not in sentences.columns:
+        raise KeyError(f"sentence_sentiment() needs a {text_col!r} column; got {list(sentences.columns)}")
+    scores = scorer(lexicon).score_many(sentences[text_col].tolist())
+    out = pd.DataFrame(scores, columns=["neg", "neu", "pos", "compound"], index=sentences.index)
+    for col, default in (("sentence_id", None), ("article_id", None)):
+        if col in sentences.columns:
+            out.insert(0, col, sentences[col].to_numpy())
+        else:
+            out.insert(0, col, np.arange(len(sentences)) if col == "sentence_id" else 0)
+    return out[SENTENCE_SCORE_COLUMNS]
+
+
+ARTICLE_SENTIMENT_COLUMNS = [
+    "article_id", "n_sentences", "mean_compound", "median_compound", "sd_compound",
+    "share_negative", "share_positive", "share_neutral",
+]
+
+
+def article_sentiment(sentence_scores: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+                      threshold: float = POSITIVE_THRESHOLD) -> pd.DataFrame:
+    """Aggregate sentence scores to one row per article.
+
+    The mean of sentence compounds is used rather than VADER on the whole text:
+    VADER's normalisation ``x / sqrt(x^2 + 15)`` saturates for long texts (a
+    1,000-word report with a dozen negative words scores about -0.99).
+    A sentence counts as positive when compound >= ``threshold`` and negative
+    when <= ``-threshold`` (0.05, Hutto & Gilbert 2014).
+
+    Parameters
+    ----------
+    sentence_scores : output of :func:`sentence_sentiment`.
+    articles : optional; its columns (e.g. outlet, published) are merged in
+        and articles without sentences get ``n_sentences`` 0.
+
+    Returns
+    -------
+    DataFrame[article_id, n_sentences, mean_compound, median_compound,
+    sd_compound, share_negative, share_positive, share_neutral, ...].
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"article_id": ["a", "a", "b"], "compound": [-0.5, 0.0, 0.6]})
+    >>> article_sentiment(s)[["article_id", "mean_compound", "share_negative"]].to_dict("records")
+    [{'article_id': 'a', 'mean_compound': -0.25, 'share_negative': 0.5}, {'article_id': 'b', 'mean_compound': 0.6, 'share_negative': 0.0}]
+    """
+    scores = sentence_scores.dropna(subset=["compound"])
+    c = scores["compound"]
+    tmp = pd.DataFrame({
+        "article_id": scores["article_id"].to_numpy(),
+        "compound": c.to_numpy(),
+        "neg": (c <= -threshold).to_numpy(dtype=float),
+        "pos": (c >= threshold).to_numpy(dtype=float),
+    })
+    g = tmp.groupby("article_id", sort=False)
+    out = pd.DataFrame({
+        "n_sentences": g.size(),
+        "mean_compound": g["compound"].mean(),
+        "median_compound": g["compound"].median(),
+        "sd_compound": g["compound"].std(ddof=1),
+        "share_negative": g["neg"].mean(),
+        "share_positive": g["pos"].mean(),
+    })
+    out["share_neutral"] = 1.0 - out["share_negative"] - out["share_positive"]
+    out = out.reset_index()
+    if articles is not None:
+        keep = [c for c in articles.columns if c not in ("text",) and c not in out.columns or c == "article_id"]
+        out = articles[keep].merge(out, on="article_id", how="left")
+        out["n_sentences"] = out["n_sentences"].fillna(0).astype(int)
+    return out
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+
+
+def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: str = "text") -> pd.DataFrame:
+    """GDELT-style document tone from lexicon word counts.
+
+    Following the GDELT Global Knowledge Graph "TONE" field (Leetaru & Schrodt
+    2013; GKG codebook V2.1, 2015): ``positive`` and ``negative`` are the
+    percentages of words found in the positive / negative dictionary,
+    ``tone = positive - negative`` (words per 100 words), ``polarity =
+    positive + negative`` (how emotionally loaded the text is, regardless of
+    direction) and ``word_count``. GDELT's proprietary dictionaries are
+    replaced by the VADER lexicon (valence > 0 positive, < 0 negative), without
+    VADER's context rules — this is a plain word count, comparable across
+    outlets and robust to length.
+
+    Returns DataFrame[article_id, tone, positive, negative, polarity, word_count].
+
+    >>> import pandas as pd
+    >>> gdelt_tone(pd.DataFrame({"article_id": [1], "text": ["Troops killed two civilians; peace talks failed."]})).round(2).to_dict("records")
+    [{'article_id': 1, 'tone': -14.29, 'positive': 14.29, 'negative': 28.57, 'polarity': 42.86, 'word_count': 7}]
+    """
+    lex = _lexicon(lexicon)[0]
+    rows = []
+    for text in articles[text_col].tolist():
+        if not isinstance(text, str):
+            rows.append((math.nan, math.nan, math.nan, math.nan, 0))
+            continue
+        words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(text)]
+        n = len(words)
+        if n == 0:
+            rows.append((0.0, 0.0, 0.0, 0.0, 0))
+            continue
+        pos = sum(1 for w in words if lex.get(w, 0) > 0)
+        neg = sum(1 for w in words if lex.get(w, 0) < 0)
+        p, q = 100.0 * pos / n, 100.0 * neg / n
+        rows.append((p - q, p, q, p + q, n))
+    out = pd.DataFrame(rows, columns=["tone", "positive", "negative", "polarity", "word_count"])
+    out.insert(0, "article_id", articles["article_id"].to_numpy() if "article_id" in articles else np.arange(len(out)))
+    out["word_count"] = out["word_count"].astype(int)
+    return out
+
+
+# --------------------------------------------------------------------------- targeted
+def __getattr__(name):  # lazy re-exports from analysis.targeted (keeps import light)
+    if name in {"target_sentiment", "mention_sentiment", "document_sentiment", "sentiment_by_entity",
+                "bootstrap_mean_ci", "train_target_model", "load_target_model", "TargetModel"}:
+        from analysis import targeted
+
+        return getattr(targeted, name)
+    raise AttributeError(f"module 'analysis.sentiment' has no attribute {name!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.sentiment {train,bench} ...``"""
+    from analysis import targeted
+
+    return targeted.cli(list(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
