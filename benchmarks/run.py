@@ -1,0 +1,211 @@
+"""Speed and memory benchmark behind ``make bench``.
+
+Measures, on the real corpus in ``../shared/corpus`` (official statements +
+news_gdelt, about 1.9 M words) and on a 100k-article corpus built by
+replicating it:
+
+* words/second per stage and for the whole pipeline, on one core;
+* the speed-up of two processes over one;
+* peak memory (whole process tree) against the raw text size, streaming the
+  100k-article corpus through :func:`analysis.engine.run_to_parquet`;
+* a naive notebook baseline (row-by-row ``DataFrame.apply`` of NLTK Punkt,
+  Treebank tokens and VADER per sentence) as the ratio to beat.
+
+It ends with two lines, both one core, same run::
+
+    speedup_vs_naive: X.X        # sentences + tokens + sentence VADER, ours vs naive
+    full_pipeline_vs_naive: X.X  # our whole pipeline vs the naive partial work
+
+Usage::
+
+    python benchmarks/run.py [--shared ../shared] [--articles 100000] [--skip-large]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from naive import run_naive  # noqa: E402
+
+from analysis import engine  # noqa: E402
+from analysis.corpus import load_corpus  # noqa: E402
+from analysis.paths import shared_dir  # noqa: E402
+
+_WORD = re.compile(r"\w+")
+
+
+def count_words(texts) -> int:
+    return sum(len(_WORD.findall(t)) for t in texts if isinstance(t, str))
+
+
+class PeakMemory:
+    """Samples the resident memory of this process and all its children (Linux /proc)."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+
+    @staticmethod
+    def _tree_rss(pid: int) -> int:
+        total, stack, seen = 0, [pid], set()
+        while stack:
+            p = stack.pop()
+            if p in seen:
+                continue
+            seen.add(p)
+            try:
+                with open(f"/proc/{p}/statm") as fh:
+                    total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                with open(f"/proc/{p}/task/{p}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                continue
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._tree_rss(os.getpid()))
+            time.sleep(self.interval)
+
+    def __enter__(self):
+        self.peak = self._tree_rss(os.getpid())
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def load_bench_corpus(shared: Path) -> pd.DataFrame:
+    official = load_corpus(shared / "corpus" / "official_statements.csv")
+    news = load_corpus(shared / "corpus" / "news_gdelt")
+    articles = pd.concat([official, news], ignore_index=True)
+    return articles[["article_id", "outlet", "text"]]
+
+
+def timed(label, func, log):
+    started = time.perf_counter()
+    result = func()
+    seconds = time.perf_counter() - started
+    log(f"  {label}: {seconds:.2f} s")
+    return result, seconds
+
+
+def replicate_to_parquet(articles: pd.DataFrame, n_articles: int, folder: Path, *, per_file: int = 5000) -> int:
+    """Write ``n_articles`` rows cycling through ``articles`` as a partitioned parquet folder.
+    Returns the raw text size in bytes (UTF-8)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = articles[["article_id", "text"]].reset_index(drop=True)
+    raw_bytes, written, part = 0, 0, 0
+    while written < n_articles:
+        take = min(per_file, n_articles - written)
+        idx = [(written + i) % len(base) for i in range(take)]
+        chunk = base.iloc[idx].copy()
+        chunk["article_id"] = [f"{a}-{written + i}" for i, a in enumerate(chunk["article_id"])]
+        raw_bytes += int(chunk["text"].map(lambda t: len(t.encode("utf-8"))).sum())
+        chunk.to_parquet(folder / f"part-{part:05d}.parquet", index=False)
+        written += take
+        part += 1
+    return raw_bytes
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=shared_dir())
+    parser.add_argument("--articles", type=int, default=100_000, help="size of the replicated corpus")
+    parser.add_argument("--skip-large", action="store_true", help="skip the replicated corpus")
+    parser.add_argument("--chunk-size", type=int, default=200)
+    parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
+    args = parser.parse_args(argv)
+    log = lambda *a: print(*a, flush=True)  # noqa: E731
+
+    if not (args.shared / "corpus").is_dir():
+        log(f"benchmark needs the research corpus at {args.shared}/corpus (set ANALYSIS_SHARED or --shared)")
+        return 2
+
+    figures: dict = {}
+    log("# corpus: ../shared/corpus official_statements.csv + news_gdelt")
+    articles, load_s = timed("load_corpus", lambda: load_bench_corpus(args.shared), log)
+    words = count_words(articles["text"])
+    raw = int(articles["text"].map(lambda t: len(t.encode("utf-8"))).sum())
+    figures.update(articles=len(articles), words=words, raw_text_mb=raw / 1e6, load_seconds=load_s)
+    log(f"  {len(articles):,} articles, {words:,} words, {raw / 1e6:.1f} MB of text")
+    engine.warm_up()
+
+    log("# naive notebook baseline (one core): Punkt + Treebank + VADER via DataFrame.apply")
+    naive = run_naive(articles)
+    for stage, seconds in naive["timings"].items():
+        log(f"  naive {stage}: {seconds:.2f} s ({words / seconds:,.0f} words/s)")
+    figures["naive"] = naive["timings"]
+
+    log("# ours, same work (one core): sentences + tokens + sentence VADER")
+    same_clock: dict = {}
+    _, same_s = timed("sentences+tokens+sentiment", lambda: engine.run(
+        articles, stages=("sentences", "tokens", "sentiment"), chunk_size=args.chunk_size, timings=same_clock), log)
+    for stage, seconds in same_clock.items():
+        log(f"  {stage}: {seconds:.2f} s ({words / max(seconds, 1e-9):,.0f} words/s)")
+    figures["same_work"] = {"seconds": same_s, **same_clock}
+
+    log("# ours, whole pipeline (one core): + entities, mention sentiment, framing")
+    full_clock: dict = {}
+    serial, full_s = timed("full pipeline, 1 process", lambda: engine.run(
+        articles, chunk_size=args.chunk_size, timings=full_clock), log)
+    for stage, seconds in full_clock.items():
+        log(f"  {stage}: {seconds:.2f} s ({words / max(seconds, 1e-9):,.0f} words/s)")
+    log(f"  whole pipeline: {words / full_s:,.0f} words/s")
+    figures["full_pipeline"] = {"seconds": full_s, "words_per_second": words / full_s, **full_clock}
+
+    log("# two processes")
+    parallel, two_s = timed("full pipeline, 2 processes", lambda: engine.run(
+        articles, chunk_size=args.chunk_size, n_jobs=2), log)
+    identical = all(engine.comparable(serial[t]).equals(engine.comparable(parallel[t])) for t in serial)
+    log(f"  speed-up 2 vs 1 processes: {full_s / two_s:.2f}x; identical results: {identical}")
+    figures["two_processes"] = {"seconds": two_s, "speedup": full_s / two_s, "identical": identical}
+    del parallel, serial
+
+    if not args.skip_large:
+        log(f"# replicated corpus: {args.articles:,} articles, streamed to partitioned parquet on 2 processes")
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            source = Path(tmp) / "corpus"
+            raw_large = replicate_to_parquet(articles, args.articles, source)
+            large_words = words * args.articles / len(articles)
+            del articles
+            with PeakMemory() as memory:
+                started = time.perf_counter()
+                parts = engine.run_to_parquet(source, Path(tmp) / "out", n_jobs=2, chunk_size=args.chunk_size)
+                large_s = time.perf_counter() - started
+            baseline_rss = PeakMemory._tree_rss(os.getpid())
+            log(f"  {int(parts['articles'].sum()):,} articles, {raw_large / 1e6:,.0f} MB text, "
+                f"~{large_words:,.0f} words in {large_s:.1f} s ({large_words / large_s:,.0f} words/s)")
+            log(f"  peak memory (process tree): {memory.peak / 1e6:,.0f} MB = "
+                f"{memory.peak / raw_large:.2f}x the raw text size (parent now {baseline_rss / 1e6:,.0f} MB)")
+            figures["large"] = {"articles": args.articles, "raw_text_mb": raw_large / 1e6, "seconds": large_s,
+                                "words_per_second": large_words / large_s, "peak_memory_mb": memory.peak / 1e6,
+                                "peak_memory_vs_raw_text": memory.peak / raw_large}
+
+    naive_s = naive["timings"]["total"]
+    figures["speedup_vs_naive"] = naive_s / same_s
+    figures["full_pipeline_vs_naive"] = naive_s / full_s
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    log(f"speedup_vs_naive: {naive_s / same_s:.1f}")
+    log(f"full_pipeline_vs_naive: {naive_s / full_s:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,498 @@
+"""Run the per-article pipeline at any scale: serially, on a process pool, or on Dask.
+
+Every stage — sentences, tokens, entities, sentiment, framing — is a pure
+function of one article, so a corpus can be cut into chunks of articles,
+processed anywhere, and concatenated back: the result is identical to the
+serial run whatever the chunk size, the number of processes or the engine.
+
+=================  ========================================================
+table              produced by
+=================  ========================================================
+sentences          :func:`analysis.text.sentences`
+tokens             :func:`analysis.text.tokens`
+mentions           :func:`analysis.entities.mentions`
+sentence_sentiment :func:`analysis.sentiment.sentence_sentiment`
+mention_sentiment  :func:`analysis.targeted.mention_sentiment`
+labels             :func:`analysis.framing.label_matches`
+quotes             :func:`analysis.framing.quotes`
+agency             :func:`analysis.framing.agency`
+frames             :func:`analysis.framing.frames` (long: article × frame)
+article_summary    one row per article: sizes, tone, label alignment, counts
+=================  ========================================================
+
+Three ways to run it:
+
+* :func:`run` — in memory, ``n_jobs`` worker processes, returns a dict of
+  DataFrames (fine up to a few hundred thousand articles without tokens);
+* :func:`run_to_parquet` — streams a corpus (a DataFrame or a parquet
+  file/folder) chunk by chunk into partitioned parquet under ``out_dir``; memory
+  stays flat because workers write their own parts;
+* :func:`run_dask` — the same chunks as Dask tasks over a partitioned parquet
+  corpus, for a local or remote ``dask.distributed`` cluster (``engine="dask"``).
+
+Example
+-------
+>>> import pandas as pd
+>>> arts = pd.DataFrame({"article_id": ["a", "b"],
+...     "text": ["Putin said Kyiv attacked Kursk.", "Zelenskyy thanked the partners."]})
+>>> out = run(arts, stages=("sentences", "tokens", "sentiment"))
+>>> sorted(out)
+['article_summary', 'sentence_sentiment', 'sentences', 'tokens']
+>>> out["article_summary"][["article_id", "n_sentences", "n_tokens"]].to_dict("records")
+[{'article_id': 'a', 'n_sentences': 1, 'n_tokens': 6}, {'article_id': 'b', 'n_sentences': 1, 'n_tokens': 5}]
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "STAGES",
+    "TABLES",
+    "comparable",
+    "iter_chunks",
+    "read_table",
+    "process_articles",
+    "run",
+    "run_dask",
+    "run_to_parquet",
+    "to_arrow_dtypes",
+    "warm_up",
+]
+
+STAGES = ("sentences", "tokens", "entities", "sentiment", "framing")
+
+#: Stages each stage needs first.
+_REQUIRES = {
+    "sentences": (),
+    "tokens": ("sentences",),
+    "entities": ("sentences",),
+    "sentiment": ("sentences",),
+    "framing": ("sentences",),
+}
+
+#: Tables each stage writes (article_summary is always written).
+TABLES = {
+    "sentences": ("sentences",),
+    "tokens": ("tokens",),
+    "entities": ("mentions",),
+    "sentiment": ("sentence_sentiment", "mention_sentiment"),
+    "framing": ("labels", "quotes", "agency", "frames"),
+}
+
+#: Columns that repeat a few values: stored as categoricals.
+_CATEGORICAL = {"type", "method", "side", "concept", "term", "verb_class", "quote_type", "frame",
+                "agency", "harmed_side", "agent_side", "outlet", "country", "lang"}
+
+
+def _normalise_stages(stages: Iterable[str]) -> tuple[str, ...]:
+    wanted = set(stages)
+    unknown = wanted - set(STAGES)
+    if unknown:
+        raise ValueError(f"unknown stage(s) {sorted(unknown)}; choose from {STAGES}")
+    for stage in list(wanted):
+        wanted |= set(_REQUIRES[stage])
+    return tuple(s for s in STAGES if s in wanted)
+
+
+# --------------------------------------------------------------------------- one chunk
+def process_articles(
+    articles: pd.DataFrame,
+    *,
+    stages: Iterable[str] = STAGES,
+    timings: dict[str, float] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run the pipeline over one chunk of articles (``article_id``, ``text``).
+
+    Returns ``{table name: DataFrame}`` (see the module table). ``timings``, if
+    given, accumulates seconds spent per stage.
+    """
+    stages = _normalise_stages(stages)
+    if "article_id" not in articles.columns or "text" not in articles.columns:
+        raise KeyError(f"process_articles() needs article_id and text columns; got {list(articles.columns)}")
+    clock = timings if timings is not None else {}
+
+    def timed(stage: str, func: Callable[[], None]) -> None:
+        started = time.perf_counter()
+        func()
+        clock[stage] = clock.get(stage, 0.0) + time.perf_counter() - started
+
+    articles = articles[["article_id", "text"]]
+    out: dict[str, pd.DataFrame] = {}
+
+    def do_sentences():
+        from analysis.text import sentences
+
+        out["sentences"] = sentences(articles)
+
+    def do_tokens():
+        from analysis.text import tokens
+
+        out["tokens"] = tokens(out["sentences"])
+
+    def do_entities():
+        from analysis.entities import mentions
+
+        out["mentions"] = mentions(out["sentences"])
+
+    def do_sentiment():
+        from analysis.sentiment import sentence_sentiment
+
+        scores = sentence_sentiment(out["sentences"])
+        out["sentence_sentiment"] = scores.reset_index(drop=True)
+        if "mentions" in out:
+            from analysis.targeted import mention_sentiment
+
+            scored = mention_sentiment(out["mentions"], out["sentences"])
+            keep = ["article_id", "sentence_id", "start", "end", "entity_id", "polarity", "score"]
+            out["mention_sentiment"] = scored[[c for c in keep if c in scored.columns]].reset_index(drop=True)
+
+    def do_framing():
+        from analysis import framing
+
+        mentions = out.get("mentions")
+        out["labels"] = framing.label_matches(out["sentences"])
+        out["quotes"] = framing.quotes(out["sentences"], mentions=mentions)
+        out["agency"] = framing.agency(out["sentences"], mentions=mentions)
+        out["frames"] = framing.frames(articles)
+
+    steps = {"sentences": do_sentences, "tokens": do_tokens, "entities": do_entities,
+             "sentiment": do_sentiment, "framing": do_framing}
+    for stage in stages:
+        timed(stage, steps[stage])
+    timed("summary", lambda: out.__setitem__("article_summary", _article_summary(articles, out)))
+    return out
+
+
+def _count_by_article(ids: pd.Series, frame: pd.DataFrame | None, name: str) -> pd.Series:
+    if frame is None or frame.empty:
+        return pd.Series(0, index=ids, name=name, dtype="int64")
+    return frame.groupby("article_id", sort=False).size().reindex(ids, fill_value=0).astype("int64").rename(name)
+
+
+def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per article with what notebooks need at corpus scale."""
+    ids = pd.Index(articles["article_id"].to_numpy(dtype=object), name="article_id")
+    summary = pd.DataFrame(index=ids)
+    summary["n_chars"] = articles["text"].fillna("").astype(str).str.len().to_numpy()
+    summary["n_sentences"] = _count_by_article(ids, out.get("sentences"), "n_sentences")
+    if "tokens" in out:
+        toks = out["tokens"]
+        words = toks[~toks["is_punct"]] if len(toks) else toks
+        summary["n_tokens"] = _count_by_article(ids, toks, "n_tokens")
+        summary["n_words"] = _count_by_article(ids, words, "n_words")
+    if "mentions" in out:
+        summary["n_mentions"] = _count_by_article(ids, out["mentions"], "n_mentions")
+    if "sentence_sentiment" in out:
+        scores = out["sentence_sentiment"]
+        grouped = scores.groupby("article_id", sort=False)["compound"]
+        summary["mean_compound"] = grouped.mean().reindex(ids)
+        summary["share_negative"] = (scores["compound"] <= -0.05).groupby(scores["article_id"], sort=False).mean().reindex(ids)
+        summary["share_positive"] = (scores["compound"] >= 0.05).groupby(scores["article_id"], sort=False).mean().reindex(ids)
+    if "labels" in out:
+        labels = out["labels"]
+        summary["n_labels"] = _count_by_article(ids, labels, "n_labels")
+        if len(labels):
+            side = labels.pivot_table(index="article_id", columns="side", values="weight", aggfunc="sum", fill_value=0.0)
+            ua = side.get("ukraine_aligned", pd.Series(0.0, index=side.index))
+            ru = side.get("russia_aligned", pd.Series(0.0, index=side.index))
+            alignment = ((ua - ru) / (ua + ru).where((ua + ru) > 0)).reindex(ids)
+        else:
+            alignment = pd.Series(np.nan, index=ids)
+        summary["label_alignment"] = alignment.to_numpy()
+    if "quotes" in out:
+        summary["n_quotes"] = _count_by_article(ids, out["quotes"], "n_quotes")
+    if "agency" in out:
+        agency = out["agency"]
+        summary["n_harm_sentences"] = _count_by_article(ids, agency, "n_harm_sentences")
+        if len(agency) and "agency" in agency.columns:
+            agentless = (agency["agency"] == "agentless").groupby(agency["article_id"], sort=False).sum()
+            summary["n_agentless"] = agentless.reindex(ids, fill_value=0).astype("int64").to_numpy()
+        else:
+            summary["n_agentless"] = 0
+    if "frames" in out and len(out["frames"]):
+        frames = out["frames"]
+        predicted = frames[frames["predicted"]].groupby("article_id", sort=False)["frame"].agg(lambda f: ",".join(sorted(f)))
+        summary["frames"] = predicted.reindex(ids).fillna("").to_numpy()
+    elif "frames" in out:
+        summary["frames"] = ""
+    return summary.reset_index()
+
+
+# --------------------------------------------------------------------------- chunking
+def iter_chunks(articles: pd.DataFrame, chunk_size: int) -> Iterator[pd.DataFrame]:
+    """Consecutive slices of at most ``chunk_size`` articles (order kept)."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be >= 1")
+    for start in range(0, len(articles), chunk_size):
+        yield articles.iloc[start:start + chunk_size]
+
+
+def warm_up(stages: Iterable[str] = STAGES) -> None:
+    """Load lexicons, gazetteer and tokenizer tables once, so forked workers share them."""
+    process_articles(pd.DataFrame({"article_id": ["warm-up"], "text": ["Putin said Kyiv attacked. Zelenskyy spoke."]}),
+                     stages=stages)
+
+
+def _mp_context():
+    # fork shares the warmed-up lexicons copy-on-write; elsewhere spawn is the safe default.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _uniform_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as pandas' string dtype: chunks that happen to hold only
+    missing values (object/None) and chunks with text (str/NaN) then agree."""
+    converted = {}
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype == object:
+            values = series.dropna()
+            if values.map(type).eq(str).all():
+                converted[column] = series.astype("str")
+    return frame.assign(**converted) if converted else frame
+
+
+def _concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    non_empty = [p for p in parts if len(p)]
+    if not non_empty:
+        frame = parts[0].iloc[:0].reset_index(drop=True) if parts else pd.DataFrame()
+    else:
+        frame = pd.concat(non_empty, ignore_index=True)
+    return _uniform_strings(frame)
+
+
+def _progress(total: int, enabled: bool, desc: str):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="article")
+
+
+def run(
+    articles: pd.DataFrame,
+    *,
+    stages: Iterable[str] = STAGES,
+    n_jobs: int = 1,
+    chunk_size: int = 200,
+    progress: bool = False,
+    timings: dict[str, float] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run the pipeline over ``articles`` and return every table in memory.
+
+    ``n_jobs`` worker processes (``-1``: all cores) each take chunks of
+    ``chunk_size`` articles; results are concatenated in input order, so the
+    output equals ``n_jobs=1`` exactly.
+    """
+    stages = _normalise_stages(stages)
+    n_jobs = os.cpu_count() or 1 if n_jobs == -1 else max(1, int(n_jobs))
+    chunks = list(iter_chunks(articles, chunk_size)) or [articles.iloc[:0]]
+    bar = _progress(len(articles), progress, "pipeline")
+    results: list[dict[str, pd.DataFrame]] = []
+    clock = timings if timings is not None else {}
+    if n_jobs == 1 or len(chunks) == 1:
+        for chunk in chunks:
+            results.append(process_articles(chunk, stages=stages, timings=clock))
+            if bar is not None:
+                bar.update(len(chunk))
+    else:
+        warm_up(stages)
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+            futures = [pool.submit(_process_with_timings, chunk, stages) for chunk in chunks]
+            for chunk, future in zip(chunks, futures):
+                result, chunk_timings = future.result()
+                results.append(result)
+                for stage, seconds in chunk_timings.items():
+                    clock[stage] = clock.get(stage, 0.0) + seconds
+                if bar is not None:
+                    bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
+    names = results[0].keys()
+    return {name: _concat([r[name] for r in results]) for name in names}
+
+
+def _process_with_timings(chunk: pd.DataFrame, stages: tuple[str, ...]):
+    clock: dict[str, float] = {}
+    return process_articles(chunk, stages=stages, timings=clock), clock
+
+
+# --------------------------------------------------------------------------- storage
+def to_arrow_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Compact dtypes for storage: pyarrow strings, categoricals for repeated labels."""
+    converted = {}
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            if column in _CATEGORICAL:
+                converted[column] = series.astype("category")
+            else:
+                try:
+                    converted[column] = series.astype("string[pyarrow]")
+                except (TypeError, ValueError):  # mixed non-string objects: leave as is
+                    continue
+    return frame.assign(**converted) if converted else frame
+
+
+def _write_parts(result: dict[str, pd.DataFrame], out_dir: Path, part: int) -> dict[str, int]:
+    rows = {}
+    for name, frame in result.items():
+        folder = out_dir / name
+        folder.mkdir(parents=True, exist_ok=True)
+        to_arrow_dtypes(frame).to_parquet(folder / f"part-{part:06d}.parquet", index=False)
+        rows[name] = len(frame)
+    return rows
+
+
+def _process_and_write(chunk: pd.DataFrame, stages: tuple[str, ...], out_dir: str, part: int):
+    clock: dict[str, float] = {}
+    result = process_articles(chunk, stages=stages, timings=clock)
+    return part, len(chunk), _write_parts(result, Path(out_dir), part), clock
+
+
+def _iter_source(source, chunk_size: int, columns=("article_id", "text")) -> Iterator[pd.DataFrame]:
+    if isinstance(source, pd.DataFrame):
+        yield from iter_chunks(source, chunk_size)
+        return
+    import pyarrow.dataset as ds
+
+    dataset = ds.dataset(str(source), format="parquet")
+    for batch in dataset.to_batches(columns=list(columns), batch_size=chunk_size):
+        if batch.num_rows:
+            yield batch.to_pandas()
+
+
+def run_to_parquet(
+    source: pd.DataFrame | str | os.PathLike,
+    out_dir: str | os.PathLike,
+    *,
+    stages: Iterable[str] = STAGES,
+    n_jobs: int = 1,
+    chunk_size: int = 200,
+    max_in_flight: int | None = None,
+    progress: bool = False,
+    timings: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Stream ``source`` through the pipeline into ``out_dir/<table>/part-NNNNNN.parquet``.
+
+    ``source`` is an articles DataFrame or a parquet file/folder with
+    ``article_id`` and ``text``. At most ``max_in_flight`` chunks (default
+    ``2 * n_jobs``) are in memory at once; workers write their own parts and
+    return only row counts, so memory stays flat however large the corpus.
+    Returns a table of rows written per part and table.
+    """
+    stages = _normalise_stages(stages)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    n_jobs = os.cpu_count() or 1 if n_jobs == -1 else max(1, int(n_jobs))
+    limit = max_in_flight or 2 * n_jobs
+    clock = timings if timings is not None else {}
+    records = []
+    bar = _progress(len(source) if isinstance(source, pd.DataFrame) else 0, progress, "pipeline")
+
+    def record(part, n_articles, rows, chunk_clock):
+        records.append({"part": part, "articles": n_articles, **{f"rows_{k}": v for k, v in rows.items()}})
+        for stage, seconds in chunk_clock.items():
+            clock[stage] = clock.get(stage, 0.0) + seconds
+        if bar is not None:
+            bar.update(n_articles)
+
+    if n_jobs == 1:
+        for part, chunk in enumerate(_iter_source(source, chunk_size)):
+            record(*_process_and_write(chunk, stages, str(out), part))
+    else:
+        warm_up(stages)
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+            pending: set[Future] = set()
+            for part, chunk in enumerate(_iter_source(source, chunk_size)):
+                if len(pending) >= limit:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        record(*future.result())
+                pending.add(pool.submit(_process_and_write, chunk, stages, str(out), part))
+            for future in pending:
+                record(*future.result())
+    if bar is not None:
+        bar.close()
+    return pd.DataFrame(records).sort_values("part").reset_index(drop=True) if records else pd.DataFrame()
+
+
+def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with storage-only differences removed, for equality checks across
+    engines: numbers as float64, everything else as object with ``None`` for missing."""
+    out = {}
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_bool_dtype(series.dtype):
+            out[column] = series.astype(object).where(series.notna(), None)
+        elif pd.api.types.is_numeric_dtype(series.dtype):
+            out[column] = series.astype("float64")
+        elif series.dtype == object and len(series.dropna()) and series.dropna().map(
+                lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)).all():
+            out[column] = pd.to_numeric(series.where(series.notna(), np.nan), errors="coerce").astype("float64")
+        else:
+            out[column] = series.astype(object).where(series.notna(), None)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def read_table(out_dir: str | os.PathLike, name: str, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read one table written by :func:`run_to_parquet`, parts in order."""
+    folder = Path(out_dir) / name
+    parts = sorted(folder.glob("part-*.parquet"))
+    if not parts:
+        raise FileNotFoundError(f"no parts for table {name!r} in {folder}")
+    return pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- dask
+def run_dask(
+    source,
+    *,
+    stages: Iterable[str] = STAGES,
+    client=None,
+    compute: bool = True,
+):
+    """The same pipeline as Dask tasks, one task per partition of the corpus.
+
+    ``source`` is a dask DataFrame or a parquet path readable by
+    ``dask.dataframe.read_parquet`` (partitioned parquet scales out: each
+    partition is one task). With ``compute=True`` returns pandas DataFrames
+    (identical to :func:`run`), else lazy dask DataFrames. ``client`` is an
+    optional ``dask.distributed.Client`` (local, Coiled, Kubernetes...); without
+    one Dask's default scheduler is used.
+    """
+    try:
+        import dask
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise ImportError("engine='dask' needs the dask extra: pip install 'war-coverage-analysis[dask]'") from exc
+
+    stages = _normalise_stages(stages)
+    ddf = source if hasattr(source, "to_delayed") else dd.read_parquet(str(source), columns=["article_id", "text"])
+    ddf = ddf[["article_id", "text"]]
+    empty = process_articles(pd.DataFrame({"article_id": pd.Series(dtype=object), "text": pd.Series(dtype=object)}),
+                             stages=stages)
+    results = [dask.delayed(process_articles)(part, stages=stages) for part in ddf.to_delayed()]
+    tables = {
+        name: dd.from_delayed([dask.delayed(_pick)(r, name) for r in results], meta=empty[name], verify_meta=False)
+        for name in empty
+    }
+    if not compute:
+        return tables
+    names = list(tables)
+    computed = (client.compute([tables[n] for n in names], sync=True) if client is not None
+                else dask.compute(*[tables[n] for n in names]))
+    return {name: frame.reset_index(drop=True) for name, frame in zip(names, computed)}
+
+
+def _pick(result: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    return result[name]

@@ -1,0 +1,88 @@
+"""analysis.engine: the same results serially, on a process pool, streamed to parquet, and on Dask."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import engine
+
+
+@pytest.fixture(scope="module")
+def articles(seed_text):
+    texts = [
+        seed_text,
+        "Russian forces shelled Kharkiv overnight. Two people were killed, the regional governor said.",
+        "Zelenskyy thanked Western partners for air defence. \"We will liberate every village,\" he said.",
+        "",
+        "!!! ...",
+        "Kiev regime provocations continue, Peskov claimed. The special military operation goes on.",
+        "A fire broke out at the Zaporizhzhia Nuclear Power Plant. The IAEA called for restraint.",
+    ]
+    return pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": texts})
+
+
+def assert_same_tables(left: dict, right: dict):
+    assert sorted(left) == sorted(right)
+    for name in left:
+        pd.testing.assert_frame_equal(engine.comparable(left[name]), engine.comparable(right[name]), obj=name)
+
+
+@pytest.fixture(scope="module")
+def serial(articles):
+    return engine.run(articles, chunk_size=1000)
+
+
+def test_every_stage_writes_its_tables_and_a_summary_row_per_article(serial, articles):
+    expected = {t for stage in engine.STAGES for t in engine.TABLES[stage]} | {"article_summary"}
+    assert set(serial) == expected
+    summary = serial["article_summary"]
+    assert summary["article_id"].tolist() == articles["article_id"].tolist()
+    assert summary.set_index("article_id").loc["a3", "n_sentences"] == 0
+
+
+def test_chunking_does_not_change_results(serial, articles):
+    assert_same_tables(serial, engine.run(articles, chunk_size=2))
+
+
+def test_two_processes_give_identical_results(serial, articles):
+    assert_same_tables(serial, engine.run(articles, chunk_size=2, n_jobs=2))
+
+
+def test_streaming_to_parquet_gives_the_same_tables(serial, articles, tmp_path):
+    parts = engine.run_to_parquet(articles, tmp_path, chunk_size=3, n_jobs=2)
+    assert parts["articles"].sum() == len(articles)
+    assert_same_tables(serial, {name: engine.read_table(tmp_path, name) for name in serial})
+
+
+def test_parquet_source_streams_in_batches(articles, tmp_path):
+    source = tmp_path / "corpus.parquet"
+    articles.to_parquet(source, index=False)
+    parts = engine.run_to_parquet(source, tmp_path / "out", stages=("sentences",), chunk_size=2)
+    assert len(parts) == 4 and parts["articles"].sum() == len(articles)
+
+
+def test_stored_tables_use_arrow_strings_and_categoricals():
+    frame = engine.to_arrow_dtypes(pd.DataFrame({"surface": ["Kyiv"], "type": ["GPE"], "start": [0]}))
+    assert str(frame["surface"].dtype) == "string" and str(frame["type"].dtype) == "category"
+
+
+def test_unknown_stage_is_named():
+    with pytest.raises(ValueError, match="sentimnet"):
+        engine.run(pd.DataFrame({"article_id": ["a"], "text": ["x"]}), stages=("sentimnet",))
+
+
+def test_stages_pull_in_what_they_need():
+    out = engine.run(pd.DataFrame({"article_id": ["a"], "text": ["Kyiv said no."]}), stages=("tokens",))
+    assert set(out) == {"sentences", "tokens", "article_summary"}
+
+
+def test_dask_engine_on_a_local_cluster_equals_pandas(serial, articles, tmp_path):
+    dd = pytest.importorskip("dask.dataframe", reason="dask extra not installed")
+    distributed = pytest.importorskip("dask.distributed", reason="dask extra not installed")
+    path = tmp_path / "corpus"
+    dd.from_pandas(articles, npartitions=3).to_parquet(str(path))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        result = engine.run_dask(path, client=client)
+    assert_same_tables(serial, result)
