@@ -143,3 +143,172 @@ def test_trained_abbreviations_filter_junk_words():
               "Lt. Col. Brown left. It was time. There was no time."] * 5
     learned = train_punkt(corpus)
     assert "dawn" not in learned and "time" not in learned
+
+
+# --- fast sentence engine: identical decisions to NLTK's Punkt ---------------------------------
+
+TRICKY_TEXTS = [
+    "J. K. Rowling wrote the books. She lives in Edinburgh.",
+    "He was born in 1990. He moved to Kyiv. Room No. 5. It was cold.",
+    "The bill is No. 5. Congress passed it. See p. 12 of vol. 3.",
+    "Wait... What happened? Nothing... they said.",
+    "We will win\u2026 Zelenskyy said. Then\u2026 silence.",
+    'He said "stop." Then he left. She asked "why?" and walked away.',
+    "(Sent1.) Sent2. [Sent3!] \u201cSent4?\u201d Sent5.",
+    "(How does it deal with this parenthesis?)  \"It should be part of the\nprevious sentence.\" "
+    "\"(And the same with this one.)\" ('And this one!') \"('(And (this)) '?)\" [(and this. )]",
+    "Really?! Yes!! What?!? No!!! Fine.",
+    "Путин сказал. Зеленський відповів! Т. Шевченко жив у Києві. А. Б. Іванов",
+    "U.S. officials met U.K. envoys on Jan. 5. The U.N. Security Council met at 3 p.m. Gen. Milley spoke.",
+    "e.g. this one. i.e. that one. etc. And so on.",
+    "1. First item. 2. Second item. 3.5 percent rose. Then 4.",
+    "It cost $5.5 million. Then 3.14. Then -2.5. Then 1,000.",
+    "Line one.\nLine two.\n  Line three.\n\nNew paragraph. Another.",
+    "Hello.\xa0World. Tabs.\tHere.\r\nThere.\x0bVertical.\x0cFeed. Sep.\x1cAfter.",
+    "Mr.Smith met Dr.Jones.He left.Then came back .Odd spacing .",
+    "The U.S.-led coalition said so. The anti-U.S. protests grew.",
+    "They met Gen. Then they left. See Lt. Col. Smith. End.",
+    "Cafe\u0301. Next one. \u0301. Bach. Ё. Bach. 5. Bach.",
+    "--Yes. --No.. Maybe... . . . Fine. .. Ok.",
+    "He said: 'It is over.' 'Is it?' she asked. 'Yes.'",
+    "Pres. Biden and Sec. Blinken (D.C.) spoke. St. Petersburg responded.",
+    "...", ".", "?!", "a.", ". a", "A. B. C.", "!!!", "\"Quote.\"", "x.\n\ny.",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_fast_engine_splits_tricky_texts_exactly_like_nltk_punkt(text):
+    assert sentence_spans(text) == sentence_spans(text, engine="punkt")
+
+
+def test_fast_engine_keeps_initials_numbers_and_parenthesised_sentences():
+    text = "J. K. Rowling wrote No. 5. (It sold.) Then?! Yes."
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["J. K. Rowling wrote No. 5.", "(It sold.)", "Then?!", "Yes."]
+
+
+@pytest.mark.parametrize("text", ["", " ", "   \n\n \t ", "\n", "x" * 176_000])
+def test_both_engines_survive_empty_whitespace_and_long_unbroken_texts(text):
+    assert sentence_spans(text) == sentence_spans(text, engine="punkt")
+
+
+def test_both_engines_agree_on_a_176k_character_article():
+    paragraph = (
+        "On Aug. 7, Putin accused Kyiv of a \"provocation\". Gen. Syrskyi said the U.S. was informed. "
+        "J. K. Rowling, No. 5 and 3.5% appear too... Really?! (Yes.) \u201cFine,\u201d he said.\n"
+    )
+    text = "\n".join([paragraph] * (176_000 // len(paragraph) + 1))
+    assert len(text) > 176_000
+    fast = sentence_spans(text)
+    assert fast == sentence_spans(text, engine="punkt")
+    assert len(fast) > 1000
+
+
+def test_fast_engine_matches_punkt_on_random_punctuation_soup():
+    import random
+
+    rng = random.Random(20240807)
+    pieces = [
+        "Mr", "No", "U.S", "J", "K", "gen", "The", "the", "said", "5", "3.5", "1990", "Путин", "é", "e\u0301",
+        ".", ". ", "?", "!", "...", "\u2026", ",", ";", ":", "-", "--", '"', "'", "(", ")", "[", "]",
+        "\u201c", "\u201d", "\u2019", "\xab", "\xbb", " ", " ", " ", "  ", "\n", "\n\n", "\t", "\xa0", "\x1c", "_",
+    ]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
+        assert sentence_spans(text) == sentence_spans(text, engine="punkt"), repr(text)
+
+
+def test_extra_abbreviations_extend_the_fast_engine_like_punkt():
+    text = "Officials of the obl. administration met. They left."
+    assert split(text)[0] == "Officials of the obl."
+    merged = [text[s:e] for s, e in sentence_spans(text, abbreviations=frozenset({"obl"}))]
+    assert merged == ["Officials of the obl. administration met.", "They left."]
+    for engine in ("fast", "punkt"):
+        assert sentence_spans(text, abbreviations=frozenset({"obl"}), engine=engine) == sentence_spans(
+            text, abbreviations=frozenset({"obl"}), engine="punkt"
+        )
+
+
+def test_trained_abbreviations_flow_into_sentences_for_both_engines():
+    corpus = ["The obl. council met. The obl. head spoke. The obl. budget grew. Kyiv obl. lies north. "
+              "They left at dawn."] * 4
+    learned = train_punkt(corpus)
+    arts = pd.DataFrame({"article_id": ["a"], "text": ["The Kharkiv obl. administration said so. It rained."]})
+    fast = sentences(arts, abbreviations=learned)
+    pd.testing.assert_frame_equal(fast, sentences(arts, abbreviations=learned, engine="punkt"))
+    if "obl" in learned:
+        assert fast["text"].tolist()[0] == "The Kharkiv obl. administration said so."
+
+
+def test_sentences_tables_are_identical_for_both_engines(seed_articles):
+    pd.testing.assert_frame_equal(sentences(seed_articles), sentences(seed_articles, engine="punkt"))
+
+
+def test_unknown_sentence_engine_is_rejected():
+    with pytest.raises(ValueError, match="engine"):
+        sentences(pd.DataFrame({"article_id": ["a"], "text": ["x."]}), engine="spacy")
+    with pytest.raises(ValueError, match="engine"):
+        sentence_spans("x.", engine="spacy")
+
+
+# --- vectorised tokenizer: exact offsets on awkward characters --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Kyiv\u3000said\xa0no \U0001F1FA\U0001F1E6 flag\u2028line e\u0301t\u00e9 \ud800 lone surrogate.",
+    "They met Gen.  \t",
+    "Russia's army didn't retreat; Ukraine\u2019s can't. O'Brien's 'quote' ' '",
+    "   leading spaces. U.S. and Gen. Smith.",
+])
+def test_tokens_cover_every_non_space_character_with_exact_offsets(text):
+    arts = pd.DataFrame({"article_id": ["a"], "text": [text]}, dtype=object)  # object: lone surrogates
+    table = tokens(arts)
+    assert all(text[s:e] == t for s, e, t in zip(table["start"], table["end"], table["token"]))
+    assert (table["start"].to_numpy()[1:] >= table["end"].to_numpy()[:-1]).all()
+    assert "".join(table["token"]) == "".join(text.split())
+
+
+def test_clitics_split_in_every_sentence_and_abbreviation_stops_stay_on_words():
+    arts = pd.DataFrame({"article_id": ["a", "b"], "text": [
+        "Russia's army didn't retreat. Gen. Smith's men can't. We met Gen.",
+        "Ukraine\u2019s forces won\u2019t stop. Mr. Zelenskyy\u2019s aide spoke.",
+    ]})
+    table = tokens(arts)
+    assert table.query("article_id == 'a'")["token"].tolist() == [
+        "Russia", "'s", "army", "did", "n't", "retreat", ".",
+        "Gen.", "Smith", "'s", "men", "ca", "n't", ".",
+        "We", "met", "Gen", ".",
+    ]
+    assert table.query("article_id == 'b'")["token"].tolist() == [
+        "Ukraine", "\u2019s", "forces", "wo", "n\u2019t", "stop", ".",
+        "Mr.", "Zelenskyy", "\u2019s", "aide", "spoke", ".",
+    ]
+    assert table.groupby(["article_id", "sentence_id"])["token_id"].apply(lambda s: s.tolist() == list(range(len(s)))).all()
+
+
+def test_word_presplit_gives_the_same_tokens_as_one_regex_pass():
+    import random
+
+    from analysis.text import _TOKEN_SPLIT_RE, _split_tokens
+
+    rng = random.Random(7)
+    pieces = ["Gen", "U", "S", ".", "..", "...", "1", ",", "000", ":", "'s", "n't", "\u2019", "-", "--", "_",
+              "Путин", "e\u0301", "x", " ", "  ", "\n", "\xa0", "\u3000", "(", '"', "\u2026", "\U0001F600", "²"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        toks, lengths, word, offset = _split_tokens(text)
+        expected = _TOKEN_SPLIT_RE.split(text)[1::2]
+        assert toks.tolist() == expected, repr(text)
+        assert lengths.tolist() == [len(t) for t in expected]
+        words = text.split()
+        assert all(words[w][o:o + n] == t for t, n, w, o in zip(expected, lengths.tolist(), word.tolist(), offset.tolist()))
+
+
+def test_single_string_fast_path_matches_the_block_tokenizer(seed_articles):
+    from analysis.text import NEWS_ABBREVIATIONS, _token_spans_python, _tokenize_texts
+
+    texts = sentences(seed_articles)["text"].tolist() + [
+        "Lt. Col. Smith.", "Gen.", "Gen. .", "U.S.", "a Gen. b", "'s 's", "don't", "Russia\u2019s", "Mr. . Mr.",
+        "Gen.\nSmith", " Gen. ", "No. 5.", "\u201cWe\u2026\u201d -- he said",
+    ]
+    for text in texts:
+        _, starts, ends, _ = _tokenize_texts([text], NEWS_ABBREVIATIONS)
+        assert _token_spans_python(text, NEWS_ABBREVIATIONS) == list(zip(starts.tolist(), ends.tolist())), text

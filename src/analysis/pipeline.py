@@ -32,7 +32,8 @@ import pandas as pd
 from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
-__all__ = ["cached", "code_version", "content_key", "corpus_label", "load_articles", "sentence_table", "token_table"]
+__all__ = ["Analysis", "analyse", "cached", "code_version", "content_key", "corpus_label", "load_articles",
+           "sentence_table", "token_table"]
 
 
 @lru_cache(maxsize=None)
@@ -144,3 +145,65 @@ def corpus_label(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None)
     path = Path(corpus)
     parts = path.resolve().parts if path.is_absolute() or path.exists() else path.parts
     return "/".join(parts[-2:]) if len(parts) >= 2 else str(path)
+
+
+class Analysis:
+    """Tables of one pipeline run stored as partitioned parquet (see :func:`analyse`).
+
+    Read only what a chart needs: ``analysis.table("article_summary")`` or
+    ``analysis.table("mentions", columns=["article_id", "entity_id"])``. On a
+    large corpus never load ``tokens`` whole — aggregate per part with
+    :meth:`aggregate`.
+    """
+
+    def __init__(self, folder: Path, cache: str):
+        self.folder, self.cache = Path(folder), cache
+
+    @property
+    def tables(self) -> list[str]:
+        return sorted(p.name for p in self.folder.iterdir() if p.is_dir())
+
+    def table(self, name: str, *, columns: list[str] | None = None) -> pd.DataFrame:
+        from analysis.engine import read_table
+
+        return read_table(self.folder, name, columns=columns)
+
+    def aggregate(self, name: str, func: Callable[[pd.DataFrame], pd.DataFrame], *,
+                  columns: list[str] | None = None) -> pd.DataFrame:
+        """``func`` applied part by part and concatenated: memory bounded by one part."""
+        parts = sorted((self.folder / name).glob("part-*.parquet"))
+        return pd.concat([func(pd.read_parquet(p, columns=columns)) for p in parts], ignore_index=True)
+
+    def __repr__(self) -> str:
+        return f"Analysis({str(self.folder)!r}, tables={self.tables}, cache={self.cache!r})"
+
+
+def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jobs: int = 1,
+            chunk_size: int = 200, cache: bool = True, cache_dir: str | os.PathLike | None = None,
+            progress: bool = False) -> Analysis:
+    """Run :mod:`analysis.engine` over ``articles`` once and keep every table as parquet.
+
+    The folder is keyed by the articles' content and the source of every module
+    in the pipeline, so a rerun on an unchanged corpus reads the stored tables.
+    """
+    import shutil
+
+    from analysis import engine
+
+    stages = tuple(stages) if stages is not None else engine.STAGES
+    modules = ["analysis.text", "analysis.entities", "analysis.sentiment", "analysis.targeted",
+               "analysis.framing.labels", "analysis.framing.quotes", "analysis.framing.agency",
+               "analysis.framing.frames", "analysis.engine"]
+    key = "-".join([content_key(articles, ["article_id", "text"]),
+                    hashlib.sha1("".join(code_version(m) for m in modules).encode()).hexdigest()[:12],
+                    hashlib.sha1(",".join(stages).encode()).hexdigest()[:6]])
+    base = Path(cache_dir) if cache_dir is not None else processed_dir()
+    folder = base / f"analysis-{key}"
+    done = folder / "_SUCCESS"
+    if cache and done.exists():
+        return Analysis(folder, "hit")
+    if folder.exists():
+        shutil.rmtree(folder)
+    engine.run_to_parquet(articles, folder, stages=stages, n_jobs=n_jobs, chunk_size=chunk_size, progress=progress)
+    done.touch()
+    return Analysis(folder, "miss" if cache else "off")

