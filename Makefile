@@ -6,6 +6,7 @@
 PYTHON ?= python3
 CORPUS ?= data/raw
 OUTPUT ?= reports
+JOBS ?= 1
 PYTEST_ARGS ?=
 
 # An activated virtualenv or (non-base) conda env is used as it is; otherwise .venv is created.
@@ -35,7 +36,7 @@ $(STAMP): pyproject.toml $(if $(filter .venv,$(ENV_DIR)),.venv/bin/python)
 install: $(STAMP)
 
 report: install
-	$(PY) -m analysis run --corpus "$(CORPUS)" --output "$(OUTPUT)"
+	$(PY) -m analysis run --corpus "$(CORPUS)" --output "$(OUTPUT)" --jobs $(JOBS)
 
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

@@ -31,7 +31,9 @@ __all__ = [
     "choose_group_column",
     "count_words",
     "duplicate_summary",
+    "term_counts",
     "top_terms",
+    "top_terms_from_counts",
 ]
 
 _WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
@@ -136,27 +138,47 @@ def duplicate_summary(articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataF
     return table.sort_values("articles", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", min_length: int = 3,
+                stop_words: frozenset[str] | None = None) -> pd.DataFrame:
+    """Word counts per group, additive over chunks of the token table.
+
+    Returns DataFrame[<by>, term, count, content]: every non-punctuation token
+    (lower-cased) with ``content`` marking the words :func:`top_terms` ranks
+    (alphabetic, at least ``min_length`` letters, not a stopword or negation).
+    Counts from parts of a corpus can be summed (``groupby([by, "term", "content"]).sum()``),
+    so a large corpus never needs its whole token table in memory.
+    """
+    groups = pd.Series(_group_values(articles, by).to_numpy(), index=articles["article_id"].to_numpy())
+    words = tokens.loc[~tokens["is_punct"].to_numpy(bool), ["article_id", "lower", "is_alpha", "is_stop"]]
+    content = words["is_alpha"].to_numpy(bool) & (words["lower"].str.len() >= min_length).to_numpy(bool)
+    if stop_words is None:
+        # Negations are not stopwords (they matter for sentiment) but are not "content" either.
+        content &= ~words["is_stop"].to_numpy(bool) & ~words["lower"].isin(NEGATIONS).to_numpy(bool)
+    else:
+        content &= ~words["lower"].isin(stop_words).to_numpy(bool)
+    frame = pd.DataFrame({by: words["article_id"].map(groups).to_numpy(), "term": words["lower"].to_numpy(),
+                          "content": content})
+    return frame.groupby([by, "term", "content"], sort=True).size().rename("count").reset_index()
+
+
+def top_terms_from_counts(counts: pd.DataFrame, *, by: str = "outlet", n: int = 15) -> pd.DataFrame:
+    """Rank :func:`term_counts` output (possibly summed over parts); see :func:`top_terms`."""
+    counts = counts.groupby([by, "term", "content"], sort=True)["count"].sum().reset_index()
+    totals = counts.groupby(by)["count"].sum()
+    ranked = counts[counts["content"]].sort_values([by, "count", "term"], ascending=[True, False, True], kind="stable")
+    ranked = ranked.groupby(by, sort=False).head(n).copy()
+    ranked["per_10k"] = ranked["count"] / ranked[by].map(totals) * 10_000
+    ranked["rank"] = ranked.groupby(by).cumcount() + 1
+    return ranked[[by, "term", "count", "per_10k", "rank"]].reset_index(drop=True)
+
+
 def top_terms(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", n: int = 15,
               min_length: int = 3, stop_words: frozenset[str] | None = None) -> pd.DataFrame:
     """Most frequent content words per group.
 
     Returns DataFrame[<by>, term, count, per_10k, rank] where ``per_10k`` is
-    occurrences per 10,000 tokens of that group (so groups of different size
-    compare), ranked within the group.
+    occurrences per 10,000 word tokens of that group (so groups of different
+    size compare), ranked within the group.
     """
-    groups = pd.Series(_group_values(articles, by).to_numpy(), index=articles["article_id"].to_numpy())
-    group = tokens["article_id"].map(groups)
-    totals = tokens.assign(_g=group)[~tokens["is_punct"]].groupby("_g").size()
-    mask = tokens["is_alpha"] & (tokens["lower"].str.len() >= min_length)
-    if stop_words is None:
-        # Negations are not stopwords (they matter for sentiment) but are not "content" either.
-        mask &= ~tokens["is_stop"] & ~tokens["lower"].isin(NEGATIONS)
-    else:
-        mask &= ~tokens["lower"].isin(stop_words)
-    counts = (tokens.loc[mask].assign(_g=group[mask])
-              .groupby(["_g", "lower"]).size().rename("count").reset_index())
-    counts = counts.sort_values(["_g", "count", "lower"], ascending=[True, False, True], kind="stable")
-    counts = counts.groupby("_g", sort=False).head(n).copy()
-    counts["per_10k"] = counts["count"] / counts["_g"].map(totals) * 10_000
-    counts["rank"] = counts.groupby("_g").cumcount() + 1
-    return counts.rename(columns={"_g": by, "lower": "term"}).reset_index(drop=True)
+    counts = term_counts(tokens, articles, by=by, min_length=min_length, stop_words=stop_words)
+    return top_terms_from_counts(counts, by=by, n=n)

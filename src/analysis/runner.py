@@ -124,6 +124,7 @@ def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int
         "ANALYSIS_OUTPUT": str(output_dir),
         "ANALYSIS_NOTEBOOK": path.stem,
         "MPLBACKEND": "Agg",
+        **({"ANALYSIS_N_JOBS": str(parameters["N_JOBS"])} if "N_JOBS" in parameters else {}),
     })
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
@@ -190,6 +191,7 @@ def run_notebooks(
     output_dir: str | os.PathLike | None = None,
     notebooks_dir: str | os.PathLike | None = None,
     timeout: int = 1800,
+    n_jobs: int | None = None,
     log=print,
 ) -> list[RunResult]:
     """Execute the numbered notebooks in order; raise :class:`NotebookFailed` on the first failure."""
@@ -206,8 +208,10 @@ def run_notebooks(
     results = []
     for i, path in enumerate(notebooks, 1):
         log(f"[{i}/{len(notebooks)}] {path.name} ...", flush=True)
-        result = run_notebook(path, parameters={"CORPUS": corpus, "OUTPUT_DIR": str(output_dir)},
-                              output_dir=output_dir, timeout=timeout)
+        parameters = {"CORPUS": corpus, "OUTPUT_DIR": str(output_dir)}
+        if n_jobs is not None:
+            parameters["N_JOBS"] = n_jobs
+        result = run_notebook(path, parameters=parameters, output_dir=output_dir, timeout=timeout)
         log(f"[{i}/{len(notebooks)}] {path.name} done in {result.seconds:.1f} s, {len(result.figures)} figures", flush=True)
         results.append(result)
     index = write_index(results, output_dir, corpus=corpus)
@@ -224,10 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", help="report folder (default: reports/)")
     parser.add_argument("--notebooks", help="folder of numbered notebooks (default: notebooks/)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell (default 1800)")
+    parser.add_argument("--jobs", type=int, help="worker processes for the per-article pipeline (N_JOBS)")
     args = parser.parse_args(argv)
     try:
         run_notebooks(corpus=args.corpus, only=args.only.split(",") if args.only else None,
-                      output_dir=args.output, notebooks_dir=args.notebooks, timeout=args.timeout)
+                      output_dir=args.output, notebooks_dir=args.notebooks, timeout=args.timeout, n_jobs=args.jobs)
     except NotebookFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(f"the partly executed notebook is in the output folder for inspection", file=sys.stderr)
