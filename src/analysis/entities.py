@@ -30,6 +30,14 @@ Mentions are found in three steps, all over the sentence table of
    makes the review table an analyst uses to promote names into the
    gazetteer (``load_gazetteer(extra=...)``).
 
+Speed: the three steps look only at the tokens that can matter. One scan of
+all sentences with prefix-factored regex alternations finds the tokens that
+open an alias (:class:`_Matcher`), another the words that do not start with a
+lower-case letter (:func:`_reported_words`); Python then walks the trie from
+those tokens and types those words. The output is exactly that of the
+reference implementations kept beside them (:func:`_match`,
+:func:`_discover_sentence`), which the tests compare against.
+
 Demonyms ("Russian", "Ukrainian") are never GPE mentions: in CoNLL-2003 they
 are MISC. Phrases such as "Russian forces" are descriptions of the armed
 forces (step 2), so they count for the analysis but are left out of NER
@@ -60,6 +68,7 @@ import math
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -263,6 +272,12 @@ class Gazetteer:
     def nested_trie(self) -> dict:
         return self._trie(False)
 
+    @cached_property
+    def matcher(self) -> "_Matcher":
+        """Both tries behind one candidate scan: ``matcher.find(text)`` ->
+        [name matches, nested matches]."""
+        return _Matcher((self.name_trie, self.nested_trie))
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -356,6 +371,193 @@ def _match(trie: dict, toks: list[tuple[str, int, int]], text: str = "") -> list
     return out
 
 
+def _is_word_char(c: str) -> bool:
+    r"""``re``'s ``\w`` for one character: alphanumeric or underscore."""
+    return c.isalnum() or c == "_"
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation over ``words``, factored by prefix so that Python's
+    backtracking engine tries a handful of branches per position instead of
+    every word (the idea of the Aho-Corasick automaton, Aho & Corasick 1975)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(trie)
+
+
+_NEXT_TOKEN = re.compile(r"\s*(\w+|[^\w\s])")
+
+
+class _Matcher:
+    """Longest-match lookup of the name and nested tries, driven by regexes.
+
+    Gives exactly the matches of tokenising each sentence and walking a trie
+    from every token (:func:`_match`), but visits only tokens that can open an
+    alias. Candidates come from three scans that keep Python's ``re`` on its
+    fast paths (a literal first character): (1) a prefix-factored alternation
+    of the first tokens that do not start lower-case, (2) any all-capitals token
+    of four or more characters (the "MINSK" fallback of :func:`_lookup`), and
+    (3) lower-case first tokens ("the", "special") together with their possible
+    second tokens, so that the frequent "the" is visited only before "Kremlin",
+    "Russian"... The walk from a candidate reads the next tokens on demand.
+    """
+
+    def __init__(self, tries: tuple[dict, ...]):
+        self.tries = tries
+        roots = sorted({k for t in tries for k in t if k is not None})
+        upper_roots = [k for k in roots if not k[:1].islower()]
+        lower_roots = [k for k in roots if k[:1].islower()]
+        # (pattern, offset of the token in the match)
+        self.scans: list[tuple[re.Pattern, int]] = []
+        if upper_roots:
+            self.scans.append((re.compile(_trie_pattern(upper_roots) + r"(?!\w)"), 0))
+            # all-capitals tokens whose capitalised form may be a key ("MINSK"): the key's first
+            # character (or its upper case: "12TH" -> "12th") opens them
+            firsts = sorted({k[0] for k in upper_roots} | {k[0].upper() for k in upper_roots})
+            self.scans.append((re.compile("[" + "".join(re.escape(c) for c in firsts) + r"][^\Wa-z]{3,}+(?!\w)"), 0))
+        if lower_roots:
+            alts = []
+            for k in lower_roots:
+                nodes = [t[k] for t in tries if k in t]
+                children = sorted({c for n in nodes for c in n if c is not None})
+                if any(None in n for n in nodes) or not children or not all(c.isascii() for c in children):
+                    alts.append(re.escape(k) + r"(?!\w)")
+                    continue
+                seconds = [r"\s+(?i:" + re.escape(c) + r")(?!\w)" if _is_word_char(c[0]) else r"\s*" + re.escape(c)
+                           for c in children]
+                alts.append(re.escape(k) + "(?=" + "|".join(seconds) + ")")
+            body = "(?:" + "|".join(alts) + ")"
+            # a character that may not be a word character first (all but ASCII letters, digits
+            # and "_") keeps the scan on sre's fast path (a range-set prefix); candidates after a
+            # non-ASCII word character are dropped in find_all; the very first token of the
+            # joined text is tried with .match
+            self.scans.append((re.compile("[\\x00-/:-@\\[-^`{-\\U0010ffff]" + body), 1))
+            self.lower_head = re.compile(body)
+        else:
+            self.lower_head = None
+
+    def find_all(self, texts: list[str], *, nested: bool = True) -> list[tuple[list, list]]:
+        """For each text: (name matches, nested matches), each a list of
+        longest non-overlapping (start, end, candidates), offsets local.
+
+        All texts are scanned at once (joined by newlines: a token never
+        spans one), then each candidate is walked inside its own text.
+        """
+        out: list[tuple[list, list]] = [([], []) for _ in texts]
+        if not texts:
+            return out
+        joined = "\n".join(texts)
+        bases = [0]
+        for t in texts[:-1]:
+            bases.append(bases[-1] + len(t) + 1)
+        found = set()
+        for scan, shift in self.scans:
+            if shift == 0:
+                spans = [m.span() for m in scan.finditer(joined)]
+                # drop matches inside a token (the scans carry no look-behind, to stay fast)
+                found.update([(a, b) for a, b in spans
+                              if not a or not ((c := joined[a - 1]).isalnum() or c == "_")])
+            else:
+                found.update([(a, a + _token_len(joined, a))
+                              for a in [m.start() + shift for m in scan.finditer(joined)]
+                              if not ((c := joined[a - 1]).isalnum() or c == "_")])
+        if self.lower_head is not None and self.lower_head.match(joined):
+            found.add((0, _token_len(joined, 0)))
+        if not found:
+            return out
+        name_trie, nested_trie = self.tries
+        k, n = 0, len(texts)
+        nxt_base = bases[1] if n > 1 else len(joined) + 1
+        cands: list = []
+        for start, end in sorted(found):
+            if start >= nxt_base:
+                if cands:
+                    text, b = texts[k], bases[k]
+                    local = [(a - b, e - b) for a, e in cands]
+                    out[k] = (_walk(name_trie, text, local), _walk(nested_trie, text, local) if nested else [])
+                    cands = []
+                while start >= nxt_base:
+                    k += 1
+                    nxt_base = bases[k + 1] if k + 1 < n else len(joined) + 1
+            cands.append((start, end))
+        if cands:
+            text, b = texts[k], bases[k]
+            local = [(a - b, e - b) for a, e in cands]
+            out[k] = (_walk(name_trie, text, local), _walk(nested_trie, text, local) if nested else [])
+        return out
+
+
+_WORD_CHARS = re.compile(r"\w*")
+
+
+def _token_len(text: str, start: int) -> int:
+    return _WORD_CHARS.match(text, start).end() - start
+
+
+_QUOTE_CHAR = {chr(k): v for k, v in _QUOTE_MAP.items()}
+
+
+def _walk(trie: dict, text: str, cands: list[tuple[int, int]]) -> list[tuple[int, int, list]]:
+    """Longest non-overlapping trie matches opening at the candidate tokens
+    (the semantics of :func:`_match`, inlined: tokens are compared after the
+    quote/dash folding of :data:`_QUOTE_MAP`, all-capitals tokens of four or
+    more characters fall back to their capitalised form)."""
+    res = []
+    limit = 0
+    nxt = _NEXT_TOKEN.match
+    qmap = _QUOTE_CHAR
+    for start, end in cands:
+        if start < limit:
+            continue
+        tok = text[start:end]
+        if "\u02bc" in tok:
+            tok = tok.translate(_QUOTE_MAP)
+        node = trie.get(tok)
+        if node is None:
+            if len(tok) >= 4 and tok.isupper():
+                node = trie.get(tok.capitalize())
+            if node is None:
+                continue
+        best = None
+        while True:
+            if None in node:
+                if not (text[end:end + 1].isalnum() and not text[end - 1:end].isalnum()):
+                    best = (end, node[None])
+                if len(node) == 1:
+                    break  # a leaf: no longer alias to try
+            t = nxt(text, end)
+            if t is None:
+                break
+            tok = t.group(1)
+            if len(tok) == 1:
+                tok = qmap.get(tok, tok)
+            elif "\u02bc" in tok:
+                tok = tok.translate(_QUOTE_MAP)
+            child = node.get(tok)
+            if child is None and len(tok) >= 4 and tok.isupper():
+                child = node.get(tok.capitalize())
+            if child is None:
+                break
+            node = child
+            end = t.end()
+        if best is not None:
+            res.append((start, best[0], best[1]))
+            limit = best[0]
+    return res
+
+
 # Discovery vocabulary (hand-written).
 _TITLES = frozenset("""
 President Presidents Prime Minister Ministers Foreign Defence Defense Secretary General Gen Gen. Lt Lt. Col Col.
@@ -428,7 +630,10 @@ def _capword(word: str) -> bool:
     return _is_cap(w) and w not in _MONTHS_DAYS and w not in _NOT_NAMES and not _CONTRACTION.search(w)
 
 
-@dataclass
+_capword_cached = lru_cache(maxsize=1 << 16)(_capword)
+
+
+@dataclass(slots=True)
 class _Unit:
     start: int
     end: int
@@ -436,82 +641,252 @@ class _Unit:
     gaz: tuple | None = None  # (entity_id, type) when a gazetteer match
 
 
-def _discover_sentence(sent: str, offset: int, gaz_spans: list[tuple[int, int, str, str]],
-                       lower_vocab: set[str]) -> list[tuple[int, int, str, str]]:
-    """Discovered (start, end, surface, guessed type) in one sentence; offsets local."""
-    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(sent)]
-    if not words:
-        return []
-    # strip a trailing full stop unless it is an initial/abbreviation ("Gen.", "J.")
+def _clean_words(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Strip a trailing full stop unless it is an initial/abbreviation ("Gen.", "J.")."""
     cleaned = []
     for s, e, w in words:
         if w.endswith(".") and not (w[:-1] in _TITLES or len(w) == 2 or w in _TITLES):
             w, e = w[:-1], e - 1
         cleaned.append((s, e, w))
-    words = cleaned
+    return cleaned
+
+
+def _merge_units(words: list[tuple[int, int, str]], gaz_spans, sent: str) -> list[tuple]:
+    """Words and gazetteer spans as one sequence of units (start, end, text,
+    gaz) — a span swallows the words it overlaps; gaz is (entity_id, type) or None."""
+    units: list[tuple] = []
+    gi = 0
+    gaz_spans = sorted(gaz_spans)
+    wi = 0
+    while wi < len(words):
+        s, e, w = words[wi][:3]
+        while gi < len(gaz_spans) and gaz_spans[gi][1] <= s:
+            gi += 1
+        if gi < len(gaz_spans) and gaz_spans[gi][0] < e:
+            gs, ge, gid, gtype = gaz_spans[gi]
+            units.append((gs, ge, sent[gs:ge], (gid, gtype)))
+            while wi < len(words) and words[wi][0] < ge:
+                wi += 1
+            gi += 1
+            continue
+        units.append((s, e, w, None))
+        wi += 1
+    return units
+
+
+def _discover_sentence(sent: str, offset: int, gaz_spans: list[tuple[int, int, str, str]],
+                       lower_vocab: set[str]) -> list[tuple[int, int, str, str]]:
+    """Discovered (start, end, surface, guessed type) in one sentence; offsets local.
+
+    The reference implementation over every word; :func:`_discover_fast` gives
+    the same result visiting only the words that can matter.
+    """
+    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(sent)]
+    if not words:
+        return []
+    words = _clean_words(words)
     # Title Case headlines ("Ukraine Says It Will Not Give Up") carry no capitalisation signal:
     # two capitalised function words after the first word, or every word capitalised.
     later = [w for _, _, w in words[1:]]
     n_cap_stop = sum(1 for w in later if w[:1].isupper() and len(w) > 1 and w.lower() in _stop())
     if n_cap_stop >= 2 or (len(words) >= 4 and all(w[:1].isupper() for _, _, w in words)):
         return []
-    # merge gazetteer spans into units
-    units: list[_Unit] = []
-    gi = 0
-    gaz_spans = sorted(gaz_spans)
-    wi = 0
-    while wi < len(words):
-        s, e, w = words[wi]
-        while gi < len(gaz_spans) and gaz_spans[gi][1] <= s:
-            gi += 1
-        if gi < len(gaz_spans) and gaz_spans[gi][0] < e:
-            gs, ge, gid, gtype = gaz_spans[gi]
-            units.append(_Unit(gs, ge, sent[gs:ge], (gid, gtype)))
-            while wi < len(words) and words[wi][0] < ge:
-                wi += 1
-            gi += 1
-            continue
-        units.append(_Unit(s, e, w))
-        wi += 1
+    units = _merge_units(words, gaz_spans, sent)
+    return _scan_units(units, sent, units[0][0] if units else 0, lower_vocab)
 
+
+_CONNECTOR_ALT = "(?:" + "|".join(re.escape(c) for c in sorted(_CONNECTORS, key=len, reverse=True)) + \
+    r")(?!\w|[-\u2010\u2011]\w|['\u2019](?![sS]\b)\w)"
+#: Words that do not start with an ASCII lower-case letter, in the exact
+#: segmentation of :data:`_WORD_RE`: lower-case words and non-word characters
+#: are consumed silently (possessive, so in one pass; group 1 keeps the last
+#: lower-case word), group 2 is the next other word, group 3 is set when
+#: whitespace and a connector ("of", "the") follow it.
+_REPORTED_WORD_RE = re.compile(
+    r"(?:[\W_]++|([a-z]\w*+(?:[-\u2010\u2011]\w++|['\u2019](?![sS]\b)\w++)*+\.?))*+"
+    r"(?:(" + _WORD_RE.pattern + r")(?:(?=\s+" + _CONNECTOR_ALT + r")(\s))?)?")
+_CONNECTOR_AFTER = re.compile(r"\s+" + _CONNECTOR_ALT)
+_SPACE_LOWER = re.compile(r"\s[a-z]")  # a word opening with a-z: not every word is capitalised
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_stop_word(w: str) -> bool:
+    """A capitalised function word ("The", "Of"): longer than one letter, a stop word."""
+    return len(w) > 1 and w.lower() in _stop()
+
+
+def _reported_words(texts: list[str]) -> list[tuple | None]:
+    """For each text, what discovery needs of its words, in one scan of all texts.
+
+    None when every word starts with a-z; else (units, first_in, n_cap_stop,
+    all_cap, connector_ends): ``units`` are (start, end, word, None) for the
+    :data:`_WORD_RE` words not starting with a-z, trailing full stops removed
+    as in :func:`_clean_words`; ``first_in``: the first of them is the
+    sentence's first word; ``n_cap_stop``: capitalised stop words after the
+    first word; ``all_cap``: all of them are capitalised; ``connector_ends``:
+    ends of those followed by whitespace and a connector.
+    """
+    out: list[tuple | None] = [None] * len(texts)
+    if not texts:
+        return out
+    joined = "\n".join(texts)
+    titles, cap_stop = _TITLES, _is_stop_word
+    k, base = 0, 0
+    nxt = len(texts[0]) + 1
+    units: list = []
+    first_in = all_cap = True
+    n_cap_stop = 0
+    conn: list = []
+    for m in _REPORTED_WORD_RE.finditer(joined):
+        ws, we = m.span(2)
+        if ws < 0:
+            continue
+        if ws >= nxt:
+            if units:
+                out[k] = (units, first_in, n_cap_stop, all_cap, conn)
+                units, all_cap, n_cap_stop, conn = [], True, 0, []
+            while ws >= nxt:
+                k += 1
+                base = nxt
+                nxt = base + len(texts[k]) + 1
+        w = m.group(2)
+        e = we - base
+        dotted = w[-1] == "." and not (w[:-1] in titles or len(w) == 2 or w in titles)
+        if dotted:
+            w, e = w[:-1], e - 1
+        if not units:
+            first_in = m.start(1) < base  # no lower-case word before it in this text
+            if w[0].isupper():
+                if not first_in and cap_stop(w):
+                    n_cap_stop += 1
+            else:
+                all_cap = False
+        elif w[0].isupper():
+            if cap_stop(w):
+                n_cap_stop += 1
+        else:
+            all_cap = False
+        if not dotted and m.start(3) >= 0:
+            conn.append(e)
+        units.append((ws - base, e, w, None))
+    if units:
+        out[k] = (units, first_in, n_cap_stop, all_cap, conn)
+    return out
+
+
+def _discover_fast(sent: str, reported: tuple | None, gaz_spans: list[tuple[int, int, str, str]],
+                   lower_vocab) -> list[tuple[int, int, str, str]]:
+    """:func:`_discover_sentence` from the words that can matter only
+    (``reported``: this sentence's entry of :func:`_reported_words`).
+
+    Lower-case words never open, continue or end a name except the connectors
+    ("of", "the", "von") right after a name, which are read back from the text
+    where they occur; everything else about them is that they are not
+    capitalised, which the gaps between the reported words already show.
+    Sentences whose gazetteer spans do not open at a reported word fall back
+    to the reference implementation.
+    """
+    if reported is None:
+        return _discover_sentence(sent, 0, gaz_spans, lower_vocab) if gaz_spans else []
+    words, first_in, n_cap_stop, all_cap, conn = reported
+    if n_cap_stop >= 2:
+        return []
+    if all_cap and len(words) >= 4 and not _SPACE_LOWER.search(sent):
+        full = _WORD_RE.findall(sent)
+        if len(full) >= 4 and all(w[:1].isupper() for w in full):
+            return []
+    if gaz_spans:
+        starts = {w[0] for w in words}
+        if any(g[0] not in starts for g in gaz_spans):
+            return _discover_sentence(sent, 0, gaz_spans, lower_vocab)
+        conn = conn + [g[1] for g in gaz_spans]
+    # connectors right after a word or a gazetteer name: read the words that follow
+    extra = {}
+    for e in conn:
+        if _CONNECTOR_AFTER.match(sent, e):
+            for m in _WORD_RE.finditer(sent, e):
+                if not "a" <= m.group()[0] <= "z" or m.start() in extra:
+                    break  # a reported word (already there), or a chain already read
+                ((s, e2, w),) = _clean_words([(m.start(), m.end(), m.group())])
+                extra[s] = (s, e2, w, None)
+                if w not in _CONNECTORS:
+                    break
+    if extra:
+        words = sorted(words + list(extra.values()))
+    units = _merge_units(words, gaz_spans, sent) if gaz_spans else words
+    first = units[0][0] if first_in else _WORD_RE.search(sent).start()
+    return _scan_units(units, sent, first, lower_vocab)
+
+
+def _scan_units(units: list[tuple], sent: str, first_start: int, lower_vocab) -> list[tuple[int, int, str, str]]:
+    """Capitalised sequences (connectors inside) of the units (start, end, text, gaz), typed."""
     out: list[tuple[int, int, str, str]] = []
-    first_start = units[0].start if units else 0
     lead = sent[:first_start]
+    lead_alnum = bool(lead) and any(c.isalnum() for c in lead)
 
     def sentence_initial(u: _Unit) -> bool:
-        return u.start == first_start and not any(c.isalnum() for c in lead)
+        return u.start == first_start and not lead_alnum
 
+    capword = _capword_cached
+    stop = _stop()
+    conns = _CONNECTORS
     i, n = 0, len(units)
     while i < n:
         u = units[i]
-        if not (u.gaz or _capword(u.text)):
+        if not (u[3] or capword(u[2])):
             i += 1
             continue
         # collect a capitalised sequence separated only by spaces, connectors inside
         seq = [u]
         j = i + 1
         while j < n:
-            gap = sent[seq[-1].end:units[j].start]
-            if gap.strip():
-                break
             v = units[j]
-            if v.gaz or _capword(v.text) or (_ROMAN.match(v.text) and not seq[-1].gaz):
+            if sent[seq[-1][1]:v[0]].strip():
+                break
+            if v[3] or capword(v[2]) or (_ROMAN.match(v[2]) and not seq[-1][3]):
                 seq.append(v)
                 j += 1
                 continue
-            if v.text in _CONNECTORS and j + 1 < n and not sent[v.end:units[j + 1].start].strip():
+            if v[2] in conns and j + 1 < n and not sent[v[1]:units[j + 1][0]].strip():
                 # allow "of the": look ahead past connectors
                 k = j
-                while k < n and units[k].text in _CONNECTORS and not sent[units[k].end:units[k + 1].start if k + 1 < n else units[k].end].strip():
+                while k < n and units[k][2] in conns and not sent[units[k][1]:units[k + 1][0] if k + 1 < n else units[k][1]].strip():
                     k += 1
-                if k < n and (units[k].gaz or _is_cap(units[k].text)) and k > j:
+                if k < n and (units[k][3] or _is_cap(units[k][2])) and k > j:
                     seq.extend(units[j:k])
                     j = k
                     continue
             break
         i = j
-        out.extend(_type_sequence(seq, sent, sentence_initial, lower_vocab, units))
+        if len(seq) == 1:
+            if u[3]:
+                continue  # a gazetteer name alone: nothing to discover (what _type_sequence returns)
+            w = u[2]
+            if _single_word_rejected(w):
+                continue
+            if u[0] == first_start and not lead_alnum and (
+                    w.lower() in stop or w in _DEMONYMS or _common(w) or w.endswith("ly") or w.endswith("ing")):
+                continue  # a common word opening the sentence (what _type_plain returns)
+        elif all(x[3] for x in seq):
+            continue
+        out.extend(_type_sequence([_Unit(*x) for x in seq], sent, sentence_initial, lower_vocab, units))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _single_word_rejected(w: str) -> bool:
+    """True when :func:`_type_sequence` rejects the one-word sequence ``w``
+    whatever its context: connectors, articles, documents, shouted words,
+    titles, demonyms, office words, non-names, months, head words, stop words,
+    one-letter words, demonym-like endings (each a ``return []`` there)."""
+    n = _norm(w)
+    return (w in _CONNECTORS or w in ("The", "the", "A", "An")
+            or (w in _DOC_HEADS and _head_type(w) not in ("ORG", "MILITARY_UNIT"))
+            or (w.isupper() and len(w) > 5)
+            or n in _TITLES or n.rstrip(".") in _TITLES or w.rstrip(".") in _TITLES
+            or w in _DEMONYMS or w in _OFFICE_WORDS or n in _NOT_NAMES or w in _MONTHS_DAYS
+            or _head_type(w) is not None or len(w) < 2 or w.lower() in _stop()
+            or _DEMONYM_SUFFIX.search(w) is not None)
 
 
 def _type_sequence(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, units) -> list[tuple[int, int, str, str]]:
@@ -634,8 +1009,8 @@ def _type_plain(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, unit
     # sentence-initial artefacts: "The", "But", "Unfortunately" ... (common words in Punkt's tables)
     if sentence_initial(seq[0]):
         w = seq[0].text
-        if w.lower() in _stop() or w.lower() in lower_vocab or w in _DEMONYMS or _common(w) \
-                or w.endswith("ly") or w.endswith("ing"):
+        if w.lower() in _stop() or w in _DEMONYMS or _common(w) or w.endswith("ly") or w.endswith("ing") \
+                or w.lower() in lower_vocab:
             seq = seq[1:]
     if not seq:
         return []
@@ -675,14 +1050,14 @@ def _type_plain(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, unit
             return []
         if len(w) < 2 or w.lower() in _stop():
             return []
-        if re.search(r"(?:ian|ians|ean|eans|ese)$", w) and not titled:
+        if _DEMONYM_SUFFIX.search(w) and not titled:
             return []
     # type by cues
     before = sent[:start].rstrip()
     prev_word = before.rsplit(None, 1)[-1] if before else ""
     prev2 = before.rsplit(None, 2)[-2:] if before else []
     after = sent[end:].lstrip()
-    next_word = re.match(r"[\w'-]*", after).group() if after else ""
+    next_word = _NEXT_WORD.match(after).group() if after else ""
     last_head = heads[-1]
     etype = "UNKNOWN"
     if len(seq) > 1 and last_head in ("MILITARY_UNIT", "ORG", "FACILITY", "LOC", "EVENT", "GPE"):
@@ -713,6 +1088,10 @@ def _type_plain(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, unit
     return [(start, end, surface, etype)]
 
 
+_DEMONYM_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ese)$")
+_NEXT_WORD = re.compile(r"[\w'-]*")
+
+
 def _norm(word: str) -> str:
     return word.replace("\u2019", "'")
 
@@ -725,6 +1104,7 @@ def _stop() -> frozenset[str]:
                                     "earlier", "later", "now", "here", "there", "this", "that", "these", "those"})
 
 
+@lru_cache(maxsize=1 << 16)
 def _slug(text: str) -> str:
     folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[^\w]+", "_", folded.lower()).strip("_")
@@ -778,20 +1158,44 @@ def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, dis
             raise KeyError(f"mentions() needs column {col!r}; got {list(sents.columns)}")
     rows: list[tuple] = []
     info = gaz.info
-    name_trie, nested_trie = gaz.name_trie, gaz.nested_trie
     art = sents["article_id"].tolist()
     sid = sents["sentence_id"].tolist()
     off = sents["start"].tolist()
-    txt = sents["text"].tolist()
+    txt = [t if isinstance(t, str) else "" for t in sents["text"].tolist()]
+    # whole-table passes: gazetteer matches and the words discovery looks at
+    found = gaz.matcher.find_all(txt, nested=descriptions)
+    reported = _reported_words(txt) if discover else [None] * len(txt)
     i, n = 0, len(art)
     while i < n:
         j = i
         while j < n and art[j] == art[i]:
             j += 1
-        rows.extend(_article_mentions(art[i], sid[i:j], off[i:j], txt[i:j], info, name_trie, nested_trie,
+        rows.extend(_article_mentions(art[i], sid[i:j], off[i:j], txt[i:j], found[i:j], reported[i:j], info,
                                       discover, descriptions))
         i = j
     return _frame(rows)
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+
+
+class _LowerVocab:
+    """The lower-case words of an article (a sentence-initial capitalised word
+    also seen in lower case is a common word), read on the first question."""
+
+    __slots__ = ("texts", "joined", "words")
+
+    def __init__(self, texts: list[str]):
+        self.texts, self.joined, self.words = texts, None, None
+
+    def __contains__(self, word: str) -> bool:
+        if self.words is None:
+            if self.joined is None:
+                self.joined = "\n".join(self.texts)
+            if word not in self.joined:
+                return False  # not even a substring of the article
+            self.words = set(_LOWER_WORD.findall(self.joined))
+        return word in self.words
 
 
 def _frame(rows) -> pd.DataFrame:
@@ -802,26 +1206,23 @@ def _frame(rows) -> pd.DataFrame:
     return df
 
 
-def _article_mentions(article_id, sids, offsets, texts, info, name_trie, nested_trie, discover, descriptions):
+def _article_mentions(article_id, sids, offsets, texts, found, reported, info, discover, descriptions):
     per_sent = []
     named: set[str] = set()
-    for sentence_id, offset, text in zip(sids, offsets, texts):
-        if not isinstance(text, str) or not text:
+    for idx, (sentence_id, offset, text) in enumerate(zip(sids, offsets, texts)):
+        if not text or text.isspace():
             continue
-        toks = _tokens(text)
-        if not toks:
-            continue
-        matches = _match(name_trie, toks, text)
+        matches, nested = found[idx]
         for a, b, cands in matches:
             for eid, kind in cands:
                 if kind == "alias":
                     named.add(eid)
-        per_sent.append((sentence_id, offset, text, toks, matches))
+        per_sent.append((idx, sentence_id, offset, text, matches, nested))
     rows = []
     discovered_people: dict[str, tuple[str, str]] = {}
     pending_short: list = []
     lower_vocab = None
-    for sentence_id, offset, text, toks, matches in per_sent:
+    for idx, sentence_id, offset, text, matches, nested in per_sent:
         kept = []  # (start, end, eid, type, method)
         for a, b, cands in matches:
             choice = None
@@ -835,27 +1236,25 @@ def _article_mentions(article_id, sids, offsets, texts, info, name_trie, nested_
                     choice = (seen[0], "short_form")
             if choice is None:
                 continue
-            s, e = toks[a][1], toks[b - 1][2]
-            kept.append((s, e, choice[0], info[choice[0]][1], choice[1]))
-        sentence_named = {k[2] for k in kept}
-        if descriptions:
-            for a, b, cands in _match(nested_trie, toks, text):
+            kept.append((a, b, choice[0], info[choice[0]][1], choice[1]))
+        if descriptions and nested:
+            sentence_named = {k[2] for k in kept}
+            for s, e, cands in nested:
                 eid, kind = cands[0]
                 if kind == "description" and eid in sentence_named:
                     continue
-                s, e = toks[a][1], toks[b - 1][2]
                 if text[s:e].lower().startswith("the ") and kind == "description":
                     s += 4
                 kept.append((s, e, eid, info[eid][1], "description" if kind == "description" else "gazetteer"))
         if discover:
             if lower_vocab is None:
-                lower_vocab = {t for _, _, tx, tk, _ in per_sent for t, _, _ in
-                               ((w, 0, 0) for w in re.findall(r"\b[a-z][a-z'-]+\b", tx))}
-            gaz_spans = [(s, e, eid, et) for s, e, eid, et, m in kept if m != "description" and et != "EVENT"]
-            found = _discover_sentence(text, offset, gaz_spans, lower_vocab)
-            events = [(s, e) for s, e, eid, et, m in kept if et == "EVENT"]
+                lower_vocab = _LowerVocab([p[3] for p in per_sent])
+            gaz_spans = [(s, e, eid, et) for s, e, eid, et, m in kept if m != "description" and et != "EVENT"] \
+                if kept else []
+            disc = _discover_fast(text, reported[idx], gaz_spans, lower_vocab)
+            events = [(s, e) for s, e, eid, et, m in kept if et == "EVENT"] if disc and kept else []
             replaced = set()
-            for s, e, surface, etype in found:
+            for s, e, surface, etype in disc:
                 if any(s < ee and es < e for es, ee in events):
                     continue  # part of a known event name ("World War II")
                 if etype.startswith("MERGE:"):
@@ -885,16 +1284,17 @@ def _article_mentions(article_id, sids, offsets, texts, info, name_trie, nested_
         if r[8] != "description" and r[7] not in ("UNKNOWN", "EVENT"):
             typed_spans[(r[1], r[2])] = r[7]
             typed_spans[(r[1], r[3])] = r[7]
-    texts_by_sid = {sid_: (off_, tx_) for sid_, off_, tx_, _, _ in per_sent}
+    texts_by_sid = {p[1]: (p[2], p[3]) for p in per_sent}
     for sentence_id, offset, s, e, surface, eid, etype in pending_short:
         off_, tx_ = texts_by_sid[sentence_id]
-        after = re.match(r"(?:,\s*|\s+and\s+|\s+or\s+)", tx_[e:])
-        before = re.search(r"(?:,\s*|\s+and\s+|\s+or\s+)$", tx_[:s])
+        after = _LIST_SEP.match(tx_, e)
         neighbour = None
         if after:
-            neighbour = typed_spans.get((sentence_id, offset + e + after.end()))
-        if neighbour is None and before:
-            neighbour = typed_spans.get((sentence_id, offset + before.start()))
+            neighbour = typed_spans.get((sentence_id, offset + after.end()))
+        if neighbour is None:
+            before = _list_sep_before(tx_, s)
+            if before is not None:
+                neighbour = typed_spans.get((sentence_id, offset + before))
         if etype == "UNKNOWN" and neighbour in ("GPE", "LOC") and surface not in discovered_people:
             etype = neighbour
         if surface in discovered_people:
@@ -903,6 +1303,27 @@ def _article_mentions(article_id, sids, offsets, texts, info, name_trie, nested_
         else:
             rows.append((article_id, sentence_id, offset + s, offset + e, surface, eid, surface, etype, "discovered"))
     return rows
+
+
+_LIST_SEP = re.compile(r"(?:,\s*|\s+and\s+|\s+or\s+)")
+
+
+def _list_sep_before(text: str, end: int) -> int | None:
+    r"""Start of the list separator (", ", " and ", " or ") ending at ``end``:
+    ``re.search(r"(?:,\s*|\s+and\s+|\s+or\s+)$", text[:end]).start()``
+    without scanning the whole prefix."""
+    head = text[:end]
+    stripped = head.rstrip()
+    if stripped.endswith(","):
+        return len(stripped) - 1
+    if len(stripped) == len(head):
+        return None  # " and "/" or " need whitespace after the word
+    for word in ("and", "or"):
+        if stripped.endswith(word):
+            rest = stripped[:-len(word)]
+            if rest and rest[-1].isspace():
+                return len(rest.rstrip())
+    return None
 
 
 _SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FACILITY", "EVENT": "EVENT"}
