@@ -200,6 +200,9 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
     if "labels" in out:
         labels = out["labels"]
         summary["n_labels"] = _count_by_article(ids, labels, "n_labels")
+        if "in_quote" in labels.columns:
+            # Words inside quotation marks are the speaker's choice, not the outlet's.
+            labels = labels[~labels["in_quote"].astype(bool)]
         if len(labels):
             side = labels.pivot_table(index="article_id", columns="side", values="weight", aggfunc="sum", fill_value=0.0)
             ua = side.get("ukraine_aligned", pd.Series(0.0, index=side.index))

@@ -5,7 +5,9 @@ Usage::
     python -m analysis.evaluate ner PATH.conll
     python -m analysis.evaluate target-sentiment PATH.jsonl [--train TRAIN.jsonl]
     python -m analysis.evaluate doc-sentiment PATH.csv [--train TRAIN.csv]
-    python -m analysis.evaluate frames DIR [--train DIR]
+    python -m analysis.evaluate frames DIR [--train DIR] [--cv K]
+    python -m analysis.evaluate quotes            (our hand-made quote gold)
+    python -m analysis.evaluate agency            (our hand-made agency gold)
 
 Each command prints progress to stderr and one JSON object as the last line of
 stdout, so scripts can read ``tail -1``.
@@ -23,6 +25,7 @@ COMMANDS = {
     "doc-sentiment": "analysis.evaluation.doc_sentiment",
     "frames": "analysis.evaluation.frames",
     "quotes": "analysis.evaluation.quotes",
+    "agency": "analysis.evaluation.agency",
 }
 
 

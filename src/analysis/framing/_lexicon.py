@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from analysis.paths import lexicon_dir
@@ -80,6 +82,67 @@ def find_all(text: str, patterns: tuple[str, ...], *, possessive: bool = True) -
 
 def count_matches(text: str, patterns: tuple[str, ...]) -> int:
     return len(find_all(text, patterns))
+
+
+def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], *,
+                 possessive: bool = True) -> np.ndarray:
+    """``count_matches(text, patterns)`` for every text and pattern set at once.
+
+    Returns an int64 array of shape (len(texts), len(pattern_sets)); missing or
+    empty texts count 0. Identical to calling :func:`count_matches` in a loop,
+    but fast: texts are cut at punctuation no pattern can match
+    (:func:`~analysis.framing._prefilter.barrier_chars`), an RE2 superset of
+    each set rules out the pieces that cannot match, and the exact Python
+    regexes only run on the rest.
+
+    >>> count_matrix(["Kiev, Kiev. Kyiv", "", None], [("Kiev",), ("Ky[a-z]+", "Kiev")]).tolist()
+    [[2, 3], [0, 0], [0, 0]]
+    """
+    from analysis.framing._prefilter import TextBatch, barrier_chars, lowerable, lowered_pattern, segments
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    out = np.zeros((len(texts), len(pattern_sets)), dtype=np.int64)
+    compiled = [compile_patterns(tuple(p), possessive=possessive) for p in pattern_sets]
+    if not texts or not compiled:
+        return out
+    chars = barrier_chars([rx for pair in compiled for rx in pair])
+    pieces, owner = segments(texts, chars)
+    batch = TextBatch(pieces)
+    low: dict[int, str | None] = {}  # piece -> lower-cased twin (None: not lowerable)
+
+    def count(rx, i):
+        return sum(1 for m in rx.finditer(pieces[i]) if m.end() > m.start())
+
+    for j, pair in enumerate(compiled):
+        if pair[0] is None and pair[1] is None:
+            continue
+        idx = np.flatnonzero(batch.mask(*pair))
+        if not len(idx):
+            continue
+        hits = np.zeros(len(idx), dtype=np.int64)
+        ci, cs = pair
+        if ci is not None and cs is not None:  # which candidates can the case-sensitive part match?
+            cs_idx = idx[batch.subset(idx).mask(cs)]
+            if len(cs_idx):
+                np.add.at(out[:, j], owner[cs_idx],
+                          np.fromiter((count(cs, i) for i in cs_idx), dtype=np.int64, count=len(cs_idx)))
+            cs = None
+        if ci is not None:
+            fast = lowered_pattern(ci)
+            values = []
+            for i in idx:
+                if fast is not None:
+                    if i not in low:
+                        low[i] = pieces[i].lower() if lowerable(pieces[i]) else None
+                    if low[i] is not None:
+                        values.append(sum(1 for m in fast.finditer(low[i]) if m.end() > m.start()))
+                        continue
+                values.append(count(ci, i))
+            hits += np.asarray(values, dtype=np.int64)
+        if cs is not None:
+            hits += np.fromiter((count(cs, i) for i in idx), dtype=np.int64, count=len(idx))
+        np.add.at(out[:, j], owner[idx], hits)
+    return out
 
 
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")

@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.framing._lexicon import count_matches, resolve, word_count
+from analysis.framing._lexicon import count_matrix, resolve, word_count
 
 __all__ = [
     "MFC_FRAMES", "GENERIC_FRAMES", "read_semeval_frames", "frame_density", "frames", "frames_wide",
@@ -123,16 +123,18 @@ def frame_density(articles: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
     """
     lex = _mfc_lexicon(lexicon)
     patterns = {f: tuple(spec.get("patterns", [])) for f, spec in (lex.get("frames") or {}).items()}
-    rows = []
-    for aid, text in zip(articles["article_id"].tolist(), articles["text"].tolist()):
-        text = text if isinstance(text, str) else ""
-        n = word_count(text)
-        row = {"article_id": aid, "n_words": n}
-        for f in MFC_FRAMES:
-            hits = count_matches(text, patterns.get(f, ())) if text else 0
-            row[f] = 1000.0 * hits / max(n, 1)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["article_id", "n_words", *MFC_FRAMES])
+    columns = ["article_id", "n_words", *MFC_FRAMES]
+    ids = articles["article_id"].tolist()
+    if not ids:
+        return pd.DataFrame({"article_id": articles["article_id"].iloc[:0].to_numpy(),
+                             "n_words": np.zeros(0, dtype=np.int64),
+                             **{f: np.zeros(0, dtype=float) for f in MFC_FRAMES}}, columns=columns)
+    texts = [t if isinstance(t, str) else "" for t in articles["text"].tolist()]
+    n_words = np.array([word_count(t) for t in texts], dtype=np.int64)
+    hits = count_matrix(texts, [patterns.get(f, ()) for f in MFC_FRAMES])
+    dens = 1000.0 * hits / np.maximum(n_words, 1)[:, None]
+    out = pd.DataFrame({"article_id": ids, "n_words": n_words}, columns=["article_id", "n_words"])
+    return out.join(pd.DataFrame(dens, columns=list(MFC_FRAMES), index=out.index))
 
 
 def _lexicon_thresholds(lexicon, thresholds: dict | None) -> dict[str, float]:
@@ -157,7 +159,8 @@ def frames(articles: pd.DataFrame, *, method: str = "lexicon", model: dict | str
     -------
     DataFrame[article_id, frame, score, threshold, predicted] - 14 rows per
     article; ``score`` is the lexicon density (matches / 1,000 words) or the
-    model probability.
+    model probability. Dtypes do not depend on the number of rows
+    (``article_id`` keeps the input's dtype, ``frame`` is ``str``).
     """
     if method == "lexicon":
         dens = frame_density(articles, lexicon=lexicon)
@@ -179,8 +182,9 @@ def frames(articles: pd.DataFrame, *, method: str = "lexicon", model: dict | str
     ids = articles["article_id"].tolist()
     n = len(ids)
     out = pd.DataFrame({
-        "article_id": np.repeat(np.array(ids, dtype=object), len(MFC_FRAMES)),
-        "frame": np.tile(np.array(MFC_FRAMES, dtype=object), n),
+        "article_id": pd.Series(np.repeat(np.array(ids, dtype=object), len(MFC_FRAMES)),
+                                dtype=articles["article_id"].dtype),
+        "frame": pd.Series(np.tile(np.array(MFC_FRAMES, dtype=object), n), dtype="str"),
         "score": scores.reshape(-1) if n else np.zeros(0),
         "threshold": np.tile(thr_vec, n),
     })
@@ -491,14 +495,17 @@ def generic_frames(articles: pd.DataFrame, *, lexicon=None, items: bool = False)
     """
     lex = resolve(lexicon, "generic_frames.yml")
     spec = lex.get("frames") or {}
+    texts = [t if isinstance(t, str) else "" for t in articles["text"].tolist()]
+    all_items = [item for frame in GENERIC_FRAMES for item in spec.get(frame, {}).get("items", [])]
+    counts = count_matrix(texts, [tuple(item.get("patterns", [])) for item in all_items])
+    column = {id(item): j for j, item in enumerate(all_items)}
     rows = []
-    for aid, text in zip(articles["article_id"].tolist(), articles["text"].tolist()):
-        text = text if isinstance(text, str) else ""
+    for i, (aid, text) in enumerate(zip(articles["article_id"].tolist(), texts)):
         row = {"article_id": aid}
         for frame in GENERIC_FRAMES:
             answers = []
             for item in spec.get(frame, {}).get("items", []):
-                hits = count_matches(text, tuple(item.get("patterns", []))) if text else 0
+                hits = int(counts[i, column[id(item)]])
                 yes = int(hits >= int(item.get("min_hits", 1)))
                 answers.append(yes)
                 if items:

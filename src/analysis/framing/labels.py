@@ -27,16 +27,18 @@ Example
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from analysis.framing._lexicon import find_all, resolve, word_count
+from analysis.framing._lexicon import compile_patterns, find_all, lexicon_path, load_yaml, resolve, word_count
 
 __all__ = ["SIDES", "label_lexicon", "label_matches", "label_usage", "label_alignment", "poisson_ci"]
 
 SIDES = ("russia_aligned", "ukraine_aligned", "neutral")
-MATCH_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "concept", "term", "side", "weight"]
+MATCH_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "concept", "term", "side", "weight",
+                 "in_quote"]
 
 
 def label_lexicon(lexicon=None) -> pd.DataFrame:
@@ -68,22 +70,67 @@ def _as_sentences(frame: pd.DataFrame) -> pd.DataFrame:
     return sentences(frame)
 
 
-def _compiled_concepts(lexicon):
-    data = resolve(lexicon, "labels.yml")
+def _compile_concepts(data: dict):
     out = []
     for concept, spec in (data.get("concepts") or {}).items():
         ctx = spec.get("context")
         terms = []
         for term in spec.get("terms", []):
             nc = term.get("not_context")
-            terms.append((term["term"], term.get("side", "neutral"), float(term.get("weight", 1.0)),
-                          tuple(term.get("patterns", [])),
-                          re.compile(nc, re.IGNORECASE) if nc else None))
+            patterns = tuple(term.get("patterns", []))
+            terms.append((term["term"], term.get("side", "neutral"), float(term.get("weight", 1.0)), patterns,
+                          re.compile(nc, re.IGNORECASE) if nc else None, compile_patterns(patterns)))
         out.append((concept, re.compile(ctx, re.IGNORECASE) if ctx else None, terms))
     return out
 
 
-def label_matches(data: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
+@lru_cache(maxsize=8)
+def _compiled_file(path: str):
+    return _compile_concepts(load_yaml(path))
+
+
+def _compiled_concepts(lexicon):
+    if isinstance(lexicon, dict):
+        return _compile_concepts(lexicon)
+    return _compiled_file(str(lexicon_path("labels.yml") if lexicon is None else lexicon))
+
+
+def _schema(frame: pd.DataFrame, id_dtype, columns, dtypes) -> pd.DataFrame:
+    """Give a result table the same dtypes whether it has rows or not."""
+    out = {}
+    for column in columns:
+        if column == "article_id":
+            out[column] = pd.Series(frame[column].to_numpy(dtype=object) if len(frame) else [], dtype=id_dtype)
+        else:
+            out[column] = pd.Series(frame[column].to_numpy(dtype=object) if len(frame) else [], dtype=dtypes[column])
+    return pd.DataFrame(out, columns=columns)
+
+
+MATCH_DTYPES = {"sentence_id": "int64", "start": "int64", "end": "int64", "surface": "str", "concept": "str",
+                "term": "str", "side": "str", "weight": "float64", "in_quote": "bool"}
+
+
+def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
+    """For each match row, is its start inside quotation marks?"""
+    flags = np.zeros(len(rows), dtype=bool)
+    if not rows:
+        return flags
+    spans: dict = {}
+    if quotes is None:
+        from analysis.framing.quotes import article_quote_spans
+
+        wanted = {r[0] for r in rows}
+        spans = article_quote_spans(sents, article_ids=wanted)
+    else:
+        for aid, s, e in zip(quotes["article_id"].tolist(), quotes["start"].tolist(), quotes["end"].tolist()):
+            spans.setdefault(aid, []).append((int(s), int(e)))
+    for i, row in enumerate(rows):
+        pos = row[2]
+        flags[i] = any(s <= pos < e for s, e in spans.get(row[0], ()))
+    return flags
+
+
+def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every contested-label occurrence in articles or sentences.
 
     Parameters
@@ -91,29 +138,57 @@ def label_matches(data: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
     data : articles (``article_id``, ``text``) or a sentences table
         (``article_id``, ``sentence_id``, ``start``, ``text``).
     lexicon : dict or path; default ``data/lexicons/labels.yml``.
+    quotes : optional table with ``article_id``, ``start``, ``end`` (e.g.
+        :func:`analysis.framing.quotes` output) whose spans define ``in_quote``;
+        by default every span inside quotation marks (direct quotes and scare
+        quotes, paired as :func:`analysis.framing.quotes` pairs them).
 
     Returns
     -------
     DataFrame[article_id, sentence_id, start, end, surface, concept, term, side,
-    weight] - offsets are into the article text.
+    weight, in_quote] - offsets are into the article text; ``in_quote`` is
+    True when the match starts inside a quotation: the words are someone
+    else's (a quoted speaker's) or held at a distance (scare quotes), not the
+    outlet's own choice. Dtypes are the same whatever the input (article_id
+    keeps the input's dtype).
 
     >>> import pandas as pd
-    >>> m = label_matches(pd.DataFrame({"article_id": [1], "text": ["The Kiev regime's sham referendum."]}))
-    >>> m[["surface", "term"]].values.tolist()
-    [['Kiev', 'Kiev'], ["Kiev regime's", 'Kiev regime'], ['sham referendum', 'sham referendum']]
+    >>> m = label_matches(pd.DataFrame({"article_id": [1], "text": ["The Kiev regime's “sham referendum”."]}))
+    >>> m[["surface", "term", "in_quote"]].values.tolist()
+    [['Kiev', 'Kiev', False], ["Kiev regime's", 'Kiev regime', False], ['sham referendum', 'sham referendum', True]]
     """
+    from analysis.framing._prefilter import TextBatch
+
     sents = _as_sentences(data)
     concepts = _compiled_concepts(lexicon)
-    rows = []
-    for aid, sid, offset, text in zip(sents["article_id"].tolist(), sents["sentence_id"].tolist(),
-                                      sents["start"].tolist(), sents["text"].tolist()):
-        if not isinstance(text, str) or not text.strip():
+    texts = sents["text"].tolist()
+    valid = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
+    batch = TextBatch([texts[i] for i in valid])
+    # (sentence, concept, term) candidates: an RE2 superset of each term's patterns
+    # rules out sentences where the exact Python regexes cannot match
+    todo: dict[int, dict[int, list[int]]] = {}
+    # (one pass per concept over all sentences, then per term on the concept's few hits;
+    # one union of every term at once would be slower: RE2's automaton grows too big)
+    for c, (_concept, _ctx, terms) in enumerate(concepts):
+        hit = np.flatnonzero(batch.mask(*[rx for term in terms for rx in term[5]]))
+        if not len(hit):
             continue
-        for concept, ctx, terms in concepts:
+        sub = batch.subset(hit) if len(terms) > 1 else None
+        for t, term in enumerate(terms):
+            for k in (hit[sub.mask(*term[5])] if sub is not None else hit):
+                todo.setdefault(int(k), {}).setdefault(c, []).append(t)
+    aids, sids, starts = sents["article_id"].tolist(), sents["sentence_id"].tolist(), sents["start"].tolist()
+    rows = []
+    for k in sorted(todo):
+        i = valid[k]
+        aid, sid, offset, text = aids[i], sids[i], starts[i], texts[i]
+        for c in sorted(todo[k]):
+            concept, ctx, terms = concepts[c]
             if ctx is not None and not ctx.search(text):
                 continue
             found = []
-            for term, side, weight, patterns, not_ctx in terms:
+            for t in todo[k][c]:
+                term, side, weight, patterns, not_ctx, _compiled = terms[t]
                 if not_ctx is not None and not_ctx.search(text):
                     continue
                 for s, e in find_all(text, patterns):
@@ -126,9 +201,11 @@ def label_matches(data: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
                     continue
                 taken.append((s, e))
                 rows.append((aid, sid, offset + s, offset + e, text[s:e], concept, term, side, weight))
-    out = pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    in_quote = _quoted_starts(sents, rows, quotes)
+    out = pd.DataFrame(rows, columns=MATCH_COLUMNS[:-1])
+    out["in_quote"] = in_quote
     out = out.sort_values(["article_id", "start", "concept"], kind="stable").reset_index(drop=True) if len(out) else out
-    return out.astype({"start": "int64", "end": "int64", "weight": "float64"})
+    return _schema(out, sents["article_id"].dtype, MATCH_COLUMNS, MATCH_DTYPES)
 
 
 def poisson_ci(count, exposure, *, scale: float = 1.0, alpha: float = 0.05):
@@ -153,8 +230,12 @@ def _words_by_article(data: pd.DataFrame) -> pd.Series:
     return data.groupby("article_id", sort=False)["text"].agg(lambda s: sum(word_count(t) for t in s))
 
 
+def _own_words(matches: pd.DataFrame, exclude_quoted: bool) -> pd.DataFrame:
+    return matches[~matches["in_quote"].to_numpy(dtype=bool)] if exclude_quoted else matches
+
+
 def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFrame | None = None,
-                lexicon=None, per: float = 10_000) -> pd.DataFrame:
+                lexicon=None, per: float = 10_000, exclude_quoted: bool = True) -> pd.DataFrame:
     """Usage rate of every contested term per group, per 10,000 words.
 
     Parameters
@@ -163,6 +244,11 @@ def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFram
         ``articles`` (which then needs ``article_id`` and ``by``).
     by : grouping column (outlet, month, country ...).
     per : rate denominator in words (default 10,000).
+    exclude_quoted : count only the outlet's own words (default): labels
+        inside quotation marks (``in_quote`` in :func:`label_matches`) are
+        a quoted speaker's vocabulary or held at a distance by scare quotes,
+        not the outlet's choice. ``False`` counts every occurrence. The word
+        denominator always counts all words.
 
     Returns
     -------
@@ -185,7 +271,7 @@ def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFram
     groups = data[["article_id", by]].drop_duplicates("article_id")
     words = _words_by_article(data).rename("words").reset_index()
     words = words.merge(groups, on="article_id").groupby(by, dropna=False)["words"].sum()
-    matches = label_matches(data, lexicon=lexicon).merge(groups, on="article_id", how="left")
+    matches = _own_words(label_matches(data, lexicon=lexicon), exclude_quoted).merge(groups, on="article_id", how="left")
     lex = label_lexicon(lexicon)[["concept", "term", "side"]]
     counts = matches.groupby([by, "concept", "term"], dropna=False).size().rename("n").reset_index()
     grid = pd.MultiIndex.from_product([words.index, range(len(lex))], names=[by, "_i"]).to_frame(index=False)
@@ -200,17 +286,22 @@ def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFram
     return out[[by, "concept", "term", "side", "n", "words", "rate", "ci_low", "ci_high", "share_in_concept"]]
 
 
-def label_alignment(data: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
+def label_alignment(data: pd.DataFrame, *, lexicon=None, exclude_quoted: bool = True) -> pd.DataFrame:
     """Per-article label alignment score in [-1, 1].
 
     ``alignment = (ua - ru) / (ua + ru)`` where ``ua``/``ru`` are the weighted
     counts of ukraine-/russia-aligned terms; +1 = only Ukrainian-side
     vocabulary, -1 = only Russian-side, NaN when neither occurs (not 0: no
-    evidence is not balance).
+    evidence is not balance). With ``exclude_quoted`` (default) labels inside
+    quotation marks are left out: an article quoting Putin's "Western
+    backers" has not adopted the term (see :func:`label_usage`).
 
-    Returns DataFrame[article_id, ru, ua, neutral, n_matches, words, alignment].
+    Returns DataFrame[article_id, ru, ua, neutral, n_matches, words, alignment,
+    n_quoted] - ``n_matches`` counts the matches used, ``n_quoted`` the
+    matches inside quotation marks (left out unless ``exclude_quoted=False``).
     """
-    matches = label_matches(data, lexicon=lexicon)
+    every = label_matches(data, lexicon=lexicon)
+    matches = _own_words(every, exclude_quoted)
     ids = pd.Index(pd.unique(data["article_id"]), name="article_id")
     pivot = matches.pivot_table(index="article_id", columns="side", values="weight", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(index=ids, columns=list(SIDES), fill_value=0.0).fillna(0.0)
@@ -224,4 +315,6 @@ def label_alignment(data: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
     out["words"] = out["article_id"].map(_words_by_article(_as_sentences(data) if "text" in data else data)).fillna(0).astype("int64")
     denom = out["ua"] + out["ru"]
     out["alignment"] = np.where(denom > 0, (out["ua"] - out["ru"]) / denom.where(denom > 0, 1), np.nan)
+    quoted = every[every["in_quote"].to_numpy(dtype=bool)].groupby("article_id").size()
+    out["n_quoted"] = out["article_id"].map(quoted).fillna(0).astype("int64")
     return out

@@ -101,10 +101,54 @@ def verb_class(verb: str) -> str | None:
     return hit[1] if hit else None
 
 
+def _trie_alternation(forms) -> str:
+    """A regex alternation of ``forms`` factored into a trie ("said|says|say" ->
+    "sa(?:id|y(?:s)?)"), a space matching any whitespace run.
+
+    Equivalent to the longest-first flat alternation: forms that can match at
+    the same place are prefixes of one another, and the trie tries the longer
+    continuation before stopping, i.e. the same order - but the regex engine
+    no longer tries hundreds of alternatives at every position.
+    """
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        branches = []
+        for ch in sorted(k for k in node if k):
+            token = r"\s+" if ch == " " else re.escape(ch)
+            branches.append(token + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
 @lru_cache(maxsize=1)
 def _verb_alt() -> str:
-    forms = sorted(_verb_table(None), key=len, reverse=True)
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    return _trie_alternation(sorted(_verb_table(None), key=len, reverse=True))
+
+
+#: precompiled helper patterns (hot loops)
+_RX0 = re.compile(r"\s*,\s*")
+_RX1 = re.compile(r"(?<=[a-z]{2})\.$")
+_RX2 = re.compile(r"['\u2019]s$")
+_RX3 = re.compile(r"^(?:But|And|However|Meanwhile|Later|Then|Also|Still|Yet|So|Now|Instead)\s*,?\s+")
+_RX4 = re.compile(r"\s*")
+_RX5 = re.compile(r"[\s,;:]*(?:while|and|but|whereas)?[\s,;:]*$")
+_RX6 = re.compile(r"\s*$")
+_RX7 = re.compile(r"\s*[,;:]?\s*(?:adding|noting|saying|stressing|explaining)?\s*(?:that\s+)?")
+_RX8 = re.compile(r"\s*[,;:]")
+_RX9 = re.compile(r"\b(?:saying|said|adding|stating)\s*[:,]?\s*[\"\u201c]")
+_RX10 = re.compile(r"\s*[:,]?\s*[\"\u201c]")
+_RX11 = re.compile(r"\s*,?\s*[A-Za-z]")
+_RX12 = re.compile(r"[\s,;]*(?:while|and|but|whereas)?\s*$")
 
 
 # ----------------------------------------------------------------------------- speakers
@@ -146,14 +190,18 @@ def _patterns():
         "indirect": re.compile(rf"(?P<speaker>{_SPEAKER}){_ADV}\s+(?P<verb>{v})\b(?P<obj>(?:\s+(?:reporters|journalists|the\s+\w+|[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+)*|him|her|them|us|me))?)(?P<that>\s*,?\s+(?:that|of|for|to|on|about|how|what|why|whether|if)\b)?", re.UNICODE),
         "indirect_acc": re.compile(rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_PROPER}|{_NOUNISH}|him|her|them|it)\s*,\s*", re.UNICODE),
         "proper": re.compile(_PROPER),
+        # implied by any match of "indirect" or "indirect_acc" (whitespace + a
+        # reporting verb, or "according to"): a cheap necessary condition for
+        # the RE2 pre-filter
+        "cue": re.compile(rf"\s(?:{v})\b|[Aa]ccording\s+to\s", re.UNICODE),
     }
 
 
 def _clean_speaker(raw: str) -> str:
     """Trim an appositive and determiners: 'Putin, the Russian leader,' -> 'Putin'."""
     s = raw.strip().strip(",").strip()
-    s = re.split(r"\s*,\s*", s)[0]
-    return re.sub(r"(?<=[a-z]{2})\.$", "", s)
+    s = _RX0.split(s)[0]
+    return _RX1.sub("", s)
 
 
 def speaker_key(name: str | None) -> str:
@@ -169,7 +217,7 @@ def speaker_key(name: str | None) -> str:
     words = [w for w in re.findall(r"[A-Za-z\u00C0-\u024F][\w'\u2019.\-]*", name)]
     caps = [w for w in words if w[0].isupper() and w.lower() not in _TITLES]
     word = caps[-1] if caps else " ".join(words).lower()
-    return re.sub(r"['\u2019]s$", "", word).rstrip(".").lower()
+    return _RX2.sub("", word).rstrip(".").lower()
 
 
 def _looks_like_name(phrase: str) -> bool:
@@ -180,24 +228,46 @@ def _looks_like_name(phrase: str) -> bool:
 
 def _strip_leading(phrase: str) -> str:
     # "But Putin" / "Meanwhile, Zelensky" / "On Monday Putin"
-    phrase = re.sub(r"^(?:But|And|However|Meanwhile|Later|Then|Also|Still|Yet|So|Now|Instead)\s*,?\s+", "", phrase)
+    phrase = _RX3.sub("", phrase)
     return phrase
 
 
 # ----------------------------------------------------------------------------- article buffer
-def _article_buffer(sents: pd.DataFrame) -> str:
-    """Rebuild the article text from its sentences (gaps become spaces; a gap
-    holding a paragraph break cannot be seen, so two spaces or more are
-    treated as a possible break)."""
-    ends = sents["end"].max()
-    buf = [" "] * int(ends)
-    for s, t in zip(sents["start"].tolist(), sents["text"].tolist()):
+def _article_buffer_slow(starts, texts, ends_max) -> str:
+    buf = [" "] * int(ends_max)
+    for s, t in zip(starts, texts):
         buf[s:s + len(t)] = list(t)
     return "".join(buf)
 
 
+def _buffer_from(starts: list, ends: list, texts: list) -> str:
+    """The article text rebuilt from sentences sorted by start (gaps become
+    spaces; a gap holding a paragraph break cannot be seen, so two spaces or
+    more are treated as a possible break)."""
+    pieces = []
+    pos = 0
+    for s, e, t in zip(starts, ends, texts):
+        if not isinstance(t, str) or s < pos or e - s != len(t):
+            return _article_buffer_slow(starts, texts, max(ends))
+        if s > pos:
+            pieces.append(" " * (s - pos))
+        pieces.append(t)
+        pos = e
+    end = max(ends) if ends else 0
+    if end > pos:
+        pieces.append(" " * (end - pos))
+    return "".join(pieces)
+
+
+def _article_buffer(sents: pd.DataFrame) -> str:
+    """Rebuild the article text from its sentences (see :func:`_buffer_from`)."""
+    sents = sents.sort_values("start", kind="stable")
+    return _buffer_from(sents["start"].tolist(), sents["end"].tolist(), sents["text"].tolist())
+
+
 _OPEN = "\u201c\u00ab\u201e"
 _CLOSE = "\u201d\u00bb"
+_QUOTE_CHAR = re.compile('["\u201c\u00ab\u201e\u201d\u00bb]')
 
 
 def _quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
@@ -209,18 +279,19 @@ def _quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
     a new paragraph re-opens a running quote without closing the previous)."""
     spans = []
     open_at = None
-    for i, ch in enumerate(text):
-        if ch not in '"' + _OPEN + _CLOSE:
-            continue
+    n = len(text)
+    for match in _QUOTE_CHAR.finditer(text):
+        i = match.start()
+        ch = text[i]
         prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < len(text) else " "
+        nxt = text[i + 1] if i + 1 < n else " "
         if ch in _OPEN:
             is_open = True
         elif ch in _CLOSE:
             is_open = False
         else:
             is_open = (prev.isspace() or prev in "([{\u2014\u2013-:/" or i == 0) and not nxt.isspace()
-            if not is_open and open_at is None and not (nxt.isspace() or nxt in ".,;:!?)" or i + 1 == len(text)):
+            if not is_open and open_at is None and not (nxt.isspace() or nxt in ".,;:!?)" or i + 1 == n):
                 is_open = True
         if is_open:
             if open_at is not None and i - open_at > 1:
@@ -228,13 +299,41 @@ def _quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
                 # only when the new opener starts a new paragraph-like block
                 gap = text[max(open_at, i - 3):i]
                 if "  " in gap or "\n" in gap:
-                    spans.append((open_at, i).__class__((open_at, i - 1 - (len(gap) - len(gap.rstrip())) + 1)))
+                    spans.append((open_at, i - 1 - (len(gap) - len(gap.rstrip())) + 1))
             open_at = i + 1
         elif open_at is not None:
             if 0 < i - open_at <= max_len:
                 spans.append((open_at, i))
             open_at = None
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _article_groups(sentences: pd.DataFrame):
+    """(article_id, row positions sorted by start) in order of first appearance."""
+    ids = sentences["article_id"]
+    codes, uniques = pd.factorize(ids, use_na_sentinel=False)
+    starts = sentences["start"].to_numpy()
+    order = np.lexsort((starts, codes))
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    values = ids.to_numpy(dtype=object)
+    for g in range(len(uniques)):
+        rows = order[bounds[g]:bounds[g + 1]]
+        yield values[rows[0]], rows
+
+
+def article_quote_spans(sentences: pd.DataFrame, *, article_ids=None) -> dict:
+    """Quotation-mark spans per article: {article_id: [(start, end), ...]}
+    (offsets of the quoted words in the article text)."""
+    out = {}
+    if sentences is None or len(sentences) == 0:
+        return out
+    starts, ends, texts = sentences["start"].tolist(), sentences["end"].tolist(), sentences["text"].tolist()
+    for aid, rows in _article_groups(sentences):
+        if article_ids is not None and aid not in article_ids:
+            continue
+        text = _buffer_from([starts[r] for r in rows], [ends[r] for r in rows], [texts[r] for r in rows])
+        out[aid] = _quote_spans(text)
+    return out
 
 
 # ----------------------------------------------------------------------------- main
@@ -275,29 +374,77 @@ _ORG_WORDS = re.compile(r"\b(Ministry|Office|Kremlin|Government|Council|Forces|A
 
 def _person_like(name: str) -> bool:
     words = [w.strip(".,'\u2019").lower() for w in name.split()]
-    words = [re.sub(r"['\u2019]s$", "", w) for w in words]
+    words = [_RX2.sub("", w) for w in words]
     content = [w for w in words if w not in _NOT_PERSON and w not in _TITLES]
     return bool(content) and not _ORG_WORDS.search(name)
 
 
-class _Context:
-    """Running memory of the last named person / organisation in an article."""
+_SIMPLE_NAME = re.compile(r"(?:[A-Z][\w'\u2019.\-]+\s+){0,3}[A-Z][\w'\u2019\-]+")
 
-    def __init__(self):
-        self.person: tuple[str, int, int] | None = None
-        self.group: tuple[str, int, int] | None = None
+
+@lru_cache(maxsize=65536)
+def _name_info(name: str) -> tuple[str, bool, bool, bool, str, bool]:
+    """What :class:`_Context` needs to know about a name (pure, so cached):
+    (name without trailing punctuation, person-like, simple, several words,
+    surname key, organisation-like)."""
+    name = name.rstrip(".,")
+    return (name, _person_like(name), _SIMPLE_NAME.fullmatch(name) is not None, len(name.split()) >= 2,
+            speaker_key(name), bool(_ORG_WORDS.search(name) or name.lower().rstrip("'\u2019s") in _NOT_PERSON))
+
+
+class _Context:
+    """Running memory of the last named person / organisation in an article.
+
+    Lazy: names are only read from a sentence (and remembered) when a pronoun
+    or role actually needs resolving, which most sentences never do; the
+    queue keeps reading order, so the answer is the same as eager reading.
+    """
+
+    def __init__(self, in_quote=None, proper=None):
+        self._person: tuple[str, int, int] | None = None
+        self._group: tuple[str, int, int] | None = None
         self.surnames: set[str] = set()
+        self._pending: list = []
+        self._in_quote = in_quote
+        self._proper = proper
+
+    def read_sentence(self, stext: str, offset: int):
+        """Queue the names of a sentence (those outside quotation marks)."""
+        self._pending.append((stext, offset, None))
 
     def see(self, name: str, s: int, e: int, *, speaker: bool = False):
-        name = name.rstrip(".,")
-        words = name.split()
-        simple = re.fullmatch(r"(?:[A-Z][\w'\u2019.\-]+\s+){0,3}[A-Z][\w'\u2019\-]+", name) is not None
-        if _person_like(name) and (speaker or (simple and (len(words) >= 2 or speaker_key(name) in self.surnames))):
-            if len(words) >= 2:
-                self.surnames.add(speaker_key(name))
-            self.person = (name, s, s + len(name))
-        elif _ORG_WORDS.search(name) or name.lower().rstrip("'\u2019s") in _NOT_PERSON:
-            self.group = (name, s, s + len(name))
+        self._pending.append((name, s, speaker))
+
+    def _flush(self):
+        pending, self._pending = self._pending, []
+        for first, pos, speaker in pending:
+            if speaker is None:
+                for name, ns, _ne in _names_in(first, pos, self._proper):
+                    if not self._in_quote[ns]:
+                        self._see(name, ns, False)
+            else:
+                self._see(first, pos, speaker)
+
+    def _see(self, name: str, s: int, speaker: bool):
+        name, person_like, simple, several, key, orgish = _name_info(name)
+        if person_like and (speaker or (simple and (several or key in self.surnames))):
+            if several:
+                self.surnames.add(key)
+            self._person = (name, s, s + len(name))
+        elif orgish:
+            self._group = (name, s, s + len(name))
+
+    @property
+    def person(self):
+        if self._pending:
+            self._flush()
+        return self._person
+
+    @property
+    def group(self):
+        if self._pending:
+            self._flush()
+        return self._group
 
     def resolve(self, pronoun: str):
         kind = _PRONOUNS.get(pronoun.lower())
@@ -308,18 +455,41 @@ class _Context:
         return None
 
 
+class _Mentions:
+    """One article's entity mentions as arrays (first overlapping mention wins)."""
+
+    def __init__(self, starts, ends, eids):
+        self.starts, self.ends, self.eids = starts, ends, eids
+
+
+def _mention_groups(ments_all) -> dict:
+    if ments_all is None or not len(ments_all):
+        return {}
+    starts = ments_all["start"].to_numpy()
+    ends = ments_all["end"].to_numpy()
+    eids = (ments_all["entity_id"].to_numpy(dtype=object) if "entity_id" in ments_all.columns
+            else np.full(len(ments_all), None, dtype=object))
+    codes, uniques = pd.factorize(ments_all["article_id"], use_na_sentinel=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    out = {}
+    for g, aid in enumerate(uniques):
+        rows = order[bounds[g]:bounds[g + 1]]
+        out[aid] = _Mentions(starts[rows], ends[rows], eids[rows])
+    return out
+
+
 def _entity_for(span, ments):
-    if ments is None or span is None or ments.empty:
+    if ments is None or span is None or not len(ments.starts):
         return None, None
     s, e = span
-    hit = ments[(ments["start"] < e) & (ments["end"] > s)]
-    if hit.empty:
+    hit = np.flatnonzero((ments.starts < e) & (ments.ends > s))
+    if not len(hit):
         return None, None
-    row = hit.iloc[0]
-    eid = row.get("entity_id")
+    eid = ments.eids[hit[0]]
     if eid is None or (isinstance(eid, float) and np.isnan(eid)):
         return None, None
-    return str(eid), row.get("name")
+    return str(eid), None
 
 
 def _names_in(text: str, offset: int, pat) -> list[tuple[str, int, int]]:
@@ -335,6 +505,25 @@ def _names_in(text: str, offset: int, pat) -> list[tuple[str, int, int]]:
         end = offset + m.start() + len(m.group().rstrip("."))
         out.append((name, end - len(name), end))
     return out
+
+
+#: dtypes of :func:`quotes` output (article_id keeps the input's dtype)
+QUOTE_DTYPES = {"sentence_id": "int64", "start": "int64", "end": "int64", "quote": "str", "speaker": "str",
+                "speaker_entity_id": "str", "speaker_start": "Int64", "speaker_end": "Int64", "verb": "str",
+                "verb_lemma": "str", "verb_class": "str", "quote_type": "str", "n_words": "int64"}
+
+
+def _typed(frame: pd.DataFrame, columns, dtypes, id_dtype) -> pd.DataFrame:
+    """``frame`` with fixed dtypes, the same whether it has rows or not."""
+    out = {}
+    for column in columns:
+        values = frame[column].to_numpy(dtype=object) if len(frame) else np.array([], dtype=object)
+        dtype = id_dtype if column == "article_id" else dtypes[column]
+        if dtype in ("str", "Int64"):
+            values = np.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values],
+                              dtype=object)
+        out[column] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(out, columns=list(columns))
 
 
 def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.DataFrame:
@@ -358,29 +547,47 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
     quoted words in the article text (without the quotation marks);
     ``quote_type`` is ``direct`` or ``indirect``; ``speaker`` is the resolved
     name (a pronoun is replaced by the last named person); unresolved
-    speakers are NaN.
+    speakers are missing. Dtypes are fixed (:data:`QUOTE_DTYPES`; strings as
+    ``str``, ``speaker_start``/``speaker_end`` as nullable ``Int64``) whether
+    a chunk has no, some or only unattributed quotes; ``article_id`` keeps the
+    input's dtype.
     """
+    from analysis.framing._prefilter import TextBatch
+
     cols = QUOTE_COLUMNS
     if sentences is None or len(sentences) == 0:
-        return pd.DataFrame(columns=cols)
-    ments_all = _mention_table(sentences, mentions)
+        id_dtype = sentences["article_id"].dtype if sentences is not None and "article_id" in sentences else object
+        return _typed(pd.DataFrame(columns=cols), cols, QUOTE_DTYPES, id_dtype)
+    ments_by_article = _mention_groups(_mention_table(sentences, mentions))
     pats = _patterns()
-    rows = []
-    for aid, sents in sentences.groupby("article_id", sort=False):
-        sents = sents.sort_values("start")
-        text = _article_buffer(sents)
-        ments = None
-        if ments_all is not None and len(ments_all):
-            ments = ments_all[ments_all["article_id"] == aid]
-        starts = sents["start"].to_numpy()
-        sids = sents["sentence_id"].to_numpy()
-        s_ends = sents["end"].to_numpy()
+    all_starts, all_ends = sentences["start"].tolist(), sentences["end"].tolist()
+    all_texts, all_sids = sentences["text"].tolist(), sentences["sentence_id"].tolist()
 
-        def sid_at(pos):
+    # pass 1: rebuild each article and cut its sentences back out of it
+    articles = []
+    stexts: list[str] = []
+    for aid, rows in _article_groups(sentences):
+        if aid is None or (isinstance(aid, float) and np.isnan(aid)):
+            continue  # groupby drops missing keys
+        starts = np.array([all_starts[r] for r in rows])
+        s_ends = np.array([all_ends[r] for r in rows])
+        text = _buffer_from(starts.tolist(), s_ends.tolist(), [all_texts[r] for r in rows])
+        first = len(stexts)
+        stexts.extend(text[int(st):int(en)] for st, en in zip(starts, s_ends))
+        articles.append((aid, rows, starts, s_ends, text, first))
+    # sentences where no indirect-speech cue can match skip the (slow) cue regexes
+    may_cue = TextBatch(stexts).mask(pats["cue"])
+
+    rows_out = []
+    for aid, rows, starts, s_ends, text, first in articles:
+        ments = ments_by_article.get(aid)
+        sids = np.array([all_sids[r] for r in rows])
+
+        def sid_at(pos, starts=starts, sids=sids):
             k = int(np.searchsorted(starts, pos, side="right")) - 1
             return int(sids[max(k, 0)])
 
-        def sent_bounds(pos):
+        def sent_bounds(pos, starts=starts, s_ends=s_ends):
             k = max(int(np.searchsorted(starts, pos, side="right")) - 1, 0)
             return int(starts[k]), int(s_ends[k])
 
@@ -390,11 +597,11 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
             in_quote[max(s - 1, 0):e + 1] = True
 
         # events in reading order so pronouns see the names before them
-        ctx = _Context()
+        ctx = _Context(in_quote, pats["proper"])
         events = []  # (pos, kind, payload)
         for s, e in spans:
             events.append((s, "direct", (s, e)))
-        for k in range(len(sents)):
+        for k in range(len(rows)):
             events.append((int(starts[k]), "sentence", k))
         events.sort(key=lambda ev: (ev[0], 0 if ev[1] == "sentence" else 1))
 
@@ -402,13 +609,12 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         for pos, kind, payload in events:
             if kind == "sentence":
                 k = payload
-                st, en = int(starts[k]), int(s_ends[k])
-                stext = text[st:en]
+                st = int(starts[k])
+                stext = stexts[first + k]
                 # indirect speech in the parts of the sentence outside quotes
-                rows.extend(_indirect(aid, int(sids[k]), stext, st, in_quote, ctx, ments, pats))
-                for name, ns, ne in _names_in(stext, st, pats["proper"]):
-                    if not in_quote[ns]:
-                        ctx.see(name, ns, ne)
+                if may_cue[first + k]:
+                    rows_out.extend(_indirect(aid, int(sids[k]), stext, st, in_quote, ctx, ments, pats))
+                ctx.read_sentence(stext, st)
                 continue
             s, e = payload
             quote = text[s:e]
@@ -419,7 +625,7 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
             if found:
                 speaker, verb, sp_span = found
             elif last_direct is not None and last_direct["speaker"] is not None and n_words >= 4 and \
-                    re.fullmatch(r"\s*", text[last_direct["end"] + 1:s - 1]) is None and \
+                    _RX4.fullmatch(text[last_direct["end"] + 1:s - 1]) is None and \
                     len(text[last_direct["end"] + 1:s - 1]) < 4:
                 speaker, verb, sp_span = last_direct["speaker"], last_direct["verb"], last_direct["sp_span"]
             if speaker is None and n_words < max(min_words, 4):
@@ -438,44 +644,44 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
                 "verb": verb, "verb_lemma": lemma_cls[0] if lemma_cls else None,
                 "verb_class": lemma_cls[1] if lemma_cls else None, "quote_type": "direct", "n_words": n_words,
             }
-            rows.append(rec)
+            rows_out.append(rec)
             last_direct = {"end": e, "speaker": speaker, "verb": verb, "sp_span": sp_span}
-    out = pd.DataFrame(rows, columns=cols)
+    id_dtype = sentences["article_id"].dtype
+    out = pd.DataFrame(rows_out, columns=cols)
     if out.empty:
-        return out
+        return _typed(out, cols, QUOTE_DTYPES, id_dtype)
     out = out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
     out = _inherit_from_enclosing(out)
-    for c in ("speaker_start", "speaker_end"):
-        out[c] = out[c].astype("Int64")
-    return out
+    return _typed(out, cols, QUOTE_DTYPES, id_dtype)
 
 
 def _inherit_from_enclosing(out: pd.DataFrame) -> pd.DataFrame:
     """A quoted fragment inside an indirect quote ('Putin accused Kyiv of a
     "provocation"') is the indirect speaker's words: inherit speaker and verb."""
-    ind = out[out["quote_type"] == "indirect"]
-    if ind.empty:
+    kinds = out["quote_type"].tolist()
+    if "indirect" not in kinds:
         return out
     cols = ["speaker", "speaker_entity_id", "speaker_start", "speaker_end", "verb", "verb_lemma", "verb_class"]
-    for i, row in out[out["quote_type"] == "direct"].iterrows():
-        enc = ind[(ind["article_id"] == row["article_id"]) & (ind["start"] <= row["start"]) & (ind["end"] >= row["end"])]
-        if not len(enc):
+    data = {c: out[c].tolist() for c in out.columns}
+    aids, qstarts, qends = data["article_id"], list(data["start"]), list(data["end"])  # as before any change
+    indirect = [j for j, t in enumerate(kinds) if t == "indirect"]
+    direct = [(i, data["speaker"][i], data["speaker_start"][i]) for i, t in enumerate(kinds) if t == "direct"]
+    for i, own, own_start in direct:
+        j = next((j for j in indirect if aids[j] == aids[i] and qstarts[j] <= qstarts[i] and qends[j] >= qends[i]), None)
+        if j is None:
             continue
-        j = enc.index[0]
-        src = out.loc[j]
-        own = row["speaker"]
         if own is None or (isinstance(own, float) and np.isnan(own)):
             for c in cols:
-                out.at[i, c] = src[c]
-        elif speaker_key(own) != speaker_key(src["speaker"]) and pd.notna(row["speaker_start"]) \
-                and src["start"] < row["speaker_start"] < src["end"]:
+                data[c][i] = data[c][j]
+        elif speaker_key(own) != speaker_key(data["speaker"][j]) and pd.notna(own_start) \
+                and data["start"][j] < own_start < data["end"][j]:
             # another voice inside the sentence: the indirect quote ends before it
-            cut = out.at[j, "quote"][: int(row["speaker_start"]) - int(src["start"])]
-            cut = re.sub(r"[\s,;:]*(?:while|and|but|whereas)?[\s,;:]*$", "", cut)
-            out.at[j, "quote"] = cut
-            out.at[j, "end"] = int(src["start"]) + len(cut)
-            out.at[j, "n_words"] = len(cut.split())
-    return out
+            cut = data["quote"][j][: int(own_start) - int(data["start"][j])]
+            cut = _RX5.sub("", cut)
+            data["quote"][j] = cut
+            data["end"][j] = int(data["start"][j]) + len(cut)
+            data["n_words"][j] = len(cut.split())
+    return pd.DataFrame(data, columns=list(out.columns))
 
 
 _ROLE = re.compile(r"^(?:the|this|that)\s+(?:[\w'\u2019.\-]+\s+){0,4}?(?:president|minister|leader|chairman|"
@@ -562,7 +768,7 @@ def _attribute_direct(text, s, e, sent_bounds, pats):
 
 def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
     out = []
-    if re.match(r"\s*$", stext):
+    if _RX6.match(stext):
         return out
     m = pats["indirect_acc"].search(stext)
     found = []
@@ -584,21 +790,21 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
             continue
         content_start = m.end()
         rest = stext[content_start:]
-        lead = re.match(r"\s*[,;:]?\s*(?:adding|noting|saying|stressing|explaining)?\s*(?:that\s+)?", rest)
-        if not m.group("that") and lead and re.match(r"\s*[,;:]", rest):
+        lead = _RX7.match(rest)
+        if not m.group("that") and lead and _RX8.match(rest):
             content_start += lead.end()
             rest = stext[content_start:]
             if not lead.group().strip(" ,;:"):
                 continue  # "X said, ..." with no clause cue: a quote or an aside, not indirect speech
-        if len(rest.split()) < 3 or re.search(r"\b(?:saying|said|adding|stating)\s*[:,]?\s*[\"\u201c]", rest[:80]):
+        if len(rest.split()) < 3 or _RX9.search(rest[:80]):
             continue
         if not m.group("that") and re.match(r"\s*(?:as|during|in|on|at|after|before|while|when|if|with|by|from|since|until|earlier|later|last|this|yesterday|today|on|in|\()\b", rest, re.IGNORECASE) and verb_class(verb) not in {"accusatory", "denying"}:
             continue
         # a direct quote right after the verb ("Putin said: "...") is not indirect
-        if re.match(r"\s*[:,]?\s*[\"\u201c]", stext[m.end("verb"):]) or in_quote[min(offset + content_start + 1, len(in_quote) - 1)]:
+        if _RX10.match(stext[m.end("verb"):]) or in_quote[min(offset + content_start + 1, len(in_quote) - 1)]:
             continue
         # accusatory/denying verbs take an object + "of"/"for" ("accused Kyiv of X")
-        if not m.group("that") and verb_class(verb) not in {"accusatory", "denying"} and not re.match(r"\s*,?\s*[A-Za-z]", rest):
+        if not m.group("that") and verb_class(verb) not in {"accusatory", "denying"} and not _RX11.match(rest):
             continue
         sp_start = m.start("speaker") + (len(m.group("speaker")) - len(sp))
         found.append((sp, verb, sp_start, sp_start + len(sp), m.end("obj") if verb_class(verb) in {"accusatory", "denying"} else content_start))
@@ -613,7 +819,7 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
     for i, (sp, verb, ss, se, cs) in enumerate(found):
         stop = found[i + 1][2] if i + 1 < len(found) else len(stext)
         seg = stext[cs:stop]
-        seg = re.sub(r"[\s,;]*(?:while|and|but|whereas)?\s*$", "", seg) if i + 1 < len(found) else seg
+        seg = _RX12.sub("", seg) if i + 1 < len(found) else seg
         content = seg.strip()
         if not content or len(content.split()) < 3:
             continue
