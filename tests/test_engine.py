@@ -86,3 +86,9 @@ def test_dask_engine_on_a_local_cluster_equals_pandas(serial, articles, tmp_path
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         result = engine.run_dask(path, client=client)
     assert_same_tables(serial, result)
+
+
+def test_repeated_article_ids_are_refused_with_the_ids_named():
+    frame = pd.DataFrame({"article_id": ["x", "y", "x"], "text": ["a.", "b.", "c."]})
+    with pytest.raises(ValueError, match=r"article_id must be unique.*'x'"):
+        engine.run(frame)

@@ -107,3 +107,15 @@ def test_plain_nbconvert_execute_works_with_environment_parameters(tmp_path, roo
 def test_notebook_01_runs_on_the_real_corpora(tmp_path, shared, corpus):
     run_notebooks(corpus=shared / corpus, only=["01"], output_dir=tmp_path, log=lambda *a, **k: None)
     _check_report(tmp_path)
+
+
+@pytest.mark.slow
+def test_every_notebook_runs_headless_on_data_raw(tmp_path, root):
+    """What `make report` does on a fresh clone: all numbered notebooks, in order, on the default corpus."""
+    results = run_notebooks(corpus=root / "data" / "raw", output_dir=tmp_path, log=lambda *a, **k: None)
+    names = [r.notebook.name for r in results]
+    assert names == sorted(p.name for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    index = (tmp_path / "index.html").read_text()
+    for result in results:
+        assert result.html.exists() and result.html.name in index
+        assert result.figures, f"{result.notebook.name} exported no figure"
