@@ -343,3 +343,48 @@ def test_agency_gold_offsets_verify_and_rules_score(shared):
     r = evaluate(shared=shared)        # measured (in-sample, after rule fixes): acc 0.669, harm 0.740, macro-F1 0.713
     assert r["accuracy"] >= 0.6 and r["harm_accuracy"] >= 0.68 and r["macro_f1_3"] >= 0.65
     assert r["named_vs_agentless"] >= 0.78
+
+
+def test_lexicon_frame_score_is_length_normalised_by_square_root():
+    from analysis.framing.frames import frame_density, frame_scores
+
+    short = "The court ruled. " * 25     # 75 words
+    long_ = "The court ruled. " * 1000   # 3,000 words, same density
+    d = frame_density(arts(short, long_))
+    s = frame_scores(arts(short, long_))
+    legal = "Legality_Constitutionality_and_jurisprudence"
+    assert d.loc[0, legal] == pytest.approx(d.loc[1, legal])            # plain density: equal
+    assert s.loc[1, legal] == pytest.approx(s.loc[0, legal] * 40 ** 0.5)  # sqrt pivot: longer scores higher
+    f = frames(arts(short))
+    assert f.query("frame == @legal")["score"].iloc[0] == pytest.approx(s.loc[0, legal])
+
+
+def test_general_news_vocabulary_signals_its_codebook_frame():
+    cases = {
+        "Senators on the Judiciary Committee issued a subpoena after the hearing; the Supreme Court "
+        "justices will weigh the injunction.": "Legality_Constitutionality_and_jurisprudence",
+        "Critics voiced outrage online and a boycott campaign drew a public outcry and backlash.": "Public_opinion",
+        "Activists decried discrimination and racial profiling, demanding civil rights and due process.":
+            "Fairness_and_equality",
+    }
+    f = frames(arts(*cases))
+    for i, frame in enumerate(cases.values()):
+        row = f[(f["article_id"] == f"a{i}") & (f["frame"] == frame)].iloc[0]
+        assert row["predicted"], (frame, row["score"], row["threshold"])
+
+
+@pytest.mark.shared
+def test_lexicon_frames_cross_validated_figure_stays_above_floor(shared):
+    from analysis.evaluation.frames import main
+
+    folder = shared / "eval" / "semeval23_frames"
+    if not folder.is_dir():
+        pytest.skip("semeval23_frames not present")
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main([str(folder), "--cv", "5"])
+    cv = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert cv["micro_f1"] >= 0.635 and cv["macro_f1"] >= 0.52      # measured 0.647 / 0.534

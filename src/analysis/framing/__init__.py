@@ -18,14 +18,14 @@ Five measures, each computed per article and aggregated by any grouping column:
 from analysis.framing.agency import agency, agentless_share, side_of, wilson
 from analysis.framing.distinctive import distinctive_terms, plot_fightin_words, term_counts
 from analysis.framing.frames import (
-    GENERIC_FRAMES, MFC_FRAMES, frame_density, frames, frames_wide, generic_frames, load_frame_model,
+    GENERIC_FRAMES, MFC_FRAMES, frame_density, frame_scores, frames, frames_wide, generic_frames, load_frame_model,
     multilabel_scores, read_semeval_frames, save_frame_model, train_frame_model,
 )
 from analysis.framing.labels import label_alignment, label_lexicon, label_matches, label_usage, poisson_ci
 from analysis.framing.quotes import quote_summary, quotes, reporting_verbs, speaker_key, verb_class
 
 __all__ = [
-    "GENERIC_FRAMES", "MFC_FRAMES", "agency", "agentless_share", "distinctive_terms", "frame_density", "frames",
+    "GENERIC_FRAMES", "MFC_FRAMES", "agency", "agentless_share", "distinctive_terms", "frame_density", "frame_scores", "frames",
     "frames_wide", "generic_frames", "label_alignment", "label_lexicon", "label_matches", "label_usage",
     "load_frame_model", "multilabel_scores", "plot_fightin_words", "poisson_ci", "quote_summary", "quotes",
     "read_semeval_frames", "reporting_verbs", "save_frame_model", "side_of", "speaker_key", "term_counts",

@@ -7,8 +7,12 @@ per article. Two methods:
 
 * ``method="lexicon"`` (default, training-free): hand-written indicator
   patterns per frame (``data/lexicons/frames_mfc.yml``); the score is the
-  density of matches per 1,000 tokens and a frame is predicted when the score
-  reaches its threshold. Shipped thresholds were chosen by cross-validation
+  number of matches divided by ``(n_words / 1000) ** a`` with ``a`` = the
+  lexicon's ``scoring.length_exponent`` (0.5 shipped; 1 = plain density per
+  1,000 words) and a frame is predicted when the score reaches its threshold.
+  ``a = 0.5`` is a pivoted length normalisation (Singhal, Buckley & Mitra
+  1996): a long article mentions a frame more often *and* is more likely to
+  carry it, so dividing by its full length under-rates it. Shipped thresholds were chosen by cross-validation
   (see the lexicon header), not fitted to all labelled data at once.
 * ``method="model"``: a one-vs-rest logistic regression on tf-idf word n-grams
   plus the lexicon densities, trained with :func:`train_frame_model` on
@@ -48,7 +52,7 @@ import pandas as pd
 from analysis.framing._lexicon import count_matrix, resolve, word_count
 
 __all__ = [
-    "MFC_FRAMES", "GENERIC_FRAMES", "read_semeval_frames", "frame_density", "frames", "frames_wide",
+    "MFC_FRAMES", "GENERIC_FRAMES", "read_semeval_frames", "frame_density", "frame_scores", "frames", "frames_wide",
     "train_frame_model", "predict_frame_model", "save_frame_model", "load_frame_model",
     "tune_lexicon_thresholds", "joint_thresholds", "generic_frames", "multilabel_scores",
 ]
@@ -115,11 +119,20 @@ def _mfc_lexicon(lexicon):
     return resolve(lexicon, "frames_mfc.yml")
 
 
-def frame_density(articles: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
+def frame_density(articles: pd.DataFrame, *, lexicon=None, length_exponent: float = 1.0) -> pd.DataFrame:
     """Lexicon density of each MFC frame per article.
 
     Returns a wide DataFrame[article_id, n_words, <frame>...] where each frame
-    column holds indicator matches per 1,000 words.
+    column holds indicator matches per 1,000 words (``length_exponent=1``, the
+    default), or more generally ``matches / (n_words / 1000) ** length_exponent``
+    (0.5: pivoted length normalisation, the score :func:`frames` uses; equal to
+    the density for a 1,000-word article).
+
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"article_id": [1], "text": ["The court ruled. " * 250]})  # 750 words
+    >>> d = frame_density(a, length_exponent=0.5)
+    >>> round(float(d.loc[0, "Legality_Constitutionality_and_jurisprudence"]), 1)  # 500 hits / 0.75 ** 0.5
+    577.4
     """
     lex = _mfc_lexicon(lexicon)
     patterns = {f: tuple(spec.get("patterns", [])) for f, spec in (lex.get("frames") or {}).items()}
@@ -132,9 +145,27 @@ def frame_density(articles: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
     texts = [t if isinstance(t, str) else "" for t in articles["text"].tolist()]
     n_words = np.array([word_count(t) for t in texts], dtype=np.int64)
     hits = count_matrix(texts, [patterns.get(f, ()) for f in MFC_FRAMES])
-    dens = 1000.0 * hits / np.maximum(n_words, 1)[:, None]
+    dens = hits / (np.maximum(n_words, 1)[:, None] / 1000.0) ** float(length_exponent)
     out = pd.DataFrame({"article_id": ids, "n_words": n_words}, columns=["article_id", "n_words"])
     return out.join(pd.DataFrame(dens, columns=list(MFC_FRAMES), index=out.index))
+
+
+#: length exponent of the lexicon score when the lexicon file does not set ``scoring.length_exponent``
+DEFAULT_LENGTH_EXPONENT = 1.0
+
+
+def _length_exponent(lexicon) -> float:
+    scoring = _mfc_lexicon(lexicon).get("scoring") or {}
+    return float(scoring.get("length_exponent", DEFAULT_LENGTH_EXPONENT))
+
+
+def frame_scores(articles: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
+    """The lexicon method's score per article and frame (what :func:`frames` thresholds).
+
+    :func:`frame_density` with the lexicon's ``scoring.length_exponent``
+    (0.5 in the shipped ``frames_mfc.yml``). Same columns as :func:`frame_density`.
+    """
+    return frame_density(articles, lexicon=lexicon, length_exponent=_length_exponent(lexicon))
 
 
 def _lexicon_thresholds(lexicon, thresholds: dict | None) -> dict[str, float]:
@@ -158,12 +189,12 @@ def frames(articles: pd.DataFrame, *, method: str = "lexicon", model: dict | str
     Returns
     -------
     DataFrame[article_id, frame, score, threshold, predicted] - 14 rows per
-    article; ``score`` is the lexicon density (matches / 1,000 words) or the
-    model probability. Dtypes do not depend on the number of rows
+    article; ``score`` is the lexicon score (:func:`frame_scores`: matches /
+    (words / 1,000) ** 0.5 with the shipped lexicon) or the model probability. Dtypes do not depend on the number of rows
     (``article_id`` keeps the input's dtype, ``frame`` is ``str``).
     """
     if method == "lexicon":
-        dens = frame_density(articles, lexicon=lexicon)
+        dens = frame_scores(articles, lexicon=lexicon)
         thr = _lexicon_thresholds(lexicon, thresholds)
         scores = dens[list(MFC_FRAMES)].to_numpy(float)
         thr_vec = np.array([thr[f] for f in MFC_FRAMES])
@@ -302,7 +333,7 @@ def tune_lexicon_thresholds(articles: pd.DataFrame, labels: pd.DataFrame, *, fol
     value is the per-frame median over folds (robust to a single fold's
     quirks, and never the one in-sample optimum).
     """
-    dens = frame_density(articles, lexicon=lexicon)
+    dens = frame_scores(articles, lexicon=lexicon)
     X = dens[list(MFC_FRAMES)].to_numpy(float)
     y = _label_matrix(dens["article_id"].astype(str).tolist(), labels)
     rng = np.random.default_rng(seed)
