@@ -301,7 +301,7 @@ def test_rules_beat_sentence_vader_on_newsmtsc(shared, split, floor):
     gold = T.read_newsmtsc(shared / "eval" / "newsmtsc" / f"{split}.jsonl")
     rules = classification_report(gold["polarity"], T.target_sentiment(gold)["polarity"])["f1_macro"]
     vader = classification_report(gold["polarity"], T.target_sentiment(gold, method="vader")["polarity"])["f1_macro"]
-    assert rules >= floor  # measured 0.547 (rw) / 0.545 (mt)
+    assert rules >= floor  # measured 0.571 (rw) / 0.542 (mt); first version of the rules 0.547 / 0.545
     assert rules > vader   # measured 0.500 / 0.523
 
 
@@ -313,7 +313,7 @@ def test_rules_beat_vader_on_persent(shared):
     docs = read_persent(shared / "eval" / "persent" / "dev.csv")
     rules = classification_report(docs["gold"], T.document_sentiment(docs)["polarity"])["f1_macro"]
     vader = classification_report(docs["gold"], _vader_docs(docs)["polarity"])["f1_macro"]
-    assert rules >= 0.42  # measured 0.4495
+    assert rules >= 0.42  # measured 0.4542 (first version of the rules 0.4495)
     assert rules > vader  # measured 0.398
 
 
@@ -326,3 +326,151 @@ def test_classifier_trained_on_a_train_subset_beats_the_rules(shared):
     model = T.train_target_model(train)
     f1 = classification_report(gold["polarity"], T.target_sentiment(gold, method="model", model=model)["polarity"])["f1_macro"]
     assert f1 >= 0.58  # measured on this 3,000-target subset: see README-sentiment.md
+
+
+# --------------------------------------------------------------------------- speed paths give the same numbers
+# The straightforward Treebank-style pattern the optimised tokenizer of analysis.targeted must reproduce.
+_A = "['\u2019]"
+_PLAIN_TOKEN_RE = __import__("re").compile(
+    rf"""(?:[A-Za-z]\.){{2,}}(?![A-Za-z])
+    | \d+(?:[.,:]\d+)*
+    | \w+?(?=n{_A}t\b) | n{_A}t\b
+    | \w+(?:[-\u2010\u2011]\w+)*(?={_A}(?:s|re|ve|ll|d|m)\b)
+    | {_A}(?:[sSdDmM]|re|RE|ve|VE|ll|LL)\b
+    | \w+(?:(?:[-\u2010\u2011]|{_A})\w+)*
+    | \.\.\.|\u2026 | --+|[\u2012-\u2015] | \S""",
+    __import__("re").VERBOSE,
+)
+TOKEN_CASES = TRICKY + [
+    "don't DON'T Don\u2019t can't won't it's it\u2019S we're WE'RE o'clock rock'n'roll n't 'n't x-ray's x\u2014y",
+    "a.b. U.S. a. b, ab. x (ab) \"ab\" ab] ab\u2019", "\u039f\u0394\u039f\u03a3 \u0391\u03a3'\u0392 \u0130stanbul didn\u2019t",
+    "  leading and trailing spaces  ", "tab\tand\nnewline", "Zelenskyy's \u201cpeace formula\u201d \u2013 rejected",
+]
+
+
+@pytest.mark.parametrize("text", TOKEN_CASES)
+def test_target_tokenizer_matches_the_plain_treebank_pattern(text):
+    parsed = T._parse(text)
+    spans = [m.span() for m in _PLAIN_TOKEN_RE.finditer(text)]
+    assert list(zip(parsed.starts, parsed.ends)) == spans
+    assert list(parsed.toks) == [text[a:b] for a, b in spans]
+    assert list(parsed.lows) == [text[a:b].lower().replace("\u2019", "'").replace("\u2018", "'") for a, b in spans]
+
+
+def test_fast_scorer_equals_the_reference_rules_in_both_modes(seed_articles):
+    texts = sentences(seed_articles)["text"].tolist() + TRICKY + TOKEN_CASES + [
+        "very united states", "not the United States", "The United Nations is not great but good",
+        "kind of good kind", "good good GOOD", "He was NOT killed, and as well, it is never so bad"]
+    for name in S.LEXICONS:
+        fast, ref = S.FastVader.from_name(name), S.FastVader.from_name(name)
+        assert [fast.score(t) for t in texts] == [ref.score_reference(t) for t in texts]
+
+
+@pytest.mark.shared
+def test_fast_scorer_equals_the_reference_rules_on_real_news(shared):
+    files = sorted((shared / "corpus" / "news_gdelt" / "articles").glob("*.txt"))[40:100]
+    arts = pd.DataFrame({"article_id": [f.name for f in files], "text": [f.read_text() for f in files]})
+    texts = sentences(arts)["text"].tolist()
+    assert len(texts) >= 500
+    fast, ref = S.FastVader.from_name("war-news"), S.FastVader.from_name("war-news")
+    assert [fast.score(t) for t in texts] == [ref.score_reference(t) for t in texts]
+
+
+def test_mention_sentiment_equals_scoring_each_target_on_its_own(seed_articles):
+    from analysis.entities import mentions
+
+    sents = sentences(seed_articles)
+    ments = mentions(sents)
+    assert len(ments) > 5
+    got = T.mention_sentiment(ments, sents)
+    one = sents.set_index(["article_id", "sentence_id"])
+    rows = [(one.loc[(a, s), "text"], b - one.loc[(a, s), "start"], e - one.loc[(a, s), "start"])
+            for a, s, b, e in zip(ments["article_id"], ments["sentence_id"], ments["start"], ments["end"])]
+    want = T.target_sentiment(pd.DataFrame(rows, columns=["text", "from", "to"]))
+    assert got["polarity"].tolist() == want["polarity"].tolist()
+    assert got["score"].tolist() == want["score"].tolist()
+
+
+def test_outputs_have_the_same_columns_and_dtypes_for_empty_and_full_chunks():
+    from analysis import engine
+
+    def tables(texts):
+        arts = pd.DataFrame({"article_id": pd.Series([f"a{i}" for i in range(len(texts))], dtype=object),
+                             "text": pd.Series(texts, dtype=object)})
+        out = engine.process_articles(arts, stages=("sentences", "entities", "sentiment"))
+        return out["sentence_sentiment"], out["mention_sentiment"]
+
+    full = tables(["Kyiv blamed Russia for starting the fire. Zelenskyy thanked Biden."])
+    for texts in ([], [""], ["!!! ..."], ["Nothing to see here."]):
+        for got, want in zip(tables(texts), full):
+            assert list(got.columns) == list(want.columns)
+            assert got.dtypes.astype(str).tolist() == want.dtypes.astype(str).tolist()
+    assert len(full[1]) >= 3
+
+
+# --------------------------------------------------------------------------- rules, second version
+def test_the_news_supplement_copies_each_valence_from_a_vader_analogue():
+    terms = T.news_target_terms()
+    lex = S.lexicon("war-news")
+    assert len(terms) >= 50 and terms["term"].is_unique
+    assert not set(terms["term"]) & set(lex)  # only words VADER lacks
+    assert all(lex[a] == v for a, v in zip(terms["analogue"], terms["valence"]))
+    assert terms["rationale"].str.len().min() >= 8
+
+
+def test_legal_and_scandal_vocabulary_is_negative_toward_its_target():
+    for s in ("The embattled mayor arrived on Monday.", "The corruption investigation into the mayor widened."):
+        assert T.target_sentiment(_frame(s, "mayor"))["polarity"].iloc[0] == -1
+        assert T.target_sentiment(_frame(s, "mayor"), params=T.LEGACY_RULES)["polarity"].iloc[0] == 0
+
+
+def test_objects_of_evaluative_prepositions_take_the_evaluation():
+    out = T.target_sentiment(_frame("Thousands rallied in Berlin against Putin on Sunday.", "Putin"))
+    assert out["polarity"].iloc[0] == -1
+    out = T.target_sentiment(_frame("Polls show rising support for Zelenskyy in the west.", "Zelenskyy"))
+    assert out["polarity"].iloc[0] == 1
+
+
+def test_legacy_rules_keep_the_first_version_available():
+    assert T.LEGACY_RULES != T.DEFAULT_RULES
+    assert not T.LEGACY_RULES.news_terms and T.LEGACY_RULES.prep_role == 0.0
+
+
+def test_models_saved_before_new_rule_options_keep_their_features():
+    old = {"scale": 4.0, "other_clause": 1.0, "speaker": 0.0, "in_target": 1.0, "role": 2.0,
+           "pos_threshold": 0.1, "neg_threshold": -0.05}
+    model = T.TargetModel(classes=[-1, 0, 1], intercept=[0.0, 0.0, 0.0], weights={}, params=old)
+    assert model.rule_params == T.LEGACY_RULES
+
+
+# --------------------------------------------------------------------------- war-domain check (SemEval-2025 roles)
+@pytest.mark.shared
+def test_rules_separate_antagonists_better_than_sentence_vader_on_semeval_roles(shared):
+    from analysis.evaluation.entity_roles import read_roles, role_report
+
+    roles = read_roles(shared / "eval" / "semeval25" / "en" / "roles.tsv")
+    assert len(roles) >= 300
+    assert all(t[a:b] for t, a, b in zip(roles["text"], roles["from"], roles["to"]))
+    got = {m: role_report(roles["main_role"], *[p[c].to_numpy() for c in ("polarity", "score")])
+           for m, p in (("rules", T.target_sentiment(roles)), ("vader", T.target_sentiment(roles, method="vader")))}
+    assert got["rules"]["f1_macro"] >= 0.52  # measured 0.552; sentence VADER 0.531
+    assert got["rules"]["f1_macro"] > got["vader"]["f1_macro"]
+    # the rules call fewer protagonists negative than the grim sentences they stand in
+    assert got["rules"]["per_role"]["Protagonist"]["share_negative"] < got["vader"]["per_role"]["Protagonist"]["share_negative"]
+
+
+def test_entity_roles_command_prints_one_json_object_last(tmp_path, capsys):
+    from analysis.evaluation import entity_roles
+
+    (tmp_path / "articles").mkdir()
+    text = "Title\n\nRussia shelled the city. Ukraine defended its people. Civilians were killed."
+    (tmp_path / "articles" / "X1.txt").write_text(text, encoding="utf-8")
+    rows = ["article_id\tmention\tstart\tend\tmain_role\tfine_roles"]
+    for mention, role in (("Russia", "Antagonist"), ("Ukraine", "Protagonist"), ("Civilians", "Innocent")):
+        a = text.index(mention)
+        rows.append(f"X1\t{mention}\t{a}\t{a + len(mention)}\t{role}\tx")
+    (tmp_path / "roles.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert entity_roles.main([str(tmp_path / "roles.tsv")]) == 0
+    result = _last_json(capsys)
+    assert result["n"] == 3 and {"f1_macro", "accuracy", "per_role", "mapping", "method"} <= set(result)
+    assert result["mapping"]["Antagonist"] == "negative"

@@ -8,6 +8,7 @@ Usage::
     python -m analysis.evaluate frames DIR [--train DIR] [--cv K]
     python -m analysis.evaluate quotes            (our hand-made quote gold)
     python -m analysis.evaluate agency            (our hand-made agency gold)
+    python -m analysis.evaluate entity-roles PATH   (SemEval-2025 roles as a polarity check)
 
 Each command prints progress to stderr and one JSON object as the last line of
 stdout, so scripts can read ``tail -1``.
@@ -26,6 +27,7 @@ COMMANDS = {
     "frames": "analysis.evaluation.frames",
     "quotes": "analysis.evaluation.quotes",
     "agency": "analysis.evaluation.agency",
+    "entity-roles": "analysis.evaluation.entity_roles",
 }
 
 

@@ -20,10 +20,19 @@ Sentiment Classification in Political News Articles", EACL) — in two ways:
     * accusation verbs ("X accused/blamed/criticised Y for ...") — negative
       toward the object Y, the complement attributed to Y, and not toward the
       accuser X; passives ("Y was blamed by X") reverse the roles;
-    * praise verbs ("X praised/thanked Y") — positive toward Y.
+    * praise verbs ("X praised/thanked Y") — positive toward Y;
+    * evaluative prepositional objects ("sanctions against Y", "criticism of
+      Y", "investigation into Y", "support for Y") — the noun's evaluation is
+      about Y;
+    * a hand-written news-evaluation supplement to the lexicon
+      (``data/lexicons/sentiment_news_targets.csv``: "indicted", "gaffe",
+      "embattled", "lauded", ... each valence copied from a VADER analogue),
+      for the register in which news evaluates people.
 
     The handful of weights (decay, thresholds) were set on NewsMTSC's *train*
     split by a small grid search; nothing is learned per word.
+    :data:`LEGACY_RULES` reproduces the first version (without the last two
+    cues and with the earlier negative threshold).
 
 ``method="model"``
     a multinomial logistic regression (scikit-learn) over target-masked
@@ -65,14 +74,21 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import sub
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "DEFAULT_RULES",
+    "LEGACY_RULES",
     "RuleParams",
+    "news_target_terms",
     "TargetModel",
     "bootstrap_mean_ci",
     "document_sentiment",
@@ -149,18 +165,74 @@ class RuleParams:
     in_target: float = 1.0       #: weight of lexicon words inside the mention itself
     role: float = 2.0            #: valence given to the object of an accuse/praise verb
     pos_threshold: float = 0.10  #: score >= this -> positive
-    neg_threshold: float = -0.05  #: score <= this -> negative
+    neg_threshold: float = -0.025  #: score <= this -> negative
+    prep_role: float = 2.0       #: valence for the object of "against" / "criticism of" / "support for"
+    comma: float = 1.0           #: weight of words across a comma from the target
+    sentence: float = 0.0        #: weight of every (unmuted) valence in the sentence, whatever the distance
+    subject: float = 0.0         #: extra weight of the valence of the target's own predicate (X lied)
+    news_terms: bool = True      #: add the news-evaluation supplement to the war-news lexicon
 
 
 DEFAULT_RULES = RuleParams()
+#: The first version of the rules (before the news supplement, prepositional
+#: objects and the re-fitted negative threshold); kept for comparisons.
+LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False)
 
 
 # --------------------------------------------------------------------------- sentence analysis
-@lru_cache(maxsize=2)
+#: suffix of a lexicon key that adds ``sentiment_news_targets.csv`` (see :func:`_lexicon_key`)
+_NEWS = "+news"
+
+
+def news_target_terms(path: str | Path | None = None) -> pd.DataFrame:
+    """The hand-written news-evaluation supplement used by the target rules.
+
+    VADER was built from social media and misses the legal/political register
+    in which news expresses sentiment toward people ("indicted", "gaffe",
+    "embattled", "lauded"). Each term's valence is copied from a VADER entry
+    (``analogue``). Columns: term, valence, analogue, rationale.
+
+    >>> terms = news_target_terms().set_index("term")
+    >>> terms.loc["indicted", "analogue"], float(terms.loc["indicted", "valence"])
+    ('accused', -1.2)
+    """
+    import csv
+
+    from analysis.paths import lexicon_dir
+
+    path = Path(path) if path is not None else lexicon_dir() / "sentiment_news_targets.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    frame = pd.DataFrame(rows, columns=["term", "valence", "analogue", "rationale"])
+    frame["term"] = frame["term"].str.strip().str.lower()
+    frame["valence"] = frame["valence"].astype(float)
+    return frame
+
+
+def _lexicon_key(lexicon: str, params: RuleParams) -> str:
+    """``"war-news"`` plus the news supplement when ``params.news_terms``."""
+    if lexicon not in ("war-news", "vader"):
+        raise ValueError(f"lexicon must be 'war-news' or 'vader', got {lexicon!r}")
+    return lexicon + _NEWS if params.news_terms and lexicon == "war-news" else lexicon
+
+
+@lru_cache(maxsize=4)
 def _lex(lexicon: str = "war-news") -> Mapping[str, float]:
     from analysis.sentiment import _lexicon
 
+    if lexicon.endswith(_NEWS):
+        lex = dict(_lexicon(lexicon[:-len(_NEWS)])[0])
+        for term, valence in zip(*[news_target_terms()[c].tolist() for c in ("term", "valence")]):
+            lex.setdefault(term, valence)
+        return lex
     return _lexicon(lexicon)[0]
+
+
+@lru_cache(maxsize=4)
+def _phrases(lexicon: str = "war-news") -> Mapping[str, list[tuple[str, ...]]]:
+    from analysis.sentiment import scorer
+
+    return scorer(lexicon.removesuffix(_NEWS)).phrases
 
 
 @lru_cache(maxsize=1)
@@ -175,13 +247,20 @@ _TYPO = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 # Penn-Treebank-style word tokens (the conventions of analysis.text.tokens) as
 # one regular expression: this module tokenizes one sentence at a time and
-# needs only spans, so a single compiled pattern is the fastest route.
+# needs only spans, so a single compiled pattern is the fastest route. The
+# contraction alternatives ("do|n't", "Russia|'s") sit behind a lookahead for
+# an apostrophe: a necessary condition, so the tokens are unchanged, but most
+# words are no longer scanned three times. The first line is a shortcut for
+# the commonest token, an ASCII word followed by a space or punctuation that
+# cannot continue it: none of the later alternatives could match there, except
+# the general word pattern, which would match the same letters.
 _A = "['\u2019]"
 _TOKEN_RE = re.compile(
-    rf"""(?:[A-Za-z]\.){{2,}}(?![A-Za-z])
+    rf"""[A-Za-z]{{2,}}(?=[\s.,;:!?)\]"]|\Z) | [A-Za-z](?=[\s,;:!?)\]"]|\Z)
+    | (?:[A-Za-z]\.){{2,}}(?![A-Za-z])
     | \d+(?:[.,:]\d+)*
-    | \w+?(?=n{_A}t\b) | n{_A}t\b
-    | \w+(?:[-\u2010\u2011]\w+)*(?={_A}(?:s|re|ve|ll|d|m)\b)
+    | (?=[\w\-\u2010\u2011]*+{_A})(?: \w+?(?=n{_A}t\b) | n{_A}t\b
+        | \w+(?:[-\u2010\u2011]\w+)*(?={_A}(?:s|re|ve|ll|d|m)\b) )
     | {_A}(?:[sSdDmM]|re|RE|ve|VE|ll|LL)\b
     | \w+(?:(?:[-\u2010\u2011]|{_A})\w+)*
     | \.\.\.|\u2026 | --+|[\u2012-\u2015] | \S""",
@@ -189,19 +268,64 @@ _TOKEN_RE = re.compile(
 )
 
 
+# The token pattern preceded by the whitespace it skips: findall then yields
+# "gap+token" strings whose lengths give the spans without a Match object per
+# token (every non-space character starts some token, so gaps are whitespace).
+_GAP_TOKEN_RE = re.compile(r"\s*+(?:" + _TOKEN_RE.pattern + ")", re.VERBOSE)
+_CLAUSE_SPLIT = _CLAUSE_BREAK | _CONTRAST
+_VERB_SIGN = {**{w: 1.0 for w in PRAISE_VERBS}, **{w: -1.0 for w in ACCUSE_VERBS}}
+
+
+class _Parsed(NamedTuple):
+    """One sentence analysed once and shared by all its targets.
+
+    Every field is a tuple of atoms, so the garbage collector can stop
+    tracking cached parses (lists would be re-scanned at every collection).
+    """
+
+    toks: tuple[str, ...]
+    lows: tuple[str, ...]
+    val: tuple[float, ...]    #: lexicon valence per token (negation, boosters, phrases applied)
+    clause: tuple[int, ...]   #: clause number per token
+    inq: tuple[bool, ...]     #: token inside a quotation
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    nonzero: tuple[int, ...]  #: indices with a non-zero valence, in order
+    verbs: tuple[int, ...]    #: indices of accuse/praise verbs, in order
+    any_quote: bool
+    commas: tuple[int, ...] = ()  #: comma-delimited segment number per token
+
+
+def _lower_tokens(toks: Sequence[str]) -> list[str]:
+    """``t.lower()`` with typographic apostrophes made ASCII, for every token.
+
+    Tokens never contain whitespace, so the tokens are lower-cased in one
+    call on their space-joined string: a space is neither cased nor
+    case-ignorable, so even the context-dependent final sigma lower-cases
+    as it would in the token alone.
+    """
+    joined = " ".join(toks).lower()
+    if not joined.isascii():
+        joined = joined.translate(_TYPO)
+    return joined.split(" ") if toks else []
+
+
 @lru_cache(maxsize=20_000)
-def _parse(sentence: str, lexicon: str = "war-news") -> tuple:
+def _parse(sentence: str, lexicon: str = "war-news") -> _Parsed:
     """Tokens, spans, lower forms, per-token valences, clause ids, quote flags."""
-    spans = [m.span() for m in _TOKEN_RE.finditer(sentence)]
-    toks = [sentence[a:b] for a, b in spans]
-    lows = [t.lower().translate(_TYPO) for t in toks]
+    chunks = _GAP_TOKEN_RE.findall(sentence)
+    toks = tuple(map(str.lstrip, chunks))
+    ends = tuple(accumulate(map(len, chunks)))
+    starts = tuple(map(sub, ends, map(len, toks)))
+    lows = tuple(_lower_tokens(toks))
     lex, boost = _lex(lexicon), _booster()
     n = len(toks)
     val = [0.0] * n
-    for i, w in enumerate(lows):
-        v = lex.get(w)
-        if v is None or w in boost:
+    for i in compress(range(n), map(lex.__contains__, lows)):
+        w = lows[i]
+        if w in boost:
             continue
+        v = lex[w]
         for k in (1, 2, 3):
             if i - k < 0:
                 break
@@ -215,31 +339,38 @@ def _parse(sentence: str, lexicon: str = "war-news") -> tuple:
         val[i] = v
     # merge phrase entries ("special military operation", "united states"):
     # the phrase valence goes to its first token, the others are zeroed.
-    from analysis.sentiment import scorer
-
-    phrases = scorer(lexicon).phrases
-    for i, w in enumerate(lows):
-        for cand in phrases.get(w, ()):
-            k = len(cand)
-            if tuple(lows[i:i + k]) == cand:
-                val[i] = lex.get(" ".join(cand), 0.0)
-                for j in range(i + 1, i + k):
-                    val[j] = 0.0
-                break
-    clause = [0] * n
-    c = 0
-    for i, w in enumerate(lows):
-        if w in _CLAUSE_BREAK or w in _CONTRAST:
-            c += 1
-        clause[i] = c
-    inq = [False] * n
-    q = False
-    for i, t in enumerate(toks):
-        if t in _QUOTES or (t == "'" and False):
-            q = not q
-            continue
-        inq[i] = q
-    return toks, spans, lows, val, clause, inq
+    phrases = _phrases(lexicon)
+    if not phrases.keys().isdisjoint(lows):
+        for i in compress(range(n), map(phrases.__contains__, lows)):
+            w = lows[i]
+            for cand in phrases[w]:
+                k = len(cand)
+                if tuple(lows[i:i + k]) == cand:
+                    val[i] = lex.get(" ".join(cand), 0.0)
+                    for j in range(i + 1, i + k):
+                        val[j] = 0.0
+                    break
+    if _CLAUSE_SPLIT.isdisjoint(lows):
+        clause = (0,) * n
+    else:
+        clause = tuple(accumulate(map(_CLAUSE_SPLIT.__contains__, lows), initial=0))[1:]
+    inq = (False,) * n
+    any_quote = False
+    if not _QUOTES.isdisjoint(toks):
+        inq = list(inq)
+        # quote marks toggle; the tokens between an opening and a closing mark
+        # (or the end) are quoted, the marks themselves are not
+        marks = list(compress(range(n), map(_QUOTES.__contains__, toks)))
+        for k in range(0, len(marks), 2):
+            a = marks[k] + 1
+            b = marks[k + 1] if k + 1 < len(marks) else n
+            inq[a:b] = [True] * (b - a)
+        any_quote = True in inq
+        inq = tuple(inq)
+    nonzero = tuple(compress(range(n), val))
+    verbs = tuple(compress(range(n), map(_VERB_SIGN.__contains__, lows)))
+    commas = (0,) * n if "," not in lows else tuple(accumulate(map(",".__eq__, lows), initial=0))[1:]
+    return _Parsed(toks, lows, tuple(val), clause, inq, starts, ends, nonzero, verbs, any_quote, commas)
 
 
 def _target_tokens(spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
@@ -257,45 +388,80 @@ def _target_tokens(spans: Sequence[tuple[int, int]], start: int, end: int) -> tu
     return ts, te
 
 
+def _target_range(parsed: _Parsed, start: int, end: int) -> tuple[int, int]:
+    """Tokens [ts, te) overlapping the characters [start, end) (tokens are
+    sorted and disjoint, so the overlap is one run found by bisection);
+    the nearest token when none overlaps (as :func:`_target_tokens`)."""
+    ts = bisect_right(parsed.ends, start)
+    te = bisect_left(parsed.starts, end)
+    if ts < te:
+        return ts, te
+    return _target_tokens(list(zip(parsed.starts, parsed.ends)), start, end)
+
+
+#: words between an evaluative preposition and the target ("against *the
+#: former* president X")
+_NP_PREFIX = frozenset("the a an his her its their former president prime minister leader party".split())
+#: evaluative nouns/verbs whose prepositional object is the evaluated entity
+_PREP_NEG = ("criticism criticisms condemnation attack attacks assault pressure sanctions sanction war "
+             "crackdown campaign case charges allegations accusations complaints complaint lawsuit suit probe "
+             "investigation inquiry protest protests opposition backlash anger outrage fury hostility threat "
+             "threats blame").split()
+_PREP_POS = "support praise backing sympathy admiration respect gratitude love endorsement tribute".split()
+_PREP_CUE = {
+    "of": {**{w: -1.0 for w in _PREP_NEG}, **{w: 1.0 for w in _PREP_POS}},
+    "on": {w: -1.0 for w in ("attack attacks assault pressure sanctions war crackdown blame".split())},
+    "into": {w: -1.0 for w in ("probe investigation inquiry".split())},
+    "for": {**{w: 1.0 for w in _PREP_POS}, "blame": -1.0, "criticism": -1.0},
+}
+
+_SPEAKER_SKIP = frozenset({"has", "had", "have", "also", "then", "later", "previously", "again", ",", "once"})
+_QUOTE_CLOSE = frozenset({",", "''", '"', "\u201d"})
+
+
 def _analyse(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_RULES,
              lexicon: str = "war-news") -> dict:
     """Rule-based analysis of one target; returns score and intermediate cues."""
-    toks, spans, lows, val, clause, inq = _parse(sentence, lexicon)
-    n = len(toks)
-    ts, te = _target_tokens(spans, start, end)
-    out = {"score": 0.0, "speaker": False, "role": 0.0, "left": 0.0, "right": 0.0, "inside": 0.0,
-           "quoted_target": False, "n": n, "ts": ts, "te": te}
+    return _analyse_parsed(_parse(sentence, _lexicon_key(lexicon, params)), start, end, params, full=True)
+
+
+def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = DEFAULT_RULES, *,
+                    full: bool = False):
+    """The rule score of the target at [start, end) of a parsed sentence; with
+    ``full`` a dict with the intermediate cues as well (for the classifier)."""
+    lows, val, clause, inq = parsed.lows, parsed.val, parsed.clause, parsed.inq
+    n = len(lows)
+    ts, te = _target_range(parsed, start, end)
     if n == 0:
-        return out
+        if not full:
+            return 0.0
+        return {"score": 0.0, "speaker": False, "role": 0.0, "left": 0.0, "right": 0.0, "inside": 0.0,
+                "quoted_target": False, "n": n, "ts": ts, "te": te}
     tclause = clause[min(ts, n - 1)]
     target_in_quote = inq[min(ts, n - 1)]
-    out["quoted_target"] = target_in_quote
 
     # --- who speaks: target is the source of reported speech
     speaker = False
-    after = lows[te:te + 4]
-    before = lows[max(0, ts - 3):ts]
     j = te
-    while j < n and lows[j] in {"has", "had", "have", "also", "then", "later", "previously", "again", ",", "once"}:
+    while j < n and lows[j] in _SPEAKER_SKIP:
         j += 1
     if j < n and lows[j] in REPORTING_VERBS:
         speaker = True
-    elif before and before[-1] in REPORTING_VERBS and ts >= 1 and (ts >= 2 and (lows[ts - 2] in {",", "''", '"', "\u201d"} or inq[ts - 2])):
+    elif ts >= 2 and lows[ts - 1] in REPORTING_VERBS and (lows[ts - 2] in _QUOTE_CLOSE or inq[ts - 2]):
         speaker = True  # "..., said Miller"
     elif ts >= 2 and lows[ts - 2] == "according" and lows[ts - 1] == "to":
         speaker = True
-    elif not target_in_quote and any(inq) and (te < n and (lows[te] in REPORTING_VERBS or "said" in after)):
+    elif (not target_in_quote and parsed.any_quote and te < n
+          and (lows[te] in REPORTING_VERBS or "said" in lows[te:te + 4])):
         speaker = True
-    out["speaker"] = speaker
 
     # --- who does what: accuse / praise verbs in the target's clause
     role = 0.0
     mute_after = -1  # accuser: words after the verb are about the accused
-    for i in range(n):
-        w = lows[i]
-        if clause[i] != tclause or not (w in ACCUSE_VERBS or w in PRAISE_VERBS):
+    for i in parsed.verbs:
+        if clause[i] != tclause:
             continue
-        sign = -1.0 if w in ACCUSE_VERBS else 1.0
+        sign = _VERB_SIGN[lows[i]]
         passive = i >= 1 and (lows[i - 1] in _PASSIVE_AUX or (i >= 2 and lows[i - 2] in _PASSIVE_AUX))
         if i >= te:  # target before the verb
             if passive:
@@ -308,27 +474,43 @@ def _analyse(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_R
             elif ts - i <= 4:
                 role += sign * params.role  # "blamed Russia"
         break
-    out["role"] = role
+
+    # --- prepositional objects of evaluative words: "sanctions against X",
+    # "criticism of X", "support for X" (the noun's valence is about X)
+    if params.prep_role and ts >= 1:
+        k = ts - 1
+        while k > 0 and ts - k <= 3 and lows[k] in _NP_PREFIX:
+            k -= 1
+        p = lows[k]
+        if p == "against":
+            role += -params.prep_role
+        elif p in _PREP_CUE and k >= 1:
+            cue = _PREP_CUE[p].get(lows[k - 1])
+            if cue:
+                role += cue * params.prep_role
 
     # --- weighted lexicon sum
     left = right = inside = 0.0
     scale = params.scale
-    for i in range(n):
+    commas = parsed.commas if params.comma != 1.0 else ()
+    total = 0.0
+    for i in parsed.nonzero:
         v = val[i]
-        if v == 0.0:
-            continue
         if ts <= i < te:
             inside += v * params.in_target
             continue
         if mute_after >= 0 and i >= mute_after:
             continue
-        if lows[i] in ACCUSE_VERBS or lows[i] in PRAISE_VERBS:
-            if role:
-                continue  # already counted as a role
+        if role and lows[i] in _VERB_SIGN:
+            continue  # already counted as a role
         d = (ts - i) if i < ts else (i - te + 1)
         wgt = 1.0 / (1.0 + (d - 1) / scale)
         if clause[i] != tclause:
             wgt *= params.other_clause
+        if commas and commas[i] != commas[min(ts, n - 1)]:
+            wgt *= params.comma
+        if params.subject and te <= i <= te + 2 and mute_after < 0:
+            wgt *= 1.0 + params.subject
         if speaker and i > te and not target_in_quote:
             wgt *= params.speaker
         elif speaker and inq[i] and not target_in_quote:
@@ -337,10 +519,14 @@ def _analyse(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_R
             left += v * wgt
         else:
             right += v * wgt
-    out.update(left=left, right=right, inside=inside)
-    raw = left + right + inside + role
-    out["score"] = raw / math.sqrt(raw * raw + 15.0)  # VADER's normalisation (alpha 15)
-    return out
+        if wgt:
+            total += v
+    raw = left + right + inside + role + params.sentence * total
+    score = raw / math.sqrt(raw * raw + 15.0)  # VADER's normalisation (alpha 15)
+    if not full:
+        return score
+    return {"score": score, "speaker": speaker, "role": role, "left": left, "right": right, "inside": inside,
+            "quoted_target": target_in_quote, "n": n, "ts": ts, "te": te}
 
 
 def _polarity(score: float, params: RuleParams = DEFAULT_RULES) -> int:
@@ -355,7 +541,8 @@ def _polarity(score: float, params: RuleParams = DEFAULT_RULES) -> int:
 def _features(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_RULES) -> dict[str, float]:
     """Sparse features for the trainable target classifier."""
     a = _analyse(sentence, start, end, params)
-    toks, spans, lows, val, clause, inq = _parse(sentence)
+    parsed = _parse(sentence, _lexicon_key("war-news", params))
+    lows, val = parsed.lows, parsed.val
     ts, te, n = a["ts"], a["te"], a["n"]
     f: dict[str, float] = {"bias": 1.0}
     words = [w for w in lows[:ts]] + ["<T>"] + [w for w in lows[te:]]
@@ -438,7 +625,9 @@ class TargetModel:
 
     @property
     def rule_params(self) -> RuleParams:
-        return RuleParams(**self.params) if self.params else DEFAULT_RULES
+        # weights saved before a rule option existed were trained without it
+        known = {k: v for k, v in self.params.items() if k in RuleParams.__dataclass_fields__}
+        return RuleParams(**{**asdict(LEGACY_RULES), **known}) if self.params else DEFAULT_RULES
 
     def to_json(self, path: str | Path) -> Path:
         path = Path(path)
@@ -481,7 +670,7 @@ def read_newsmtsc(path: str | Path) -> pd.DataFrame:
 
 def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start_col: str = "from",
                        end_col: str = "to", label_col: str = "polarity", C: float = 0.2,
-                       min_count: int = 2, seed: int = 0) -> TargetModel:
+                       min_count: int = 2, seed: int = 0, params: RuleParams = DEFAULT_RULES) -> TargetModel:
     """Fit the logistic-regression target classifier on NewsMTSC-format rows.
 
     ``C`` = 0.2 was chosen by 5-fold cross-validation on NewsMTSC train
@@ -492,7 +681,7 @@ def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    feats = [_features(s, int(a), int(b)) for s, a, b in
+    feats = [_features(s, int(a), int(b), params) for s, a, b in
              zip(frame[sentence_col].tolist(), frame[start_col].tolist(), frame[end_col].tolist())]
     counts: dict[str, int] = {}
     for f in feats:
@@ -509,7 +698,7 @@ def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start
     coef = clf.coef_.T  # (n_features, n_classes)
     weights = {str(n): [float(x) for x in row] for n, row in zip(names, coef) if np.any(np.abs(row) > 1e-6)}
     return TargetModel(classes=[int(c) for c in clf.classes_], intercept=[float(x) for x in clf.intercept_],
-                       weights=weights, params=asdict(DEFAULT_RULES),
+                       weights=weights, params=asdict(params),
                        meta={"n_train": int(len(y)), "C": C, "min_count": min_count,
                              "features": len(weights)})
 
@@ -561,28 +750,59 @@ def target_sentiment(frame: pd.DataFrame, *, sentence_col: str = "text", start_c
                 model = load_target_model()
             elif not isinstance(model, TargetModel):
                 model = load_target_model(model)
-        for text, a, b in zip(texts, starts, ends):
-            if not isinstance(text, str) or not text.strip():
-                pols.append(0)
-                scores.append(0.0)
-                continue
-            try:
-                a, b = int(a), int(b)
-            except (TypeError, ValueError):
-                a, b = 0, 0
-            if method == "model":
-                label, score = model.predict(text, a, b)
-            else:
-                score = _analyse(text, a, b, params, lexicon)["score"]
-                label = _polarity(score, params)
+        pols, scores = _score_targets(texts, starts, ends, method=method, model=model, params=params,
+                                      lexicon=lexicon)
+    return pd.DataFrame({"polarity": pd.Series(pols, dtype="int8", index=frame.index),
+                         "score": pd.Series(scores, dtype="float64", index=frame.index)})
+
+
+def _score_targets(texts: Sequence, starts: Sequence, ends: Sequence, *, method: str = "rules",
+                   model: TargetModel | None = None, params: RuleParams = DEFAULT_RULES,
+                   lexicon: str = "war-news") -> tuple[list[int], list[float]]:
+    """Polarity and score of each (sentence, start, end); blank sentences are neutral."""
+    from analysis.sentiment import gc_paused
+
+    with gc_paused():
+        return _score_targets_loop(texts, starts, ends, method=method, model=model, params=params,
+                                   lexicon=lexicon)
+
+
+def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
+    pols: list[int] = []
+    scores: list[float] = []
+    pos_t, neg_t = params.pos_threshold, params.neg_threshold
+    key = _lexicon_key(lexicon, params)
+    blank: dict[str, bool] = {}
+    for text, a, b in zip(texts, starts, ends):
+        if not isinstance(text, str):
+            pols.append(0)
+            scores.append(0.0)
+            continue
+        is_blank = blank.get(text)
+        if is_blank is None:
+            is_blank = blank[text] = not text.strip()
+        if is_blank:
+            pols.append(0)
+            scores.append(0.0)
+            continue
+        try:
+            a, b = int(a), int(b)
+        except (TypeError, ValueError):
+            a, b = 0, 0
+        if method == "model":
+            label, score = model.predict(text, a, b)
             pols.append(int(label))
             scores.append(float(score))
-    return pd.DataFrame({"polarity": pd.Series(pols, dtype="int8", index=frame.index),
-                         "score": pd.Series(scores, dtype=float, index=frame.index)})
+        else:
+            score = _analyse_parsed(_parse(text, key), a, b, params)
+            pols.append(1 if score >= pos_t else -1 if score <= neg_t else 0)
+            scores.append(score)
+    return pols, scores
 
 
 def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method: str = "rules",
-                      model: TargetModel | str | Path | None = None) -> pd.DataFrame:
+                      model: TargetModel | str | Path | None = None,
+                      params: RuleParams = DEFAULT_RULES) -> pd.DataFrame:
     """Score every entity mention in its sentence.
 
     Parameters
@@ -592,10 +812,15 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
     sentences : from :func:`analysis.text.sentences` — article_id,
         sentence_id, start, text.
 
+    params : rule weights (default :data:`DEFAULT_RULES`).
+
     Returns
     -------
-    ``mentions`` with ``polarity`` and ``score`` added (and ``sentence`` text
-    for evidence tables).
+    ``mentions`` (index reset) with ``sentence`` (str), ``polarity`` (int8)
+    and ``score`` (float64) added; text columns of ``mentions`` come back as
+    pandas' ``str`` dtype, so an empty chunk has the same schema as a full
+    one. Sentences are looked up by (article_id, sentence_id), which must be
+    unique; a mention without its sentence scores 0.
 
     >>> import pandas as pd
     >>> sents = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [10],
@@ -609,22 +834,40 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
     missing = [c for c in need if c not in mentions.columns]
     if missing:
         raise KeyError(f"mention_sentiment() needs mention column(s) {missing}")
-    if mentions.empty:
-        out = mentions.copy()
-        out["polarity"] = pd.Series(dtype="int8")
-        out["score"] = pd.Series(dtype=float)
-        out["sentence"] = pd.Series(dtype=object)
-        return out
-    sent = sentences[["article_id", "sentence_id", "start", "text"]].rename(
-        columns={"start": "_sent_start", "text": "sentence"})
-    joined = mentions.merge(sent, on=["article_id", "sentence_id"], how="left")
-    joined["_from"] = (joined["start"] - joined["_sent_start"]).fillna(0).astype(int)
-    joined["_to"] = (joined["end"] - joined["_sent_start"]).fillna(0).astype(int)
-    scored = target_sentiment(joined, sentence_col="sentence", start_col="_from", end_col="_to",
-                              method=method, model=model)
-    joined["polarity"] = scored["polarity"]
-    joined["score"] = scored["score"]
-    return joined.drop(columns=["_sent_start", "_from", "_to"])
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    # one dict lookup per mention instead of a merge: (article, sentence) -> row
+    row_of = dict(zip(zip(sentences["article_id"].tolist(), sentences["sentence_id"].tolist()),
+                      range(len(sentences))))
+    sent_text = sentences["text"].tolist()
+    sent_start = sentences["start"].tolist()
+    rows = list(map(row_of.get, zip(mentions["article_id"].tolist(), mentions["sentence_id"].tolist())))
+    texts = [None if r is None else sent_text[r] for r in rows]
+    offsets = [0 if r is None else sent_start[r] for r in rows]
+    starts = [_offset(m, o) for m, o in zip(mentions["start"].tolist(), offsets)]
+    ends = [_offset(m, o) for m, o in zip(mentions["end"].tolist(), offsets)]
+    if method == "model" and not isinstance(model, TargetModel):
+        model = load_target_model(model)
+    if method == "vader":
+        scored = target_sentiment(pd.DataFrame({"text": texts, "from": starts, "to": ends}), method="vader")
+        pols, scores = scored["polarity"].tolist(), scored["score"].tolist()
+    else:
+        pols, scores = _score_targets(texts, starts, ends, method=method, model=model, params=params)
+    from analysis.sentiment import _text_ids
+
+    out = mentions.reset_index(drop=True)
+    out = out.assign(**{c: _text_ids(out[c]) for c in out.columns if out[c].dtype == object})
+    return out.assign(sentence=pd.Series(texts, dtype="str", index=out.index),
+                      polarity=pd.Series(pols, dtype="int8", index=out.index),
+                      score=pd.Series(scores, dtype="float64", index=out.index))
+
+
+def _offset(value, sentence_start) -> int:
+    """Character offset of an article position inside its sentence (0 when unknown)."""
+    try:
+        return int(value) - int(sentence_start)
+    except (TypeError, ValueError):
+        return 0
 
 
 # --------------------------------------------------------------------------- documents
@@ -676,7 +919,7 @@ def find_person_mentions(text: str, name: str, *, pronouns: bool = True) -> list
 def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", entity_col: str = "TARGET_ENTITY",
                        method: str = "rules", model: TargetModel | str | Path | None = None,
                        pos_threshold: float = 0.05, neg_threshold: float = -0.15,
-                       lexicon: str = "war-news") -> pd.DataFrame:
+                       lexicon: str = "war-news", params: RuleParams = DEFAULT_RULES) -> pd.DataFrame:
     """Sentiment toward the main person of each document (PerSenT's task).
 
     Mentions are found with :func:`find_person_mentions`; each is scored in its
@@ -714,7 +957,7 @@ def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", e
                     tgt.append((text[s:e], a - s, min(b, e) - s))
                     break
         frame = pd.DataFrame(tgt, columns=["text", "from", "to"])
-        scored = target_sentiment(frame, method=method, model=model, lexicon=lexicon)
+        scored = target_sentiment(frame, method=method, model=model, lexicon=lexicon, params=params)
         score = float(scored["score"].mean()) if len(scored) else 0.0
         pol = 1 if score >= pos_threshold else -1 if score <= neg_threshold else 0
         rows.append((pol, score, len(tgt)))

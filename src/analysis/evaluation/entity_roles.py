@@ -1,0 +1,136 @@
+"""``python -m analysis.evaluate entity-roles ROLES.tsv [--method M] [--train TRAIN.jsonl]``
+
+A war-domain check of target-dependent sentiment: SemEval-2025 Task 10
+subtask 1 (Piskorski et al. 2025; entity framing after Mahmoud et al. 2025)
+casts entity mentions in Ukraine-war news as Protagonist, Antagonist or
+Innocent. Roles are not sentiment, but they imply an expected polarity of the
+text toward the entity. The mapping used here:
+
+============  ==================  =============================================
+main role     expected polarity   why
+============  ==================  =============================================
+Antagonist    negative (-1)       instigator, tyrant, deceiver, terrorist, ...
+Protagonist   non-negative        guardian, peacemaker, virtuous, ... (often
+                                  described neutrally, so 0 or +1 both count)
+Innocent      non-negative        victim, exploited, forgotten: sentences about
+                                  victims are grim, but not *against* them
+============  ==================  =============================================
+
+The headline figure is therefore binary: macro-F1 of "negative" vs
+"non-negative" (``f1_macro``), with per-role rates of predicted negative /
+positive and the mean score, so a method that simply calls every war sentence
+negative is exposed (it gets Innocent and Protagonist wrong).
+
+Each mention is scored in its sentence (``analysis.text.sentence_spans`` of
+the article) by :func:`analysis.targeted.target_sentiment`. Input: the
+``roles.tsv`` of a language folder (``article_id mention start end main_role
+fine_roles``, offsets into ``articles/<article_id>.txt`` read with
+``newline=''``). Progress on stderr; one JSON object as the last stdout line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: main role -> expected polarity class ("negative" or "non-negative")
+EXPECTED = {"Antagonist": -1, "Protagonist": 0, "Innocent": 0}
+
+
+def read_roles(path: str | Path) -> pd.DataFrame:
+    """roles.tsv + the sentence of each mention: DataFrame[article_id, mention, start,
+    end, main_role, fine_roles, text, from, to] (text = the mention's sentence,
+    from/to = the mention's offsets inside it)."""
+    from analysis.text import sentence_spans
+
+    path = Path(path)
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    frame = pd.DataFrame(rows)
+    frame["start"] = frame["start"].astype(int)
+    frame["end"] = frame["end"].astype(int)
+    folder = path.parent / "articles"
+    texts: dict[str, str] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    sent, froms, tos = [], [], []
+    for aid, a, b in zip(frame["article_id"], frame["start"], frame["end"]):
+        if aid not in texts:
+            with open(folder / f"{aid}.txt", encoding="utf-8", newline="") as handle:
+                texts[aid] = handle.read()
+            spans[aid] = sentence_spans(texts[aid])
+        text = texts[aid]
+        s, e = next(((s, e) for s, e in spans[aid] if s <= a < e), (a, b))
+        sent.append(text[s:e])
+        froms.append(a - s)
+        tos.append(min(b, e) - s)
+    frame["text"], frame["from"], frame["to"] = sent, froms, tos
+    return frame
+
+
+def role_report(main_roles, polarity, score) -> dict:
+    """Binary negative/non-negative scores against :data:`EXPECTED` plus per-role rates."""
+    from analysis.evaluation.target_sentiment import classification_report
+
+    roles = pd.Series(list(main_roles))
+    pol = np.asarray(polarity)
+    gold = roles.map(EXPECTED).to_numpy()
+    pred = np.where(pol < 0, -1, 0)
+    report = classification_report(gold, pred, labels=(-1, 0))
+    report["per_class"] = {{"negative": "negative", "neutral": "non_negative"}[k]: v
+                           for k, v in report["per_class"].items()}
+    per_role = {}
+    for role in ("Antagonist", "Protagonist", "Innocent"):
+        mask = (roles == role).to_numpy()
+        if mask.any():
+            per_role[role] = {"n": int(mask.sum()), "share_negative": round(float((pol[mask] < 0).mean()), 4),
+                              "share_positive": round(float((pol[mask] > 0).mean()), 4),
+                              "mean_score": round(float(np.mean(np.asarray(score)[mask])), 4)}
+    report["per_role"] = per_role
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    from analysis.targeted import (LEGACY_RULES, DEFAULT_RULES, load_target_model, read_newsmtsc,
+                                   target_sentiment, train_target_model)
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.evaluate entity-roles")
+    parser.add_argument("path", help="SemEval-2025 Task 10 roles.tsv (articles/ next to it)")
+    parser.add_argument("--method", choices=["rules", "rules-legacy", "model", "vader"], default=None,
+                        help="default: model with --train/--model, else rules")
+    parser.add_argument("--train", nargs="+", default=None, help="NewsMTSC jsonl to train the classifier on")
+    parser.add_argument("--model", default=None, help="JSON weights for --method model")
+    args = parser.parse_args(argv)
+
+    frame = read_roles(args.path)
+    print(f"read {len(frame)} role mentions from {args.path}", file=sys.stderr)
+    method = args.method or ("model" if args.train or args.model else "rules")
+    model, extra = None, {}
+    if method == "model":
+        if args.train:
+            train = pd.concat([read_newsmtsc(p) for p in args.train], ignore_index=True)
+            model = train_target_model(train)
+            extra["train_n"] = len(train)
+        else:
+            model = load_target_model(args.model)
+    params = LEGACY_RULES if method == "rules-legacy" else DEFAULT_RULES
+    t0 = time.perf_counter()
+    pred = target_sentiment(frame, method="rules" if method == "rules-legacy" else method, model=model,
+                            params=params)
+    seconds = time.perf_counter() - t0
+    result = role_report(frame["main_role"], pred["polarity"].to_numpy(), pred["score"].to_numpy())
+    result.update({"method": method, "path": str(args.path), "mapping": {k: ("negative" if v < 0 else "non-negative")
+                                                                       for k, v in EXPECTED.items()},
+                   "targets_per_second": round(len(frame) / seconds, 1) if seconds > 0 else None, **extra})
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
