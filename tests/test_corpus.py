@@ -124,6 +124,29 @@ def test_licence_preamble_and_share_lines_are_removed():
     assert clean_text(text) == BODY
 
 
+def _clean_lines_reference(text: str) -> list[str]:
+    """The plain definition the fast cleaner must match: per line, drop invisibles, collapse
+    every run of (non-newline) spaces to one space, strip."""
+    import re
+    import unicodedata
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    lines = [re.sub(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+", " ", ln).strip()
+             for ln in text.split("\n")]
+    return [ln for ln in lines if ln]
+
+
+@pytest.mark.parametrize("text", [
+    "plain single spaces only", "double  space", "tab\there", "nbsp\u00a0and\u2009thin",
+    "soft\u00adhyphen  and\u200b zero-width", "  lead and trail  \n\n\n  next\tpara ",
+    "\x0bvertical\x0ctab\x1fcontrol", "ideographic\u3000space\u3000\u3000x", "Київ  і\u00a0Харків",
+    "mixed \u00a0 \t runs\r\nwindows\rmac", "\ufeffBOM start", "",
+])
+def test_fast_whitespace_cleaning_matches_the_plain_definition(text):
+    cleaned = clean_text(text, boilerplate=False)
+    assert [ln for ln in cleaned.split("\n") if ln] == _clean_lines_reference(text)
+
+
 def test_whitespace_and_unicode_are_normalised():
     assert clean_text("Cafe\u0301  in\u00a0Kyiv\r\n\r\n\r\n\tSecond  para ") == "Café in Kyiv\n\nSecond para"
     assert clean_text("line one_x000D_\nline two") == "line one\n\nline two"
@@ -451,6 +474,87 @@ def test_accounting_and_the_tuple_api(tmp_path):
     assert bad.columns.tolist() == ["source_file", "source_row", "reason", "n_rows"]
 
 
+# --- extra (unmapped) source columns ------------------------------------------------------------
+
+def extras(articles: pd.DataFrame) -> list[str]:
+    return articles.columns.tolist()[len(ARTICLE_COLUMNS):]
+
+
+def test_unmapped_csv_columns_are_kept_after_the_schema_in_source_order_as_strings(tmp_path):
+    write(tmp_path / "s.csv", "doc_id,outlet,outlet_group,title,text,keyword\n"
+                              f"7,kremlin.ru,russia_state,A,\"{BODY}\",drones\n"
+                              f"8,president.gov.ua,ukraine_state,B,\"{BODY2}\",\n"
+                              "9,whitehouse.gov,us_government,C,,sanctions\n")
+    articles = load_corpus(tmp_path)
+    assert articles.columns.tolist()[:len(ARTICLE_COLUMNS)] == ARTICLE_COLUMNS
+    assert extras(articles) == ["doc_id", "outlet_group", "keyword"]
+    assert articles["outlet_group"].tolist() == ["russia_state", "ukraine_state"]  # row 3 rejected
+    assert articles["doc_id"].tolist() == ["7", "8"]  # as the CSV gives them: text, not numbers
+    assert articles["keyword"].iloc[0] == "drones" and pd.isna(articles["keyword"].iloc[1])
+    assert articles["outlet"].tolist() == ["kremlin.ru", "president.gov.ua"]  # mapped, not repeated
+    assert_accounted(articles)
+
+
+def test_unmapped_jsonl_keys_are_kept_with_their_json_values_and_missing_where_a_file_lacks_them(tmp_path):
+    lines = [{"title": "J", "text": BODY, "keyword": "drones", "n_shares": 3, "meta": {"desk": "kyiv"}},
+             {"title": "K", "text": BODY2, "n_shares": 12}]
+    write(tmp_path / "a.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n")
+    write(tmp_path / "b.csv", f"title,text,section\nC,\"{BODY} More.\",world\n")
+    articles = load_corpus(tmp_path)
+    assert extras(articles) == ["keyword", "n_shares", "meta_desk", "section"]
+    assert articles["n_shares"].tolist()[:2] == [3, 12] and pd.isna(articles["n_shares"].iloc[2])
+    assert str(articles["n_shares"].dtype) == "Int64"  # integers stay integers despite the gap
+    assert articles["meta_desk"].iloc[0] == "kyiv" and articles["meta_desk"].iloc[1:].isna().all()
+    assert articles["section"].isna().tolist() == [True, True, False]
+
+
+def test_summary_column_is_kept_when_a_body_column_is_the_text(tmp_path):
+    write(tmp_path / "k.csv", f"headline,summary,body,location\nA,Short lead.,\"{BODY}\",Moscow\n")
+    articles = load_corpus(tmp_path)
+    assert extras(articles) == ["summary", "location"]
+    assert articles.loc[0, ["summary", "location"]].tolist() == ["Short lead.", "Moscow"]
+
+
+def test_extra_column_named_like_a_schema_column_is_prefixed_src_and_warned(tmp_path):
+    write(tmp_path / "c.csv", f"body,text,n_chars\n\"{BODY}\",short note,123\n")
+    articles = load_corpus(tmp_path, mapping={"text": "body"})
+    assert extras(articles) == ["src_text", "src_n_chars"]
+    assert articles.loc[0, "src_text"] == "short note" and articles.loc[0, "n_chars"] == len(BODY)
+    assert articles.loc[0, "src_n_chars"] == "123"
+    renamed = warnings_of(articles).query("field == 'extra_columns'")
+    assert renamed["value"].tolist() == ["text", "n_chars"]
+    assert renamed["message"].str.contains("kept as 'src_").all()
+
+
+def test_extra_columns_drop_gives_exactly_the_schema(tmp_path):
+    write(tmp_path / "s.csv", f"title,text,outlet_group\nA,\"{BODY}\",russia_state\n")
+    assert load_corpus(tmp_path, extra_columns="drop").columns.tolist() == ARTICLE_COLUMNS
+
+
+def test_extra_columns_list_keeps_only_those_in_that_order_and_warns_about_absent_ones(tmp_path):
+    write(tmp_path / "s.csv", f"title,text,doc_id,outlet_group,keyword\nA,\"{BODY}\",d1,russia_state,war\n")
+    articles = load_corpus(tmp_path, extra_columns=["keyword", "outlet_group"])
+    assert extras(articles) == ["keyword", "outlet_group"]
+    with pytest.warns(UserWarning, match="'nowhere'"):
+        absent = load_corpus(tmp_path, extra_columns=["outlet_group", "nowhere"])
+    assert extras(absent) == ["outlet_group", "nowhere"] and absent["nowhere"].isna().all()
+    with pytest.raises(ValueError, match=r"\['outlet_group'\]"):
+        load_corpus(tmp_path, extra_columns="outlet_group")
+
+
+def test_extra_columns_from_xlsx_and_parquet_keep_their_types_and_txt_has_none(tmp_path):
+    pd.DataFrame({"title": ["X"], "text": [BODY], "views": [41]}).to_excel(tmp_path / "x.xlsx", index=False)
+    pd.DataFrame({"title": ["P"], "text": [BODY2], "views": [7],
+                  "score": [0.5]}).to_parquet(tmp_path / "p.parquet")
+    write(tmp_path / "t" / "a.txt", BODY + " Third.")
+    articles = load_corpus(tmp_path)
+    assert extras(articles) == ["views", "score"]  # p.parquet (views, score) is read before x.xlsx
+    by_file = articles.set_index("source_file")
+    assert by_file.loc["p.parquet", "score"] == 0.5 and by_file.loc["x.xlsx", "views"] == 41
+    assert by_file.loc["t/a.txt", ["score", "views"]].isna().all()
+    assert extras(load_corpus(tmp_path / "t")) == []
+
+
 # --- the real corpora ------------------------------------------------------------------------
 
 @pytest.mark.shared
@@ -494,6 +598,15 @@ def test_kremlin_dates_and_outlets(shared):
     gov = load_corpus(shared / "corpus" / "us_government_statements.csv")
     assert set(gov["outlet"]) == {"whitehouse", "department_of_treasury", "department_of_defense",
                                   "department_of_state"}
+
+
+@pytest.mark.shared
+def test_official_statements_keep_outlet_group_and_the_other_source_columns(shared):
+    articles = load_corpus(shared / "corpus" / "official_statements.csv")
+    assert set(articles["outlet_group"]) == {"russia_state", "ukraine_state", "us_government"}
+    assert extras(articles) == ["doc_id", "outlet_group", "source_dataset"]
+    assert articles["doc_id"].notna().all() and articles["doc_id"].is_unique
+    assert articles.groupby("outlet_group")["outlet"].nunique().to_dict()["russia_state"] == 1
 
 
 def test_ledgers_survive_concat_astype_and_parquet(tmp_path):

@@ -49,6 +49,20 @@ encoding        str                          how the file was decoded ("utf-8", 
 licence         str / <NA>                   from a licence column or the manifest
 ==============  ===========================  ==================================================
 
+Extra columns
+-------------
+After these come the source's other columns — those no field above uses — so that metadata
+such as ``outlet_group``, ``doc_id``, ``source_dataset``, ``location`` or ``keyword`` can be
+grouped and filtered on (``extra_columns="keep"``, the default; ``"drop"`` leaves them out; a
+list keeps just those). In the order first met, file by file. A name is changed only when it
+would collide with a schema column: a ``text`` column that is not the text (``mapping=`` chose
+another) becomes ``src_text``, with a warning. A summary column is an extra unless it stands in
+for a missing body. Values are as the source gives them: strings from CSV/TSV, JSON values
+(nested keys flattened: ``meta.desk`` -> ``meta_desk``), Excel cells, parquet dtypes. Where a
+file lacks a column its rows are missing (integers and booleans then become nullable
+``Int64``/``boolean``; a column whose files disagree on the type stays ``object``). ``.txt`` and
+``.html`` files have none.
+
 Accounting contract
 -------------------
 Every record read is either loaded (a row above) or rejected, never silently lost. Three
@@ -217,6 +231,9 @@ _BP_ANY = _compile({"any"})
 _BP_ALL = _compile({"start", "end", "any"})
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_SPECIAL = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+                      r"\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TITLE_FLAG = re.compile(
     r"\s*[\(\[]\s*(video|videos|photos?|pictures|watch|live|live updates|audio|podcast|gallery|"
@@ -227,11 +244,19 @@ def _paragraphs(text: str) -> list[list[str]]:
     """NFC, strip invisibles, normalise spaces; return paragraphs as lists of lines."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("_x000D_", "\n").replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
+    # Collapsing spaces line by line was the slowest step (every single space is a match);
+    # most texts need none, and _SPACES never spans a newline, so do it once, when needed.
+    # One scan finds out whether there is anything invisible or an odd space at all.
+    if _SPECIAL.search(text):
+        text = _INVISIBLE.sub("", text)
+        if "  " in text or _ODD_SPACE.search(text):
+            text = _SPACES.sub(" ", text)
+    elif "  " in text:
+        text = _SPACES.sub(" ", text)
     paras: list[list[str]] = []
     current: list[str] = []
     for line in text.split("\n"):
-        line = _SPACES.sub(" ", line).strip()
+        line = line.strip()
         if line:
             current.append(line)
         elif current:
@@ -365,6 +390,12 @@ _URL_DATE = [
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
+_FAST_DATES = (
+    (r"\d{1,2} [A-Z][a-z]{2,8} (?:19|20)\d{2}, \d{2}:\d{2} GMT", "%d %B %Y, %H:%M GMT"),
+    (r"[A-Z][a-z]{2,8} \d{1,2}, (?:19|20)\d{2}", "%B %d, %Y"),
+)
+
+
 def _url_date(url: Any) -> pd.Timestamp | None:
     if not isinstance(url, str) or not url:
         return None
@@ -449,6 +480,20 @@ def _parse_date_column(values: pd.Series, *, reference_time: pd.Timestamp | None
         out.loc[iso.index[ok]] = iso[ok].astype("datetime64[ns, UTC]")
         source.loc[iso.index[ok]] = "column"
         rest = iso.index[~ok]
+        # Two frequent English forms, parsed vectorised exactly as dateutil would read them
+        # ('7 June 2024, 12:48 GMT', 'February 23, 2022'); anything else goes on to dateutil.
+        for rx, fmt in _FAST_DATES:
+            if not len(rest):
+                break
+            cand = text[rest]
+            cand = cand[cand.str.fullmatch(rx)]
+            if not len(cand):
+                continue
+            fast = pd.to_datetime(cand, format=fmt, utc=True, errors="coerce")
+            fast = fast[fast.notna() & (fast.dt.year >= 1900) & (fast.dt.year <= 2100)]
+            out.loc[fast.index] = fast.astype("datetime64[ns, UTC]")
+            source.loc[fast.index] = "column"
+            rest = rest.difference(fast.index, sort=False)
         cache: dict[tuple[str, Any], tuple[Any, Any, str]] = {}
         for i in rest:
             hint = hints.get(i) if hints is not None else None
@@ -695,6 +740,18 @@ def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.Dat
     rows["text_source"] = text_source
     rows["source_row"] = np.arange(1, len(table) + 1)
     rows["_text_col"] = resolved["text"]
+    # Every other column travels along untouched (``extra_columns=``): values as the source gives
+    # them. A summary column is "used" only when it stands in for the missing body.
+    used = {col for fld, col in resolved.items() if fld != "summary" or col == resolved["text"]}
+    keep, seen = [], set()
+    for i, c in enumerate(columns):
+        if c not in used and c not in seen:
+            seen.add(c)
+            keep.append(i)
+    if keep:
+        extra = table.iloc[:, keep]
+        extra.columns = [_EXTRA_PREFIX + columns[i] for i in keep]
+        rows = pd.concat([rows, extra], axis=1)
     return rows, warnings
 
 
@@ -799,10 +856,24 @@ def _records_to_raw(records: list[tuple[int, Any]], spec: _Spec, path: Path, fmt
             rejects.append((n, f"record {n} is a JSON {type(r).__name__}, not an object", 1))
     if not good:
         return _Raw(pd.DataFrame(), fmt, enc, rows_read, rejects=rejects)
-    table = pd.json_normalize([r for _, r in good], sep="_")
+    # Nested keys flattened like pd.json_normalize(sep="_"), but values stay the Python objects
+    # JSON gave (json_normalize would turn an int column with a gap into floats).
+    table = pd.DataFrame([_flatten(r) for _, r in good], dtype=object)
     rows, warnings = _table_to_rows(table, spec, path.name)
     rows["source_row"] = [n for n, _ in good]
     return _Raw(rows, fmt, enc, rows_read, rejects=rejects, warnings=warnings)
+
+
+def _flatten(record: dict, prefix: str = "") -> dict[str, Any]:
+    """``{"source": {"name": "BBC"}}`` -> ``{"source_name": "BBC"}`` (lists are left as they are)."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}_{key}" if prefix else str(key)
+        if isinstance(value, dict) and value:
+            out.update(_flatten(value, name))
+        else:
+            out[name] = value
+    return out
 
 
 def _read_json(path: Path, spec: _Spec) -> _Raw:
@@ -1122,9 +1193,9 @@ def _read_txt_group(group: list[_Source], max_chars: int, warnings: list, reject
             raise ValueError(f"title_line must be 'auto', 'first' or 'none', not {mode!r}")
         title, body = _split_title(paras, mode)
         out.append({"src": src, "encoding": enc, "format": "txt",
-                    "rows": pd.DataFrame([{"title": title, "text": _join(_strip_boilerplate(body)),
-                                           "source_row": 1, "text_source": "body",
-                                           "_clean": True, "_raw_text": _join(paras)[:200]}]),
+                    "rows": [{"title": title, "text": _join(_strip_boilerplate(body)),
+                              "source_row": 1, "text_source": "body",
+                              "_clean": True, "_raw_text": _join(paras)[:200]}],
                     "rows_read": 1, "rejects": [], "warnings": []})
     return out
 
@@ -1187,27 +1258,41 @@ def _read_sources(sources: list[_Source], max_chars: int
     return results, rejects, warnings, files
 
 
+_ROW_FIELDS = ("title", "text", "url", "date", "outlet", "lang", "country", "licence",
+               "source_row", "text_source", "_clean", "_raw_text")
+#: Internal prefix of the unmapped source columns while they travel with a file's rows.
+_EXTRA_PREFIX = "\x00extra:"
 _RECORD_KEYS = ("title", "text", "url", "date", "outlet", "lang", "country", "licence",
                 "source_row", "text_source", "title_flag", "source_file", "encoding", "_file_date",
                 "_has_date", "_folder_outlet", "_given_lang")
 
 
 def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: list,
-                 files: list) -> list[dict[str, Any]]:
-    """Clean one file's rows, reject the unusable ones, fill per-file metadata -> records."""
+                 files: list) -> tuple[list[dict[str, Any]], pd.DataFrame | None]:
+    """Clean one file's rows, reject the unusable ones, fill per-file metadata -> records,
+    plus the loaded rows' extra (unmapped) source columns, or None when the file has none."""
     src: _Source = res["src"]
     rel = res["rel"]
-    rows: pd.DataFrame = res["rows"]
+    rows: pd.DataFrame | list[dict[str, Any]] = res["rows"]  # a list of records for .txt files
     for row, reason, n in res["rejects"]:
         rejects.append((rel, row, reason, n))
     for row, fld, value, message in res["warnings"]:
         warnings.append((rel, row, fld, value, message))
     n_rejected = sum(n for _, _, n in res["rejects"])
-    if rows is None or rows.empty:
+    if rows is None or len(rows) == 0:
         files.append((rel, res["format"], res["encoding"], res["rows_read"], 0, n_rejected))
-        return []
-    has_date = "date" in rows.columns
-    text_col = rows["_text_col"].iloc[0] if "_text_col" in rows else "text"
+        return [], None
+    if isinstance(rows, list):  # .txt: plain records, no DataFrame overhead per file
+        names = list(rows[0])
+        data = {c: [rec.get(c) for rec in rows] for c in names}
+        extra_cols: list[str] = []
+    else:
+        names = list(rows.columns)
+        extra_cols = [c for c in names if c.startswith(_EXTRA_PREFIX)]
+        data = {c: rows[c].astype(object).tolist() for c in names
+                if c in _ROW_FIELDS or c == "_text_col"}
+    has_date = "date" in names
+    text_col = data["_text_col"][0] if "_text_col" in data else "text"
     meta, spec = src.meta, src.spec
     tabular = res["format"] not in ("txt", "html")
     forced_outlet = spec.outlet_forced if "outlet" not in spec.mapping else None
@@ -1217,10 +1302,10 @@ def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: l
         "licence": spec.licence or meta.get("licence"),
     }
     default_lang = _normalise_lang(spec.lang) or _normalise_lang(meta.get("lang"))
-    columns = [c for c in ("title", "text", "url", "date", "outlet", "lang", "country", "licence",
-                           "source_row", "text_source", "_clean", "_raw_text") if c in rows.columns]
+    columns = [c for c in _ROW_FIELDS if c in data]
     out = []
-    for values in zip(*(rows[c].astype(object).tolist() for c in columns)):
+    kept: list[int] = []
+    for pos, values in enumerate(zip(*(data[c] for c in columns))):
         rec = dict(zip(columns, values))
         r = int(rec["source_row"])
         raw_text = rec.get("text")
@@ -1262,8 +1347,13 @@ def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: l
             "_folder_outlet": src.folder_outlet,
         }
         out.append(rec2)
+        kept.append(pos)
     files.append((rel, res["format"], res["encoding"], res["rows_read"], len(out), n_rejected))
-    return out
+    if not extra_cols or not out:
+        return out, None
+    extra = rows.iloc[kept][extra_cols] if len(kept) < len(rows) else rows[extra_cols]
+    extra.columns = [c[len(_EXTRA_PREFIX):] for c in extra_cols]
+    return out, extra.reset_index(drop=True)
 
 
 def _make_ids(frame: pd.DataFrame) -> list[str]:
@@ -1353,6 +1443,7 @@ def load_corpus(
     licence: str | None = None,
     near_duplicates: bool = True,
     near_threshold: float = 0.8,
+    extra_columns: str | Sequence[str] = "keep",
 ) -> pd.DataFrame:
     """Load articles from files and folders into one DataFrame (schema: module docstring).
 
@@ -1389,12 +1480,19 @@ def load_corpus(
     near_duplicates, near_threshold
         Flag near-duplicates (word 5-gram Jaccard >= threshold, MinHash LSH); see
         :func:`find_duplicates`.
+    extra_columns
+        What happens to the source columns no schema field uses (``outlet_group``, ``doc_id``,
+        ``keyword``, ...): ``"keep"`` (default) appends them after ``ARTICLE_COLUMNS`` in the
+        order first met; ``"drop"`` leaves them out; a list keeps just those, in that order
+        (a listed column no file has comes out empty, with a ``UserWarning``). Values are
+        as the source gives them; see "Extra columns" in the module docstring.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``ARTICLE_COLUMNS``. ``attrs`` carries the ledgers as JSON text — read them with
-        :func:`rejects_of`, :func:`warnings_of`, :func:`files_of` or :func:`accounting` — and
+        Columns ``ARTICLE_COLUMNS``, then the extra columns. ``attrs`` carries the ledgers as
+        JSON text — read them with :func:`rejects_of`, :func:`warnings_of`, :func:`files_of` or
+        :func:`accounting` — and
         ``attrs["skipped"]``, the files a folder walk passed over.
 
     Examples
@@ -1419,6 +1517,7 @@ def load_corpus(
     ref = _to_utc(reference_time) if reference_time is not None else None
     if title_line not in ("auto", "first", "none"):
         raise ValueError(f"title_line must be 'auto', 'first' or 'none', not {title_line!r}")
+    extras_wanted = _check_extra_columns(extra_columns)
     base = _Spec(outlet=outlet, mapping=dict(mapping or {}), licence=licence, lang=lang,
                  title_line=title_line)
     manifest_path = Path(manifest) if manifest is not None else None
@@ -1428,8 +1527,12 @@ def load_corpus(
 
     results, rejects, warnings, files = _read_sources(sources, max_chars)
     records: list[dict[str, Any]] = []
+    extra_parts: list[tuple[str, int, pd.DataFrame]] = []
     for res in results:
-        records.extend(_finish_file(res, max_chars, rejects, warnings, files))
+        recs, extra = _finish_file(res, max_chars, rejects, warnings, files)
+        if extra is not None:
+            extra_parts.append((res["rel"], len(records), extra))
+        records.extend(recs)
     frame = pd.DataFrame({k: [rec[k] for rec in records] for k in _RECORD_KEYS}, dtype=object)
     frame = _finish_frame(frame, ref, warnings)
     if near_duplicates is not None:
@@ -1437,12 +1540,115 @@ def load_corpus(
         frame["duplicate_of"] = dups["duplicate_of"].astype("str")
         frame["duplicate_kind"] = dups["duplicate_kind"].astype("str")
     frame = frame[ARTICLE_COLUMNS]
+    if extras_wanted is not None:
+        extras = _extra_frame(extra_parts, len(frame), extras_wanted, warnings)
+        if extras.shape[1]:
+            frame = pd.concat([frame, extras], axis=1)
 
     frame.attrs["rejects"] = _ledger_json(rejects, "rejects")
     frame.attrs["warnings"] = _ledger_json(warnings, "warnings")
     frame.attrs["files"] = _ledger_json(files, "files")
     frame.attrs["skipped"] = list(skipped)
     return frame
+
+
+def _check_extra_columns(extra_columns: str | Sequence[str]) -> list[str] | str | None:
+    """``"keep"`` -> "keep", ``"drop"`` -> None, a list -> the list (validated)."""
+    if isinstance(extra_columns, str):
+        if extra_columns in ("keep", "drop"):
+            return None if extra_columns == "drop" else "keep"
+        raise ValueError(f"extra_columns must be 'keep', 'drop' or a list of column names, not "
+                         f"{extra_columns!r} (for one column write [{extra_columns!r}])")
+    names = [str(c) for c in extra_columns]
+    if len(set(names)) != len(names):
+        raise ValueError(f"extra_columns lists a column twice: {names}")
+    return names
+
+
+def _extra_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``src_<name>`` (``src_src_<name>`` ...) when that is a schema column."""
+    while name in taken:
+        name = "src_" + name
+    return name
+
+
+def _combine_extra(parts: list[tuple[int, pd.Series]], n: int) -> pd.Series:
+    """One extra column from the files that have it, missing elsewhere. A dtype shared by every
+    part is kept (integers/booleans become nullable when rows are missing); mixed parts stay
+    ``object``, or ``str`` when every value present is a string."""
+    index = pd.RangeIndex(n)
+    series = [s.set_axis(pd.RangeIndex(start, start + len(s))) for start, s in parts]
+    covered = sum(len(s) for s in series)
+    dtypes = {str(s.dtype) for s in series}
+    if len(dtypes) == 1 and series[0].dtype != object:
+        out = pd.concat(series) if len(series) > 1 else series[0]
+        if covered < n:
+            if out.dtype.kind in "iu":
+                out = out.astype(str(out.dtype).replace("int", "Int").replace("uInt", "UInt"))
+            elif out.dtype.kind == "b":
+                out = out.astype("boolean")
+            out = out.reindex(index)
+        return out
+    values: list[Any] = [None] * n
+    for s in series:
+        values[s.index[0]:s.index[0] + len(s)] = s.astype(object).tolist()
+    missing = [v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
+               for v in values]
+    present = [v for v, m in zip(values, missing) if not m]
+    kind = pd.api.types.infer_dtype(present, skipna=True) if present else "empty"
+    if kind == "string":
+        return pd.Series(values, index=index, dtype="str")
+    dtype = {"integer": "Int64", "boolean": "boolean", "floating": "float64",
+             "mixed-integer-float": "float64"}.get(kind)
+    if dtype is not None:
+        clean = [None if m else v for v, m in zip(values, missing)]
+        return pd.Series(clean if dtype == "float64" else pd.array(clean, dtype=dtype),
+                         index=index, dtype=dtype)
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: list[str] | str,
+                 warnings: list) -> pd.DataFrame:
+    """Assemble the extra columns of all files into one frame aligned with the articles."""
+    by_column: dict[str, list[tuple[int, pd.Series]]] = {}
+    files_of_column: dict[str, list[str]] = defaultdict(list)
+    for rel, start, extra in parts:
+        for i, col in enumerate(extra.columns):
+            by_column.setdefault(col, []).append((start, extra.iloc[:, i]))
+            files_of_column[col].append(rel)
+    taken = set(ARTICLE_COLUMNS) | set(by_column)
+    names: dict[str, str] = {}
+    for col in by_column:
+        names[col] = _extra_name("src_" + col, taken) if col in ARTICLE_COLUMNS else col
+        taken.add(names[col])
+    if wanted == "keep":
+        order = list(by_column)
+    else:
+        final = {v: k for k, v in names.items()}
+        order = []
+        for name in wanted:
+            col = name if name in by_column else final.get(name)
+            if col is None:
+                warnings_module.warn(
+                    f"extra_columns: no loaded file has an unused column {name!r} (columns used "
+                    f"for schema fields are not repeated); it is left empty. Extra columns found: "
+                    f"{list(by_column) or 'none'}", UserWarning, stacklevel=3)
+                order.append(name)
+                names[name] = _extra_name("src_" + name, taken) if name in ARTICLE_COLUMNS else name
+            else:
+                order.append(col)
+    out = {}
+    for col in order:
+        if col in by_column:
+            out[names[col]] = _combine_extra(by_column[col], n)
+            if names[col] != col:
+                for rel in files_of_column[col]:
+                    warnings.append((rel, None, "extra_columns", col,
+                                     f"source column {col!r} is not used for the {col!r} field and "
+                                     f"shares its name with it; kept as {names[col]!r}"))
+        else:
+            out[names[col]] = pd.Series([None] * n, index=pd.RangeIndex(n), dtype="str")
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
 def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list) -> pd.DataFrame:
@@ -1465,9 +1671,10 @@ def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list)
             published[fill] = pd.Series(fallback, index=frame.index)[fill].astype("datetime64[ns, UTC]")
             source[fill] = name
             msg[fill & msg.notna()] = msg[fill & msg.notna()] + f"; used the {name} date instead"
-    for i in np.flatnonzero((msg.notna() & has_date_col).to_numpy()):
-        warnings.append((frame["source_file"].iloc[i], frame["source_row"].iloc[i], "date",
-                         raw.iloc[i], msg.iloc[i]))
+    flagged = (msg.notna() & has_date_col).to_numpy()
+    if flagged.any():
+        warnings.extend(zip(frame["source_file"].to_numpy()[flagged], frame["source_row"].to_numpy()[flagged],
+                            ["date"] * int(flagged.sum()), raw.to_numpy()[flagged], msg.to_numpy()[flagged]))
     frame["published"] = published.astype("datetime64[ns, UTC]")
     frame["date_raw"] = raw
     frame["date_source"] = source
@@ -1518,8 +1725,9 @@ _SHINGLE_MUL = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E377
                          0x27D4EB2F165667C5, 0xFF51AFD7ED558CCD], dtype=np.uint64)
 
 
-def _shingles(words: list[str], vocab: dict[str, int], k: int = 5) -> np.ndarray:
-    ids = np.fromiter(map(vocab.__getitem__, words), dtype=np.uint64, count=len(words))
+def _shingle_hashes(ids: np.ndarray, k: int = 5) -> np.ndarray:
+    """Hashes of the word k-grams of one text (repeats included), ``ids`` being its words'
+    CRC-32s."""
     m = len(ids) - k + 1
     if m <= 0:
         return np.empty(0, dtype=np.uint64)
@@ -1527,17 +1735,23 @@ def _shingles(words: list[str], vocab: dict[str, int], k: int = 5) -> np.ndarray
         h = np.zeros(m, dtype=np.uint64)
         for j in range(k):
             h = (h ^ (ids[j:j + m] * _SHINGLE_MUL[j])) * np.uint64(0x100000001B3)
-    return np.unique(h)
+    return h
 
 
 def _minhash(sh: np.ndarray) -> np.ndarray:
+    # min(x >> 16) == min(x) >> 16 (the shift is monotone), so shift the 64 minima only.
     sig = np.full(_NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    if not len(sh):
+        return sig
+    buf = np.empty((_NUM_PERM, min(len(sh), 20000)), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for start in range(0, len(sh), 20000):
             block = sh[start:start + 20000]
-            hv = (block[None, :] * _PERM_A[:, None] + _PERM_B[:, None]) >> np.uint64(16)
-            sig = np.minimum(sig, hv.min(axis=1))
-    return sig
+            hv = buf[:, :len(block)]
+            np.multiply(block[None, :], _PERM_A[:, None], out=hv)
+            hv += _PERM_B[:, None]
+            np.minimum(sig, hv.min(axis=1), out=sig)
+    return sig >> np.uint64(16)
 
 
 def find_duplicates(articles: pd.DataFrame, *, near: bool = True, threshold: float = 0.8,
@@ -1592,9 +1806,26 @@ def find_duplicates(articles: pd.DataFrame, *, near: bool = True, threshold: flo
             first_by_key[key] = i
     if near and n > 1:
         reps = [i for i in first_by_key.values() if len(words_all[i]) >= min_words]
-        vocab = {w: zlib.crc32(w.encode("utf-8", "surrogatepass"))
-                 for w in set().union(*(words_all[i] for i in reps))}
-        shingles = {i: _shingles(words_all[i], vocab) for i in reps}
+        # Word ids for all texts at once: factorize in C, CRC-32 each distinct word once.
+        flat: list[str] = []
+        for i in reps:
+            flat.extend(words_all[i])
+        codes, uniques = pd.factorize(np.array(flat, dtype=object))
+        crc = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in uniques),
+                          dtype=np.uint64, count=len(uniques))
+        word_ids = crc[codes]
+        ends = np.cumsum([len(words_all[i]) for i in reps])
+        shingles = {i: _shingle_hashes(word_ids[end - len(words_all[i]):end])
+                    for i, end in zip(reps, ends.tolist())}
+        # MinHash is the same over a multiset as over its set: sets (np.unique) are needed only
+        # for the few candidate pairs that get an exact Jaccard check.
+        sets: dict[int, np.ndarray] = {}
+
+        def shingle_set(i: int) -> np.ndarray:
+            if i not in sets:
+                sets[i] = np.unique(shingles[i])
+            return sets[i]
+
         buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
         rows = _NUM_PERM // _BANDS
         for i in reps:
@@ -1611,7 +1842,7 @@ def find_duplicates(articles: pd.DataFrame, *, near: bool = True, threshold: flo
                 if (a, b) in checked or find(a) == find(b):
                     continue
                 checked.add((a, b))
-                sa, sb = shingles[a], shingles[b]
+                sa, sb = shingle_set(a), shingle_set(b)
                 inter = len(np.intersect1d(sa, sb, assume_unique=True))
                 if inter / (len(sa) + len(sb) - inter) >= threshold:
                     union(a, b)
