@@ -68,7 +68,6 @@ import math
 import os
 import re
 import unicodedata
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -894,11 +893,8 @@ def _type_sequence(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, u
         seq = seq[1:]
     if not seq:
         return []
-    words = [u.text for u in seq]
     plain = [u for u in seq if not u.gaz]
     has_gaz = any(u.gaz for u in seq)
-    head_types = [(_head_type(u.text)) for u in plain]
-    org_like = any(t in ("ORG", "MILITARY_UNIT", "FACILITY") for t in head_types)
     # a gazetteer place + an organisation head forms one name: "Kharkiv Regional Military Administration"
     if has_gaz and plain and seq[-1].gaz and seq[-1].gaz[1] == "ORG" and " " not in seq[-1].text \
             and _common(seq[-1].text) and not seq[0].gaz and all(u.gaz is None for u in seq[:-1]) \

@@ -235,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       output_dir=args.output, notebooks_dir=args.notebooks, timeout=args.timeout, n_jobs=args.jobs)
     except NotebookFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
-        print(f"the partly executed notebook is in the output folder for inspection", file=sys.stderr)
+        print("the partly executed notebook is in the output folder for inspection", file=sys.stderr)
         return 1
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

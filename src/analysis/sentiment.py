@@ -564,7 +564,21 @@ class FastVader:
         """VADER's ``score_valence``: (neg, neu, pos, compound), rounded as NLTK does."""
         if not sentiments:
             return 0.0, 0.0, 0.0, 0.0
-        sum_s = float(sum(sentiments))
+        pos_sum = neg_sum = 0.0
+        neu_count = 0
+        for s in sentiments:
+            if s > 0:
+                pos_sum += float(s) + 1
+            if s < 0:
+                neg_sum += float(s) - 1
+            if s == 0:
+                neu_count += 1
+        return FastVader._finish(float(sum(sentiments)), pos_sum, neg_sum, neu_count, text)
+
+    @staticmethod
+    def _finish(sum_s: float, pos_sum: float, neg_sum: float, neu_count: int,
+                text: str) -> tuple[float, float, float, float]:
+        """Punctuation emphasis, normalisation and rounding, as NLTK's ``score_valence``."""
         ep = min(text.count("!"), 4) * 0.292
         qm_count = text.count("?")
         qm = 0
@@ -576,15 +590,6 @@ class FastVader:
         elif sum_s < 0:
             sum_s -= amp
         compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
-        pos_sum = neg_sum = 0.0
-        neu_count = 0
-        for s in sentiments:
-            if s > 0:
-                pos_sum += float(s) + 1
-            if s < 0:
-                neg_sum += float(s) - 1
-            if s == 0:
-                neu_count += 1
         if pos_sum > math.fabs(neg_sum):
             pos_sum += amp
         elif pos_sum < math.fabs(neg_sum):
@@ -737,25 +742,7 @@ class FastVader:
                 neg_sum += float(s) - 1
             else:
                 neu_count += 1
-        sum_s = float(sum_s)
-        ep = min(text.count("!"), 4) * 0.292
-        qm_count = text.count("?")
-        qm = 0
-        if qm_count > 1:
-            qm = qm_count * 0.18 if qm_count <= 3 else 0.96
-        amp = ep + qm
-        if sum_s > 0:
-            sum_s += amp
-        elif sum_s < 0:
-            sum_s -= amp
-        compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
-        if pos_sum > math.fabs(neg_sum):
-            pos_sum += amp
-        elif pos_sum < math.fabs(neg_sum):
-            neg_sum -= amp
-        total = pos_sum + math.fabs(neg_sum) + neu_count
-        return (round(math.fabs(neg_sum / total), 3), round(math.fabs(neu_count / total), 3),
-                round(math.fabs(pos_sum / total), 3), round(compound, 4))
+        return self._finish(float(sum_s), pos_sum, neg_sum, neu_count, text)
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """Same output as NLTK's ``polarity_scores``."""

@@ -30,14 +30,13 @@ Ukrainian side whose side the system gets right).
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.evaluation import gold_command
 from analysis.paths import project_root, shared_dir
 
 CLASSES = ("agent_active", "agent_passive", "agentless", "none")
@@ -144,23 +143,10 @@ def evaluate(gold_path=None, shared=None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m analysis.evaluate agency", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("gold", nargs="?", default=None, help="gold CSV (default data/gold/agency_gold.csv)")
-    ap.add_argument("--shared", default=None, help="the shared data folder (default ANALYSIS_SHARED or ../shared)")
-    args = ap.parse_args(argv)
-    try:
-        result = evaluate(args.gold, args.shared)
-    except FileNotFoundError as exc:
-        print(f"missing data: {exc}", file=sys.stderr)
-        print(json.dumps({"error": str(exc)}))
-        return 2
-    print(f"agency: accuracy {result['accuracy']:.3f} (harm sentences {result['harm_accuracy']:.3f}), "
-          f"macro-F1 {result['macro_f1_3']:.3f}, named-vs-agentless {result['named_vs_agentless']:.3f}",
-          file=sys.stderr)
-    print(json.dumps(result))
-    return 0
-
+    return gold_command(argv, prog="python -m analysis.evaluate agency", description=__doc__,
+                        default_gold="data/gold/agency_gold.csv", evaluate=evaluate,
+                        summary=lambda r: (f"agency: accuracy {r['accuracy']:.3f} (harm sentences {r['harm_accuracy']:.3f}), "
+                          f"macro-F1 {r['macro_f1_3']:.3f}, named-vs-agentless {r['named_vs_agentless']:.3f}"))
 
 if __name__ == "__main__":
     sys.exit(main())

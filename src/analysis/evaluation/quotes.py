@@ -22,15 +22,14 @@ seed), ``n_docs``.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import sys
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.evaluation import gold_command
 from analysis.paths import project_root, shared_dir
 
 
@@ -151,23 +150,11 @@ def evaluate(gold_path=None, shared=None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m analysis.evaluate quotes", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("gold", nargs="?", default=None, help="gold CSV (default data/gold/quotes_gold.csv)")
-    ap.add_argument("--shared", default=None, help="the shared data folder (default ANALYSIS_SHARED or ../shared)")
-    args = ap.parse_args(argv)
-    try:
-        result = evaluate(args.gold, args.shared)
-    except FileNotFoundError as exc:
-        print(f"missing data: {exc}", file=sys.stderr)
-        print(json.dumps({"error": str(exc)}))
-        return 2
-    d = result["direct"]
-    print(f"direct quotes: P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f} "
-          f"speaker {d['speaker_accuracy']:.3f} verb {d['verb_accuracy']:.3f}", file=sys.stderr)
-    print(json.dumps(result))
-    return 0
-
+    return gold_command(argv, prog="python -m analysis.evaluate quotes", description=__doc__,
+                        default_gold="data/gold/quotes_gold.csv", evaluate=evaluate,
+                        summary=lambda r: (f"direct quotes: P {r['direct']['precision']:.3f} R {r['direct']['recall']:.3f} "
+                          f"F1 {r['direct']['f1']:.3f} speaker {r['direct']['speaker_accuracy']:.3f} "
+                          f"verb {r['direct']['verb_accuracy']:.3f}"))
 
 if __name__ == "__main__":
     sys.exit(main())
