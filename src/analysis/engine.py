@@ -394,7 +394,21 @@ def _write_parts(result: dict[str, pd.DataFrame], out_dir: Path, part: int) -> d
 def _process_and_write(chunk: pd.DataFrame, stages: tuple[str, ...], out_dir: str, part: int):
     clock: dict[str, float] = {}
     result = process_articles(chunk, stages=stages, timings=clock)
-    return part, len(chunk), _write_parts(result, Path(out_dir), part), clock
+    rows = _write_parts(result, Path(out_dir), part)
+    del result
+    _release_memory()
+    return part, len(chunk), rows, clock
+
+
+def _release_memory() -> None:
+    """Hand freed heap pages back to the OS between chunks (glibc keeps them otherwise),
+    so a long streaming run stays at the memory of one chunk."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _iter_source(source, chunk_size: int, columns=("article_id", "text")) -> Iterator[pd.DataFrame]:
@@ -404,7 +418,10 @@ def _iter_source(source, chunk_size: int, columns=("article_id", "text")) -> Ite
     import pyarrow.dataset as ds
 
     dataset = ds.dataset(str(source), format="parquet")
-    for batch in dataset.to_batches(columns=list(columns), batch_size=chunk_size):
+    # Read ahead one batch only: the default (16 batches from 4 files) holds
+    # far more text in memory than the workers are processing.
+    for batch in dataset.to_batches(columns=list(columns), batch_size=chunk_size,
+                                    batch_readahead=1, fragment_readahead=1):
         if batch.num_rows:
             yield batch.to_pandas()
 
@@ -448,7 +465,8 @@ def run_to_parquet(
         for part, chunk in enumerate(_iter_source(source, chunk_size)):
             record(*_process_and_write(chunk, stages, str(out), part))
     else:
-        warm_up(stages)
+        # No warm-up here: the parent only reads and dispatches chunks, so it stays
+        # small; each worker loads the lexicons once, on its first chunk.
         with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
             pending: set[Future] = set()
             for part, chunk in enumerate(_iter_source(source, chunk_size)):

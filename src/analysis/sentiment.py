@@ -605,7 +605,7 @@ class FastVader:
             return (math.nan,) * 4
         return self.summarize(self.valences(self.words(text)), text)
 
-    _MAX_CACHE = 500_000
+    _MAX_CACHE = 200_000
 
     def _learn(self, raw_tokens: Iterable[str]) -> None:
         """Add whitespace tokens to the token memo (see ``__init__``)."""
