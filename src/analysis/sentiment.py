@@ -362,28 +362,10 @@ class FastVader:
         return out
 
     def _merge_phrases(self, words: list[str]) -> list[str]:
-        phrases = self.phrases
         lowers = [w.lower() for w in words]
-        if not any(w in phrases for w in lowers):
+        if not any(w in self.phrases for w in lowers):
             return words
-        merged = []
-        i, n = 0, len(words)
-        while i < n:
-            cands = phrases.get(lowers[i])
-            if cands:
-                for cand in cands:
-                    k = len(cand)
-                    if tuple(lowers[i:i + k]) == cand:
-                        merged.append(" ".join(cand))
-                        i += k
-                        break
-                else:
-                    merged.append(words[i])
-                    i += 1
-            else:
-                merged.append(words[i])
-                i += 1
-        return merged
+        return self._merge_phrases_lowered(words, lowers)[0]
 
     # -- scoring -----------------------------------------------------------
     def valences(self, words: Sequence[str]) -> list[float]:

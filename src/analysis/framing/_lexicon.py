@@ -151,3 +151,13 @@ _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 def word_count(text: str) -> int:
     """Number of word tokens (letters/digits runs, hyphenated words kept whole)."""
     return len(_WORD.findall(text)) if isinstance(text, str) else 0
+
+
+def with_group(frame, articles, by: str):
+    """``frame`` with the grouping column ``by``: kept if present, else joined from
+    ``articles`` on article_id, else the single group ``"all"``."""
+    if by in frame.columns:
+        return frame.copy()
+    if articles is None or by not in articles.columns:
+        return frame.assign(**{by: "all"})
+    return frame.merge(articles[["article_id", by]].drop_duplicates("article_id"), on="article_id", how="left")

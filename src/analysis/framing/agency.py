@@ -37,6 +37,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis.framing._lexicon import with_group
+
 __all__ = ["HARM_VERBS", "agency", "agentless_share", "side_of"]
 
 #: lemma -> (past/participle forms, other finite forms)
@@ -312,12 +314,7 @@ def agentless_share(agency_frame: pd.DataFrame, articles: pd.DataFrame | None = 
     Returns DataFrame[<by>, (side_harmed), n, n_agentless, share_agentless,
     ci_low, ci_high] with Wilson 95% intervals (Wilson 1927).
     """
-    a = agency_frame.copy()
-    if by not in a.columns:
-        if articles is None or by not in articles.columns:
-            a[by] = "all"
-        else:
-            a = a.merge(articles[["article_id", by]].drop_duplicates("article_id"), on="article_id", how="left")
+    a = with_group(agency_frame, articles, by)
     keys = [by] + (["side_harmed"] if side else [])
     if side:
         a["side_harmed"] = a["side_harmed"].fillna("unknown")

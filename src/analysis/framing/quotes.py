@@ -40,7 +40,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis.framing._lexicon import resolve
+from analysis.framing._lexicon import resolve, with_group
 
 __all__ = ["QUOTE_COLUMNS", "reporting_verbs", "verb_class", "quotes", "quote_summary", "speaker_key"]
 
@@ -848,12 +848,7 @@ def quote_summary(quotes_frame: pd.DataFrame, articles: pd.DataFrame | None = No
     words_quoted, share_of_quotes, n_articles, <verb_class>...] - one row per
     group and speaker; verb-class columns count quotes per class.
     """
-    q = quotes_frame.copy()
-    if by not in q.columns:
-        if articles is None or by not in articles.columns:
-            q[by] = "all"
-        else:
-            q = q.merge(articles[["article_id", by]].drop_duplicates("article_id"), on="article_id", how="left")
+    q = with_group(quotes_frame, articles, by)
     q[speaker] = q[speaker].fillna("(unattributed)")
     if q.empty:
         return pd.DataFrame(columns=[by, speaker, "n_quotes", "n_direct", "n_indirect", "words_quoted",
