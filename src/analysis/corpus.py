@@ -755,11 +755,16 @@ def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.Dat
     return rows, warnings
 
 
-def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
+def _read_text(path: Path) -> tuple[str, str]:
+    """A text file's content and the encoding that decoded it; blank files are rejected."""
     data = path.read_bytes()
     if not data.strip():
         raise _Reject("empty file")
-    text, enc = _decode(data)
+    return _decode(data)
+
+
+def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
+    text, enc = _read_text(path)
     if sep is None:
         header = text.lstrip("\ufeff").split("\n", 1)[0]
         counts = {d: header.count(d) for d in [",", ";", "\t", "|"]}
@@ -877,10 +882,7 @@ def _flatten(record: dict, prefix: str = "") -> dict[str, Any]:
 
 
 def _read_json(path: Path, spec: _Spec) -> _Raw:
-    data = path.read_bytes()
-    if not data.strip():
-        raise _Reject("empty file")
-    text, enc = _decode(data)
+    text, enc = _read_text(path)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as err:
@@ -899,10 +901,7 @@ def _read_json(path: Path, spec: _Spec) -> _Raw:
 
 
 def _read_jsonl(path: Path, spec: _Spec) -> _Raw:
-    data = path.read_bytes()
-    if not data.strip():
-        raise _Reject("empty file")
-    text, enc = _decode(data)
+    text, enc = _read_text(path)
     records, rejects, n_read = [], [], 0
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -1012,10 +1011,7 @@ def _html_extract(markup: str) -> dict[str, Any]:
 
 
 def _read_html(path: Path, spec: _Spec) -> _Raw:
-    data = path.read_bytes()
-    if not data.strip():
-        raise _Reject("empty file")
-    text, enc = _decode(data)
+    text, enc = _read_text(path)
     info = _html_extract(text)
     row = {k: info.get(k) for k in ("title", "text", "url", "date", "outlet")}
     row.update(source_row=1, text_source="body")

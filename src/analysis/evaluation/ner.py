@@ -302,18 +302,23 @@ def load_gold_texts(shared: Path, doc_ids: pd.DataFrame) -> dict[tuple[str, str]
     return texts
 
 
+def _read_gold(shared: Path, gold_set: str, source: str | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Gold mentions, gold sentences and the document texts they index, optionally one ``source``."""
+    gold_csv, sent_csv = gold_paths(gold_set)
+    gold = pd.read_csv(gold_csv, dtype={"doc_id": str})
+    sents = pd.read_csv(sent_csv, dtype={"doc_id": str})
+    if source is not None:
+        gold, sents = gold[gold["source"] == source], sents[sents["source"] == source]
+    return gold, sents, load_gold_texts(shared, sents)
+
+
 def score_gold(shared: Path, *, discover: bool = True, gold_set: str = "dev", source: str | None = None) -> dict:
     """Score the extractor on a hand-annotated gold set (``dev`` or ``heldout``),
     optionally one ``source`` (``official`` or ``news_gdelt``) only."""
     from analysis.entities import load_gazetteer, mentions
     from analysis.text import sentences as split
 
-    gold_csv, sent_csv = gold_paths(gold_set)
-    gold = pd.read_csv(gold_csv, dtype={"doc_id": str})
-    sents = pd.read_csv(sent_csv, dtype={"doc_id": str})
-    if source is not None:
-        gold, sents = gold[gold["source"] == source], sents[sents["source"] == source]
-    texts = load_gold_texts(shared, sents)
+    gold, sents, texts = _read_gold(shared, gold_set, source)
     keys = list(texts)
     arts = pd.DataFrame({"article_id": [f"{s}|{d}" for s, d in keys], "text": [texts[k] for k in keys]})
     t0 = time.perf_counter()
@@ -417,12 +422,7 @@ def gold_conll(shared: Path, gold_set: str = "dev", *, source: str | None = None
     """
     from analysis.text import token_spans
 
-    gold_csv, sent_csv = gold_paths(gold_set)
-    gold = pd.read_csv(gold_csv, dtype={"doc_id": str})
-    sents = pd.read_csv(sent_csv, dtype={"doc_id": str})
-    if source is not None:
-        gold, sents = gold[gold["source"] == source], sents[sents["source"] == source]
-    texts = load_gold_texts(shared, sents)
+    gold, sents, texts = _read_gold(shared, gold_set, source)
     out = []
     for r in sents.itertuples(index=False):
         text = texts[(r.source, r.doc_id)]
