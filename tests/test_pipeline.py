@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import multiprocessing
+import shutil
 
-from analysis import pipeline
+import pandas as pd
+import pytest
+
+from analysis import engine, paths, pipeline
 
 
 def test_second_run_on_an_unchanged_corpus_reads_the_cache(seed_articles, tmp_path):
@@ -45,3 +49,90 @@ def test_analyse_stores_every_table_once_and_reads_it_back(seed_articles, tmp_pa
 
 def test_corpus_label_is_short():
     assert pipeline.corpus_label("/a/b/data/raw") == "data/raw"
+
+
+# --------------------------------------------------------------------------- what the key covers
+def test_every_module_of_the_package_is_in_the_cache_key(root):
+    hashed = {p.relative_to(root / "src" / "analysis").as_posix() for p in pipeline.package_files()}
+    on_disk = {p.relative_to(root / "src" / "analysis").as_posix() for p in (root / "src" / "analysis").rglob("*.py")}
+    assert hashed == on_disk
+    # the modules the old nine-module key left out
+    assert {"overview.py", "framing/_lexicon.py", "framing/_prefilter.py", "paths.py"} <= hashed
+
+
+@pytest.fixture
+def lexicon_copy(root, tmp_path, monkeypatch):
+    """A private copy of data/lexicons that the pipeline reads instead of the real one."""
+    copy = tmp_path / "lexicons"
+    shutil.copytree(root / "data" / "lexicons", copy)
+    monkeypatch.setattr(paths, "lexicon_dir", lambda: copy)
+    return copy
+
+
+def test_editing_a_lexicon_file_misses_the_analysis_cache(seed_articles, tmp_path, lexicon_copy):
+    cache = tmp_path / "cache"
+    first = pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=cache)
+    gazetteer = lexicon_copy / "gazetteer.yml"
+    gazetteer.write_text(gazetteer.read_text(encoding="utf-8") + "\n# a curator's edit\n", encoding="utf-8")
+    second = pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=cache)
+    assert (first.cache, second.cache) == ("miss", "miss")
+    assert first.folder != second.folder
+
+
+def test_editing_a_lexicon_file_misses_the_sentence_cache(seed_articles, tmp_path, lexicon_copy):
+    cache = tmp_path / "cache"
+    pipeline.sentence_table(seed_articles, cache_dir=cache)
+    (lexicon_copy / "labels.yml").write_text("# emptied\n", encoding="utf-8")
+    assert pipeline.sentence_table(seed_articles, cache_dir=cache).attrs["cache"] == "miss"
+
+
+def test_other_stages_are_another_entry(seed_articles, tmp_path):
+    pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=tmp_path)
+    assert pipeline.analyse(seed_articles, stages=("sentences", "sentiment"), cache_dir=tmp_path).cache == "miss"
+
+
+# --------------------------------------------------------------------------- concurrent runs
+_STAGES = ("sentences", "sentiment")
+_TABLES = ("sentences", "sentence_sentiment", "article_summary")
+
+
+def _round_articles(i: int) -> pd.DataFrame:
+    text = " ".join(f"Sentence {k} of round {i}: Kyiv said the attack failed." for k in range(40))
+    return pd.DataFrame({"article_id": [f"r{i}-a", f"r{i}-b"], "text": [text, "Moscow denied it. " * 30]})
+
+
+def _hammer(cache_dir: str, worker: int, rounds: int, barrier, results) -> None:
+    out = []
+    for i in range(rounds):
+        barrier.wait(timeout=60)
+        try:
+            # worker 1 alternates cache=False, which the old code answered by deleting the shared entry
+            run = pipeline.analyse(_round_articles(i), stages=_STAGES, cache_dir=cache_dir,
+                                   cache=not (worker == 1 and i % 2))
+            out.append((i, {name: run.table(name).to_dict("list") for name in _TABLES}))
+        except Exception as exc:  # reported to the parent as a failure
+            out.append((i, f"{type(exc).__name__}: {exc}"))
+    results.put((worker, out))
+
+
+def test_two_processes_on_one_cache_return_complete_identical_tables(tmp_path):
+    rounds = 8
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_hammer, args=(str(tmp_path), w, rounds, barrier, results)) for w in (0, 1)]
+    for w in workers:
+        w.start()
+    collected = dict(results.get(timeout=300) for _ in workers)
+    for w in workers:
+        w.join(timeout=60)
+    for i in range(rounds):
+        expected = engine.run(_round_articles(i), stages=_STAGES)
+        for worker in (0, 1):
+            got = dict(collected[worker])[i]
+            assert isinstance(got, dict), f"worker {worker}, round {i}: {got}"
+            for name in _TABLES:
+                pd.testing.assert_frame_equal(engine.comparable(pd.DataFrame(got[name])),
+                                              engine.comparable(expected[name]), check_dtype=False,
+                                              obj=f"worker {worker}, round {i}, {name}")
+    assert not list(tmp_path.glob(".*tmp-*")), "temporary folders are cleaned up"
+    assert all((p / pipeline.COMPLETE_MARKER).is_file() for p in tmp_path.glob("analysis-*"))

