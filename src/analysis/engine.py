@@ -215,9 +215,10 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
     summary = {"article_id": ids, "n_chars": articles["text"].fillna("").astype(str).str.len().to_numpy()}
     summary["n_sentences"] = count(out.get("sentences"))
     if "tokens" in out:
-        toks = out["tokens"]
-        summary["n_tokens"] = count(toks)
-        summary["n_words"] = count(toks, ~toks["is_punct"].to_numpy(bool)) if len(toks) else count(None)
+        from analysis.text import word_counts
+
+        summary["n_tokens"] = count(out["tokens"])
+        summary["n_words"] = word_counts(articles["text"].tolist())  # the denominator of every per-10k rate
     if "mentions" in out:
         summary["n_mentions"] = count(out["mentions"])
     if "sentence_sentiment" in out:

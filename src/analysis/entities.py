@@ -1395,7 +1395,9 @@ def discovered_entities(mentions: pd.DataFrame, *, min_count: int = 1, examples:
 def _word_counts(articles: pd.DataFrame) -> pd.Series:
     if "n_words" in articles.columns:
         return articles["n_words"].astype("int64")
-    return articles["text"].fillna("").map(lambda t: len(t.split())).astype("int64")
+    from analysis.text import word_counts
+
+    return pd.Series(word_counts(articles["text"].tolist()), index=articles.index, dtype="int64")
 
 
 def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | list[str] | None = "outlet",
@@ -1415,7 +1417,7 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
     -------
     DataFrame[<by...>, (period), entity_id, name, type, mentions, articles,
     words, per_10k, first_seen, last_seen] — ``words`` is the group's total
-    (whitespace) words, ``per_10k`` = mentions / words * per; first/last seen
+    words (:func:`analysis.text.word_count`, or the articles' ``n_words``), ``per_10k`` = mentions / words * per; first/last seen
     are the earliest/latest article date in the group (NaT without dates).
 
     >>> import pandas as pd

@@ -18,11 +18,9 @@ Example
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from analysis.text import NEGATIONS
+from analysis.text import NEGATIONS, word_counts
 
 __all__ = [
     "article_lengths",
@@ -31,12 +29,12 @@ __all__ = [
     "choose_group_column",
     "count_words",
     "duplicate_summary",
+    "ALL_WORDS",
     "term_counts",
     "top_terms",
     "top_terms_from_counts",
 ]
 
-_WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 
 
 def _group_values(articles: pd.DataFrame, by: str) -> pd.Series:
@@ -65,8 +63,8 @@ def choose_group_column(articles: pd.DataFrame, preferred: str = "auto",
 
 
 def count_words(texts: pd.Series) -> pd.Series:
-    """Words per text (runs of letters/digits, hyphenated and apostrophe words count once)."""
-    return texts.fillna("").astype(str).map(lambda t: len(_WORD_RE.findall(t))).astype("int64")
+    """Words per text, as :func:`analysis.text.word_count` defines them (the denominator of every rate)."""
+    return pd.Series(word_counts(texts.tolist()), index=texts.index, dtype="int64")
 
 
 def article_lengths(articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
@@ -144,9 +142,13 @@ def term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outl
 
     Returns DataFrame[<by>, term, count, content]: every non-punctuation token
     (lower-cased) with ``content`` marking the words :func:`top_terms` ranks
-    (alphabetic, at least ``min_length`` letters, not a stopword or negation).
-    Counts from parts of a corpus can be summed (``groupby([by, "term", "content"]).sum()``),
-    so a large corpus never needs its whole token table in memory.
+    (alphabetic, at least ``min_length`` letters, not a stopword or negation),
+    plus one row per group with term :data:`ALL_WORDS` whose count is the
+    group's word total (:func:`analysis.text.word_count` of the texts of the
+    articles in ``tokens``): the denominator of ``per_10k``, the same one every
+    other rate uses. Counts from parts of a corpus can be summed
+    (``groupby([by, "term", "content"]).sum()``), so a large corpus never needs
+    its whole token table in memory.
     """
     groups = pd.Series(_group_values(articles, by).to_numpy(), index=articles["article_id"].to_numpy())
     words = tokens.loc[~tokens["is_punct"].to_numpy(bool), ["article_id", "lower", "is_alpha", "is_stop"]]
@@ -158,13 +160,34 @@ def term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outl
         content &= ~words["lower"].isin(stop_words).to_numpy(bool)
     frame = pd.DataFrame({by: words["article_id"].map(groups).to_numpy(), "term": words["lower"].to_numpy(),
                           "content": content})
-    return frame.groupby([by, "term", "content"], sort=True).size().rename("count").reset_index()
+    counts = frame.groupby([by, "term", "content"], sort=True).size().rename("count").reset_index()
+    return pd.concat([counts, _word_totals(tokens, articles, groups, by)], ignore_index=True)
+
+
+#: The ``term`` of :func:`term_counts`' per-group word-total rows (no token contains a space).
+ALL_WORDS = "<all words>"
+
+
+def _word_totals(tokens: pd.DataFrame, articles: pd.DataFrame, groups: pd.Series, by: str) -> pd.DataFrame:
+    """One ``ALL_WORDS`` row per group: words of the articles present in ``tokens``."""
+    present = articles[articles["article_id"].isin(pd.unique(tokens["article_id"]))]
+    if "n_words" in present.columns:
+        n = present["n_words"].astype("int64")
+    elif "text" not in present.columns:
+        raise KeyError("term_counts() needs the articles' text (or n_words) for the per-10k denominator")
+    else:
+        n = count_words(present["text"])
+    totals = pd.DataFrame({by: present["article_id"].map(groups).to_numpy(), "n": n.to_numpy()})
+    totals = totals.groupby(by, sort=True)["n"].sum()
+    return pd.DataFrame({by: totals.index, "term": ALL_WORDS, "content": False, "count": totals.to_numpy()})
 
 
 def top_terms_from_counts(counts: pd.DataFrame, *, by: str = "outlet", n: int = 15) -> pd.DataFrame:
     """Rank :func:`term_counts` output (possibly summed over parts); see :func:`top_terms`."""
     counts = counts.groupby([by, "term", "content"], sort=True)["count"].sum().reset_index()
-    totals = counts.groupby(by)["count"].sum()
+    is_total = counts["term"].eq(ALL_WORDS)
+    totals = counts[is_total].groupby(by)["count"].sum()
+    counts = counts[~is_total]
     ranked = counts[counts["content"]].sort_values([by, "count", "term"], ascending=[True, False, True], kind="stable")
     ranked = ranked.groupby(by, sort=False).head(n).copy()
     ranked["per_10k"] = ranked["count"] / ranked[by].map(totals) * 10_000
@@ -177,7 +200,7 @@ def top_terms(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet
     """Most frequent content words per group.
 
     Returns DataFrame[<by>, term, count, per_10k, rank] where ``per_10k`` is
-    occurrences per 10,000 word tokens of that group (so groups of different
+    occurrences per 10,000 words (:func:`analysis.text.word_count`) of that group (so groups of different
     size compare), ranked within the group.
     """
     counts = term_counts(tokens, articles, by=by, min_length=min_length, stop_words=stop_words)

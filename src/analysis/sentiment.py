@@ -864,7 +864,7 @@ def article_sentiment(sentence_scores: pd.DataFrame, articles: pd.DataFrame | No
     return out
 
 
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")  # lexicon look-up words (letters only)
 
 
 def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: str = "text") -> pd.DataFrame:
@@ -875,7 +875,8 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     percentages of words found in the positive / negative dictionary,
     ``tone = positive - negative`` (words per 100 words), ``polarity =
     positive + negative`` (how emotionally loaded the text is, regardless of
-    direction) and ``word_count``. GDELT's proprietary dictionaries are
+    direction) and ``word_count`` (:func:`analysis.text.word_count`, the
+    denominator every rate in the project shares). GDELT's proprietary dictionaries are
     replaced by the VADER lexicon (valence > 0 positive, < 0 negative), without
     VADER's context rules — this is a plain word count, comparable across
     outlets and robust to length.
@@ -886,6 +887,8 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     >>> gdelt_tone(pd.DataFrame({"article_id": [1], "text": ["Troops killed two civilians; peace talks failed."]})).round(2).to_dict("records")
     [{'article_id': 1, 'tone': -14.29, 'positive': 14.29, 'negative': 28.57, 'polarity': 42.86, 'word_count': 7}]
     """
+    from analysis.text import word_count
+
     lex = _lexicon(lexicon)[0]
     rows = []
     for text in articles[text_col].tolist():
@@ -893,7 +896,7 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
             rows.append((math.nan, math.nan, math.nan, math.nan, 0))
             continue
         words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(text)]
-        n = len(words)
+        n = word_count(text)  # the project's one definition of a word; lexicon look-ups use letter words
         if n == 0:
             rows.append((0.0, 0.0, 0.0, 0.0, 0))
             continue

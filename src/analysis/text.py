@@ -51,6 +51,10 @@ __all__ = [
     "token_spans",
     "tokens",
     "train_punkt",
+    "WORD",
+    "word_count",
+    "word_counts",
+    "words",
 ]
 
 SENTENCE_COLUMNS = ["article_id", "sentence_id", "start", "end", "text"]
@@ -804,3 +808,45 @@ def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> p
         },
         columns=TOKEN_COLUMNS,
     )
+
+
+# --------------------------------------------------------------------------- the one definition of a word
+_LETTER = r"[^\W_]"                      # a letter or digit in any script (Latin, Cyrillic, ...)
+_MARK = r"[\u0300-\u036f\u0483-\u0489]"   # combining accents (decomposed й, ї, stress marks)
+_JOINER = r"[-\u2010\u2011'\u2019]"        # hyphens and apostrophes inside a word
+
+#: What every "per 10,000 words" rate in the project counts as one word: a run
+#: of letters/digits (any script, combining marks included), where words
+#: joined by a hyphen or an apostrophe count once ("Russia-Ukraine", "don't",
+#: "Kyiv's", "п'ять") and a number with separators is one word ("1,000",
+#: "6.5"). Punctuation and symbols are not words; underscores separate words. Entities, framing (labels, frames), overview, tone and the
+#: engine's article summary all divide by :func:`word_count` of the same text.
+WORD = re.compile(rf"\d+(?:[.,]\d+)+(?!{_LETTER})|{_LETTER}(?:{_LETTER}|{_MARK})*(?:{_JOINER}{_LETTER}(?:{_LETTER}|{_MARK})*)*")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` per :data:`WORD` (empty for missing values).
+
+    >>> words("Russia-Ukraine war: Kyiv's 1,000 drones; Київ п'ять.")
+    ['Russia-Ukraine', 'war', "Kyiv's", '1,000', 'drones', 'Київ', "п'ять"]
+    """
+    return WORD.findall(text) if isinstance(text, str) else []
+
+
+def word_count(text: str) -> int:
+    """Number of :data:`WORD` matches in ``text`` (0 for missing values): the
+    denominator of every per-10k rate.
+
+    >>> word_count("Putin spoke in Kyiv."), word_count("Зеленський заявив: «Ні!»"), word_count(None)
+    (4, 3, 0)
+    """
+    return len(WORD.findall(text)) if isinstance(text, str) else 0
+
+
+def word_counts(texts: Iterable[str]) -> np.ndarray:
+    """:func:`word_count` of each text, as an int64 array.
+
+    >>> word_counts(["One two.", None, "Три чотири п'ять"]).tolist()
+    [2, 0, 3]
+    """
+    return np.fromiter((word_count(t) for t in texts), dtype=np.int64)

@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 
 from analysis.paths import lexicon_dir
+from analysis.text import word_count  # noqa: F401  (the project's one definition of a word, re-exported)
 
 _SPACE = r"[\s\-\u2010-\u2015]+"
 _ACRONYM = re.compile(r"^\\?[A-Z]\\?\.?[A-Z]")
@@ -145,12 +146,6 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
     return out
 
 
-_WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
-
-
-def word_count(text: str) -> int:
-    """Number of word tokens (letters/digits runs, hyphenated words kept whole)."""
-    return len(_WORD.findall(text)) if isinstance(text, str) else 0
 
 
 def with_group(frame, articles, by: str):
