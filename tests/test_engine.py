@@ -92,3 +92,63 @@ def test_repeated_article_ids_are_refused_with_the_ids_named():
     frame = pd.DataFrame({"article_id": ["x", "y", "x"], "text": ["a.", "b.", "c."]})
     with pytest.raises(ValueError, match=r"article_id must be unique.*'x'"):
         engine.run(frame)
+
+
+# --------------------------------------------------------------------------- summary = library functions
+SYNTHETIC = pd.DataFrame({"article_id": ["neg", "mixed", "quoted", "none"], "text": [
+    "Russian missiles killed five civilians in Kharkiv. The attack destroyed homes. Rescuers searched the rubble.",
+    "The Kiev regime shelled liberated Donbass. Kyiv condemned Russia's full-scale invasion and thanked partners.",
+    'Peskov said the "special military operation" would go on. Kyiv welcomed new aid warmly.',
+    "!!! ...",
+]})
+
+
+@pytest.fixture(scope="module", params=["seed", "synthetic"])
+def stored(request, seed_text, tmp_path_factory):
+    """Tables as the engine stores them (parquet), for the seed article and synthetic ones."""
+    arts = (pd.DataFrame({"article_id": ["seed"], "text": [seed_text]}) if request.param == "seed" else SYNTHETIC)
+    out = tmp_path_factory.mktemp("stored")
+    engine.run_to_parquet(arts, out, stages=("sentences", "sentiment", "framing"), chunk_size=2)
+    return arts, {name: engine.read_table(out, name) for name in ("article_summary", "sentence_sentiment", "labels")}
+
+
+def test_stored_tone_is_the_library_article_sentiment(stored):
+    from analysis.sentiment import article_sentiment
+
+    arts, tables = stored
+    summary = tables["article_summary"].set_index("article_id")
+    library = article_sentiment(tables["sentence_sentiment"]).set_index("article_id").reindex(summary.index)
+    for column in ("mean_compound", "share_negative", "share_positive"):
+        pd.testing.assert_series_equal(summary[column].astype(float), library[column].astype(float), obj=column)
+    assert summary["share_negative"].notna().any(), "the fixture has scored sentences"
+
+
+def test_stored_label_alignment_is_the_library_label_alignment(stored):
+    from analysis import framing
+    from analysis.text import sentences
+
+    arts, tables = stored
+    summary = tables["article_summary"].set_index("article_id")
+    library = framing.label_alignment(sentences(arts)).set_index("article_id").reindex(summary.index)
+    pd.testing.assert_series_equal(summary["label_alignment"].astype(float), library["alignment"].astype(float),
+                                   check_names=False)
+
+
+def test_synthetic_summary_values_are_the_specified_ones(stored):
+    arts, tables = stored
+    if len(arts) == 1:
+        pytest.skip("specified values are written for the synthetic articles")
+    summary = tables["article_summary"].set_index("article_id")
+    assert summary.loc["neg", "share_negative"] > 0.5 and summary.loc["neg", "mean_compound"] < 0
+    assert summary.loc["mixed", "label_alignment"] == pytest.approx(
+        _alignment(tables["labels"].query("article_id == 'mixed' and not in_quote")))
+    assert summary.loc["quoted", "label_alignment"] == pytest.approx(1.0), "the quoted Kremlin term is left out"
+    assert pd.isna(summary.loc["none", "label_alignment"]), "no labels is no evidence, not balance"
+    assert summary.loc["none", ["mean_compound", "share_negative", "share_positive"]].tolist() == [0.0, 0.0, 0.0]
+
+
+def _alignment(own_labels: pd.DataFrame) -> float:
+    """(ua - ru) / (ua + ru) over weighted own-voice labels, written out by hand."""
+    ua = own_labels.loc[own_labels["side"] == "ukraine_aligned", "weight"].sum()
+    ru = own_labels.loc[own_labels["side"] == "russia_aligned", "weight"].sum()
+    return (ua - ru) / (ua + ru)

@@ -205,13 +205,6 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
         pos = positions(frame)
         return np.bincount(pos if mask is None else pos[mask], minlength=n).astype(np.int64)
 
-    def mean(frame: pd.DataFrame, values: np.ndarray) -> np.ndarray:
-        pos = positions(frame)
-        totals = np.bincount(pos, weights=values, minlength=n)
-        counts = np.bincount(pos, minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(counts > 0, totals / np.maximum(counts, 1), np.nan)
-
     summary = {"article_id": ids, "n_chars": articles["text"].fillna("").astype(str).str.len().to_numpy()}
     summary["n_sentences"] = count(out.get("sentences"))
     if "tokens" in out:
@@ -222,29 +215,17 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
     if "mentions" in out:
         summary["n_mentions"] = count(out["mentions"])
     if "sentence_sentiment" in out:
-        scores = out["sentence_sentiment"]
-        compound = scores["compound"].to_numpy(float)
-        valid = ~np.isnan(compound)
-        scored = scores[valid]
-        summary["mean_compound"] = mean(scored, compound[valid])
-        summary["share_negative"] = mean(scored, (compound[valid] <= -0.05).astype(float))
-        summary["share_positive"] = mean(scored, (compound[valid] >= 0.05).astype(float))
+        # The library's definitions, not a copy: one code path for tone and label alignment.
+        from analysis.sentiment import article_sentiment
+
+        tone = article_sentiment(out["sentence_sentiment"]).set_index("article_id").reindex(ids)
+        for column in ("mean_compound", "share_negative", "share_positive"):
+            summary[column] = tone[column].to_numpy(float)
     if "labels" in out:
-        labels = out["labels"]
-        summary["n_labels"] = count(labels)
-        if "in_quote" in labels.columns:
-            # Words inside quotation marks are the speaker's choice, not the outlet's.
-            labels = labels[~labels["in_quote"].astype(bool).to_numpy()]
-        if len(labels):
-            pos = positions(labels)
-            weight = labels["weight"].to_numpy(float)
-            side = labels["side"].astype(str).to_numpy()
-            ua = np.bincount(pos, weights=weight * (side == "ukraine_aligned"), minlength=n)
-            ru = np.bincount(pos, weights=weight * (side == "russia_aligned"), minlength=n)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                summary["label_alignment"] = np.where(ua + ru > 0, (ua - ru) / (ua + ru), np.nan)
-        else:
-            summary["label_alignment"] = np.full(n, np.nan)
+        from analysis.framing.labels import alignment_from_matches
+
+        summary["n_labels"] = count(out["labels"])
+        summary["label_alignment"] = alignment_from_matches(out["labels"], ids)["alignment"].to_numpy(float)
     if "quotes" in out:
         summary["n_quotes"] = count(out["quotes"])
     if "agency" in out:

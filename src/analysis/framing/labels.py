@@ -34,7 +34,8 @@ import pandas as pd
 
 from analysis.framing._lexicon import compile_patterns, find_all, lexicon_path, load_yaml, resolve, word_count
 
-__all__ = ["SIDES", "label_lexicon", "label_matches", "label_usage", "label_alignment", "poisson_ci"]
+__all__ = ["SIDES", "alignment_from_matches", "label_lexicon", "label_matches", "label_usage", "label_alignment",
+           "poisson_ci"]
 
 SIDES = ("russia_aligned", "ukraine_aligned", "neutral")
 MATCH_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "concept", "term", "side", "weight",
@@ -301,9 +302,28 @@ def label_alignment(data: pd.DataFrame, *, lexicon=None, exclude_quoted: bool = 
     matches inside quotation marks (left out unless ``exclude_quoted=False``).
     """
     every = label_matches(data, lexicon=lexicon)
-    matches = _own_words(every, exclude_quoted)
-    ids = pd.Index(pd.unique(data["article_id"]), name="article_id")
-    pivot = matches.pivot_table(index="article_id", columns="side", values="weight", aggfunc="sum", fill_value=0.0)
+    out = alignment_from_matches(every, pd.unique(data["article_id"]), exclude_quoted=exclude_quoted)
+    words = out["article_id"].map(_words_by_article(_as_sentences(data) if "text" in data else data))
+    out.insert(out.columns.get_loc("alignment"), "words", words.fillna(0).astype("int64"))
+    return out
+
+
+def alignment_from_matches(matches: pd.DataFrame, article_ids, *, exclude_quoted: bool = True) -> pd.DataFrame:
+    """:func:`label_alignment` from a :func:`label_matches` table already computed
+    (e.g. the engine's stored ``labels``), one row per id in ``article_ids`` in that order.
+
+    Returns DataFrame[article_id, ru, ua, neutral, n_matches, alignment, n_quoted].
+
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"article_id": ["a", "a", "b"], "side": ["russia_aligned", "ukraine_aligned", "neutral"],
+    ...                   "weight": [1.0, 3.0, 1.0], "in_quote": [False, False, True]})
+    >>> alignment_from_matches(m, ["a", "b", "c"])[["article_id", "n_matches", "alignment", "n_quoted"]].values.tolist()
+    [['a', 2, 0.5, 0], ['b', 0, nan, 1], ['c', 0, nan, 0]]
+    """
+    own = _own_words(matches, exclude_quoted)
+    ids = pd.Index(list(article_ids), name="article_id")
+    pivot = own.pivot_table(index="article_id", columns="side", values="weight", aggfunc="sum", fill_value=0.0,
+                            observed=True)
     pivot = pivot.reindex(index=ids, columns=list(SIDES), fill_value=0.0).fillna(0.0)
     out = pd.DataFrame({
         "article_id": ids,
@@ -311,10 +331,9 @@ def label_alignment(data: pd.DataFrame, *, lexicon=None, exclude_quoted: bool = 
         "ua": pivot["ukraine_aligned"].to_numpy(float),
         "neutral": pivot["neutral"].to_numpy(float),
     })
-    out["n_matches"] = out["article_id"].map(matches.groupby("article_id").size()).fillna(0).astype("int64")
-    out["words"] = out["article_id"].map(_words_by_article(_as_sentences(data) if "text" in data else data)).fillna(0).astype("int64")
+    out["n_matches"] = out["article_id"].map(own.groupby("article_id").size()).fillna(0).astype("int64")
     denom = out["ua"] + out["ru"]
     out["alignment"] = np.where(denom > 0, (out["ua"] - out["ru"]) / denom.where(denom > 0, 1), np.nan)
-    quoted = every[every["in_quote"].to_numpy(dtype=bool)].groupby("article_id").size()
+    quoted = matches[matches["in_quote"].to_numpy(dtype=bool)].groupby("article_id").size()
     out["n_quoted"] = out["article_id"].map(quoted).fillna(0).astype("int64")
     return out
