@@ -8,6 +8,7 @@ import pytest
 from analysis.text import (
     SENTENCE_COLUMNS,
     TOKEN_COLUMNS,
+    abbreviation_filter,
     sentence_spans,
     sentences,
     stopwords,
@@ -232,11 +233,46 @@ def test_trained_abbreviations_flow_into_sentences_for_both_engines():
     corpus = ["The obl. council met. The obl. head spoke. The obl. budget grew. Kyiv obl. lies north. "
               "They left at dawn."] * 4
     learned = train_punkt(corpus)
+    assert learned == {"obl"}, "the council 'met.' ends sentences; it is not an abbreviation"
     arts = pd.DataFrame({"article_id": ["a"], "text": ["The Kharkiv obl. administration said so. It rained."]})
     fast = sentences(arts, abbreviations=learned)
     pd.testing.assert_frame_equal(fast, sentences(arts, abbreviations=learned, engine="punkt"))
-    if "obl" in learned:
-        assert fast["text"].tolist()[0] == "The Kharkiv obl. administration said so."
+    assert fast["text"].tolist() == ["The Kharkiv obl. administration said so.", "It rained."]
+
+
+@pytest.mark.parametrize("engine", ["fast", "punkt"])
+def test_ordinary_words_learned_on_a_small_corpus_still_end_sentences(engine):
+    corpus = ["The council met. Then it rained. The board met. Officials met. Zaporizhzhia obl. head spoke. "
+              "Kherson obl. chief left. Donetsk obl. was hit. Sumy was hit. Kyiv said so. We think so."] * 4
+    learned = train_punkt(corpus)
+    assert not learned & {"met", "hit", "so"}
+    assert split_with("The council met. Then it rained.", learned, engine) == ["The council met.", "Then it rained."]
+
+
+def split_with(text: str, abbreviations: frozenset[str], engine: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text, abbreviations=abbreviations, engine=engine)]
+
+
+def test_abbreviation_filter_rejects_dictionary_words():
+    text = "The council met. The board met. Officials met. The zzq. x. The zzq. y. The zzq. z."
+    assert abbreviation_filter({"met", "zzq"}, text) == {"zzq"}
+
+
+def test_abbreviation_filter_rejects_words_mostly_written_without_a_period():
+    text = "Kyiv obl. council. Sumy obl. head. Lviv obl. office. The obl budget, the obl council, obl staff."
+    assert abbreviation_filter({"obl"}, text) == frozenset()
+    assert abbreviation_filter({"obl"}, text.split(" The obl budget")[0]) == {"obl"}
+
+
+def test_abbreviation_filter_rejects_words_ending_sentences_before_a_capitalised_common_word():
+    text = "Kyiv obl. council. Sumy obl. head. Lviv obl. office. Rivne obl. Then it rained."
+    assert abbreviation_filter({"obl"}, text) == frozenset()
+    assert abbreviation_filter({"obl"}, text.replace("obl. Then", "obl. Zhytomyr")) == {"obl"}
+
+
+def test_abbreviation_filter_needs_min_count_periods():
+    assert abbreviation_filter({"obl"}, "Kyiv obl. council. Sumy obl. head.") == frozenset()
+    assert abbreviation_filter({"obl"}, "Kyiv obl. council. Sumy obl. head.", min_count=2) == {"obl"}
 
 
 def test_sentences_tables_are_identical_for_both_engines(seed_articles):

@@ -51,6 +51,7 @@ __all__ = [
     "token_spans",
     "tokens",
     "train_punkt",
+    "abbreviation_filter",
     "WORD",
     "word_count",
     "word_counts",
@@ -118,8 +119,10 @@ def _punkt(extra_abbreviations: frozenset[str] = frozenset()):
 
 
 # Words that Punkt's unsupervised trainer tends to mistake for abbreviations on
-# small corpora ("dawn.", "time." end many sentences); never accept them.
+# small corpora ("dawn.", "time.", "met." end many sentences); never accept them.
 _ABBREVIATION_MIN_COUNT = 3
+_ABBREVIATION_MIN_PERIOD_SHARE = 0.9
+_ABBREVIATION_MAX_FINAL_SHARE = 0.1
 _ABBREVIATION_PATTERN = re.compile(r"^(?:[a-z](?:\.[a-z])*|[a-z]{1,4})$")
 
 
@@ -127,25 +130,83 @@ def train_punkt(texts: Iterable[str], *, min_count: int = _ABBREVIATION_MIN_COUN
     """Learn extra abbreviations from a corpus with Punkt's unsupervised trainer.
 
     Returns a frozenset to pass to :func:`sentences` as ``abbreviations=``.
-    Candidates are filtered: only short forms (at most four letters, or dotted
-    initials such as ``u.s``) seen ``min_count`` times or more are kept, since
-    on a small corpus Punkt also "learns" ordinary sentence-final words such as
-    "dawn" or "time".
+    On a small corpus Punkt also "learns" ordinary words that happen to end
+    sentences ("met", "dawn", "so"), so its candidates are kept only when
+    :func:`abbreviation_filter` accepts them.
 
-    >>> sorted(train_punkt(["The Lt. Col. said so. The Lt. Col. left. The Lt. Col. came. Lt. Col. X spoke."]))[:2]
-    []
+    >>> corpus = ["The Kharkiv obl. administration met. Then it rained. The Sumy obl. council met. "
+    ...           "Kyiv obl. officials spoke."] * 3
+    >>> sorted(train_punkt(corpus))
+    ['obl']
     """
     from nltk.tokenize.punkt import PunktTrainer
 
     trainer = PunktTrainer()
     text = "\n\n".join(texts)
     trainer.train(text, finalize=True)
-    learned = trainer.get_params().abbrev_types
-    counts = {a: text.lower().count(a + ".") for a in learned}
-    return frozenset(
-        a for a in learned
-        if _ABBREVIATION_PATTERN.match(a) and counts[a] >= min_count and a not in _base_punkt_parameters().ABBREV_TYPES
-    )
+    return abbreviation_filter(trainer.get_params().abbrev_types, text, min_count=min_count)
+
+
+def abbreviation_filter(candidates: Iterable[str], text: str, *, min_count: int = _ABBREVIATION_MIN_COUNT) -> frozenset[str]:
+    """The candidates (lower-case, no final period) that really are abbreviations in ``text``.
+
+    A candidate is kept when all of these hold:
+
+    * it is short: at most four letters, or dotted initials such as ``u.s``;
+    * it is not already one of Punkt's English abbreviations;
+    * it is not a dictionary word: not a stopword and not a word Punkt's
+      English tables saw in lower case mid-sentence (``met``, ``dawn``, ``so``);
+    * it is written with a period at least ``min_count`` times and in at least
+      90% of its occurrences (an abbreviation is always abbreviated);
+    * at most 10% of those periods come before a capitalised common word
+      ("met. Then", "obl. The"): there the period ends a sentence.
+
+    >>> text = "The obl. council met. Then the obl. head met. The obl. budget. Kyiv obl. lies north. The zz. The zz met."
+    >>> sorted(abbreviation_filter({"obl", "met", "so", "zz"}, text))
+    ['obl']
+    """
+    common = _common_words()
+    base = _base_punkt_parameters().ABBREV_TYPES
+    kept = set()
+    for candidate in candidates:
+        if not _ABBREVIATION_PATTERN.match(candidate) or candidate in base or candidate in common:
+            continue
+        with_period, without, before_common = _period_usage(candidate, text, common)
+        if (with_period >= min_count
+                and with_period >= _ABBREVIATION_MIN_PERIOD_SHARE * (with_period + without)
+                and before_common <= _ABBREVIATION_MAX_FINAL_SHARE * with_period):
+            kept.add(candidate)
+    return frozenset(kept)
+
+
+def _period_usage(word: str, text: str, common: frozenset[str]) -> tuple[int, int, int]:
+    """(times ``word`` is followed by a period, times it is not, times the period
+    precedes a capitalised common word), case-insensitive.
+
+    >>> _period_usage("obl", "Kyiv obl. council. The obl met. Sumy obl. Then.", frozenset({"then"}))
+    (2, 1, 1)
+    """
+    pattern = re.compile(rf"(?<![\w.]){re.escape(word)}(\.)?(?![\w\-'\u2019])(?:\s+[\"'\u201c\u2018(]*(\w+))?",
+                         re.IGNORECASE)
+    with_period = without = before_common = 0
+    for match in pattern.finditer(text):
+        if match.group(1) is None:
+            without += 1
+            continue
+        with_period += 1
+        following = match.group(2)
+        if following and following[0].isupper() and following.lower() in common:
+            before_common += 1
+    return with_period, without, before_common
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Dictionary words: stopwords plus every alphabetic word Punkt's English
+    tables saw in lower case in the middle of a sentence (about 14,000 words)."""
+    context = _base_punkt_parameters().ORTHO_CONTEXT
+    seen_lower = {w for w, flags in context.items() if flags & _ORTHO_MID_LC and w.isalpha()}
+    return frozenset(seen_lower) | stopwords()
 
 
 # ---------------------------------------------------------------------------
