@@ -190,9 +190,13 @@ def test_quote_gold_offsets_verify_and_extraction_scores(shared):
     gold, articles = load_gold(shared=shared)  # raises if any offset no longer points at its words
     assert gold.query("doc_source == 'news_gdelt'")["doc_id"].nunique() >= 40
     r = evaluate(shared=shared)
-    d = r["direct"]          # measured P 0.904 R 0.841 speaker 0.674 verb 0.818
-    assert d["precision"] >= 0.85 and d["recall"] >= 0.78
-    assert d["speaker_accuracy"] >= 0.6 and d["verb_accuracy"] >= 0.75
+    # The headline is news-only (the seed was used to develop the rules): measured P 0.898 R 0.831
+    # speaker 0.650 verb 0.805 on 148 gold quotes in 43 news documents.
+    assert r["headline"] == "direct_news" and "overlap" in r["matching_rule"]
+    assert {k: r[k] for k in ("precision", "recall", "f1")} == {k: r["direct_news"][k] for k in ("precision", "recall", "f1")}
+    assert r["n_gold"] == r["direct_news"]["n_gold"] < r["direct_all"]["n_gold"]
+    assert r["precision"] >= 0.85 and r["recall"] >= 0.78
+    assert r["speaker_accuracy"] >= 0.6 and r["verb_accuracy"] >= 0.75
     assert r["seed_all"]["recall"] >= 0.8 and r["seed_all"]["speaker_accuracy"] >= 0.9
 
 

@@ -274,6 +274,50 @@ def test_target_sentiment_command_trains_with_train(tmp_path, capsys):
     assert result["method"] == "model" and result["train_n"] == 4
 
 
+def test_target_sentiment_command_reports_train_test_overlap(tmp_path, capsys):
+    gold = _tiny_jsonl(tmp_path / "gold.jsonl")
+    rows = [json.loads(line) for line in gold.read_text().splitlines()]
+    disjoint = [dict(r, sentence="Elsewhere, " + r["sentence"], **{"from": r["from"] + 11, "to": r["to"] + 11})
+                for r in rows]
+    train = tmp_path / "train.jsonl"
+    # two test targets reappear (one with other spacing and case), one sentence reappears with another target
+    train.write_text("\n".join(json.dumps(r) for r in [
+        *disjoint, dict(rows[0], sentence=rows[0]["sentence"].upper().replace(" ", "  ")), rows[2]]) + "\n")
+    assert evaluate_main(["target-sentiment", str(gold), "--train", str(train)]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out.strip().splitlines()[-1])
+    assert result["train_test_overlap"] == 2 and result["train_test_overlap_sentences"] == 3
+    assert "WARNING: 2 of 4 test targets also occur in the training data" in captured.err
+
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text("\n".join(json.dumps(r) for r in disjoint) + "\n")
+    assert evaluate_main(["target-sentiment", str(gold), "--train", str(clean)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["train_test_overlap"] == 0
+    assert "WARNING" not in captured.err
+
+
+def test_doc_sentiment_command_reports_train_test_overlap(tmp_path, capsys):
+    docs = pd.DataFrame({
+        "DOCUMENT": ["Anna Smith won the award. Critics praised Smith for her brilliant work.",
+                     "John Doe was arrested. Police accused Doe of a brutal murder. He denied it.",
+                     "Mary Major visited the town on Monday. Major met officials."],
+        "TARGET_ENTITY": ["Anna Smith", "John Doe", "Mary Major"],
+        "TRUE_SENTIMENT": ["Positive", "Negative", "Neutral"],
+    })
+    test, train_csv, train_jsonl = tmp_path / "test.csv", tmp_path / "train.csv", tmp_path / "train.jsonl"
+    docs.to_csv(test, index=False)
+    docs.iloc[[0]].to_csv(train_csv, index=False)                  # document 0 itself
+    _tiny_jsonl(train_jsonl)
+    with train_jsonl.open("a") as handle:  # and a sentence of document 1
+        handle.write(json.dumps({"sentence": "Police accused Doe of a brutal murder.", "from": 15, "to": 18,
+                                 "mention": "Doe", "polarity": -1}) + "\n")
+    assert evaluate_main(["doc-sentiment", str(test), "--train", str(train_csv), str(train_jsonl)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["train_test_overlap"] == 2
+    assert "WARNING: 2 of 3 test documents also occur in the training data" in captured.err
+
+
 def test_doc_sentiment_command_prints_one_json_object_last(tmp_path, capsys):
     docs = pd.DataFrame({
         "DOCUMENT": ["Anna Smith won the award. Critics praised Smith for her brilliant work.",

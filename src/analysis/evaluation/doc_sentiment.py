@@ -9,7 +9,11 @@ them and used for every mention: method ``model``) and/or PerSenT csv file(s)
 (the two document thresholds are fitted on them by grid search). Without it
 the training-free rules are scored with their default thresholds;
 ``--method vader`` scores VADER's compound of the whole document averaged over
-its sentences (the baseline). The last stdout line is one JSON object.
+its sentences (the baseline). With ``--train``, ``train_test_overlap`` counts
+the test documents that also occur in the training data (the same document
+text in a PerSenT csv, or a sentence of it among the NewsMTSC training
+sentences; whitespace and case ignored), with a warning on stderr. The last
+stdout line is one JSON object.
 """
 
 from __future__ import annotations
@@ -62,6 +66,26 @@ def fit_thresholds(scores, gold) -> tuple[float, float]:
     return round(best[1], 3), round(best[2], 3)
 
 
+def document_overlap(gold: pd.DataFrame, train_docs: pd.DataFrame | None, train_sentences: pd.DataFrame | None) -> int:
+    """Test documents found in the training data: the same document, or one of its sentences.
+
+    >>> gold = pd.DataFrame({"DOCUMENT": ["A b. C d.", "E f.", "G h."]})
+    >>> document_overlap(gold, pd.DataFrame({"DOCUMENT": ["e  F."]}), pd.DataFrame({"text": ["C d."]}))
+    2
+    """
+    from analysis.evaluation import item_key
+    from analysis.text import sentence_spans
+
+    seen_docs = {item_key(d) for d in train_docs["DOCUMENT"]} if train_docs is not None else set()
+    seen_sents = {item_key(s) for s in train_sentences["text"]} if train_sentences is not None else set()
+    n = 0
+    for doc in gold["DOCUMENT"].astype(str):
+        if item_key(doc) in seen_docs or (
+                seen_sents and any(item_key(doc[a:b]) in seen_sents for a, b in sentence_spans(doc))):
+            n += 1
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     from analysis.evaluation.target_sentiment import classification_report
     from analysis.targeted import document_sentiment, read_newsmtsc, train_target_model
@@ -84,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = {}
     jsonl = [p for p in (args.train or []) if str(p).endswith(".jsonl")]
     csvs = [p for p in (args.train or []) if not str(p).endswith(".jsonl")]
+    train = docs = None
     if jsonl:
         train = pd.concat([read_newsmtsc(p) for p in jsonl], ignore_index=True)
         t0 = time.perf_counter()
@@ -100,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
         extra["train_n_documents"] = len(docs)
         extra["thresholds"] = thresholds
         print(f"fitted thresholds on {len(docs)} documents: {thresholds}", file=sys.stderr)
+    if args.train:
+        from analysis.evaluation import report_overlap
+
+        if docs is None and csvs:
+            docs = pd.concat([read_persent(p) for p in csvs], ignore_index=True)
+        report_overlap(extra, document_overlap(gold, docs, train), len(gold), what="documents")
     t0 = time.perf_counter()
     if method == "vader":
         pred = _vader_docs(gold, args.lexicon)

@@ -4,7 +4,11 @@ Scores target-dependent sentiment on NewsMTSC-format jsonl (one object per
 line with ``sentence``, ``from``, ``to``, ``mention``, ``polarity`` in
 -1/0/1; Hamborg & Donnay 2021). Without ``--train`` the training-free default
 (``rules``) is scored; with ``--train`` the logistic-regression classifier is
-trained in-process on the given file(s) first and scored (``model``);
+trained in-process on the given file(s) first and scored (``model``), and
+test targets that also occur in the training files (same sentence and span,
+whitespace and case ignored) are counted in ``train_test_overlap`` (test
+targets whose sentence occurs there: ``train_test_overlap_sentences``) with a
+warning on stderr;
 ``--method vader`` scores plain sentence VADER, the baseline. Progress goes to
 stderr; the last stdout line is one JSON object with n, accuracy, f1_macro,
 per-class precision/recall/F1, method and targets_per_second.
@@ -47,6 +51,24 @@ def classification_report(gold, pred, labels=LABELS) -> dict:
     return out
 
 
+def target_keys(frame) -> list[tuple[str, int, int]]:
+    """Identity of a NewsMTSC target: (normalised sentence, from, to)."""
+    from analysis.evaluation import item_key
+
+    return [(item_key(t), int(a), int(b)) for t, a, b in zip(frame["text"], frame["from"], frame["to"])]
+
+
+def overlap_fields(gold, train) -> dict:
+    """``train_test_overlap`` (same target) and ``train_test_overlap_sentences`` (same sentence), warned about."""
+    from analysis.evaluation import count_overlap, report_overlap
+
+    out: dict = {}
+    test_keys, train_keys = target_keys(gold), target_keys(train)
+    report_overlap(out, count_overlap(test_keys, train_keys), len(test_keys), what="targets")
+    out["train_test_overlap_sentences"] = count_overlap([k[0] for k in test_keys], {k[0] for k in train_keys})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from analysis.targeted import load_target_model, read_newsmtsc, target_sentiment, train_target_model
 
@@ -73,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         model = train_target_model(train, C=args.C)
         extra["train_n"] = len(train)
+        extra.update(overlap_fields(gold, train))
         extra["train_seconds"] = round(time.perf_counter() - t0, 2)
         print(f"trained on {len(train)} targets in {extra['train_seconds']} s "
               f"({len(model.weights)} features)", file=sys.stderr)
