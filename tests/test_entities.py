@@ -73,9 +73,23 @@ def test_mentions_have_the_documented_columns_and_exact_article_offsets(seed_art
     assert list(m.columns) == MENTION_COLUMNS
     text = seed_articles["text"].iat[0]
     assert len(m) > 10
-    assert all(text[s:e] == surf for s, e, surf in zip(m["start"], m["end"], m["surface"])
-               if not surf.count(" ") or text[s:e] == surf)
+    assert m["surface"].tolist() == [text[s:e] for s, e in zip(m["start"], m["end"])]
     assert {"person:vladimir_putin", "region:kursk", "city:kyiv"} <= set(m["entity_id"])
+
+
+@pytest.mark.parametrize("surface", ["Vladimir Putin", "Ukrainian Armed Forces", "Russian Defense Ministry"])
+def test_multi_word_mentions_start_and_end_where_the_name_is_in_the_text(seed_articles, surface):
+    text = seed_articles["text"].iat[0]
+    expected_start = text.index(surface)  # found independently of the extractor
+    m = mentions(seed_articles)
+    first = m[m["surface"] == surface].iloc[0]
+    assert (first["start"], first["end"]) == (expected_start, expected_start + len(surface))
+
+
+def test_a_multi_word_name_at_a_known_offset():
+    m = mentions(arts("On Monday Vladimir Putin met the Russian Defense Ministry."))
+    rows = m[["surface", "start", "end"]].values.tolist()
+    assert ["Vladimir Putin", 10, 24] in rows and ["Russian Defense Ministry", 33, 57] in rows
 
 
 def test_lookup_is_longest_match_case_aware_and_leaves_possessives_out():
@@ -160,14 +174,12 @@ def test_empty_frame_gives_empty_results_everywhere():
 
 
 def test_the_spacy_backend_explains_how_to_install_it():
-    pytest.importorskip  # spaCy is an optional extra; without it the error says what to do
-    try:
-        import spacy  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match=r"pip install 'war-coverage-analysis\[spacy\]'"):
-            mentions(arts("Putin spoke."), backend="spacy")
-    else:  # pragma: no cover - depends on the environment
-        pytest.skip("spaCy is installed here")
+    import importlib.util
+
+    if importlib.util.find_spec("spacy") is not None:  # pragma: no cover - depends on the environment
+        pytest.skip("spaCy is installed here, so the missing-extra message cannot be shown")
+    with pytest.raises(ImportError, match=r"pip install 'war-coverage-analysis\[spacy\]'"):
+        mentions(arts("Putin spoke."), backend="spacy")
 
 
 def test_an_unknown_backend_is_a_clear_error():

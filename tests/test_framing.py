@@ -89,7 +89,10 @@ def test_lexicon_frames_return_fourteen_scored_rows_per_article():
     pred = set(f.query("predicted")[["article_id", "frame"]].itertuples(index=False, name=None))
     assert ("a0", "Legality_Constitutionality_and_jurisprudence") in pred
     assert ("a1", "Economic") in pred
-    assert frames_wide(f).shape == (2, 15)
+    wide = frames_wide(f)
+    assert list(wide.columns) == ["article_id", *MFC_FRAMES] and wide["article_id"].tolist() == ["a0", "a1"]
+    assert {(a, frame) for a, row in zip(wide["article_id"], wide[list(MFC_FRAMES)].to_dict("records"))
+            for frame, on in row.items() if on} == pred
 
 
 def test_generic_frames_are_scores_between_zero_and_one():
@@ -179,7 +182,8 @@ def test_indirect_speech_and_accusations():
 def test_quote_summary_counts_speakers_by_outlet(seed_articles):
     q = quotes(sentences(seed_articles))
     s = quote_summary(q, seed_articles, by="outlet")
-    assert "putin" in s.iloc[0]["speaker_entity_id"]  # gazetteer id (person:vladimir_putin) or slug
+    assert s["speaker_entity_id"].tolist()[:3] == ["person:vladimir_putin", "city:kyiv", "city:moscow"]
+    assert s.iloc[0][["n_quotes", "n_direct", "n_indirect"]].tolist() == [12, 7, 5]
     assert s["share_of_quotes"].sum() == pytest.approx(1.0)
 
 

@@ -167,8 +167,7 @@ def _frame(sentence, *targets):
 
 def test_blame_is_negative_toward_the_blamed_not_the_blamer():
     out = T.target_sentiment(_frame("Kyiv blamed Russia for starting the fire.", "Kyiv", "Russia"))
-    assert out["polarity"].tolist()[1] == -1
-    assert out["polarity"].tolist()[0] >= 0
+    assert out["polarity"].tolist() == [0, -1], "the blamer is neutral, the blamed negative"
 
 
 def test_accusations_and_passives_swap_roles():

@@ -224,9 +224,8 @@ def test_extra_abbreviations_extend_the_fast_engine_like_punkt():
     merged = [text[s:e] for s, e in sentence_spans(text, abbreviations=frozenset({"obl"}))]
     assert merged == ["Officials of the obl. administration met.", "They left."]
     for engine in ("fast", "punkt"):
-        assert sentence_spans(text, abbreviations=frozenset({"obl"}), engine=engine) == sentence_spans(
-            text, abbreviations=frozenset({"obl"}), engine="punkt"
-        )
+        assert split_with(text, frozenset({"obl"}), engine) == ["Officials of the obl. administration met.",
+                                                                 "They left."]
 
 
 def test_trained_abbreviations_flow_into_sentences_for_both_engines():
