@@ -116,15 +116,37 @@ def test_token_flags():
     assert flags.loc[",", "is_punct"] and not flags.loc["1,000", "is_punct"] and not flags.loc["1,000", "is_alpha"]
 
 
-@pytest.mark.parametrize("text", ["", "   \n\n  ", "!!! ... ???", "x" * 200_000, "Путин " * 1000, None])
-def test_awkward_texts_never_crash(text):
+@pytest.mark.parametrize("text,n_sentences,n_tokens,all_punct", [
+    ("", 0, 0, True),
+    ("   \n\n  ", 0, 0, True),
+    ("!!! ... ???", 6, 7, True),
+    ("x" * 200_000, 1, 1, False),
+    ("Путин " * 1000, 1, 1000, False),
+    (None, 0, 0, True),
+])
+def test_awkward_texts_give_the_expected_sentences_and_tokens(text, n_sentences, n_tokens, all_punct):
     table = sentences(pd.DataFrame({"article_id": ["a"], "text": [text]}))
     words = tokens(table)
-    assert len(words) >= 0
+    assert (len(table), len(words)) == (n_sentences, n_tokens)
+    assert "".join(words["token"]) == "".join((text or "").split()), "tokens cover every non-space character"
+    assert bool(words["is_punct"].all()) == all_punct
 
 
-def test_output_is_deterministic(seed_articles):
-    pd.testing.assert_frame_equal(tokens(seed_articles), tokens(seed_articles))
+def test_output_does_not_depend_on_the_process_hash_seed(seed_articles, tmp_path):
+    """Sets and dicts iterate in hash order: a fresh interpreter with another
+    PYTHONHASHSEED must produce the very same table."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "tokens.parquet"
+    code = ("import sys, pandas as pd; from analysis.text import tokens; "
+            "tokens(pd.read_parquet(sys.argv[1])).to_parquet(sys.argv[2])")
+    seed_articles.to_parquet(tmp_path / "articles.parquet")
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / "articles.parquet"), str(out)], env=env, check=True)
+        pd.testing.assert_frame_equal(pd.read_parquet(out), tokens(seed_articles), check_dtype=False)
 
 
 def test_missing_columns_are_named():
