@@ -116,6 +116,29 @@ def test_frame_model_trains_and_round_trips_as_json(tmp_path):
     assert top["a0"] == "Legality_Constitutionality_and_jurisprudence" and top["a1"] == "Economic"
 
 
+def _semeval_folder(folder, texts_and_frames):
+    (folder / "articles").mkdir(parents=True)
+    for i, (text, frame) in enumerate(texts_and_frames):
+        (folder / "articles" / f"article{folder.name}{i}.txt").write_text(text, encoding="utf-8")
+    (folder / "labels.tsv").write_text("".join(f"{folder.name}{i}\t{frame}\n" for i, (_, frame) in
+                                               enumerate(texts_and_frames)), encoding="utf-8")
+    return folder
+
+
+def test_frames_command_reports_train_test_overlap_by_content(tmp_path, capsys):
+    from analysis.evaluation.frames import main
+
+    test = [("The court ruled.\nJudges met.", "Legality_Constitutionality_and_jurisprudence"),
+            ("Prices rose.\nMarkets fell.", "Economic"), ("Troops advanced.\nShelling went on.", "Security_and_defense")]
+    train = [("the COURT ruled.\n  Judges met.", "Legality_Constitutionality_and_jurisprudence"),  # test 0, other id
+             ("Gas was cut.\nBills grew.", "Economic"), ("Talks failed.\nEnvoys left.", "Political")]
+    test_dir, train_dir = _semeval_folder(tmp_path / "t", test), _semeval_folder(tmp_path / "r", train)
+    assert main([str(test_dir), "--train", str(train_dir), "--method", "top5"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["train_test_overlap"] == 1
+    assert "WARNING: 1 of 3 test articles also occur in the training data" in captured.err
+
+
 @pytest.mark.shared
 def test_lexicon_frames_beat_the_top5_baseline_on_semeval(shared):
     from analysis.evaluation.frames import main

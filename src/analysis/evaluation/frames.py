@@ -38,6 +38,18 @@ from analysis.framing.frames import (
 )
 
 
+def _train_overlap(articles, train_dir) -> dict:
+    """``train_test_overlap``: evaluation articles whose text (whitespace and case
+    ignored) is also in the ``--train`` folder, whatever their ids; warned about on stderr."""
+    from analysis.evaluation import count_overlap, item_key, report_overlap
+
+    train_texts = {item_key(t) for t in read_semeval_frames(train_dir)[0]["text"]}
+    out: dict = {}
+    report_overlap(out, count_overlap([item_key(t) for t in articles["text"]], train_texts), len(articles),
+                   what="articles")
+    return out
+
+
 def _log(*args):
     print(*args, file=sys.stderr, flush=True)
 
@@ -104,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"thresholds": thr}))
         return 0
 
+    overlap = _train_overlap(articles, args.train) if args.train else {}
     method = args.method or ("model" if (args.train or args.model) else "lexicon")
     methods = ["lexicon", "model", "top5"] if method == "all" else [method]
     results = {}
@@ -140,13 +153,13 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             Ym, pred = Y, _model_pred(model, articles)
         score = multilabel_scores(Ym, pred)
-        score.update({"method": m, "protocol": protocol})
+        score.update({"method": m, "protocol": protocol, **overlap})
         results[m] = score
         _log(f"{m}: micro-F1 {score['micro_f1']:.3f}  macro-F1 {score['macro_f1']:.3f}  ({protocol})")
     if len(results) == 1:
         out = next(iter(results.values()))
     else:
-        out = dict(results["model"])
+        out = dict(results["model"], **overlap)
         out["results"] = {m: {k: v for k, v in r.items() if k != "per_frame"} for m, r in results.items()}
     print(json.dumps(out))
     return 0
