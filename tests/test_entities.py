@@ -158,11 +158,20 @@ def test_discovered_entities_is_a_review_table_sorted_by_frequency():
     assert d.iloc[0]["count"] == 2 and d.iloc[0]["n_articles"] == 2
 
 
-@pytest.mark.parametrize("text", ["", "   ", "?!...;;", "Київ — столиця України. Зеленський сказав.",
-                                  "Putin. " * 25_000, "\n\n\n", "A"])
-def test_bad_input_never_crashes(text):
+@pytest.mark.parametrize("text,expected", [
+    ("", {}), ("   ", {}), ("?!...;;", {}), ("\n\n\n", {}), ("A", {}),
+    ("Putin. " * 25_000, {"person:vladimir_putin": 25_000}),
+])
+def test_bad_input_gives_exactly_the_expected_mentions(text, expected):
     m = mentions(arts(text))
     assert list(m.columns) == MENTION_COLUMNS
+    assert m["entity_id"].value_counts().to_dict() == expected
+
+
+def test_cyrillic_text_does_not_crash_and_finds_the_gazetteer_person():
+    m = mentions(arts("Київ — столиця України. Зеленський сказав."))
+    assert list(m.columns) == MENTION_COLUMNS
+    assert m.loc[m["surface"] == "Зеленський", "entity_id"].tolist() == ["person:volodymyr_zelenskyy"]
 
 
 def test_empty_frame_gives_empty_results_everywhere():

@@ -267,19 +267,23 @@ def test_fightin_words_plot_is_a_figure():
 
 
 # ----------------------------------------------------------------------------- robustness
-@pytest.mark.parametrize("text", HOSTILE, ids=["empty", "blank", "punct", "cyrillic", "long"])
-def test_no_function_crashes_on_hostile_text(text):
+#: (label matches, quotes, harm sentences) expected for each HOSTILE text; None: not pinned
+#: (Russian labels are another change's business).
+HOSTILE_EXPECTED = [(0, 0, 0), (0, 0, 0), (0, 0, 0), (None, 0, 0), (12_000, 6_000, 0)]
+
+
+@pytest.mark.parametrize("text,expected", zip(HOSTILE, HOSTILE_EXPECTED), ids=["empty", "blank", "punct", "cyrillic", "long"])
+def test_hostile_text_gives_the_expected_counts(text, expected):
     a = arts(text)
     s = sentences(a)
-    label_matches(a)
-    label_alignment(a)
-    frames(a)
-    generic_frames(a)
-    q = quotes(s, mentions=False)
-    agency(s)
-    distinctive_terms([text, "kyiv"], ["a", "b"], min_count=1)
-    if text.startswith("Kyiv said"):
-        assert len(q) > 1000
+    n_labels, n_quotes, n_harm = expected
+    if n_labels is not None:
+        assert len(label_matches(a)) == n_labels
+        assert label_alignment(a)["alignment"].fillna(-9).tolist() == ([1.0] if n_labels else [-9])
+    assert len(frames(a)) == len(MFC_FRAMES) and len(generic_frames(a)) == 1
+    assert len(quotes(s, mentions=False)) == n_quotes
+    assert len(agency(s)) == n_harm
+    assert "kyiv" in set(distinctive_terms([text, "kyiv"], ["a", "b"], min_count=1)["term"])
 
 
 # ----------------------------------------------------------------------------- speed contract: stable dtypes
