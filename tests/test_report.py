@@ -154,3 +154,16 @@ def test_exporter_stamps_the_corpus_hash_on_every_source_line(tmp_path, figure):
     export.save_figure(figure, "custom", source="Source: ../shared sample", show=False)
     notes = [t.get_text() for t in figure.texts if t.get_gid() == "source-note"]
     assert notes == ["Source: ../shared sample; corpus feedbeef"]
+
+
+def test_side_colours_never_give_two_sides_one_colour():
+    sides = ["ukraine", "russia", "west", "us", "international", "none", "other", "unlisted"]
+    colours = report.side_colors(sides)
+    assert len(set(colours.values())) == len(sides), colours
+    assert colours["ukraine"] == report.SIDE_COLORS["ukraine"] and colours["russia"] == report.SIDE_COLORS["russia"]
+
+
+def test_a_source_line_naming_its_own_corpus_is_not_stamped_twice(tmp_path, figure):
+    export = report.Exporter("04_demo", output_dir=tmp_path, corpus_hash="feedbeef" * 8)
+    export.save_figure(figure, "shared", source="Source: ../shared; 10 articles; corpus 0123abcd", show=False)
+    assert [t.get_text() for t in figure.texts] == ["Source: ../shared; 10 articles; corpus 0123abcd"]

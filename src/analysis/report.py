@@ -54,6 +54,7 @@ __all__ = [
     "save_table",
     "set_style",
     "show_figure",
+    "side_colors",
     "source_line",
     "source_note",
     "top_groups",
@@ -188,6 +189,34 @@ def group_colors(groups: Sequence, *, other: str = OTHER) -> dict:
     return colours
 
 
+def side_colors(sides: Sequence) -> dict:
+    """Colours for sides of the conflict: the fixed :data:`SIDE_COLORS` where that keeps every
+    side distinct, otherwise the next unused colour (so "none", "other" and "unlisted" never
+    share one grey).
+
+    >>> side_colors(["ukraine", "russia", "other", "none"])
+    {'ukraine': '#0072B2', 'russia': '#D55E00', 'other': '#999999', 'none': '#E69F00'}
+    """
+    spare = [c for c in [*PALETTE, OTHER_COLOR, "#666666", "#BBBBBB"] if c not in set(SIDE_COLORS.values())]
+    spare += [c for c in PALETTE if c not in spare]
+    named = list(dict.fromkeys(sides))
+    colours: dict = {}
+    used: set[str] = set()
+    for side in named:  # fixed colours first, in the order given
+        colour = SIDE_COLORS.get(str(side).lower())
+        if colour and colour not in used:
+            colours[side] = colour
+            used.add(colour)
+    for side in named:
+        if side not in colours:
+            free = [c for c in spare if c not in used]
+            if not free:
+                raise ValueError(f"{len(named)} sides but only {len(used)} distinct colours")
+            colours[side] = free[0]
+            used.add(free[0])
+    return {side: colours[side] for side in named}
+
+
 def _fold_groups(data: pd.DataFrame, *, hue: str, value: str, keys: Sequence[str],
                  max_groups: int) -> pd.DataFrame:
     """``data`` with ``hue`` folded by :func:`top_groups` and ``value`` summed within ``keys`` + hue."""
@@ -253,7 +282,7 @@ def _stamp_hash(text: str | None, digest: str | None) -> str | None:
     if not digest:
         return text
     stamp = f"corpus {_short_hash(digest)}"
-    if text and stamp in text:
+    if text and re.search(r"\bcorpus [0-9a-f]{8}\b", text):  # already names its own corpus
         return text
     return f"{text}; {stamp}" if text else f"Source: {stamp}"
 
