@@ -80,6 +80,9 @@ def _check_report(out, notebook="01_corpus_overview"):
     executed = nbformat.read(out / f"{notebook}.ipynb", as_version=4)
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    assert _embedded_images(out / f"{notebook}.html") == len(pngs), "the report page shows every saved figure"
+    for png in pngs:
+        assert re.search(r"corpus [0-9a-f]{8}", png.with_suffix(".svg").read_text()), f"{png.name}: no corpus hash"
     return executed
 
 
@@ -116,9 +119,15 @@ def test_every_notebook_runs_headless_on_data_raw(tmp_path, root):
     names = [r.notebook.name for r in results]
     assert names == sorted(p.name for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     index = (tmp_path / "index.html").read_text()
+    digest = re.search(r"<code>([0-9a-f]{64})</code>", index).group(1)
     for result in results:
         assert result.html.exists() and result.html.name in index
         assert result.figures, f"{result.notebook.name} exported no figure"
+        assert _embedded_images(result.html) == len(result.figures), f"{result.html.name} lacks figures"
+        for png in result.figures:
+            assert re.search(r"corpus [0-9a-f]{8}", png.with_suffix(".svg").read_text()), f"{png.name}: no corpus hash"
+        own = [p for p in result.figures if "../shared" not in p.with_suffix(".svg").read_text()]
+        assert all(f"corpus {digest[:8]}" in p.with_suffix(".svg").read_text() for p in own)
 
 
 # --- Parameters and provenance (issue 12), figures in every report page (issue 9) --------------
@@ -194,6 +203,9 @@ def test_every_report_page_embeds_each_figure_it_saved(tmp_path, root):
         notes = [o for c in nbformat.read(result.executed, as_version=4).cells for o in c.get("outputs", [])
                  if "image/png" in o.get("data", {})]
         assert len(notes) == len(result.figures)
+    digest = re.search(r"<code>([0-9a-f]{64})</code>", (tmp_path / "index.html").read_text()).group(1)
+    for png in results[0].figures:
+        assert f"corpus {digest[:8]}" in png.with_suffix(".svg").read_text(), png.name
 
 
 @pytest.mark.slow
