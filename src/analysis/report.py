@@ -8,6 +8,13 @@ report can always be traced back to its numbers.
 The house style is seaborn's ``whitegrid`` with the colour-blind-safe palette
 of Wong (2011, *Nature Methods* 8:441) — the Okabe & Ito colours.
 
+Charts must not mislead: grouped charts show the largest groups and fold the
+rest into a grey "other" (:func:`top_groups`, :func:`group_colors`), so no two
+groups share a colour; every figure's source line (:func:`source_line`) counts
+the articles, the exact duplicates left out and ends with the corpus hash
+(:func:`corpus_hash`); and :class:`Exporter` shows each saved figure in the
+notebook, so the executed notebook's HTML page holds its charts.
+
 Example
 -------
 >>> import matplotlib
