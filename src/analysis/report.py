@@ -46,16 +46,17 @@ import pandas as pd
 from analysis.paths import reports_dir
 
 __all__ = [
-    "Exporter",
     "OTHER",
     "OTHER_COLOR",
     "PALETTE",
     "SIDE_COLORS",
+    "Exporter",
     "bar_chart",
     "corpus_hash",
     "figure_dir",
     "format_date_axis",
     "group_colors",
+    "group_order",
     "line_chart",
     "save_figure",
     "save_table",

@@ -22,8 +22,8 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -82,15 +82,17 @@ _VERSIONED = ("pandas", "numpy", "matplotlib", "seaborn", "nltk")
 def git_commit(folder: str | os.PathLike | None = None) -> str:
     """The checked-out commit of the git repository holding ``folder``, or ``"unknown"``."""
     folder = Path(folder) if folder is not None else project_root()
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=10, check=False)
+
     try:
-        proc = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=10)
+        proc = git("rev-parse", "HEAD")
+        commit = proc.stdout.strip()
+        if proc.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+            return "unknown"
+        dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-    commit = proc.stdout.strip()
-    if proc.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
-        return "unknown"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=folder,
-                           capture_output=True, text=True, timeout=10).stdout.strip()
     return commit + (" (with uncommitted changes)" if dirty else "")
 
 
