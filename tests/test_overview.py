@@ -101,3 +101,13 @@ def test_overlapping_files_count_each_document_once_by_default(tmp_path):
     kept = overview.exclude_duplicates(loaded, keep_duplicates=True)
     assert len(kept) == 3 and kept.attrs["duplicates_excluded"] == 0
     assert report.source_line("corpus", analysed).startswith("Source: corpus; 2 articles; 1 exact duplicate excluded;")
+
+
+def test_rates_in_the_library_leave_exact_duplicates_out_unless_asked(tmp_path):
+    from analysis.corpus import load_corpus
+
+    loaded = load_corpus(_overlapping_folder(tmp_path))
+    assert overview.articles_by(loaded)["articles"].sum() == 2
+    assert overview.articles_by(loaded, keep_duplicates=True)["articles"].sum() == 3
+    assert overview.articles_over_time(loaded.assign(published=pd.Timestamp("2024-08-12", tz="UTC")),
+                                       by=None)["articles"].sum() == 2

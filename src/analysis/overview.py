@@ -81,11 +81,14 @@ def article_lengths(articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFra
     })
 
 
-def articles_by(articles: pd.DataFrame, *, by: str = "outlet", duplicates: bool = True) -> pd.DataFrame:
+def articles_by(articles: pd.DataFrame, *, by: str = "outlet", duplicates: bool = True,
+                keep_duplicates: bool = False) -> pd.DataFrame:
     """DataFrame[<by>, articles, words, share] sorted by article count (descending).
 
-    With ``duplicates=False`` rows flagged in ``duplicate_of`` are left out.
+    Exact duplicates are left out unless ``keep_duplicates=True`` (see :func:`exclude_duplicates`);
+    with ``duplicates=False`` every row flagged in ``duplicate_of`` (near duplicates too) is left out.
     """
+    articles = _counted(articles, keep_duplicates=keep_duplicates)
     if not duplicates and "duplicate_of" in articles.columns:
         articles = articles[articles["duplicate_of"].isna()]
     lengths = article_lengths(articles, by=by)
@@ -131,6 +134,19 @@ def time_bins(freq: str) -> tuple[str, str]:
     return found
 
 
+def _exact_duplicates(articles: pd.DataFrame):
+    """Boolean array: rows flagged as exact copies of an earlier article."""
+    if "duplicate_kind" in articles.columns:
+        return (articles["duplicate_kind"].astype(object) == "exact").to_numpy(bool)
+    if "duplicate_of" in articles.columns:
+        return articles["duplicate_of"].notna().to_numpy(bool)
+    return pd.Series(False, index=articles.index).to_numpy(bool)
+
+
+def _counted(articles: pd.DataFrame, *, keep_duplicates: bool) -> pd.DataFrame:
+    return articles if keep_duplicates else articles.loc[~_exact_duplicates(articles)]
+
+
 def exclude_duplicates(articles: pd.DataFrame, *, keep_duplicates: bool = False) -> pd.DataFrame:
     """The articles to analyse: exact duplicates (``duplicate_kind == "exact"``) left out.
 
@@ -152,12 +168,7 @@ def exclude_duplicates(articles: pd.DataFrame, *, keep_duplicates: bool = False)
     from analysis.report import corpus_hash
 
     digest = articles.attrs.get("corpus_hash") or corpus_hash(articles)
-    if "duplicate_kind" in articles.columns:
-        exact = (articles["duplicate_kind"].astype(object) == "exact").to_numpy(bool)
-    elif "duplicate_of" in articles.columns:
-        exact = articles["duplicate_of"].notna().to_numpy(bool)
-    else:
-        exact = pd.Series(False, index=articles.index).to_numpy(bool)
+    exact = _exact_duplicates(articles)
     kept = articles.copy() if keep_duplicates else articles.loc[~exact].copy()
     kept.attrs = {**articles.attrs, "corpus_hash": digest,
                   "duplicates_excluded": 0 if keep_duplicates else int(exact.sum())}
@@ -165,10 +176,12 @@ def exclude_duplicates(articles: pd.DataFrame, *, keep_duplicates: bool = False)
 
 
 def articles_over_time(articles: pd.DataFrame, *, by: str | None = "outlet", freq: str = "MS",
-                       date: str = "published") -> pd.DataFrame:
+                       date: str = "published", keep_duplicates: bool = False) -> pd.DataFrame:
     """DataFrame[period, <by>, articles]: counts per period (``freq`` as :func:`time_bins`
-    accepts, e.g. "MS" or "month", "W" week). Undated articles are left out; ``attrs["undated"]`` counts them."""
+    accepts, e.g. "MS" or "month", "W" week). Undated articles are left out; ``attrs["undated"]`` counts them.
+    Exact duplicates are left out unless ``keep_duplicates=True``."""
     alias, _ = time_bins(freq)
+    articles = _counted(articles, keep_duplicates=keep_duplicates)
     dated = articles[articles[date].notna()]
     period = dated[date].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(alias).dt.start_time
     keys = [period.rename("period")]
