@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import overview
+from analysis import overview, report
 from analysis.text import tokens
 
 
@@ -55,3 +55,59 @@ def test_top_terms_are_content_words_normalised_per_10k_tokens(articles):
     assert ru.iloc[0]["term"] == "russia" and ru.iloc[0]["count"] == 2
     assert not set(terms["term"]) & {"the", "will", "not"}, "stopwords and negations are not content words"
     assert (terms["per_10k"] > 0).all() and terms.groupby("country")["rank"].min().eq(1).all()
+
+
+@pytest.mark.parametrize("freq, alias, unit", [("MS", "M", "month"), ("month", "M", "month"), ("M", "M", "month"),
+                                               ("W", "W", "week"), ("D", "D", "day"), ("week", "W", "week")])
+def test_time_bins_accept_offset_period_and_plain_names(freq, alias, unit):
+    assert overview.time_bins(freq) == (alias, unit)
+
+
+def test_time_bins_reject_unknown_names():
+    with pytest.raises(ValueError, match="fortnight"):
+        overview.time_bins("fortnight")
+
+
+@pytest.mark.parametrize("freq", ["MS", "W", "D", "month"])
+def test_every_time_bin_works_for_overview_and_entity_timelines(freq, articles):
+    from analysis import entities, text
+
+    assert overview.articles_over_time(articles, by=None, freq=freq)["articles"].sum() == 3
+    mentions = entities.mentions(text.sentences(articles))
+    timeline = entities.entity_counts(mentions, articles, by=None, freq=freq)
+    assert timeline["period"].notna().all() and len(timeline)
+
+
+def _overlapping_folder(tmp_path):
+    folder = tmp_path / "corpus"
+    (folder / "feed_a").mkdir(parents=True)
+    (folder / "feed_b").mkdir()
+    body = "Kyiv said the talks are over. Moscow denied it and said the strikes would go on."
+    (folder / "feed_a" / "same.txt").write_text("Talks over\n\n" + body, encoding="utf-8")
+    (folder / "feed_b" / "same.txt").write_text("Talks over\n\n" + body, encoding="utf-8")
+    (folder / "feed_b" / "other.txt").write_text("Kharkiv\n\nShelling hit Kharkiv overnight, officials said.",
+                                                 encoding="utf-8")
+    return folder
+
+
+def test_overlapping_files_count_each_document_once_by_default(tmp_path):
+    from analysis.corpus import load_corpus
+
+    loaded = load_corpus(_overlapping_folder(tmp_path))
+    assert len(loaded) == 3 and (loaded["duplicate_kind"] == "exact").sum() == 1
+    analysed = overview.exclude_duplicates(loaded)
+    assert len(analysed) == 2 and analysed.attrs["duplicates_excluded"] == 1
+    assert analysed.attrs["corpus_hash"] == report.corpus_hash(loaded)
+    kept = overview.exclude_duplicates(loaded, keep_duplicates=True)
+    assert len(kept) == 3 and kept.attrs["duplicates_excluded"] == 0
+    assert report.source_line("corpus", analysed).startswith("Source: corpus; 2 articles; 1 exact duplicate excluded;")
+
+
+def test_rates_in_the_library_leave_exact_duplicates_out_unless_asked(tmp_path):
+    from analysis.corpus import load_corpus
+
+    loaded = load_corpus(_overlapping_folder(tmp_path))
+    assert overview.articles_by(loaded)["articles"].sum() == 2
+    assert overview.articles_by(loaded, keep_duplicates=True)["articles"].sum() == 3
+    assert overview.articles_over_time(loaded.assign(published=pd.Timestamp("2024-08-12", tz="UTC")),
+                                       by=None)["articles"].sum() == 2

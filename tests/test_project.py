@@ -80,3 +80,39 @@ def test_no_shared_research_data_is_tracked_in_git(root):
     assert not [f for f in files if banned.search(f)]
     raw = [f for f in files if f.startswith("data/raw/")]
     assert raw == ["data/raw/000_a45935899aae0239.txt"], f"data/raw holds only the commissioning article: {raw}"
+
+
+def test_notebook_defaults_come_from_analysis_paths_not_relative_folders(root):
+    for path in numbered_notebooks(root):
+        cells = json.loads(path.read_text())["cells"]
+        source = "".join(next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))["source"])
+        assert "paths.raw_dir()" in source, f"{path.name}: CORPUS default must be paths.raw_dir()"
+        assert '"../' not in source and "'../" not in source, f"{path.name}: a default relative to the working directory"
+
+
+def test_every_notebook_excludes_duplicates_and_uses_one_time_bin_helper(root):
+    for path in numbered_notebooks(root):
+        cells = json.loads(path.read_text())["cells"]
+        params = "".join(next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))["source"])
+        code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert "EXCLUDE_DUPLICATES = True" in params, path.name
+        assert "exclude_duplicates(" in code and "source_line(" in code, path.name
+        if "FREQ" in code:
+            assert "time_bins(FREQ)" in code or "freq=FREQ" in code, path.name
+
+
+def _readme_python_blocks(root):
+    readme = (root / "README.md").read_text()
+    return re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+
+
+def test_readme_corpus_example_runs_and_prints_the_rejects_table(root, monkeypatch, capsys):
+    """The README's first python block, executed as written from the project root."""
+    block = next(b for b in _readme_python_blocks(root) if "load_corpus(" in b)
+    monkeypatch.chdir(root)
+    namespace = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert not printed.lstrip().startswith("{"), f"prints a JSON string, not a table: {printed[:80]!r}"
+    assert "source_file" in printed and "reason" in printed, printed  # a DataFrame (empty: data/raw loads cleanly)
+    assert len(namespace["toks"]) > 100

@@ -57,3 +57,113 @@ def test_unsafe_names_become_file_names(tmp_path, figure):
 
 def test_palette_is_colour_blind_safe_okabe_ito():
     assert report.PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]
+
+
+# --- Charts that mislead (issue 9) -------------------------------------------------------------
+
+def _legend_colours(ax):
+    from matplotlib.colors import to_hex
+
+    legend = ax.get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    handles = legend.legend_handles
+    colours = []
+    for handle in handles:
+        colour = handle.get_facecolor() if hasattr(handle, "get_facecolor") else handle.get_color()
+        if hasattr(handle, "get_color") and not hasattr(handle, "get_facecolor"):
+            colour = handle.get_color()
+        colours.append(to_hex(colour[0] if getattr(colour, "ndim", 1) == 2 else colour))
+    return labels, colours
+
+
+@pytest.fixture
+def twenty_five_outlets():
+    outlets = [f"outlet {i:02d}" for i in range(25)]
+    return pd.DataFrame({"outlet": outlets * 2, "side": ["a"] * 25 + ["b"] * 25,
+                         "articles": list(range(50, 0, -1))})
+
+
+def test_top_groups_keeps_the_largest_and_folds_the_rest_into_other():
+    values = pd.Series(list("aaaabbbccd") + [f"x{i}" for i in range(20)])
+    folded = report.top_groups(values, n=4)
+    assert folded.value_counts().to_dict() == {"a": 4, "b": 3, "c": 2, report.OTHER: 21}
+    small = pd.Series(list("abc"))
+    assert report.top_groups(small, n=4).tolist() == ["a", "b", "c"], "few groups are left alone"
+
+
+def test_group_colours_are_distinct_and_other_is_grey():
+    colours = report.group_colors([f"g{i}" for i in range(len(report.PALETTE))] + [report.OTHER])
+    assert len(set(colours.values())) == len(colours)
+    assert colours[report.OTHER] == "#999999"
+    with pytest.raises(ValueError, match="top_groups"):
+        report.group_colors([f"g{i}" for i in range(len(report.PALETTE) + 1)])
+
+
+def test_a_bar_chart_with_25_groups_gives_every_legend_entry_its_own_colour(twenty_five_outlets):
+    fig = report.bar_chart(twenty_five_outlets, x="articles", y="side", hue="outlet",
+                           title="t", xlabel="Articles (count)")
+    labels, colours = _legend_colours(fig.axes[0])
+    plt.close(fig)
+    assert report.OTHER in labels and len(labels) <= len(report.PALETTE) + 1
+    assert len(set(colours)) == len(colours), f"two groups share a colour: {list(zip(labels, colours))}"
+
+
+def test_a_line_chart_with_25_groups_keeps_every_article_and_distinct_colours():
+    periods = pd.date_range("2022-01-01", periods=3, freq="MS")
+    data = pd.DataFrame([(p, f"outlet {i:02d}", i + 1) for p in periods for i in range(25)],
+                        columns=["period", "outlet", "articles"])
+    fig = report.line_chart(data, x="period", y="articles", hue="outlet", title="t", ylabel="Articles (count)")
+    ax = fig.axes[0]
+    labels, colours = _legend_colours(ax)
+    plotted = sum(line.get_ydata().sum() for line in ax.get_lines() if not line.get_label().startswith("_"))
+    plt.close(fig)
+    assert report.OTHER in labels and len(set(colours)) == len(colours) == len(labels)
+    assert plotted == data["articles"].sum(), "groups folded into 'other' still count"
+
+
+def test_exporter_shows_the_saved_figure_once_in_a_notebook_and_closes_it(tmp_path, figure, monkeypatch):
+    shown = []
+    monkeypatch.setattr(report, "_display_png", lambda png: shown.append(png))
+    export = report.Exporter("03_demo", output_dir=tmp_path)
+    export.save_figure(figure, "shown", show=True)
+    assert len(shown) == 1 and shown[0].startswith(b"\x89PNG")
+    assert figure.number not in plt.get_fignums(), "closed, so the inline backend does not show it twice"
+
+
+def test_source_line_counts_articles_excluded_duplicates_and_the_corpus_hash():
+    articles = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["x", "y", "z"]})
+    articles.attrs.update(duplicates_excluded=3, corpus_hash="0123456789abcdef" * 4)
+    line = report.source_line("data/raw", articles)
+    assert line == "Source: data/raw; 3 articles; 3 exact duplicates excluded; corpus 01234567"
+    one = articles.head(1)
+    one.attrs.update(duplicates_excluded=0)
+    assert report.source_line("x", one, extra="VADER").startswith("Source: x; 1 article; VADER; corpus ")
+
+
+def test_corpus_hash_is_a_content_hash_independent_of_row_order():
+    a = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"], "title": ["t", "u"],
+                      "published": pd.to_datetime(["2022-01-01", None], utc=True), "text": ["one", "two"]})
+    h = report.corpus_hash(a)
+    assert len(h) == 64 and int(h, 16) >= 0
+    assert report.corpus_hash(a.iloc[::-1]) == h
+    assert report.corpus_hash(a.assign(text=["one", "two!"])) != h
+
+
+def test_exporter_stamps_the_corpus_hash_on_every_source_line(tmp_path, figure):
+    export = report.Exporter("04_demo", output_dir=tmp_path, source="Source: x", corpus_hash="feedbeef" * 8)
+    export.save_figure(figure, "custom", source="Source: ../shared sample", show=False)
+    notes = [t.get_text() for t in figure.texts if t.get_gid() == "source-note"]
+    assert notes == ["Source: ../shared sample; corpus feedbeef"]
+
+
+def test_side_colours_never_give_two_sides_one_colour():
+    sides = ["ukraine", "russia", "west", "us", "international", "none", "other", "unlisted"]
+    colours = report.side_colors(sides)
+    assert len(set(colours.values())) == len(sides), colours
+    assert colours["ukraine"] == report.SIDE_COLORS["ukraine"] and colours["russia"] == report.SIDE_COLORS["russia"]
+
+
+def test_a_source_line_naming_its_own_corpus_is_not_stamped_twice(tmp_path, figure):
+    export = report.Exporter("04_demo", output_dir=tmp_path, corpus_hash="feedbeef" * 8)
+    export.save_figure(figure, "shared", source="Source: ../shared; 10 articles; corpus 0123abcd", show=False)
+    assert [t.get_text() for t in figure.texts] == ["Source: ../shared; 10 articles; corpus 0123abcd"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -79,6 +80,9 @@ def _check_report(out, notebook="01_corpus_overview"):
     executed = nbformat.read(out / f"{notebook}.ipynb", as_version=4)
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    assert _embedded_images(out / f"{notebook}.html") == len(pngs), "the report page shows every saved figure"
+    for png in pngs:
+        assert re.search(r"corpus [0-9a-f]{8}", png.with_suffix(".svg").read_text()), f"{png.name}: no corpus hash"
     return executed
 
 
@@ -115,6 +119,107 @@ def test_every_notebook_runs_headless_on_data_raw(tmp_path, root):
     names = [r.notebook.name for r in results]
     assert names == sorted(p.name for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     index = (tmp_path / "index.html").read_text()
+    digest = re.search(r"<code>([0-9a-f]{64})</code>", index).group(1)
     for result in results:
         assert result.html.exists() and result.html.name in index
         assert result.figures, f"{result.notebook.name} exported no figure"
+        assert _embedded_images(result.html) == len(result.figures), f"{result.html.name} lacks figures"
+        for png in result.figures:
+            assert re.search(r"corpus [0-9a-f]{8}", png.with_suffix(".svg").read_text()), f"{png.name}: no corpus hash"
+        own = [p for p in result.figures if "../shared" not in p.with_suffix(".svg").read_text()]
+        assert all(f"corpus {digest[:8]}" in p.with_suffix(".svg").read_text() for p in own)
+
+
+# --- Parameters and provenance (issue 12), figures in every report page (issue 9) --------------
+
+@pytest.mark.parametrize("text, expected", [("N=3", ("N", 3)), ("FLAG=true", ("FLAG", True)),
+                                            ("X=[1, 2]", ("X", [1, 2])), ("NAME=hello", ("NAME", "hello")),
+                                            ("FREQ=MS", ("FREQ", "MS")), ("S=\"3\"", ("S", "3")),
+                                            ("EMPTY=", ("EMPTY", "")), ("U=a=b", ("U", "a=b"))])
+def test_parameters_are_json_literals_when_possible_else_strings(text, expected):
+    from analysis.runner import parse_parameter
+
+    assert parse_parameter(text) == expected
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        parse_parameter("no equals sign")
+
+
+def test_cli_passes_any_parameter_to_the_notebooks(tmp_path):
+    books = tmp_path / "nbs"
+    books.mkdir()
+    _notebook(books / "01_echo.ipynb", "print(repr((TOP_N, NAME, FLAGS, CORPUS)))",
+              parameters="import os\nCORPUS = os.environ.get('ANALYSIS_CORPUS', 'x')\nTOP_N = 1\nNAME = 'a'\nFLAGS = None")
+    (tmp_path / "one.txt").write_text("Kyiv said no.", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "analysis", "run", "--corpus", str(tmp_path / "one.txt"),
+                           "--notebooks", str(books), "--output", str(tmp_path / "out"),
+                           "-p", "TOP_N=5", "-p", "NAME=Kyiv Independent", "--parameter", "FLAGS={\"a\": [1, 2.5]}"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    executed = nbformat.read(tmp_path / "out" / "01_echo.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert printed.strip() == repr((5, "Kyiv Independent", {"a": [1, 2.5]}, str(tmp_path / "one.txt")))
+
+
+def test_index_states_versions_commit_parameters_and_corpus_hash(tmp_path, root):
+    import platform
+
+    import matplotlib
+    import numpy
+    import pandas
+    import seaborn
+
+    from analysis import __version__, pipeline, report
+    from analysis.runner import git_commit
+
+    books = tmp_path / "nbs"
+    books.mkdir()
+    _notebook(books / "01_a.ipynb", "x = 1")
+    corpus = root / "data" / "raw"
+    run_notebooks(corpus=corpus, notebooks_dir=books, output_dir=tmp_path / "out", parameters={"TOP_N": 7},
+                  log=lambda *a, **k: None)
+    index = (tmp_path / "out" / "index.html").read_text()
+    for name, version in [("pandas", pandas.__version__), ("numpy", numpy.__version__),
+                          ("matplotlib", matplotlib.__version__), ("seaborn", seaborn.__version__),
+                          ("python", platform.python_version()), ("war-coverage-analysis", __version__)]:
+        assert f"<td>{name}</td><td>{version}</td>" in index, name
+    assert "<td>nltk</td>" in index
+    assert git_commit(root) in index and git_commit(root) != "unknown"
+    assert git_commit(tmp_path) == "unknown", "not a git checkout"
+    assert "<td>TOP_N</td><td>7</td>" in index
+    assert report.corpus_hash(pipeline.load_articles(corpus)) in index
+
+
+def _embedded_images(html_path):
+    return len(re.findall(r"<img[^>]*src=\"data:image/png;base64,", html_path.read_text()))
+
+
+@pytest.mark.slow
+def test_every_report_page_embeds_each_figure_it_saved(tmp_path, root):
+    """Issue 9: the executed notebook's HTML holds its charts, not only index.html."""
+    results = run_notebooks(corpus=root / "data" / "raw", only=["01"], output_dir=tmp_path, log=lambda *a, **k: None)
+    for result in results:
+        assert result.figures
+        assert _embedded_images(result.html) == len(result.figures), result.html.name
+        notes = [o for c in nbformat.read(result.executed, as_version=4).cells for o in c.get("outputs", [])
+                 if "image/png" in o.get("data", {})]
+        assert len(notes) == len(result.figures)
+    digest = re.search(r"<code>([0-9a-f]{64})</code>", (tmp_path / "index.html").read_text()).group(1)
+    for png in results[0].figures:
+        assert f"corpus {digest[:8]}" in png.with_suffix(".svg").read_text(), png.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arguments", [["-p", "CORPUS", "{raw}", "-p", "FREQ", "W"], []],
+                         ids=["corpus-given", "defaults"])
+def test_papermill_runs_a_notebook_from_any_working_directory(tmp_path, root, arguments):
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    env = dict(os.environ, ANALYSIS_OUTPUT=str(tmp_path / "reports"), MPLBACKEND="Agg")
+    env.pop("ANALYSIS_CORPUS", None)
+    arguments = [a.format(raw=root / "data" / "raw") for a in arguments]
+    proc = subprocess.run([sys.executable, "-m", "papermill", str(root / "notebooks" / "01_corpus_overview.ipynb"),
+                           "out.ipynb", *arguments],
+                          cwd=elsewhere, capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (elsewhere / "out.ipynb").exists()
+    assert (tmp_path / "reports" / "figures" / "01_corpus_overview" / "articles_by_group.png").exists()

@@ -1408,7 +1408,7 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
     Parameters
     ----------
     by : grouping column(s) of ``articles`` (e.g. "outlet"), or None.
-    freq : pandas period alias ("M", "W", "Q"...) to count over time using
+    freq : time bin ("MS"/"M"/"month", "W", "D", ...; see overview.time_bins) to count over time using
         ``articles[date]``; articles without a date are left out then.
     methods, types : keep only these mention methods / entity types
         (default: everything except UNKNOWN discoveries).
@@ -1443,7 +1443,9 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
         d = pd.to_datetime(arts[date], utc=True, errors="coerce")
         arts = arts[d.notna()]
         d = d[d.notna()]
-        arts["period"] = d.dt.tz_localize(None).dt.to_period(freq).dt.start_time
+        from analysis.overview import time_bins
+
+        arts["period"] = d.dt.tz_localize(None).dt.to_period(time_bins(freq)[0]).dt.start_time
         keys = keys + ["period"]
     words = arts.groupby(keys, dropna=False)["_words"].sum() if keys else pd.Series({(): arts["_words"].sum()})
     mm = m.merge(arts, on="article_id", how="inner")

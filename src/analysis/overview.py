@@ -30,7 +30,9 @@ __all__ = [
     "count_words",
     "duplicate_summary",
     "ALL_WORDS",
+    "exclude_duplicates",
     "term_counts",
+    "time_bins",
     "top_terms",
     "top_terms_from_counts",
 ]
@@ -77,11 +79,14 @@ def article_lengths(articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFra
     })
 
 
-def articles_by(articles: pd.DataFrame, *, by: str = "outlet", duplicates: bool = True) -> pd.DataFrame:
+def articles_by(articles: pd.DataFrame, *, by: str = "outlet", duplicates: bool = True,
+                keep_duplicates: bool = False) -> pd.DataFrame:
     """DataFrame[<by>, articles, words, share] sorted by article count (descending).
 
-    With ``duplicates=False`` rows flagged in ``duplicate_of`` are left out.
+    Exact duplicates are left out unless ``keep_duplicates=True`` (see :func:`exclude_duplicates`);
+    with ``duplicates=False`` every row flagged in ``duplicate_of`` (near duplicates too) is left out.
     """
+    articles = _counted(articles, keep_duplicates=keep_duplicates)
     if not duplicates and "duplicate_of" in articles.columns:
         articles = articles[articles["duplicate_of"].isna()]
     lengths = article_lengths(articles, by=by)
@@ -95,24 +100,95 @@ def articles_by(articles: pd.DataFrame, *, by: str = "outlet", duplicates: bool 
     return table
 
 
-_PERIOD_ALIASES = {"MS": "M", "ME": "M", "M": "M", "W": "W", "D": "D", "QS": "Q", "YS": "Y"}
+#: Every spelling of a time bin the notebooks accept, mapped to (pandas period alias, unit name).
+_TIME_BINS = {
+    "D": ("D", "day"), "day": ("D", "day"), "daily": ("D", "day"),
+    "W": ("W", "week"), "week": ("W", "week"), "weekly": ("W", "week"),
+    "M": ("M", "month"), "MS": ("M", "month"), "ME": ("M", "month"), "month": ("M", "month"),
+    "monthly": ("M", "month"),
+    "Q": ("Q", "quarter"), "QS": ("Q", "quarter"), "QE": ("Q", "quarter"), "quarter": ("Q", "quarter"),
+    "quarterly": ("Q", "quarter"),
+    "Y": ("Y", "year"), "YS": ("Y", "year"), "YE": ("Y", "year"), "A": ("Y", "year"), "AS": ("Y", "year"),
+    "year": ("Y", "year"), "yearly": ("Y", "year"),
+}
+
+
+def time_bins(freq: str) -> tuple[str, str]:
+    """Normalise a notebook's ``FREQ`` to ``(period alias, unit name)``.
+
+    One convention for every notebook: pandas offset aliases ("MS", "ME"), period aliases
+    ("M", "W", "D") and plain names ("month", "week") all work. Periods, not offsets, bin
+    dates: ``Series.dt.to_period("MS")`` is an error in pandas, which is why a ``FREQ``
+    that worked in one notebook could fail in another.
+
+    >>> time_bins("MS"), time_bins("month"), time_bins("W")
+    (('M', 'month'), ('M', 'month'), ('W', 'week'))
+    """
+    key = str(freq).strip()
+    found = _TIME_BINS.get(key) or _TIME_BINS.get(key.upper()) or _TIME_BINS.get(key.lower())
+    if found is None:
+        raise ValueError(f"unknown time bin {freq!r}: use one of "
+                         "'D'/'day', 'W'/'week', 'MS'/'M'/'month', 'QS'/'quarter', 'YS'/'year'")
+    return found
+
+
+def _exact_duplicates(articles: pd.DataFrame):
+    """Boolean array: rows flagged as exact copies of an earlier article."""
+    if "duplicate_kind" in articles.columns:
+        return (articles["duplicate_kind"].astype(object) == "exact").to_numpy(bool)
+    if "duplicate_of" in articles.columns:
+        return articles["duplicate_of"].notna().to_numpy(bool)
+    return pd.Series(False, index=articles.index).to_numpy(bool)
+
+
+def _counted(articles: pd.DataFrame, *, keep_duplicates: bool) -> pd.DataFrame:
+    return articles if keep_duplicates else articles.loc[~_exact_duplicates(articles)]
+
+
+def exclude_duplicates(articles: pd.DataFrame, *, keep_duplicates: bool = False) -> pd.DataFrame:
+    """The articles to analyse: exact duplicates (``duplicate_kind == "exact"``) left out.
+
+    A folder with overlapping files loads the same document twice; counting it twice inflates
+    every rate and tone. The result's ``attrs`` say how many were left out
+    (``duplicates_excluded``) and carry the hash of the whole loaded corpus (``corpus_hash``,
+    see :func:`analysis.report.corpus_hash`) for the charts' source lines
+    (:func:`analysis.report.source_line`). ``keep_duplicates=True`` keeps every row.
+    Near duplicates (syndicated re-posts, an editorial choice) are kept either way.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["x", "x", "y"],
+    ...                      "duplicate_of": [None, "a", None], "duplicate_kind": [None, "exact", None]})
+    >>> kept = exclude_duplicates(arts)
+    >>> kept["article_id"].tolist(), kept.attrs["duplicates_excluded"]
+    (['a', 'c'], 1)
+    >>> len(exclude_duplicates(arts, keep_duplicates=True))
+    3
+    """
+    from analysis.report import corpus_hash
+
+    digest = articles.attrs.get("corpus_hash") or corpus_hash(articles)
+    exact = _exact_duplicates(articles)
+    kept = articles.copy() if keep_duplicates else articles.loc[~exact].copy()
+    kept.attrs = {**articles.attrs, "corpus_hash": digest,
+                  "duplicates_excluded": 0 if keep_duplicates else int(exact.sum())}
+    return kept
 
 
 def articles_over_time(articles: pd.DataFrame, *, by: str | None = "outlet", freq: str = "MS",
-                       date: str = "published") -> pd.DataFrame:
-    """DataFrame[period, <by>, articles]: counts per period (``freq`` as in pandas, e.g.
-    "MS" month start, "W" week). Undated articles are left out; ``attrs["undated"]`` counts them."""
+                       date: str = "published", keep_duplicates: bool = False) -> pd.DataFrame:
+    """DataFrame[period, <by>, articles]: counts per period (``freq`` as :func:`time_bins`
+    accepts, e.g. "MS" or "month", "W" week). Undated articles are left out; ``attrs["undated"]`` counts them.
+    Exact duplicates are left out unless ``keep_duplicates=True``."""
+    alias, _ = time_bins(freq)
+    articles = _counted(articles, keep_duplicates=keep_duplicates)
     dated = articles[articles[date].notna()]
-    period = dated[date].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(
-        _PERIOD_ALIASES.get(freq, freq)
-    ).dt.start_time
+    period = dated[date].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(alias).dt.start_time
     keys = [period.rename("period")]
     if by:
         keys.append(_group_values(dated, by))
     counts = dated.groupby(keys).size().rename("articles")
     if len(counts):
         # Periods without articles are zeros, not gaps a line would bridge.
-        periods = pd.period_range(period.min(), period.max(), freq=_PERIOD_ALIASES.get(freq, freq)).start_time
+        periods = pd.period_range(period.min(), period.max(), freq=alias).start_time
         full = (pd.MultiIndex.from_product([periods, counts.index.levels[1]], names=counts.index.names)
                 if by else pd.Index(periods, name="period"))
         counts = counts.reindex(full, fill_value=0)

@@ -8,6 +8,13 @@ report can always be traced back to its numbers.
 The house style is seaborn's ``whitegrid`` with the colour-blind-safe palette
 of Wong (2011, *Nature Methods* 8:441) — the Okabe & Ito colours.
 
+Charts must not mislead: grouped charts show the largest groups and fold the
+rest into a grey "other" (:func:`top_groups`, :func:`group_colors`), so no two
+groups share a colour; every figure's source line (:func:`source_line`) counts
+the articles, the exact duplicates left out and ends with the corpus hash
+(:func:`corpus_hash`); and :class:`Exporter` shows each saved figure in the
+notebook, so the executed notebook's HTML page holds its charts.
+
 Example
 -------
 >>> import matplotlib
@@ -26,6 +33,8 @@ Example
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
 from collections.abc import Sequence
@@ -37,16 +46,26 @@ import pandas as pd
 from analysis.paths import reports_dir
 
 __all__ = [
-    "Exporter",
+    "OTHER",
+    "OTHER_COLOR",
     "PALETTE",
     "SIDE_COLORS",
+    "Exporter",
     "bar_chart",
+    "corpus_hash",
     "figure_dir",
     "format_date_axis",
+    "group_colors",
+    "group_order",
+    "line_chart",
     "save_figure",
     "save_table",
     "set_style",
+    "show_figure",
+    "side_colors",
+    "source_line",
     "source_note",
+    "top_groups",
 ]
 
 #: Okabe & Ito colour-blind-safe palette (Wong 2011).
@@ -71,6 +90,10 @@ SIDE_COLORS = {
     "neutral": "#999999",
     "other": "#999999",
 }
+
+#: Label and colour of the bucket that holds every group beyond the largest few.
+OTHER = "other"
+OTHER_COLOR = "#999999"
 
 _NAME_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -116,6 +139,195 @@ def format_date_axis(ax, axis: str = "x") -> None:
 
 def has_source_note(fig) -> bool:
     return any(t.get_gid() == "source-note" for t in fig.texts)
+
+
+# --- Groups: the largest few plus "other", one colour each ------------------------------------
+
+def top_groups(values: pd.Series, *, n: int = len(PALETTE), other: str = OTHER,
+               weights: pd.Series | None = None) -> pd.Series:
+    """Keep the ``n - 1`` largest groups and fold the rest into ``other`` (``n`` labels in all).
+
+    Size is the number of rows, or the sum of ``weights``. With ``n`` or fewer groups the
+    values come back unchanged, so a chart never needs more colours than :data:`PALETTE` has.
+
+    >>> outlets = pd.Series(["A", "A", "A", "B", "B", "C", "D", "E"])
+    >>> top_groups(outlets, n=3).tolist()
+    ['A', 'A', 'A', 'B', 'B', 'other', 'other', 'other']
+    >>> top_groups(outlets, n=5).tolist() == outlets.tolist()
+    True
+    """
+    labels = values.astype(object).where(values.notna(), "(unknown)").astype(str)
+    if labels.nunique() <= n:
+        return labels
+    sizes = (labels.value_counts() if weights is None
+             else pd.Series(weights.to_numpy(), index=labels.index).groupby(labels).sum())
+    ranked = sorted(sizes.items(), key=lambda item: (-item[1], item[0]))
+    keep = {label for label, _ in ranked[: max(n - 1, 0)]}
+    return labels.where(labels.isin(keep), other)
+
+
+def group_order(values: pd.Series, *, other: str = OTHER, weights: pd.Series | None = None) -> list[str]:
+    """Distinct labels, largest first (rows or summed ``weights``), ``other`` last.
+
+    >>> group_order(pd.Series(["other", "B", "A", "A"]))
+    ['A', 'B', 'other']
+    """
+    sizes = (values.value_counts() if weights is None
+             else pd.Series(weights.to_numpy(), index=values.index).groupby(values).sum())
+    ranked = sorted(sizes.items(), key=lambda item: (item[0] == other, -item[1], str(item[0])))
+    return [label for label, _ in ranked]
+
+
+def group_colors(groups: Sequence, *, other: str = OTHER) -> dict:
+    """One distinct colour per group, in order: :data:`PALETTE`, and grey for ``other``.
+
+    Raises ``ValueError`` when there are more groups than colours: fold them first with
+    :func:`top_groups` rather than letting two groups share a colour.
+
+    >>> group_colors(["Reuters", "TASS", "other"])
+    {'Reuters': '#0072B2', 'TASS': '#E69F00', 'other': '#999999'}
+    """
+    named = [g for g in dict.fromkeys(groups) if g != other]
+    if len(named) > len(PALETTE):
+        raise ValueError(f"{len(named)} groups but {len(PALETTE)} distinct colours: "
+                         f"fold the smaller groups into {other!r} with report.top_groups(..., n={len(PALETTE)})")
+    colours = dict(zip(named, PALETTE))
+    if other in groups:
+        colours[other] = OTHER_COLOR
+    return colours
+
+
+def side_colors(sides: Sequence) -> dict:
+    """Colours for sides of the conflict: the fixed :data:`SIDE_COLORS` where that keeps every
+    side distinct, otherwise the next unused colour (so "none", "other" and "unlisted" never
+    share one grey).
+
+    >>> side_colors(["ukraine", "russia", "other", "none"])
+    {'ukraine': '#0072B2', 'russia': '#D55E00', 'other': '#999999', 'none': '#E69F00'}
+    """
+    spare = [c for c in [*PALETTE, OTHER_COLOR, "#666666", "#BBBBBB"] if c not in set(SIDE_COLORS.values())]
+    spare += [c for c in PALETTE if c not in spare]
+    named = list(dict.fromkeys(sides))
+    colours: dict = {}
+    used: set[str] = set()
+    for side in named:  # fixed colours first, in the order given
+        colour = SIDE_COLORS.get(str(side).lower())
+        if colour and colour not in used:
+            colours[side] = colour
+            used.add(colour)
+    for side in named:
+        if side not in colours:
+            free = [c for c in spare if c not in used]
+            if not free:
+                raise ValueError(f"{len(named)} sides but only {len(used)} distinct colours")
+            colours[side] = free[0]
+            used.add(free[0])
+    return {side: colours[side] for side in named}
+
+
+def _fold_groups(data: pd.DataFrame, *, hue: str, value: str, keys: Sequence[str],
+                 max_groups: int) -> pd.DataFrame:
+    """``data`` with ``hue`` folded by :func:`top_groups` and ``value`` summed within ``keys`` + hue."""
+    folded = data.assign(**{hue: top_groups(data[hue], n=max_groups, weights=data[value])})
+    if folded[hue].nunique() == data[hue].nunique():
+        return folded
+    return folded.groupby([*keys, hue], sort=False, as_index=False)[value].sum()
+
+
+# --- Provenance on every chart ------------------------------------------------------------------
+
+_HASH_COLUMNS = ("article_id", "outlet", "published", "title", "text")
+
+
+def corpus_hash(articles: pd.DataFrame) -> str:
+    """SHA-256 (hex) of the loaded articles' content, independent of row order.
+
+    The same files give the same hash on every run and machine; any change of an article's
+    id, outlet, date, title or text changes it. Figures carry its first 8 characters.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Kyiv.", "Moscow."]})
+    >>> corpus_hash(arts) == corpus_hash(arts.iloc[::-1])
+    True
+    >>> corpus_hash(arts)[:8] != corpus_hash(arts.assign(text=["Kiev.", "Moscow."]))[:8]
+    True
+    """
+    columns = [c for c in _HASH_COLUMNS if c in articles.columns]
+    ordered = articles.sort_values(columns[:1], kind="stable") if columns else articles
+    digest = hashlib.sha256("\x1f".join(columns).encode())
+    for row in zip(*(ordered[c].tolist() for c in columns)):
+        digest.update(b"\x1e" + "\x1f".join(map(str, row)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _short_hash(value: str) -> str:
+    return value[:8]
+
+
+def source_line(label: str, articles: pd.DataFrame, *, extra: str | None = None) -> str:
+    """The source line under a chart: corpus, article count, duplicates left out, corpus hash.
+
+    Reads ``attrs["duplicates_excluded"]`` and ``attrs["corpus_hash"]`` set by
+    :func:`analysis.overview.exclude_duplicates` (the hash is computed when missing).
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["x", "y"]})
+    >>> arts.attrs.update(duplicates_excluded=1, corpus_hash="9f86d081884c7d65")
+    >>> source_line("data/raw", arts, extra="VADER")
+    'Source: data/raw; 2 articles; 1 exact duplicate excluded; VADER; corpus 9f86d081'
+    """
+    n = len(articles)
+    parts = [f"Source: {label}", f"{n:,} article{'' if n == 1 else 's'}"]
+    excluded = int(articles.attrs.get("duplicates_excluded", 0) or 0)
+    if excluded:
+        parts.append(f"{excluded:,} exact duplicate{'' if excluded == 1 else 's'} excluded")
+    if extra:
+        parts.append(extra)
+    parts.append(f"corpus {_short_hash(articles.attrs.get('corpus_hash') or corpus_hash(articles))}")
+    return "; ".join(parts)
+
+
+def _stamp_hash(text: str | None, digest: str | None) -> str | None:
+    """``text`` ending in ``; corpus <8 hex>`` unless it already names that hash."""
+    if not digest:
+        return text
+    stamp = f"corpus {_short_hash(digest)}"
+    if text and re.search(r"\bcorpus [0-9a-f]{8}\b", text):  # already names its own corpus
+        return text
+    return f"{text}; {stamp}" if text else f"Source: {stamp}"
+
+
+# --- Figures inside the report pages ------------------------------------------------------------
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _display_png(png: bytes) -> None:
+    from IPython.display import Image, display
+
+    display(Image(data=png, format="png"))
+
+
+def show_figure(fig, *, dpi: int = 100, close: bool = True) -> bytes:
+    """Show ``fig`` as a PNG output of the running notebook cell (and close it); return the bytes.
+
+    Kernels run headless with the Agg backend, which shows nothing by itself: without this the
+    executed notebook and its HTML page hold no charts. Closing keeps an inline backend from
+    showing the figure a second time.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    png = buffer.getvalue()
+    _display_png(png)
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return png
 
 
 def _notebook_name(notebook: str | None) -> str:
@@ -182,13 +394,16 @@ def bar_chart(
     xlabel: str,
     ylabel: str | None = None,
     hue: str | None = None,
+    max_groups: int = len(PALETTE),
     source: str | None = None,
     ax=None,
 ):
     """Horizontal bar chart in the house style; returns the Figure.
 
     ``title`` should state the finding ("B publishes most"), ``xlabel`` carry
-    the unit ("Articles (count)").
+    the unit ("Articles (count)"). With ``hue``, groups beyond the ``max_groups``
+    largest are summed into "other" (so ``x`` must be additive, e.g. counts) and
+    every group gets its own colour.
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -201,7 +416,9 @@ def bar_chart(
     if hue is None:
         sns.barplot(data=data, x=x, y=y, ax=ax, orient="h", color=PALETTE[0])
     else:
-        sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, orient="h")
+        data = _fold_groups(data, hue=hue, value=x, keys=[y], max_groups=max_groups)
+        colours = group_colors(group_order(data[hue], weights=data[x]))
+        sns.barplot(data=data, x=x, y=y, hue=hue, hue_order=list(colours), palette=colours, ax=ax, orient="h")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel if ylabel is not None else "")
@@ -210,28 +427,94 @@ def bar_chart(
     return fig
 
 
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str,
+    title: str,
+    ylabel: str,
+    xlabel: str = "",
+    max_groups: int = len(PALETTE),
+    marker: str | None = "o",
+    source: str | None = None,
+    ax=None,
+):
+    """One line per group in the house style; returns the Figure.
+
+    Groups beyond the ``max_groups`` largest (by summed ``y``) are summed into one grey
+    "other" line, so no article disappears from the chart and no two lines share a
+    colour. Dates on ``x`` get concise tick labels.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> data = pd.DataFrame({"period": [1, 2] * 3, "outlet": list("AABBCC"), "articles": [5, 6, 3, 1, 1, 1]})
+    >>> fig = line_chart(data, x="period", y="articles", hue="outlet", title="A leads",
+    ...                  ylabel="Articles (count)", max_groups=2)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['A', 'other']
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+    else:
+        fig = ax.figure
+    data = _fold_groups(data, hue=hue, value=y, keys=[x], max_groups=max_groups)
+    colours = group_colors(group_order(data[hue], weights=data[y]))
+    for group, colour in colours.items():
+        points = data[data[hue] == group].sort_values(x)
+        ax.plot(points[x], points[y], color=colour, marker=marker, label=str(group))
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title=hue, loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
+    if pd.api.types.is_datetime64_any_dtype(data[x]):
+        format_date_axis(ax)
+    if source:
+        source_note(fig, source)
+    return fig
+
+
 @dataclass(frozen=True)
 class Exporter:
-    """Bind :func:`save_figure` to one notebook, output folder and default source line.
+    """Bind :func:`save_figure` to one notebook, output folder, default source line and corpus hash.
+
+    Every figure it saves gets a source line ending in ``corpus <8 hex>`` (when
+    ``corpus_hash`` is given) and, inside a notebook, is shown in the cell's output
+    so the executed notebook and its HTML report hold the chart.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, tempfile
-    >>> export = Exporter("01_corpus_overview", output_dir=tempfile.mkdtemp(), source="Source: seed article")
+    >>> export = Exporter("01_corpus_overview", output_dir=tempfile.mkdtemp(), source="Source: seed article",
+    ...                   corpus_hash="9f86d081884c7d659a2feaa0c55ad015")
     >>> fig, ax = plt.subplots()
     >>> [p.suffix for p in export.save_figure(fig, "empty")]
     ['.png', '.svg', '.pdf']
+    >>> [t.get_text() for t in fig.texts]
+    ['Source: seed article; corpus 9f86d081']
     """
 
     notebook: str
     output_dir: str | os.PathLike | None = None
     source: str | None = None
+    corpus_hash: str | None = None
 
-    def save_figure(self, fig, name: str, *, data: pd.DataFrame | None = None, source: str | None = None) -> list[Path]:
-        """Add the source line (unless the figure has one) and export; see :func:`save_figure`."""
-        note = source or self.source
-        if note and (source or not has_source_note(fig)):
+    def save_figure(self, fig, name: str, *, data: pd.DataFrame | None = None, source: str | None = None,
+                    show: bool | None = None) -> list[Path]:
+        """Set the source line, export (see :func:`save_figure`) and show the figure.
+
+        The line is ``source``, else the figure's own, else the exporter's, stamped with the
+        corpus hash. ``show=None`` shows (and closes) the figure only inside a notebook.
+        """
+        existing = next((t.get_text() for t in fig.texts if t.get_gid() == "source-note"), None)
+        note = _stamp_hash(source or existing or self.source, self.corpus_hash)
+        if note and note != existing:
             source_note(fig, note)
-        return save_figure(fig, name, data=data, notebook=self.notebook, output_dir=self.output_dir)
+        written = save_figure(fig, name, data=data, notebook=self.notebook, output_dir=self.output_dir)
+        if show or (show is None and _in_notebook()):
+            show_figure(fig)
+        return written
 
     def save_table(self, data: pd.DataFrame, name: str) -> Path:
         return save_table(data, name, folder=figure_dir(self.notebook, self.output_dir))

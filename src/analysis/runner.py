@@ -2,14 +2,17 @@
 
 ``python -m analysis run`` executes ``notebooks/NN_*.ipynb`` in order with
 nbclient. Parameters are passed the papermill way: a cell tagged
-``injected-parameters`` is inserted after the cell tagged ``parameters``. They
-are also exported as environment variables (``ANALYSIS_CORPUS``,
-``ANALYSIS_OUTPUT``, ``ANALYSIS_NOTEBOOK``) whose values the notebooks' own
-parameter cells read, so ``jupyter nbconvert --to notebook --execute`` and
+``injected-parameters`` is inserted after the cell tagged ``parameters``
+(``-p KEY=VALUE`` passes any parameter; the value is a JSON literal when it parses
+as one, else a string). The corpus, output folder and notebook name are
+also exported as environment variables (``ANALYSIS_CORPUS``,
+``ANALYSIS_OUTPUT``, ``ANALYSIS_NOTEBOOK``) that :mod:`analysis.paths` reads for
+the notebooks' defaults, so ``jupyter nbconvert --to notebook --execute`` and
 ``papermill -p CORPUS ...`` work too.
 
 Each executed notebook is written to ``<output>/<name>.ipynb`` and rendered to
-``<output>/<name>.html``; ``<output>/index.html`` links every report and figure.
+``<output>/<name>.html`` (figures embedded); ``<output>/index.html`` links every report
+and figure and states the package versions, git commit, parameters and corpus hash.
 A failing notebook stops the run with exit code 1 and a message naming the
 notebook and the cell.
 """
@@ -19,8 +22,10 @@ from __future__ import annotations
 import html
 import json
 import os
+import platform
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +35,8 @@ from pathlib import Path
 
 from analysis.paths import project_root
 
-__all__ = ["NotebookFailed", "RunResult", "discover_notebooks", "inject_parameters", "run_notebooks", "write_index"]
+__all__ = ["NotebookFailed", "RunResult", "discover_notebooks", "git_commit", "inject_parameters", "parse_parameter",
+           "provenance", "run_notebooks", "write_index"]
 
 _NUMBERED = re.compile(r"^(\d\d)_[\w-]+\.ipynb$")
 
@@ -52,6 +58,78 @@ class RunResult:
     html: Path
     seconds: float
     figures: list[Path] = field(default_factory=list)
+
+
+def parse_parameter(text: str) -> tuple[str, object]:
+    """``"KEY=VALUE"`` from the command line: the value as a JSON literal when it is one, else a string.
+
+    >>> parse_parameter("TOP_N=5"), parse_parameter("FREQ=MS"), parse_parameter('GROUPS=["a", "b"]')
+    (('TOP_N', 5), ('FREQ', 'MS'), ('GROUPS', ['a', 'b']))
+    """
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key.isidentifier():
+        raise ValueError(f"parameter {text!r} is not KEY=VALUE with KEY a Python name")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
+
+
+_VERSIONED = ("pandas", "numpy", "matplotlib", "seaborn", "nltk")
+
+
+def git_commit(folder: str | os.PathLike | None = None) -> str:
+    """The checked-out commit of the git repository holding ``folder``, or ``"unknown"``."""
+    folder = Path(folder) if folder is not None else project_root()
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=10, check=False)
+
+    try:
+        proc = git("rev-parse", "HEAD")
+        commit = proc.stdout.strip()
+        if proc.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+            return "unknown"
+        dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return commit + (" (with uncommitted changes)" if dirty else "")
+
+
+def provenance(*, corpus: str, parameters: dict) -> dict:
+    """What a report was made from: package versions, git commit, parameters, corpus hash.
+
+    The corpus hash is :func:`analysis.report.corpus_hash` of the articles the notebooks load,
+    the same value (first 8 characters) every figure's source line carries.
+    """
+    from importlib import import_module
+
+    from analysis import __version__
+    from analysis.pipeline import load_articles
+    from analysis.report import corpus_hash
+
+    versions = {"python": platform.python_version(), "war-coverage-analysis": __version__}
+    for name in _VERSIONED:
+        try:
+            versions[name] = getattr(import_module(name), "__version__", "unknown")
+        except ImportError:
+            versions[name] = "not installed"
+    return {"versions": versions, "git_commit": git_commit(), "parameters": dict(parameters),
+            "corpus_hash": corpus_hash(load_articles(corpus))}
+
+
+def _table(rows: dict) -> str:
+    cells = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows.items())
+    return f"<table>{cells}</table>"
+
+
+def _provenance_html(info: dict) -> str:
+    return ("<h2>Provenance</h2>"
+            f"<p>Corpus hash (SHA-256 of the loaded articles; figures show the first 8 characters): "
+            f"<code>{html.escape(info['corpus_hash'])}</code><br>"
+            f"Git commit: <code>{html.escape(info['git_commit'])}</code></p>"
+            f"<h3>Packages</h3>{_table(info['versions'])}"
+            f"<h3>Parameters</h3>{_table({k: json.dumps(v) if not isinstance(v, str) else v for k, v in info['parameters'].items()})}")
 
 
 def discover_notebooks(folder: Path, only: Sequence[str] | None = None) -> list[Path]:
@@ -153,16 +231,20 @@ def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int
     return RunResult(path, executed, html_path, seconds, figures)
 
 
-def write_index(results: Sequence[RunResult], output_dir: Path, *, corpus: str) -> Path:
-    """``index.html``: one section per notebook with links to its report and figures."""
+def write_index(results: Sequence[RunResult], output_dir: Path, *, corpus: str, info: dict | None = None) -> Path:
+    """``index.html``: provenance (see :func:`provenance`), then one section per notebook with
+    links to its report and figures."""
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>War coverage analysis report</title>",
         "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
         "figure{display:inline-block;width:320px;margin:6px;vertical-align:top}"
-        "img{width:100%;border:1px solid #ddd}figcaption{font-size:12px}</style></head><body>",
+        "img{width:100%;border:1px solid #ddd}figcaption{font-size:12px}"
+        "table{border-collapse:collapse;font-size:13px}td{border:1px solid #ddd;padding:2px 8px}</style></head><body>",
         "<h1>War coverage analysis report</h1>",
         f"<p>Corpus: <code>{html.escape(corpus)}</code> &middot; generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}</p>",
     ]
+    if info is not None:
+        parts.append(_provenance_html(info))
     for result in results:
         name = result.notebook.stem
         parts.append(f"<h2>{html.escape(name)}</h2><p><a href='{html.escape(result.html.name)}'>report (HTML)</a> "
@@ -192,9 +274,18 @@ def run_notebooks(
     notebooks_dir: str | os.PathLike | None = None,
     timeout: int = 1800,
     n_jobs: int | None = None,
+    parameters: dict | None = None,
     log=print,
 ) -> list[RunResult]:
-    """Execute the numbered notebooks in order; raise :class:`NotebookFailed` on the first failure."""
+    """Execute the numbered notebooks in order; raise :class:`NotebookFailed` on the first failure.
+
+    ``parameters`` go to every notebook (after its ``parameters`` cell), beside ``CORPUS``,
+    ``OUTPUT_DIR`` and ``N_JOBS``; a ``CORPUS`` among them stands for ``corpus``.
+    """
+    extra = dict(parameters or {})
+    corpus = extra.pop("CORPUS", corpus)
+    output_dir = extra.pop("OUTPUT_DIR", output_dir)
+    n_jobs = extra.pop("N_JOBS", n_jobs)
     root = project_root()
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
     output_dir = Path(output_dir).resolve() if output_dir else root / "reports"
@@ -205,16 +296,17 @@ def run_notebooks(
     notebooks = discover_notebooks(notebooks_dir, only)
     if not notebooks:
         raise FileNotFoundError(f"no numbered notebooks (NN_name.ipynb) in {notebooks_dir}")
+    parameters = {"CORPUS": corpus, "OUTPUT_DIR": str(output_dir)}
+    if n_jobs is not None:
+        parameters["N_JOBS"] = n_jobs
+    parameters.update(extra)
     results = []
     for i, path in enumerate(notebooks, 1):
         log(f"[{i}/{len(notebooks)}] {path.name} ...", flush=True)
-        parameters = {"CORPUS": corpus, "OUTPUT_DIR": str(output_dir)}
-        if n_jobs is not None:
-            parameters["N_JOBS"] = n_jobs
         result = run_notebook(path, parameters=parameters, output_dir=output_dir, timeout=timeout)
         log(f"[{i}/{len(notebooks)}] {path.name} done in {result.seconds:.1f} s, {len(result.figures)} figures", flush=True)
         results.append(result)
-    index = write_index(results, output_dir, corpus=corpus)
+    index = write_index(results, output_dir, corpus=corpus, info=provenance(corpus=corpus, parameters=parameters))
     log(f"report index: {index}", flush=True)
     return results
 
@@ -229,10 +321,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--notebooks", help="folder of numbered notebooks (default: notebooks/)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell (default 1800)")
     parser.add_argument("--jobs", type=int, help="worker processes for the per-article pipeline (N_JOBS)")
+    parser.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",
+                        help="a notebook parameter, repeatable (e.g. -p FREQ=W -p TOP_N=20); "
+                             "the value is read as a JSON literal when it is one, else as a string")
     args = parser.parse_args(argv)
     try:
+        parameters = dict(parse_parameter(p) for p in args.parameter)
         run_notebooks(corpus=args.corpus, only=args.only.split(",") if args.only else None,
-                      output_dir=args.output, notebooks_dir=args.notebooks, timeout=args.timeout, n_jobs=args.jobs)
+                      output_dir=args.output, notebooks_dir=args.notebooks, timeout=args.timeout, n_jobs=args.jobs,
+                      parameters=parameters)
     except NotebookFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("the partly executed notebook is in the output folder for inspection", file=sys.stderr)

@@ -1026,7 +1026,9 @@ def sentiment_by_entity(target_scores: pd.DataFrame, articles: pd.DataFrame | No
     keys = [entity, *groups]
     if freq:
         when = pd.to_datetime(frame[date], utc=True, errors="coerce").dt.tz_localize(None)
-        frame["period"] = when.dt.to_period("M" if freq in {"MS", "M", "ME"} else freq).dt.start_time
+        from analysis.overview import time_bins
+
+        frame["period"] = when.dt.to_period(time_bins(freq)[0]).dt.start_time
         keys.append("period")
     cols = [*keys, "n", "n_articles", "mean", "ci_low", "ci_high", "share_negative", "share_positive", "reliable"]
     if frame.empty:
