@@ -101,31 +101,34 @@ import unicodedata
 import warnings as warnings_module
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from analysis import formats as _formats  # Media Cloud / GDELT exports, RSS/Atom feeds
+
 __all__ = [
-    "load_corpus",
-    "load_corpus_with_rejects",
-    "accounting",
-    "rejects_of",
-    "warnings_of",
-    "files_of",
-    "parse_dates",
-    "clean_text",
-    "detect_lang",
-    "find_duplicates",
-    "GDELT_FILENAME",
+    "ARTICLE_COLUMNS",
     "BOILERPLATE",
     "COLUMN_ALIASES",
+    "GDELT_FILENAME",
     "SUPPORTED_EXTENSIONS",
-    "ARTICLE_COLUMNS",
+    "accounting",
+    "clean_text",
+    "detect_lang",
+    "files_of",
+    "find_duplicates",
+    "load_corpus",
+    "load_corpus_with_rejects",
+    "parse_dates",
+    "rejects_of",
+    "warnings_of",
 ]
 
 ARTICLE_COLUMNS = [
@@ -139,12 +142,12 @@ FILE_COLUMNS = ["source_file", "format", "encoding", "rows_read", "loaded", "rej
 
 #: File types the loader reads. Anything else is rejected with a message naming the extension.
 SUPPORTED_EXTENSIONS = (".csv", ".htm", ".html", ".json", ".jsonl", ".parquet", ".tsv", ".txt",
-                        ".xlsx")
+                        ".xlsx", ".atom", ".rss", ".xml")
 _TEXT_FORMATS = {".csv", ".htm", ".html", ".json", ".jsonl", ".tsv", ".txt"}
 MANIFEST_NAMES = ("sources.yml", "sources.yaml", "sources.csv")
 #: A folder walk passes over these (documentation, not articles); they are listed in
 #: ``attrs["skipped"]``.
-_SKIP_NAMES = re.compile(r"^(readme|license|licence|changelog|notice|copying)(\..*)?$", re.I)
+_SKIP_NAMES = re.compile(r"^(readme|license|licence|changelog|notice|copying)(\..*)?$", re.IGNORECASE)
 
 #: GDELT-style file names, e.g. ``20220204T123000Z_UA_en_1d3757904e.txt`` (timestamp, country,
 #: language, hash). Matched against the file name without extension; applied automatically when
@@ -709,7 +712,7 @@ def _looks_like_dates(series: pd.Series) -> bool:
 
 def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.DataFrame, list]:
     """Pick the article fields out of a table using aliases, mapping and manifest."""
-    table = table.reset_index(drop=True)
+    table = _formats.normalise_export(table.reset_index(drop=True), keep=spec.mapping.values())
     columns = [str(c) for c in table.columns]
     table.columns = columns
     resolved = _resolve_columns(columns, spec.mapping, where)
@@ -988,7 +991,7 @@ def _html_extract(markup: str) -> dict[str, Any]:
     if title and info["text"].strip().startswith(title):  # the h1 repeats the title
         info["text"] = info["text"].strip()[len(title):]
     try:
-        import trafilatura  # noqa: PLC0415 - optional at import time
+        import trafilatura
     except Exception:  # noqa: BLE001 - e.g. missing lxml_html_clean: fall back
         return info
     try:
@@ -1226,6 +1229,8 @@ def _read_sources(sources: list[_Source], max_chars: int
                 raws = [("", _read_json(src.path, src.spec))]
             elif ext == ".jsonl":
                 raws = [("", _read_jsonl(src.path, src.spec))]
+            elif ext in _formats.FEED_EXTENSIONS:
+                raws = [("", _formats.read_feed_raw(src.path, src.spec))]
             else:
                 raws = [("", _read_html(src.path, src.spec))]
         except _Reject as rej:
@@ -1357,7 +1362,7 @@ def _make_ids(frame: pd.DataFrame) -> list[str]:
     for outlet, sf, sr, text in zip(frame["outlet"], frame["source_file"], frame["source_row"],
                                     frame["text"]):
         h = hashlib.sha1()
-        h.update(f"{outlet}\x1f{sf}\x1f{sr}\x1f".encode("utf-8"))
+        h.update(f"{outlet}\x1f{sf}\x1f{sr}\x1f".encode())
         h.update(text.encode("utf-8", "surrogatepass"))
         out.append(h.hexdigest()[:16])
     return out
