@@ -101,12 +101,11 @@ import unicodedata
 import warnings as warnings_module
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -114,21 +113,21 @@ import pandas as pd
 from analysis import formats as _formats  # Media Cloud / GDELT exports, RSS/Atom feeds
 
 __all__ = [
-    "ARTICLE_COLUMNS",
-    "BOILERPLATE",
-    "COLUMN_ALIASES",
-    "GDELT_FILENAME",
-    "SUPPORTED_EXTENSIONS",
-    "accounting",
-    "clean_text",
-    "detect_lang",
-    "files_of",
-    "find_duplicates",
     "load_corpus",
     "load_corpus_with_rejects",
-    "parse_dates",
+    "accounting",
     "rejects_of",
     "warnings_of",
+    "files_of",
+    "parse_dates",
+    "clean_text",
+    "detect_lang",
+    "find_duplicates",
+    "GDELT_FILENAME",
+    "BOILERPLATE",
+    "COLUMN_ALIASES",
+    "SUPPORTED_EXTENSIONS",
+    "ARTICLE_COLUMNS",
 ]
 
 ARTICLE_COLUMNS = [
@@ -147,7 +146,7 @@ _TEXT_FORMATS = {".csv", ".htm", ".html", ".json", ".jsonl", ".tsv", ".txt"}
 MANIFEST_NAMES = ("sources.yml", "sources.yaml", "sources.csv")
 #: A folder walk passes over these (documentation, not articles); they are listed in
 #: ``attrs["skipped"]``.
-_SKIP_NAMES = re.compile(r"^(readme|license|licence|changelog|notice|copying)(\..*)?$", re.IGNORECASE)
+_SKIP_NAMES = re.compile(r"^(readme|license|licence|changelog|notice|copying)(\..*)?$", re.I)
 
 #: GDELT-style file names, e.g. ``20220204T123000Z_UA_en_1d3757904e.txt`` (timestamp, country,
 #: language, hash). Matched against the file name without extension; applied automatically when
@@ -991,7 +990,7 @@ def _html_extract(markup: str) -> dict[str, Any]:
     if title and info["text"].strip().startswith(title):  # the h1 repeats the title
         info["text"] = info["text"].strip()[len(title):]
     try:
-        import trafilatura
+        import trafilatura  # noqa: PLC0415 - optional at import time
     except Exception:  # noqa: BLE001 - e.g. missing lxml_html_clean: fall back
         return info
     try:
@@ -1362,7 +1361,7 @@ def _make_ids(frame: pd.DataFrame) -> list[str]:
     for outlet, sf, sr, text in zip(frame["outlet"], frame["source_file"], frame["source_row"],
                                     frame["text"]):
         h = hashlib.sha1()
-        h.update(f"{outlet}\x1f{sf}\x1f{sr}\x1f".encode())
+        h.update(f"{outlet}\x1f{sf}\x1f{sr}\x1f".encode("utf-8"))
         h.update(text.encode("utf-8", "surrogatepass"))
         out.append(h.hexdigest()[:16])
     return out

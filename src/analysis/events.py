@@ -189,7 +189,7 @@ def around_event(articles: pd.DataFrame, sentences_or_tables, event_id: str, *, 
         if labels is None:
             from analysis.framing.labels import label_matches
 
-            labels = label_matches(tables["sentences"] if "sentences" in tables else arts)
+            labels = label_matches(tables.get("sentences", arts))
         labels = labels[labels["article_id"].isin(arts["article_id"])]
         if exclude_quoted and "in_quote" in labels.columns:
             labels = labels[~labels["in_quote"].astype(bool)]
