@@ -135,3 +135,11 @@ def test_timeseries_renders_in_headless_chromium(arts, tmp_path):
     data = pd.DataFrame({"date": pd.to_datetime(["2022-02-01", "2022-03-01", "2022-04-01"]), "value": [1, 5, 3]})
     dom = render(interactive.timeseries(data).write(tmp_path / "ts.html"), tmp_path)
     assert 'class="main-svg"' in dom and 'class="scatterlayer' in dom
+
+
+def test_pages_display_themselves_in_jupyter(arts):
+    page = interactive.timeseries(pd.DataFrame({"date": pd.to_datetime(["2022-02-01"]), "value": [1]}))
+    shown = page._repr_html_()
+    assert page.element_id in shown and "Plotly.newPlot" in shown
+    table = interactive.table(arts.drop(columns="text"))
+    assert "_itables_" in table._repr_html_()  # the DataTables bundle comes with the table
