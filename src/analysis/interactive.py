@@ -202,6 +202,22 @@ def _rank_scale(values: np.ndarray) -> np.ndarray:
     return (ranks - 1) / max(top - 1, 1)
 
 
+def _spread(x: np.ndarray, y: np.ndarray, *, radius: float = 0.012) -> tuple[np.ndarray, np.ndarray]:
+    """Terms with the same counts share a position: spread each such group on a small
+    sunflower spiral around it (deterministic: the k-th term of a group always goes to the
+    same place), so that every point can be hovered and clicked."""
+    x, y = x.astype(float).copy(), y.astype(float).copy()
+    keys = pd.Series(list(zip(np.round(x, 9), np.round(y, 9))))
+    k = keys.groupby(keys).cumcount().to_numpy()
+    n = keys.map(keys.value_counts()).to_numpy()
+    many = n > 1
+    angle = k * 2.399963  # golden angle
+    r = radius * np.sqrt((k + 0.5) / np.maximum(n, 1))
+    x[many] += (r * np.cos(angle))[many]
+    y[many] += (r * np.sin(angle))[many]
+    return x, y
+
+
 _EXPLORER_JS = """
 (function () {
  function init() {
@@ -252,7 +268,8 @@ def distinctive_explorer(articles: pd.DataFrame, groups: str, *, order=None, ngr
     groups : column with exactly two values (e.g. ``"side"`` or an outlet column filtered to
         two outlets); ``order`` fixes which is *a* (x axis).
     ngram, min_count, stop_words : as in :func:`analysis.framing.distinctive_terms`.
-    max_terms : plot at most this many terms (the most frequent; the rest are listed nowhere).
+    max_terms : plot the ``max_terms`` most frequent terms plus the ``max_terms // 10`` with the
+        largest |z| (rare but distinctive terms stay visible); the rest are left out.
     label_terms : write the ``label_terms`` most distinctive terms of each side on the chart.
     per_term, window : KWIC lines embedded per term and their context width.
     result : a precomputed :func:`distinctive_terms` table for the same data.
@@ -273,10 +290,13 @@ def distinctive_explorer(articles: pd.DataFrame, groups: str, *, order=None, ngr
     res = result if result is not None else distinctive_terms(articles, groups, ngram=ngram, min_count=min_count,
                                                              stop_words=stop_words, order=order)
     a, b = res.attrs.get("groups") or (list(order) if order else sorted(articles[groups].dropna().unique(), key=str))
-    res = res.nlargest(max_terms, "count", keep="first") if len(res) > max_terms else res
+    if len(res) > max_terms:  # the most frequent terms, plus the most distinctive ones however rare
+        strongest = res["z"].abs().nlargest(max(max_terms // 10, 2 * label_terms), keep="first").index
+        frequent = res["count"].nlargest(max_terms, keep="first").index
+        res = res.loc[sorted(set(frequent) | set(strongest))]
     res = res.sort_values("z", ascending=False, kind="stable").reset_index(drop=True)
     tot_a, tot_b = max(int(res["n_a"].sum()), 1), max(int(res["n_b"].sum()), 1)
-    x, y = _rank_scale(res["n_a"].to_numpy()), _rank_scale(res["n_b"].to_numpy())
+    x, y = _spread(_rank_scale(res["n_a"].to_numpy()), _rank_scale(res["n_b"].to_numpy()))
     per_a, per_b = res["n_a"] / tot_a * 1e4, res["n_b"] / tot_b * 1e4
     hover = [f"<b>{html_module.escape(t)}</b><br>{html_module.escape(str(a))}: {na:,} ({pa:.1f} per 10k)"
              f"<br>{html_module.escape(str(b))}: {nb:,} ({pb:.1f} per 10k)<br>z = {z:.2f}"
