@@ -129,3 +129,10 @@ def test_csv_and_xlsx_exports_hold_no_formulas(arts, tmp_path):
     assert sheet["E2"].value.startswith("'=")
     with pytest.raises(ValueError):
         export_kwic(lines, tmp_path / "k.docx")
+
+
+def test_articles_without_text_still_get_context_from_the_sentences(arts):
+    sents = sentences(arts)
+    meta = arts.drop(columns="text")
+    line = kwic(sents, "Kharkiv", articles=meta, window=15).iloc[0]
+    assert line["match"] == "Kharkiv" and line["left"] == "troops shelled " and line["outlet"] == "Kyiv Independent"

@@ -213,10 +213,11 @@ def _sentences_of(data: pd.DataFrame) -> pd.DataFrame:
 def _article_texts(sents: pd.DataFrame, articles: pd.DataFrame | None) -> dict:
     """article_id -> text: the article's own text when ``articles`` has it, else rebuilt from
     the sentences at their offsets (the gaps between sentences become spaces)."""
-    if articles is not None and "text" in articles.columns:
-        return dict(zip(articles["article_id"], articles["text"]))
     out: dict = {}
-    for aid, part in sents.groupby("article_id", sort=False):
+    if articles is not None and "text" in articles.columns:
+        out = {a: t for a, t in zip(articles["article_id"], articles["text"]) if isinstance(t, str)}
+    missing = sents[~sents["article_id"].isin(list(out))] if out else sents
+    for aid, part in missing.groupby("article_id", sort=False):
         buf: list[str] = []
         pos = 0
         for s, t in zip(part["start"].tolist(), part["text"].tolist()):
