@@ -130,5 +130,5 @@ def test_unknown_event_suggests_close_ids(around):
 def test_plot_around_event_draws_a_dumbbell_per_outlet(around):
     r = around_event(around, None, "kursk_incursion")
     fig = plot_around_event(r, measure="articles")
-    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["BBC", "RT"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["BBC  (n=1\u21921)", "RT  (n=1\u21922)"]
     plt.close(fig)

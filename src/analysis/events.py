@@ -231,7 +231,8 @@ def around_event(articles: pd.DataFrame, sentences_or_tables, event_id: str, *, 
 
 def plot_around_event(result: pd.DataFrame, *, measure: str = "articles", ax=None, title: str | None = None):
     """Dumbbell chart of one measure of :func:`around_event`: per group, a grey dot *before*
-    and a coloured dot *after*, joined by a line. Returns the matplotlib Figure."""
+    and a coloured dot *after*, joined by a line; each label carries the number of articles
+    before -> after, so thin evidence shows. Returns the matplotlib Figure."""
     import matplotlib.pyplot as plt
 
     from analysis.report import PALETTE
@@ -250,7 +251,9 @@ def plot_around_event(result: pd.DataFrame, *, measure: str = "articles", ax=Non
     ax.hlines(y, wide["before"], wide["after"], color="#BBBBBB", lw=2, zorder=1)
     ax.scatter(wide["before"], y, color="#999999", label="before", zorder=2)
     ax.scatter(wide["after"], y, color=PALETTE[0], label="after", zorder=3)
-    ax.set_yticks(y, [str(g) for g in wide.index])
+    n = data.pivot_table(index=by, columns="period", values="n_articles", aggfunc="first").reindex(wide.index)
+    n = n.reindex(columns=["before", "after"]).fillna(0).astype(int)
+    ax.set_yticks(y, [f"{g}  (n={b}\u2192{a})" for g, b, a in zip(wide.index, n["before"], n["after"])])
     info = result.attrs.get("event", {})
     ax.set_xlabel(measure)
     ax.set_title(title or f"{measure}: {info.get('days', '?')} days before vs after "
