@@ -473,12 +473,19 @@ def timeseries(data: pd.DataFrame, *, x: str = "date", y: str = "value", color: 
             line={"color": PALETTE[i % len(PALETTE)]}, customdata=custom,
             hovertemplate=f"{label}%{{x|%Y-%m-%d}}<br>{ytitle or y}: %{{y:,.3~f}}{extra}<extra></extra>"))
     if events is not None and len(events):
-        ymax = float(pd.to_numeric(data[y], errors="coerce").max()) if len(data) else 1.0
+        values = pd.to_numeric(data[y], errors="coerce")
+        ymin, ymax = (min(float(values.min()), 0.0), float(values.max())) if values.notna().any() else (0.0, 1.0)
         ev = events.sort_values("date")
+        lo, hi = pd.to_datetime(data[x]).min(), pd.to_datetime(data[x]).max()
+        if len(data) and pd.notna(lo):  # only the events inside the plotted period
+            when = pd.to_datetime(ev["date"])
+            lo = lo.tz_localize(when.dt.tz) if when.dt.tz is not None and lo.tzinfo is None else lo
+            hi = hi.tz_localize(when.dt.tz) if when.dt.tz is not None and hi.tzinfo is None else hi
+            ev = ev[(when >= lo) & (when <= hi)]
         xs, ys, texts = [], [], []
         for d, lab in zip(pd.to_datetime(ev["date"]), ev["label"]):
             xs += [d, d, None]
-            ys += [0, ymax, None]
+            ys += [ymin, ymax, None]
             texts += [lab, lab, None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#999999", "dash": "dot", "width": 1},
                                  text=texts, hovertemplate="%{x|%Y-%m-%d}: %{text}<extra>event</extra>",
