@@ -11,3 +11,9 @@ Every public function takes and returns pandas DataFrames with documented column
 """
 
 __version__ = "0.1.0"
+
+# ``analysis.kwic(...)`` is the concordance function; its helpers (export_kwic,
+# register_kind, ...) are imported with ``from analysis.kwic import ...``.
+from analysis.kwic import kwic
+
+__all__ = ["__version__", "kwic"]

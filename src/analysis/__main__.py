@@ -4,6 +4,10 @@ Commands::
 
     run        execute the numbered notebooks headless into reports/  (see analysis.runner)
     evaluate   score a method on a gold file                           (see analysis.evaluate)
+
+Options::
+
+    --version  print the package version and exit
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] in {"-h", "--help"}:
         print(__doc__.strip())
         return 0 if argv else 2
+    if argv[0] in {"-V", "--version"}:
+        from analysis import __version__
+
+        print(f"war-analysis {__version__}")
+        return 0
     command, rest = argv[0], argv[1:]
     if command == "run":
         from analysis.runner import main as run_main

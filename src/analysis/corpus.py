@@ -110,6 +110,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis import formats as _formats  # Media Cloud / GDELT exports, RSS/Atom feeds
+
 __all__ = [
     "load_corpus",
     "load_corpus_with_rejects",
@@ -139,7 +141,7 @@ FILE_COLUMNS = ["source_file", "format", "encoding", "rows_read", "loaded", "rej
 
 #: File types the loader reads. Anything else is rejected with a message naming the extension.
 SUPPORTED_EXTENSIONS = (".csv", ".htm", ".html", ".json", ".jsonl", ".parquet", ".tsv", ".txt",
-                        ".xlsx")
+                        ".xlsx", ".atom", ".rss", ".xml")
 _TEXT_FORMATS = {".csv", ".htm", ".html", ".json", ".jsonl", ".tsv", ".txt"}
 MANIFEST_NAMES = ("sources.yml", "sources.yaml", "sources.csv")
 #: A folder walk passes over these (documentation, not articles); they are listed in
@@ -709,7 +711,7 @@ def _looks_like_dates(series: pd.Series) -> bool:
 
 def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.DataFrame, list]:
     """Pick the article fields out of a table using aliases, mapping and manifest."""
-    table = table.reset_index(drop=True)
+    table = _formats.normalise_export(table.reset_index(drop=True), keep=spec.mapping.values())
     columns = [str(c) for c in table.columns]
     table.columns = columns
     resolved = _resolve_columns(columns, spec.mapping, where)
@@ -1226,6 +1228,8 @@ def _read_sources(sources: list[_Source], max_chars: int
                 raws = [("", _read_json(src.path, src.spec))]
             elif ext == ".jsonl":
                 raws = [("", _read_jsonl(src.path, src.spec))]
+            elif ext in _formats.FEED_EXTENSIONS:
+                raws = [("", _formats.read_feed_raw(src.path, src.spec))]
             else:
                 raws = [("", _read_html(src.path, src.spec))]
         except _Reject as rej:

@@ -41,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.paths import reports_dir
@@ -51,6 +52,7 @@ __all__ = [
     "PALETTE",
     "SIDE_COLORS",
     "Exporter",
+    "add_events",
     "bar_chart",
     "corpus_hash",
     "figure_dir",
@@ -518,3 +520,81 @@ class Exporter:
 
     def save_table(self, data: pd.DataFrame, name: str) -> Path:
         return save_table(data, name, folder=figure_dir(self.notebook, self.output_dir))
+
+
+def add_events(ax, events: pd.DataFrame | None = None, *, which=None, fontsize: float = 7, color: str = "#666666",
+               max_rows: int = 4, label_column: str = "label"):
+    """Draw dated events on a matplotlib time axis: a dotted vertical line each, and a short
+    label at the top, stacked over up to ``max_rows`` rows so that labels do not overlap.
+
+    Parameters
+    ----------
+    ax : axes whose x axis holds dates (matplotlib date numbers, as pandas/seaborn plot them).
+    events : DataFrame with ``date`` and ``label`` (default :func:`analysis.events.load_events`).
+    which : ``None`` (every event inside the current x limits), a category or list of
+        categories, or a list of ``event_id`` values.
+    max_rows : label rows; a label that fits no row is left out (its line stays) and
+        reported in the returned dict.
+
+    Returns
+    -------
+    dict with ``lines`` (drawn event_ids), ``labels`` (labelled event_ids) and ``unlabelled``.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(pd.to_datetime(["2022-01-01", "2022-12-31"]), [0, 1])
+    >>> drawn = add_events(ax, which=["full_scale_invasion", "bucha", "kherson_liberated"])
+    >>> drawn["labels"]
+    ['full_scale_invasion', 'bucha', 'kherson_liberated']
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.transforms as mtransforms
+
+    if events is None:
+        from analysis.events import load_events
+
+        events = load_events()
+    ev = events.copy()
+    if which is not None:
+        wanted = {which} if isinstance(which, str) else set(which)
+        cats = set(ev["category"]) if "category" in ev.columns else set()
+        ids = set(ev["event_id"]) if "event_id" in ev.columns else set()
+        unknown = wanted - cats - ids
+        if unknown:
+            raise ValueError(f"which= names no category or event_id: {sorted(unknown)}")
+        keep = pd.Series(False, index=ev.index)
+        if "category" in ev.columns:
+            keep |= ev["category"].isin(wanted)
+        if "event_id" in ev.columns:
+            keep |= ev["event_id"].isin(wanted)
+        ev = ev[keep]
+    dates = pd.to_datetime(ev["date"], utc=True).dt.tz_convert(None)
+    ev = ev.assign(_x=mdates.date2num(dates.dt.to_pydatetime())).sort_values("_x", kind="stable")
+    lo, hi = sorted(ax.get_xlim())
+    if which is None:
+        ev = ev[(ev["_x"] >= lo) & (ev["_x"] <= hi)]
+    trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
+    fig = ax.figure
+    width_px = ax.get_window_extent().width or fig.get_figwidth() * fig.dpi
+    px_per_unit = width_px / (hi - lo) if hi > lo else 1.0
+    row_end = [-np.inf] * max_rows  # right edge (data units) of the last label in each row
+    drawn: dict[str, list] = {"lines": [], "labels": [], "unlabelled": []}
+    for _, row in ev.iterrows():
+        eid = row.get("event_id", row[label_column])
+        x = row["_x"]
+        ax.axvline(x, color=color, lw=0.7, ls=":", zorder=0.5)
+        drawn["lines"].append(eid)
+        text = str(row[label_column])
+        est = (len(text) * fontsize * 0.6 + 6) * fig.dpi / 72 / px_per_unit  # label width in data units
+        for r in range(max_rows):
+            if x > row_end[r]:
+                ax.text(x, 0.98 - r * 0.06, " " + text, transform=trans, fontsize=fontsize, color=color,
+                        ha="left", va="top", clip_on=False, gid=f"event:{eid}")
+                row_end[r] = x + est
+                drawn["labels"].append(eid)
+                break
+        else:
+            drawn["unlabelled"].append(eid)
+    ax.set_xlim(lo, hi)
+    return drawn

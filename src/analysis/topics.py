@@ -1,0 +1,193 @@
+"""Topics: what the coverage is about, by outlet and over time.
+
+A seeded scikit-learn topic model over articles:
+
+* ``method="nmf"`` (default) - non-negative matrix factorisation of the tf-idf matrix
+  (Lee & Seung 1999; for topic modelling of news: O'Callaghan, Greene, Carthy & Cunningham
+  2015, "An analysis of the coherence of descriptors in topic modeling", Expert Systems with
+  Applications 42(13)), initialised with NNDSVDa (Boutsidis & Gallopoulos 2008), which is
+  deterministic;
+* ``method="lda"`` - latent Dirichlet allocation on raw counts (Blei, Ng & Jordan 2003),
+  batch variational Bayes with a fixed ``random_state``.
+
+The same input and options give the same topics, term weights and article weights on every
+run. Topics are numbered by prevalence (topic 0 has the largest total weight).
+
+Tidy tables
+-----------
+* ``model.terms`` - DataFrame[topic, rank, term, weight]: the ``top_n`` terms of each topic.
+* ``model.topics`` - DataFrame[topic, label, weight_share, n_dominant]: ``label`` joins the top
+  three terms, ``weight_share`` is the topic's share of all article weight, ``n_dominant`` the
+  number of articles whose largest topic it is.
+* ``model.doc_topics`` - DataFrame[article_id, topic, weight]: each article's topic mixture,
+  normalised to sum to 1 (an article with no vocabulary term has weight 0 everywhere).
+* :func:`representative_articles`, :func:`topic_share` (by outlet or any column) and
+  :func:`topics_over_time` derive from these.
+
+Example
+-------
+>>> import pandas as pd
+>>> arts = pd.DataFrame({"article_id": list("abcdef"), "outlet": ["X", "X", "X", "Y", "Y", "Y"],
+...     "text": ["grain exports ships ports grain corridor", "grain ships ports exports corridor deal",
+...              "grain corridor ships ports exports", "drones missiles strikes kyiv air defence",
+...              "missiles drones strikes air defence kyiv", "air defence drones missiles strikes"]})
+>>> m = fit_topics(arts, n_topics=2, min_df=1, seed=1)
+>>> sorted(m.topics["label"])
+['air, defence, drones', 'grain, corridor, exports']
+>>> topic_share(m, arts, by="outlet").query("share > 0.9")[["outlet", "label"]].values.tolist()
+[['X', 'grain, corridor, exports'], ['Y', 'air, defence, drones']]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+#: reporting words every news topic shares; added to the stopwords unless ``stop_words=`` is given
+NEWS_STOPWORDS = frozenset({"said", "says", "say", "told", "would", "could", "also", "not", "one", "new", "like",
+                            "just", "year", "years", "according", "including", "week", "day", "time"})
+
+__all__ = ["NEWS_STOPWORDS", "TopicModel", "fit_topics", "representative_articles", "topic_share", "topics_over_time"]
+
+
+@dataclass
+class TopicModel:
+    """A fitted topic model and its tidy tables (see the module docstring)."""
+
+    method: str
+    terms: pd.DataFrame
+    topics: pd.DataFrame
+    doc_topics: pd.DataFrame
+    options: dict = field(default_factory=dict)
+    estimator: object | None = field(default=None, repr=False)
+    vectorizer: object | None = field(default=None, repr=False)
+
+    def labels(self) -> dict[int, str]:
+        return dict(zip(self.topics["topic"], self.topics["label"]))
+
+
+def fit_topics(articles: pd.DataFrame, *, n_topics: int = 10, method: str = "nmf", seed: int = 0,
+               top_n: int = 10, min_df: float = 2, max_df: float = 0.9, max_features: int = 20_000,
+               ngram: tuple[int, int] = (1, 1), stop_words=None, text: str = "text") -> TopicModel:
+    """Fit ``n_topics`` topics over the articles' ``text``.
+
+    Parameters
+    ----------
+    articles : DataFrame with ``article_id`` and ``text`` (filter duplicates first if you do
+        not want syndicated copies to weigh twice: ``articles[articles.duplicate_of.isna()]``).
+    method : ``"nmf"`` (tf-idf + NMF, default) or ``"lda"`` (counts + LDA).
+    seed : random_state of the estimator (NMF's NNDSVDa start is deterministic anyway).
+    min_df, max_df, max_features, ngram : vocabulary (scikit-learn's meaning); words of at least
+        three letters, lower-cased, minus :func:`analysis.text.stopwords` and
+        :data:`NEWS_STOPWORDS` (or exactly ``stop_words`` when given).
+    """
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    from analysis.text import stopwords
+
+    if method not in ("nmf", "lda"):
+        raise ValueError(f"method must be 'nmf' or 'lda', got {method!r}")
+    if n_topics < 1:
+        raise ValueError("n_topics must be >= 1")
+    docs = articles[text].fillna("").astype(str).tolist()
+    if not docs:
+        raise ValueError("fit_topics() needs at least one article")
+    stop = sorted(stopwords() | NEWS_STOPWORDS if stop_words is None else {w.lower() for w in stop_words})
+    vec_args = {"lowercase": True, "token_pattern": r"(?u)\b[^\W\d_][^\W\d_'’-]{2,}\b", "stop_words": stop,
+                "min_df": min_df, "max_df": max_df if len(docs) > 1 else 1.0, "max_features": max_features,
+                "ngram_range": tuple(ngram)}
+    if method == "nmf":
+        from sklearn.decomposition import NMF
+
+        vectorizer = TfidfVectorizer(sublinear_tf=True, **vec_args)
+        X = vectorizer.fit_transform(docs)
+        k = min(n_topics, *X.shape)
+        est = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
+    else:
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        vectorizer = CountVectorizer(**vec_args)
+        X = vectorizer.fit_transform(docs)
+        k = min(n_topics, X.shape[1])
+        est = LatentDirichletAllocation(n_components=k, learning_method="batch", random_state=seed, max_iter=50)
+    W = est.fit_transform(X)
+    H = est.components_
+    vocab = vectorizer.get_feature_names_out()
+    # number topics by prevalence, ties by their top term, so the numbering is stable and meaningful
+    totals = W.sum(axis=0)
+    top_terms = [vocab[np.argsort(-H[j], kind="stable")[0]] for j in range(k)]
+    order = sorted(range(k), key=lambda j: (-round(float(totals[j]), 9), top_terms[j]))
+    W, H = W[:, order], H[order]
+    rows = []
+    for t in range(k):
+        idx = np.argsort(-H[t], kind="stable")[:top_n]
+        for r, j in enumerate(idx):
+            rows.append((t, r + 1, vocab[j], float(H[t, j])))
+    terms = pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+    labels = terms[terms["rank"] <= 3].groupby("topic")["term"].agg(", ".join)
+    sums = W.sum(axis=1, keepdims=True)
+    norm = np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)
+    ids = articles["article_id"].to_numpy()
+    doc_topics = pd.DataFrame({"article_id": np.repeat(ids, k), "topic": np.tile(np.arange(k), len(ids)),
+                               "weight": norm.reshape(-1)})
+    dominant = np.where(sums[:, 0] > 0, norm.argmax(axis=1), -1)
+    col_total = norm.sum(axis=0)
+    topics = pd.DataFrame({"topic": np.arange(k), "label": labels.reindex(range(k)).to_numpy(),
+                           "weight_share": col_total / max(col_total.sum(), 1e-12),
+                           "n_dominant": [int((dominant == t).sum()) for t in range(k)]})
+    options = {"n_topics": n_topics, "method": method, "seed": seed, "min_df": min_df, "max_df": max_df,
+               "max_features": max_features, "ngram": tuple(ngram), "n_articles": len(docs),
+               "n_terms": len(vocab)}
+    return TopicModel(method, terms, topics, doc_topics, options, est, vectorizer)
+
+
+def representative_articles(model: TopicModel, articles: pd.DataFrame | None = None, *, n: int = 3,
+                            columns=("outlet", "published", "title", "url")) -> pd.DataFrame:
+    """The ``n`` articles with the largest weight on each topic.
+
+    Returns DataFrame[topic, label, rank, article_id, weight (, outlet, published, title, url)].
+    """
+    d = model.doc_topics[model.doc_topics["weight"] > 0]
+    d = d.sort_values(["topic", "weight", "article_id"], ascending=[True, False, True], kind="stable")
+    d = d.groupby("topic", sort=True).head(n).copy()
+    d["rank"] = d.groupby("topic").cumcount() + 1
+    d["label"] = d["topic"].map(model.labels())
+    out = d[["topic", "label", "rank", "article_id", "weight"]]
+    if articles is not None:
+        extra = [c for c in columns if c in articles.columns]
+        out = out.merge(articles[["article_id", *extra]].drop_duplicates("article_id"), on="article_id", how="left")
+    return out.reset_index(drop=True)
+
+
+def topic_share(model: TopicModel, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Each group's mean topic mixture: DataFrame[<by>, topic, label, share, n_articles];
+    ``share`` sums to 1 over topics within a group (articles without any vocabulary term
+    are left out)."""
+    d = model.doc_topics.merge(articles[["article_id", by]].drop_duplicates("article_id"), on="article_id")
+    has = d.groupby("article_id")["weight"].transform("sum") > 0
+    d = d[has]
+    out = d.groupby([by, "topic"], sort=True).agg(share=("weight", "mean"), n_articles=("article_id", "nunique"))
+    out = out.reset_index()
+    out["label"] = out["topic"].map(model.labels())
+    return out[[by, "topic", "label", "share", "n_articles"]]
+
+
+def topics_over_time(model: TopicModel, articles: pd.DataFrame, *, freq: str = "MS", by: str | None = None,
+                     date: str = "published") -> pd.DataFrame:
+    """Topic shares per period (``freq``: pandas offset alias, default month start), optionally
+    per ``by`` group: DataFrame[period, (<by>,) topic, label, share, n_articles]. Articles
+    without a date are left out."""
+    cols = ["article_id", date] + ([by] if by else [])
+    meta = articles[cols].drop_duplicates("article_id").dropna(subset=[date])
+    when = pd.to_datetime(meta[date], utc=True).dt.tz_convert(None)
+    period_freq = freq[:-1] if len(freq) > 1 and freq.endswith("S") else freq  # "MS" -> "M", "QS" -> "Q"
+    meta = meta.assign(period=when.dt.to_period(period_freq).dt.start_time)
+    keys = ["period"] + ([by] if by else [])
+    d = model.doc_topics.merge(meta[["article_id", *keys]], on="article_id")
+    d = d[d.groupby("article_id")["weight"].transform("sum") > 0]
+    out = d.groupby([*keys, "topic"], sort=True).agg(share=("weight", "mean"), n_articles=("article_id", "nunique"))
+    out = out.reset_index()
+    out["label"] = out["topic"].map(model.labels())
+    return out[[*keys, "topic", "label", "share", "n_articles"]]
