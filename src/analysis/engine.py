@@ -535,6 +535,9 @@ def run_dask(
     stages = _normalise_stages(stages)
     ddf = source if hasattr(source, "to_delayed") else dd.read_parquet(str(source), columns=["article_id", "text"])
     ddf = ddf[["article_id", "text"]]
+    # Each task checks its own partition; a repeat across partitions needs one look at all ids.
+    ids = ddf["article_id"].compute() if client is None else client.compute(ddf["article_id"], sync=True)
+    _require_unique_ids(pd.DataFrame({"article_id": ids.reset_index(drop=True)}))
     empty = process_articles(pd.DataFrame({"article_id": pd.Series(dtype=object), "text": pd.Series(dtype=object)}),
                              stages=stages)
     results = [dask.delayed(process_articles)(part, stages=stages) for part in ddf.to_delayed()]
