@@ -1,0 +1,171 @@
+"""Russian and Ukrainian helpers shared by the framing and tone code.
+
+* :func:`lang_column` - the ``lang`` of every sentence row (ISO 639-1; "en" when the
+  table has no ``lang`` column or the value is missing), so every function keeps its
+  English path unchanged and sends ``ru``/``uk`` rows to the lemma-based path.
+* :func:`words` - word tokens with character offsets (a Unicode word regex; hyphens
+  and apostrophes split words, so "ВСУ-боевики" is two tokens and the lemma sequence
+  "всу боевик" finds it).
+* :func:`lemma_forms` - every dictionary form pymorphy3 offers for a word (all
+  parses, not only the most likely one: the best parse of Ukrainian "війни" is the
+  verb "війнути", another is the noun "війна"), plus the lower-cased word itself,
+  with ё folded to е.
+* :func:`match_lemma_seqs` - where a sequence of lemma patterns occurs in a token
+  list (see the pattern syntax there).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CYR_LANGS", "lang_column", "words", "lemma_forms", "best_lemma", "compile_seq", "match_lemma_seqs",
+           "is_cyrillic_lang"]
+
+CYR_LANGS = ("ru", "uk")
+
+#: a word: letters (and digits inside), apostrophes inside Ukrainian words ("п'ять", "м’яч") kept
+_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['\u2019\u02bc](?=[^\W\d_]))*")
+
+
+def is_cyrillic_lang(lang) -> bool:
+    return isinstance(lang, str) and lang in CYR_LANGS
+
+
+def lang_column(frame: pd.DataFrame) -> np.ndarray:
+    """``frame['lang']`` as an object array with missing values as "en" (all "en"
+    when there is no such column)."""
+    if frame is None or "lang" not in getattr(frame, "columns", ()):
+        return np.full(0 if frame is None else len(frame), "en", dtype=object)
+    values = frame["lang"].to_numpy(dtype=object)
+    return np.array([v if isinstance(v, str) and v else "en" for v in values], dtype=object)
+
+
+def fold(s: str) -> str:
+    return s.lower().replace("ё", "е")
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every word in ``text``."""
+    if not isinstance(text, str):
+        return []
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+@lru_cache(maxsize=300_000)
+def lemma_forms(word: str, lang: str) -> frozenset[str]:
+    """All normal forms of ``word`` (every pymorphy3 parse) and the word itself, folded."""
+    low = fold(word.replace("\u2019", "'").replace("\u02bc", "'"))
+    if lang not in CYR_LANGS:
+        return frozenset({low})
+    from analysis.morph import analyzer
+
+    forms = {low}
+    for p in analyzer(lang).parse(word):
+        forms.add(fold(p.normal_form))
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=300_000)
+def best_lemma(word: str, lang: str) -> str:
+    """The most likely lemma (``analysis.morph.lemma``), folded; lower-cased word for other languages."""
+    if lang not in CYR_LANGS:
+        return word.lower()
+    from analysis.morph import lemma
+
+    return fold(lemma(word, lang))
+
+
+@lru_cache(maxsize=4096)
+def compile_seq(pattern: str) -> tuple:
+    """A lemma-sequence pattern as a tuple of element tests.
+
+    Syntax: words separated by spaces, each matched against one token:
+
+    * ``операция``  - the token has this lemma (any parse) or is this word;
+    * ``освобожд*`` - the token (lower-cased) or one of its lemmas starts with ``освобожд``;
+    * ``a|b``       - either alternative;
+    * ``СВО``       - an all-capitals element (two letters or more) matches the token's
+      surface case-sensitively (acronyms: СВО, ВСУ, ЗСУ, ДНР);
+    * ``=украине``  - exactly this word form (lower-cased), for case contrasts such as
+      "на Украине" (locative) vs "на Украину" (direction);
+    * ``?x``        - an optional element (``?полномасштабный вторжение``).
+    """
+    out = []
+    for element in pattern.split():
+        optional = element.startswith("?")
+        element = element.lstrip("?")
+        alts = []
+        for alt in element.split("|"):
+            if alt.startswith("="):
+                alts.append(("surface", fold(alt[1:])))
+            elif len(alt) >= 2 and alt.isupper():
+                alts.append(("cs", alt))
+            elif alt.endswith("*"):
+                alts.append(("prefix", fold(alt[:-1])))
+            else:
+                alts.append(("lemma", fold(alt)))
+        out.append((optional, tuple(alts)))
+    return tuple(out)
+
+
+def _element_hit(alts, surface: str, forms: frozenset[str]) -> bool:
+    for kind, value in alts:
+        if kind == "cs":
+            if surface == value:
+                return True
+        elif kind == "surface":
+            if fold(surface) == value:
+                return True
+        elif kind == "prefix":
+            if any(f.startswith(value) for f in forms):
+                return True
+        elif value in forms:
+            return True
+    return False
+
+
+def match_lemma_seqs(toks: list[tuple[int, int, str]], lang: str, patterns, *, max_gap: int = 1,
+                     text: str | None = None) -> list[tuple[int, int]]:
+    """(start, end) character spans where any of ``patterns`` matches consecutive tokens.
+
+    Tokens must be adjacent in the text: what separates two matched tokens may only be
+    spaces or hyphens (``text`` given) - "военной, операции" is not a match.
+    """
+    spans = []
+    forms = [lemma_forms(w, lang) for _s, _e, w in toks]
+    for pattern in patterns:
+        seq = compile_seq(pattern)
+        for i in range(len(toks)):
+            j = i
+            k = 0
+            ok = True
+            first = None
+            last = None
+            while k < len(seq):
+                optional, alts = seq[k]
+                if j < len(toks) and _element_hit(alts, toks[j][2], forms[j]) and (
+                        last is None or text is None or _adjacent(text, toks[last][1], toks[j][0])):
+                    if first is None:
+                        first = j
+                    last = j
+                    j += 1
+                    k += 1
+                elif optional:
+                    k += 1
+                else:
+                    ok = False
+                    break
+            if ok and first is not None and first == i:
+                spans.append((toks[first][0], toks[last][1]))
+    return spans
+
+
+_GAP = re.compile(r"[\s\-\u2010-\u2015]*")
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    return _GAP.fullmatch(text[end:start]) is not None
