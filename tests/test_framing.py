@@ -464,3 +464,50 @@ def test_english_rows_keep_the_english_path_when_languages_mix():
                                                                "ru": ["киевский режим"]}
     no_lang = label_matches(en.drop(columns="lang"))
     assert no_lang.drop(columns="lang").equals(m.query("lang == 'en'").drop(columns="lang").reset_index(drop=True))
+
+
+# ----------------------------------------------------------------------------- Russian and Ukrainian tone
+def test_cyrillic_tone_reads_inflections_negation_and_intensifiers():
+    from analysis.sentiment_cyr import cyr_sentence_tone
+
+    s = pd.DataFrame({"article_id": "a", "sentence_id": range(6), "lang": ["ru", "ru", "ru", "uk", "uk", "uk"],
+                      "text": ["Погибли мирные жители.", "Никто не погиб.", "Это очень большой успех.",
+                               "Це велика перемога.", "Це не перемога.", "Жертв і руйнувань немає."]})
+    c = cyr_sentence_tone(s)["compound"].tolist()
+    assert c[0] < -0.05 and c[1] > 0.05                 # inflected "погибли"/"погиб"; negation flips
+    assert c[2] > cyr_sentence_tone(s.assign(text=s["text"].str.replace("очень ", "")))["compound"][2] > 0
+    assert c[3] > 0.05 and c[4] < -0.05 and c[5] > 0.05  # "не"; existential "немає" after the words
+    plain = cyr_sentence_tone(s, negation=False, boosters=False, contrast=False)["compound"].tolist()
+    assert plain[1] < 0 and plain[4] > 0                 # the baseline has no negation
+
+
+def test_cyrillic_tone_rows_aggregate_like_english():
+    from analysis.sentiment import article_sentiment
+    from analysis.sentiment_cyr import cyr_sentence_tone
+
+    s = cyr_sents("Ракета разрушила дом. Погибли люди. Помощь пришла быстро.", "ru")
+    scores = cyr_sentence_tone(s)
+    assert list(scores.columns) == ["article_id", "sentence_id", "neg", "neu", "pos", "compound"]
+    assert scores["compound"].between(-1, 1).all()
+    art = article_sentiment(scores)
+    assert art["n_sentences"].tolist() == [3] and art["share_negative"].iloc[0] == pytest.approx(2 / 3)
+
+
+def test_tone_gold_is_frozen_and_the_test_half_beats_the_floor(shared):
+    from analysis.evaluation.tone_ru import load_gold, predict, report
+
+    gold, notes = load_gold()
+    assert not notes and len(gold) >= 300 and set(gold["lang"]) == {"ru", "uk"}
+    test = gold[gold["split"] == "test"].reset_index(drop=True)
+    r = report(test, predict(test))
+    assert r["f1_macro"] >= 0.70, r
+
+
+def test_sentence_sentiment_routes_russian_rows_and_keeps_english_scores():
+    from analysis.sentiment import sentence_sentiment
+
+    en = pd.DataFrame({"article_id": ["e"], "sentence_id": [0], "text": ["Civilians were killed."]})
+    mixed = pd.concat([en.assign(lang="en"), cyr_sents("Никто не погиб.", "ru")], ignore_index=True)
+    out = sentence_sentiment(mixed)
+    assert out["compound"].iloc[0] == sentence_sentiment(en)["compound"].iloc[0] < 0
+    assert out["compound"].iloc[1] > 0.05

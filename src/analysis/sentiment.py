@@ -767,6 +767,9 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
     sentences : DataFrame with ``text`` (and ideally ``article_id``,
         ``sentence_id`` as from :func:`analysis.text.sentences`).
     lexicon : ``"war-news"`` (default, adapted) or ``"vader"`` (published).
+        Rows whose ``lang`` column is "ru" or "uk" are scored with the
+        Russian/Ukrainian lemma lexicon of :mod:`analysis.sentiment_cyr`
+        (same columns and scale) whatever ``lexicon`` says.
 
     Returns
     -------
@@ -782,8 +785,22 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
     """
     if text_col not in sentences.columns:
         raise KeyError(f"sentence_sentiment() needs a {text_col!r} column; got {list(sentences.columns)}")
-    scores = scorer(lexicon).score_many(sentences[text_col].tolist())
+    texts = sentences[text_col].tolist()
+    cyr = None
+    if "lang" in sentences.columns:
+        cyr = sentences["lang"].isin(["ru", "uk"]).to_numpy()
+        if cyr.any():  # Russian/Ukrainian rows: the lemma lexicon of analysis.sentiment_cyr
+            texts = [None if c else t for t, c in zip(texts, cyr)]
+        else:
+            cyr = None
+    scores = scorer(lexicon).score_many(texts)
     out = pd.DataFrame(scores, columns=["neg", "neu", "pos", "compound"], index=sentences.index)
+    if cyr is not None:
+        from analysis.sentiment_cyr import cyr_sentence_tone
+
+        sub = sentences[cyr]
+        out.loc[sub.index, ["neg", "neu", "pos", "compound"]] = cyr_sentence_tone(sub, text_col=text_col)[
+            ["neg", "neu", "pos", "compound"]].to_numpy()
     # keys keep their dtype (text ids as pandas' str dtype, also when there
     # are no rows), so chunks of any size concatenate to the same schema
     if "sentence_id" in sentences.columns:

@@ -17,6 +17,8 @@ inflected languages:
   VADER's B_INCR (0.293, damped by distance) in the word's direction; "немного",
   "слегка", "трохи", "дещо" subtract it;
 * **civilians**: "мирные жители" / "мирне населення" are civilians: the adjective scores 0;
+* **names and fixed pairs**: a capitalised word after the first (Радио «Свобода») and
+  "Совет безопасности" / "Рада безпеки" score 0;
 * **contrast**: after "но"/"однако"/"але"/"проте"/"однак" the words weigh 1.5x and
   the words before 0.5x (VADER's "but" rule);
 * ``compound = s / sqrt(s^2 + 15)`` in [-1, 1] and neg/neu/pos proportions as in VADER.
@@ -70,11 +72,12 @@ BOOSTERS = {
                             "глибоко", "жорстко", "вщент", "масований", "масовий", "масштабний"), B_INCR),
            **dict.fromkeys(("трохи", "дещо", "злегка", "частково", "відносно", "почасти"), -B_INCR)},
 }
-#: "мирные жители" = civilians, not a peaceful (positive) word: the adjective scores 0 before these nouns
+#: fixed pairs whose words carry no tone: "мирные жители" (civilians), "Совет безопасности"
 NEUTRAL_PAIRS = {
     "ru": ({"мирный"}, {"житель", "население", "гражданин", "человек", "люди", "жилой"}),
     "uk": ({"мирний"}, {"житель", "мешканець", "населення", "громадянин", "людина", "люди"}),
 }
+NEUTRAL_AFTER = {"ru": {"совет", "совбез"}, "uk": {"рада"}}
 BUT = {"ru": frozenset({"но", "однако"}), "uk": frozenset({"але", "проте", "однак", "та"})}
 
 
@@ -134,6 +137,10 @@ def score_text(text: str, lang: str, *, negation: bool = True, boosters: bool = 
         if v and i + 1 < len(raw) and best_lemma(word, lang) in NEUTRAL_PAIRS[lang][0] and \
                 lemma_forms(raw[i + 1], lang) & NEUTRAL_PAIRS[lang][1]:
             v = 0.0
+        if v and i > 0 and lemma_forms(raw[i - 1], lang) & NEUTRAL_AFTER[lang]:
+            v = 0.0  # "Совет безопасности", "Рада безпеки"
+        if v and i > 0 and word[:1].isupper() and not raw[i - 1].isupper():
+            v = 0.0  # a capitalised word inside the sentence is a name: Радио «Свобода», партия «Единство»
         if v:
             if boosters:
                 for dist in (1, 2, 3):
