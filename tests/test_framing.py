@@ -548,3 +548,29 @@ def test_dialogue_dash_and_ukrainian_verbs_resolve_by_lemma():
                          "Міністр Дмитро Кулеба звинуватив Москву у зриві переговорів.", "uk"), mentions=False)
     assert u[["verb_lemma", "verb_class", "quote_type"]].values.tolist() == [
         ["наголосити", "asserting", "direct"], ["звинуватити", "accusatory", "indirect"]]
+
+
+# ----------------------------------------------------------------------------- Russian and Ukrainian agency
+@pytest.mark.parametrize("text, lang, form, cls, agent", [
+    ("По Белгороду был нанесён удар.", "ru", "verbal_passive", "agentless", None),
+    ("В Харькове прогремели взрывы.", "ru", "event", "agentless", None),
+    ("Погибли мирные жители.", "ru", "event", "agentless", None),
+    ("Ночью обстреляли Херсон.", "ru", "verbal_active", "agentless", None),       # indefinite-personal 3pl
+    ("Российские войска обстреляли Херсон.", "ru", "verbal_active", "agent_active", "Российские войска"),
+    ("Село было обстреляно украинскими военными.", "ru", "verbal_passive", "agent_passive", "украинскими военными"),
+    ("Удар ВСУ пришёлся по жилому дому.", "ru", "nominal", "agent_active", "ВСУ"),
+    ("У Києві стався вибух.", "uk", "event", "agentless", None),
+    ("Було обстріляно Харків.", "uk", "verbal_passive", "agentless", None),        # impersonal -но
+    ("Російські війська атакували Суми.", "uk", "verbal_active", "agent_active", "Російські війська"),
+])
+def test_cyrillic_passive_impersonal_and_active_harm(text, lang, form, cls, agent):
+    a = agency(cyr_sents(text, lang))
+    assert len(a) == 1, a
+    row = a.iloc[0]
+    assert (row["form"], row["agency"]) == (form, cls)
+    assert (row["agent"] if isinstance(row["agent"], str) else None) == agent
+
+
+def test_cyrillic_agency_sides_and_no_harm():
+    a = agency(cyr_sents("ВСУ атаковали Белгородскую область. Переговоры продолжились в Стамбуле.", "ru"))
+    assert a[["agent_side", "side_harmed"]].values.tolist() == [["ukraine", "russia"]]
