@@ -574,3 +574,25 @@ def test_cyrillic_passive_impersonal_and_active_harm(text, lang, form, cls, agen
 def test_cyrillic_agency_sides_and_no_harm():
     a = agency(cyr_sents("ВСУ атаковали Белгородскую область. Переговоры продолжились в Стамбуле.", "ru"))
     assert a[["agent_side", "side_harmed"]].values.tolist() == [["ukraine", "russia"]]
+
+
+# ----------------------------------------------------------------------------- Russian and Ukrainian distinctive terms
+def test_distinctive_terms_on_russian_lemmas_with_glosses():
+    d = pd.DataFrame({"text": ["Киевский режим начал обстрелы", "Киевскому режиму помогают", "киевского режима нет",
+                               "Вторжение России продолжается", "вторжения России", "российское вторжение"],
+                      "side": ["ru", "ru", "ru", "ua", "ua", "ua"], "lang": "ru"})
+    r = distinctive_terms(d, "side", min_count=2).set_index("term")
+    assert r.loc["киевский режим", "n_a"] == 3 and r.loc["киевский режим", "gloss"] == "Kiev regime"  # 3 cases, one lemma
+    assert r.loc["вторжение", "favours"] == "ua" and r.loc["вторжение", "gloss"] == "invasion"
+
+
+def test_distinctive_terms_refuse_mixed_languages_and_split_by_lang():
+    from analysis.framing.distinctive import distinctive_terms_by_lang
+
+    m = pd.DataFrame({"text": ["Киевский режим", "Вторжение России", "Kiev regime", "Kyiv invasion"],
+                      "side": ["ru", "ua", "ru", "ua"], "lang": ["ru", "ru", "en", "en"]})
+    with pytest.raises(ValueError, match="several languages"):
+        distinctive_terms(m, "side")
+    both = distinctive_terms_by_lang(m, "side", min_count=1)
+    assert set(both["lang"]) == {"en", "ru"}
+    assert "kiev" in set(both.query("lang == 'en'")["term"]) and "kiev" not in set(both.query("lang == 'ru'")["term"])
