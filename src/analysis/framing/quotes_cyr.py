@@ -72,6 +72,7 @@ def cyr_verb_class(word: str, lang: str) -> tuple[str, str] | None:
 _DISTANCE = {"ru": {"якобы", "будто", "мол"}, "uk": {"нібито", "начебто", "мовляв"}}
 _PRONOUNS = {"ru": {"он", "она", "они"}, "uk": {"він", "вона", "вони"}}
 _STOP_CAPS = {
+    "он", "она", "они", "оно", "він", "вона", "вони", "воно", "их", "им", "ему", "йому", "їм",
     "в", "во", "на", "и", "а", "но", "по", "как", "так", "это", "этот", "при", "с", "со", "у", "о", "об", "к",
     "за", "из", "от", "для", "до", "после", "также", "однако", "тогда", "теперь", "сейчас", "там", "здесь",
     "і", "й", "та", "але", "як", "це", "цей", "при", "з", "із", "зі", "до", "від", "для", "після", "також",
@@ -86,6 +87,8 @@ _TITLES = {
     "прем'єр", "прем'єр-міністр", "міністр", "голова", "речник", "речниця", "посол", "очільник", "командувач",
     "генерал", "представник", "мер", "депутатка", "міністерка", "експерт", "політолог", "радник", "советник",
 }
+_ROLES = _TITLES | {"политик", "автор", "собеседник", "дипломат", "чиновник", "лидер", "глава", "журналист",
+                     "політик", "співрозмовник", "дипломат", "посадовець", "лідер", "журналіст", "блогер"}
 _WORD = re.compile(r"[^\W\d_][\w\-'\u2019]*")
 _CAP_SEQ = re.compile(r"(?:[A-ZА-ЯЁІЇЄҐ][\w\-'\u2019.]*)(?:\s+[A-ZА-ЯЁІЇЄҐ][\w\-'\u2019.]*){0,3}")
 
@@ -170,52 +173,126 @@ def _names_in(segment: str, offset: int, lang: str) -> list[tuple[str, int, int]
         if not words:
             continue
         name = " ".join(words).rstrip(".")
+        if len(name) < 2:
+            continue  # "сети Х"
         start = offset + m.start() + m.group().find(words[0])
         out.append((name, start, start + len(name)))
     return out
 
 
+@lru_cache(maxsize=65536)
+def _person_like(name: str, lang: str) -> bool:
+    """A capitalised sequence that names a person: a word pymorphy3 knows as a first
+    name, surname or patronymic, or two+ words none of which is a place/organisation."""
+    from analysis.morph import analyzer
+
+    words = [w.strip(".,") for w in name.split() if w.strip(".,")]
+    if not words or any(w.isupper() and len(w) > 1 for w in words):
+        return False
+    tags = [set().union(*(set(re.split(r"[ ,]", str(p.tag))) for p in analyzer(lang).parse(w))) for w in words]
+    if any({"Name", "Surn", "Patr"} & t for t in tags):
+        return not all({"Geox", "Orgn"} & t for t in tags) and not any("ADJF" in t and "Surn" not in t for t in tags[:1])
+    return len(words) >= 2 and not any({"Geox", "Orgn", "ADJF"} & t for t in tags)
+
+
 class _Memory:
-    """Last named speaker / person-like name in the article, for pronouns."""
+    """Last named person in the article (speakers and person-like names), for pronouns and roles."""
 
-    def __init__(self):
+    def __init__(self, lang="ru"):
         self.last = None
+        self.lang = lang
 
-    def see(self, name, s, e):
-        if name and (len(name.split()) >= 2 or self.last is None or True):
+    def see(self, name, s, e, *, speaker=False):
+        if name and (speaker or _person_like(name, self.lang)):
             self.last = (name, s, e)
+
+
+def _trim_name(cand, lang):
+    """Drop place/organisation words in front of a person's name ("Венгрии Виктор Орбан")."""
+    if cand is None:
+        return None
+    from analysis.morph import analyzer
+
+    name, s, e = cand
+    words = name.split()
+    while len(words) > 1 and any({"Geox", "Orgn"} & set(re.split(r"[ ,]", str(p.tag)))
+                                 for p in analyzer(lang).parse(words[0])[:1]):
+        s += len(words[0]) + 1
+        words = words[1:]
+    return (" ".join(words), s, e)
+
+
+def _verb_tags(word: str, lang: str) -> set:
+    from analysis.morph import analyzer
+
+    return set(re.split(r"[ ,]", str(analyzer(lang).parse(word)[0].tag)))
+
+
+def _verbless_cue(segment: str, seg_offset: int, lang: str):
+    """"», — политолог Марат Баширов." : a short cue naming a person, no verb."""
+    if len(segment.split()) > 6:
+        return None
+    names = [c for c in _names_in(segment, seg_offset, lang) if _person_like(_trim_name(c, lang)[0], lang)]
+    return (_trim_name(names[0], lang), None, None, None, None) if names else None
 
 
 def _cue(segment: str, seg_offset: int, lang: str, *, before: bool):
     """Find (speaker, span, verb, lemma, class) in a cue segment (the words after a closing
-    quote and its dash, or the words before an opening quote)."""
+    quote and its dash, or the words before an opening quote). ``speaker`` may be the
+    string "@role" when a role noun ("политик", "депутат") stands for the last person."""
     toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(segment)]
     verbs = [(k, cyr_verb_class(w, lang)) for k, (_s, _e, w) in enumerate(toks)]
     verbs = [(k, v) for k, v in verbs if v]
     if not verbs:
         return None
-    k, (lemma, cls) = verbs[-1] if before else verbs[0]
+    if before:
+        # the verb with a name or pronoun right before it ("Зеленский заявил, что ..."), else the last
+        def subject_before(k):
+            return any(toks[j][2][:1].isupper() or fold(toks[j][2]) in _PRONOUNS[lang]
+                       for j in range(max(0, k - 3), k))
+        with_subject = [kv for kv in verbs if subject_before(kv[0])]
+        k, (lemma, cls) = with_subject[-1] if with_subject else verbs[-1]
+    else:
+        k, (lemma, cls) = verbs[0]
     vs, ve, verb = toks[k]
     if k + 1 < len(toks) and fold(toks[k + 1][2]) in _DISTANCE[lang]:
         cls = "distancing"
-    # speaker: a capitalised sequence right after or before the verb, else a pronoun
-    after = _names_in(segment[ve:ve + 80], seg_offset + ve, lang)
+    after = [c for c in _names_in(segment[ve:ve + 100], seg_offset + ve, lang) if fold(c[0]) not in _STOP_CAPS]
     prior = _names_in(segment[max(0, vs - 80):vs], seg_offset + max(0, vs - 80), lang)
     cand = None
-    if after and after[0][1] - (seg_offset + ve) <= 2 and not before:
-        cand = after[0]
-    elif prior:
-        cand = prior[-1]
-    elif after and after[0][1] - (seg_offset + ve) <= 2:
-        cand = after[0]
+    if not before and after:
+        # "— заявил премьер-министр Венгрии Виктор Орбан": lower-case role words may come between
+        first = _trim_name(after[0], lang)
+        gap = segment[ve:after[0][1] - seg_offset]
+        if len(gap.split()) <= 5 and not re.search(r"[.;!?]", gap) and (
+                _person_like(first[0], lang) or not gap.strip() or len(first[0].split()) >= 2):
+            cand = after[0]
+    if cand is None and prior:
+        people = [c for c in prior if _person_like(_trim_name(c, lang)[0], lang)]
+        cand = people[-1] if people else prior[-1]
+    cand = _trim_name(cand, lang)
+    if cand is None and not before and "plur" in _verb_tags(verb, lang):
+        # "— сказали в ведомстве": an institution after "в"/"у"
+        m = re.match(r"\s+(?:в|во|у)\s+([^\W\d_]+)", segment[ve:])
+        if m:
+            cand = (m.group(1), seg_offset + ve + m.start(1), seg_offset + ve + m.end(1))
     pron = None
     window = toks[max(0, k - 2):k + 3]
     for _s, _e, w in window:
         if fold(w) in _PRONOUNS[lang]:
             pron = w
+    if cand is None and pron is None:
+        near = toks[k + 1:k + 4] if not before else toks[max(0, k - 3):k]
+        if any(lemma_forms(w, lang) & _ROLES for _s, _e, w in near):
+            pron = "@role"
     return cand, pron, verb, lemma, cls
 
 
+_ACC_HEAD = {
+    "ru": re.compile(r"[Пп]о\s+(?:словам\s+(?P<who>[^,]{2,40}?)|(?P<who2>его|её|ее|их)\s+словам)\s*,"),
+    "uk": re.compile(r"[Зз]а\s+(?:словами\s+(?P<who>[^,]{2,40}?)|(?P<who2>його|її|їх)\s+словами)\s*,"),
+}
+_POSSESSIVE = {"ru": {"его", "её", "ее", "их"}, "uk": {"його", "її", "їх"}}
 _DASH_AFTER = re.compile(r"^\s*[,.!?…]?\s*[\u2014\u2013\-]+\s*")
 _DIALOGUE = re.compile(r"^\s*[\u2014\u2013]\s*(?P<q>.+?)(?P<end>[,!?…]|\.)?\s+[\u2014\u2013]\s+(?P<cue>[^\u2014\u2013]+?)(?:[.!?]|$)")
 _INDIRECT_ACC = {
@@ -232,7 +309,7 @@ def cyr_quotes_for_article(aid, text: str, starts, ends, sids, lang: str, ments=
     from analysis.framing.quotes import _entity_for
 
     rows: list[dict] = []
-    memory = _Memory()
+    memory = _Memory(lang)
     spans = cyr_quote_spans(text)
     in_quote = np.zeros(len(text) + 1, dtype=bool)
     for s, e in spans:
@@ -252,7 +329,7 @@ def cyr_quotes_for_article(aid, text: str, starts, ends, sids, lang: str, ments=
         speaker, sp = None, None
         if cand is not None:
             speaker, sp = cand[0], (cand[1], cand[2])
-            memory.see(*cand)
+            memory.see(*cand, speaker=True)
         elif pron is not None and memory.last is not None:
             speaker, sp = memory.last[0], (memory.last[1], memory.last[2])
         eid, _ = _entity_for(sp, ments)
@@ -274,8 +351,8 @@ def cyr_quotes_for_article(aid, text: str, starts, ends, sids, lang: str, ments=
             stext = text[st:en]
             # names outside quotes feed the pronoun memory
             for name, ns, ne in _names_in(stext, st, lang):
-                if not in_quote[ns] and len(name.split()) >= 2:
-                    memory.see(name, ns, ne)
+                if not in_quote[ns]:
+                    memory.see(*(_trim_name((name, ns, ne), lang)))
             m = _DIALOGUE.match(stext)
             if m and not in_quote[st + m.start("q")]:
                 cue = _cue(m.group("cue"), st + m.start("cue"), lang, before=False)
@@ -294,12 +371,23 @@ def cyr_quotes_for_article(aid, text: str, starts, ends, sids, lang: str, ments=
         cue = None
         if d and d.group().strip(" ,.!?…"):
             seg = re.split(r"[.!?;«„\"]", tail[d.end():], maxsplit=1)[0]
-            cue = _cue(seg, e + 1 + d.end(), lang, before=False)
+            cue = _cue(seg, e + 1 + d.end(), lang, before=False) or _verbless_cue(seg, e + 1 + d.end(), lang)
         if cue is None:
             sent_start, _ = sent_bounds(max(s - 2, 0))
             head = text[sent_start:max(s - 1, sent_start)]
-            if head.rstrip().endswith((":", ",")) or re.search(r"[:,]\s*$", head):
+            # a cue anywhere before a long quote; right before it (":" / ",") for a short one
+            # (short quoted names and titles - «Известий», «Центр» - are not speech)
+            if n_words >= 4 or re.search(r"[:,]\s*$", head):
                 cue = _cue(head, sent_start, lang, before=True)
+            if cue is None and n_words >= 4 and _ACC_HEAD[lang].search(head):
+                # "По его словам, никто не хочет ... «из уважения к Байдену»"
+                m = _ACC_HEAD[lang].search(head)
+                who = m.group("who") or m.group("who2")
+                if m.group("who2"):
+                    cue = (None, "@pron", "по словам", "according to", "neutral")
+                else:
+                    cue = ((who, sent_start + m.start("who"), sent_start + m.end("who")), None, "по словам",
+                           "according to", "neutral")
         if cue is None and n_words < 4:
             continue  # scare quotes, titles, names in quotes
         record(s, e, cue, "direct")
@@ -361,6 +449,6 @@ def _indirect(aid, sid, stext, offset, lang, in_quote, memory, ments) -> list[di
                     "speaker": speaker, "speaker_entity_id": eid or _speaker_key(speaker, lang),
                     "speaker_start": span[0], "speaker_end": span[1], "verb": w.group(), "verb_lemma": lemma,
                     "verb_class": cls, "quote_type": "indirect", "n_words": len(content.split())})
-        memory.see(speaker, *span)
+        memory.see(speaker, *span, speaker=True)
         break
     return out
