@@ -37,40 +37,56 @@ HARM_VERBS = {
     "ru": {"атаковать", "обстрелять", "обстреливать", "ударить", "наносить", "нанести", "бомбить", "разбомбить",
            "убить", "убивать", "уничтожить", "уничтожать", "разрушить", "разрушать", "повредить", "повреждать",
            "ранить", "взорвать", "поразить", "поражать", "сбить", "расстрелять", "обстреливаться", "уничтожаться",
-           "разрушаться", "атаковаться", "сжечь", "захватить", "штурмовать", "пытать", "казнить", "ликвидировать"},
+           "разрушаться", "атаковаться", "сжечь", "захватить", "штурмовать", "пытать", "казнить", "ликвидировать",
+           "ударять", "наносить удар", "сбивать", "поражать"},
     "uk": {"атакувати", "обстріляти", "обстрілювати", "вдарити", "завдати", "завдавати", "бомбити", "розбомбити",
            "вбити", "убити", "вбивати", "знищити", "знищувати", "зруйнувати", "руйнувати", "пошкодити",
            "поранити", "підірвати", "уразити", "вразити", "збити", "розстріляти", "обстрілюватися",
-           "знищуватися", "руйнуватися", "спалити", "захопити", "штурмувати", "катувати", "ліквідувати"},
+           "знищуватися", "руйнуватися", "спалити", "захопити", "штурмувати", "катувати", "ліквідувати",
+           "влучити", "влучати", "ударяти", "обстріляний", "зруйнований", "знищений", "пошкоджений", "поранений",
+           "вбитий", "убитий", "атакований", "збитий", "розстріляний", "уражений"},
 }
 #: intransitive harm events
 HARM_EVENTS = {
     "ru": {"погибнуть", "пострадать", "прогреметь", "раздаться", "произойти", "случиться", "взорваться",
-           "сгореть", "загореться", "умереть", "обрушиться"},
+           "сгореть", "загореться", "умереть", "обрушиться", "погибать", "гибнуть", "пострадавший", "погибший"},
     "uk": {"загинути", "постраждати", "пролунати", "статися", "трапитися", "вибухнути", "згоріти", "загорітися",
-           "померти", "обвалитися"},
+           "померти", "обвалитися", "гинути", "загибати", "постраждалий", "загиблий"},
 }
 #: events that need a harm noun nearby ("прогремели взрывы", "стався вибух")
 NEEDS_NOUN = {"прогреметь", "раздаться", "произойти", "случиться", "пролунати", "статися", "трапитися",
               "обрушиться", "обвалитися", "умереть", "померти"}
 HARM_NOUNS = {
     "ru": {"удар", "обстрел", "атака", "взрыв", "бомбардировка", "авиаудар", "ракетный удар", "нападение", "теракт",
-           "пожар", "гибель", "налёт", "налет", "штурм"},
+           "пожар", "гибель", "налёт", "налет", "штурм", "уничтожение", "разрушение", "повреждение", "обстрелы"},
     "uk": {"удар", "обстріл", "атака", "вибух", "бомбардування", "авіаудар", "напад", "теракт", "пожежа",
-           "загибель", "наліт", "штурм"},
+           "загибель", "наліт", "штурм", "знищення", "руйнування", "пошкодження", "влучання"},
 }
 HARM_LEMMAS = {k: HARM_VERBS[k] | HARM_EVENTS[k] | HARM_NOUNS[k] for k in HARM_VERBS}
 #: actor nouns (lemmas) that can be agents
 ACTORS = {
     "ru": {"войско", "армия", "вооружённый", "военный", "военнослужащий", "солдат", "боевик", "сила", "всу", "вс",
            "россия", "украина", "киев", "москва", "противник", "враг", "оккупант", "террорист", "диверсант",
-           "подразделение", "бригада", "дрон", "беспилотник", "бпла", "ракета", "артиллерия", "авиация", "нато",
-           "пво", "группировка", "штурмовик", "наёмник", "наемник", "минобороны", "каратель", "нацист",
+           "подразделение", "бригада", "нато", "группировка", "расчёт", "расчет", "экипаж", "армейский", "штурмовик", "наёмник", "наемник", "минобороны", "каратель", "нацист",
            "неонацист", "режим", "зсу", "россиянин", "украинец"},
     "uk": {"військо", "армія", "військовий", "військовослужбовець", "солдат", "бойовик", "сила", "зсу", "рф",
            "росія", "україна", "москва", "київ", "противник", "ворог", "окупант", "загарбник", "терорист",
-           "диверсант", "підрозділ", "бригада", "дрон", "безпілотник", "бпла", "ракета", "артилерія", "авіація",
-           "нато", "ппо", "угруповання", "штурмовик", "найманець", "рашист", "орк", "всу", "росіянин", "українець"},
+           "диверсант", "підрозділ", "бригада", "нато", "угруповання", "розрахунок", "екіпаж", "штурмовик", "найманець", "рашист", "орк", "всу", "росіянин", "українець"},
+}
+#: weapons and means: never agents themselves (as in the English gold: "the missile that struck" is
+#: agentless), but a nationality adjective on them names the side ("атака российских дронов")
+INSTRUMENTS = {
+    "ru": {"дрон", "беспилотник", "бпла", "ракета", "артиллерия", "авиация", "пво", "снаряд", "бомба", "самолёт",
+           "самолет", "танк", "оружие", "средство", "миномёт", "миномет", "рсзо"},
+    "uk": {"дрон", "безпілотник", "бпла", "ракета", "артилерія", "авіація", "ппо", "снаряд", "бомба", "літак",
+           "танк", "зброя", "засіб", "міномет", "рсзв"},
+}
+#: objects that make a harm verb non-physical ("уничтожил каналы", "пострадает бюджет")
+NOT_PHYSICAL = {
+    "ru": {"канал", "аккаунт", "бюджет", "экономика", "энергетика", "репутация", "культура", "демократия", "карьера",
+           "имидж", "доверие", "отношение", "нас"},
+    "uk": {"канал", "акаунт", "бюджет", "економіка", "енергетика", "репутація", "культура", "демократія", "кар'єра",
+           "імідж", "довіра", "відносини", "нас"},
 }
 DEMONYMS = {
     "ru": {"российский", "украинский", "русский", "вражеский", "натовский", "американский", "белорусский"},
@@ -131,6 +147,32 @@ def _is_actor(word: str, lang: str) -> bool:
     return bool(forms & ACTORS[lang]) or word.isupper() and len(word) >= 2 and fold(word) in ACTORS[lang]
 
 
+def _is_instrument(word: str, lang: str) -> bool:
+    return bool(lemma_forms(word, lang) & INSTRUMENTS[lang])
+
+
+def _demonym_before(toks, j, lang, span: int = 3):
+    """The nationality adjective among the ``span`` words before ``j`` (adjectives only between)."""
+    for i in range(j - 1, max(-1, j - 1 - span), -1):
+        if lemma_forms(toks[i][2], lang) & DEMONYMS[lang]:
+            return i
+        if not _adjectival(toks[i][2], lang):
+            return None
+    return None
+
+
+def _subject(toks, k, lang, same_clause, *, after: int = 2):
+    """A nominative actor in the clause of token ``k`` (before it, or just after)."""
+    s = toks[k][0]
+    for j in list(range(k - 1, max(-1, k - 7), -1)) + list(range(k + 1, min(len(toks), k + 1 + after))):
+        wj = toks[j][2]
+        if not same_clause(toks[j][0], s):
+            continue
+        if _is_actor(wj, lang) and (_can_be(wj, lang, "nomn") or wj.isupper()):
+            return j
+    return None
+
+
 def _np_around(toks, k, lang) -> str:
     """The actor word at ``k`` with the adjectives / capitalised words right before it."""
     i = k
@@ -165,24 +207,30 @@ def agency_rows(text: str, lang: str):
             if verb_lemma in {"наносить", "нанести", "завдати", "завдавати"} and not any(abs(n - k) <= 3 for n in nouns):
                 continue
             agent = None
-            for j in range(k + 1, min(k + 6, len(toks))):
+            attributive = pos in {"PRTF", "ADJF"} and "Impe" not in tags and not (
+                k > 0 and fold(toks[k - 1][2]) in {"был", "была", "было", "были", "буде", "був", "була", "було",
+                                                    "були", "будет", "будут"})
+            window = [] if attributive else [*range(k + 1, min(k + 6, len(toks))), *range(k - 1, max(-1, k - 6), -1)]
+            for j in window:
                 wj = toks[j][2]
                 if fold(wj) in {"силами", "боку"} and j + 1 < len(toks):
                     continue
                 if _can_be(wj, lang, "ablt") and _is_actor(wj, lang) or \
-                        (fold(toks[j - 1][2]) in {"силами", "боку"} and _is_actor(wj, lang)):
+                        (j > 0 and fold(toks[j - 1][2]) in {"силами", "боку"} and _is_actor(wj, lang)):
                     i = _np_around(toks, j, lang)
                     agent = text[toks[i][0]:toks[j][1]]
                     break
             harmed = text[max(0, s - 60):s] + ("" if agent else " " + text[e:e + 60])
             cands.append((s, e, w, verb_lemma, "verbal_passive", "agent_passive" if agent else "agentless", agent, harmed))
             continue
-        if event_lemma and pos == "VERB" or (event_lemma and "Refl" in tags):
+        if event_lemma and pos in {"VERB", "PRTF", "ADJF", "NOUN"} or (event_lemma and "Refl" in tags):
             if event_lemma in NEEDS_NOUN and not any(abs(n - k) <= 3 for n in nouns):
                 continue
             cands.append((s, e, w, event_lemma, "event", "agentless", None, text[e:e + 80] + " " + text[max(0, s - 40):s]))
             continue
-        if verb_lemma and pos == "VERB":
+        if verb_lemma and pos in {"VERB", "INFN"}:
+            if any(lemma_forms(t[2], lang) & NOT_PHYSICAL[lang] for t in toks[k + 1:k + 4]):
+                continue  # "уничтожил каналы", "разрушает нас": not physical violence
             reflexive = fold(w).endswith(("ся", "сь"))
             if reflexive:
                 cands.append((s, e, w, verb_lemma, "verbal_passive", "agentless", None, text[max(0, s - 60):s]))
@@ -190,14 +238,7 @@ def agency_rows(text: str, lang: str):
             if verb_lemma in {"наносить", "нанести", "завдати", "завдавати"} and not any(abs(n - k) <= 3 for n in nouns):
                 continue
             # the nominative actor in the same clause, before (or right after) the verb
-            subj = None
-            for j in list(range(k - 1, max(-1, k - 6), -1)) + list(range(k + 1, min(len(toks), k + 3))):
-                wj = toks[j][2]
-                if not same_clause(toks[j][0], s):
-                    continue
-                if _is_actor(wj, lang) and (_can_be(wj, lang, "nomn") or wj.isupper()):
-                    subj = j
-                    break
+            subj = _subject(toks, k, lang, same_clause)
             if subj is not None:
                 i = _np_around(toks, subj, lang)
                 agent = text[toks[i][0]:toks[subj][1]]
@@ -215,15 +256,23 @@ def agency_rows(text: str, lang: str):
             agent, agent_end = None, e
             for j in range(k + 1, min(k + 4, len(toks))):
                 wj = toks[j][2]
-                if _is_actor(wj, lang) and (_can_be(wj, lang, "gent") or wj.isupper()):
+                gent = _can_be(wj, lang, "gent") or wj.isupper()
+                if gent and (_is_actor(wj, lang) or _is_instrument(wj, lang) and _demonym_before(toks, j, lang) is not None):
                     i = _np_around(toks, j, lang)
                     agent = text[toks[max(i, k + 1)][0]:toks[j][1]]
                     agent_end = toks[j][1]
                     break
                 if not _adjectival(wj, lang):
                     break
-            if agent is None and k > 0 and lemma_forms(toks[k - 1][2], lang) & DEMONYMS[lang]:
-                agent = toks[k - 1][2]
+            d = _demonym_before(toks, k, lang) if agent is None else None
+            if d is not None:
+                agent = toks[d][2]
+            if agent is None:
+                # "противник усилил ракетные атаки", "ВСУ ведут обстрелы": the clause's subject
+                subj = _subject(toks, k, lang, same_clause, after=0)
+                if subj is not None:
+                    i = _np_around(toks, subj, lang)
+                    agent = text[toks[i][0]:toks[subj][1]]
             tail = text[agent_end:agent_end + 80] if agent and agent_end > e else text[e:e + 80]
             cands.append((s, e, w, next(iter(sorted(lemma_forms(w, lang) & harm_n))), "nominal",
                     "agent_active" if agent else "agentless", agent, tail))
