@@ -193,7 +193,8 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     stages = tuple(stages) if stages is not None else engine.STAGES
     modules = ["analysis.text", "analysis.entities", "analysis.sentiment", "analysis.targeted",
                "analysis.framing.labels", "analysis.framing.quotes", "analysis.framing.agency",
-               "analysis.framing.frames", "analysis.engine"]
+               "analysis.framing.frames", "analysis.framing._cyr", "analysis.framing.quotes_cyr",
+               "analysis.framing.agency_cyr", "analysis.sentiment_cyr", "analysis.engine"]
     key = "-".join([content_key(articles, ["article_id", "text"]),
                     hashlib.sha1("".join(code_version(m) for m in modules).encode()).hexdigest()[:12],
                     hashlib.sha1(",".join(stages).encode()).hexdigest()[:6]])
