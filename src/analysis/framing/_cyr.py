@@ -169,3 +169,127 @@ _GAP = re.compile(r"[\s\-\u2010-\u2015]*")
 
 def _adjacent(text: str, end: int, start: int) -> bool:
     return _GAP.fullmatch(text[end:start]) is not None
+
+
+class SeqIndex:
+    """Many lemma-sequence patterns indexed by one *anchor* element each (the most specific
+    element with only required elements before it: "украине" rather than "на"), so a
+    sentence is matched by looking up tokens instead of trying every pattern everywhere,
+    and only tokens that start like an anchor are parsed at all.
+
+    ``items`` are (key, pattern) pairs; :meth:`find` returns (key, start, end) spans,
+    the same spans :func:`match_lemma_seqs` gives for each key's patterns.
+    """
+
+    def __init__(self, items):
+        # optional elements are expanded into pattern variants, so every variant has a fixed shape
+        self.items = [(key, pattern, seq) for key, pattern in items for seq in _variants(compile_seq(pattern))]
+        self.by_lemma: dict[str, list[tuple[int, int]]] = {}
+        self.by_surface: dict[str, list[tuple[int, int]]] = {}
+        self.by_cs: dict[str, list[tuple[int, int]]] = {}
+        self.prefixes: list[tuple[str, tuple[int, int]]] = []
+        self.always: list[tuple[int, int]] = []
+        heads = set()
+        for n, (_key, _pattern, seq) in enumerate(self.items):
+            if not seq:
+                continue
+            # the first element, unless it is a short function word ("на", "в"): then the most specific
+            best, score = None, -1
+            for a, (_optional, alts) in enumerate(seq):
+                spec = min(len(v) for _kind, v in alts)
+                if a == 0 and spec >= 3:
+                    best = 0
+                    break
+                if spec > score:
+                    best, score = a, spec
+            if best is None:
+                self.always.append((n, 0))
+                continue
+            for kind, value in seq[best][1]:
+                entry = (n, best)
+                if kind == "lemma":
+                    self.by_lemma.setdefault(value, []).append(entry)
+                elif kind == "surface":
+                    self.by_surface.setdefault(value, []).append(entry)
+                elif kind == "cs":
+                    self.by_cs.setdefault(value, []).append(entry)
+                    value = fold(value)
+                else:
+                    self.prefixes.append((value, entry))
+                heads.add(value[:3])
+        # inflection keeps the first letters of a lemma in all but suppletive forms (люди/человек)
+        self.heads = {h for h in heads if len(h) >= 3}
+        self.short = tuple(h for h in heads if len(h) < 3)
+
+    def _may_anchor(self, surface: str) -> bool:
+        low = fold(surface)
+        return low[:3] in self.heads or (bool(self.short) and low.startswith(self.short))
+
+    def _candidates(self, surface: str, forms: frozenset[str]) -> set[tuple[int, int]]:
+        out = set()
+        for f in forms:
+            out.update(self.by_lemma.get(f, ()))
+            for prefix, entry in self.prefixes:
+                if f.startswith(prefix):
+                    out.add(entry)
+        out.update(self.by_surface.get(fold(surface), ()))
+        out.update(self.by_cs.get(surface, ()))
+        return out
+
+    def find(self, text: str, lang: str) -> list[tuple[object, int, int]]:
+        toks = words(text)
+        forms = _LazyForms(toks, lang)
+        tried: set[tuple[int, int]] = set()
+        out = []
+        starts = [(n, i) for n, _a in self.always for i in range(len(toks))]
+        for j in range(len(toks)):
+            if self._may_anchor(toks[j][2]):
+                starts.extend((n, j - a) for n, a in self._candidates(toks[j][2], forms[j]) if j - a >= 0)
+        for n, i in sorted(set(starts), key=lambda x: (x[1], x[0])):
+            if (n, i) in tried:
+                continue
+            tried.add((n, i))
+            key, _pattern, seq = self.items[n]
+            span = _match_at(toks, forms, seq, i, text)
+            if span is not None:
+                out.append((key, span[0], span[1]))
+        return out
+
+
+def _variants(seq: tuple) -> list[tuple]:
+    """Every version of a compiled pattern with its optional elements present or absent."""
+    out = [()]
+    for optional, alts in seq:
+        out = [v + ((False, alts),) for v in out] + ([v for v in out] if optional else [])
+    return [v for v in out if v]
+
+
+class _LazyForms:
+    """``lemma_forms`` of each token, computed on first use (pymorphy3 parsing is the cost)."""
+
+    def __init__(self, toks, lang):
+        self.toks, self.lang, self.memo = toks, lang, {}
+
+    def __getitem__(self, j):
+        if j not in self.memo:
+            self.memo[j] = lemma_forms(self.toks[j][2], self.lang)
+        return self.memo[j]
+
+
+def _match_at(toks, forms, seq, i, text):
+    j, k, first, last = i, 0, None, None
+    while k < len(seq):
+        optional, alts = seq[k]
+        if j < len(toks) and _element_hit(alts, toks[j][2], forms[j]) and (
+                last is None or _adjacent(text, toks[last][1], toks[j][0])):
+            first = j if first is None else first
+            last = j
+            j += 1
+            k += 1
+        elif optional:
+            k += 1
+        else:
+            return None
+    if first is None or first != i:
+        return None
+    return toks[first][0], toks[last][1]

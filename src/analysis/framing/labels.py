@@ -78,7 +78,7 @@ def label_lexicon(lexicon=None, *, lang: str | None = None) -> pd.DataFrame:
 LEXICON_COLUMNS = ["concept", "term", "side", "weight", "n_patterns", "source", "lang", "gloss"]
 
 
-def _cyrillic_terms(data: dict) -> list[tuple]:
+def _cyrillic_terms(data: dict) -> tuple:
     """The ``cyrillic_terms`` section: (concept, term, side, weight, lemma patterns,
     not_context regex or None, gloss, languages, source) in file order."""
     out = []
@@ -90,7 +90,7 @@ def _cyrillic_terms(data: dict) -> list[tuple]:
             out.append((concept, term["term"], term.get("side", "neutral"), float(term.get("weight", 1.0)),
                         tuple(term.get("lemmas", [])), re.compile(nc) if nc else None,
                         term.get("gloss", ""), tuple(langs), term.get("source", "")))
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=8)
@@ -104,14 +104,21 @@ def _cyrillic_compiled(lexicon):
     return _cyrillic_file(str(lexicon_path("labels.yml") if lexicon is None else lexicon))
 
 
+@lru_cache(maxsize=16)
+def _cyrillic_index(terms: tuple, lang: str):
+    """A :class:`~analysis.framing._cyr.SeqIndex` over the lemma patterns of ``lang``'s terms."""
+    from analysis.framing._cyr import SeqIndex
+
+    return SeqIndex([(t, pattern) for t, term in enumerate(terms) if lang in term[7] for pattern in term[4]])
+
+
 def _cyrillic_rows(sents: pd.DataFrame, idx, langs, lexicon) -> list[tuple]:
     """Label matches in Russian/Ukrainian sentences (rows ``idx`` of ``sents``): lemma
     sequences, longest-first within a concept, as the English path does."""
-    from analysis.framing._cyr import match_lemma_seqs, words
-
     terms = _cyrillic_compiled(lexicon)
     if not terms:
         return []
+    terms = tuple(terms) if not isinstance(terms, tuple) else terms
     aids, sids = sents["article_id"].tolist(), sents["sentence_id"].tolist()
     starts, texts = sents["start"].tolist(), sents["text"].tolist()
     rows = []
@@ -119,14 +126,14 @@ def _cyrillic_rows(sents: pd.DataFrame, idx, langs, lexicon) -> list[tuple]:
         text, code = texts[i], langs[i]
         if not isinstance(text, str) or not text.strip():
             continue
-        toks = words(text)
         by_concept: dict[str, list] = {}
-        for concept, term, side, weight, lemmas, not_ctx, _gloss, tlangs, _src in terms:
-            if code not in tlangs or (not_ctx is not None and not_ctx.search(text)):
+        for t, s, e in _cyrillic_index(terms, code).find(text, code):
+            concept, term, side, weight, _lemmas, not_ctx, _gloss, _tlangs, _src = terms[t]
+            if not_ctx is not None and not_ctx.search(text):
                 continue
-            for s, e in match_lemma_seqs(toks, code, lemmas, text=text):
-                by_concept.setdefault(concept, []).append((s, e, term, side, weight))
-        for concept, found in by_concept.items():
+            by_concept.setdefault(concept, []).append((s, e, term, side, weight))
+        for concept in sorted(by_concept, key=lambda c: _concept_order(terms).get(c, 0)):
+            found = by_concept[concept]
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
             taken: list[tuple[int, int]] = []
             for s, e, term, side, weight in found:
@@ -136,6 +143,14 @@ def _cyrillic_rows(sents: pd.DataFrame, idx, langs, lexicon) -> list[tuple]:
                 rows.append((aids[i], sids[i], starts[i] + s, starts[i] + e, text[s:e], concept, term, side, weight,
                              code))
     return rows
+
+
+@lru_cache(maxsize=16)
+def _concept_order(terms: tuple) -> dict:
+    order: dict = {}
+    for term in terms:
+        order.setdefault(term[0], len(order))
+    return order
 
 
 def _as_sentences(frame: pd.DataFrame) -> pd.DataFrame:
