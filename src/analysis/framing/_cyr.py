@@ -56,15 +56,21 @@ def words(text: str) -> list[tuple[int, int, str]]:
 
 
 @lru_cache(maxsize=300_000)
+def parses(word: str, lang: str) -> tuple:
+    """pymorphy3's parses of ``word`` (memoised once for every Cyrillic rule: parsing is the cost)."""
+    from analysis.morph import analyzer
+
+    return tuple(analyzer(lang).parse(word))
+
+
+@lru_cache(maxsize=300_000)
 def lemma_forms(word: str, lang: str) -> frozenset[str]:
     """All normal forms of ``word`` (every pymorphy3 parse) and the word itself, folded."""
     low = fold(word.replace("\u2019", "'").replace("\u02bc", "'"))
     if lang not in CYR_LANGS:
         return frozenset({low})
-    from analysis.morph import analyzer
-
     forms = {low}
-    for p in analyzer(lang).parse(word):
+    for p in parses(word, lang):
         forms.add(fold(p.normal_form))
     return frozenset(forms)
 
@@ -74,9 +80,8 @@ def best_lemma(word: str, lang: str) -> str:
     """The most likely lemma (``analysis.morph.lemma``), folded; lower-cased word for other languages."""
     if lang not in CYR_LANGS:
         return word.lower()
-    from analysis.morph import lemma
-
-    return fold(lemma(word, lang))
+    found = parses(word, lang)
+    return fold(found[0].normal_form) if found else fold(word)
 
 
 @lru_cache(maxsize=4096)

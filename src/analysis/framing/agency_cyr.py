@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from analysis.framing._cyr import fold, lemma_forms, words
+from analysis.framing._cyr import fold, lemma_forms, parses, words
 
 __all__ = ["HARM_LEMMAS", "side_of_cyr", "agency_rows"]
 
@@ -117,9 +117,7 @@ def side_of_cyr(text: str | None) -> str | None:
 
 @lru_cache(maxsize=200_000)
 def _parse(word: str, lang: str):
-    from analysis.morph import analyzer
-
-    p = analyzer(lang).parse(word)[0]
+    p = parses(word, lang)[0]
     tag = str(p.tag)
     return fold(p.normal_form), set(re.split(r"[ ,]", tag)), p.tag.case, p.tag.POS
 
@@ -127,10 +125,8 @@ def _parse(word: str, lang: str):
 @lru_cache(maxsize=200_000)
 def _all(word: str, lang: str) -> tuple[frozenset, frozenset]:
     """(cases, parts of speech) over every parse of ``word``."""
-    from analysis.morph import analyzer
-
-    parses = analyzer(lang).parse(word)
-    return frozenset(p.tag.case for p in parses), frozenset(p.tag.POS for p in parses)
+    found = parses(word, lang)
+    return frozenset(p.tag.case for p in found), frozenset(p.tag.POS for p in found)
 
 
 def _can_be(word: str, lang: str, *cases) -> bool:
@@ -182,11 +178,19 @@ def _np_around(toks, k, lang) -> str:
     return i
 
 
+@lru_cache(maxsize=4)
+def _stems(lang: str) -> tuple[str, ...]:
+    """First three letters of every harm lemma: a sentence none of whose words starts so
+    cannot report harm, and is not parsed (inflection keeps a lemma's first letters)."""
+    return tuple(sorted({fold(lemma)[:3] for lemma in HARM_VERBS[lang] | HARM_EVENTS[lang] | HARM_NOUNS[lang]}))
+
+
 def agency_rows(text: str, lang: str):
     """(start, end, verb, lemma, form, agency, agent, harmed) for the first harm
     expression of one sentence (offsets into ``text``), or None."""
     toks = words(text)
-    if not toks:
+    stems = _stems(lang)
+    if not toks or not any(fold(w).startswith(stems) for _s, _e, w in toks):
         return None
     harm_v, harm_e, harm_n = HARM_VERBS[lang], HARM_EVENTS[lang], HARM_NOUNS[lang]
     clause_breaks = [m.start() for m in re.finditer(r"[,;:—–]|\s(?:и|а|но|і|й|та|але|который|яка|який|которые|які)\s",
@@ -196,9 +200,12 @@ def agency_rows(text: str, lang: str):
         lo, hi = min(a, b), max(a, b)
         return not any(lo < c < hi for c in clause_breaks)
 
-    nouns = [k for k, t in enumerate(toks) if lemma_forms(t[2], lang) & harm_n]
+    maybe = [fold(t[2]).startswith(stems) for t in toks]
+    nouns = [k for k, t in enumerate(toks) if maybe[k] and lemma_forms(t[2], lang) & harm_n]
     cands = []
     for k, (s, e, w) in enumerate(toks):
+        if not maybe[k]:
+            continue
         lemma, tags, case, pos = _parse(w, lang)
         forms = lemma_forms(w, lang)
         verb_lemma = next(iter(sorted(forms & harm_v)), None)

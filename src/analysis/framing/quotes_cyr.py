@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from analysis.framing._cyr import fold, lemma_forms
+from analysis.framing._cyr import fold, lemma_forms, parses
 from analysis.framing._lexicon import resolve
 
 __all__ = ["cyr_verb_table", "cyr_verb_class", "cyr_quote_spans", "cyr_quotes_for_article"]
@@ -140,17 +140,15 @@ def cyr_quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
 def _speaker_key(name: str | None, lang: str) -> str:
     if not name:
         return ""
-    from analysis.morph import analyzer
-
     last = name.split()[-1].strip(".,")
-    parses = analyzer(lang).parse(last)
-    for p in parses:
+    found = parses(last, lang)
+    for p in found:
         if {"Surn", "Name", "Orgn"} & set(str(p.tag).replace(" ", ",").split(",")):
             return fold(p.normal_form)
-    for p in parses:
+    for p in found:
         if p.tag.case == "nomn":
             return fold(last)
-    return fold(parses[0].normal_form) if parses else fold(last)
+    return fold(found[0].normal_form) if found else fold(last)
 
 
 def _is_name(seq: str, lang: str) -> bool:
@@ -184,12 +182,10 @@ def _names_in(segment: str, offset: int, lang: str) -> list[tuple[str, int, int]
 def _person_like(name: str, lang: str) -> bool:
     """A capitalised sequence that names a person: a word pymorphy3 knows as a first
     name, surname or patronymic, or two+ words none of which is a place/organisation."""
-    from analysis.morph import analyzer
-
     words = [w.strip(".,") for w in name.split() if w.strip(".,")]
     if not words or any(w.isupper() and len(w) > 1 for w in words):
         return False
-    tags = [set().union(*(set(re.split(r"[ ,]", str(p.tag))) for p in analyzer(lang).parse(w))) for w in words]
+    tags = [set().union(*(set(re.split(r"[ ,]", str(p.tag))) for p in parses(w, lang))) for w in words]
     if any({"Name", "Surn", "Patr"} & t for t in tags):
         return not all({"Geox", "Orgn"} & t for t in tags) and not any("ADJF" in t and "Surn" not in t for t in tags[:1])
     return len(words) >= 2 and not any({"Geox", "Orgn", "ADJF"} & t for t in tags)
@@ -211,21 +207,17 @@ def _trim_name(cand, lang):
     """Drop place/organisation words in front of a person's name ("Венгрии Виктор Орбан")."""
     if cand is None:
         return None
-    from analysis.morph import analyzer
-
     name, s, e = cand
     words = name.split()
     while len(words) > 1 and any({"Geox", "Orgn"} & set(re.split(r"[ ,]", str(p.tag)))
-                                 for p in analyzer(lang).parse(words[0])[:1]):
+                                 for p in parses(words[0], lang)[:1]):
         s += len(words[0]) + 1
         words = words[1:]
     return (" ".join(words), s, e)
 
 
 def _verb_tags(word: str, lang: str) -> set:
-    from analysis.morph import analyzer
-
-    return set(re.split(r"[ ,]", str(analyzer(lang).parse(word)[0].tag)))
+    return set(re.split(r"[ ,]", str(parses(word, lang)[0].tag)))
 
 
 def _verbless_cue(segment: str, seg_offset: int, lang: str):
