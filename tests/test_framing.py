@@ -596,3 +596,37 @@ def test_distinctive_terms_refuse_mixed_languages_and_split_by_lang():
     both = distinctive_terms_by_lang(m, "side", min_count=1)
     assert set(both["lang"]) == {"en", "ru"}
     assert "kiev" in set(both.query("lang == 'en'")["term"]) and "kiev" not in set(both.query("lang == 'ru'")["term"])
+
+
+# ----------------------------------------------------------------------------- Russian and Ukrainian: robustness, golds
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_cyrillic_paths_survive_hostile_text_with_stable_dtypes(lang):
+    texts = ["", "   ", "?!...;--", "«", "„“", "— —, —", "Kyiv said \"war\".", "ВСУ " * 3000]
+    s = pd.DataFrame({"article_id": [f"h{i}" for i in range(len(texts))], "sentence_id": 0, "start": 0,
+                      "end": [len(t) for t in texts], "text": texts, "lang": lang})
+    empty = s.iloc[:0]
+    for fn in (label_matches, agency, lambda x: quotes(x, mentions=False)):
+        full, none = fn(s), fn(empty)
+        assert list(full.columns) == list(none.columns)
+        assert dict(full.dtypes.astype(str)) == dict(none.dtypes.astype(str))
+
+
+def test_label_usage_counts_only_the_languages_present():
+    s = cyr_sents("Специальная военная операция продолжается. СВО идёт.", "ru").assign(outlet="A")
+    u = label_usage(s)
+    assert set(u["term"]) <= set(label_lexicon(lang="ru")["term"])
+    assert u.query("term == 'специальная военная операция'")["n"].tolist() == [2]
+
+
+def test_quote_gold_ru_offsets_verify_and_extraction_scores(shared):
+    from analysis.evaluation.quotes_ru import evaluate
+
+    r = evaluate()
+    assert r["n_gold"] == 31 and r["f1"] >= 0.8 and r["speaker_accuracy"] >= 0.5 and r["verb_class_accuracy"] >= 0.8
+
+
+def test_agency_gold_ru_uk_offsets_verify_and_rules_score(shared):
+    from analysis.evaluation.agency_ru import evaluate
+
+    r = evaluate()
+    assert r["n"] == 81 and r["accuracy"] >= 0.75 and r["harm_detection_recall"] >= 0.9

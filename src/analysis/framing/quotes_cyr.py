@@ -93,7 +93,7 @@ _WORD = re.compile(r"[^\W\d_][\w\-'\u2019]*")
 _CAP_SEQ = re.compile(r"(?:[A-ZА-ЯЁІЇЄҐ][\w\-'\u2019.]*)(?:\s+[A-ZА-ЯЁІЇЄҐ][\w\-'\u2019.]*){0,3}")
 
 _OPENERS = {"«": "»", "„": "\u201c", "\u201c": "\u201d"}
-_CLOSERS = {"»", "\u201c", "\u201d"}
+_CLOSERS = {"»", "\u201c", "\u201d", "\u201f"}
 
 
 def cyr_quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
@@ -117,7 +117,7 @@ def cyr_quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
                 if prev.isspace() or prev in "([{\u2014\u2013-:/«„" or i == 0:
                     stack.append(('"', i + 1))
             continue
-        if stack and ch in _CLOSERS and _OPENERS.get(stack[-1][0]) == ch:
+        if stack and ch in _CLOSERS and (_OPENERS.get(stack[-1][0]) == ch or ch == "\u201f" and stack[-1][0] == "„"):
             _, start = stack.pop()
             if not stack and 0 < i - start <= max_len:
                 spans.append((start, i))
