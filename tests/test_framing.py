@@ -630,3 +630,12 @@ def test_agency_gold_ru_uk_offsets_verify_and_rules_score(shared):
 
     r = evaluate()
     assert r["n"] == 81 and r["accuracy"] >= 0.75 and r["harm_detection_recall"] >= 0.9
+
+
+def test_gdelt_tone_counts_russian_articles_with_the_lemma_lexicon():
+    from analysis.sentiment import gdelt_tone
+
+    arts = pd.DataFrame({"article_id": [1, 2], "lang": ["ru", "en"],
+                         "text": ["Погибли люди. Помощь пришла.", "Troops killed two civilians; peace talks failed."]})
+    t = gdelt_tone(arts).round(2)
+    assert t["word_count"].tolist() == [4, 7] and t["tone"].tolist() == [0.0, -14.29]

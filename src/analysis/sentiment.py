@@ -895,7 +895,9 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     direction) and ``word_count``. GDELT's proprietary dictionaries are
     replaced by the VADER lexicon (valence > 0 positive, < 0 negative), without
     VADER's context rules — this is a plain word count, comparable across
-    outlets and robust to length.
+    outlets and robust to length. Articles with a ``lang`` column of "ru"/"uk"
+    are counted with the Russian/Ukrainian lemma lexicon
+    (:func:`analysis.sentiment_cyr.word_valences`).
 
     Returns DataFrame[article_id, tone, positive, negative, polarity, word_count].
 
@@ -905,9 +907,21 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     """
     lex = _lexicon(lexicon)[0]
     rows = []
-    for text in articles[text_col].tolist():
+    langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
+    for text, code in zip(articles[text_col].tolist(), langs):
         if not isinstance(text, str):
             rows.append((math.nan, math.nan, math.nan, math.nan, 0))
+            continue
+        if code in ("ru", "uk"):  # Russian/Ukrainian articles: the lemma lexicon of analysis.sentiment_cyr
+            from analysis.sentiment_cyr import word_valences
+
+            vals = word_valences(text, code)
+            n = len(vals)
+            if n == 0:
+                rows.append((0.0, 0.0, 0.0, 0.0, 0))
+                continue
+            p, q = 100.0 * sum(v > 0 for v in vals) / n, 100.0 * sum(v < 0 for v in vals) / n
+            rows.append((p - q, p, q, p + q, n))
             continue
         words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(text)]
         n = len(words)

@@ -45,7 +45,7 @@ import pandas as pd
 
 from analysis.framing._cyr import CYR_LANGS, best_lemma, fold, lang_column, lemma_forms, words
 
-__all__ = ["tone_lexicon", "score_text", "cyr_sentence_tone", "LEXICON_FILE"]
+__all__ = ["tone_lexicon", "score_text", "cyr_sentence_tone", "word_valences", "LEXICON_FILE"]
 
 LEXICON_FILE = "sentiment_ru_uk.csv"
 B_INCR = 0.293
@@ -116,6 +116,14 @@ def _valence(word: str, lang: str, path: str) -> float:
         if form in table:
             return table[form]
     return 0.0
+
+
+def word_valences(text: str, lang: str, path=None) -> list[float]:
+    """The lexicon valence of every word of ``text`` (0 for words not in it; no rules):
+    what :func:`analysis.sentiment.gdelt_tone` counts for Russian/Ukrainian articles."""
+    lang = lang if lang in CYR_LANGS else "ru"
+    lex_path = _path(path)
+    return [_valence(w, lang, lex_path) for _s, _e, w in words(text if isinstance(text, str) else "")]
 
 
 def score_text(text: str, lang: str, *, negation: bool = True, boosters: bool = True, contrast: bool = True,
