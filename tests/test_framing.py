@@ -639,3 +639,9 @@ def test_gdelt_tone_counts_russian_articles_with_the_lemma_lexicon():
                          "text": ["Погибли люди. Помощь пришла.", "Troops killed two civilians; peace talks failed."]})
     t = gdelt_tone(arts).round(2)
     assert t["word_count"].tolist() == [4, 7] and t["tone"].tolist() == [0.0, -14.29]
+
+
+def test_ukrainian_lower_case_russia_is_a_contested_spelling():
+    m = label_matches(cyr_sents("Удари, які завдає росія, засудили. Росія заперечує. Партнери тиснуть на рф.", "uk"))
+    assert m[["surface", "side"]].values.tolist() == [["росія", "ukraine_aligned"], ["Росія", "neutral"],
+                                                      ["рф", "ukraine_aligned"]]

@@ -97,6 +97,8 @@ def compile_seq(pattern: str) -> tuple:
       surface case-sensitively (acronyms: СВО, ВСУ, ЗСУ, ДНР);
     * ``=украине``  - exactly this word form (lower-cased), for case contrasts such as
       "на Украине" (locative) vs "на Украину" (direction);
+    * ``==росія``   - exactly this word form *and* letter case (Ukrainian media's deliberate
+      lower-case "росія", "рф");
     * ``?x``        - an optional element (``?полномасштабный вторжение``).
     """
     out = []
@@ -105,7 +107,9 @@ def compile_seq(pattern: str) -> tuple:
         element = element.lstrip("?")
         alts = []
         for alt in element.split("|"):
-            if alt.startswith("="):
+            if alt.startswith("=="):
+                alts.append(("cs", alt[2:]))
+            elif alt.startswith("="):
                 alts.append(("surface", fold(alt[1:])))
             elif len(alt) >= 2 and alt.isupper():
                 alts.append(("cs", alt))
