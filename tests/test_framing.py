@@ -645,3 +645,12 @@ def test_ukrainian_lower_case_russia_is_a_contested_spelling():
     m = label_matches(cyr_sents("Удари, які завдає росія, засудили. Росія заперечує. Партнери тиснуть на рф.", "uk"))
     assert m[["surface", "side"]].values.tolist() == [["росія", "ukraine_aligned"], ["Росія", "neutral"],
                                                       ["рф", "ukraine_aligned"]]
+
+
+def test_sentence_sentiment_places_cyrillic_scores_by_position_with_a_repeated_index():
+    from analysis.sentiment import sentence_sentiment
+
+    s = pd.DataFrame({"article_id": "a", "sentence_id": [0, 1], "text": ["Никто не погиб.", "Погибли люди."],
+                      "lang": "ru"}, index=[7, 7])
+    c = sentence_sentiment(s)["compound"].tolist()
+    assert c[0] > 0.05 and c[1] < -0.05

@@ -798,9 +798,12 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
     if cyr is not None:
         from analysis.sentiment_cyr import cyr_sentence_tone
 
-        sub = sentences[cyr]
-        out.loc[sub.index, ["neg", "neu", "pos", "compound"]] = cyr_sentence_tone(sub, text_col=text_col)[
-            ["neg", "neu", "pos", "compound"]].to_numpy()
+        rows = np.flatnonzero(cyr)  # positions, so a repeated index cannot misplace scores
+        values = cyr_sentence_tone(sentences.iloc[rows], text_col=text_col)[["neg", "neu", "pos", "compound"]]
+        for j, column in enumerate(["neg", "neu", "pos", "compound"]):
+            col = out[column].to_numpy(dtype=float, copy=True)
+            col[rows] = values.iloc[:, j].to_numpy(dtype=float)
+            out[column] = col
     # keys keep their dtype (text ids as pandas' str dtype, also when there
     # are no rows), so chunks of any size concatenate to the same schema
     if "sentence_id" in sentences.columns:
