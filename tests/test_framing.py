@@ -654,3 +654,21 @@ def test_sentence_sentiment_places_cyrillic_scores_by_position_with_a_repeated_i
                       "lang": "ru"}, index=[7, 7])
     c = sentence_sentiment(s)["compound"].tolist()
     assert c[0] > 0.05 and c[1] < -0.05
+
+
+@pytest.mark.parametrize("form, lang, cls", [
+    ("заявил", "ru", "neutral"), ("заявила", "ru", "neutral"), ("заявляет", "ru", "neutral"), ("заявив", "ru", "neutral"),
+    ("сказали", "ru", "neutral"), ("подчеркнула", "ru", "asserting"), ("утверждают", "ru", "distancing"),
+    ("обвиняет", "ru", "accusatory"), ("признал", "ru", "conceding"), ("опроверг", "ru", "denying"),
+    ("заявив", "uk", "neutral"), ("наголосила", "uk", "asserting"), ("звинуватив", "uk", "accusatory"),
+    ("визнав", "uk", "conceding"), ("стверджує", "uk", "distancing"), ("спростували", "uk", "denying"),
+])
+def test_cyrillic_reporting_verbs_are_classed_by_lemma(form, lang, cls):
+    from analysis.framing.quotes_cyr import cyr_verb_class
+
+    assert cyr_verb_class(form, lang)[1] == cls
+
+
+def test_yakoby_after_a_neutral_verb_makes_the_attribution_distancing():
+    q = quotes(cyr_sents("Министр Иван Петров заявил, якобы армия готова к наступлению на юге.", "ru"), mentions=False)
+    assert q[["verb_lemma", "verb_class", "quote_type"]].values.tolist() == [["заявить", "distancing", "indirect"]]

@@ -417,7 +417,7 @@ def _indirect(aid, sid, stext, offset, lang, in_quote, memory, ments) -> list[di
             that = that or re.match(r"\s*[^,.;:]{1,60}?\s+(?:в|во|у)\s", rest)
         if not that:
             continue
-        if re.match(rf"\s*(?:{'|'.join(_DISTANCE[lang])})\b", rest):
+        if re.match(rf"\s*,?\s*(?:{'|'.join(_DISTANCE[lang])})\b", rest):
             cls = "distancing"
         cue = _cue(stext[:w.end()] + " ", offset, lang, before=True)
         if cue is None:
