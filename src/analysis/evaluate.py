@@ -8,7 +8,10 @@ Usage::
     python -m analysis.evaluate frames DIR [--train DIR] [--cv K]
     python -m analysis.evaluate quotes            (our hand-made quote gold)
     python -m analysis.evaluate agency            (our hand-made agency gold)
-    python -m analysis.evaluate entity-roles PATH   (SemEval-2025 roles as a polarity check)
+    python -m analysis.evaluate entity-roles PATH   (SemEval-2025 roles as a polarity check; --lang ru)
+    python -m analysis.evaluate tone-ru [--split test|dev|all]  (Russian/Ukrainian tone gold)
+    python -m analysis.evaluate quotes-ru           (Russian quote gold)
+    python -m analysis.evaluate agency-ru           (Russian/Ukrainian agency gold)
 
 Each command prints progress to stderr and one JSON object as the last line of
 stdout, so scripts can read ``tail -1``.
@@ -28,6 +31,9 @@ COMMANDS = {
     "quotes": "analysis.evaluation.quotes",
     "agency": "analysis.evaluation.agency",
     "entity-roles": "analysis.evaluation.entity_roles",
+    "tone-ru": "analysis.evaluation.tone_ru",
+    "quotes-ru": "analysis.evaluation.quotes_ru",
+    "agency-ru": "analysis.evaluation.agency_ru",
 }
 
 

@@ -767,6 +767,9 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
     sentences : DataFrame with ``text`` (and ideally ``article_id``,
         ``sentence_id`` as from :func:`analysis.text.sentences`).
     lexicon : ``"war-news"`` (default, adapted) or ``"vader"`` (published).
+        Rows whose ``lang`` column is "ru" or "uk" are scored with the
+        Russian/Ukrainian lemma lexicon of :mod:`analysis.sentiment_cyr`
+        (same columns and scale) whatever ``lexicon`` says.
 
     Returns
     -------
@@ -782,8 +785,25 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
     """
     if text_col not in sentences.columns:
         raise KeyError(f"sentence_sentiment() needs a {text_col!r} column; got {list(sentences.columns)}")
-    scores = scorer(lexicon).score_many(sentences[text_col].tolist())
+    texts = sentences[text_col].tolist()
+    cyr = None
+    if "lang" in sentences.columns:
+        cyr = sentences["lang"].isin(["ru", "uk"]).to_numpy()
+        if cyr.any():  # Russian/Ukrainian rows: the lemma lexicon of analysis.sentiment_cyr
+            texts = [None if c else t for t, c in zip(texts, cyr)]
+        else:
+            cyr = None
+    scores = scorer(lexicon).score_many(texts)
     out = pd.DataFrame(scores, columns=["neg", "neu", "pos", "compound"], index=sentences.index)
+    if cyr is not None:
+        from analysis.sentiment_cyr import cyr_sentence_tone
+
+        rows = np.flatnonzero(cyr)  # positions, so a repeated index cannot misplace scores
+        values = cyr_sentence_tone(sentences.iloc[rows], text_col=text_col)[["neg", "neu", "pos", "compound"]]
+        for j, column in enumerate(["neg", "neu", "pos", "compound"]):
+            col = out[column].to_numpy(dtype=float, copy=True)
+            col[rows] = values.iloc[:, j].to_numpy(dtype=float)
+            out[column] = col
     # keys keep their dtype (text ids as pandas' str dtype, also when there
     # are no rows), so chunks of any size concatenate to the same schema
     if "sentence_id" in sentences.columns:
@@ -879,7 +899,9 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     denominator every rate in the project shares). GDELT's proprietary dictionaries are
     replaced by the VADER lexicon (valence > 0 positive, < 0 negative), without
     VADER's context rules — this is a plain word count, comparable across
-    outlets and robust to length.
+    outlets and robust to length. Articles with a ``lang`` column of "ru"/"uk"
+    are counted with the Russian/Ukrainian lemma lexicon
+    (:func:`analysis.sentiment_cyr.word_valences`).
 
     Returns DataFrame[article_id, tone, positive, negative, polarity, word_count].
 
@@ -891,9 +913,21 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
 
     lex = _lexicon(lexicon)[0]
     rows = []
-    for text in articles[text_col].tolist():
+    langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
+    for text, code in zip(articles[text_col].tolist(), langs):
         if not isinstance(text, str):
             rows.append((math.nan, math.nan, math.nan, math.nan, 0))
+            continue
+        if code in ("ru", "uk"):  # Russian/Ukrainian articles: the lemma lexicon of analysis.sentiment_cyr
+            from analysis.sentiment_cyr import word_valences
+
+            vals = word_valences(text, code)
+            n = len(vals)
+            if n == 0:
+                rows.append((0.0, 0.0, 0.0, 0.0, 0))
+                continue
+            p, q = 100.0 * sum(v > 0 for v in vals) / n, 100.0 * sum(v < 0 for v in vals) / n
+            rows.append((p - q, p, q, p + q, n))
             continue
         words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(text)]
         n = word_count(text)  # the project's one definition of a word; lexicon look-ups use letter words

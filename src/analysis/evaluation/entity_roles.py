@@ -44,11 +44,21 @@ import pandas as pd
 EXPECTED = {"Antagonist": -1, "Protagonist": 0, "Innocent": 0}
 
 
-def read_roles(path: str | Path) -> pd.DataFrame:
+def _razdel_spans(text: str) -> list[tuple[int, int]]:
+    import razdel
+
+    return [(s.start, s.stop) for s in razdel.sentenize(text)]
+
+
+def read_roles(path: str | Path, lang: str = "en") -> pd.DataFrame:
     """roles.tsv + the sentence of each mention: DataFrame[article_id, mention, start,
     end, main_role, fine_roles, text, from, to] (text = the mention's sentence,
-    from/to = the mention's offsets inside it)."""
+    from/to = the mention's offsets inside it). Russian/Ukrainian articles
+    (``lang`` "ru"/"uk") are cut into sentences with razdel."""
     from analysis.text import sentence_spans
+
+    if lang in ("ru", "uk"):
+        sentence_spans = _razdel_spans  # noqa: F811
 
     path = Path(path)
     with open(path, encoding="utf-8", newline="") as handle:
@@ -106,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="default: model with --train/--model, else rules")
     parser.add_argument("--train", nargs="+", default=None, help="NewsMTSC jsonl to train the classifier on")
     parser.add_argument("--model", default=None, help="JSON weights for --method model")
+    parser.add_argument("--lang", choices=["en", "ru", "uk"], default="en",
+                        help="ru/uk: the mention's sentence tone from analysis.sentiment_cyr (not target-dependent)")
     args = parser.parse_args(argv)
+    if args.lang != "en":
+        return _main_cyrillic(args)
 
     frame = read_roles(args.path)
     print(f"read {len(frame)} role mentions from {args.path}", file=sys.stderr)
@@ -129,6 +143,34 @@ def main(argv: list[str] | None = None) -> int:
                                                                        for k, v in EXPECTED.items()},
                    "targets_per_second": round(len(frame) / seconds, 1) if seconds > 0 else None, **extra})
     print(json.dumps(result))
+    return 0
+
+
+def _main_cyrillic(args) -> int:
+    """The polarity check for Russian/Ukrainian: each mention's sentence scored with the
+    ru/uk lexicon (sentence tone, not target-dependent: there is no Cyrillic target
+    model), and the same lexicon summed without negation/intensifiers as baseline."""
+    from analysis.sentiment import NEGATIVE_THRESHOLD
+    from analysis.sentiment_cyr import cyr_sentence_tone
+
+    frame = read_roles(args.path, lang=args.lang)
+    print(f"read {len(frame)} role mentions from {args.path}", file=sys.stderr)
+    sents = pd.DataFrame({"article_id": frame["article_id"], "sentence_id": np.arange(len(frame)),
+                          "text": frame["text"], "lang": args.lang})
+    t0 = time.perf_counter()
+    out = {}
+    for name, opts in (("lexicon", {}), ("baseline", {"negation": False, "boosters": False, "contrast": False})):
+        c = cyr_sentence_tone(sents, **opts)["compound"].to_numpy()
+        pol = np.where(c <= NEGATIVE_THRESHOLD, -1, np.where(c >= 0.05, 1, 0))
+        out[name] = role_report(frame["main_role"], pol, c)
+    seconds = time.perf_counter() - t0
+    result = dict(out["lexicon"])
+    result.update({"method": "sentence tone (analysis.sentiment_cyr), lexicon+negation+intensifiers+contrast",
+                   "lang": args.lang, "path": str(args.path),
+                   "baseline_f1_macro": out["baseline"]["f1_macro"], "baseline": out["baseline"],
+                   "mapping": {k: ("negative" if v < 0 else "non-negative") for k, v in EXPECTED.items()},
+                   "targets_per_second": round(len(frame) / seconds, 1) if seconds > 0 else None})
+    print(json.dumps(result, ensure_ascii=False))
     return 0
 
 

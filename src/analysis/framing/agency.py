@@ -215,7 +215,14 @@ def agency(sentences: pd.DataFrame, *, mentions=None) -> pd.DataFrame:
     rx = _regexes()
     aids, sids = sentences["article_id"].tolist(), sentences["sentence_id"].tolist()
     offs, texts = sentences["start"].tolist(), sentences["text"].tolist()
+    from analysis.framing._cyr import CYR_LANGS, lang_column
+
+    langs = lang_column(sentences)
+    cyr = [i for i, code in enumerate(langs) if code in CYR_LANGS]
     keep = [i for i, t in enumerate(texts) if isinstance(t, str) and len(t) >= 8]
+    if cyr:  # Russian/Ukrainian sentences: morphology rules of agency_cyr
+        skip = set(cyr)
+        keep = [i for i in keep if i not in skip]
     # an RE2 superset of each rule rules out sentences where its exact regex cannot match
     batch = TextBatch([texts[i] for i in keep])
     rules = ("passive", "active", "active_modal", "active_ing", "noun_light", "event", "noun_by", "noun_agent",
@@ -223,6 +230,7 @@ def agency(sentences: pd.DataFrame, *, mentions=None) -> pd.DataFrame:
     may = {name: batch.mask(rx[name]) for name in rules}
     todo = np.flatnonzero(np.logical_or.reduce(list(may.values()))) if keep else np.zeros(0, dtype=int)
     rows = []
+    todo_done: list[int] = []
     for k in todo:
         i = keep[k]
         aid, sid, off, text = aids[i], sids[i], offs[i], texts[i]
@@ -283,7 +291,31 @@ def agency(sentences: pd.DataFrame, *, mentions=None) -> pd.DataFrame:
             ag = side_of(agent)
             sh = {"russia": "ukraine", "ukraine": "russia"}.get(ag) if ag in {"russia", "ukraine"} and side_of(text) in {ag, None} and False else side_of(re.sub(re.escape(agent or ""), "", text))
         rows.append((aid, sid, off + s, off + e, verb, lemma, form, cls, agent, side_of(agent), harmed, sh))
+        todo_done.append(k)
+    if cyr:
+        order = {i: n for n, i in enumerate(range(len(texts)))}
+        placed = [(keep[k], r) for k, r in zip(todo_done, rows)]
+        placed.extend(_cyrillic_agency(aids, sids, offs, texts, langs, cyr))
+        rows = [r for _i, r in sorted(placed, key=lambda x: order[x[0]])]
     return _typed(pd.DataFrame(rows, columns=cols), id_dtype)
+
+
+def _cyrillic_agency(aids, sids, offs, texts, langs, idx) -> list:
+    from analysis.framing.agency_cyr import agency_rows, side_of_cyr
+
+    out = []
+    for i in idx:
+        text = texts[i]
+        if not isinstance(text, str) or len(text) < 8:
+            continue
+        hit = agency_rows(text, langs[i])
+        if hit is None:
+            continue
+        s, e, verb, lemma, form, cls, agent, harmed = hit
+        sh = side_of_cyr(harmed) or (side_of_cyr(text) if cls == "agentless" else None)
+        out.append((i, (aids[i], sids[i], offs[i] + s, offs[i] + e, verb, lemma, form, cls, agent,
+                        side_of_cyr(agent), (harmed or "").strip() or None, sh)))
+    return out
 
 
 AGENCY_COLUMNS = ["article_id", "sentence_id", "start", "end", "verb", "lemma", "form", "agency", "agent",

@@ -26,11 +26,29 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["term_counts", "distinctive_terms", "plot_fightin_words"]
+__all__ = ["term_counts", "distinctive_terms", "distinctive_terms_by_lang", "plot_fightin_words", "cyr_glosses"]
+
+#: function words left out of Russian/Ukrainian terms (lemmas), hand-written
+CYR_STOP = {
+    "ru": frozenset("""и в во не что он на я с со как а то все всё она так его но да ты к у же вы за бы по только её ее мне
+        было вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь
+        опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без
+        будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти
+        мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше
+        тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше
+        чуть том нельзя такой им более всегда конечно всю между это также который свой год весь наш сказать заявить
+        оно который мочь однако ранее время""".split()),
+    "uk": frozenset("""і й та в у на не що з із зі до за як а але по від для він вона вони воно це цей ця ці той та те
+        був була було були бути є я ми ви ти його її їх їм йому їй нас вас них себе свій наш ваш мій який яка яке які
+        коли тоді тут там де так також вже ще лише тільки навіть чи або ні якщо щоб бо про при через після перед між
+        під над без один два три весь все всі кожен інший такий може можна треба має мати рік сказати заявити
+        який однак проте раніше час""".split()),
+}
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'\u2019\-]*[^\W_])?", re.UNICODE)
 
@@ -73,9 +91,114 @@ def _texts_and_groups(data, groups):
     return list(data), list(groups)
 
 
+def _cyr_terms(text: str, ngram: tuple[int, int], lang: str, stop) -> list[str]:
+    from analysis.framing._cyr import best_lemma, words
+
+    toks = [best_lemma(w, lang) for _s, _e, w in words(text or "")]
+    out = []
+    lo, hi = ngram
+    for n in range(lo, hi + 1):
+        for i in range(len(toks) - n + 1):
+            gram = toks[i:i + n]
+            if any(g in stop or len(g) < 2 for g in gram):
+                continue
+            out.append(" ".join(gram))
+    return out
+
+
+def cyr_glosses(lang: str) -> dict[str, str]:
+    """English glosses of Russian/Ukrainian lemmas and lemma bigrams, from the label
+    lexicon (``gloss`` of single-word and two-word lemma patterns) and the gazetteer
+    (Cyrillic aliases -> the entity's English name)."""
+    return dict(_gloss_items(lang))
+
+
+@lru_cache(maxsize=8)
+def _gloss_items(lang: str) -> tuple:
+    from analysis.framing._cyr import best_lemma
+    from analysis.framing._lexicon import load_yaml, lexicon_path
+
+    out: dict[str, str] = {}
+    try:
+        gaz = load_yaml(str(lexicon_path("gazetteer.yml")))
+    except Exception:  # the gazetteer is optional here
+        gaz = []
+    for entry in gaz if isinstance(gaz, list) else []:
+        for alias in entry.get("aliases", []) or []:
+            alias = str(alias)
+            if re.search(r"[\u0400-\u04FF]", alias) and len(alias.split()) <= 2:
+                key = " ".join(best_lemma(w, lang) for w in alias.split())
+                out.setdefault(key, entry.get("name", ""))
+    data = load_yaml(str(lexicon_path("labels.yml")))
+    for terms in (data.get("cyrillic_terms") or {}).values():
+        for term in terms or []:
+            langs = term.get("lang", ["ru", "uk"])
+            if lang not in ([langs] if isinstance(langs, str) else langs):
+                continue
+            for pattern in term.get("lemmas", []):
+                for alt in _expand(pattern):
+                    if alt and len(alt.split()) <= 2:
+                        out.setdefault(alt, term.get("gloss", ""))
+    return tuple(out.items())
+
+
+def _expand(pattern: str) -> list[str]:
+    """Plain lemma sequences of a lemma pattern (alternatives expanded, optional words
+    dropped, prefixes and surface forms skipped)."""
+    seqs = [[]]
+    for element in pattern.split():
+        if element.startswith("?"):
+            continue
+        alts = [a for a in element.split("|") if not a.endswith("*") and not a.startswith("=")]
+        if not alts:
+            return []
+        seqs = [s + [a.lower().replace("ё", "е")] for s in seqs for a in alts]
+    return [" ".join(s) for s in seqs]
+
+
+
+def _split_lang(data, groups, lang):
+    """(texts, groups, lang) after checking the languages of ``data``; raises on a mix."""
+    if isinstance(data, pd.DataFrame) and "lang" in data.columns:
+        from analysis.framing._cyr import lang_column
+
+        codes = lang_column(data)
+        present = sorted(set(codes))
+        if lang is None:
+            if len(present) > 1:
+                raise ValueError(f"distinctive_terms(): texts in several languages {present}; log-odds compare "
+                                 "word frequencies, which only means something within one language - pass lang= "
+                                 "or use distinctive_terms_by_lang()")
+            lang = present[0] if present else "en"
+        mask = codes == lang
+        if isinstance(groups, str):
+            groups = data[groups]
+        groups = pd.Series(list(groups), index=data.index)[mask]
+        data = data[mask]
+    return data, groups, lang or "en"
+
+
+def distinctive_terms_by_lang(data: pd.DataFrame, groups, **options) -> pd.DataFrame:
+    """:func:`distinctive_terms` separately for every language of ``data['lang']``, stacked
+    with a ``lang`` column (one log-odds per language, never one over a mix). Languages
+    where one of the groups is missing are left out."""
+    from analysis.framing._cyr import lang_column
+
+    codes = lang_column(data)
+    parts = []
+    for code in sorted(set(codes)):
+        sub = data[codes == code]
+        g = sub[groups] if isinstance(groups, str) else pd.Series(list(groups), index=data.index)[codes == code]
+        if g.nunique() < 2:
+            continue
+        out = distinctive_terms(sub, list(g), lang=code, **options)
+        parts.append(out.assign(lang=code))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
 def distinctive_terms(data, groups, *, ngram=(1, 2), prior: str | float | dict | pd.Series = "pooled",
                       alpha0: float | None = None, min_count: int = 3, stop_words=None,
-                      order: Sequence | None = None) -> pd.DataFrame:
+                      order: Sequence | None = None, lang: str | None = None) -> pd.DataFrame:
     """Terms that distinguish two groups of texts (Monroe et al. 2008).
 
     Parameters
@@ -96,14 +219,28 @@ def distinctive_terms(data, groups, *, ngram=(1, 2), prior: str | float | dict |
     -------
     DataFrame[term, n_a, n_b, count, freq, delta, var, z, favours] sorted by
     z (group a's most distinctive first); ``freq`` = count / total terms.
+    Russian/Ukrainian (``lang`` "ru"/"uk", or a ``lang`` column): terms are
+    lemmas (pymorphy3) and n-grams of lemmas, without hand-listed function
+    words, and a ``gloss`` column gives the English gloss where the label
+    lexicon or the gazetteer knows it. A frame whose ``lang`` column holds
+    several languages raises ``ValueError`` unless ``lang=`` picks one
+    (:func:`distinctive_terms_by_lang` runs each language separately).
     """
+    data, groups, lang = _split_lang(data, groups, lang)
     texts, g = _texts_and_groups(data, groups)
     labels = list(order) if order is not None else sorted(set(g), key=str)
     if len(labels) != 2:
         raise ValueError(f"distinctive_terms() needs exactly two groups, got {labels}")
     a, b = labels
-    ca = term_counts([t for t, x in zip(texts, g) if x == a], ngram=ngram, stop_words=stop_words)
-    cb = term_counts([t for t, x in zip(texts, g) if x == b], ngram=ngram, stop_words=stop_words)
+    if lang in ("ru", "uk"):
+        stop = CYR_STOP[lang] if stop_words is None else frozenset(w.lower() for w in stop_words)
+        ca, cb = Counter(), Counter()
+        for t, x in zip(texts, g):
+            if x in (a, b):
+                (ca if x == a else cb).update(_cyr_terms(t if isinstance(t, str) else "", tuple(ngram), lang, stop))
+    else:
+        ca = term_counts([t for t, x in zip(texts, g) if x == a], ngram=ngram, stop_words=stop_words)
+        cb = term_counts([t for t, x in zip(texts, g) if x == b], ngram=ngram, stop_words=stop_words)
     vocab = sorted(set(ca) | set(cb))
     cols = ["term", "n_a", "n_b", "count", "freq", "delta", "var", "z", "favours"]
     if not vocab:
@@ -139,6 +276,10 @@ def distinctive_terms(data, groups, *, ngram=(1, 2), prior: str | float | dict |
     out["favours"] = np.where(out["z"] >= 0, str(a), str(b))
     out = out[out["count"] >= min_count] if min_count else out
     out.attrs["groups"] = (a, b)
+    if lang in ("ru", "uk"):  # lemmas: the English gloss beside each term, where a lexicon knows it
+        glosses = cyr_glosses(lang)
+        out["gloss"] = [glosses.get(t, "") for t in out["term"]]
+        out.attrs["lang"] = lang
     return out.sort_values("z", ascending=False, kind="stable").reset_index(drop=True)
 
 

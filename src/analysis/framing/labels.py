@@ -39,17 +39,23 @@ __all__ = ["SIDES", "alignment_from_matches", "label_lexicon", "label_matches", 
 
 SIDES = ("russia_aligned", "ukraine_aligned", "neutral")
 MATCH_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "concept", "term", "side", "weight",
-                 "in_quote"]
+                 "in_quote", "lang"]
 
 
-def label_lexicon(lexicon=None) -> pd.DataFrame:
+def label_lexicon(lexicon=None, *, lang: str | None = None) -> pd.DataFrame:
     """The label lexicon as a table: one row per term.
 
-    Returns DataFrame[concept, term, side, weight, n_patterns, source].
+    Returns DataFrame[concept, term, side, weight, n_patterns, source, lang, gloss]
+    - ``lang`` is "en" for the regex terms and "ru"/"uk" for the lemma terms of
+    ``cyrillic_terms`` (a term for both languages appears once per language);
+    ``gloss`` is the English gloss (the term itself for English terms);
+    ``n_patterns`` counts regexes or lemma sequences. ``lang`` keeps only one language.
 
     >>> lex = label_lexicon()
     >>> sorted(lex.query("concept == 'kyiv_spelling'")["side"])
     ['russia_aligned', 'ukraine_aligned']
+    >>> label_lexicon(lang="ru").query("term == 'специальная военная операция'")[["side", "gloss"]].values.tolist()
+    [['russia_aligned', 'special military operation']]
     """
     data = resolve(lexicon, "labels.yml")
     rows = []
@@ -58,9 +64,94 @@ def label_lexicon(lexicon=None) -> pd.DataFrame:
             rows.append({
                 "concept": concept, "term": term["term"], "side": term.get("side", "neutral"),
                 "weight": float(term.get("weight", 1.0)), "n_patterns": len(term.get("patterns", [])),
-                "source": term.get("source", ""),
+                "source": term.get("source", ""), "lang": "en", "gloss": term["term"],
             })
-    return pd.DataFrame(rows, columns=["concept", "term", "side", "weight", "n_patterns", "source"])
+    for concept, term, side, weight, lemmas, _nc, gloss, langs, source in _cyrillic_terms(data):
+        for code in langs:
+            rows.append({"concept": concept, "term": term, "side": side, "weight": weight, "n_patterns": len(lemmas),
+                         "source": source, "lang": code, "gloss": gloss})
+    out = pd.DataFrame(rows, columns=LEXICON_COLUMNS)
+    if lang is not None:
+        out = out[out["lang"] == lang].reset_index(drop=True)
+    return out
+
+
+LEXICON_COLUMNS = ["concept", "term", "side", "weight", "n_patterns", "source", "lang", "gloss"]
+
+
+def _cyrillic_terms(data: dict) -> tuple:
+    """The ``cyrillic_terms`` section: (concept, term, side, weight, lemma patterns,
+    not_context regex or None, gloss, languages, source) in file order."""
+    out = []
+    for concept, terms in (data.get("cyrillic_terms") or {}).items():
+        for term in terms or []:
+            langs = term.get("lang", ["ru", "uk"])
+            langs = [langs] if isinstance(langs, str) else list(langs)
+            nc = term.get("not_context")
+            out.append((concept, term["term"], term.get("side", "neutral"), float(term.get("weight", 1.0)),
+                        tuple(term.get("lemmas", [])), re.compile(nc) if nc else None,
+                        term.get("gloss", ""), tuple(langs), term.get("source", "")))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _cyrillic_file(path: str):
+    return _cyrillic_terms(load_yaml(path))
+
+
+def _cyrillic_compiled(lexicon):
+    if isinstance(lexicon, dict):
+        return _cyrillic_terms(lexicon)
+    return _cyrillic_file(str(lexicon_path("labels.yml") if lexicon is None else lexicon))
+
+
+@lru_cache(maxsize=16)
+def _cyrillic_index(terms: tuple, lang: str):
+    """A :class:`~analysis.framing._cyr.SeqIndex` over the lemma patterns of ``lang``'s terms."""
+    from analysis.framing._cyr import SeqIndex
+
+    return SeqIndex([(t, pattern) for t, term in enumerate(terms) if lang in term[7] for pattern in term[4]])
+
+
+def _cyrillic_rows(sents: pd.DataFrame, idx, langs, lexicon) -> list[tuple]:
+    """Label matches in Russian/Ukrainian sentences (rows ``idx`` of ``sents``): lemma
+    sequences, longest-first within a concept, as the English path does."""
+    terms = _cyrillic_compiled(lexicon)
+    if not terms:
+        return []
+    terms = tuple(terms) if not isinstance(terms, tuple) else terms
+    aids, sids = sents["article_id"].tolist(), sents["sentence_id"].tolist()
+    starts, texts = sents["start"].tolist(), sents["text"].tolist()
+    rows = []
+    for i in idx:
+        text, code = texts[i], langs[i]
+        if not isinstance(text, str) or not text.strip():
+            continue
+        by_concept: dict[str, list] = {}
+        for t, s, e in _cyrillic_index(terms, code).find(text, code):
+            concept, term, side, weight, _lemmas, not_ctx, _gloss, _tlangs, _src = terms[t]
+            if not_ctx is not None and not_ctx.search(text):
+                continue
+            by_concept.setdefault(concept, []).append((s, e, term, side, weight))
+        for concept in sorted(by_concept, key=lambda c: _concept_order(terms).get(c, 0)):
+            found = by_concept[concept]
+            found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+            taken: list[tuple[int, int]] = []
+            for s, e, term, side, weight in found:
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                taken.append((s, e))
+                rows.append((aids[i], sids[i], starts[i] + s, starts[i] + e, text[s:e], concept, term, side, weight,
+                             code))
+    return rows
+
+
+@lru_cache(maxsize=16)
+def _concept_order(terms: tuple) -> dict:
+    order: dict = {}
+    for term in terms:
+        order.setdefault(term[0], len(order))
+    return order
 
 
 def _as_sentences(frame: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +199,7 @@ def _schema(frame: pd.DataFrame, id_dtype, columns, dtypes) -> pd.DataFrame:
 
 
 MATCH_DTYPES = {"sentence_id": "int64", "start": "int64", "end": "int64", "surface": "str", "concept": "str",
-                "term": "str", "side": "str", "weight": "float64", "in_quote": "bool"}
+                "term": "str", "side": "str", "weight": "float64", "in_quote": "bool", "lang": "str"}
 
 
 def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
@@ -147,11 +238,15 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
     Returns
     -------
     DataFrame[article_id, sentence_id, start, end, surface, concept, term, side,
-    weight, in_quote] - offsets are into the article text; ``in_quote`` is
+    weight, in_quote, lang] - offsets are into the article text; ``in_quote`` is
     True when the match starts inside a quotation: the words are someone
     else's (a quoted speaker's) or held at a distance (scare quotes), not the
-    outlet's own choice. Dtypes are the same whatever the input (article_id
-    keeps the input's dtype).
+    outlet's own choice. ``lang`` is the sentence's language (the ``lang``
+    column of a sentences table; "en" without one): Russian and Ukrainian
+    sentences are matched on lemmas with the ``cyrillic_terms`` of the lexicon
+    (every case and number of "специальная военная операция" is found), all
+    other sentences with the English regexes. Dtypes are the same whatever the
+    input (article_id keeps the input's dtype).
 
     >>> import pandas as pd
     >>> m = label_matches(pd.DataFrame({"article_id": [1], "text": ["The Kiev regime's “sham referendum”."]}))
@@ -160,10 +255,15 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
     """
     from analysis.framing._prefilter import TextBatch
 
+    from analysis.framing._cyr import CYR_LANGS, lang_column
+
     sents = _as_sentences(data)
     concepts = _compiled_concepts(lexicon)
     texts = sents["text"].tolist()
-    valid = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
+    langs = lang_column(sents)
+    cyr = [i for i, code in enumerate(langs) if code in CYR_LANGS]
+    skip = set(cyr)
+    valid = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip() and i not in skip]
     batch = TextBatch([texts[i] for i in valid])
     # (sentence, concept, term) candidates: an RE2 superset of each term's patterns
     # rules out sentences where the exact Python regexes cannot match
@@ -201,10 +301,13 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
                 if any(s < te and ts < e for ts, te in taken):
                     continue
                 taken.append((s, e))
-                rows.append((aid, sid, offset + s, offset + e, text[s:e], concept, term, side, weight))
+                rows.append((aid, sid, offset + s, offset + e, text[s:e], concept, term, side, weight, langs[i]))
+    if cyr:
+        rows.extend(_cyrillic_rows(sents, cyr, langs, lexicon))
     in_quote = _quoted_starts(sents, rows, quotes)
-    out = pd.DataFrame(rows, columns=MATCH_COLUMNS[:-1])
+    out = pd.DataFrame(rows, columns=[c for c in MATCH_COLUMNS if c != "in_quote"])
     out["in_quote"] = in_quote
+    out = out[MATCH_COLUMNS]
     out = out.sort_values(["article_id", "start", "concept"], kind="stable").reset_index(drop=True) if len(out) else out
     return _schema(out, sents["article_id"].dtype, MATCH_COLUMNS, MATCH_DTYPES)
 
@@ -273,7 +376,12 @@ def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFram
     words = _words_by_article(data).rename("words").reset_index()
     words = words.merge(groups, on="article_id").groupby(by, dropna=False)["words"].sum()
     matches = _own_words(label_matches(data, lexicon=lexicon), exclude_quoted).merge(groups, on="article_id", how="left")
-    lex = label_lexicon(lexicon)[["concept", "term", "side"]]
+    from analysis.framing._cyr import lang_column
+
+    present = set(lang_column(data)) if "lang" in data.columns else {"en"}
+    present = {code if code in ("ru", "uk") else "en" for code in present}
+    lex = label_lexicon(lexicon)
+    lex = lex[lex["lang"].isin(present)][["concept", "term", "side"]].drop_duplicates(["concept", "term"])
     counts = matches.groupby([by, "concept", "term"], dropna=False).size().rename("n").reset_index()
     grid = pd.MultiIndex.from_product([words.index, range(len(lex))], names=[by, "_i"]).to_frame(index=False)
     grid = grid.join(lex.reset_index(drop=True), on="_i").drop(columns="_i")

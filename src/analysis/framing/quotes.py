@@ -328,12 +328,33 @@ def article_quote_spans(sentences: pd.DataFrame, *, article_ids=None) -> dict:
     if sentences is None or len(sentences) == 0:
         return out
     starts, ends, texts = sentences["start"].tolist(), sentences["end"].tolist(), sentences["text"].tolist()
+    langs = _article_langs(sentences)
     for aid, rows in _article_groups(sentences):
         if article_ids is not None and aid not in article_ids:
             continue
         text = _buffer_from([starts[r] for r in rows], [ends[r] for r in rows], [texts[r] for r in rows])
-        out[aid] = _quote_spans(text)
+        if langs is not None and _lang_of(langs, rows) in ("ru", "uk"):
+            from analysis.framing.quotes_cyr import cyr_quote_spans
+
+            out[aid] = cyr_quote_spans(text)
+        else:
+            out[aid] = _quote_spans(text)
     return out
+
+
+def _article_langs(sentences: pd.DataFrame):
+    """The ``lang`` column as an array (None without one: every article is English)."""
+    if "lang" not in sentences.columns:
+        return None
+    from analysis.framing._cyr import lang_column
+
+    return lang_column(sentences)
+
+
+def _lang_of(langs, rows) -> str:
+    """An article's language: the most frequent ``lang`` of its sentences."""
+    values = [langs[r] for r in rows]
+    return max(set(values), key=values.count) if values else "en"
 
 
 # ----------------------------------------------------------------------------- main
@@ -579,9 +600,17 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
     may_cue = TextBatch(stexts).mask(pats["cue"])
 
     rows_out = []
+    langs = _article_langs(sentences)
     for aid, rows, starts, s_ends, text, first in articles:
         ments = ments_by_article.get(aid)
         sids = np.array([all_sids[r] for r in rows])
+        if langs is not None:
+            code = _lang_of(langs, rows)
+            if code in ("ru", "uk"):  # Russian/Ukrainian conventions and verbs by lemma
+                from analysis.framing.quotes_cyr import cyr_quotes_for_article
+
+                rows_out.extend(cyr_quotes_for_article(aid, text, starts, s_ends, sids, code, ments))
+                continue
 
         def sid_at(pos, starts=starts, sids=sids):
             k = int(np.searchsorted(starts, pos, side="right")) - 1
