@@ -83,6 +83,13 @@ def lemma_case(word: str, lang: str) -> tuple[str, str | None]:
                     if q.tag.grammemes & _PROPER:
                         p = q
                         break
+                if lang == "uk" and low.endswith(("ові", "еві", "єві")):
+                    # the uk dictionary has no Geox tag: "у Києві/Харкові/Львові" is a place in the
+                    # locative, not the dative of a person's name (кий, Харко, Лев)
+                    for q in parses:
+                        if {"inan", "loct"} <= q.tag.grammemes:
+                            p = q
+                            break
             hit = (p.normal_form, p.tag.case)
         if len(memo) > _MAX_MEMO:
             memo.clear()
