@@ -50,6 +50,10 @@ __all__ = ["LANGS", "CyrillicMatcher", "matcher", "mentions_rows", "discover_nat
 LANGS = ("ru", "uk")
 _QUOTES = frozenset("«»\"'„“”‘’‹›")
 _YO = str.maketrans({"ё": "е", "Ё": "Е"})
+_PROPER_TAGS = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad", "Abbr"})
+#: Lower-case generic words opening a name that are left out of the reported span
+#: ("реку Днепр" -> "Днепр", "группировки «Север»" -> "Север").
+_GENERIC_HEADS = frozenset("река річка группировка угруповання нефтепровод нафтопровід спецназ легион".split())
 
 
 def _is_exact(tok: str) -> bool:
@@ -96,6 +100,10 @@ class CyrillicMatcher:
         toks = _name_tokens(name)
         if not toks:
             return
+        trim = 0
+        if len(toks) > 1 and toks[0] in _GENERIC_HEADS:
+            trim = 1  # "река Днепр": the river is named by "Днепр", the span leaves "реку" out
+        kind = "alias" if exact or trim or not toks[0][:1].islower() else "description"
         options = [self._keys(t, exact) for i, t in enumerate(toks)]
         # only the first token's capitalisation is enforced
         options = [opts if i == 0 else [(None, k[1]) if k[0] != "=" else k for k in opts] for i, opts in enumerate(options)]
@@ -103,7 +111,9 @@ class CyrillicMatcher:
             node = self.trie
             for key in path:
                 node = node.setdefault(key, {})
-            node.setdefault(None, set()).add(eid)
+            leaf = node.setdefault(None, {})
+            if leaf.get(eid) != "alias":
+                leaf[eid] = (kind, trim) if kind != "alias" or trim else "alias"
         first = toks[0]
         self.first_prefixes.add(first[:2].lower())
         if not _is_exact(first) and not exact:
@@ -128,6 +138,16 @@ class CyrillicMatcher:
                 keys += [(None, lem) for lem in lems]
         return keys
 
+    def _common_opener(self, toks, i: int) -> bool:
+        """A one-word match opening the sentence that is most likely a common word there
+        ("Ровно 10 лет назад": the adverb, not the city of Rivne)."""
+        if i != 0 or _is_exact(toks[i][2]):
+            return False
+        from analysis.morph import analyzer
+
+        tag = analyzer(self.lang).parse(toks[i][2].lower())[0].tag
+        return tag.POS not in (None, "NOUN", "ADJF") and not (tag.grammemes & _PROPER_TAGS)
+
     def find(self, text: str) -> list[tuple[int, int, set]]:
         """Longest non-overlapping matches ``(start, end, entity ids)``, offsets into ``text``."""
         toks = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
@@ -143,27 +163,40 @@ class CyrillicMatcher:
                 continue
             best = None
             # depth-first over the keys of each token (lemma sets may branch)
-            stack = [(self.trie, i, True)]
+            stack = [(self.trie, i, True, False)]
             while stack:
-                node, j, first = stack.pop()
+                node, j, first, quoted = stack.pop()
                 if j >= n:
                     continue
                 tj = toks[j][2]
                 if tj in _QUOTES and not first:
-                    stack.append((node, j + 1, False))
+                    stack.append((node, j + 1, False, True))
                     continue
                 for key in self._token_keys(tj, first):
                     child = node.get(key)
                     if child is None:
                         continue
                     if None in child and (best is None or toks[j][1] > best[0]):
-                        best = (toks[j][1], j, child[None])
-                    stack.append((child, j + 1, False))
+                        best = (toks[j][1], j, child[None], quoted)
+                    stack.append((child, j + 1, False, quoted))
             if best is None:
                 i += 1
                 continue
-            out.append((s, best[0], best[2]))
-            i = best[1] + 1
+            end, last, leaf, quoted = best
+            if last == i and self._common_opener(toks, i):
+                i += 1
+                continue
+            start = s
+            if all(isinstance(v, tuple) and v[1] for v in leaf.values()):
+                k = i + 1
+                while k < n and toks[k][2] in _QUOTES:
+                    k += 1
+                start = toks[k][0] if k < n else s
+            elif quoted and last + 1 < n and toks[last + 1][2] in _QUOTES and toks[last + 1][0] == end:
+                end = toks[last + 1][1]  # «Вагнер»: the closing mark of a quote opened inside the name
+                last += 1
+            out.append((start, end, leaf))
+            i = last + 1
         return out
 
 
@@ -286,6 +319,10 @@ def _new_id(surface: str, lang: str) -> str:
 # Rows for analysis.entities.mentions
 # --------------------------------------------------------------------------------------
 
+def _kind(value) -> str:
+    return value[0] if isinstance(value, tuple) else value
+
+
 def _natasha_available() -> bool:
     try:
         import natasha  # noqa: F401
@@ -310,10 +347,13 @@ def mentions_rows(sents: pd.DataFrame, gaz, *, discover: bool = True) -> list[tu
         norm = normalise_homoglyphs(text)
         found = matcher(gaz, lang).find(norm) if text else []
         taken = []
-        for s, e, ids in found:
-            eid = sorted(ids)[0] if len(ids) > 1 else next(iter(ids))
+        for s, e, leaf in found:
+            # a proper name beats a description; then the first id in a stable order
+            ranked = sorted(leaf.items(), key=lambda kv: (_kind(kv[1]) != "alias", kv[0]))
+            eid, kind = ranked[0]
+            method = "description" if _kind(kind) == "description" else "gazetteer"
             name, etype, _side = info[eid]
-            rows.append((a, s_id, o + s, o + e, text[s:e], eid, name, etype, "gazetteer"))
+            rows.append((a, s_id, o + s, o + e, text[s:e], eid, name, etype, method))
             taken.append((s, e))
         taken_by_row.append(taken)
     if not discover:

@@ -13,7 +13,7 @@ Gold files (``data/gold``, see ``data/lexicons/README-entities.md``):
   ``encoding="utf-8", newline=""``; names the gazetteer lacks are ``NEW:<n>``.
 * ``entities_uk_sentences.txt``: one sentence per line with inline ``[surface|entity_id]``.
 
-Scores: **gazetteer** — predictions other than ``discovered`` against gold mentions of gazetteer
+Scores: **gazetteer** — predictions other than ``discovered`` and ``description`` against gold mentions of gazetteer
 entities; a hit needs the exact span and the same ``entity_id`` (a linked prediction on a NEW span,
 or on no gold span, is a false positive). **span** — the same without the id. **discovery recall** —
 share of NEW gold spans found by a ``discovered`` prediction, exactly and overlapping. Predictions
@@ -108,7 +108,7 @@ def score(gold: pd.DataFrame, sents: pd.DataFrame, pred: pd.DataFrame, texts: di
         if any(s <= r.start and r.end <= e for s, e in bounds.get(r.article_id, [])):
             inside.append(r)
     pred = pd.DataFrame(inside, columns=pred.columns)
-    linked = pred[pred["method"] != "discovered"]
+    linked = pred[~pred["method"].isin(["discovered", "description"])]  # descriptions are not names
     disc = pred[pred["method"] == "discovered"]
     known = gold[~gold["entity_id"].str.startswith("NEW:")]
     new = gold[gold["entity_id"].str.startswith("NEW:")]
