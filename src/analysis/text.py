@@ -899,7 +899,8 @@ def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> p
             forms = [unique_lower[c] for c in sub_uniques]
             is_stop[at] = np.fromiter((f in lstops for f in forms), dtype=bool, count=len(forms))[sub_codes]
             if lg in MORPH_LANGS:
-                pairs = [lemma_case(f, lg) for f in forms]
+                # the original spelling: a capitalised form prefers a proper-noun parse
+                pairs = [lemma_case(uniques[c], lg) for c in sub_uniques]
                 lem_u = np.empty(len(pairs), dtype=object)
                 lem_u[:] = [p[0] for p in pairs]
                 case_u = np.empty(len(pairs), dtype=object)
