@@ -9,6 +9,8 @@ Usage::
     python -m analysis.evaluate quotes            (our hand-made quote gold)
     python -m analysis.evaluate agency            (our hand-made agency gold)
     python -m analysis.evaluate entity-roles PATH   (SemEval-2025 roles as a polarity check)
+    python -m analysis.evaluate lang              (ru/uk/en language identification, articles and sentences)
+    python -m analysis.evaluate ner --gold ru|uk  (Russian / Ukrainian entity gold)
 
 Each command prints progress to stderr and one JSON object as the last line of
 stdout, so scripts can read ``tail -1``.
@@ -28,6 +30,7 @@ COMMANDS = {
     "quotes": "analysis.evaluation.quotes",
     "agency": "analysis.evaluation.agency",
     "entity-roles": "analysis.evaluation.entity_roles",
+    "lang": "analysis.evaluation.lang",
 }
 
 

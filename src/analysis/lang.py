@@ -139,11 +139,16 @@ def _lingua(text: str, among: tuple[str, ...] | None = None) -> tuple[str | None
 
 
 _UK_STRONG = re.compile(r"[їєґЇЄҐ]")
-_APOSTROPHE = re.compile(r"(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff])")
+# lower-case letters on both sides: "м'ясо", "п'ять", "об'єкт" (not the Irish "О’Брайен" in Russian)
+_APOSTROPHE = re.compile(r"(?<=[а-яіїєґ])['\u2019\u02bc](?=[а-яіїєґ])")
 _UK_I = re.compile(r"[іІ]")
 _RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
 _BE_ONLY = re.compile(r"[ўЎ]")
 _RU_UK_SHARED_NOT_BE = re.compile(r"[иИщЩ]")
+# weaker cues: spellings and function words of one language only
+_UK_WEAK = re.compile(r"[сцз]ьк|нн[яюі]\b|\b(?:що|це|як|його|або|та|від|вже|які|цей|тому|коли)\b", re.IGNORECASE)
+_RU_WEAK = re.compile(r"[сцз]к(?:ий|ая|ое|ие|ого|ой|ом)\b|ние\b|\b(?:что|это|как|его|или|из|уже|когда|этот|тоже|если)\b",
+                      re.IGNORECASE)
 _PRE_REFORM = re.compile(r"[ѣѢѳѲѵѴ]|[б-дж-зк-нп-тф-щ]ъ\b")
 # frequent words of Russian/Ukrainian written in Latin letters (common transliterations)
 _TRANSLIT_RU = frozenset("""chto eto ne na v i s po kak ot dlya ego ona oni my vy tak uzhe byl bylo byli budet mozhno
@@ -212,7 +217,7 @@ def detect(text: str, *, max_chars: int = 3000) -> LangResult:
         notes.append("mixed_script")
     if len(sample.split()) < 4:
         notes.append("short")
-    if cyr >= lat:
+    if cyr >= 0.3 * (cyr + lat):  # "Le Figaro (Франция)." is a Russian sentence
         script = "cyrillic"
         if _PRE_REFORM.search(sample) and len(re.findall(r"[ѣѢѳѲѵѴ]", sample)) + len(
                 re.findall(r"[б-дж-зк-нп-тф-щ]ъ\b", sample)) >= 1:
@@ -220,7 +225,8 @@ def detect(text: str, *, max_chars: int = 3000) -> LangResult:
         uk_strong, uk_i, ru, be = _cue_counts(sample)
         if be and not uk_strong and not ru and not _RU_UK_SHARED_NOT_BE.search(sample):
             return LangResult("be", 0.95, ";".join(notes + ["cue"]), script)
-        uk = uk_strong * 2 + uk_i + len(_APOSTROPHE.findall(sample))
+        uk = uk_strong * 2 + uk_i + len(_APOSTROPHE.findall(sample)) + len(_UK_WEAK.findall(sample))
+        ru += len(_RU_WEAK.findall(sample))
         if uk and not ru and not be:
             return LangResult("uk", 0.97 if uk >= 2 else 0.9, ";".join(notes + ["cue"]), script)
         if ru and not uk and not be:
@@ -228,10 +234,22 @@ def detect(text: str, *, max_chars: int = 3000) -> LangResult:
         if ru and uk and not be and max(uk, ru) >= 4 * min(uk, ru) and max(uk, ru) >= 8:
             # long texts quote the other language: the dominant cue wins
             return LangResult("uk" if uk > ru else "ru", 0.9, ";".join(notes + ["cue"]), script)
+        if not uk and not ru and not be:
+            # No cue. Ukrainian puts і/ї/є in almost every clause (і is about one letter in
+            # twenty), so a Ukrainian text of 40+ letters without any is unlikely: Russian. Shorter
+            # texts go to the model, choosing between ru and uk only.
+            if cyr >= 40:
+                return LangResult("ru", 0.8, ";".join(notes + ["no_uk_letters"]), script)
+            code, conf = _lingua(sample, ("ru", "uk"))
+            return LangResult(code, conf, ";".join(notes + ["model"]), script)
         code, conf = _lingua(sample, _CYRILLIC_LANGS)
         return LangResult(code, conf, ";".join(notes + ["model"]), script)
     script = "latin"
     tl, tconf = _translit(sample)
+    if tl is None and len(sample.split()) < 8 and sample.isascii():
+        # a short ASCII-only line ("Moscow CNN —", "The Kerch Strait"): the models guess; in news
+        # copy it is English (Polish, German, French ... would show their letters)
+        return LangResult("en", 0.6, ";".join(notes + ["short_ascii"]), "latin")
     code, conf = _lingua(sample)
     if code == "en" and conf >= 0.5 and tconf < 0.5:
         return LangResult(code, conf, ";".join(notes + ["model"]), script)
