@@ -78,7 +78,10 @@ class CyrillicMatcher:
         self.lang = lang
         self.trie: dict = {}
         self.first_prefixes: set[str] = set()
+        self.lower_prefixes: set[str] = set()
         self.info = {e["id"]: (e["name"], e["type"]) for e in entries}
+        self._memo_first: dict[str, list] = {}
+        self._memo_rest: dict[str, list] = {}
         for e in entries:
             names = list(e.get(lang) or [])
             # Cyrillic aliases of the English list ("Зеленський", "Путин") count in both languages
@@ -115,12 +118,24 @@ class CyrillicMatcher:
             if leaf.get(eid) != "alias":
                 leaf[eid] = (kind, trim) if kind != "alias" or trim else "alias"
         first = toks[0]
-        self.first_prefixes.add(first[:2].lower())
-        if not _is_exact(first) and not exact:
-            self.first_prefixes.update(lem[:2] for lem in _lemmas(first, self.lang))
+        if first[:1].islower():
+            # lower-case openers ("река", "специальная") are looked at only when their stem matches
+            self.lower_prefixes.add(first[:3].lower())
+            self.lower_prefixes.update(lem[:3] for lem in _lemmas(first, self.lang))
+        else:
+            self.first_prefixes.add(first[:2].lower())
+            if not _is_exact(first) and not exact:
+                self.first_prefixes.update(lem[:2] for lem in _lemmas(first, self.lang))
 
     def _token_keys(self, tok: str, first: bool):
-        """Keys a text token can take in the trie."""
+        """Keys a text token can take in the trie (memoised per token)."""
+        memo = self._memo_first if first else self._memo_rest
+        keys = memo.get(tok)
+        if keys is None:
+            keys = memo[tok] = self._compute_keys(tok, first)
+        return keys
+
+    def _compute_keys(self, tok: str, first: bool):
         norm = tok.translate(_YO)
         keys = [("=", tok)]
         if norm != tok:
@@ -154,11 +169,15 @@ class CyrillicMatcher:
         n = len(toks)
         out = []
         i = 0
-        prefixes = self.first_prefixes
+        prefixes, lower_prefixes = self.first_prefixes, self.lower_prefixes
         while i < n:
             s, e, tok = toks[i]
-            low = tok.lower().translate(_YO)
-            if low[:2] not in prefixes:
+            c = tok[0]
+            if c.islower():
+                if tok[:3].translate(_YO) not in lower_prefixes:
+                    i += 1
+                    continue
+            elif tok[:2].lower().translate(_YO) not in prefixes:
                 i += 1
                 continue
             best = None

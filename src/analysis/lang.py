@@ -79,9 +79,13 @@ _CYR_RE = re.compile(r"[\u0400-\u04ff]")
 _LAT_RE = re.compile(r"[A-Za-z]")
 
 
+def _both_scripts(text: str) -> bool:
+    return _LAT_RE.search(text) is not None and _CYR_RE.search(text) is not None
+
+
 def has_homoglyphs(text: str) -> bool:
     """True when some word mixes Latin and Cyrillic letters."""
-    return _MIXED_WORD.search(text) is not None
+    return _both_scripts(text) and _MIXED_WORD.search(text) is not None
 
 
 def normalise_homoglyphs(text: str) -> str:
@@ -93,7 +97,7 @@ def normalise_homoglyphs(text: str) -> str:
     >>> normalise_homoglyphs("В Kиеве и в Kyiv")
     'В Киеве и в Kyiv'
     """
-    if not _MIXED_WORD.search(text):
+    if not _both_scripts(text) or not _MIXED_WORD.search(text):
         return text
 
     def fix(m: re.Match) -> str:
