@@ -111,3 +111,20 @@ def test_russian_gold_offsets_and_f1(shared):
         assert any(s.doc_id == r.doc_id and s.start <= r.start and r.end <= s.end for s in sents.itertuples())
     res = score_gold_cyr("ru", shared, discover=False)
     assert res["gazetteer"]["f1"] >= 0.90
+
+
+def test_engine_routes_russian_and_ukrainian_articles():
+    from analysis.engine import process_articles
+
+    arts = pd.DataFrame({"article_id": ["en", "ru", "uk"], "text": [
+        "Zelensky met Putin's envoy in Kyiv.",
+        "Зеленского обсуждали в Киеве. ВСУ вошли в Курскую область.",
+        "Зеленському доповіли у Києві. ЗСУ увійшли в Курську область."]})
+    out = process_articles(arts, stages=["tokens", "entities"])
+    assert out["sentences"].groupby("article_id")["lang"].first().to_dict() == {"en": "en", "ru": "ru", "uk": "uk"}
+    lemmas = out["tokens"].set_index(["article_id", "token"])["lemma"]
+    assert lemmas[("uk", "Києві")] == "київ" and lemmas[("ru", "Киеве")] == "киев"
+    ids = out["mentions"].groupby("article_id")["entity_id"].apply(set).to_dict()
+    assert {"city:kyiv", "person:volodymyr_zelenskyy"} <= ids["en"]
+    assert ids["ru"] == ids["uk"] == {"city:kyiv", "person:volodymyr_zelenskyy", "unit:armed_forces_of_ukraine",
+                                      "region:kursk"}
