@@ -37,6 +37,14 @@ __all__ = ["Analysis", "analyse", "cached", "code_version", "content_key", "corp
 
 
 @lru_cache(maxsize=None)
+def _text_version() -> str:
+    """Code version of the text layer: analysis.text and the ru/uk modules it calls."""
+    return hashlib.sha1("".join(code_version(m) for m in _TEXT_MODULES).encode()).hexdigest()[:12]
+
+
+_TEXT_MODULES = ("analysis.text", "analysis.cyrillic", "analysis.lang", "analysis.morph")
+
+
 def code_version(module_name: str) -> str:
     """Short hash of a module's source: part of every cache key."""
     module = sys.modules.get(module_name) or __import__(module_name, fromlist=["_"])
@@ -117,8 +125,8 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
 def sentence_table(articles: pd.DataFrame, *, cache: bool = True,
                    cache_dir: str | os.PathLike | None = None, **options) -> pd.DataFrame:
     """:func:`analysis.text.sentences`, cached by article content and code version."""
-    key = "-".join([content_key(articles, ["article_id", "text"]), code_version(text_module.__name__),
-                    hashlib.sha1(repr(sorted(options.items())).encode()).hexdigest()[:6]])
+    key = "-".join([content_key(articles, ["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])),
+                    _text_version(), hashlib.sha1(repr(sorted(options.items())).encode()).hexdigest()[:6]])
     return cached("sentences", key, lambda: text_module.sentences(articles, **options),
                   cache_dir=cache_dir, enabled=cache)
 
@@ -126,8 +134,9 @@ def sentence_table(articles: pd.DataFrame, *, cache: bool = True,
 def token_table(sentences: pd.DataFrame, *, cache: bool = True,
                 cache_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """:func:`analysis.text.tokens` of a sentence table, cached likewise."""
-    key = "-".join([content_key(sentences, ["article_id", "sentence_id", "start", "text"]),
-                    code_version(text_module.__name__)])
+    key = "-".join([content_key(sentences, ["article_id", "sentence_id", "start", "text"]
+                                + (["lang"] if "lang" in sentences.columns else [])),
+                    _text_version()])
     return cached("tokens", key, lambda: text_module.tokens(sentences), cache_dir=cache_dir, enabled=cache)
 
 
@@ -193,7 +202,8 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     stages = tuple(stages) if stages is not None else engine.STAGES
     modules = ["analysis.text", "analysis.entities", "analysis.sentiment", "analysis.targeted",
                "analysis.framing.labels", "analysis.framing.quotes", "analysis.framing.agency",
-               "analysis.framing.frames", "analysis.engine"]
+               "analysis.framing.frames", "analysis.engine", "analysis.cyrillic", "analysis.lang",
+               "analysis.morph", "analysis.entities_cyr"]
     key = "-".join([content_key(articles, ["article_id", "text"]),
                     hashlib.sha1("".join(code_version(m) for m in modules).encode()).hexdigest()[:12],
                     hashlib.sha1(",".join(stages).encode()).hexdigest()[:6]])
