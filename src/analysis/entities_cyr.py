@@ -338,6 +338,29 @@ def _new_id(surface: str, lang: str) -> str:
 # Rows for analysis.entities.mentions
 # --------------------------------------------------------------------------------------
 
+_CAP_WORD = re.compile(r"(?<![\w-])[A-ZА-ЯЁІЇЄҐ][\w'’-]*")
+
+
+def _may_hold_a_name(text: str, taken: list[tuple[int, int]]) -> bool:
+    """Whether natasha is worth running on a sentence: a capitalised word outside the gazetteer
+    matches, other than a first word that is not a proper noun. natasha is slow; most sentences
+    have no unlisted name, and a name in lower case is not one it would find either."""
+    first = True
+    for m in _CAP_WORD.finditer(text):
+        s, e = m.span()
+        if any(a <= s < b for a, b in taken):
+            first = False
+            continue
+        if first and not text[:s].strip(" \t\"«„“(—–-"):
+            first = False
+            from analysis.morph import analyzer
+
+            if not (analyzer("ru").parse(m.group().lower())[0].tag.grammemes & _PROPER_TAGS):
+                continue
+        return True
+    return False
+
+
 def _kind(value) -> str:
     return value[0] if isinstance(value, tuple) else value
 
@@ -377,14 +400,15 @@ def mentions_rows(sents: pd.DataFrame, gaz, *, discover: bool = True) -> list[tu
         taken_by_row.append(taken)
     if not discover:
         return rows
-    ru_idx = [k for k, lg in enumerate(langs) if lg == "ru" and txt[k]]
+    ru_idx = [k for k, lg in enumerate(langs) if lg == "ru" and txt[k] and _may_hold_a_name(txt[k], taken_by_row[k])]
     natasha_spans: dict[int, list] = {}
-    if ru_idx and _natasha_available():
+    use_natasha = _natasha_available()
+    if ru_idx and use_natasha:
         # natasha reads the homoglyph-normalised copy; spans index both
         found = discover_natasha([normalise_homoglyphs(txt[k]) for k in ru_idx])
         natasha_spans = dict(zip(ru_idx, found))
     for k, (a, s_id, o, text, lang) in enumerate(zip(art, sid, off, txt, langs)):
-        if not text:
+        if not text or (lang == "ru" and use_natasha and k not in natasha_spans):
             continue
         taken = taken_by_row[k]
         if k in natasha_spans:
