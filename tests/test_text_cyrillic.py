@@ -111,3 +111,26 @@ def test_russian_tokens_and_sentences_agree_with_razdel(shared):
         total += len(theirs)
         assert all(text[a:b].strip() == text[a:b] and text[a:b] for a, b in cyr_sentence_spans(text))
     assert agree / total >= 0.995
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = ("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯІЇЄҐЎ"
+             "aceopxyiKMTHBCEPXAbdfgz0123456789 \n\t.,!?;:«»\"'’ʼ-—…()\u00ad\ufeff\u200b")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=200), st.sampled_from(["ru", "uk", None]))
+def test_any_cyrillic_text_keeps_exact_offsets(text, lang):
+    from analysis.entities import mentions
+    from analysis.lang import detect
+
+    detect(text)
+    s = sentences(frame(text, lang))
+    assert all(text[r.start:r.end] == r.text for r in s.itertuples())
+    t = tokens(s)
+    assert all(text[r.start:r.end] == r.token and r.token.strip() for r in t.itertuples())
+    m = mentions(s, discover=False)
+    assert all(text[r.start:r.end] == r.surface for r in m.itertuples())
