@@ -128,3 +128,14 @@ def test_engine_routes_russian_and_ukrainian_articles():
     assert {"city:kyiv", "person:volodymyr_zelenskyy"} <= ids["en"]
     assert ids["ru"] == ids["uk"] == {"city:kyiv", "person:volodymyr_zelenskyy", "unit:armed_forces_of_ukraine",
                                       "region:kursk"}
+
+
+def test_no_cyrillic_name_names_two_entities():
+    from collections import defaultdict
+
+    for lang in ("ru", "uk"):
+        owners = defaultdict(set)
+        for e in load_gazetteer().entries:
+            for n in e[lang]:
+                owners[n].add(e["id"])
+        assert {n: ids for n, ids in owners.items() if len(ids) > 1} == {}
