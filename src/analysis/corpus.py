@@ -351,26 +351,15 @@ def _normalise_lang(value: Any) -> str | None:
 
 
 def detect_lang(text: str) -> str | None:
-    """Cheap script-based language guess: "en" when Latin letters dominate; for Cyrillic,
-    "uk" when letters unique to Ukrainian (і ї є ґ) outnumber those unique to Russian
-    (ы э ъ ё), "be" when ў occurs, else "ru". ``None`` when there are no letters.
+    """ISO 639-1 language of ``text`` (None when it has no letters): delegates to
+    :func:`analysis.lang.detect` (lingua + Russian/Ukrainian/Belarusian letter cues).
 
     >>> detect_lang("Putin said"), detect_lang("Путин заявил"), detect_lang("Україна зазнала")
     ('en', 'ru', 'uk')
     """
-    sample = text[:3000]
-    cps = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    cyr = int(((cps >= 0x400) & (cps <= 0x4FF)).sum())
-    low = cps | 32
-    lat = int((((low >= 97) & (low <= 122)) | ((cps >= 0xC0) & (cps <= 0x24F))).sum())
-    if cyr == 0 and lat == 0:
-        return None
-    if lat >= cyr:
-        return "en"
-    uk, ru = len(_UK_ONLY.findall(sample)), len(_RU_ONLY.findall(sample))
-    if _BE_ONLY.search(sample) and ru == 0:
-        return "be"
-    return "uk" if uk > ru else "ru"
+    from analysis.lang import detect_lang as _detect_lang
+
+    return _detect_lang(text)
 
 
 # --------------------------------------------------------------------------------------------

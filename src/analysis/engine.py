@@ -139,7 +139,10 @@ def process_articles(
         func()
         clock[stage] = clock.get(stage, 0.0) + time.perf_counter() - started
 
-    articles = articles[["article_id", "text"]]
+    # a declared language (load_corpus detects one per article) routes ru/uk text to the
+    # razdel/pymorphy3 text layer and the Cyrillic entity matcher; without it, text with
+    # Cyrillic letters is detected in analysis.text.sentences
+    articles = articles[["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])]
     out: dict[str, pd.DataFrame] = {}
 
     def do_sentences():

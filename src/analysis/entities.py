@@ -194,6 +194,8 @@ def _normalise_entry(raw: Mapping) -> dict:
         "metonyms": _as_list(raw.get("metonyms")),
         "descriptions": descriptions,
         "variants": variants,
+        "ru": _as_list(raw.get("ru")),
+        "uk": _as_list(raw.get("uk")),
     }
 
 
@@ -288,8 +290,8 @@ def _merge(entries: list[dict], extra: list[dict]) -> list[dict]:
         if e["id"] in by_id:
             old = out[by_id[e["id"]]]
             merged = dict(old)
-            for key in ("aliases", "short_forms", "metonyms", "descriptions"):
-                merged[key] = list(dict.fromkeys(old[key] + e[key]))
+            for key in ("aliases", "short_forms", "metonyms", "descriptions", "ru", "uk"):
+                merged[key] = list(dict.fromkeys(old.get(key, []) + e.get(key, [])))
             merged["variants"] = {**old["variants"], **e["variants"]}
             out[by_id[e["id"]]] = merged
         else:
@@ -1122,7 +1124,10 @@ def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, dis
     ----------
     sentences : DataFrame[article_id, sentence_id, start, text] as made by
         :func:`analysis.text.sentences`; an articles frame (article_id, text)
-        is split into sentences first.
+        is split into sentences first. Sentences whose ``lang`` is ``ru`` or
+        ``uk`` go through :mod:`analysis.entities_cyr` (the ``ru``/``uk`` names
+        of the gazetteer matched through pymorphy3 lemmas; discovery with
+        natasha for Russian, capitalisation and cue words for Ukrainian).
     gazetteer : from :func:`load_gazetteer` (default: the shipped one).
     discover : also report capitalised names the gazetteer lacks
         (``method="discovered"``, entity_id ``new:<slug>``).
@@ -1152,6 +1157,18 @@ def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, dis
     for col in ("article_id", "sentence_id", "start", "text"):
         if col not in sents.columns:
             raise KeyError(f"mentions() needs column {col!r}; got {list(sents.columns)}")
+    if "lang" in sents.columns:
+        from analysis import entities_cyr
+
+        cyr = sents["lang"].isin(entities_cyr.LANGS).to_numpy()
+        if cyr.any():
+            # Russian and Ukrainian sentences: lemma-based matching of the Cyrillic names
+            cyr_rows = entities_cyr.mentions_rows(sents[cyr], gaz, discover=discover)
+            if cyr.all():
+                return _frame(cyr_rows)
+            rest = mentions(sents[~cyr].drop(columns=["lang"]), gazetteer=gaz, discover=discover,
+                            descriptions=descriptions)
+            return _frame(list(rest.itertuples(index=False, name=None)) + cyr_rows)
     rows: list[tuple] = []
     info = gaz.info
     art = sents["article_id"].tolist()

@@ -12,6 +12,8 @@ Usage::
     python -m analysis.evaluate tone-ru [--split test|dev|all]  (Russian/Ukrainian tone gold)
     python -m analysis.evaluate quotes-ru           (Russian quote gold)
     python -m analysis.evaluate agency-ru           (Russian/Ukrainian agency gold)
+    python -m analysis.evaluate lang              (ru/uk/en language identification, articles and sentences)
+    python -m analysis.evaluate ner --gold ru|uk  (Russian / Ukrainian entity gold)
 
 Each command prints progress to stderr and one JSON object as the last line of
 stdout, so scripts can read ``tail -1``.
@@ -34,6 +36,7 @@ COMMANDS = {
     "tone-ru": "analysis.evaluation.tone_ru",
     "quotes-ru": "analysis.evaluation.quotes_ru",
     "agency-ru": "analysis.evaluation.agency_ru",
+    "lang": "analysis.evaluation.lang",
 }
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["MORPH_LANGS", "analyzer", "lemma", "lemmas", "case"]
+__all__ = ["MORPH_LANGS", "analyzer", "lemma", "lemmas", "case", "lemma_case", "lemmas_and_cases", "all_lemmas"]
 
 MORPH_LANGS = ("ru", "uk")
 
@@ -55,3 +55,69 @@ def case(word: str, lang: str) -> str | None:
     if lang not in MORPH_LANGS:
         return None
     return _best_parse(word, lang).tag.case
+
+
+# Plain dicts, not lru_cache: the token layer looks up every distinct form of a corpus once.
+_LEMMA_CASE: dict[str, dict[str, tuple[str, str | None]]] = {"ru": {}, "uk": {}}
+_ALL_LEMMAS: dict[str, dict[str, frozenset[str]]] = {"ru": {}, "uk": {}}
+_MAX_MEMO = 1_000_000
+
+
+def lemma_case(word: str, lang: str) -> tuple[str, str | None]:
+    """(lemma, case) of ``word``, memoised per lower-cased form; non-letters give (lower, None)."""
+    low = word.lower()
+    if lang not in MORPH_LANGS:
+        return low, None
+    memo = _LEMMA_CASE[lang]
+    key = word if word[:1].isupper() else low
+    hit = memo.get(key)
+    if hit is None:
+        if not any(c.isalpha() for c in low):
+            hit = (low, None)
+        else:
+            parses = analyzer(lang).parse(low)
+            p = parses[0]
+            if key is word:
+                # a capitalised word: prefer a proper-noun parse ("Києві" -> київ, not кий)
+                for q in parses:
+                    if q.tag.grammemes & _PROPER:
+                        p = q
+                        break
+                if lang == "uk" and low.endswith(("ові", "еві", "єві")):
+                    # the uk dictionary has no Geox tag: "у Києві/Харкові/Львові" is a place in the
+                    # locative, not the dative of a person's name (кий, Харко, Лев)
+                    for q in parses:
+                        if {"inan", "loct"} <= q.tag.grammemes:
+                            p = q
+                            break
+            hit = (p.normal_form, p.tag.case)
+        if len(memo) > _MAX_MEMO:
+            memo.clear()
+        memo[key] = hit
+    return hit
+
+
+_PROPER = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
+
+
+def lemmas_and_cases(words, lang: str) -> tuple[list[str], list[str | None]]:
+    """:func:`lemma_case` of each word, as two lists."""
+    pairs = [lemma_case(w, lang) for w in words]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def all_lemmas(word: str, lang: str) -> frozenset[str]:
+    """Normal forms of every parse pymorphy3 offers (``Києві`` -> {"кий", "київ"?, ...}) plus the
+    lower-cased word itself: entity matching tries each, since the first parse of a rare proper noun
+    is often wrong."""
+    low = word.lower()
+    if lang not in MORPH_LANGS:
+        return frozenset({low})
+    memo = _ALL_LEMMAS[lang]
+    hit = memo.get(low)
+    if hit is None:
+        hit = frozenset({low} | {p.normal_form for p in analyzer(lang).parse(low)})
+        if len(memo) > _MAX_MEMO:
+            memo.clear()
+        memo[low] = hit
+    return hit

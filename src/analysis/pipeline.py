@@ -185,8 +185,10 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
 
 def sentence_table(articles: pd.DataFrame, *, cache: bool = True,
                    cache_dir: str | os.PathLike | None = None, **options) -> pd.DataFrame:
-    """:func:`analysis.text.sentences`, cached by article content and every input (:func:`inputs_key`)."""
-    key = "-".join([content_key(articles, ["article_id", "text"]), inputs_key(step="sentences", **options)])
+    """:func:`analysis.text.sentences`, cached by article content (with ``lang`` when given) and every
+    input (:func:`inputs_key`)."""
+    key = "-".join([content_key(articles, ["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])),
+                    inputs_key(step="sentences", **options)])
     return cached("sentences", key, lambda: text_module.sentences(articles, **options),
                   cache_dir=cache_dir, enabled=cache)
 
@@ -194,7 +196,8 @@ def sentence_table(articles: pd.DataFrame, *, cache: bool = True,
 def token_table(sentences: pd.DataFrame, *, cache: bool = True,
                 cache_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """:func:`analysis.text.tokens` of a sentence table, cached likewise."""
-    key = "-".join([content_key(sentences, ["article_id", "sentence_id", "start", "text"]),
+    key = "-".join([content_key(sentences, ["article_id", "sentence_id", "start", "text"]
+                                + (["lang"] if "lang" in sentences.columns else [])),
                     inputs_key(step="tokens")])
     return cached("tokens", key, lambda: text_module.tokens(sentences), cache_dir=cache_dir, enabled=cache)
 

@@ -40,6 +40,8 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
+from analysis import cyrillic as _cyrillic
+
 __all__ = [
     "NEWS_ABBREVIATIONS",
     "NEGATIONS",
@@ -48,6 +50,7 @@ __all__ = [
     "sentence_spans",
     "sentences",
     "stopwords",
+    "stopwords_for",
     "token_spans",
     "tokens",
     "train_punkt",
@@ -58,10 +61,10 @@ __all__ = [
     "words",
 ]
 
-SENTENCE_COLUMNS = ["article_id", "sentence_id", "start", "end", "text"]
+SENTENCE_COLUMNS = ["article_id", "sentence_id", "start", "end", "text", "lang"]
 TOKEN_COLUMNS = [
     "article_id", "sentence_id", "token_id", "start", "end",
-    "token", "lower", "is_stop", "is_alpha", "is_punct",
+    "token", "lower", "is_stop", "is_alpha", "is_punct", "lemma", "case",
 ]
 
 #: Abbreviations that end with a full stop but rarely end a sentence in news
@@ -493,6 +496,24 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> 
         raise KeyError(f"{what} needs column(s) {missing}; got {list(frame.columns)}")
 
 
+def _article_languages(articles: pd.DataFrame, texts: list) -> list[str]:
+    """Language of each article: its ``lang`` column where set, else detected. Text without any
+    Cyrillic letter is taken as English without running the detector (the English path is what it
+    gets either way); declare ``lang`` (``load_corpus`` does) for other Latin-script languages."""
+    declared = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(texts)
+    out = []
+    for text, lang in zip(texts, declared):
+        if isinstance(lang, str) and lang:
+            out.append(lang)
+        elif isinstance(text, str) and _cyrillic.has_cyrillic(text):
+            from analysis.lang import detect_lang
+
+            out.append(detect_lang(text) or "ru")
+        else:
+            out.append("en")
+    return out
+
+
 def sentences(
     articles: pd.DataFrame, *, abbreviations: Iterable[str] = (), engine: str = "fast"
 ) -> pd.DataFrame:
@@ -500,30 +521,46 @@ def sentences(
 
     Parameters
     ----------
-    articles : DataFrame with at least ``article_id`` and ``text``.
+    articles : DataFrame with at least ``article_id`` and ``text`` (``lang`` used when present).
     abbreviations : extra abbreviations (e.g. from :func:`train_punkt`).
     engine : ``"fast"`` (default) or ``"punkt"`` — see :func:`sentence_spans`;
         both give the same spans, NLTK's own Punkt is the slow reference.
 
+    Russian, Ukrainian and other Cyrillic-script articles (``lang`` in ``ru uk be bg sr``, or
+    detected by :mod:`analysis.lang` when the column is absent) are split by ``razdel``
+    (:mod:`analysis.cyrillic`); everything else takes the English path above.
+
     Returns
     -------
-    DataFrame[article_id, sentence_id, start, end, text] — ``sentence_id``
+    DataFrame[article_id, sentence_id, start, end, text, lang] — ``sentence_id``
     counts from 0 within an article; ``start``/``end`` index the article's
-    ``text`` so ``text[start:end] == sentence``.
+    ``text`` so ``text[start:end] == sentence``; ``lang`` (ISO 639-1) is the
+    sentence's language: the article's, except in Cyrillic articles where each
+    sentence is checked (a Ukrainian quote in a Russian article is ``uk``).
     """
     _require_columns(articles, ["article_id", "text"], "sentences()")
     abbrevs = frozenset(a.lower().rstrip(".") for a in abbreviations)
     _chunk_splitter(engine, frozenset())  # reject an unknown engine even on empty input
-    ids, counts, spans, texts = [], [], [], []
-    for article_id, text in zip(articles["article_id"].tolist(), articles["text"].tolist()):
+    all_texts = articles["text"].tolist()
+    langs = _article_languages(articles, all_texts)
+    ids, counts, spans, texts, sent_langs = [], [], [], [], []
+    for article_id, text, lang in zip(articles["article_id"].tolist(), all_texts, langs):
         if not isinstance(text, str) or not text:
             continue
-        found = sentence_spans(text, abbreviations=abbrevs, engine=engine)
+        cyr = lang in _cyrillic.CYRILLIC_LANGS
+        found = _cyrillic.sentence_spans(text) if cyr else sentence_spans(text, abbreviations=abbrevs, engine=engine)
         if found:
             ids.append(article_id)
             counts.append(len(found))
             spans.extend(found)
-            texts.extend([text[s:e] for s, e in found])
+            pieces = [text[s:e] for s, e in found]
+            texts.extend(pieces)
+            if cyr:
+                from analysis.lang import sentence_langs
+
+                sent_langs.extend(sentence_langs(pieces, default=lang))
+            else:
+                sent_langs.extend([lang] * len(found))
     counts = np.asarray(counts, dtype=np.int64)
     bounds = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
     first = np.repeat(np.cumsum(counts) - counts, counts)
@@ -535,6 +572,7 @@ def sentences(
             "start": pd.Series(bounds[:, 0], dtype="int64"),
             "end": pd.Series(bounds[:, 1], dtype="int64"),
             "text": pd.Series(texts, dtype=object),
+            "lang": pd.Series(sent_langs, dtype=object),
         },
         columns=SENTENCE_COLUMNS,
     )
@@ -823,37 +861,124 @@ def _broadcast(values: np.ndarray, index: np.ndarray):
     return values[index]
 
 
+def _tokenize_cyrillic(texts: list[str]):
+    """:func:`_tokenize_texts` for Russian/Ukrainian rows (razdel's conventions, see
+    :mod:`analysis.cyrillic`): ``(row, start, end, tokens)``."""
+    joined = "\n".join(texts)
+    found = [(m.start(), m.end(), m.group()) for m in _cyrillic.TOKEN_RE.finditer(joined)]
+    found = [f for f in found if f[2][0] not in "\ufeff\u200b"]
+    n = len(found)
+    starts = np.fromiter((f[0] for f in found), dtype=np.int64, count=n)
+    ends = np.fromiter((f[1] for f in found), dtype=np.int64, count=n)
+    toks = np.empty(n, dtype=object)
+    toks[:] = [f[2] for f in found]
+    text_lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    row_start = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        np.cumsum(text_lengths[:-1] + 1, out=row_start[1:])
+    row = np.searchsorted(row_start, starts, side="right") - 1
+    local = row_start[row]
+    return row, starts - local, ends - local, toks
+
+
+def _empty_tokens():
+    e = np.zeros(0, dtype=np.int64)
+    return e, e, e, np.zeros(0, dtype=object)
+
+
+def stopwords_for(lang: str) -> frozenset[str]:
+    """The stop list of a language: English (scikit-learn's, negations kept out) or the
+    hand-written Russian/Ukrainian lists of :mod:`analysis.cyrillic`; empty for others.
+
+    >>> "и" in stopwords_for("ru"), "не" in stopwords_for("ru"), "що" in stopwords_for("uk")
+    (True, False, True)
+    """
+    if lang == "en":
+        return stopwords()
+    return _cyrillic.STOPWORDS.get(lang, frozenset())
+
+
 def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> pd.DataFrame:
     """Tokenize articles (``article_id``, ``text``) or a :func:`sentences` table.
 
     Given articles, sentences are split first. Offsets are always into the
-    article text.
+    article text. Sentences whose ``lang`` is Russian, Ukrainian (or another
+    Cyrillic-script language) are tokenized by razdel's rules and lemmatised
+    with pymorphy3 (:mod:`analysis.morph`, memoised per form); the rest take the
+    Treebank path. Without a ``lang`` column every sentence is English.
 
     Returns
     -------
     DataFrame[article_id, sentence_id, token_id, start, end, token, lower,
-    is_stop, is_alpha, is_punct] — ``token_id`` counts from 0 within a sentence.
+    is_stop, is_alpha, is_punct, lemma, case] — ``token_id`` counts from 0
+    within a sentence; ``lemma`` is the dictionary form for ru/uk and the
+    lower-cased token otherwise; ``case`` the grammatical case of the most
+    likely ru/uk parse (``nomn``, ``gent``, ``datv``, ``accs``, ``ablt``,
+    ``loct`` ...; None elsewhere); ``is_stop`` uses the sentence's language.
     """
     if "sentence_id" not in frame.columns:
         frame = sentences(frame)
     _require_columns(frame, ["article_id", "sentence_id", "start", "text"], "tokens()")
-    stops = stopwords() if stop_words is None else frozenset(w.lower() for w in stop_words)
     texts = [t if isinstance(t, str) else "" for t in frame["text"].tolist()]
-    row, local_start, local_end, toks = _tokenize_texts(texts)
+    langs = np.asarray(frame["lang"].tolist() if "lang" in frame.columns else ["en"] * len(texts), dtype=object)
+    cyr_rows = np.fromiter((lg in _cyrillic.CYRILLIC_LANGS for lg in langs), dtype=bool, count=len(langs))
+    if not cyr_rows.any():
+        row, local_start, local_end, toks = _tokenize_texts(texts)
+    else:
+        en_idx, cy_idx = np.flatnonzero(~cyr_rows), np.flatnonzero(cyr_rows)
+        r1, s1, e1, t1 = _tokenize_texts([texts[i] for i in en_idx]) if len(en_idx) else _empty_tokens()
+        r2, s2, e2, t2 = _tokenize_cyrillic([texts[i] for i in cy_idx])
+        row = np.concatenate([en_idx[r1], cy_idx[r2]])
+        order = np.argsort(row, kind="stable")
+        row = row[order]
+        local_start = np.concatenate([s1, s2])[order]
+        local_end = np.concatenate([e1, e2])[order]
+        toks = np.concatenate([t1, t2])[order]
     offsets = frame["start"].to_numpy(dtype=np.int64)[row]
 
     # Flags are computed once per distinct token, then broadcast.
     codes, uniques = pd.factorize(toks, sort=False)
     unique_lower = [u.lower() for u in uniques]
-    is_stop = np.fromiter((u in stops for u in unique_lower), dtype=bool, count=len(uniques))[codes]
     is_alpha = np.fromiter((u.isalpha() for u in uniques), dtype=bool, count=len(uniques))[codes]
     is_punct = np.fromiter((_is_punct(u) for u in uniques), dtype=bool, count=len(uniques))[codes]
+    lower_arr = np.asarray(unique_lower, dtype=object)
+    if stop_words is not None:
+        stops = frozenset(w.lower() for w in stop_words)
+        is_stop = np.fromiter((u in stops for u in unique_lower), dtype=bool, count=len(uniques))[codes]
+    else:
+        stops = stopwords()
+        is_stop = np.fromiter((u in stops for u in unique_lower), dtype=bool, count=len(uniques))[codes]
+    lemma = case = None
+    if cyr_rows.any():
+        from analysis.morph import MORPH_LANGS, lemma_case
+
+        tok_lang = langs[row]
+        lemma = lower_arr[codes]  # object array, a copy
+        case = np.full(len(row), None, dtype=object)
+        for lg in set(langs[cyr_rows].tolist()):
+            at = np.flatnonzero(tok_lang == lg)
+            if not len(at):
+                continue
+            lstops = _cyrillic.STOPWORDS.get(lg, frozenset()) if stop_words is None else stops
+            sub_codes, sub_uniques = pd.factorize(codes[at], sort=False)
+            forms = [unique_lower[c] for c in sub_uniques]
+            is_stop[at] = np.fromiter((f in lstops for f in forms), dtype=bool, count=len(forms))[sub_codes]
+            if lg in MORPH_LANGS:
+                # the original spelling: a capitalised form prefers a proper-noun parse
+                pairs = [lemma_case(uniques[c], lg) for c in sub_uniques]
+                lem_u = np.empty(len(pairs), dtype=object)
+                lem_u[:] = [p[0] for p in pairs]
+                case_u = np.empty(len(pairs), dtype=object)
+                case_u[:] = [p[1] for p in pairs]
+                lemma[at] = lem_u[sub_codes]
+                case[at] = case_u[sub_codes]
 
     if len(row):
         first = np.r_[0, np.flatnonzero(np.diff(row)) + 1]
         token_id = np.arange(len(row)) - np.repeat(first, np.diff(np.r_[first, len(row)]))
     else:
         token_id = np.array([], dtype=np.int64)
+    lower_col = _broadcast(lower_arr, codes)
     return pd.DataFrame(
         {
             "article_id": _broadcast(frame["article_id"].to_numpy(dtype=object), row),
@@ -862,10 +987,12 @@ def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> p
             "start": offsets + local_start,
             "end": offsets + local_end,
             "token": _broadcast(uniques, codes),
-            "lower": _broadcast(np.asarray(unique_lower, dtype=object), codes),
+            "lower": lower_col,
             "is_stop": is_stop,
             "is_alpha": is_alpha,
             "is_punct": is_punct,
+            "lemma": lower_col if lemma is None else pd.Series(lemma, dtype=object),
+            "case": pd.Series(np.full(len(row), None, dtype=object) if case is None else case, dtype=object),
         },
         columns=TOKEN_COLUMNS,
     )

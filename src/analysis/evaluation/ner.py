@@ -555,9 +555,13 @@ def bench_corpus(shared: Path, *, discover: bool = True, repeat: int = 1) -> dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate ner", description=__doc__.split("\n\n")[0])
     parser.add_argument("path", nargs="?", help="CoNLL-2003-format file (token ... tag)")
-    parser.add_argument("--gold", nargs="?", const="dev", choices=sorted(GOLD_SETS), default=None,
+    parser.add_argument("--gold", nargs="?", const="dev", choices=sorted(GOLD_SETS) + ["ru", "uk"], default=None,
                         help="score on our gold set against ../shared: dev (data/gold/entities_gold.csv, the "
-                             "default) or heldout (data/gold/entities_heldout.csv)")
+                             "default) or heldout (data/gold/entities_heldout.csv); ru (data/gold/entities_ru.csv, "
+                             "offsets into ../shared/corpus/ru_uk) or uk (our own sentences, no ../shared needed)")
+    parser.add_argument("--errors", action="store_true", help="with --gold ru|uk: list misses and false hits on stderr")
+    parser.add_argument("--lang", choices=["en", "ru"], default="en",
+                        help="with --bench: ru times sentences + tokens + lemmas + entities on the shared Russian articles")
     parser.add_argument("--source", choices=["official", "news_gdelt"], default=None,
                         help="with --gold: keep one part of the gold set")
     parser.add_argument("--export-conll", metavar="OUT", default=None,
@@ -580,6 +584,19 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.paths import shared_dir
 
     shared = Path(args.shared) if args.shared else shared_dir()
+    if args.gold in ("ru", "uk") or (args.bench and args.lang == "ru"):
+        from analysis.evaluation import ner_cyr
+
+        if (args.gold == "ru" or args.bench) and not (shared / "corpus" / "ru_uk").is_dir():
+            print(f"no corpus/ru_uk under {shared}", file=sys.stderr)
+            return 2
+        if args.bench:
+            result = ner_cyr.bench_ru(shared, discover=not args.no_discover, repeat=max(args.repeat, 2))
+        else:
+            print(f"scoring {args.gold} gold entities", file=sys.stderr)
+            result = ner_cyr.score_gold_cyr(args.gold, shared, discover=not args.no_discover, errors=args.errors)
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
     if args.bench:
         if not (shared / "corpus").is_dir():
             print(f"no corpus under {shared}", file=sys.stderr)
