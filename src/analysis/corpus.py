@@ -414,8 +414,105 @@ def _to_utc(ts: Any) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
+#: Dates outside these years are implausible for news and are left missing with a warning
+#: (pandas' nanosecond timestamps also end in 2262).
+_YEAR_MIN, _YEAR_MAX = 1900, 2100
+
+
+def _safe_utc(value: Any) -> tuple[pd.Timestamp | None, str | None]:
+    """A datetime-like value as a UTC nanosecond Timestamp, or (None, why) when it cannot be one.
+
+    >>> _safe_utc("2024-08-12T10:00+03:00")[0]
+    Timestamp('2024-08-12 07:00:00+0000', tz='UTC')
+    >>> _safe_utc(datetime(9999, 12, 31))
+    (None, "implausible date '9999-12-31T00:00:00' (outside 1900-2100)")
+    """
+    raw = value.isoformat() if isinstance(value, (datetime, pd.Timestamp)) else str(value)
+    year = getattr(value, "year", None)
+    if isinstance(value, np.datetime64):
+        year = int(str(value)[:4]) if str(value)[:4].isdigit() else None
+    if year is not None and not _YEAR_MIN <= year <= _YEAR_MAX:
+        return None, f"implausible date {raw!r} (outside {_YEAR_MIN}-{_YEAR_MAX})"
+    try:
+        ts = _to_utc(value).as_unit("ns")
+    except (ValueError, OverflowError, TypeError, pd.errors.OutOfBoundsDatetime):
+        return None, f"unparseable date {raw!r}"
+    if not _YEAR_MIN <= ts.year <= _YEAR_MAX:
+        return None, f"implausible date {raw!r} (outside {_YEAR_MIN}-{_YEAR_MAX})"
+    return ts, None
+
+
+#: ``12.08.2024``, ``12/08/2024``, ``12-08-24`` (optionally followed by a time): numeric dates
+#: whose day/month order the text alone does not say.
+_NUMERIC_DATE = re.compile(r"^(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{2}|\d{4})(?:[ T,].*)?$")
+
+
+def _day_first(value: str, dayfirst: bool | None) -> tuple[bool, str | None]:
+    """Whether to read a numeric date day-first, and a warning when the order was guessed.
+
+    Default (``dayfirst=None``): dotted dates (``12.08.2024``) day-first, as everywhere they
+    are used; slashed/dashed ones (``12/08/2024``) month-first, as in US sources. When both
+    numbers could be the month the choice is reported.
+
+    >>> _day_first("12.08.2024", None)
+    (True, "ambiguous date '12.08.2024' read day-first (12 August); pass dayfirst=False (or 'dayfirst: false' in sources.yml) if it is month-first")
+    >>> _day_first("25/08/2024", None)
+    (True, None)
+    >>> _day_first("12/08/2024", False)
+    (False, None)
+    """
+    m = _NUMERIC_DATE.match(value)
+    if not m:
+        return bool(dayfirst), None
+    a, b = int(m["a"]), int(m["b"])
+    if a > 12 >= b:
+        return True, None
+    if b > 12 >= a:
+        return False, None
+    if dayfirst is not None or a == b:
+        return bool(dayfirst), None
+    first = m["sep"] == "."
+    day, month = (a, b) if first else (b, a)
+    order = "day-first" if first else "month-first"
+    other = "False" if first else "True"
+    return first, (f"ambiguous date {value!r} read {order} ({day} {_MONTHS[month - 1]}); pass "
+                   f"dayfirst={other} (or 'dayfirst: {other.lower()}' in sources.yml) if it is "
+                   f"{'month' if first else 'day'}-first")
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+#: The largest UTC offset in use anywhere is +14:00; anything beyond is a broken time zone.
+_MAX_OFFSET = pd.Timedelta(hours=14)
+
+
+def _relative(m: re.Match, value: str, reference_time: pd.Timestamp | None
+              ) -> tuple[pd.Timestamp | None, str | None, str]:
+    """Resolve '3 days ago', 'yesterday', 'now' against ``reference_time`` (never the clock)."""
+    if reference_time is None:
+        return None, (f"relative date {value!r} needs reference_time=; left missing "
+                      "(never guessed from the clock)"), "relative"
+    word = (m["word"] or "").lower()
+    if word in {"just now", "now"}:
+        return reference_time, None, "relative"
+    if word == "today":
+        return reference_time.normalize(), None, "relative"
+    if word == "yesterday":
+        return reference_time.normalize() - pd.Timedelta(days=1), None, "relative"
+    n = 1 if m["n"].lower() in {"a", "an", "one"} else int(m["n"])
+    unit = _UNIT[m["unit"][0].lower()]
+    try:
+        ts = reference_time - pd.Timedelta(**{unit: n})
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime, pd.errors.OutOfBoundsTimedelta):
+        return None, f"relative date {value!r} is out of range; left missing", "relative"
+    if not _YEAR_MIN <= ts.year <= _YEAR_MAX:
+        return None, f"relative date {value!r} is out of range; left missing", "relative"
+    return ts, None, "relative"
+
+
 def _parse_one(value: str, reference_time: pd.Timestamp | None,
-               hint: pd.Timestamp | None) -> tuple[pd.Timestamp | None, str | None, str]:
+               hint: pd.Timestamp | None, dayfirst: bool | None = None
+               ) -> tuple[pd.Timestamp | None, str | None, str]:
     """Parse a date string no vectorised parser understood.
 
     Returns (timestamp or None, warning message or None, date_source)."""
@@ -423,93 +520,119 @@ def _parse_one(value: str, reference_time: pd.Timestamp | None,
 
     m = _RELATIVE.match(value)
     if m:
-        if reference_time is None:
-            return None, (f"relative date {value!r} needs reference_time=; left missing "
-                          "(never guessed from the clock)"), "relative"
-        word = (m["word"] or "").lower()
-        if word in {"just now", "now"}:
-            return reference_time, None, "relative"
-        if word == "today":
-            return reference_time.normalize(), None, "relative"
-        if word == "yesterday":
-            return reference_time.normalize() - pd.Timedelta(days=1), None, "relative"
-        n = 1 if m["n"].lower() in {"a", "an", "one"} else int(m["n"])
-        unit = _UNIT[m["unit"][0].lower()]
-        return reference_time - pd.Timedelta(**{unit: n}), None, "relative"
+        return _relative(m, value, reference_time)
+    first, ambiguity = _day_first(value, dayfirst)
     try:
-        parsed = dparser.parse(value, default=datetime(1, 1, 1), tzinfos=_TZINFOS)
-    except (ValueError, OverflowError, TypeError):
+        with warnings_module.catch_warnings(record=True) as caught:
+            warnings_module.simplefilter("always")
+            parsed = dparser.parse(value, default=datetime(1, 1, 1), tzinfos=_TZINFOS, dayfirst=first)
+    except (ValueError, OverflowError, TypeError, RecursionError):
         return None, f"unparseable date {value!r}", "column"
+    if any("tzname" in str(w.message) for w in caught):
+        return None, (f"unknown time zone in date {value!r}; left missing rather than taken as UTC "
+                      f"(known: {', '.join(sorted(_TZINFOS))})"), "column"
+    try:
+        offset = parsed.utcoffset() if parsed.tzinfo is not None else None
+    except ValueError:  # datetime refuses offsets of a day or more
+        offset = _MAX_OFFSET * 2
+    if offset is not None and abs(offset) > _MAX_OFFSET:
+        return None, f"impossible UTC offset in date {value!r}; left missing", "column"
     if parsed.year == 1 and not _YEAR.search(value):
         if hint is None:
             return None, f"date {value!r} has no year and no URL/file-name date to take it from", "column"
-        parsed = parsed.replace(year=hint.year)
+        try:
+            parsed = parsed.replace(year=hint.year)
+        except ValueError:  # 29 February
+            return None, f"date {value!r} has no year and does not exist in {hint.year}", "column"
         ts = _to_utc(parsed)
         if ts - hint > pd.Timedelta(days=183):  # e.g. '31 December' seen on 2 January
             ts = ts.replace(year=hint.year - 1)
         return ts, f"date {value!r} has no year; took {hint.year} from the URL/file name", "column"
-    if not 1900 <= parsed.year <= 2100:
+    if not _YEAR_MIN <= parsed.year <= _YEAR_MAX:
         return None, f"implausible date {value!r}", "column"
-    return _to_utc(parsed), None, "column"
+    return _to_utc(parsed), ambiguity, "column"
 
 
 def _parse_date_column(values: pd.Series, *, reference_time: pd.Timestamp | None,
-                       hints: pd.Series | None = None
+                       hints: pd.Series | None = None, dayfirst: pd.Series | None = None
                        ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """Vectorised date parsing: (published, warning message, date_raw, date_source)."""
+    """Vectorised date parsing: (published, warning message, date_raw, date_source).
+
+    ``dayfirst`` (per row: True, False or None) says how to read ``12/08/2024``."""
     index = values.index
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns, UTC]")
     msg = pd.Series(None, index=index, dtype=object)
     source = pd.Series(None, index=index, dtype=object)
-    # Real datetimes (xlsx, parquet) first.
-    obj = values.astype(object)
+    # Real datetimes (xlsx, parquet) first, one by one: they may mix time zones and naive
+    # values, or lie outside pandas' nanosecond range (Excel's 9999-12-31).
+    obj = values.astype(object).map(_scalar_date)
     is_dt = obj.map(lambda v: isinstance(v, (datetime, pd.Timestamp, np.datetime64)) and not pd.isna(v))
     raw = obj.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
                   else (v.isoformat() if isinstance(v, (datetime, pd.Timestamp)) else str(v)))
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(obj[is_dt]).map(_to_utc).astype("datetime64[ns, UTC]")
-        source[is_dt] = "column"
+    for i in index[is_dt.to_numpy()]:
+        ts, problem = _safe_utc(obj[i])
+        if ts is None:
+            msg[i] = problem
+        else:
+            out[i] = ts
+            source[i] = "column"
     text = pd.Series([None if d or not isinstance(v, str) else v.strip() for v, d in zip(raw, is_dt)],
                      index=index, dtype=object)
     missing = text.map(lambda v: v is None or v.lower() in _MISSING) & ~is_dt
     msg[missing] = "missing date"
-    todo = ~missing & ~is_dt
+    # 'now' and 'today' are words pandas reads from the clock: they go to the relative rules.
+    relative = text.map(lambda v: v is not None and _RELATIVE.match(v) is not None)
+    todo = ~missing & ~is_dt & ~relative
+    rest = index[(relative & ~missing).to_numpy()]
     if todo.any():
         iso = pd.to_datetime(text[todo], format="ISO8601", utc=True, errors="coerce")
-        ok = iso.notna()
+        years = iso.dt.year
+        ok = iso.notna() & (years >= _YEAR_MIN) & (years <= _YEAR_MAX)
         out.loc[iso.index[ok]] = iso[ok].astype("datetime64[ns, UTC]")
         source.loc[iso.index[ok]] = "column"
-        rest = iso.index[~ok]
+        rest = rest.append(iso.index[~ok])
         # Two frequent English forms, parsed vectorised exactly as dateutil would read them
         # ('7 June 2024, 12:48 GMT', 'February 23, 2022'); anything else goes on to dateutil.
         for rx, fmt in _FAST_DATES:
             if not len(rest):
                 break
             cand = text[rest]
-            cand = cand[cand.str.fullmatch(rx)]
+            cand = cand[cand.str.fullmatch(rx).astype(bool)]
             if not len(cand):
                 continue
             fast = pd.to_datetime(cand, format=fmt, utc=True, errors="coerce")
-            fast = fast[fast.notna() & (fast.dt.year >= 1900) & (fast.dt.year <= 2100)]
+            fast = fast[fast.notna() & (fast.dt.year >= _YEAR_MIN) & (fast.dt.year <= _YEAR_MAX)]
             out.loc[fast.index] = fast.astype("datetime64[ns, UTC]")
             source.loc[fast.index] = "column"
             rest = rest.difference(fast.index, sort=False)
-        cache: dict[tuple[str, Any], tuple[Any, Any, str]] = {}
-        for i in rest:
-            hint = hints.get(i) if hints is not None else None
-            hint = hint if isinstance(hint, pd.Timestamp) and not pd.isna(hint) else None
-            key = (text[i], hint)
-            if key not in cache:
-                cache[key] = _parse_one(text[i], reference_time, hint)
-            ts, warning, src = cache[key]
-            if ts is not None:
-                out[i] = ts
-                source[i] = src
-            msg[i] = warning
+    cache: dict[tuple[str, Any, Any], tuple[Any, Any, str]] = {}
+    for i in rest:
+        hint = hints.get(i) if hints is not None else None
+        hint = hint if isinstance(hint, pd.Timestamp) and not pd.isna(hint) else None
+        first = dayfirst.get(i) if dayfirst is not None else None
+        first = None if first is None or (not isinstance(first, bool) and pd.isna(first)) else bool(first)
+        key = (text[i], hint, first)
+        if key not in cache:
+            cache[key] = _parse_one(text[i], reference_time, hint, first)
+        ts, warning, src = cache[key]
+        if ts is not None:
+            out[i] = ts
+            source[i] = src
+        msg[i] = warning
     return out, msg, raw, source
 
 
-def parse_dates(values: Iterable[Any], *, reference_time: Any = None) -> pd.Series:
+def _scalar_date(value: Any) -> Any:
+    """A date cell holding a list (JSON ``"date": ["2024-08-12"]``) -> its first value."""
+    if isinstance(value, (list, tuple)):
+        return value[0] if value and not isinstance(value[0], (list, tuple, dict)) else None
+    if isinstance(value, dict):
+        return None
+    return value
+
+
+def parse_dates(values: Iterable[Any], *, reference_time: Any = None,
+                dayfirst: bool | None = None) -> pd.Series:
     """Parse dates the way the loader does: ISO timestamps (vectorised), then per value
     'February 23, 2022', '7 June 2024, 12:48 GMT', 'Feb. 24, 2023'; relative dates
     ('12 hours ago', 'Yesterday') only against an explicit ``reference_time``; 'NA', empty and
@@ -520,7 +643,9 @@ def parse_dates(values: Iterable[Any], *, reference_time: Any = None) -> pd.Seri
     ['2022-06-24', '2022-02-23', '2024-08-09', nan]
     """
     ref = _to_utc(reference_time) if reference_time is not None else None
-    out, _, _, _ = _parse_date_column(pd.Series(list(values), dtype=object), reference_time=ref)
+    series = pd.Series(list(values), dtype=object)
+    out, _, _, _ = _parse_date_column(series, reference_time=ref,
+                                      dayfirst=pd.Series(dayfirst, index=series.index, dtype=object))
     return out
 
 
@@ -538,6 +663,7 @@ class _Spec:
     lang: str | None = None
     country: str | None = None
     title_line: str = "auto"
+    dayfirst: bool | None = None      # how to read 12/08/2024 (None: see _day_first)
 
 
 def _norm_col(name: Any) -> str:
@@ -601,9 +727,23 @@ def _apply_manifest(spec: _Spec, entries: list[dict[str, Any]], rel: str) -> _Sp
                     setattr(out, key, str(rec[key]))
             if rec.get("outlet") not in (None, ""):
                 out.outlet_forced = str(rec["outlet"])
+            if rec.get("dayfirst") not in (None, ""):
+                out.dayfirst = _as_bool(rec["dayfirst"])
             if isinstance(rec.get("mapping"), dict):
                 out.mapping.update({str(k): str(v) for k, v in rec["mapping"].items()})
     return out
+
+
+def _as_bool(value: Any) -> bool | None:
+    """A manifest's ``dayfirst`` value: true/false/yes/no/1/0 (YAML or CSV); anything else None.
+
+    >>> _as_bool(True), _as_bool("no"), _as_bool("auto")
+    (True, False, None)
+    """
+    if isinstance(value, bool):
+        return value
+    v = str(value).strip().lower()
+    return True if v in {"true", "yes", "1", "y"} else False if v in {"false", "no", "0", "n"} else None
 
 
 def _filename_meta(path: Path, pattern: re.Pattern[str] | None) -> dict[str, str]:
@@ -633,25 +773,65 @@ class _Reject(Exception):
         self.reason, self.n_rows = reason, n_rows
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode a text file: (text, encoding, notes about repairs).
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such. A UTF-8 file with a few
+    stray bytes (one cp1252 quote pasted into it) stays UTF-8: the bad bytes become U+FFFD and a
+    note names their offsets. Only a file with no valid multi-byte UTF-8 at all is read as cp1252.
+
+    >>> _decode("café – naïve".encode("utf-8") + b" \x92 ok")
+    ('café – naïve \ufffd ok', 'utf-8', ['invalid UTF-8 byte 0x92 at offset 16 replaced by U+FFFD (1 byte in all); the rest of the file is UTF-8'])
+    >>> _decode("caf\xe9".encode("cp1252"))[:2]
+    ('café', 'cp1252')
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            raise _Reject("cannot decode text: starts with a UTF-16 byte-order mark but is not "
+                          "valid UTF-16; re-save the file as UTF-8") from None
     nul = data.find(b"\x00", 0, 65536)
     if nul >= 0:
         raise _Reject(f"binary file (NUL byte at offset {nul}), not text; if it is UTF-16, "
                       "re-save it as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data.decode("utf-8-sig"), "utf-8-sig"
+            return data.decode("utf-8-sig"), "utf-8-sig", []
         except UnicodeDecodeError:
             pass
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as err:
         first = err
+    replaced = data.decode("utf-8", "replace")
+    if re.search("[^\x00-\x7f\ufffd]", replaced):  # real multi-byte UTF-8 elsewhere: stray bytes
+        return replaced, "utf-8", [_stray_bytes_note(data, first)]
     try:
-        return data.decode("cp1252"), "cp1252"
+        return data.decode("cp1252"), "cp1252", []
     except UnicodeDecodeError:
         raise _Reject(f"cannot decode text: invalid UTF-8 ({first.reason} at byte {first.start}) "
                       "and not cp1252 either; re-save the file as UTF-8") from None
+
+
+def _stray_bytes_note(data: bytes, first: UnicodeDecodeError) -> str:
+    """Name the first invalid bytes of a mostly-UTF-8 file and how many there are."""
+    offsets, pos = [], first.start
+    while pos < len(data) and len(offsets) < 1000:
+        try:
+            data[pos:pos + 65536].decode("utf-8")
+            break
+        except UnicodeDecodeError as err:
+            if err.start >= 65530 and pos + 65536 < len(data):  # a sequence cut by the window
+                pos += err.start
+                continue
+            offsets.append(pos + err.start)
+            pos += err.end
+    shown = ", ".join(f"0x{data[o]:02x} at offset {o}" for o in offsets[:3])
+    more = "+" if len(offsets) >= 1000 else ""
+    return (f"invalid UTF-8 byte{'s' if len(offsets) > 1 else ''} {shown} replaced by U+FFFD "
+            f"({len(offsets)}{more} byte{'s' if len(offsets) != 1 else ''} in all); the rest of the "
+            "file is UTF-8")
 
 
 @dataclass
@@ -707,6 +887,34 @@ def _looks_like_dates(series: pd.Series) -> bool:
     return parsed.notna().mean() > 0.8
 
 
+def _field_values(column: pd.Series | pd.DataFrame, fld: str) -> pd.Series:
+    """A field's cells as plain values: JSON lists of paragraphs are joined with a blank line
+    (title/text/summary), other lists give their first value; objects become JSON text.
+
+    >>> _field_values(pd.Series([["First.", "Second."], "Plain."]), "text").tolist()
+    ['First.\n\nSecond.', 'Plain.']
+    >>> _field_values(pd.Series([["2024-08-12", "2024-08-13"]]), "date").tolist()
+    ['2024-08-12']
+    """
+    if isinstance(column, pd.DataFrame):  # duplicated column name: the first one
+        column = column.iloc[:, 0]
+    column = column.astype(object)
+    if column.dtype == object and column.map(lambda v: isinstance(v, (list, tuple, dict))).any():
+        column = column.map(lambda v: _plain_value(v, fld))
+    return column
+
+
+def _plain_value(value: Any, fld: str) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if not isinstance(value, (list, tuple)):
+        return value
+    items = [v for v in value if v is not None and not isinstance(v, (list, tuple, dict))]
+    if fld in ("title", "text", "summary"):
+        return "\n\n".join(str(v) for v in items) or None
+    return items[0] if items else None
+
+
 def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.DataFrame, list]:
     """Pick the article fields out of a table using aliases, mapping and manifest."""
     table = table.reset_index(drop=True)
@@ -736,7 +944,7 @@ def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.Dat
     rows = pd.DataFrame(index=table.index)
     for fld in _FIELDS:
         if fld in resolved and fld != "summary":
-            rows[fld] = table[resolved[fld]].astype(object)
+            rows[fld] = _field_values(table[resolved[fld]], fld)
     rows["text_source"] = text_source
     rows["source_row"] = np.arange(1, len(table) + 1)
     rows["_text_col"] = resolved["text"]
@@ -755,16 +963,18 @@ def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.Dat
     return rows, warnings
 
 
-def _read_text(path: Path) -> tuple[str, str]:
-    """A text file's content and the encoding that decoded it; blank files are rejected."""
-    data = path.read_bytes()
+def _read_text(path: Path) -> tuple[str, str, list[tuple[int | None, str, Any, str]]]:
+    """A text file's content, the encoding that decoded it and warnings about the decoding
+    (file-level, ready for ``_Raw.warnings``); blank files are rejected."""
+    data = _read_bytes(path)
     if not data.strip():
         raise _Reject("empty file")
-    return _decode(data)
+    text, enc, notes = _decode(data)
+    return text, enc, [(None, "encoding", enc, note) for note in notes]
 
 
 def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
-    text, enc = _read_text(path)
+    text, enc, notes = _read_text(path)
     if sep is None:
         header = text.lstrip("\ufeff").split("\n", 1)[0]
         counts = {d: header.count(d) for d in [",", ";", "\t", "|"]}
@@ -782,7 +992,8 @@ def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
         table, bad = _read_csv_slowly(text, sep, kind)
     table = table.replace("", None)
     rows, warnings = _table_to_rows(table, spec, path.name)
-    raw = _Raw(rows, path.suffix.lower().lstrip("."), enc, len(table) + len(bad), warnings=warnings)
+    raw = _Raw(rows, path.suffix.lower().lstrip("."), enc, len(table) + len(bad),
+               warnings=notes + warnings)
     if bad:  # number rows as records read, malformed ones included
         good_rows = [i for i in range(1, len(table) + len(bad) + 1) if i not in {r for r, _ in bad}]
         raw.rows["source_row"] = good_rows
@@ -853,6 +1064,16 @@ def _read_parquet(path: Path, spec: _Spec) -> _Raw:
     return _Raw(rows, "parquet", "binary", len(table), warnings=warnings)
 
 
+#: A JSON file's records are flattened into at most this many columns: records that each carry
+#: a different nested key would otherwise build a frame of records x keys cells. Columns that
+#: name an article field (title, text, date, ...) are always kept.
+MAX_JSON_COLUMNS = 500
+#: Nested objects deeper than this are kept as they are (not flattened further).
+_MAX_FLATTEN_DEPTH = 8
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ALIAS_NAMES = frozenset(a for names in COLUMN_ALIASES.values() for a in names)
+
+
 def _records_to_raw(records: list[tuple[int, Any]], spec: _Spec, path: Path, fmt: str,
                     enc: str, rows_read: int, rejects: list) -> _Raw:
     good = [(n, r) for n, r in records if isinstance(r, dict)]
@@ -863,55 +1084,120 @@ def _records_to_raw(records: list[tuple[int, Any]], spec: _Spec, path: Path, fmt
         return _Raw(pd.DataFrame(), fmt, enc, rows_read, rejects=rejects)
     # Nested keys flattened like pd.json_normalize(sep="_"), but values stay the Python objects
     # JSON gave (json_normalize would turn an int column with a gap into floats).
-    table = pd.DataFrame([_flatten(r) for _, r in good], dtype=object)
+    notes: list[tuple[int | None, str, Any, str]] = []
+    flat = []
+    for n, r in good:
+        fixed: list[bool] = []
+        flat.append(_flatten(r, fixed=fixed))
+        if fixed:
+            notes.append((n, "text", None, "lone UTF-16 surrogate escape(s) (e.g. \\ud800) replaced "
+                                           "by U+FFFD"))
+    flat, dropped = _cap_columns(flat)
+    if dropped:
+        notes.append((None, "extra_columns", dropped[0],
+                      f"{len(dropped):,} flattened JSON keys beyond the first {MAX_JSON_COLUMNS} "
+                      f"were dropped (e.g. {dropped[0]!r}); article fields are always kept"))
+    table = pd.DataFrame(flat, dtype=object)
     rows, warnings = _table_to_rows(table, spec, path.name)
     rows["source_row"] = [n for n, _ in good]
-    return _Raw(rows, fmt, enc, rows_read, rejects=rejects, warnings=warnings)
+    return _Raw(rows, fmt, enc, rows_read, rejects=rejects, warnings=notes + warnings)
 
 
-def _flatten(record: dict, prefix: str = "") -> dict[str, Any]:
-    """``{"source": {"name": "BBC"}}`` -> ``{"source_name": "BBC"}`` (lists are left as they are)."""
+def _cap_columns(flat: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Keep the first ``MAX_JSON_COLUMNS`` keys met (plus any key naming an article field)."""
+    keys: dict[str, None] = {}
+    for rec in flat:
+        keys.update(dict.fromkeys(rec))
+    if len(keys) <= MAX_JSON_COLUMNS:
+        return flat, []
+    kept = set(list(keys)[:MAX_JSON_COLUMNS]) | {k for k in keys if _norm_col(k) in _ALIAS_NAMES}
+    dropped = [k for k in keys if k not in kept]
+    return [{k: v for k, v in rec.items() if k in kept} for rec in flat], dropped
+
+
+def _clean_json_value(value: Any, fixed: list[bool]) -> Any:
+    """Lone surrogates (``"\\ud800"``) replaced by U+FFFD: they cannot be encoded, hashed or saved."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            fixed.append(True)
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, list):
+        return [_clean_json_value(v, fixed) for v in value]
+    return value
+
+
+def _flatten(record: dict, prefix: str = "", depth: int = 0, fixed: list[bool] | None = None
+             ) -> dict[str, Any]:
+    """``{"source": {"name": "BBC"}}`` -> ``{"source_name": "BBC"}`` (lists are left as they are;
+    below ``_MAX_FLATTEN_DEPTH`` levels objects are left as they are too).
+
+    >>> _flatten({"source": {"name": "BBC"}, "tags": ["a"]})
+    {'source_name': 'BBC', 'tags': ['a']}
+    """
+    fixed = [] if fixed is None else fixed
     out: dict[str, Any] = {}
     for key, value in record.items():
-        name = f"{prefix}_{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            out.update(_flatten(value, name))
+        key = _clean_json_value(str(key), fixed)
+        name = f"{prefix}_{key}" if prefix else key
+        if isinstance(value, dict) and value and depth < _MAX_FLATTEN_DEPTH:
+            out.update(_flatten(value, name, depth + 1, fixed))
         else:
-            out[name] = value
+            out[name] = _clean_json_value(value, fixed)
     return out
 
 
-def _read_json(path: Path, spec: _Spec) -> _Raw:
-    text, enc = _read_text(path)
+def _json_loads(text: str, where: str) -> Any:
+    """``json.loads`` that turns hostile nesting into a reject instead of a RecursionError."""
     try:
-        obj = json.loads(text)
+        return json.loads(text)
+    except RecursionError:
+        raise _Reject(f"{where} is nested too deeply to parse (thousands of levels)") from None
+
+
+def _read_json(path: Path, spec: _Spec) -> _Raw:
+    text, enc, notes = _read_text(path)
+    try:
+        obj = _json_loads(text, "JSON")
     except json.JSONDecodeError as err:
         raise _Reject(f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from None
+    list_notes: list = []
     if isinstance(obj, dict):
-        lists = [v for v in obj.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
-        if len(lists) >= 1 and not any(_norm_col(k) in COLUMN_ALIASES["text"] for k in obj):
-            items = max(lists, key=len)
+        lists = [(k, v) for k, v in obj.items()
+                 if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if lists and not any(_norm_col(k) in COLUMN_ALIASES["text"] for k in obj):
+            items = [x for _, v in lists for x in v]
+            if len(lists) > 1:  # every list is read: none is silently left out
+                list_notes.append((None, "records", None,
+                                   "the JSON object holds several lists of records; read them all, "
+                                   "in order: " + ", ".join(f"{k!r} ({len(v)})" for k, v in lists)))
         else:
             items = [obj]
     elif isinstance(obj, list):
         items = obj
     else:
         raise _Reject(f"JSON holds a {type(obj).__name__}; expected an object or a list of objects")
-    return _records_to_raw(list(enumerate(items, start=1)), spec, path, "json", enc, len(items), [])
+    raw = _records_to_raw(list(enumerate(items, start=1)), spec, path, "json", enc, len(items), [])
+    raw.warnings[:0] = notes + list_notes
+    return raw
 
 
 def _read_jsonl(path: Path, spec: _Spec) -> _Raw:
-    text, enc = _read_text(path)
+    text, enc, notes = _read_text(path)
     records, rejects, n_read = [], [], 0
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         n_read += 1
         try:
-            records.append((lineno, json.loads(line)))
+            records.append((lineno, _json_loads(line, f"line {lineno}")))
         except json.JSONDecodeError as err:
             rejects.append((lineno, f"malformed JSON on line {lineno}: {err.msg} (column {err.colno})", 1))
-    return _records_to_raw(records, spec, path, "jsonl", enc, n_read, rejects)
+        except _Reject as rej:
+            rejects.append((lineno, rej.reason, 1))
+    raw = _records_to_raw(records, spec, path, "jsonl", enc, n_read, rejects)
+    raw.warnings[:0] = notes
+    return raw
 
 
 class _TextExtractor(HTMLParser):
@@ -1010,12 +1296,22 @@ def _html_extract(markup: str) -> dict[str, Any]:
     return info
 
 
+#: HTML pages larger than this are rejected before extraction (trafilatura needs minutes on a
+#: 20 MB page; real article pages are well under 2 MB).
+MAX_HTML_BYTES = 5_000_000
+
+
 def _read_html(path: Path, spec: _Spec) -> _Raw:
-    text, enc = _read_text(path)
+    size = path.stat().st_size
+    if size > MAX_HTML_BYTES:  # checked before any parsing: extraction is slow on huge pages
+        raise _Reject(f"HTML page of {size:,} bytes is larger than MAX_HTML_BYTES="
+                      f"{MAX_HTML_BYTES:,}; a news article page is far smaller (save the article "
+                      "text as .txt instead)")
+    text, enc, notes = _read_text(path)
     info = _html_extract(text)
     row = {k: info.get(k) for k in ("title", "text", "url", "date", "outlet")}
     row.update(source_row=1, text_source="body")
-    raw = _Raw(pd.DataFrame([row]), "html", enc, 1)
+    raw = _Raw(pd.DataFrame([row]), "html", enc, 1, warnings=notes)
     if info["_extractor"] != "trafilatura":
         raw.warnings.append((1, "text", None, "extracted with the stdlib HTML parser "
                              "(trafilatura not importable)"))
@@ -1148,22 +1444,31 @@ def _walk(inputs: Sequence[Path], *, manifest: Path | None, base: _Spec,
     return sources, skipped
 
 
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes; an unreadable file (permissions, a vanished link) becomes a reject."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise _Reject(f"cannot read file: {err.strerror or type(err).__name__}") from None
+
+
 def _read_txt_group(group: list[_Source], max_chars: int, warnings: list, rejects: list,
                     files: list) -> list[dict[str, Any]]:
     """Read .txt files of one folder; the folder's title convention is decided by vote."""
     docs = []
     for src in group:
-        data = src.path.read_bytes()
         try:
+            data = _read_bytes(src.path)
             if not data.strip():
                 raise _Reject("empty file" if not data else "file holds only whitespace")
-            text, enc = _decode(data)
+            text, enc, notes = _decode(data)
         except _Reject as rej:
             rejects.append((src.rel, None, rej.reason, 1))
             files.append((src.rel, "txt", None, 1, 0, 1))
             continue
         if enc not in ("utf-8", "utf-8-sig"):
             warnings.append((src.rel, 1, "encoding", enc, f"not plain UTF-8; decoded as {enc}"))
+        warnings.extend((src.rel, 1, "encoding", enc, note) for note in notes)
         if len(text) > max_chars:
             rejects.append((src.rel, 1, f"article has {len(text):,} characters, more than "
                             f"max_chars={max_chars:,}; pass a larger max_chars= to keep it", 1))
@@ -1260,7 +1565,7 @@ _ROW_FIELDS = ("title", "text", "url", "date", "outlet", "lang", "country", "lic
 _EXTRA_PREFIX = "\x00extra:"
 _RECORD_KEYS = ("title", "text", "url", "date", "outlet", "lang", "country", "licence",
                 "source_row", "text_source", "title_flag", "source_file", "encoding", "_file_date",
-                "_has_date", "_folder_outlet", "_given_lang")
+                "_has_date", "_folder_outlet", "_given_lang", "_dayfirst")
 
 
 def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: list,
@@ -1340,7 +1645,7 @@ def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: l
             "lang": None, "_given_lang": given_lang, "source_row": r,
             "text_source": rec.get("text_source") or "body", "source_file": rel,
             "encoding": res["encoding"], "_file_date": meta.get("date"), "_has_date": has_date,
-            "_folder_outlet": src.folder_outlet,
+            "_folder_outlet": src.folder_outlet, "_dayfirst": spec.dayfirst,
         }
         out.append(rec2)
         kept.append(pos)
@@ -1435,6 +1740,7 @@ def load_corpus(
     manifest: str | Path | None = None,
     max_chars: int = 5_000_000,
     title_line: str = "auto",
+    dayfirst: bool | None = None,
     lang: str | None = None,
     licence: str | None = None,
     near_duplicates: bool = True,
@@ -1471,6 +1777,11 @@ def load_corpus(
         For .txt files: ``"auto"`` (a repeated first line is always a title; otherwise a folder's
         files are judged together — a title when most open with one short headline-like line
         followed by a blank line; GDELT-named files are body-only), ``"first"`` or ``"none"``.
+    dayfirst
+        How to read numeric dates such as ``12/08/2024``: ``True`` day-first (12 August),
+        ``False`` month-first (8 December). ``None`` (default): dotted dates (``12.08.2024``)
+        day-first, slashed or dashed ones month-first, with a warning for every date both
+        readings fit. A manifest's ``dayfirst:`` key sets it per file.
     lang, licence
         Defaults for rows that name none. Without ``lang`` the script decides (:func:`detect_lang`).
     near_duplicates, near_threshold
@@ -1514,8 +1825,10 @@ def load_corpus(
     if title_line not in ("auto", "first", "none"):
         raise ValueError(f"title_line must be 'auto', 'first' or 'none', not {title_line!r}")
     extras_wanted = _check_extra_columns(extra_columns)
+    if dayfirst not in (None, True, False):
+        raise ValueError(f"dayfirst must be None, True or False, not {dayfirst!r}")
     base = _Spec(outlet=outlet, mapping=dict(mapping or {}), licence=licence, lang=lang,
-                 title_line=title_line)
+                 title_line=title_line, dayfirst=dayfirst)
     manifest_path = Path(manifest) if manifest is not None else None
     if manifest_path is not None and not manifest_path.exists():
         raise FileNotFoundError(f"manifest not found: {manifest_path}")
@@ -1598,8 +1911,11 @@ def _combine_extra(parts: list[tuple[int, pd.Series]], n: int) -> pd.Series:
              "mixed-integer-float": "float64"}.get(kind)
     if dtype is not None:
         clean = [None if m else v for v, m in zip(values, missing)]
-        return pd.Series(clean if dtype == "float64" else pd.array(clean, dtype=dtype),
-                         index=index, dtype=dtype)
+        try:
+            return pd.Series(clean if dtype == "float64" else pd.array(clean, dtype=dtype),
+                             index=index, dtype=dtype)
+        except (OverflowError, TypeError, ValueError):  # a 30-digit integer: keep the objects
+            pass
     return pd.Series(values, index=index, dtype=object)
 
 
@@ -1647,6 +1963,21 @@ def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: lis
     return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
+def _file_name_date(value: Any) -> pd.Timestamp | None:
+    """The date a file name carries (``20220204T123000Z``), or None when absent or implausible.
+
+    >>> _file_name_date("20220204T123000Z"), _file_name_date("30000101T000000Z")
+    (Timestamp('2022-02-04 12:30:00+0000', tz='UTC'), None)
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        ts = pd.to_datetime(value, format="ISO8601", utc=True)
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return None
+    return _safe_utc(ts)[0] if not pd.isna(ts) else None
+
+
 def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list) -> pd.DataFrame:
     """Dates, language, outlet fallback, ids, dtypes — vectorised over the whole corpus."""
     n = len(frame)
@@ -1654,11 +1985,10 @@ def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list)
     url = frame["url"].astype(object).map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
     frame["url"] = url
     url_dates = url.map(_url_date)
-    file_dates = pd.to_datetime(frame["_file_date"].astype(object), format="ISO8601",
-                                utc=True, errors="coerce") if n else pd.Series([], dtype="datetime64[ns, UTC]")
+    file_dates = frame["_file_date"].astype(object).map(_file_name_date)
     hints = url_dates.where(url_dates.notna(), None)
     published, msg, raw, source = _parse_date_column(frame["date"].astype(object), reference_time=ref,
-                                                     hints=hints)
+                                                     hints=hints, dayfirst=frame["_dayfirst"])
     has_date_col = frame["_has_date"].astype(bool)
     # Fall-backs: the file name's date, then the URL's.
     for fallback, name in ((file_dates, "filename"), (url_dates, "url")):
