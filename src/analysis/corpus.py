@@ -95,6 +95,7 @@ import csv
 import fnmatch
 import hashlib
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -981,6 +982,8 @@ def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
         sep = max(counts, key=counts.get) if max(counts.values()) else ","
     kind = "TSV" if sep == "\t" else "CSV"
     try:
+        if text.count('"') % 2:  # a quote never closed: pandas would swallow the rest silently
+            raise pd.errors.ParserError("odd number of quote characters")
         with warnings_module.catch_warnings():
             warnings_module.simplefilter("error", pd.errors.ParserWarning)
             table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
@@ -1004,43 +1007,105 @@ def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
 
 def _read_csv_slowly(text: str, sep: str, kind: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """Row-by-row reader for a CSV pandas refuses: malformed records are set aside with their
-    line number instead of failing the whole file."""
+    line number instead of failing the whole file.
+
+    A quote that is never closed would swallow every later line into one field; that record is
+    rejected and reading starts again on the next line, so the rows after it still load.
+
+    >>> table, bad = _read_csv_slowly('t,x\\n1,"open\\n2,b\\n3,c\\n', ",", "CSV")
+    >>> table.values.tolist(), bad[0][0]
+    ([['2', 'b'], ['3', 'c']], 1)
+    """
     csv.field_size_limit(2**31 - 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    try:
-        header = next(reader)
-        good: list[list[str]] = []
-        bad: list[tuple[int, str]] = []
-        n = 0
-        line = reader.line_num
-        for record in reader:
-            if not any(field.strip() for field in record):
-                line = reader.line_num
-                continue
-            n += 1
-            if len(record) != len(header):
-                bad.append((n, f"malformed {kind} record {n} (line {line + 1}): {len(record)} fields, "
-                               f"the header has {len(header)}; quote fields that contain {sep!r}"))
-            else:
-                good.append(record)
-            line = reader.line_num
-    except csv.Error as err:
-        raise _Reject(f"cannot parse as {kind}: {err}") from None
-    except StopIteration:
-        raise _Reject("empty file (no header row)") from None
+    lines = io.StringIO(text, newline="").readlines()
+    header: list[str] | None = None
+    good: list[list[str]] = []
+    bad: list[tuple[int, str]] = []
+    n, pos = 0, 0
+    while pos < len(lines):
+        reader = csv.reader(itertools.islice(lines, pos, None), delimiter=sep)
+        done = 0  # lines of this reader consumed so far
+        restart = None
+        try:
+            for record in reader:
+                first, done = pos + done, reader.line_num
+                if header is None:
+                    header = _unique_names(record)
+                    continue
+                if not any(f.strip() for f in record):
+                    continue
+                n += 1
+                span = lines[first:pos + done]
+                if len(span) > 1 and sum(line.count('"') for line in span) % 2:
+                    bad.append((n, f"malformed {kind} record {n} (line {first + 1}): a quote opened "
+                                   f"there is never closed and would swallow the {len(span) - 1:,} "
+                                   "lines after it; they are read again as records"))
+                    restart = first + 1
+                    break
+                if len(record) != len(header):
+                    bad.append((n, f"malformed {kind} record {n} (line {first + 1}): {len(record)} "
+                                   f"fields, the header has {len(header)}; quote fields that "
+                                   f"contain {sep!r}"))
+                else:
+                    good.append(record)
+        except csv.Error as err:
+            raise _Reject(f"cannot parse as {kind}: {err}") from None
+        if restart is None:
+            break
+        pos = restart
+    if header is None:
+        raise _Reject("empty file (no header row)")
     return pd.DataFrame(good, columns=header, dtype=object), bad
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Column names made unique the way pandas does it: ``a, a`` -> ``a, a.1``.
+
+    >>> _unique_names(["title", "text", "title"])
+    ['title', 'text', 'title.1']
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in header:
+        new, k = name, 0
+        while new in seen:
+            k += 1
+            new = f"{name}.{k}"
+        seen.add(new)
+        out.append(new)
+    return out
+
+
+#: Workbook limits: columns beyond ``MAX_XLSX_COLUMNS`` are ignored (with a warning), and a
+#: sheet with more than ``MAX_XLSX_CELLS`` non-empty cells is rejected. Empty rows and columns
+#: cost nothing: a 5 KB file whose only cell is XFD1048576 no longer builds a 5 GB grid.
+MAX_XLSX_COLUMNS = 1000
+MAX_XLSX_CELLS = 5_000_000
+MAX_XLSX_BLANK_ROWS = 10_000
+
+
+def _err_text(err: BaseException) -> str:
+    """First line of an exception's message, or its type when the message is empty.
+
+    >>> _err_text(MemoryError()), _err_text(ValueError("bad\\nmore"))
+    ('MemoryError', 'bad')
+    """
+    lines = str(err).strip().splitlines()
+    return (lines[0] if lines else type(err).__name__)[:200]
 
 
 def _read_excel(path: Path, spec: _Spec) -> list[tuple[str, _Raw]]:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-    except Exception as err:  # noqa: BLE001
-        raise _Reject(f"cannot read as an Excel workbook (.xlsx): {str(err).splitlines()[0][:200]}") from None
-    sheets = {name: df for name, df in sheets.items() if df.shape[1] > 0}
+        sheets = _xlsx_tables(path)
+    except _Reject:
+        raise
+    except Exception as err:  # noqa: BLE001 - anything openpyxl/zipfile raise on a broken file
+        raise _Reject(f"cannot read as an Excel workbook (.xlsx): {_err_text(err)}") from None
+    sheets = {name: st for name, st in sheets.items() if st[0].shape[1] > 0}
     if not sheets:
         raise _Reject("empty workbook (no sheet has data)")
     out = []
-    for name, table in sheets.items():
+    for name, (table, notes) in sheets.items():
         suffix = f"[{name}]" if len(sheets) > 1 else ""
         try:
             rows, warnings = _table_to_rows(table, spec, f"{path.name}{suffix}")
@@ -1051,15 +1116,106 @@ def _read_excel(path: Path, spec: _Spec) -> list[tuple[str, _Raw]]:
             out.append((suffix, _Raw(pd.DataFrame(), "xlsx", "binary", n,
                                      rejects=[(None, rej.reason, n)])))
             continue
-        out.append((suffix, _Raw(rows, "xlsx", "binary", len(table), warnings=warnings)))
+        out.append((suffix, _Raw(rows, "xlsx", "binary", len(table), warnings=notes + warnings)))
     return out
+
+
+def _xlsx_tables(path: Path) -> dict[str, tuple[pd.DataFrame, list]]:
+    """Every worksheet as (table, warnings): header = first non-empty row, then the non-empty
+    rows; merged cells give their value to every cell they cover."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {ws.title: _xlsx_sheet(book, ws) for ws in book.worksheets if hasattr(ws, "_get_source")}
+    finally:
+        book.close()
+
+
+def _xlsx_sheet(book: Any, ws: Any) -> tuple[pd.DataFrame, list]:
+    """Read one sheet cell by cell (sparse), never materialising its declared dimensions."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    cells: dict[int, dict[int, Any]] = {}
+    present: list[int] = []  # rows the file holds, blank ones included (pandas reads those too)
+    n_cells, wide = 0, 0
+    with ws._get_source() as source:
+        parser = WorkSheetParser(source, ws._shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats,
+                                 timedelta_formats=book._timedelta_formats)
+        for row_idx, row in parser.parse():
+            present.append(row_idx)
+            for cell in row:
+                value = cell["value"]
+                if value is None or cell.get("data_type") == "e":
+                    continue
+                if cell["column"] > MAX_XLSX_COLUMNS:
+                    wide += 1
+                    continue
+                if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+                    value = int(value)
+                cells.setdefault(row_idx, {})[cell["column"]] = value
+                n_cells += 1
+                if n_cells > MAX_XLSX_CELLS:
+                    raise _Reject(f"sheet {ws.title!r} has more than MAX_XLSX_CELLS="
+                                  f"{MAX_XLSX_CELLS:,} non-empty cells", n_rows=1)
+        merged = [m.ref for m in (parser.merged_cells.mergeCell if parser.merged_cells else [])]
+    notes: list[tuple[int | None, str, Any, str]] = []
+    if wide:
+        notes.append((None, "columns", None, f"{wide:,} cell(s) beyond column {MAX_XLSX_COLUMNS} "
+                                             "(MAX_XLSX_COLUMNS) ignored"))
+    if not cells:
+        return pd.DataFrame(), notes
+    rows = sorted(cells)
+    header_row = rows[0]
+    notes.extend(_fill_merged(cells, merged, header_row))
+    last = max(cells)
+    blank = [r for r in present if header_row < r < last and r not in cells]
+    if len(blank) <= MAX_XLSX_BLANK_ROWS:  # blank rows inside the table are records (rejected)
+        for r in blank:
+            cells[r] = {}
+    else:
+        notes.append((None, "rows", None, f"{len(blank):,} blank rows inside the table skipped"))
+    rows = sorted(cells)
+    width = max(max(r) for r in cells.values() if r)
+    header = [cells[header_row].get(j) for j in range(1, width + 1)]
+    names = _unique_names([f"Unnamed: {j}" if h is None else str(h) for j, h in enumerate(header)])
+    data = [[cells[r].get(j) for j in range(1, width + 1)] for r in rows if r != header_row]
+    return pd.DataFrame(data, columns=names, dtype=object), notes
+
+
+def _fill_merged(cells: dict[int, dict[int, Any]], merged: list[str], header_row: int) -> list:
+    """Give each merged range's value to the data cells it covers (within the real data)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    notes = []
+    last_row = max(cells)
+    last_col = max(max(r) for r in cells.values())
+    for ref in merged:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(str(ref))
+        except (ValueError, TypeError):
+            continue
+        value = cells.get(min_row, {}).get(min_col)
+        if value is None:
+            continue
+        filled = 0
+        for r in range(max(min_row, header_row + 1), min(max_row, last_row) + 1):
+            for c in range(min_col, min(max_col, last_col) + 1):
+                if (r, c) != (min_row, min_col):
+                    cells.setdefault(r, {})[c] = value
+                    filled += 1
+        if filled:
+            notes.append((None, "merged", str(ref), f"merged cells {ref}: the value of the first "
+                          f"cell ({str(value)[:40]!r}) is used for every row they span"))
+    return notes
 
 
 def _read_parquet(path: Path, spec: _Spec) -> _Raw:
     try:
         table = pd.read_parquet(path)
     except Exception as err:  # noqa: BLE001
-        raise _Reject(f"cannot read as parquet: {str(err).splitlines()[0][:200]}") from None
+        raise _Reject(f"cannot read as parquet: {_err_text(err)}") from None
     rows, warnings = _table_to_rows(table, spec, path.name)
     return _Raw(rows, "parquet", "binary", len(table), warnings=warnings)
 
@@ -1538,7 +1694,12 @@ def _read_sources(sources: list[_Source], max_chars: int
             files.append((src.rel, ext.lstrip(".") or "?", None, rej.n_rows, 0, rej.n_rows))
             continue
         except (OSError, MemoryError) as err:
-            rejects.append((src.rel, None, f"cannot read file: {err}", 1))
+            rejects.append((src.rel, None, f"cannot read file: {_err_text(err)}", 1))
+            files.append((src.rel, ext.lstrip("."), None, 1, 0, 1))
+            continue
+        except Exception as err:  # noqa: BLE001 - one hostile file must not take the corpus down
+            rejects.append((src.rel, None, f"cannot read file ({type(err).__name__}: "
+                            f"{_err_text(err)}); please report it as a loader bug", 1))
             files.append((src.rel, ext.lstrip("."), None, 1, 0, 1))
             continue
         for suffix, raw in raws:
