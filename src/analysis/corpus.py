@@ -680,6 +680,41 @@ def _parse_mapping_string(value: str) -> dict[str, str]:
     return out
 
 
+#: A manifest larger than this is refused (it lists files; it is never megabytes long).
+MAX_MANIFEST_BYTES = 1_000_000
+
+
+def _safe_yaml(path: Path) -> Any:
+    """Parse a YAML manifest with the safe loader, refusing aliases (``*name``): a few lines of
+    nested aliases ("billion laughs") would otherwise expand to gigabytes.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sources.yml"
+    >>> _ = p.write_text("a: &x [1, 2]\nb: *x\n")
+    >>> _safe_yaml(p)
+    Traceback (most recent call last):
+    ...
+    ValueError: manifest sources.yml uses a YAML alias (*x); aliases are not allowed in a manifest
+    """
+    import yaml
+
+    if path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise ValueError(f"manifest {path.name} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # noqa: ANN001
+            if self.check_event(yaml.AliasEvent):
+                alias = self.peek_event().anchor
+                raise ValueError(f"manifest {path.name} uses a YAML alias (*{alias}); aliases "
+                                 "are not allowed in a manifest")
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=NoAliasLoader) or {}
+    except yaml.YAMLError as err:
+        raise ValueError(f"manifest {path.name} is not valid YAML: {_err_text(err)}") from None
+
+
 def _read_manifest(path: Path) -> list[dict[str, Any]]:
     """Entries with a ``path`` glob (relative to the manifest's folder) plus options."""
     entries: list[dict[str, Any]] = []
@@ -694,18 +729,18 @@ def _read_manifest(path: Path) -> list[dict[str, Any]]:
                 rec.setdefault("mapping", {})[k[4:]] = rec.pop(k)
             entries.append(rec)
     else:
-        import yaml
-
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = _safe_yaml(path)
         if isinstance(data, dict) and isinstance(data.get("sources", data.get("files")), list):
             items = data.get("sources", data.get("files"))
         elif isinstance(data, dict):
-            items = [{"path": k, **(v or {})} for k, v in data.items()]
+            items = [{"path": k, **(v if isinstance(v, dict) else {})} for k, v in data.items()]
         elif isinstance(data, list):
             items = data
         else:
             raise ValueError(f"manifest {path}: expected a mapping or a list of entries")
         for rec in items:
+            if not isinstance(rec, dict):
+                raise ValueError(f"manifest {path}: every entry must be a mapping, not {rec!r:.60}")
             rec = {_norm_col(k): v for k, v in dict(rec).items()}
             rec["path"] = rec.pop("path", None) or rec.pop("file", None)
             entries.append(rec)
@@ -724,7 +759,9 @@ def _apply_manifest(spec: _Spec, entries: list[dict[str, Any]], rel: str) -> _Sp
         pattern = str(rec["path"]).lstrip("./") if str(rec["path"]).startswith("./") else str(rec["path"])
         if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern) or rel.startswith(pattern.rstrip("/") + "/"):
             for key in ("licence", "lang", "country", "title_line"):
-                if rec.get(key) not in (None, ""):
+                if rec.get(key) not in (None, "") and not isinstance(rec[key], (dict, list)):
+                    if key == "title_line" and str(rec[key]) not in ("auto", "first", "none"):
+                        continue  # not a valid choice: the argument's value stands
                     setattr(out, key, str(rec[key]))
             if rec.get("outlet") not in (None, ""):
                 out.outlet_forced = str(rec["outlet"])
@@ -1547,22 +1584,68 @@ def _blank_to_none(v: Any) -> Any:
     return v or None
 
 
+def _outside_link(path: Path, root: Path) -> str | None:
+    """Why a symbolic link under ``root`` is not followed, or None for an ordinary file or a
+    link that stays inside the corpus folder."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "broken symbolic link (its target does not exist); not followed"
+    if not target.is_relative_to(root):
+        return (f"symbolic link to {target}, outside the corpus folder; not followed (copy the "
+                "file into the folder, or load that path explicitly)")
+    if not target.is_file():
+        return "symbolic link to a folder; not followed (its files are read where they are)"
+    return None
+
+
+def _folder_manifest(path: Path, notes: list[tuple[str, str]], rel: str) -> list[dict[str, Any]]:
+    """A manifest found in a folder; a broken one is reported and ignored, never fatal."""
+    try:
+        return _read_manifest(path)
+    except Exception as err:  # noqa: BLE001 - YAML bombs, bad CSV, wrong structure
+        notes.append((rel, f"manifest ignored: {_err_text(err)}"))
+        return []
+
+
+def _unique_rel(rel: str, used: set[str], prefix: str, full: Path) -> str:
+    """``source_file`` names stay unique when two loaded folders hold the same relative path."""
+    for candidate in (rel, f"{prefix}/{rel}", full.as_posix()):
+        if candidate not in used:
+            used.add(candidate)
+            return candidate
+    n = 2
+    while f"{full.as_posix()}#{n}" in used:
+        n += 1
+    used.add(f"{full.as_posix()}#{n}")
+    return f"{full.as_posix()}#{n}"
+
+
 def _walk(inputs: Sequence[Path], *, manifest: Path | None, base: _Spec,
-          pattern: re.Pattern[str] | None) -> tuple[list[_Source], list[str]]:
+          pattern: re.Pattern[str] | None
+          ) -> tuple[list[_Source], list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Files to read, files passed over, files refused (links leaving the corpus: ``(rel,
+    reason)``) and notes about manifests that could not be used."""
     sources: list[_Source] = []
     skipped: list[str] = []
+    refused: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     seen: set[Path] = set()
+    used: set[str] = set()
     explicit = _read_manifest(manifest) if manifest is not None else []
     for item in inputs:
         if not item.exists():
             raise FileNotFoundError(f"corpus path not found: {item}")
         if item.is_dir():
-            files = sorted((p for p in item.rglob("*") if p.is_file()),
+            root = item.resolve()
+            files = sorted((p for p in item.rglob("*") if p.is_file() or p.is_symlink()),
                            key=lambda p: p.relative_to(item).as_posix())
             manifests: dict[Path, list] = {}
             for p in files:
-                if p.name.lower() in MANIFEST_NAMES:
-                    manifests[p.parent] = _read_manifest(p)
+                if p.name.lower() in MANIFEST_NAMES and not p.is_symlink():
+                    manifests[p.parent] = _folder_manifest(p, notes, p.relative_to(item).as_posix())
             for p in files:
                 rel_parts = p.relative_to(item).parts
                 rel = p.relative_to(item).as_posix()
@@ -1572,10 +1655,18 @@ def _walk(inputs: Sequence[Path], *, manifest: Path | None, base: _Spec,
                         or p.name.startswith("~$"):
                     skipped.append(rel)
                     continue
+                link = _outside_link(p, root)
+                if link is not None:
+                    refused.append((_unique_rel(rel, used, item.name, p), link))
+                    continue
+                if not p.is_file():
+                    skipped.append(rel)
+                    continue
                 rp = p.resolve()
                 if rp in seen:
                     continue
                 seen.add(rp)
+                rel = _unique_rel(rel, used, item.name, p)
                 spec = base
                 for folder in [item, *[item.joinpath(*rel_parts[:k]) for k in range(1, len(rel_parts))]]:
                     if folder in manifests:
@@ -1592,12 +1683,14 @@ def _walk(inputs: Sequence[Path], *, manifest: Path | None, base: _Spec,
             spec = base
             sibling = [item.parent / n for n in MANIFEST_NAMES if (item.parent / n).exists()]
             if sibling and manifest is None:
-                spec = _apply_manifest(spec, _read_manifest(sibling[0]), item.name)
+                spec = _apply_manifest(spec, _folder_manifest(sibling[0], notes, sibling[0].name),
+                                       item.name)
             if explicit:
                 spec = _apply_manifest(spec, explicit, item.name)
-            sources.append(_Source(item, item.name, spec, _filename_meta(item, pattern),
+            sources.append(_Source(item, _unique_rel(item.name, used, item.parent.name, item), spec,
+                                   _filename_meta(item, pattern),
                                    _folder_outlet([item.resolve().parent.name])))
-    return sources, skipped
+    return sources, skipped, refused, notes
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -1818,6 +1911,22 @@ def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: l
     return out, extra.reset_index(drop=True)
 
 
+def _finish_file_safely(res: dict[str, Any], max_chars: int, rejects: list, warnings: list,
+                        files: list) -> tuple[list[dict[str, Any]], pd.DataFrame | None]:
+    """:func:`_finish_file`, but an unexpected error rejects that file's rows instead of
+    taking the whole corpus down."""
+    marks = len(rejects), len(warnings), len(files)
+    try:
+        return _finish_file(res, max_chars, rejects, warnings, files)
+    except Exception as err:  # noqa: BLE001
+        del rejects[marks[0]:], warnings[marks[1]:], files[marks[2]:]
+        n = int(res["rows_read"])
+        rejects.append((res["rel"], None, f"cannot load the rows of this file ({type(err).__name__}: "
+                        f"{_err_text(err)}); please report it as a loader bug", n))
+        files.append((res["rel"], res["format"], res["encoding"], n, 0, n))
+        return [], None
+
+
 def _make_ids(frame: pd.DataFrame) -> list[str]:
     out = []
     for outlet, sf, sr, text in zip(frame["outlet"], frame["source_file"], frame["source_row"],
@@ -1826,6 +1935,14 @@ def _make_ids(frame: pd.DataFrame) -> list[str]:
         h.update(f"{outlet}\x1f{sf}\x1f{sr}\x1f".encode("utf-8"))
         h.update(text.encode("utf-8", "surrogatepass"))
         out.append(h.hexdigest()[:16])
+    seen: set[str] = set()
+    for i, id_ in enumerate(out):  # ids are unique even if two rows share file, row and text
+        k = 1
+        while id_ in seen:
+            k += 1
+            id_ = hashlib.sha1(f"{out[i]}#{k}".encode()).hexdigest()[:16]
+        seen.add(id_)
+        out[i] = id_
     return out
 
 
@@ -1993,13 +2110,18 @@ def load_corpus(
     manifest_path = Path(manifest) if manifest is not None else None
     if manifest_path is not None and not manifest_path.exists():
         raise FileNotFoundError(f"manifest not found: {manifest_path}")
-    sources, skipped = _walk(inputs, manifest=manifest_path, base=base, pattern=pattern)
+    sources, skipped, refused, notes = _walk(inputs, manifest=manifest_path, base=base,
+                                             pattern=pattern)
 
     results, rejects, warnings, files = _read_sources(sources, max_chars)
+    for rel, reason in refused:
+        rejects.append((rel, None, reason, 1))
+        files.append((rel, "link", None, 1, 0, 1))
+    warnings.extend((rel, None, "manifest", None, note) for rel, note in notes)
     records: list[dict[str, Any]] = []
     extra_parts: list[tuple[str, int, pd.DataFrame]] = []
     for res in results:
-        recs, extra = _finish_file(res, max_chars, rejects, warnings, files)
+        recs, extra = _finish_file_safely(res, max_chars, rejects, warnings, files)
         if extra is not None:
             extra_parts.append((res["rel"], len(records), extra))
         records.extend(recs)
