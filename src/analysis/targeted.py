@@ -816,7 +816,8 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
 
     Returns
     -------
-    ``mentions`` (index reset) with ``sentence`` (str), ``polarity`` (int8)
+    ``mentions`` (index reset) with ``sentence`` (category of str: each
+    distinct sentence stored once), ``polarity`` (int8)
     and ``score`` (float64) added; text columns of ``mentions`` come back as
     pandas' ``str`` dtype, so an empty chunk has the same schema as a full
     one. Sentences are looked up by (article_id, sentence_id), which must be
@@ -849,7 +850,9 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
     if method == "model" and not isinstance(model, TargetModel):
         model = load_target_model(model)
     if method == "vader":
-        scored = target_sentiment(pd.DataFrame({"text": texts, "from": starts, "to": ends}), method="vader")
+        # object dtype: each row points at its sentence (a str column would copy it per mention)
+        scored = target_sentiment(pd.DataFrame({"text": pd.Series(texts, dtype=object),
+                                                "from": starts, "to": ends}), method="vader")
         pols, scores = scored["polarity"].tolist(), scored["score"].tolist()
     else:
         pols, scores = _score_targets(texts, starts, ends, method=method, model=model, params=params)
@@ -857,7 +860,9 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
 
     out = mentions.reset_index(drop=True)
     out = out.assign(**{c: _text_ids(out[c]) for c in out.columns if out[c].dtype == object})
-    return out.assign(sentence=pd.Series(texts, dtype="str", index=out.index),
+    # A category: each distinct sentence is stored once, however many mentions it holds (a str
+    # column copied a 144 KB entity-dense sentence into every one of its mentions: 5.9 GB).
+    return out.assign(sentence=pd.Series(pd.Categorical(texts), index=out.index),
                       polarity=pd.Series(pols, dtype="int8", index=out.index),
                       score=pd.Series(scores, dtype="float64", index=out.index))
 
