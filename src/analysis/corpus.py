@@ -830,9 +830,16 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
             raise _Reject("cannot decode text: starts with a UTF-16 byte-order mark but is not "
                           "valid UTF-16; re-save the file as UTF-8") from None
     nul = data.find(b"\x00", 0, 65536)
+    if nul < 0:
+        nul = data.find(b"\x00")
     if nul >= 0:
-        raise _Reject(f"binary file (NUL byte at offset {nul}), not text; if it is UTF-16, "
-                      "re-save it as UTF-8")
+        count = data.count(b"\x00")
+        if count * 100 >= len(data):  # binary, or UTF-16 without a byte-order mark
+            raise _Reject(f"binary file (NUL byte at offset {nul}), not text; if it is UTF-16, "
+                          "re-save it as UTF-8")
+        text, enc, notes = _decode(data.replace(b"\x00", b""))  # a few stray NULs in a text
+        return text, enc, [f"{count} NUL byte{'s' if count > 1 else ''} removed (first at offset "
+                           f"{nul})"] + notes
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data.decode("utf-8-sig"), "utf-8-sig", []
@@ -937,7 +944,7 @@ def _field_values(column: pd.Series | pd.DataFrame, fld: str) -> pd.Series:
     if isinstance(column, pd.DataFrame):  # duplicated column name: the first one
         column = column.iloc[:, 0]
     column = column.astype(object)
-    if column.dtype == object and column.map(lambda v: isinstance(v, (list, tuple, dict))).any():
+    if column.dtype == object and column.map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray))).any():
         column = column.map(lambda v: _plain_value(v, fld))
     return column
 
@@ -945,6 +952,8 @@ def _field_values(column: pd.Series | pd.DataFrame, fld: str) -> pd.Series:
 def _plain_value(value: Any, fld: str) -> Any:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, np.ndarray):  # parquet list cells
+        value = value.tolist()
     if not isinstance(value, (list, tuple)):
         return value
     items = [v for v in value if v is not None and not isinstance(v, (list, tuple, dict))]
@@ -1031,6 +1040,9 @@ def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
     except (pd.errors.ParserError, pd.errors.ParserWarning, csv.Error, ValueError):
         table, bad = _read_csv_slowly(text, sep, kind)
     table = table.replace("", None)
+    if table.empty and not bad:
+        notes.append((None, "rows", None, f"the {kind} has a header line and no data rows (header: "
+                      f"{_first_line(text)[:80]!r})"))
     rows, warnings = _table_to_rows(table, spec, path.name)
     raw = _Raw(rows, path.suffix.lower().lstrip("."), enc, len(table) + len(bad),
                warnings=notes + warnings)
@@ -1059,6 +1071,7 @@ def _read_csv_slowly(text: str, sep: str, kind: str) -> tuple[pd.DataFrame, list
     good: list[list[str]] = []
     bad: list[tuple[int, str]] = []
     n, pos = 0, 0
+    opens_quote = re.compile(rf'(?:^|{re.escape(sep)})[ \t]*"').search
     while pos < len(lines):
         reader = csv.reader(itertools.islice(lines, pos, None), delimiter=sep)
         done = 0  # lines of this reader consumed so far
@@ -1069,16 +1082,18 @@ def _read_csv_slowly(text: str, sep: str, kind: str) -> tuple[pd.DataFrame, list
                 if header is None:
                     header = _unique_names(record)
                     continue
-                if not any(f.strip() for f in record):
-                    continue
-                n += 1
                 span = lines[first:pos + done]
-                if len(span) > 1 and sum(line.count('"') for line in span) % 2:
+                if pos + done == len(lines) and sum(line.count('"') for line in span) % 2 \
+                        and opens_quote(span[0]):  # runs to the end of the file: never closed
+                    n += 1
                     bad.append((n, f"malformed {kind} record {n} (line {first + 1}): a quote opened "
                                    f"there is never closed and would swallow the {len(span) - 1:,} "
                                    "lines after it; they are read again as records"))
                     restart = first + 1
                     break
+                if not any(f.strip() for f in record):
+                    continue
+                n += 1
                 if len(record) != len(header):
                     bad.append((n, f"malformed {kind} record {n} (line {first + 1}): {len(record)} "
                                    f"fields, the header has {len(header)}; quote fields that "
