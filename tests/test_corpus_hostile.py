@@ -4,6 +4,7 @@ whatever the input. One test per class of hostile input, then the whole hostile 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -69,7 +70,7 @@ def test_an_excel_date_of_9999_12_31_is_a_warning_not_a_crash(tmp_path):
     wb.active.append(["B", "Body.", datetime(2024, 8, 12)])
     wb.save(tmp_path / "a.xlsx")
     arts = load_corpus(tmp_path)
-    assert arts["published"].astype(str).tolist() == ["NaT", "2024-08-12 00:00:00+00:00"]
+    assert arts["published"].dt.strftime("%Y-%m-%d").fillna("missing").tolist() == ["missing", "2024-08-12"]
     assert "implausible date '9999-12-31T00:00:00' (outside 1900-2100)" in warning_messages(arts)
 
 
@@ -243,7 +244,7 @@ def test_one_stray_cp1252_byte_keeps_a_utf8_file_utf8(tmp_path):
     arts = load(tmp_path, {"a.txt": data})
     assert arts["text"].tolist() == ["Київ заявив про атаку. \ufffd Кінець."]
     assert arts["encoding"].tolist() == ["utf-8"]
-    assert any("0x92 at offset 40" in m for m in warning_messages(arts))
+    assert any("0x92 at offset 41" in m for m in warning_messages(arts))
 
 
 def test_a_genuine_cp1252_file_is_still_read_as_cp1252(tmp_path):
@@ -354,10 +355,11 @@ def test_table_exports_neutralise_spreadsheet_formulas(tmp_path):
     data = pd.DataFrame({"title": ["=HYPERLINK(\"http://evil\")", "+cmd", "-2 dead", "@SUM(A1)",
                                    "\tTab", "\rCR", "plain"], "n": [-1, 2, 3, 4, 5, 6, 7]})
     path = save_table(data, "titles", folder=tmp_path)
-    back = pd.read_csv(path)
-    assert back["title"].tolist() == ["'=HYPERLINK(\"http://evil\")", "'+cmd", "'-2 dead", "'@SUM(A1)",
-                                      "'\tTab", "'\rCR", "plain"]
-    assert back["n"].tolist() == [-1, 2, 3, 4, 5, 6, 7]
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[:6] == [["title", "n"], ["'=HYPERLINK(\"http://evil\")", "-1"], ["'+cmd", "2"],
+                        ["'-2 dead", "3"], ["'@SUM(A1)", "4"], ["'\tTab", "5"]]
+    assert b"\n'\rCR,6\n" in path.read_bytes()
     exported = Exporter("01_x", output_dir=tmp_path).save_table(data, "again")
     assert pd.read_csv(exported)["title"][0] == "'=HYPERLINK(\"http://evil\")"
 
@@ -411,9 +413,10 @@ def test_every_hostile_reject_names_file_row_and_reason(hostile):
     assert len(rejects) > 50
     for r in rejects.itertuples():
         assert r.source_file in expected
-        assert isinstance(r.reason, str) and len(r.reason) > 10
+        assert isinstance(r.reason, str)
+        assert r.reason.strip() != ""
         if pd.isna(r.source_row):  # the whole file: n_rows says how many records it held
-            assert r.n_rows >= 1
+            assert (r.source_file, r.n_rows) == (r.source_file, expected[r.source_file])
         else:
             assert 1 <= r.source_row
         assert "loader bug" not in r.reason
