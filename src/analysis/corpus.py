@@ -1275,7 +1275,7 @@ def _read_parquet(path: Path, spec: _Spec) -> _Raw:
 #: A JSON file's records are flattened into at most this many columns: records that each carry
 #: a different nested key would otherwise build a frame of records x keys cells. Columns that
 #: name an article field (title, text, date, ...) are always kept.
-MAX_JSON_COLUMNS = 500
+MAX_JSON_COLUMNS = 100
 #: Nested objects deeper than this are kept as they are (not flattened further).
 _MAX_FLATTEN_DEPTH = 8
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -1505,8 +1505,8 @@ def _html_extract(markup: str) -> dict[str, Any]:
 
 
 #: HTML pages larger than this are rejected before extraction (trafilatura needs minutes on a
-#: 20 MB page; real article pages are well under 2 MB).
-MAX_HTML_BYTES = 5_000_000
+#: 20 MB page and over a minute on 5 MB; article pages are rarely above 1 MB).
+MAX_HTML_BYTES = 2_000_000
 
 
 def _read_html(path: Path, spec: _Spec) -> _Raw:
@@ -1981,7 +1981,13 @@ def _ledger_json(items: list[tuple], name: str) -> str:
     for item in items:
         row = []
         for col, v in zip(columns, item):
-            if v is None or (not isinstance(v, str) and pd.isna(v)):
+            if v is None:
+                row.append(None)
+            elif type(v) is str and col not in int_cols:  # the common cases, kept cheap
+                row.append(v)
+            elif type(v) is int and col in int_cols:
+                row.append(v)
+            elif not isinstance(v, str) and pd.isna(v):
                 row.append(None)
             elif col in int_cols:
                 row.append(int(v))
