@@ -45,7 +45,7 @@ text_source     str                          where ``text`` came from: "body", "
 date_raw        str / <NA>                   the date exactly as found in the source
 date_source     str / <NA>                   "column", "relative", "filename" or "url"
 encoding        str                          how the file was decoded ("utf-8", "utf-8-sig",
-                                             "cp1252"; "binary" for xlsx/parquet)
+                                             "utf-16", "cp1252"; "binary" for xlsx/parquet)
 licence         str / <NA>                   from a licence column or the manifest
 ==============  ===========================  ==================================================
 
@@ -690,7 +690,7 @@ def _safe_yaml(path: Path) -> Any:
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "sources.yml"
-    >>> _ = p.write_text("a: &x [1, 2]\nb: *x\n")
+    >>> _ = p.write_text("a: &x [1, 2]\\nb: *x\\n")
     >>> _safe_yaml(p)
     Traceback (most recent call last):
     ...
@@ -818,9 +818,10 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
     stray bytes (one cp1252 quote pasted into it) stays UTF-8: the bad bytes become U+FFFD and a
     note names their offsets. Only a file with no valid multi-byte UTF-8 at all is read as cp1252.
 
-    >>> _decode("café – naïve".encode("utf-8") + b" \x92 ok")
-    ('café – naïve \ufffd ok', 'utf-8', ['invalid UTF-8 byte 0x92 at offset 16 replaced by U+FFFD (1 byte in all); the rest of the file is UTF-8'])
-    >>> _decode("caf\xe9".encode("cp1252"))[:2]
+    >>> text, enc, notes = _decode("café – naïve".encode("utf-8") + b" \\x92 ok")
+    >>> text.endswith("\\ufffd ok"), enc, notes[0].split(" replaced")[0]
+    (True, 'utf-8', 'invalid UTF-8 byte 0x92 at offset 17')
+    >>> _decode("caf\\xe9".encode("cp1252"))[:2]
     ('café', 'cp1252')
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -937,7 +938,7 @@ def _field_values(column: pd.Series | pd.DataFrame, fld: str) -> pd.Series:
     (title/text/summary), other lists give their first value; objects become JSON text.
 
     >>> _field_values(pd.Series([["First.", "Second."], "Plain."]), "text").tolist()
-    ['First.\n\nSecond.', 'Plain.']
+    ['First.\\n\\nSecond.', 'Plain.']
     >>> _field_values(pd.Series([["2024-08-12", "2024-08-13"]]), "date").tolist()
     ['2024-08-12']
     """
