@@ -3,6 +3,7 @@
 Commands::
 
     run        execute the numbered notebooks headless into reports/  (see analysis.runner)
+    check      load a corpus and print per-file accounting, warnings and rejects (analysis.check)
     evaluate   score a method on a gold file                           (see analysis.evaluate)
 
 Options::
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.runner import main as run_main
 
         return run_main(rest)
+    if command == "check":
+        from analysis.check import main as check_main
+
+        return check_main(rest)
     if command == "evaluate":
         from analysis.evaluate import main as evaluate_main
 

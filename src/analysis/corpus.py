@@ -45,7 +45,7 @@ text_source     str                          where ``text`` came from: "body", "
 date_raw        str / <NA>                   the date exactly as found in the source
 date_source     str / <NA>                   "column", "relative", "filename" or "url"
 encoding        str                          how the file was decoded ("utf-8", "utf-8-sig",
-                                             "cp1252"; "binary" for xlsx/parquet)
+                                             "utf-16", "cp1252"; "binary" for xlsx/parquet)
 licence         str / <NA>                   from a licence column or the manifest
 ==============  ===========================  ==================================================
 
@@ -95,6 +95,7 @@ import csv
 import fnmatch
 import hashlib
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -405,8 +406,105 @@ def _to_utc(ts: Any) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
+#: Dates outside these years are implausible for news and are left missing with a warning
+#: (pandas' nanosecond timestamps also end in 2262).
+_YEAR_MIN, _YEAR_MAX = 1900, 2100
+
+
+def _safe_utc(value: Any) -> tuple[pd.Timestamp | None, str | None]:
+    """A datetime-like value as a UTC nanosecond Timestamp, or (None, why) when it cannot be one.
+
+    >>> _safe_utc("2024-08-12T10:00+03:00")[0]
+    Timestamp('2024-08-12 07:00:00+0000', tz='UTC')
+    >>> _safe_utc(datetime(9999, 12, 31))
+    (None, "implausible date '9999-12-31T00:00:00' (outside 1900-2100)")
+    """
+    raw = value.isoformat() if isinstance(value, (datetime, pd.Timestamp)) else str(value)
+    year = getattr(value, "year", None)
+    if isinstance(value, np.datetime64):
+        year = int(str(value)[:4]) if str(value)[:4].isdigit() else None
+    if year is not None and not _YEAR_MIN <= year <= _YEAR_MAX:
+        return None, f"implausible date {raw!r} (outside {_YEAR_MIN}-{_YEAR_MAX})"
+    try:
+        ts = _to_utc(value).as_unit("ns")
+    except (ValueError, OverflowError, TypeError, pd.errors.OutOfBoundsDatetime):
+        return None, f"unparseable date {raw!r}"
+    if not _YEAR_MIN <= ts.year <= _YEAR_MAX:
+        return None, f"implausible date {raw!r} (outside {_YEAR_MIN}-{_YEAR_MAX})"
+    return ts, None
+
+
+#: ``12.08.2024``, ``12/08/2024``, ``12-08-24`` (optionally followed by a time): numeric dates
+#: whose day/month order the text alone does not say.
+_NUMERIC_DATE = re.compile(r"^(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{2}|\d{4})(?:[ T,].*)?$")
+
+
+def _day_first(value: str, dayfirst: bool | None) -> tuple[bool, str | None]:
+    """Whether to read a numeric date day-first, and a warning when the order was guessed.
+
+    Default (``dayfirst=None``): dotted dates (``12.08.2024``) day-first, as everywhere they
+    are used; slashed/dashed ones (``12/08/2024``) month-first, as in US sources. When both
+    numbers could be the month the choice is reported.
+
+    >>> _day_first("12.08.2024", None)
+    (True, "ambiguous date '12.08.2024' read day-first (12 August); pass dayfirst=False (or 'dayfirst: false' in sources.yml) if it is month-first")
+    >>> _day_first("25/08/2024", None)
+    (True, None)
+    >>> _day_first("12/08/2024", False)
+    (False, None)
+    """
+    m = _NUMERIC_DATE.match(value)
+    if not m:
+        return bool(dayfirst), None
+    a, b = int(m["a"]), int(m["b"])
+    if a > 12 >= b:
+        return True, None
+    if b > 12 >= a:
+        return False, None
+    if dayfirst is not None or a == b:
+        return bool(dayfirst), None
+    first = m["sep"] == "."
+    day, month = (a, b) if first else (b, a)
+    order = "day-first" if first else "month-first"
+    other = "False" if first else "True"
+    return first, (f"ambiguous date {value!r} read {order} ({day} {_MONTHS[month - 1]}); pass "
+                   f"dayfirst={other} (or 'dayfirst: {other.lower()}' in sources.yml) if it is "
+                   f"{'month' if first else 'day'}-first")
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+#: The largest UTC offset in use anywhere is +14:00; anything beyond is a broken time zone.
+_MAX_OFFSET = pd.Timedelta(hours=14)
+
+
+def _relative(m: re.Match, value: str, reference_time: pd.Timestamp | None
+              ) -> tuple[pd.Timestamp | None, str | None, str]:
+    """Resolve '3 days ago', 'yesterday', 'now' against ``reference_time`` (never the clock)."""
+    if reference_time is None:
+        return None, (f"relative date {value!r} needs reference_time=; left missing "
+                      "(never guessed from the clock)"), "relative"
+    word = (m["word"] or "").lower()
+    if word in {"just now", "now"}:
+        return reference_time, None, "relative"
+    if word == "today":
+        return reference_time.normalize(), None, "relative"
+    if word == "yesterday":
+        return reference_time.normalize() - pd.Timedelta(days=1), None, "relative"
+    n = 1 if m["n"].lower() in {"a", "an", "one"} else int(m["n"])
+    unit = _UNIT[m["unit"][0].lower()]
+    try:
+        ts = reference_time - pd.Timedelta(**{unit: n})
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime, pd.errors.OutOfBoundsTimedelta):
+        return None, f"relative date {value!r} is out of range; left missing", "relative"
+    if not _YEAR_MIN <= ts.year <= _YEAR_MAX:
+        return None, f"relative date {value!r} is out of range; left missing", "relative"
+    return ts, None, "relative"
+
+
 def _parse_one(value: str, reference_time: pd.Timestamp | None,
-               hint: pd.Timestamp | None) -> tuple[pd.Timestamp | None, str | None, str]:
+               hint: pd.Timestamp | None, dayfirst: bool | None = None
+               ) -> tuple[pd.Timestamp | None, str | None, str]:
     """Parse a date string no vectorised parser understood.
 
     Returns (timestamp or None, warning message or None, date_source)."""
@@ -414,93 +512,119 @@ def _parse_one(value: str, reference_time: pd.Timestamp | None,
 
     m = _RELATIVE.match(value)
     if m:
-        if reference_time is None:
-            return None, (f"relative date {value!r} needs reference_time=; left missing "
-                          "(never guessed from the clock)"), "relative"
-        word = (m["word"] or "").lower()
-        if word in {"just now", "now"}:
-            return reference_time, None, "relative"
-        if word == "today":
-            return reference_time.normalize(), None, "relative"
-        if word == "yesterday":
-            return reference_time.normalize() - pd.Timedelta(days=1), None, "relative"
-        n = 1 if m["n"].lower() in {"a", "an", "one"} else int(m["n"])
-        unit = _UNIT[m["unit"][0].lower()]
-        return reference_time - pd.Timedelta(**{unit: n}), None, "relative"
+        return _relative(m, value, reference_time)
+    first, ambiguity = _day_first(value, dayfirst)
     try:
-        parsed = dparser.parse(value, default=datetime(1, 1, 1), tzinfos=_TZINFOS)
-    except (ValueError, OverflowError, TypeError):
+        with warnings_module.catch_warnings(record=True) as caught:
+            warnings_module.simplefilter("always")
+            parsed = dparser.parse(value, default=datetime(1, 1, 1), tzinfos=_TZINFOS, dayfirst=first)
+    except (ValueError, OverflowError, TypeError, RecursionError):
         return None, f"unparseable date {value!r}", "column"
+    if any("tzname" in str(w.message) for w in caught):
+        return None, (f"unknown time zone in date {value!r}; left missing rather than taken as UTC "
+                      f"(known: {', '.join(sorted(_TZINFOS))})"), "column"
+    try:
+        offset = parsed.utcoffset() if parsed.tzinfo is not None else None
+    except ValueError:  # datetime refuses offsets of a day or more
+        offset = _MAX_OFFSET * 2
+    if offset is not None and abs(offset) > _MAX_OFFSET:
+        return None, f"impossible UTC offset in date {value!r}; left missing", "column"
     if parsed.year == 1 and not _YEAR.search(value):
         if hint is None:
             return None, f"date {value!r} has no year and no URL/file-name date to take it from", "column"
-        parsed = parsed.replace(year=hint.year)
+        try:
+            parsed = parsed.replace(year=hint.year)
+        except ValueError:  # 29 February
+            return None, f"date {value!r} has no year and does not exist in {hint.year}", "column"
         ts = _to_utc(parsed)
         if ts - hint > pd.Timedelta(days=183):  # e.g. '31 December' seen on 2 January
             ts = ts.replace(year=hint.year - 1)
         return ts, f"date {value!r} has no year; took {hint.year} from the URL/file name", "column"
-    if not 1900 <= parsed.year <= 2100:
+    if not _YEAR_MIN <= parsed.year <= _YEAR_MAX:
         return None, f"implausible date {value!r}", "column"
-    return _to_utc(parsed), None, "column"
+    return _to_utc(parsed), ambiguity, "column"
 
 
 def _parse_date_column(values: pd.Series, *, reference_time: pd.Timestamp | None,
-                       hints: pd.Series | None = None
+                       hints: pd.Series | None = None, dayfirst: pd.Series | None = None
                        ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """Vectorised date parsing: (published, warning message, date_raw, date_source)."""
+    """Vectorised date parsing: (published, warning message, date_raw, date_source).
+
+    ``dayfirst`` (per row: True, False or None) says how to read ``12/08/2024``."""
     index = values.index
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns, UTC]")
     msg = pd.Series(None, index=index, dtype=object)
     source = pd.Series(None, index=index, dtype=object)
-    # Real datetimes (xlsx, parquet) first.
-    obj = values.astype(object)
+    # Real datetimes (xlsx, parquet) first, one by one: they may mix time zones and naive
+    # values, or lie outside pandas' nanosecond range (Excel's 9999-12-31).
+    obj = values.astype(object).map(_scalar_date)
     is_dt = obj.map(lambda v: isinstance(v, (datetime, pd.Timestamp, np.datetime64)) and not pd.isna(v))
     raw = obj.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
                   else (v.isoformat() if isinstance(v, (datetime, pd.Timestamp)) else str(v)))
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(obj[is_dt]).map(_to_utc).astype("datetime64[ns, UTC]")
-        source[is_dt] = "column"
+    for i in index[is_dt.to_numpy()]:
+        ts, problem = _safe_utc(obj[i])
+        if ts is None:
+            msg[i] = problem
+        else:
+            out[i] = ts
+            source[i] = "column"
     text = pd.Series([None if d or not isinstance(v, str) else v.strip() for v, d in zip(raw, is_dt)],
                      index=index, dtype=object)
     missing = text.map(lambda v: v is None or v.lower() in _MISSING) & ~is_dt
     msg[missing] = "missing date"
-    todo = ~missing & ~is_dt
+    # 'now' and 'today' are words pandas reads from the clock: they go to the relative rules.
+    relative = text.map(lambda v: v is not None and _RELATIVE.match(v) is not None)
+    todo = ~missing & ~is_dt & ~relative
+    rest = index[(relative & ~missing).to_numpy()]
     if todo.any():
         iso = pd.to_datetime(text[todo], format="ISO8601", utc=True, errors="coerce")
-        ok = iso.notna()
+        years = iso.dt.year
+        ok = iso.notna() & (years >= _YEAR_MIN) & (years <= _YEAR_MAX)
         out.loc[iso.index[ok]] = iso[ok].astype("datetime64[ns, UTC]")
         source.loc[iso.index[ok]] = "column"
-        rest = iso.index[~ok]
+        rest = rest.append(iso.index[~ok])
         # Two frequent English forms, parsed vectorised exactly as dateutil would read them
         # ('7 June 2024, 12:48 GMT', 'February 23, 2022'); anything else goes on to dateutil.
         for rx, fmt in _FAST_DATES:
             if not len(rest):
                 break
             cand = text[rest]
-            cand = cand[cand.str.fullmatch(rx)]
+            cand = cand[cand.str.fullmatch(rx).astype(bool)]
             if not len(cand):
                 continue
             fast = pd.to_datetime(cand, format=fmt, utc=True, errors="coerce")
-            fast = fast[fast.notna() & (fast.dt.year >= 1900) & (fast.dt.year <= 2100)]
+            fast = fast[fast.notna() & (fast.dt.year >= _YEAR_MIN) & (fast.dt.year <= _YEAR_MAX)]
             out.loc[fast.index] = fast.astype("datetime64[ns, UTC]")
             source.loc[fast.index] = "column"
             rest = rest.difference(fast.index, sort=False)
-        cache: dict[tuple[str, Any], tuple[Any, Any, str]] = {}
-        for i in rest:
-            hint = hints.get(i) if hints is not None else None
-            hint = hint if isinstance(hint, pd.Timestamp) and not pd.isna(hint) else None
-            key = (text[i], hint)
-            if key not in cache:
-                cache[key] = _parse_one(text[i], reference_time, hint)
-            ts, warning, src = cache[key]
-            if ts is not None:
-                out[i] = ts
-                source[i] = src
-            msg[i] = warning
+    cache: dict[tuple[str, Any, Any], tuple[Any, Any, str]] = {}
+    for i in rest:
+        hint = hints.get(i) if hints is not None else None
+        hint = hint if isinstance(hint, pd.Timestamp) and not pd.isna(hint) else None
+        first = dayfirst.get(i) if dayfirst is not None else None
+        first = None if first is None or (not isinstance(first, bool) and pd.isna(first)) else bool(first)
+        key = (text[i], hint, first)
+        if key not in cache:
+            cache[key] = _parse_one(text[i], reference_time, hint, first)
+        ts, warning, src = cache[key]
+        if ts is not None:
+            out[i] = ts
+            source[i] = src
+        msg[i] = warning
     return out, msg, raw, source
 
 
-def parse_dates(values: Iterable[Any], *, reference_time: Any = None) -> pd.Series:
+def _scalar_date(value: Any) -> Any:
+    """A date cell holding a list (JSON ``"date": ["2024-08-12"]``) -> its first value."""
+    if isinstance(value, (list, tuple)):
+        return value[0] if value and not isinstance(value[0], (list, tuple, dict)) else None
+    if isinstance(value, dict):
+        return None
+    return value
+
+
+def parse_dates(values: Iterable[Any], *, reference_time: Any = None,
+                dayfirst: bool | None = None) -> pd.Series:
     """Parse dates the way the loader does: ISO timestamps (vectorised), then per value
     'February 23, 2022', '7 June 2024, 12:48 GMT', 'Feb. 24, 2023'; relative dates
     ('12 hours ago', 'Yesterday') only against an explicit ``reference_time``; 'NA', empty and
@@ -511,7 +635,9 @@ def parse_dates(values: Iterable[Any], *, reference_time: Any = None) -> pd.Seri
     ['2022-06-24', '2022-02-23', '2024-08-09', nan]
     """
     ref = _to_utc(reference_time) if reference_time is not None else None
-    out, _, _, _ = _parse_date_column(pd.Series(list(values), dtype=object), reference_time=ref)
+    series = pd.Series(list(values), dtype=object)
+    out, _, _, _ = _parse_date_column(series, reference_time=ref,
+                                      dayfirst=pd.Series(dayfirst, index=series.index, dtype=object))
     return out
 
 
@@ -529,6 +655,7 @@ class _Spec:
     lang: str | None = None
     country: str | None = None
     title_line: str = "auto"
+    dayfirst: bool | None = None      # how to read 12/08/2024 (None: see _day_first)
 
 
 def _norm_col(name: Any) -> str:
@@ -542,6 +669,41 @@ def _parse_mapping_string(value: str) -> dict[str, str]:
             k, v = part.split("=", 1)
             out[k.strip()] = v.strip()
     return out
+
+
+#: A manifest larger than this is refused (it lists files; it is never megabytes long).
+MAX_MANIFEST_BYTES = 1_000_000
+
+
+def _safe_yaml(path: Path) -> Any:
+    """Parse a YAML manifest with the safe loader, refusing aliases (``*name``): a few lines of
+    nested aliases ("billion laughs") would otherwise expand to gigabytes.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "sources.yml"
+    >>> _ = p.write_text("a: &x [1, 2]\\nb: *x\\n")
+    >>> _safe_yaml(p)
+    Traceback (most recent call last):
+    ...
+    ValueError: manifest sources.yml uses a YAML alias (*x); aliases are not allowed in a manifest
+    """
+    import yaml
+
+    if path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise ValueError(f"manifest {path.name} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # noqa: ANN001
+            if self.check_event(yaml.AliasEvent):
+                alias = self.peek_event().anchor
+                raise ValueError(f"manifest {path.name} uses a YAML alias (*{alias}); aliases "
+                                 "are not allowed in a manifest")
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=NoAliasLoader) or {}
+    except yaml.YAMLError as err:
+        raise ValueError(f"manifest {path.name} is not valid YAML: {_err_text(err)}") from None
 
 
 def _read_manifest(path: Path) -> list[dict[str, Any]]:
@@ -558,18 +720,18 @@ def _read_manifest(path: Path) -> list[dict[str, Any]]:
                 rec.setdefault("mapping", {})[k[4:]] = rec.pop(k)
             entries.append(rec)
     else:
-        import yaml
-
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = _safe_yaml(path)
         if isinstance(data, dict) and isinstance(data.get("sources", data.get("files")), list):
             items = data.get("sources", data.get("files"))
         elif isinstance(data, dict):
-            items = [{"path": k, **(v or {})} for k, v in data.items()]
+            items = [{"path": k, **(v if isinstance(v, dict) else {})} for k, v in data.items()]
         elif isinstance(data, list):
             items = data
         else:
             raise ValueError(f"manifest {path}: expected a mapping or a list of entries")
         for rec in items:
+            if not isinstance(rec, dict):
+                raise ValueError(f"manifest {path}: every entry must be a mapping, not {rec!r:.60}")
             rec = {_norm_col(k): v for k, v in dict(rec).items()}
             rec["path"] = rec.pop("path", None) or rec.pop("file", None)
             entries.append(rec)
@@ -588,13 +750,29 @@ def _apply_manifest(spec: _Spec, entries: list[dict[str, Any]], rel: str) -> _Sp
         pattern = str(rec["path"]).lstrip("./") if str(rec["path"]).startswith("./") else str(rec["path"])
         if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern) or rel.startswith(pattern.rstrip("/") + "/"):
             for key in ("licence", "lang", "country", "title_line"):
-                if rec.get(key) not in (None, ""):
+                if rec.get(key) not in (None, "") and not isinstance(rec[key], (dict, list)):
+                    if key == "title_line" and str(rec[key]) not in ("auto", "first", "none"):
+                        continue  # not a valid choice: the argument's value stands
                     setattr(out, key, str(rec[key]))
             if rec.get("outlet") not in (None, ""):
                 out.outlet_forced = str(rec["outlet"])
+            if rec.get("dayfirst") not in (None, ""):
+                out.dayfirst = _as_bool(rec["dayfirst"])
             if isinstance(rec.get("mapping"), dict):
                 out.mapping.update({str(k): str(v) for k, v in rec["mapping"].items()})
     return out
+
+
+def _as_bool(value: Any) -> bool | None:
+    """A manifest's ``dayfirst`` value: true/false/yes/no/1/0 (YAML or CSV); anything else None.
+
+    >>> _as_bool(True), _as_bool("no"), _as_bool("auto")
+    (True, False, None)
+    """
+    if isinstance(value, bool):
+        return value
+    v = str(value).strip().lower()
+    return True if v in {"true", "yes", "1", "y"} else False if v in {"false", "no", "0", "n"} else None
 
 
 def _filename_meta(path: Path, pattern: re.Pattern[str] | None) -> dict[str, str]:
@@ -624,25 +802,73 @@ class _Reject(Exception):
         self.reason, self.n_rows = reason, n_rows
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode a text file: (text, encoding, notes about repairs).
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such. A UTF-8 file with a few
+    stray bytes (one cp1252 quote pasted into it) stays UTF-8: the bad bytes become U+FFFD and a
+    note names their offsets. Only a file with no valid multi-byte UTF-8 at all is read as cp1252.
+
+    >>> text, enc, notes = _decode("café – naïve".encode("utf-8") + b" \\x92 ok")
+    >>> text.endswith("\\ufffd ok"), enc, notes[0].split(" replaced")[0]
+    (True, 'utf-8', 'invalid UTF-8 byte 0x92 at offset 17')
+    >>> _decode("caf\\xe9".encode("cp1252"))[:2]
+    ('café', 'cp1252')
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            raise _Reject("cannot decode text: starts with a UTF-16 byte-order mark but is not "
+                          "valid UTF-16; re-save the file as UTF-8") from None
     nul = data.find(b"\x00", 0, 65536)
+    if nul < 0:
+        nul = data.find(b"\x00")
     if nul >= 0:
-        raise _Reject(f"binary file (NUL byte at offset {nul}), not text; if it is UTF-16, "
-                      "re-save it as UTF-8")
+        count = data.count(b"\x00")
+        if count * 100 >= len(data):  # binary, or UTF-16 without a byte-order mark
+            raise _Reject(f"binary file (NUL byte at offset {nul}), not text; if it is UTF-16, "
+                          "re-save it as UTF-8")
+        text, enc, notes = _decode(data.replace(b"\x00", b""))  # a few stray NULs in a text
+        return text, enc, [f"{count} NUL byte{'s' if count > 1 else ''} removed (first at offset "
+                           f"{nul})"] + notes
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data.decode("utf-8-sig"), "utf-8-sig"
+            return data.decode("utf-8-sig"), "utf-8-sig", []
         except UnicodeDecodeError:
             pass
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as err:
         first = err
+    replaced = data.decode("utf-8", "replace")
+    if re.search("[^\x00-\x7f\ufffd]", replaced):  # real multi-byte UTF-8 elsewhere: stray bytes
+        return replaced, "utf-8", [_stray_bytes_note(data, first)]
     try:
-        return data.decode("cp1252"), "cp1252"
+        return data.decode("cp1252"), "cp1252", []
     except UnicodeDecodeError:
         raise _Reject(f"cannot decode text: invalid UTF-8 ({first.reason} at byte {first.start}) "
                       "and not cp1252 either; re-save the file as UTF-8") from None
+
+
+def _stray_bytes_note(data: bytes, first: UnicodeDecodeError) -> str:
+    """Name the first invalid bytes of a mostly-UTF-8 file and how many there are."""
+    offsets, pos = [], first.start
+    while pos < len(data) and len(offsets) < 1000:
+        try:
+            data[pos:pos + 65536].decode("utf-8")
+            break
+        except UnicodeDecodeError as err:
+            if err.start >= 65530 and pos + 65536 < len(data):  # a sequence cut by the window
+                pos += err.start
+                continue
+            offsets.append(pos + err.start)
+            pos += err.end
+    shown = ", ".join(f"0x{data[o]:02x} at offset {o}" for o in offsets[:3])
+    more = "+" if len(offsets) >= 1000 else ""
+    return (f"invalid UTF-8 byte{'s' if len(offsets) > 1 else ''} {shown} replaced by U+FFFD "
+            f"({len(offsets)}{more} byte{'s' if len(offsets) != 1 else ''} in all); the rest of the "
+            "file is UTF-8")
 
 
 @dataclass
@@ -698,6 +924,36 @@ def _looks_like_dates(series: pd.Series) -> bool:
     return parsed.notna().mean() > 0.8
 
 
+def _field_values(column: pd.Series | pd.DataFrame, fld: str) -> pd.Series:
+    """A field's cells as plain values: JSON lists of paragraphs are joined with a blank line
+    (title/text/summary), other lists give their first value; objects become JSON text.
+
+    >>> _field_values(pd.Series([["First.", "Second."], "Plain."]), "text").tolist()
+    ['First.\\n\\nSecond.', 'Plain.']
+    >>> _field_values(pd.Series([["2024-08-12", "2024-08-13"]]), "date").tolist()
+    ['2024-08-12']
+    """
+    if isinstance(column, pd.DataFrame):  # duplicated column name: the first one
+        column = column.iloc[:, 0]
+    column = column.astype(object)
+    if column.dtype == object and column.map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray))).any():
+        column = column.map(lambda v: _plain_value(v, fld))
+    return column
+
+
+def _plain_value(value: Any, fld: str) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, np.ndarray):  # parquet list cells
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)):
+        return value
+    items = [v for v in value if v is not None and not isinstance(v, (list, tuple, dict))]
+    if fld in ("title", "text", "summary"):
+        return "\n\n".join(str(v) for v in items) or None
+    return items[0] if items else None
+
+
 def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.DataFrame, list]:
     """Pick the article fields out of a table using aliases, mapping and manifest."""
     table = _formats.normalise_export(table.reset_index(drop=True), keep=spec.mapping.values())
@@ -727,7 +983,7 @@ def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.Dat
     rows = pd.DataFrame(index=table.index)
     for fld in _FIELDS:
         if fld in resolved and fld != "summary":
-            rows[fld] = table[resolved[fld]].astype(object)
+            rows[fld] = _field_values(table[resolved[fld]], fld)
     rows["text_source"] = text_source
     rows["source_row"] = np.arange(1, len(table) + 1)
     rows["_text_col"] = resolved["text"]
@@ -746,22 +1002,26 @@ def _table_to_rows(table: pd.DataFrame, spec: _Spec, where: str) -> tuple[pd.Dat
     return rows, warnings
 
 
-def _read_text(path: Path) -> tuple[str, str]:
-    """A text file's content and the encoding that decoded it; blank files are rejected."""
-    data = path.read_bytes()
+def _read_text(path: Path) -> tuple[str, str, list[tuple[int | None, str, Any, str]]]:
+    """A text file's content, the encoding that decoded it and warnings about the decoding
+    (file-level, ready for ``_Raw.warnings``); blank files are rejected."""
+    data = _read_bytes(path)
     if not data.strip():
         raise _Reject("empty file")
-    return _decode(data)
+    text, enc, notes = _decode(data)
+    return text, enc, [(None, "encoding", enc, note) for note in notes]
 
 
 def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
-    text, enc = _read_text(path)
+    text, enc, notes = _read_text(path)
     if sep is None:
         header = text.lstrip("\ufeff").split("\n", 1)[0]
         counts = {d: header.count(d) for d in [",", ";", "\t", "|"]}
         sep = max(counts, key=counts.get) if max(counts.values()) else ","
     kind = "TSV" if sep == "\t" else "CSV"
     try:
+        if text.count('"') % 2:  # a quote never closed: pandas would swallow the rest silently
+            raise pd.errors.ParserError("odd number of quote characters")
         with warnings_module.catch_warnings():
             warnings_module.simplefilter("error", pd.errors.ParserWarning)
             table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
@@ -772,8 +1032,12 @@ def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
     except (pd.errors.ParserError, pd.errors.ParserWarning, csv.Error, ValueError):
         table, bad = _read_csv_slowly(text, sep, kind)
     table = table.replace("", None)
+    if table.empty and not bad:
+        notes.append((None, "rows", None, f"the {kind} has a header line and no data rows (header: "
+                      f"{_first_line(text)[:80]!r})"))
     rows, warnings = _table_to_rows(table, spec, path.name)
-    raw = _Raw(rows, path.suffix.lower().lstrip("."), enc, len(table) + len(bad), warnings=warnings)
+    raw = _Raw(rows, path.suffix.lower().lstrip("."), enc, len(table) + len(bad),
+               warnings=notes + warnings)
     if bad:  # number rows as records read, malformed ones included
         good_rows = [i for i in range(1, len(table) + len(bad) + 1) if i not in {r for r, _ in bad}]
         raw.rows["source_row"] = good_rows
@@ -784,43 +1048,108 @@ def _read_csv(path: Path, spec: _Spec, sep: str | None) -> _Raw:
 
 def _read_csv_slowly(text: str, sep: str, kind: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """Row-by-row reader for a CSV pandas refuses: malformed records are set aside with their
-    line number instead of failing the whole file."""
+    line number instead of failing the whole file.
+
+    A quote that is never closed would swallow every later line into one field; that record is
+    rejected and reading starts again on the next line, so the rows after it still load.
+
+    >>> table, bad = _read_csv_slowly('t,x\\n1,"open\\n2,b\\n3,c\\n', ",", "CSV")
+    >>> table.values.tolist(), bad[0][0]
+    ([['2', 'b'], ['3', 'c']], 1)
+    """
     csv.field_size_limit(2**31 - 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    try:
-        header = next(reader)
-        good: list[list[str]] = []
-        bad: list[tuple[int, str]] = []
-        n = 0
-        line = reader.line_num
-        for record in reader:
-            if not any(field.strip() for field in record):
-                line = reader.line_num
-                continue
-            n += 1
-            if len(record) != len(header):
-                bad.append((n, f"malformed {kind} record {n} (line {line + 1}): {len(record)} fields, "
-                               f"the header has {len(header)}; quote fields that contain {sep!r}"))
-            else:
-                good.append(record)
-            line = reader.line_num
-    except csv.Error as err:
-        raise _Reject(f"cannot parse as {kind}: {err}") from None
-    except StopIteration:
-        raise _Reject("empty file (no header row)") from None
+    lines = io.StringIO(text, newline="").readlines()
+    header: list[str] | None = None
+    good: list[list[str]] = []
+    bad: list[tuple[int, str]] = []
+    n, pos = 0, 0
+    opens_quote = re.compile(rf'(?:^|{re.escape(sep)})[ \t]*"').search
+    while pos < len(lines):
+        reader = csv.reader(itertools.islice(lines, pos, None), delimiter=sep)
+        done = 0  # lines of this reader consumed so far
+        restart = None
+        try:
+            for record in reader:
+                first, done = pos + done, reader.line_num
+                if header is None:
+                    header = _unique_names(record)
+                    continue
+                span = lines[first:pos + done]
+                if pos + done == len(lines) and sum(line.count('"') for line in span) % 2 \
+                        and opens_quote(span[0]):  # runs to the end of the file: never closed
+                    n += 1
+                    bad.append((n, f"malformed {kind} record {n} (line {first + 1}): a quote opened "
+                                   f"there is never closed and would swallow the {len(span) - 1:,} "
+                                   "lines after it; they are read again as records"))
+                    restart = first + 1
+                    break
+                if not any(f.strip() for f in record):
+                    continue
+                n += 1
+                if len(record) != len(header):
+                    bad.append((n, f"malformed {kind} record {n} (line {first + 1}): {len(record)} "
+                                   f"fields, the header has {len(header)}; quote fields that "
+                                   f"contain {sep!r}"))
+                else:
+                    good.append(record)
+        except csv.Error as err:
+            raise _Reject(f"cannot parse as {kind}: {err}") from None
+        if restart is None:
+            break
+        pos = restart
+    if header is None:
+        raise _Reject("empty file (no header row)")
     return pd.DataFrame(good, columns=header, dtype=object), bad
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Column names made unique the way pandas does it: ``a, a`` -> ``a, a.1``.
+
+    >>> _unique_names(["title", "text", "title"])
+    ['title', 'text', 'title.1']
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in header:
+        new, k = name, 0
+        while new in seen:
+            k += 1
+            new = f"{name}.{k}"
+        seen.add(new)
+        out.append(new)
+    return out
+
+
+#: Workbook limits: columns beyond ``MAX_XLSX_COLUMNS`` are ignored (with a warning), and a
+#: sheet with more than ``MAX_XLSX_CELLS`` non-empty cells is rejected. Empty rows and columns
+#: cost nothing: a 5 KB file whose only cell is XFD1048576 no longer builds a 5 GB grid.
+MAX_XLSX_COLUMNS = 1000
+MAX_XLSX_CELLS = 5_000_000
+MAX_XLSX_BLANK_ROWS = 10_000
+
+
+def _err_text(err: BaseException) -> str:
+    """First line of an exception's message, or its type when the message is empty.
+
+    >>> _err_text(MemoryError()), _err_text(ValueError("bad\\nmore"))
+    ('MemoryError', 'bad')
+    """
+    lines = str(err).strip().splitlines()
+    return (lines[0] if lines else type(err).__name__)[:200]
 
 
 def _read_excel(path: Path, spec: _Spec) -> list[tuple[str, _Raw]]:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-    except Exception as err:  # noqa: BLE001
-        raise _Reject(f"cannot read as an Excel workbook (.xlsx): {str(err).splitlines()[0][:200]}") from None
-    sheets = {name: df for name, df in sheets.items() if df.shape[1] > 0}
+        sheets = _xlsx_tables(path)
+    except _Reject:
+        raise
+    except Exception as err:  # noqa: BLE001 - anything openpyxl/zipfile raise on a broken file
+        raise _Reject(f"cannot read as an Excel workbook (.xlsx): {_err_text(err)}") from None
+    sheets = {name: st for name, st in sheets.items() if st[0].shape[1] > 0}
     if not sheets:
         raise _Reject("empty workbook (no sheet has data)")
     out = []
-    for name, table in sheets.items():
+    for name, (table, notes) in sheets.items():
         suffix = f"[{name}]" if len(sheets) > 1 else ""
         try:
             rows, warnings = _table_to_rows(table, spec, f"{path.name}{suffix}")
@@ -831,17 +1160,118 @@ def _read_excel(path: Path, spec: _Spec) -> list[tuple[str, _Raw]]:
             out.append((suffix, _Raw(pd.DataFrame(), "xlsx", "binary", n,
                                      rejects=[(None, rej.reason, n)])))
             continue
-        out.append((suffix, _Raw(rows, "xlsx", "binary", len(table), warnings=warnings)))
+        out.append((suffix, _Raw(rows, "xlsx", "binary", len(table), warnings=notes + warnings)))
     return out
+
+
+def _xlsx_tables(path: Path) -> dict[str, tuple[pd.DataFrame, list]]:
+    """Every worksheet as (table, warnings): header = first non-empty row, then the non-empty
+    rows; merged cells give their value to every cell they cover."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {ws.title: _xlsx_sheet(book, ws) for ws in book.worksheets if hasattr(ws, "_get_source")}
+    finally:
+        book.close()
+
+
+def _xlsx_sheet(book: Any, ws: Any) -> tuple[pd.DataFrame, list]:
+    """Read one sheet cell by cell (sparse), never materialising its declared dimensions."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    cells: dict[int, dict[int, Any]] = {}
+    present: list[int] = []  # rows the file holds, blank ones included (pandas reads those too)
+    n_cells, wide = 0, 0
+    with ws._get_source() as source:
+        parser = WorkSheetParser(source, ws._shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats,
+                                 timedelta_formats=book._timedelta_formats)
+        for row_idx, row in parser.parse():
+            present.append(row_idx)
+            for cell in row:
+                value = cell["value"]
+                if value is None or cell.get("data_type") == "e":
+                    continue
+                if cell["column"] > MAX_XLSX_COLUMNS:
+                    wide += 1
+                    continue
+                if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+                    value = int(value)
+                cells.setdefault(row_idx, {})[cell["column"]] = value
+                n_cells += 1
+                if n_cells > MAX_XLSX_CELLS:
+                    raise _Reject(f"sheet {ws.title!r} has more than MAX_XLSX_CELLS="
+                                  f"{MAX_XLSX_CELLS:,} non-empty cells", n_rows=1)
+        merged = [m.ref for m in (parser.merged_cells.mergeCell if parser.merged_cells else [])]
+    notes: list[tuple[int | None, str, Any, str]] = []
+    if wide:
+        notes.append((None, "columns", None, f"{wide:,} cell(s) beyond column {MAX_XLSX_COLUMNS} "
+                                             "(MAX_XLSX_COLUMNS) ignored"))
+    if not cells:
+        return pd.DataFrame(), notes
+    rows = sorted(cells)
+    header_row = rows[0]
+    notes.extend(_fill_merged(cells, merged, header_row))
+    last = max(cells)
+    blank = [r for r in present if header_row < r < last and r not in cells]
+    if len(blank) <= MAX_XLSX_BLANK_ROWS:  # blank rows inside the table are records (rejected)
+        for r in blank:
+            cells[r] = {}
+    else:
+        notes.append((None, "rows", None, f"{len(blank):,} blank rows inside the table skipped"))
+    rows = sorted(cells)
+    width = max(max(r) for r in cells.values() if r)
+    header = [cells[header_row].get(j) for j in range(1, width + 1)]
+    names = _unique_names([f"Unnamed: {j}" if h is None else str(h) for j, h in enumerate(header)])
+    data = [[cells[r].get(j) for j in range(1, width + 1)] for r in rows if r != header_row]
+    return pd.DataFrame(data, columns=names, dtype=object), notes
+
+
+def _fill_merged(cells: dict[int, dict[int, Any]], merged: list[str], header_row: int) -> list:
+    """Give each merged range's value to the data cells it covers (within the real data)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    notes = []
+    last_row = max(cells)
+    last_col = max(max(r) for r in cells.values())
+    for ref in merged:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(str(ref))
+        except (ValueError, TypeError):
+            continue
+        value = cells.get(min_row, {}).get(min_col)
+        if value is None:
+            continue
+        filled = 0
+        for r in range(max(min_row, header_row + 1), min(max_row, last_row) + 1):
+            for c in range(min_col, min(max_col, last_col) + 1):
+                if (r, c) != (min_row, min_col):
+                    cells.setdefault(r, {})[c] = value
+                    filled += 1
+        if filled:
+            notes.append((None, "merged", str(ref), f"merged cells {ref}: the value of the first "
+                          f"cell ({str(value)[:40]!r}) is used for every row they span"))
+    return notes
 
 
 def _read_parquet(path: Path, spec: _Spec) -> _Raw:
     try:
         table = pd.read_parquet(path)
     except Exception as err:  # noqa: BLE001
-        raise _Reject(f"cannot read as parquet: {str(err).splitlines()[0][:200]}") from None
+        raise _Reject(f"cannot read as parquet: {_err_text(err)}") from None
     rows, warnings = _table_to_rows(table, spec, path.name)
     return _Raw(rows, "parquet", "binary", len(table), warnings=warnings)
+
+
+#: A JSON file's records are flattened into at most this many columns: records that each carry
+#: a different nested key would otherwise build a frame of records x keys cells. Columns that
+#: name an article field (title, text, date, ...) are always kept.
+MAX_JSON_COLUMNS = 100
+#: Nested objects deeper than this are kept as they are (not flattened further).
+_MAX_FLATTEN_DEPTH = 8
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ALIAS_NAMES = frozenset(a for names in COLUMN_ALIASES.values() for a in names)
 
 
 def _records_to_raw(records: list[tuple[int, Any]], spec: _Spec, path: Path, fmt: str,
@@ -854,55 +1284,120 @@ def _records_to_raw(records: list[tuple[int, Any]], spec: _Spec, path: Path, fmt
         return _Raw(pd.DataFrame(), fmt, enc, rows_read, rejects=rejects)
     # Nested keys flattened like pd.json_normalize(sep="_"), but values stay the Python objects
     # JSON gave (json_normalize would turn an int column with a gap into floats).
-    table = pd.DataFrame([_flatten(r) for _, r in good], dtype=object)
+    notes: list[tuple[int | None, str, Any, str]] = []
+    flat = []
+    for n, r in good:
+        fixed: list[bool] = []
+        flat.append(_flatten(r, fixed=fixed))
+        if fixed:
+            notes.append((n, "text", None, "lone UTF-16 surrogate escape(s) (e.g. \\ud800) replaced "
+                                           "by U+FFFD"))
+    flat, dropped = _cap_columns(flat)
+    if dropped:
+        notes.append((None, "extra_columns", dropped[0],
+                      f"{len(dropped):,} flattened JSON keys beyond the first {MAX_JSON_COLUMNS} "
+                      f"were dropped (e.g. {dropped[0]!r}); article fields are always kept"))
+    table = pd.DataFrame(flat, dtype=object)
     rows, warnings = _table_to_rows(table, spec, path.name)
     rows["source_row"] = [n for n, _ in good]
-    return _Raw(rows, fmt, enc, rows_read, rejects=rejects, warnings=warnings)
+    return _Raw(rows, fmt, enc, rows_read, rejects=rejects, warnings=notes + warnings)
 
 
-def _flatten(record: dict, prefix: str = "") -> dict[str, Any]:
-    """``{"source": {"name": "BBC"}}`` -> ``{"source_name": "BBC"}`` (lists are left as they are)."""
+def _cap_columns(flat: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Keep the first ``MAX_JSON_COLUMNS`` keys met (plus any key naming an article field)."""
+    keys: dict[str, None] = {}
+    for rec in flat:
+        keys.update(dict.fromkeys(rec))
+    if len(keys) <= MAX_JSON_COLUMNS:
+        return flat, []
+    kept = set(list(keys)[:MAX_JSON_COLUMNS]) | {k for k in keys if _norm_col(k) in _ALIAS_NAMES}
+    dropped = [k for k in keys if k not in kept]
+    return [{k: v for k, v in rec.items() if k in kept} for rec in flat], dropped
+
+
+def _clean_json_value(value: Any, fixed: list[bool]) -> Any:
+    """Lone surrogates (``"\\ud800"``) replaced by U+FFFD: they cannot be encoded, hashed or saved."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            fixed.append(True)
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, list):
+        return [_clean_json_value(v, fixed) for v in value]
+    return value
+
+
+def _flatten(record: dict, prefix: str = "", depth: int = 0, fixed: list[bool] | None = None
+             ) -> dict[str, Any]:
+    """``{"source": {"name": "BBC"}}`` -> ``{"source_name": "BBC"}`` (lists are left as they are;
+    below ``_MAX_FLATTEN_DEPTH`` levels objects are left as they are too).
+
+    >>> _flatten({"source": {"name": "BBC"}, "tags": ["a"]})
+    {'source_name': 'BBC', 'tags': ['a']}
+    """
+    fixed = [] if fixed is None else fixed
     out: dict[str, Any] = {}
     for key, value in record.items():
-        name = f"{prefix}_{key}" if prefix else str(key)
-        if isinstance(value, dict) and value:
-            out.update(_flatten(value, name))
+        key = _clean_json_value(str(key), fixed)
+        name = f"{prefix}_{key}" if prefix else key
+        if isinstance(value, dict) and value and depth < _MAX_FLATTEN_DEPTH:
+            out.update(_flatten(value, name, depth + 1, fixed))
         else:
-            out[name] = value
+            out[name] = _clean_json_value(value, fixed)
     return out
 
 
-def _read_json(path: Path, spec: _Spec) -> _Raw:
-    text, enc = _read_text(path)
+def _json_loads(text: str, where: str) -> Any:
+    """``json.loads`` that turns hostile nesting into a reject instead of a RecursionError."""
     try:
-        obj = json.loads(text)
+        return json.loads(text)
+    except RecursionError:
+        raise _Reject(f"{where} is nested too deeply to parse (thousands of levels)") from None
+
+
+def _read_json(path: Path, spec: _Spec) -> _Raw:
+    text, enc, notes = _read_text(path)
+    try:
+        obj = _json_loads(text, "JSON")
     except json.JSONDecodeError as err:
         raise _Reject(f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from None
+    list_notes: list = []
     if isinstance(obj, dict):
-        lists = [v for v in obj.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
-        if len(lists) >= 1 and not any(_norm_col(k) in COLUMN_ALIASES["text"] for k in obj):
-            items = max(lists, key=len)
+        lists = [(k, v) for k, v in obj.items()
+                 if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if lists and not any(_norm_col(k) in COLUMN_ALIASES["text"] for k in obj):
+            items = [x for _, v in lists for x in v]
+            if len(lists) > 1:  # every list is read: none is silently left out
+                list_notes.append((None, "records", None,
+                                   "the JSON object holds several lists of records; read them all, "
+                                   "in order: " + ", ".join(f"{k!r} ({len(v)})" for k, v in lists)))
         else:
             items = [obj]
     elif isinstance(obj, list):
         items = obj
     else:
         raise _Reject(f"JSON holds a {type(obj).__name__}; expected an object or a list of objects")
-    return _records_to_raw(list(enumerate(items, start=1)), spec, path, "json", enc, len(items), [])
+    raw = _records_to_raw(list(enumerate(items, start=1)), spec, path, "json", enc, len(items), [])
+    raw.warnings[:0] = notes + list_notes
+    return raw
 
 
 def _read_jsonl(path: Path, spec: _Spec) -> _Raw:
-    text, enc = _read_text(path)
+    text, enc, notes = _read_text(path)
     records, rejects, n_read = [], [], 0
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         n_read += 1
         try:
-            records.append((lineno, json.loads(line)))
+            records.append((lineno, _json_loads(line, f"line {lineno}")))
         except json.JSONDecodeError as err:
             rejects.append((lineno, f"malformed JSON on line {lineno}: {err.msg} (column {err.colno})", 1))
-    return _records_to_raw(records, spec, path, "jsonl", enc, n_read, rejects)
+        except _Reject as rej:
+            rejects.append((lineno, rej.reason, 1))
+    raw = _records_to_raw(records, spec, path, "jsonl", enc, n_read, rejects)
+    raw.warnings[:0] = notes
+    return raw
 
 
 class _TextExtractor(HTMLParser):
@@ -1001,12 +1496,22 @@ def _html_extract(markup: str) -> dict[str, Any]:
     return info
 
 
+#: HTML pages larger than this are rejected before extraction (trafilatura needs minutes on a
+#: 20 MB page and over a minute on 5 MB; article pages are rarely above 1 MB).
+MAX_HTML_BYTES = 2_000_000
+
+
 def _read_html(path: Path, spec: _Spec) -> _Raw:
-    text, enc = _read_text(path)
+    size = path.stat().st_size
+    if size > MAX_HTML_BYTES:  # checked before any parsing: extraction is slow on huge pages
+        raise _Reject(f"HTML page of {size:,} bytes is larger than MAX_HTML_BYTES="
+                      f"{MAX_HTML_BYTES:,}; a news article page is far smaller (save the article "
+                      "text as .txt instead)")
+    text, enc, notes = _read_text(path)
     info = _html_extract(text)
     row = {k: info.get(k) for k in ("title", "text", "url", "date", "outlet")}
     row.update(source_row=1, text_source="body")
-    raw = _Raw(pd.DataFrame([row]), "html", enc, 1)
+    raw = _Raw(pd.DataFrame([row]), "html", enc, 1, warnings=notes)
     if info["_extractor"] != "trafilatura":
         raw.warnings.append((1, "text", None, "extracted with the stdlib HTML parser "
                              "(trafilatura not importable)"))
@@ -1086,22 +1591,68 @@ def _blank_to_none(v: Any) -> Any:
     return v or None
 
 
+def _outside_link(path: Path, root: Path) -> str | None:
+    """Why a symbolic link under ``root`` is not followed, or None for an ordinary file or a
+    link that stays inside the corpus folder."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "broken symbolic link (its target does not exist); not followed"
+    if not target.is_relative_to(root):
+        return (f"symbolic link to {target}, outside the corpus folder; not followed (copy the "
+                "file into the folder, or load that path explicitly)")
+    if not target.is_file():
+        return "symbolic link to a folder; not followed (its files are read where they are)"
+    return None
+
+
+def _folder_manifest(path: Path, notes: list[tuple[str, str]], rel: str) -> list[dict[str, Any]]:
+    """A manifest found in a folder; a broken one is reported and ignored, never fatal."""
+    try:
+        return _read_manifest(path)
+    except Exception as err:  # noqa: BLE001 - YAML bombs, bad CSV, wrong structure
+        notes.append((rel, f"manifest ignored: {_err_text(err)}"))
+        return []
+
+
+def _unique_rel(rel: str, used: set[str], prefix: str, full: Path) -> str:
+    """``source_file`` names stay unique when two loaded folders hold the same relative path."""
+    for candidate in (rel, f"{prefix}/{rel}", full.as_posix()):
+        if candidate not in used:
+            used.add(candidate)
+            return candidate
+    n = 2
+    while f"{full.as_posix()}#{n}" in used:
+        n += 1
+    used.add(f"{full.as_posix()}#{n}")
+    return f"{full.as_posix()}#{n}"
+
+
 def _walk(inputs: Sequence[Path], *, manifest: Path | None, base: _Spec,
-          pattern: re.Pattern[str] | None) -> tuple[list[_Source], list[str]]:
+          pattern: re.Pattern[str] | None
+          ) -> tuple[list[_Source], list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Files to read, files passed over, files refused (links leaving the corpus: ``(rel,
+    reason)``) and notes about manifests that could not be used."""
     sources: list[_Source] = []
     skipped: list[str] = []
+    refused: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     seen: set[Path] = set()
+    used: set[str] = set()
     explicit = _read_manifest(manifest) if manifest is not None else []
     for item in inputs:
         if not item.exists():
             raise FileNotFoundError(f"corpus path not found: {item}")
         if item.is_dir():
-            files = sorted((p for p in item.rglob("*") if p.is_file()),
+            root = item.resolve()
+            files = sorted((p for p in item.rglob("*") if p.is_file() or p.is_symlink()),
                            key=lambda p: p.relative_to(item).as_posix())
             manifests: dict[Path, list] = {}
             for p in files:
-                if p.name.lower() in MANIFEST_NAMES:
-                    manifests[p.parent] = _read_manifest(p)
+                if p.name.lower() in MANIFEST_NAMES and not p.is_symlink():
+                    manifests[p.parent] = _folder_manifest(p, notes, p.relative_to(item).as_posix())
             for p in files:
                 rel_parts = p.relative_to(item).parts
                 rel = p.relative_to(item).as_posix()
@@ -1111,10 +1662,18 @@ def _walk(inputs: Sequence[Path], *, manifest: Path | None, base: _Spec,
                         or p.name.startswith("~$"):
                     skipped.append(rel)
                     continue
+                link = _outside_link(p, root)
+                if link is not None:
+                    refused.append((_unique_rel(rel, used, item.name, p), link))
+                    continue
+                if not p.is_file():
+                    skipped.append(rel)
+                    continue
                 rp = p.resolve()
                 if rp in seen:
                     continue
                 seen.add(rp)
+                rel = _unique_rel(rel, used, item.name, p)
                 spec = base
                 for folder in [item, *[item.joinpath(*rel_parts[:k]) for k in range(1, len(rel_parts))]]:
                     if folder in manifests:
@@ -1131,12 +1690,22 @@ def _walk(inputs: Sequence[Path], *, manifest: Path | None, base: _Spec,
             spec = base
             sibling = [item.parent / n for n in MANIFEST_NAMES if (item.parent / n).exists()]
             if sibling and manifest is None:
-                spec = _apply_manifest(spec, _read_manifest(sibling[0]), item.name)
+                spec = _apply_manifest(spec, _folder_manifest(sibling[0], notes, sibling[0].name),
+                                       item.name)
             if explicit:
                 spec = _apply_manifest(spec, explicit, item.name)
-            sources.append(_Source(item, item.name, spec, _filename_meta(item, pattern),
+            sources.append(_Source(item, _unique_rel(item.name, used, item.parent.name, item), spec,
+                                   _filename_meta(item, pattern),
                                    _folder_outlet([item.resolve().parent.name])))
-    return sources, skipped
+    return sources, skipped, refused, notes
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes; an unreadable file (permissions, a vanished link) becomes a reject."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise _Reject(f"cannot read file: {err.strerror or type(err).__name__}") from None
 
 
 def _read_txt_group(group: list[_Source], max_chars: int, warnings: list, rejects: list,
@@ -1144,17 +1713,18 @@ def _read_txt_group(group: list[_Source], max_chars: int, warnings: list, reject
     """Read .txt files of one folder; the folder's title convention is decided by vote."""
     docs = []
     for src in group:
-        data = src.path.read_bytes()
         try:
+            data = _read_bytes(src.path)
             if not data.strip():
                 raise _Reject("empty file" if not data else "file holds only whitespace")
-            text, enc = _decode(data)
+            text, enc, notes = _decode(data)
         except _Reject as rej:
             rejects.append((src.rel, None, rej.reason, 1))
             files.append((src.rel, "txt", None, 1, 0, 1))
             continue
         if enc not in ("utf-8", "utf-8-sig"):
             warnings.append((src.rel, 1, "encoding", enc, f"not plain UTF-8; decoded as {enc}"))
+        warnings.extend((src.rel, 1, "encoding", enc, note) for note in notes)
         if len(text) > max_chars:
             rejects.append((src.rel, 1, f"article has {len(text):,} characters, more than "
                             f"max_chars={max_chars:,}; pass a larger max_chars= to keep it", 1))
@@ -1226,7 +1796,12 @@ def _read_sources(sources: list[_Source], max_chars: int
             files.append((src.rel, ext.lstrip(".") or "?", None, rej.n_rows, 0, rej.n_rows))
             continue
         except (OSError, MemoryError) as err:
-            rejects.append((src.rel, None, f"cannot read file: {err}", 1))
+            rejects.append((src.rel, None, f"cannot read file: {_err_text(err)}", 1))
+            files.append((src.rel, ext.lstrip("."), None, 1, 0, 1))
+            continue
+        except Exception as err:  # noqa: BLE001 - one hostile file must not take the corpus down
+            rejects.append((src.rel, None, f"cannot read file ({type(err).__name__}: "
+                            f"{_err_text(err)}); please report it as a loader bug", 1))
             files.append((src.rel, ext.lstrip("."), None, 1, 0, 1))
             continue
         for suffix, raw in raws:
@@ -1253,7 +1828,7 @@ _ROW_FIELDS = ("title", "text", "url", "date", "outlet", "lang", "country", "lic
 _EXTRA_PREFIX = "\x00extra:"
 _RECORD_KEYS = ("title", "text", "url", "date", "outlet", "lang", "country", "licence",
                 "source_row", "text_source", "title_flag", "source_file", "encoding", "_file_date",
-                "_has_date", "_folder_outlet", "_given_lang")
+                "_has_date", "_folder_outlet", "_given_lang", "_dayfirst")
 
 
 def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: list,
@@ -1333,7 +1908,7 @@ def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: l
             "lang": None, "_given_lang": given_lang, "source_row": r,
             "text_source": rec.get("text_source") or "body", "source_file": rel,
             "encoding": res["encoding"], "_file_date": meta.get("date"), "_has_date": has_date,
-            "_folder_outlet": src.folder_outlet,
+            "_folder_outlet": src.folder_outlet, "_dayfirst": spec.dayfirst,
         }
         out.append(rec2)
         kept.append(pos)
@@ -1345,6 +1920,22 @@ def _finish_file(res: dict[str, Any], max_chars: int, rejects: list, warnings: l
     return out, extra.reset_index(drop=True)
 
 
+def _finish_file_safely(res: dict[str, Any], max_chars: int, rejects: list, warnings: list,
+                        files: list) -> tuple[list[dict[str, Any]], pd.DataFrame | None]:
+    """:func:`_finish_file`, but an unexpected error rejects that file's rows instead of
+    taking the whole corpus down."""
+    marks = len(rejects), len(warnings), len(files)
+    try:
+        return _finish_file(res, max_chars, rejects, warnings, files)
+    except Exception as err:  # noqa: BLE001
+        del rejects[marks[0]:], warnings[marks[1]:], files[marks[2]:]
+        n = int(res["rows_read"])
+        rejects.append((res["rel"], None, f"cannot load the rows of this file ({type(err).__name__}: "
+                        f"{_err_text(err)}); please report it as a loader bug", n))
+        files.append((res["rel"], res["format"], res["encoding"], n, 0, n))
+        return [], None
+
+
 def _make_ids(frame: pd.DataFrame) -> list[str]:
     out = []
     for outlet, sf, sr, text in zip(frame["outlet"], frame["source_file"], frame["source_row"],
@@ -1353,6 +1944,14 @@ def _make_ids(frame: pd.DataFrame) -> list[str]:
         h.update(f"{outlet}\x1f{sf}\x1f{sr}\x1f".encode("utf-8"))
         h.update(text.encode("utf-8", "surrogatepass"))
         out.append(h.hexdigest()[:16])
+    seen: set[str] = set()
+    for i, id_ in enumerate(out):  # ids are unique even if two rows share file, row and text
+        k = 1
+        while id_ in seen:
+            k += 1
+            id_ = hashlib.sha1(f"{out[i]}#{k}".encode()).hexdigest()[:16]
+        seen.add(id_)
+        out[i] = id_
     return out
 
 
@@ -1376,7 +1975,13 @@ def _ledger_json(items: list[tuple], name: str) -> str:
     for item in items:
         row = []
         for col, v in zip(columns, item):
-            if v is None or (not isinstance(v, str) and pd.isna(v)):
+            if v is None:
+                row.append(None)
+            elif type(v) is str and col not in int_cols:  # the common cases, kept cheap
+                row.append(v)
+            elif type(v) is int and col in int_cols:
+                row.append(v)
+            elif not isinstance(v, str) and pd.isna(v):
                 row.append(None)
             elif col in int_cols:
                 row.append(int(v))
@@ -1428,6 +2033,7 @@ def load_corpus(
     manifest: str | Path | None = None,
     max_chars: int = 5_000_000,
     title_line: str = "auto",
+    dayfirst: bool | None = None,
     lang: str | None = None,
     licence: str | None = None,
     near_duplicates: bool = True,
@@ -1464,6 +2070,11 @@ def load_corpus(
         For .txt files: ``"auto"`` (a repeated first line is always a title; otherwise a folder's
         files are judged together — a title when most open with one short headline-like line
         followed by a blank line; GDELT-named files are body-only), ``"first"`` or ``"none"``.
+    dayfirst
+        How to read numeric dates such as ``12/08/2024``: ``True`` day-first (12 August),
+        ``False`` month-first (8 December). ``None`` (default): dotted dates (``12.08.2024``)
+        day-first, slashed or dashed ones month-first, with a warning for every date both
+        readings fit. A manifest's ``dayfirst:`` key sets it per file.
     lang, licence
         Defaults for rows that name none. Without ``lang`` the script decides (:func:`detect_lang`).
     near_duplicates, near_threshold
@@ -1507,18 +2118,25 @@ def load_corpus(
     if title_line not in ("auto", "first", "none"):
         raise ValueError(f"title_line must be 'auto', 'first' or 'none', not {title_line!r}")
     extras_wanted = _check_extra_columns(extra_columns)
+    if dayfirst not in (None, True, False):
+        raise ValueError(f"dayfirst must be None, True or False, not {dayfirst!r}")
     base = _Spec(outlet=outlet, mapping=dict(mapping or {}), licence=licence, lang=lang,
-                 title_line=title_line)
+                 title_line=title_line, dayfirst=dayfirst)
     manifest_path = Path(manifest) if manifest is not None else None
     if manifest_path is not None and not manifest_path.exists():
         raise FileNotFoundError(f"manifest not found: {manifest_path}")
-    sources, skipped = _walk(inputs, manifest=manifest_path, base=base, pattern=pattern)
+    sources, skipped, refused, notes = _walk(inputs, manifest=manifest_path, base=base,
+                                             pattern=pattern)
 
     results, rejects, warnings, files = _read_sources(sources, max_chars)
+    for rel, reason in refused:
+        rejects.append((rel, None, reason, 1))
+        files.append((rel, "link", None, 1, 0, 1))
+    warnings.extend((rel, None, "manifest", None, note) for rel, note in notes)
     records: list[dict[str, Any]] = []
     extra_parts: list[tuple[str, int, pd.DataFrame]] = []
     for res in results:
-        recs, extra = _finish_file(res, max_chars, rejects, warnings, files)
+        recs, extra = _finish_file_safely(res, max_chars, rejects, warnings, files)
         if extra is not None:
             extra_parts.append((res["rel"], len(records), extra))
         records.extend(recs)
@@ -1591,8 +2209,11 @@ def _combine_extra(parts: list[tuple[int, pd.Series]], n: int) -> pd.Series:
              "mixed-integer-float": "float64"}.get(kind)
     if dtype is not None:
         clean = [None if m else v for v, m in zip(values, missing)]
-        return pd.Series(clean if dtype == "float64" else pd.array(clean, dtype=dtype),
-                         index=index, dtype=dtype)
+        try:
+            return pd.Series(clean if dtype == "float64" else pd.array(clean, dtype=dtype),
+                             index=index, dtype=dtype)
+        except (OverflowError, TypeError, ValueError):  # a 30-digit integer: keep the objects
+            pass
     return pd.Series(values, index=index, dtype=object)
 
 
@@ -1640,6 +2261,21 @@ def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: lis
     return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
+def _file_name_date(value: Any) -> pd.Timestamp | None:
+    """The date a file name carries (``20220204T123000Z``), or None when absent or implausible.
+
+    >>> _file_name_date("20220204T123000Z"), _file_name_date("30000101T000000Z")
+    (Timestamp('2022-02-04 12:30:00+0000', tz='UTC'), None)
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        ts = pd.to_datetime(value, format="ISO8601", utc=True)
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return None
+    return _safe_utc(ts)[0] if not pd.isna(ts) else None
+
+
 def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list) -> pd.DataFrame:
     """Dates, language, outlet fallback, ids, dtypes — vectorised over the whole corpus."""
     n = len(frame)
@@ -1647,11 +2283,10 @@ def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list)
     url = frame["url"].astype(object).map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
     frame["url"] = url
     url_dates = url.map(_url_date)
-    file_dates = pd.to_datetime(frame["_file_date"].astype(object), format="ISO8601",
-                                utc=True, errors="coerce") if n else pd.Series([], dtype="datetime64[ns, UTC]")
+    file_dates = frame["_file_date"].astype(object).map(_file_name_date)
     hints = url_dates.where(url_dates.notna(), None)
     published, msg, raw, source = _parse_date_column(frame["date"].astype(object), reference_time=ref,
-                                                     hints=hints)
+                                                     hints=hints, dayfirst=frame["_dayfirst"])
     has_date_col = frame["_has_date"].astype(bool)
     # Fall-backs: the file name's date, then the URL's.
     for fallback, name in ((file_dates, "filename"), (url_dates, "url")):

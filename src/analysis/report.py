@@ -116,6 +116,9 @@ def set_style(*, context: str = "notebook", font_scale: float = 1.0) -> None:
         "axes.titlelocation": "left",
         "svg.fonttype": "none",
         "pdf.fonttype": 42,
+        # Labels come from the data (outlet names, titles): a '$' in one must print as a
+        # dollar sign, not start mathtext (a stray '$...$' raised and killed notebook 01).
+        "text.parse_math": False,
     })
 
 
@@ -376,14 +379,56 @@ def save_figure(
     return written
 
 
+#: A cell starting with one of these is a formula to Excel/LibreOffice/Sheets ("CSV injection",
+#: OWASP): ``=HYPERLINK(...)`` in an article title would run when the table is opened.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Neutralise one spreadsheet cell: text starting with ``= + - @``, tab or CR gets a leading
+    apostrophe, which spreadsheets show as text and never evaluate. Other values are unchanged.
+
+    >>> escape_formula("=SUM(A1:A9)"), escape_formula("-12 dead"), escape_formula(-12)
+    ("'=SUM(A1:A9)", "'-12 dead", -12)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``data`` safe to open in a spreadsheet: :func:`escape_formula` on every text
+    cell, column name and index label. Numbers stay numbers.
+
+    >>> neutralise_formulas(pd.DataFrame({"=x": ["@SUM(A1)", "ok"], "n": [-1, 2]})).to_dict("list")
+    {"'=x": ["'@SUM(A1)", 'ok'], 'n': [-1, 2]}
+    """
+    out = data.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(escape_formula)
+    out.columns = [escape_formula(c) for c in out.columns]
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.set_levels([lvl.map(escape_formula) if lvl.dtype == object
+                                          or pd.api.types.is_string_dtype(lvl.dtype) else lvl
+                                          for lvl in out.index.levels])
+    elif out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype):
+        out.index = out.index.map(escape_formula)
+    return out
+
+
 def save_table(data: pd.DataFrame, name: str, *, folder: str | os.PathLike | None = None,
                notebook: str | None = None) -> Path:
-    """Write ``data`` as CSV (UTF-8, no index unless it is named) and return the path."""
+    """Write ``data`` as CSV (UTF-8, no index unless it is named) and return the path.
+
+    Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the
+    start) are written with a leading ``'`` (:func:`neutralise_formulas`).
+    """
     folder = Path(folder) if folder is not None else figure_dir(notebook)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{_NAME_RE.sub('_', name)}.csv"
     keep_index = any(n is not None for n in data.index.names)
-    data.to_csv(path, index=keep_index)
+    neutralise_formulas(data).to_csv(path, index=keep_index)
     return path
 
 
