@@ -9,6 +9,8 @@ Usage::
     python -m analysis.evaluate quotes            (our hand-made quote gold)
     python -m analysis.evaluate agency            (our hand-made agency gold)
     python -m analysis.evaluate entity-roles PATH   (SemEval-2025 roles as a polarity check)
+    python -m analysis.evaluate roles DIR [--train DIR ...] [--cv K]        (SemEval-2025 T10 entity roles)
+    python -m analysis.evaluate narratives DIR [--train DIR ...] [--cv K]   (SemEval-2025 T10 narratives)
 
 Each command prints progress to stderr and one JSON object as the last line of
 stdout, so scripts can read ``tail -1``.
@@ -28,6 +30,8 @@ COMMANDS = {
     "quotes": "analysis.evaluation.quotes",
     "agency": "analysis.evaluation.agency",
     "entity-roles": "analysis.evaluation.entity_roles",
+    "roles": "analysis.evaluation.roles",
+    "narratives": "analysis.evaluation.narratives",
 }
 
 
