@@ -117,7 +117,9 @@ def fit_linear(feats: Sequence[Mapping[str, float]], y, *, kind: str = "softmax"
             counts[name] = counts.get(name, 0) + 1
     keep = {n for n, c in counts.items() if c >= min_count}
     vec = DictVectorizer()
-    X = vec.fit_transform([{n: v for n, v in f.items() if n in keep} for f in feats])
+    X = vec.fit_transform([{n: v for n, v in f.items() if n in keep} for f in feats]).tocsr()
+    X.indices = X.indices.astype(np.int32)  # liblinear wants 32-bit indices
+    X.indptr = X.indptr.astype(np.int32)
     names = list(vec.get_feature_names_out())
     if kind == "softmax":
         y = np.asarray(list(y))
