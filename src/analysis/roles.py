@@ -59,10 +59,14 @@ import pandas as pd
 from analysis._linear import SparseLinear, fit_linear, save_json
 
 __all__ = [
+    "ACTORS",
     "FINE_ROLES",
     "MAIN_ROLES",
     "ROLE_COLUMNS",
     "RoleModel",
+    "actor_mentions",
+    "entity_roles",
+    "role_evidence",
     "load_role_model",
     "mention_features",
     "predict_roles",
@@ -681,3 +685,45 @@ def read_roles_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     arts = pd.DataFrame({"article_id": ids, "text": texts})
     arts["lang"] = [lang or detect_lang(t) for t in texts]
     return arts, gold
+
+
+# --------------------------------------------------------------------------- main actors
+#: display name -> gazetteer entity ids (the actors notebook 05 follows)
+ACTORS: dict[str, tuple[str, ...]] = {
+    "Putin": ("person:vladimir_putin",),
+    "Zelenskyy": ("person:volodymyr_zelenskyy",),
+    "Russia": ("country:russia", "org:russian_government"),
+    "Ukraine": ("country:ukraine",),
+    "NATO": ("org:nato",),
+    "the US": ("country:united_states",),
+    "the EU": ("org:european_union", "org:european_commission", "org:european_council"),
+}
+#: non-combatants are not in the gazetteer: found by these word patterns instead
+CIVILIAN_PATTERN = re.compile(
+    r"\b(?:civilians?|residents?|children|families|refugees|(?:мирн\w+\s+)?жител\w*|мирн\w+\s+населени\w+|"
+    r"беженц\w*|дет(?:и|ей|ям|ьми))\b", re.IGNORECASE)
+
+
+def actor_mentions(mentions: pd.DataFrame, articles: pd.DataFrame, *, actors: Mapping[str, Sequence[str]] | None = None,
+                   civilians: bool = True, text_col: str = "text") -> pd.DataFrame:
+    """Mentions of the main actors: gazetteer mentions whose ``entity_id`` is in
+    ``actors`` (column ``actor`` = display name) plus, with ``civilians``,
+    matches of :data:`CIVILIAN_PATTERN` as actor ``civilians``.
+
+    Returns DataFrame[article_id, start, end, surface, entity_id, actor]."""
+    actors = ACTORS if actors is None else actors
+    of = {eid: name for name, ids in actors.items() for eid in ids}
+    cols = ["article_id", "start", "end", "surface", "entity_id", "actor"]
+    m = mentions[mentions["entity_id"].isin(list(of))] if len(mentions) and "entity_id" in mentions else mentions.iloc[:0]
+    out = pd.DataFrame({"article_id": m["article_id"].to_numpy(), "start": m["start"].astype(int).to_numpy(),
+                        "end": m["end"].astype(int).to_numpy(),
+                        "surface": m["surface"].to_numpy() if "surface" in m else None,
+                        "entity_id": m["entity_id"].to_numpy(), "actor": m["entity_id"].map(of).to_numpy()},
+                       columns=cols)
+    if civilians:
+        rows = [(aid, x.start(), x.end(), x.group(), None, "civilians")
+                for aid, text in zip(articles["article_id"].tolist(), articles[text_col].tolist())
+                if isinstance(text, str) for x in CIVILIAN_PATTERN.finditer(text)]
+        if rows:
+            out = pd.concat([out, pd.DataFrame(rows, columns=cols)], ignore_index=True)
+    return out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
