@@ -168,7 +168,8 @@ def detect_lang(text: str) -> str:
 class _Article:
     """One article tokenised once: tokens (lower, start, end), sentences, stance."""
 
-    __slots__ = ("text", "lang", "low", "starts", "ends", "sents", "stance", "surface_counts", "title_end", "lemmas")
+    __slots__ = ("text", "lang", "low", "starts", "ends", "sents", "stance", "surface_counts", "title_end", "lemmas",
+                 "lowered", "entity_ctx")
 
     def __init__(self, text: str, lang: str | None = None):
         from analysis.text import sentence_spans
@@ -185,7 +186,8 @@ class _Article:
             self.sents = [(0, len(self.text))]
         if not self.sents:
             self.sents = [(0, len(self.text))]
-        lowered = self.text.lower()
+        lowered = self.lowered = self.text.lower()
+        self.entity_ctx: dict = {}
         cues = _cues(self.lang)["stance"]
         ru = len(cues["pro_russia"].findall(lowered)) if cues["pro_russia"] is not None else 0
         ua = len(cues["pro_ukraine"].findall(lowered)) if cues["pro_ukraine"] is not None else 0
@@ -293,6 +295,27 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     norm = 1.0 / math.sqrt(max(len(sent_words), 1))
     for w in sent_words:
         f["S:" + w] = norm
+    # every occurrence of the same surface in the article: the words around them
+    # (an actor's casting is mostly consistent within an article)
+    ctx = art.entity_ctx.get(ms)
+    if ctx is None:
+        ctx = {}
+        if ms.strip():
+            width = max(te - ts, 1)
+            occ = 0
+            for m in re.finditer(re.escape(ms), art.lowered):
+                occ += 1
+                i = bisect_right(art.ends, m.start())
+                for j in list(range(max(0, i - 5), i)) + list(range(i + width, min(n, i + width + 5))):
+                    w = low[j]
+                    if w[:1].isalnum():
+                        ctx["E:" + w] = ctx.get("E:" + w, 0.0) + 1.0
+            if ctx:
+                norm_e = 1.0 / math.sqrt(sum(v * v for v in ctx.values()))
+                ctx = {k: v * norm_e for k, v in ctx.items()}
+            ctx["E_occurrences"] = math.log1p(occ) / 3.0
+        art.entity_ctx[ms] = ctx
+    f.update(ctx)
     # article context
     stance = art.stance
     st = "pro_ua" if stance > 0.2 else "pro_ru" if stance < -0.2 else "neutral"
