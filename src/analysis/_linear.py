@@ -44,18 +44,22 @@ class SparseLinear:
     def decision(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
         """Linear scores, shape (len(feats), n_classes)."""
         rows, idx, vals = [], [], []
-        vocab = self.vocab
+        get = self.vocab.get
+        add_r, add_i, add_v = rows.append, idx.append, vals.append
         for r, f in enumerate(feats):
             for name, value in f.items():
-                j = vocab.get(name)
+                j = get(name)
                 if j is not None:
-                    rows.append(r)
-                    idx.append(j)
-                    vals.append(value)
+                    add_r(r)
+                    add_i(j)
+                    add_v(value)
         z = np.tile(self.intercept, (len(feats), 1))
         if rows:
-            contrib = self.coef[np.asarray(idx)] * np.asarray(vals, dtype=float)[:, None]
-            np.add.at(z, np.asarray(rows), contrib)
+            from scipy.sparse import csr_matrix
+
+            X = csr_matrix((np.asarray(vals, dtype=float), (np.asarray(rows), np.asarray(idx))),
+                           shape=(len(feats), self.coef.shape[0]))
+            z += X @ self.coef
         return z
 
     def proba(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
