@@ -325,6 +325,9 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     f["stance"] = stance
     f["stance:" + st] = 1.0
     f[f"side_x_stance:{side}:{st}"] = 1.0
+    # which war narratives the article's vocabulary carries (narrative cue lexicon), crossed with the side
+    for name, value in art_narratives(art).items():
+        f[f"nar_x_side:{name}:{side}"] = value
     cnt = art.surface_counts.get(ms, 1)
     f["count_log"] = math.log1p(cnt) / 3.0
     if start < art.title_end:
@@ -370,6 +373,19 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     cues_out = {"side": side, "stance": stance, "score": score, "role": role, "speaker": speaker,
                 "innocent": innocent, "agent": agent, "patient": patient, "fine": fine_counts}
     return f, cues_out
+
+
+def art_narratives(art: _Article) -> dict[str, float]:
+    """Narrative cue strength of the article (:mod:`analysis.narratives` lexicon), cached on the article."""
+    cached = art.entity_ctx.get("\x00narratives")
+    if cached is None:
+        from analysis.narratives import _Doc
+
+        doc = _Doc(art.text, art.lang)
+        cached = {c.replace("URW: ", ""): min(len({h[1] for h in hits}), 4) / 4.0
+                  for c, hits in doc.hits.items() if hits}
+        art.entity_ctx["\x00narratives"] = cached
+    return cached
 
 
 # --------------------------------------------------------------------------- rules
