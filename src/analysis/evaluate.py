@@ -14,6 +14,8 @@ Usage::
     python -m analysis.evaluate agency-ru           (Russian/Ukrainian agency gold)
     python -m analysis.evaluate lang              (ru/uk/en language identification, articles and sentences)
     python -m analysis.evaluate ner --gold ru|uk  (Russian / Ukrainian entity gold)
+    python -m analysis.evaluate roles DIR [--train DIR ...] [--cv K]        (SemEval-2025 T10 entity roles)
+    python -m analysis.evaluate narratives DIR [--train DIR ...] [--cv K]   (SemEval-2025 T10 narratives)
 
 Each command prints progress to stderr and one JSON object as the last line of
 stdout, so scripts can read ``tail -1``.
@@ -37,6 +39,8 @@ COMMANDS = {
     "quotes-ru": "analysis.evaluation.quotes_ru",
     "agency-ru": "analysis.evaluation.agency_ru",
     "lang": "analysis.evaluation.lang",
+    "roles": "analysis.evaluation.roles",
+    "narratives": "analysis.evaluation.narratives",
 }
 
 

@@ -1,0 +1,166 @@
+"""Sparse linear classifiers stored as JSON and scored with numpy.
+
+Shared by :mod:`analysis.roles` and :mod:`analysis.narratives`. Training uses
+scikit-learn (``LogisticRegression``); the fitted coefficients are kept as a
+feature-name -> row mapping so that a saved model is plain JSON (never a
+pickle) and scoring needs only numpy: each example is a ``{feature: value}``
+dict, the model looks its features up in the vocabulary and sums rows.
+
+Two kinds:
+
+``softmax``  one multinomial model over mutually exclusive classes
+             (:meth:`SparseLinear.proba` rows sum to 1);
+``ovr``      one binary model per label (multi-label; each column is an
+             independent probability).
+
+>>> m = fit_linear([{"a": 1.0}, {"b": 1.0}] * 5, ["x", "y"] * 5, C=10.0)
+>>> m.predict([{"a": 1.0}, {"b": 1.0}])
+['x', 'y']
+>>> SparseLinear.from_dict(m.to_dict()).predict([{"b": 1.0}])
+['y']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["SparseLinear", "fit_linear"]
+
+
+@dataclass
+class SparseLinear:
+    classes: list[str]
+    vocab: dict[str, int]
+    coef: np.ndarray  #: (n_features, n_classes)
+    intercept: np.ndarray  #: (n_classes,)
+    kind: str = "softmax"
+    meta: dict = field(default_factory=dict)
+
+    def decision(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
+        """Linear scores, shape (len(feats), n_classes)."""
+        rows, idx, vals = [], [], []
+        get = self.vocab.get
+        add_r, add_i, add_v = rows.append, idx.append, vals.append
+        for r, f in enumerate(feats):
+            for name, value in f.items():
+                j = get(name)
+                if j is not None:
+                    add_r(r)
+                    add_i(j)
+                    add_v(value)
+        z = np.tile(self.intercept, (len(feats), 1))
+        if rows:
+            from scipy.sparse import csr_matrix
+
+            X = csr_matrix((np.asarray(vals, dtype=float), (np.asarray(rows), np.asarray(idx))),
+                           shape=(len(feats), self.coef.shape[0]))
+            z += X @ self.coef
+        return z
+
+    def proba(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
+        z = self.decision(feats)
+        if self.kind == "ovr":
+            return 1.0 / (1.0 + np.exp(-z))
+        if z.shape[1] == 1:  # binary softmax stored as one column (sklearn convention)
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.column_stack([1 - p, p])
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, feats: Sequence[Mapping[str, float]]) -> list[str]:
+        p = self.proba(feats)
+        return [self.classes[i] for i in p.argmax(axis=1)]
+
+    def contributions(self, feats: Mapping[str, float], column: int) -> dict[str, float]:
+        """Per-feature contribution (weight x value) to one class column."""
+        out = {}
+        for name, value in feats.items():
+            j = self.vocab.get(name)
+            if j is not None:
+                out[name] = float(self.coef[j, column] * value)
+        return out
+
+    # ------------------------------------------------------------------ JSON
+    def to_dict(self) -> dict:
+        names = sorted(self.vocab, key=self.vocab.get)
+        return {"kind": self.kind, "classes": list(self.classes), "intercept": [round(float(x), 6) for x in self.intercept],
+                "weights": {n: [round(float(x), 6) for x in self.coef[self.vocab[n]]] for n in names},
+                "meta": self.meta}
+
+    @classmethod
+    def from_dict(cls, payload: Mapping) -> "SparseLinear":
+        names = list(payload["weights"])
+        k = len(payload["intercept"])
+        coef = np.array([payload["weights"][n] for n in names], dtype=float).reshape(len(names), k)
+        return cls(classes=list(payload["classes"]), vocab={n: i for i, n in enumerate(names)}, coef=coef,
+                   intercept=np.asarray(payload["intercept"], dtype=float), kind=payload.get("kind", "softmax"),
+                   meta=dict(payload.get("meta", {})))
+
+
+def fit_linear(feats: Sequence[Mapping[str, float]], y, *, kind: str = "softmax", classes: Sequence[str] | None = None,
+               C: float = 1.0, class_weight=None, min_count: int = 1, seed: int = 0) -> SparseLinear:
+    """Fit a logistic regression on feature dicts.
+
+    ``kind="softmax"``: ``y`` is a sequence of class labels. ``kind="ovr"``:
+    ``y`` is a 0/1 matrix (n, len(classes)); a label that never (or always)
+    occurs gets a constant model. Features seen in fewer than ``min_count``
+    examples are dropped; zero weights are not stored.
+    """
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    counts: dict[str, int] = {}
+    for f in feats:
+        for name in f:
+            counts[name] = counts.get(name, 0) + 1
+    keep = {n for n, c in counts.items() if c >= min_count}
+    vec = DictVectorizer()
+    X = vec.fit_transform([{n: v for n, v in f.items() if n in keep} for f in feats]).tocsr()
+    X.indices = X.indices.astype(np.int32)  # liblinear wants 32-bit indices
+    X.indptr = X.indptr.astype(np.int32)
+    names = list(vec.get_feature_names_out())
+    if kind == "softmax":
+        y = np.asarray(list(y))
+        clf = LogisticRegression(C=C, max_iter=3000, class_weight=class_weight, random_state=seed)
+        clf.fit(X, y)
+        coef, intercept, labels = clf.coef_.T, clf.intercept_, [str(c) for c in clf.classes_]
+        if coef.shape[1] == 1:  # binary: expand to two columns (-w, +w) / 2 so softmax is exact
+            coef = np.column_stack([-coef[:, 0] / 2, coef[:, 0] / 2])
+            intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    elif kind == "ovr":
+        Y = np.asarray(y, dtype=int)
+        labels = list(classes) if classes is not None else [str(i) for i in range(Y.shape[1])]
+        coef = np.zeros((X.shape[1], Y.shape[1]))
+        intercept = np.zeros(Y.shape[1])
+        for j in range(Y.shape[1]):
+            pos = Y[:, j].sum()
+            if pos == 0 or pos == len(Y):
+                rate = (pos + 0.5) / (len(Y) + 1.0)
+                intercept[j] = np.log(rate / (1 - rate))
+                continue
+            clf = LogisticRegression(C=C, max_iter=3000, class_weight=class_weight, random_state=seed,
+                                     solver="liblinear")
+            clf.fit(X, Y[:, j])
+            coef[:, j] = clf.coef_[0]
+            intercept[j] = clf.intercept_[0]
+    else:
+        raise ValueError(f"kind must be 'softmax' or 'ovr', got {kind!r}")
+    nz = np.flatnonzero(np.abs(coef).max(axis=1) > 1e-6)
+    vocab = {names[i]: k for k, i in enumerate(nz)}
+    return SparseLinear(classes=labels, vocab=vocab, coef=np.asarray(coef[nz], dtype=float),
+                        intercept=np.asarray(intercept, dtype=float), kind=kind,
+                        meta={"C": C, "n_train": len(feats), "features": len(vocab), "min_count": min_count,
+                              "class_weight": class_weight if isinstance(class_weight, str) else None})
+
+
+def save_json(payload: Mapping, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return path

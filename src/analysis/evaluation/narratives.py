@@ -1,0 +1,194 @@
+"""``python -m analysis.evaluate narratives DIR [--train DIR ...] [--cv K] [--model PATH]``
+
+Scores per-article narrative labelling (SemEval-2025 Task 10 subtask 2) on a
+language folder (``DIR/narratives.tsv`` + ``DIR/articles/``) and prints one
+JSON object as the last stdout line: ``n`` (articles), ``samples_f1``
+(``coarse`` and ``fine``: per-article F1 of the label sets, averaged - the
+official measure), ``per_class`` P/R/F1/support of each coarse narrative,
+``method``, ``protocol``, ``train_test_overlap`` and ``baselines``:
+``majority`` (every article gets the most frequent coarse narrative of the
+training data and that narrative's most frequent sub-narrative) and
+``lexicon`` (the training-free cue method), scored on the same articles.
+
+Protocols as for ``roles``: ``--cv K`` = K folds of articles; ``--train DIR
+...`` (overlapping article ids are counted in ``train_test_overlap`` and make
+the figure in-sample); ``--model PATH``; nothing = the lexicon method.
+``articles_per_second`` times the scored method on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from analysis.narratives import (OTHER, _label_sets, narratives, read_narratives_dir, train_narrative_model)
+
+
+def _log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def samples_f1(gold: list[set], pred: list[set]) -> float:
+    """Mean over articles of the F1 between gold and predicted label sets (both empty = 1)."""
+    scores = []
+    for g, p in zip(gold, pred):
+        if not g and not p:
+            scores.append(1.0)
+            continue
+        tp = len(g & p)
+        scores.append(2 * tp / (len(g) + len(p)) if (g or p) else 0.0)
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def per_class(gold: list[set], pred: list[set]) -> dict:
+    names = sorted(set().union(*gold, *pred)) if gold else []
+    out = {}
+    for n in names:
+        tp = sum(n in g and n in p for g, p in zip(gold, pred))
+        fp = sum(n not in g and n in p for g, p in zip(gold, pred))
+        fn = sum(n in g and n not in p for g, p in zip(gold, pred))
+        pr = tp / (tp + fp) if tp + fp else 0.0
+        rc = tp / (tp + fn) if tp + fn else 0.0
+        out[n] = {"precision": round(pr, 4), "recall": round(rc, 4),
+                  "f1": round(2 * pr * rc / (pr + rc), 4) if pr + rc else 0.0, "support": int(tp + fn)}
+    return out
+
+
+def _sets(result: pd.DataFrame) -> tuple[list[set], list[set]]:
+    return ([set(str(s).split("|")) for s in result["narratives"]],
+            [set(str(s).split("|")) for s in result["subnarratives"]])
+
+
+def narrative_scores(gold_c, gold_f, pred_c, pred_f) -> dict:
+    return {"n": len(gold_c), "samples_f1": {"coarse": round(samples_f1(gold_c, pred_c), 4),
+                                              "fine": round(samples_f1(gold_f, pred_f), 4)},
+            "per_class": per_class(gold_c, pred_c)}
+
+
+def _majority(labels: pd.DataFrame) -> tuple[set, set]:
+    per_article = labels.groupby("article_id")
+    counts = Counter(c for _, g in per_article for c in set(g["narrative"]))
+    top = counts.most_common(1)[0][0]
+    fine = Counter(f for f in labels.loc[labels["narrative"] == top, "subnarrative"])
+    return {top}, {fine.most_common(1)[0][0] if fine else top}
+
+
+def folds(ids, k: int, seed: int = 0):
+    ids = np.asarray(ids)
+    order = np.arange(len(ids))
+    np.random.default_rng(seed).shuffle(order)
+    f = np.empty(len(ids), dtype=int)
+    f[order] = np.arange(len(ids)) % k
+    return [(np.flatnonzero(f != i), np.flatnonzero(f == i)) for i in range(k)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m analysis.evaluate narratives", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dir", help="SemEval-2025 T10 language folder (narratives.tsv + articles/)")
+    ap.add_argument("--train", nargs="+", default=None)
+    ap.add_argument("--cv", type=int, default=0)
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--C", type=float, default=None)
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    try:
+        arts, labels = read_narratives_dir(args.dir)
+    except FileNotFoundError as exc:
+        print(json.dumps({"error": str(exc)}))
+        return 2
+    ids = arts["article_id"].tolist()
+    gold_c, gold_f = _label_sets(labels, ids)
+    _log(f"{len(arts)} labelled articles from {args.dir}")
+    kw = {}
+    if args.C is not None:
+        kw["C"] = kw["C_fine"] = args.C
+    if args.threshold is not None:
+        kw["threshold"] = args.threshold
+
+    t0 = time.perf_counter()
+    lex = narratives(arts, method="lexicon")
+    t_lex = time.perf_counter() - t0
+    lc, lf = _sets(lex)
+    baselines = {"lexicon": narrative_scores(gold_c, gold_f, lc, lf)}
+    overlap = 0
+    extra: dict = {}
+    if args.cv:
+        pc: list = [None] * len(ids)
+        pf: list = [None] * len(ids)
+        mc: list = [None] * len(ids)
+        mf: list = [None] * len(ids)
+        for i, (tr, te) in enumerate(folds(ids, args.cv, args.seed)):
+            tr_ids = set(arts["article_id"].iloc[tr])
+            tr_labels = labels[labels["article_id"].isin(tr_ids)]
+            model = train_narrative_model(arts.iloc[tr], tr_labels, seed=args.seed, **kw)
+            res = narratives(arts.iloc[te], method="model", model=model, evidence=0)
+            c, f = _sets(res)
+            maj_c, maj_f = _majority(tr_labels)
+            for j, k in enumerate(te):
+                pc[k], pf[k] = c[j], f[j]
+                mc[k], mf[k] = maj_c, maj_f
+            _log(f"  fold {i + 1}/{args.cv}: coarse samples-F1 {samples_f1([gold_c[k] for k in te], c):.3f}")
+        out = narrative_scores(gold_c, gold_f, pc, pf)
+        baselines["majority"] = narrative_scores(gold_c, gold_f, mc, mf)
+        method = "model"
+        protocol = f"{args.cv}-fold cross-validation over articles of {args.dir} (seed {args.seed})"
+        t1 = time.perf_counter()
+        narratives(arts, method="model", model=model, evidence=0)
+        seconds = time.perf_counter() - t1
+    else:
+        maj_c, maj_f = _majority(labels)
+        if args.train or args.model:
+            if args.train:
+                ta, tl = [], []
+                for d in args.train:
+                    a, l = read_narratives_dir(d)
+                    ta.append(a)
+                    tl.append(l)
+                ta, tl = pd.concat(ta, ignore_index=True), pd.concat(tl, ignore_index=True)
+                overlap = len(set(ta["article_id"]) & set(ids))
+                model = train_narrative_model(ta, tl, seed=args.seed, **kw)
+                maj_c, maj_f = _majority(tl)
+                protocol = f"trained on {' '.join(args.train)}" + (
+                    f"; {overlap} of {len(ids)} scored articles are in the training data: IN-SAMPLE / OPTIMISTIC"
+                    if overlap else "")
+                extra["train_n"] = len(ta)
+            else:
+                from analysis.narratives import load_narrative_model
+
+                model = load_narrative_model(args.model)
+                protocol = f"saved model {args.model}"
+            t1 = time.perf_counter()
+            res = narratives(arts, method="model", model=model)
+            seconds = time.perf_counter() - t1
+            c, f = _sets(res)
+            out = narrative_scores(gold_c, gold_f, c, f)
+            method = "model"
+        else:
+            out = dict(baselines["lexicon"])
+            method, protocol, seconds = "lexicon", "training-free cue lexicon", t_lex
+        baselines["majority"] = narrative_scores(gold_c, gold_f, [maj_c] * len(ids), [maj_f] * len(ids))
+        baselines["majority"]["label"] = sorted(maj_c)[0]
+        if not (args.train or args.model):
+            baselines["majority"]["protocol"] = "majority of DIR itself (in-sample)"
+    for b in baselines.values():
+        b.pop("per_class", None) if b is not baselines.get("lexicon") else None
+    out.update({"method": method, "protocol": protocol, "path": str(args.dir), "train_test_overlap": overlap,
+                "baselines": baselines, "articles_per_second": round(len(ids) / seconds, 1) if seconds > 0 else None,
+                **extra})
+    _log(f"{method}: samples-F1 coarse {out['samples_f1']['coarse']:.3f} fine {out['samples_f1']['fine']:.3f} "
+         f"({protocol}); lexicon {baselines['lexicon']['samples_f1']['coarse']:.3f}; majority "
+         f"{baselines['majority']['samples_f1']['coarse']:.3f}")
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

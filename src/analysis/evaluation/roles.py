@@ -1,0 +1,199 @@
+"""``python -m analysis.evaluate roles DIR [--train DIR ...] [--cv K] [--model PATH]``
+
+Scores entity-role prediction (SemEval-2025 Task 10 subtask 1) on a language
+folder (``DIR/roles.tsv`` + ``DIR/articles/``, e.g. ../shared/eval/semeval25/en)
+and prints one JSON object as the last stdout line:
+
+``n``, ``main_accuracy``, ``main_f1_macro``, ``fine_exact_match`` (the official
+score: predicted fine-role set == gold set), ``fine_micro_f1``, ``per_class``
+(P/R/F1/support per main role), ``per_fine`` (per fine role), ``method``,
+``protocol``, ``train_test_overlap`` and ``baselines``: ``always_antagonist``
+and ``rules`` scored on the same mentions (under ``--cv`` per test fold and
+pooled, like the model).
+
+Protocols: ``--cv K`` = K-fold cross-validation grouped by article (no article
+in both a training and a test fold); ``--train DIR ...`` = train on those
+folders, score DIR (``train_test_overlap`` counts shared article ids; if DIR is
+among them the figure is in-sample); ``--model PATH`` = saved JSON weights;
+none of these = the training-free rules. ``mentions_per_second`` times the
+prediction (features + scoring) of the scored method on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+from analysis.roles import (FINE_ROLES, MAIN_ROLES, featurize, load_role_model, predict_roles, read_roles_dir,
+                            train_role_model)
+
+
+def _log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def _prf(gold, pred, labels):
+    per, f1s = {}, []
+    gold, pred = np.asarray(gold), np.asarray(pred)
+    for lab in labels:
+        tp = int(((pred == lab) & (gold == lab)).sum())
+        fp = int(((pred == lab) & (gold != lab)).sum())
+        fn = int(((pred != lab) & (gold == lab)).sum())
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        per[lab] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": int((gold == lab).sum())}
+        f1s.append(f)
+    return per, float(np.mean(f1s)) if f1s else 0.0
+
+
+def role_scores(gold: pd.DataFrame, pred_main, pred_fine) -> dict:
+    """Main-role accuracy/macro-F1 and fine-role exact match/micro-F1 (+ per class)."""
+    gmain = gold["main_role"].to_numpy()
+    pmain = np.asarray(pred_main)
+    per, f1 = _prf(gmain, pmain, list(MAIN_ROLES))
+    gsets = [set(str(s).split("|")) - {""} for s in gold["fine_roles"]]
+    psets = [set(str(s).split("|")) - {""} for s in pred_fine]
+    exact = float(np.mean([g == p for g, p in zip(gsets, psets)])) if gsets else 0.0
+    tp = sum(len(g & p) for g, p in zip(gsets, psets))
+    npred = sum(len(p) for p in psets)
+    ngold = sum(len(g) for g in gsets)
+    prec = tp / npred if npred else 0.0
+    rec = tp / ngold if ngold else 0.0
+    micro = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    per_fine = {}
+    for lab in FINE_ROLES:
+        t = sum(lab in g and lab in p for g, p in zip(gsets, psets))
+        fp = sum(lab not in g and lab in p for g, p in zip(gsets, psets))
+        fn = sum(lab in g and lab not in p for g, p in zip(gsets, psets))
+        pp = t / (t + fp) if t + fp else 0.0
+        rr = t / (t + fn) if t + fn else 0.0
+        per_fine[lab] = {"precision": round(pp, 4), "recall": round(rr, 4),
+                         "f1": round(2 * pp * rr / (pp + rr), 4) if pp + rr else 0.0, "support": int(t + fn)}
+    return {"n": int(len(gold)), "main_accuracy": round(float((gmain == pmain).mean()), 4) if len(gmain) else 0.0,
+            "main_f1_macro": round(f1, 4), "fine_exact_match": round(exact, 4), "fine_micro_f1": round(micro, 4),
+            "per_class": per, "per_fine": per_fine}
+
+
+def _short(score: dict) -> dict:
+    return {k: v for k, v in score.items() if k not in ("per_fine",)}
+
+
+def grouped_folds(article_ids, k: int, seed: int = 0):
+    """(train_index, test_index) pairs of K folds grouped by article (shuffled groups)."""
+    ids = np.asarray(article_ids)
+    uniq = np.array(sorted(set(ids.tolist())))
+    rng = np.random.default_rng(seed)
+    rng.shuffle(uniq)
+    fold_of = {a: i % k for i, a in enumerate(uniq)}
+    f = np.array([fold_of[a] for a in ids])
+    return [(np.flatnonzero(f != i), np.flatnonzero(f == i)) for i in range(k)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m analysis.evaluate roles", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dir", help="SemEval-2025 T10 language folder (roles.tsv + articles/)")
+    ap.add_argument("--train", nargs="+", default=None, help="train on these folders, score DIR")
+    ap.add_argument("--cv", type=int, default=0, help="K-fold CV on DIR grouped by article")
+    ap.add_argument("--model", default=None, help="score saved JSON weights")
+    ap.add_argument("--C", type=float, default=None, help="inverse regularisation of the main-role model")
+    ap.add_argument("--C-fine", type=float, default=None, help="inverse regularisation of the fine-role model")
+    ap.add_argument("--class-weight", choices=["balanced", "none"], default="balanced")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+
+    try:
+        arts, gold = read_roles_dir(args.dir)
+    except FileNotFoundError as exc:
+        print(json.dumps({"error": str(exc)}))
+        return 2
+    _log(f"{len(gold)} mentions in {gold['article_id'].nunique()} articles from {args.dir}")
+    kw = {"class_weight": None if args.class_weight == "none" else "balanced"}
+    if args.C is not None:
+        kw["C"] = args.C
+    if args.C_fine is not None:
+        kw["C_fine"] = args.C_fine
+    lang = str(arts["lang"].mode().iloc[0]) if len(arts) else "en"
+    for k, v in dict(DEFAULTS.get(lang, {})).items():
+        kw.setdefault(k, v)
+
+    t0 = time.perf_counter()
+    rules = predict_roles(gold, arts, method="rules")
+    t_rules = time.perf_counter() - t0
+    always = ["Antagonist"] * len(gold)
+    baselines = {"always_antagonist": _short(role_scores(gold, always, ["Instigator"] * len(gold))),
+                 "rules": _short(role_scores(gold, rules["main_role"], rules["fine_roles"]))}
+    baselines["always_antagonist"]["fine_role"] = "Instigator"
+    out: dict = {}
+    overlap = 0
+    extra: dict = {}
+    if args.cv:
+        feats, _, _ = featurize(gold, arts)
+        pm = np.empty(len(gold), dtype=object)
+        pf = np.empty(len(gold), dtype=object)
+        folds = grouped_folds(gold["article_id"].to_numpy(), args.cv, args.seed)
+        for i, (tr, te) in enumerate(folds):
+            assert not set(gold["article_id"].iloc[tr]) & set(gold["article_id"].iloc[te])
+            m = train_role_model([feats[j] for j in tr], gold["main_role"].iloc[tr].tolist(),
+                                 gold["fine_roles"].iloc[tr].tolist(), lang=lang, seed=args.seed, **kw)
+            p = predict_roles(gold.iloc[te], arts, method="model", model=m)
+            pm[te] = p["main_role"].to_numpy()
+            pf[te] = p["fine_roles"].to_numpy()
+            _log(f"  fold {i + 1}/{args.cv}: {len(te)} test mentions, accuracy {(pm[te] == gold['main_role'].iloc[te].to_numpy()).mean():.3f}")
+        out = role_scores(gold, pm, pf)
+        method = "model"
+        protocol = f"{args.cv}-fold cross-validation on {args.dir}, folds grouped by article (seed {args.seed})"
+        t1 = time.perf_counter()
+        predict_roles(gold, arts, method="model", model=m)
+        seconds = time.perf_counter() - t1
+    elif args.train or args.model:
+        if args.train:
+            tr_arts, tr_gold = [], []
+            for d in args.train:
+                a, g = read_roles_dir(d)
+                tr_arts.append(a)
+                tr_gold.append(g)
+            ta, tg = pd.concat(tr_arts, ignore_index=True), pd.concat(tr_gold, ignore_index=True)
+            overlap = len(set(ta["article_id"]) & set(arts["article_id"]))
+            feats, _, _ = featurize(tg, ta)
+            model = train_role_model(feats, tg["main_role"].tolist(), tg["fine_roles"].tolist(), lang=lang,
+                                     seed=args.seed, **kw)
+            protocol = f"trained on {' '.join(args.train)}" + (
+                f"; {overlap} of {len(arts)} scored articles are in the training data: IN-SAMPLE / OPTIMISTIC"
+                if overlap else "")
+            extra["train_n"] = len(tg)
+        else:
+            model = load_role_model(args.model)
+            protocol = f"saved model {args.model}"
+        t1 = time.perf_counter()
+        p = predict_roles(gold, arts, method="model", model=model)
+        seconds = time.perf_counter() - t1
+        out = role_scores(gold, p["main_role"], p["fine_roles"])
+        method = "model"
+    else:
+        out = role_scores(gold, rules["main_role"], rules["fine_roles"])
+        method, protocol, seconds = "rules", "training-free rules (no training data)", t_rules
+    out.update({"method": method, "protocol": protocol, "path": str(args.dir), "lang": lang,
+                "train_test_overlap": overlap, "baselines": baselines,
+                "model_params": {k: v for k, v in kw.items()} if method == "model" else None,
+                "mentions_per_second": round(len(gold) / seconds, 1) if seconds > 0 else None, **extra})
+    _log(f"{method}: main accuracy {out['main_accuracy']:.3f}, macro-F1 {out['main_f1_macro']:.3f}, "
+         f"fine exact {out['fine_exact_match']:.3f} ({protocol}); rules {baselines['rules']['main_accuracy']:.3f}/"
+         f"{baselines['rules']['main_f1_macro']:.3f}; always-Antagonist "
+         f"{baselines['always_antagonist']['main_accuracy']:.3f}/{baselines['always_antagonist']['main_f1_macro']:.3f}")
+    print(json.dumps(out))
+    return 0
+
+
+#: model hyper-parameters per language (set by grouped CV on the SemEval folders; see README)
+DEFAULTS: dict[str, dict] = {"en": {}, "ru": {}}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

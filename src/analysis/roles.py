@@ -1,0 +1,776 @@
+"""Entity roles: how a text casts an actor (SemEval-2025 Task 10, subtask 1).
+
+For an entity mention (article_id, start, end) the text casts the entity as a
+**main role** - Protagonist, Antagonist or Innocent - and one or more **fine
+roles** (Guardian, Peacemaker ...; Instigator, Tyrant, Deceiver ...; Victim,
+Exploited ...): the entity-framing scheme of Mahmoud et al. (2025) used in
+SemEval-2025 Task 10 (Piskorski et al. 2025). :data:`MAIN_ROLES` maps each main
+role to its fine roles.
+
+Two methods, one output schema (:data:`ROLE_COLUMNS`):
+
+``rules`` (training-free default)
+    cues the project already extracts: the mention's side in the gazetteer
+    (``data/lexicons/gazetteer.yml``), the article's stance from its vocabulary
+    (``stance`` cues in ``data/lexicons/roles.yml``: "Kiev regime", "special
+    military operation" vs "invasion", "occupiers"), target-dependent sentiment
+    toward the mention (:mod:`analysis.targeted`, English), whether the mention
+    names non-combatants (civilians, children ...) and harm verbs around it
+    (agent or patient of "shelled", "killed"), and fine-role cue words near the
+    mention (``fine_roles`` in ``roles.yml``).
+``model`` (trained)
+    a multinomial logistic regression for the main role and one for the fine
+    role, over sparse features of the mention's context: words and 5-letter
+    word prefixes in windows around the mention (side-marked, position-marked
+    next to it), the words of the sentence, the mention's own words and
+    character n-grams, pymorphy3 lemmas for Russian (:mod:`analysis.morph`),
+    the side, the article stance (alone and crossed with the side), the rule
+    cues and the target-sentiment score. Language-agnostic except for the
+    lemmas and sentiment, so Russian gets its own trained model too. Weights
+    are written as JSON by ``python -m analysis.train roles --train DIR --out
+    data/models/roles_en.json`` and scored with numpy (never pickled).
+
+``method="auto"`` uses ``data/models/roles_<lang>.json`` when it exists, else
+the rules. :func:`role_shares` turns per-mention roles into shares per actor,
+outlet and period with counts and Wilson 95% intervals.
+
+>>> import pandas as pd
+>>> arts = pd.DataFrame({"article_id": ["a"], "text": [
+...     "Russian forces shelled Kharkiv overnight, killing four civilians. Zelenskyy vowed to defend the city."]})
+>>> ments = pd.DataFrame({"article_id": ["a", "a", "a"], "start": [0, 55, 66], "end": [7, 64, 75]})
+>>> predict_roles(ments, arts, method="rules")["main_role"].tolist()
+['Antagonist', 'Innocent', 'Protagonist']
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis._linear import SparseLinear, fit_linear, save_json
+
+__all__ = [
+    "ACTORS",
+    "FINE_ROLES",
+    "MAIN_ROLES",
+    "ROLE_COLUMNS",
+    "RoleModel",
+    "actor_mentions",
+    "entity_roles",
+    "role_evidence",
+    "load_role_model",
+    "mention_features",
+    "predict_roles",
+    "read_roles_dir",
+    "role_shares",
+    "train_role_model",
+]
+
+MAIN_ROLES: dict[str, tuple[str, ...]] = {
+    "Protagonist": ("Guardian", "Martyr", "Peacemaker", "Rebel", "Underdog", "Virtuous"),
+    "Antagonist": ("Instigator", "Conspirator", "Tyrant", "Foreign Adversary", "Traitor", "Spy", "Saboteur",
+                   "Corrupt", "Incompetent", "Terrorist", "Deceiver", "Bigot"),
+    "Innocent": ("Forgotten", "Exploited", "Victim", "Scapegoat"),
+}
+FINE_ROLES: tuple[str, ...] = tuple(r for roles in MAIN_ROLES.values() for r in roles)
+MAIN_OF = {fine: main for main, roles in MAIN_ROLES.items() for fine in roles}
+#: columns added by :func:`predict_roles`
+ROLE_COLUMNS = ["main_role", "main_confidence", "p_protagonist", "p_antagonist", "p_innocent", "fine_roles",
+                "fine_role", "fine_confidence", "method"]
+#: words either side of the mention in which rule cues are looked for
+RULE_WINDOW = 8
+#: below this fine-model probability the rules' cue-word fine role is used when the main roles agree
+#: (chosen by grouped 5-fold CV on the English SemEval-2025 set: fine exact match 0.168 -> 0.196)
+FINE_FALLBACK = 0.3
+MODEL_FORMAT = "analysis.roles/1"
+
+_WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*|[^\w\s]")
+_CYR = re.compile(r"[\u0400-\u04ff]")
+
+
+# --------------------------------------------------------------------------- lexicon
+@lru_cache(maxsize=4)
+def role_lexicon(path: str | None = None) -> dict:
+    """``data/lexicons/roles.yml`` (cue prefixes per fine role, stance, sides)."""
+    from analysis.framing._lexicon import lexicon_path, load_yaml
+
+    return load_yaml(str(path or lexicon_path("roles.yml")))
+
+
+def _prefix_regex(cues: Sequence[str]) -> re.Pattern | None:
+    cues = [c.lower() for c in cues if c]
+    if not cues:
+        return None
+    alts = sorted({re.escape(c).replace(r"\ ", r"\s+") for c in cues}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")")
+
+
+@lru_cache(maxsize=4)
+def _cues(lang: str) -> dict:
+    lex = role_lexicon()
+    lang = "ru" if lang in ("ru", "uk") else "en"
+    fine = {r: _prefix_regex(d.get("cues", {}).get(lang, [])) for r, d in lex["fine_roles"].items()}
+    stance = {k: _prefix_regex(v.get(lang, [])) for k, v in lex["stance"].items()}
+    sides = {k: _prefix_regex(v.get(lang, [])) for k, v in lex["side_cues"].items()}
+    innocent = _prefix_regex(lex["innocent_entities"].get(lang, []))
+    return {"fine": fine, "stance": stance, "sides": sides, "innocent": innocent}
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_sides() -> dict[str, str]:
+    """Surface form (lower case) -> side, from the gazetteer's aliases and descriptions."""
+    from analysis.entities import load_gazetteer
+
+    gaz = load_gazetteer()
+    side = dict(zip(gaz.entities["entity_id"], gaz.entities["side"]))
+    out: dict[str, str] = {}
+    for surface, eid in zip(gaz.surfaces["surface"], gaz.surfaces["entity_id"]):
+        s = side.get(eid)
+        if s and s != "none":
+            out.setdefault(surface.lower(), s)
+    return out
+
+
+def mention_side(surface: str, lang: str = "en", entity_side: str | None = None) -> str:
+    """Side of a mention: the gazetteer's (given or looked up), else cue prefixes, else ``none``."""
+    if isinstance(entity_side, str) and entity_side and entity_side != "none":
+        return entity_side
+    low = (surface or "").lower().strip()
+    sides = _gazetteer_sides()
+    if low in sides:
+        return sides[low]
+    words = _WORD.findall(low)
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            s = sides.get(" ".join(words[i:i + n]))
+            if s:
+                return s
+    for name, rx in _cues(lang)["sides"].items():
+        if rx is not None and rx.search(low):
+            return name
+    return "none"
+
+
+def detect_lang(text: str) -> str:
+    """"ru" when a tenth of the letters are Cyrillic, else "en" (enough to pick a model)."""
+    sample = text[:3000] if isinstance(text, str) else ""
+    letters = sum(c.isalpha() for c in sample)
+    return "ru" if letters and len(_CYR.findall(sample)) > 0.1 * letters else "en"
+
+
+# --------------------------------------------------------------------------- article context
+class _Article:
+    """One article tokenised once: tokens (lower, start, end), sentences, stance."""
+
+    __slots__ = ("text", "lang", "low", "starts", "ends", "sents", "stance", "surface_counts", "title_end", "lemmas",
+                 "lowered", "entity_ctx")
+
+    def __init__(self, text: str, lang: str | None = None):
+        from analysis.text import sentence_spans
+
+        self.text = text if isinstance(text, str) else ""
+        self.lang = lang or detect_lang(self.text)
+        toks = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(self.text)]
+        self.low = [t[0] for t in toks]
+        self.starts = [t[1] for t in toks]
+        self.ends = [t[2] for t in toks]
+        try:
+            self.sents = sentence_spans(self.text) if self.lang == "en" else _simple_sentences(self.text)
+        except Exception:  # noqa: BLE001 - any splitter failure: one sentence
+            self.sents = [(0, len(self.text))]
+        if not self.sents:
+            self.sents = [(0, len(self.text))]
+        lowered = self.lowered = self.text.lower()
+        self.entity_ctx: dict = {}
+        cues = _cues(self.lang)["stance"]
+        ru = len(cues["pro_russia"].findall(lowered)) if cues["pro_russia"] is not None else 0
+        ua = len(cues["pro_ukraine"].findall(lowered)) if cues["pro_ukraine"] is not None else 0
+        self.stance = (ua - ru) / (ua + ru) if ua + ru else 0.0
+        self.surface_counts: Counter = Counter()
+        nl = self.text.find("\n")
+        self.title_end = nl if nl > 0 else 0
+        self.lemmas: list[str] | None = None
+
+    def lemma_list(self) -> list[str]:
+        if self.lemmas is None:
+            if self.lang in ("ru", "uk"):
+                from analysis.morph import lemma
+
+                self.lemmas = [lemma(w, self.lang) if w[:1].isalpha() else w for w in self.low]
+            else:
+                self.lemmas = self.low
+        return self.lemmas
+
+
+def _simple_sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in re.finditer(r"[.!?\u2026]+[\"'\u00bb\u201d)]*\s+|\n+", text):
+        end = m.end()
+        if text[start:end].strip():
+            out.append((start, end))
+        start = end
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+# --------------------------------------------------------------------------- features
+@lru_cache(maxsize=1)
+def _harm_forms() -> tuple[frozenset, frozenset]:
+    from analysis.framing.agency import HARM_VERBS
+
+    past, finite = set(), set()
+    for p, f in HARM_VERBS.values():
+        past.update(w for w in p if " " not in w)
+        finite.update(w for w in f if " " not in w)
+    return frozenset(past), frozenset(finite)
+
+
+_PASSIVE = frozenset("was were is are been being be got".split())
+
+
+def _sentiment(sentence: str, a: int, b: int) -> tuple[float, float, bool]:
+    from analysis.targeted import _analyse
+
+    try:
+        r = _analyse(sentence, a, b)
+    except Exception:  # noqa: BLE001 - never let a scoring glitch stop role prediction
+        return 0.0, 0.0, False
+    return float(r["score"]), float(r["role"]), bool(r["speaker"])
+
+
+def mention_features(art: _Article, start: int, end: int, *, side: str | None = None,
+                     surface: str | None = None) -> tuple[dict[str, float], dict]:
+    """Sparse features of one mention and the rule cues they rest on.
+
+    Returns ``(features, cues)``; ``cues`` holds side, stance, sentiment,
+    innocent, agent/patient of harm and fine-role cue counts (the rules read
+    only these)."""
+    text, low = art.text, art.low
+    surface = surface if surface is not None else text[start:end]
+    ts = bisect_right(art.ends, start)
+    te = max(bisect_left(art.starts, end), ts + 1)
+    n = len(low)
+    k = bisect_right([s for s, _ in art.sents], start) - 1
+    s0, s1 = art.sents[max(k, 0)]
+    ss, se = bisect_left(art.starts, s0), bisect_left(art.starts, s1)
+    lang = art.lang
+    side = mention_side(surface, lang, side)
+    f: dict[str, float] = {"bias": 1.0, "side:" + side: 1.0}
+    ment = low[ts:te]
+    for w in ment:
+        f["M:" + w] = 1.0
+    ms = surface.lower()
+    padded = f" {ms} "
+    for i in range(len(padded) - 3):
+        f["C:" + padded[i:i + 4]] = 0.5
+    lem = art.lemma_list() if lang in ("ru", "uk") else None
+    lo, hi = max(ss, ts - RULE_WINDOW), min(se, te + RULE_WINDOW)
+    for i in range(lo, hi):
+        if ts <= i < te:
+            continue
+        w = low[i]
+        if not w[:1].isalnum():
+            continue
+        d = ts - i if i < ts else i - te + 1
+        wt = 1.0 / (1.0 + (d - 1) / 4.0)
+        tag = "L" if i < ts else "R"
+        f[f"W{tag}:" + w] = max(f.get(f"W{tag}:" + w, 0.0), wt)
+        if len(w) > 5:
+            f["P:" + w[:5]] = max(f.get("P:" + w[:5], 0.0), wt)
+        if lem is not None:
+            f["LM:" + lem[i]] = max(f.get("LM:" + lem[i], 0.0), wt)
+    for d in (1, 2):
+        if ts - d >= 0:
+            f[f"L{d}:" + low[ts - d]] = 1.0
+        if te + d - 1 < n:
+            f[f"R{d}:" + low[te + d - 1]] = 1.0
+    sent_words = {w for w in low[ss:se] if w[:1].isalnum()}
+    norm = 1.0 / math.sqrt(max(len(sent_words), 1))
+    for w in sent_words:
+        f["S:" + w] = norm
+    # every occurrence of the same surface in the article: the words around them
+    # (an actor's casting is mostly consistent within an article)
+    ctx = art.entity_ctx.get(ms)
+    if ctx is None:
+        ctx = {}
+        if ms.strip():
+            width = max(te - ts, 1)
+            occ = 0
+            for m in re.finditer(re.escape(ms), art.lowered):
+                occ += 1
+                i = bisect_right(art.ends, m.start())
+                for j in list(range(max(0, i - 5), i)) + list(range(i + width, min(n, i + width + 5))):
+                    w = low[j]
+                    if w[:1].isalnum():
+                        ctx["E:" + w] = ctx.get("E:" + w, 0.0) + 1.0
+            if ctx:
+                norm_e = 1.0 / math.sqrt(sum(v * v for v in ctx.values()))
+                ctx = {k: v * norm_e for k, v in ctx.items()}
+            ctx["E_occurrences"] = math.log1p(occ) / 3.0
+        art.entity_ctx[ms] = ctx
+    f.update(ctx)
+    # article context
+    stance = art.stance
+    st = "pro_ua" if stance > 0.2 else "pro_ru" if stance < -0.2 else "neutral"
+    f["stance"] = stance
+    f["stance:" + st] = 1.0
+    f[f"side_x_stance:{side}:{st}"] = 1.0
+    # which war narratives the article's vocabulary carries (narrative cue lexicon), crossed with the side
+    for name, value in art_narratives(art).items():
+        f[f"nar_x_side:{name}:{side}"] = value
+    cnt = art.surface_counts.get(ms, 1)
+    f["count_log"] = math.log1p(cnt) / 3.0
+    if start < art.title_end:
+        f["in_title"] = 1.0
+    f["position"] = start / max(len(text), 1)
+    # cues
+    window = " ".join(low[lo:hi])
+    cue = _cues(lang)
+    fine_counts = {r: len(rx.findall(window)) if rx is not None else 0 for r, rx in cue["fine"].items()}
+    for r, c in fine_counts.items():
+        if c:
+            f["cue:" + r] = min(c, 3) / 3.0
+    innocent = bool(cue["innocent"].search(ms)) if cue["innocent"] is not None else False
+    if innocent:
+        f["innocent_entity"] = 1.0
+    past, finite = _harm_forms()
+    agent = patient = False
+    for i in range(te, min(te + 3, se)):
+        w = low[i]
+        if w in finite or (w in past and not (i > te and low[i - 1] in _PASSIVE)):
+            agent = True
+            break
+        if w in past and i > te and low[i - 1] in _PASSIVE:
+            patient = True
+            break
+    if any(low[i] in past or low[i] in finite for i in range(max(ss, ts - 3), ts)):
+        patient = patient or not agent
+    if agent:
+        f["harm_agent"] = 1.0
+    if patient:
+        f["harm_patient"] = 1.0
+    score = role = 0.0
+    speaker = False
+    if lang == "en" and se > ss:
+        sent_text = text[s0:s1]
+        score, role, speaker = _sentiment(sent_text, start - s0, min(end, s1) - s0)
+        f["tsent"] = score
+        f["tsent_role"] = role / 2.0
+        f["tsent_pol:" + ("neg" if score <= -0.025 else "pos" if score >= 0.10 else "neu")] = 1.0
+        if speaker:
+            f["speaker"] = 1.0
+        f["tsent_x_side:" + side] = score
+    cues_out = {"side": side, "stance": stance, "score": score, "role": role, "speaker": speaker,
+                "innocent": innocent, "agent": agent, "patient": patient, "fine": fine_counts}
+    return f, cues_out
+
+
+def art_narratives(art: _Article) -> dict[str, float]:
+    """Narrative cue strength of the article (:mod:`analysis.narratives` lexicon), cached on the article."""
+    cached = art.entity_ctx.get("\x00narratives")
+    if cached is None:
+        from analysis.narratives import _Doc
+
+        doc = _Doc(art.text, art.lang)
+        cached = {c.replace("URW: ", ""): min(len({h[1] for h in hits}), 4) / 4.0
+                  for c, hits in doc.hits.items() if hits}
+        art.entity_ctx["\x00narratives"] = cached
+    return cached
+
+
+# --------------------------------------------------------------------------- rules
+def _rule_roles(c: Mapping) -> tuple[str, str, float]:
+    """Main role, fine role and a nominal confidence from the cues of :func:`mention_features`."""
+    lex = role_lexicon()
+    side, stance, score = c["side"], c["stance"], c["score"]
+    fine = c["fine"]
+    pro = sum(fine.get(r, 0) for r in ("Guardian", "Peacemaker", "Virtuous", "Martyr"))
+    anti = sum(fine.get(r, 0) for r in ("Terrorist", "Deceiver", "Tyrant", "Corrupt", "Bigot", "Instigator"))
+    if c["innocent"] or (c["patient"] and not c["agent"] and side in ("none", "other")):
+        main, conf = "Innocent", 0.6
+    elif c["agent"] and not c["patient"]:
+        main, conf = "Antagonist", 0.6
+    elif score >= 0.10 or c["role"] > 0:
+        main, conf = "Protagonist", 0.55
+    elif score <= -0.2:
+        main, conf = "Antagonist", 0.6
+    elif stance < -0.2 and side in ("russia", "ukraine", "west"):
+        main, conf = ("Protagonist" if side == "russia" else "Antagonist"), 0.55
+    elif stance > 0.2 and side in ("russia", "ukraine", "west"):
+        main, conf = ("Antagonist" if side == "russia" else "Protagonist"), 0.55
+    elif pro > anti:
+        main, conf = "Protagonist", 0.45
+    else:
+        main, conf = "Antagonist", 0.5  # the genre's prior: most cast mentions are antagonists
+    candidates = [(fine.get(r, 0), r) for r in MAIN_ROLES[main]]
+    best = max(candidates)
+    fine_role = best[1] if best[0] > 0 else lex["default_fine"][main]
+    return main, fine_role, conf
+
+
+# --------------------------------------------------------------------------- model
+class RoleModel:
+    """Main-role and fine-role classifiers (JSON weights, numpy scoring)."""
+
+    def __init__(self, main: SparseLinear, fine: SparseLinear, lang: str = "en", meta: dict | None = None):
+        self.main, self.fine, self.lang, self.meta = main, fine, lang, dict(meta or {})
+
+    def to_dict(self) -> dict:
+        return {"format": MODEL_FORMAT, "lang": self.lang, "main": self.main.to_dict(), "fine": self.fine.to_dict(),
+                "meta": self.meta}
+
+    def to_json(self, path: str | Path) -> Path:
+        return save_json(self.to_dict(), path)
+
+    @classmethod
+    def from_dict(cls, payload: Mapping) -> "RoleModel":
+        if payload.get("format") != MODEL_FORMAT:
+            raise ValueError("not a role model file (format != %r)" % MODEL_FORMAT)
+        return cls(SparseLinear.from_dict(payload["main"]), SparseLinear.from_dict(payload["fine"]),
+                   payload.get("lang", "en"), payload.get("meta"))
+
+
+def default_model_path(lang: str = "en") -> Path:
+    from analysis.paths import project_root
+
+    return project_root() / "data" / "models" / f"roles_{lang}.json"
+
+
+def load_role_model(path: str | Path | None = None, *, lang: str = "en") -> RoleModel | None:
+    """Weights from ``path`` (default ``data/models/roles_<lang>.json``); None when the default is absent."""
+    import json
+
+    if path is None:
+        path = default_model_path(lang)
+        if not path.exists():
+            return None
+    return RoleModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _main_fine(fine_roles: str) -> list[str]:
+    return [r for r in str(fine_roles).split("|") if r in MAIN_OF]
+
+
+def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequence[str],
+                     fine_roles: Sequence[str], *, lang: str = "en", C: float = 1.0, C_fine: float = 0.3,
+                     class_weight="balanced", min_count: int = 2, seed: int = 0) -> RoleModel:
+    """Fit both classifiers on mention features (from :func:`featurize`) and gold labels.
+
+    Fine roles: a multinomial model over the 22 roles, one training row per
+    gold fine role of a mention (so multi-role mentions count for each)."""
+    main = fit_linear(features, list(main_roles), C=C, class_weight=class_weight, min_count=min_count, seed=seed)
+    fx, fy = [], []
+    for f, roles in zip(features, fine_roles):
+        for r in _main_fine(roles):
+            fx.append(f)
+            fy.append(r)
+    fine = fit_linear(fx, fy, C=C_fine, class_weight=None, min_count=min_count, seed=seed)
+    return RoleModel(main, fine, lang, {"n_train": len(features), "C": C, "C_fine": C_fine,
+                                        "class_weight": class_weight, "min_count": min_count})
+
+
+# --------------------------------------------------------------------------- public API
+def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str = "text",
+              lang: str | None = None) -> tuple[list[dict], list[dict], list[str]]:
+    """Features and rule cues of each mention row (``article_id``, ``start``, ``end``;
+    optional ``surface``/``mention`` and ``side`` or ``entity_id``). Returns
+    (features, cues, lang of each row)."""
+    texts = dict(zip(articles["article_id"].tolist(), articles[text_col].tolist()))
+    langs = (dict(zip(articles["article_id"].tolist(), articles["lang"].tolist()))
+             if "lang" in articles.columns else {})
+    side_of_entity = {}
+    if "side" not in mentions.columns and "entity_id" in mentions.columns:
+        from analysis.entities import load_gazetteer
+
+        side_of_entity = {k: v[2] for k, v in load_gazetteer().info.items()}
+    cache: dict = {}
+    feats, cues, row_langs = [], [], []
+    aids = mentions["article_id"].tolist()
+    starts = [int(x) for x in mentions["start"].tolist()]
+    ends = [int(x) for x in mentions["end"].tolist()]
+    surf_col = "surface" if "surface" in mentions.columns else "mention" if "mention" in mentions.columns else None
+    surfaces = mentions[surf_col].tolist() if surf_col else [None] * len(mentions)
+    sides = (mentions["side"].tolist() if "side" in mentions.columns
+             else [side_of_entity.get(e) for e in mentions["entity_id"].tolist()] if side_of_entity
+             else [None] * len(mentions))
+    # surface counts per article (how often the article names the same actor)
+    per_article: dict = {}
+    for aid, a, b, s in zip(aids, starts, ends, surfaces):
+        text = texts.get(aid, "")
+        key = (s if isinstance(s, str) else (text or "")[a:b]).lower()
+        per_article.setdefault(aid, Counter())[key] += 1
+    for aid, a, b, s, sd in zip(aids, starts, ends, surfaces, sides):
+        art = cache.get(aid)
+        if art is None:
+            art = cache[aid] = _Article(texts.get(aid, ""), lang or langs.get(aid))
+            art.surface_counts = per_article.get(aid, Counter())
+        f, c = mention_features(art, a, b, side=sd if isinstance(sd, str) else None,
+                                surface=s if isinstance(s, str) else None)
+        feats.append(f)
+        cues.append(c)
+        row_langs.append(art.lang)
+    return feats, cues, row_langs
+
+
+def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str = "auto",
+                  model: RoleModel | str | Path | Mapping[str, RoleModel] | None = None, text_col: str = "text",
+                  lang: str | None = None) -> pd.DataFrame:
+    """Main and fine role of every mention.
+
+    Parameters
+    ----------
+    mentions : rows with ``article_id``, ``start``, ``end`` (offsets into the
+        article text), e.g. :func:`analysis.entities.mentions` (its
+        ``entity_id`` gives the gazetteer side) or SemEval's roles.tsv.
+    articles : ``article_id`` and ``text`` (optional ``lang``; detected otherwise).
+    method : ``"auto"`` (trained weights of the mention's language when
+        present, else rules), ``"rules"`` or ``"model"``.
+    model : a :class:`RoleModel`, a path to its JSON, or {lang: RoleModel}.
+
+    Returns
+    -------
+    ``mentions`` (index reset) with :data:`ROLE_COLUMNS`: ``main_role``,
+    ``main_confidence`` (probability of the predicted main role; a nominal
+    value for the rules), ``p_protagonist``/``p_antagonist``/``p_innocent``,
+    ``fine_roles`` (``|``-joined), ``fine_role`` (the first), ``fine_confidence``,
+    ``method`` ("model" or "rules").
+    """
+    if method not in ("auto", "rules", "model"):
+        raise ValueError(f"method must be auto, rules or model, got {method!r}")
+    out = mentions.reset_index(drop=True).copy()
+    if out.empty:
+        for col in ROLE_COLUMNS:
+            out[col] = pd.Series(dtype="float64" if col.startswith("p_") or col.endswith("confidence") else "str")
+        return out
+    feats, cues, langs = featurize(out, articles, text_col=text_col, lang=lang)
+    models: dict[str, RoleModel | None] = {}
+    if isinstance(model, RoleModel):
+        models = {l: model for l in set(langs)}
+    elif isinstance(model, Mapping):
+        models = dict(model)
+    elif model is not None:
+        m = load_role_model(model)
+        models = {l: m for l in set(langs)}
+    if method != "rules":
+        for l in set(langs):
+            if l not in models:
+                models[l] = load_role_model(lang=l)
+        if method == "model" and any(models.get(l) is None for l in set(langs)):
+            raise FileNotFoundError("method='model' needs weights: run python -m analysis.train roles "
+                                    "--train DIR --out data/models/roles_<lang>.json")
+    n = len(out)
+    main = [""] * n
+    conf = np.zeros(n)
+    P = np.zeros((n, 3))
+    fine_s = [""] * n
+    fine_conf = np.zeros(n)
+    used = [""] * n
+    order = list(MAIN_ROLES)
+    for l in set(langs):
+        idx = [i for i, x in enumerate(langs) if x == l]
+        m = models.get(l) if method != "rules" else None
+        if m is None:
+            for i in idx:
+                r, fr, c = _rule_roles(cues[i])
+                main[i], conf[i], fine_s[i], fine_conf[i], used[i] = r, c, fr, c, "rules"
+                P[i] = [(1 - c) / 2] * 3
+                P[i, order.index(r)] = c
+            continue
+        sub = [feats[i] for i in idx]
+        pm = m.main.proba(sub)
+        cols = [m.main.classes.index(r) for r in order]
+        pf = m.fine.proba(sub)
+        for j, i in enumerate(idx):
+            p = pm[j, cols]
+            k = int(p.argmax())
+            main[i], conf[i], P[i], used[i] = order[k], float(p[k]), p, "model"
+            allowed = [c for c, name in enumerate(m.fine.classes) if MAIN_OF.get(name) == order[k]]
+            if allowed:
+                best = max(allowed, key=lambda c: pf[j, c])
+                tot = sum(pf[j, c] for c in allowed)
+                fine_s[i] = m.fine.classes[best]
+                fine_conf[i] = float(pf[j, best] / tot) if tot > 0 else 0.0
+                if pf[j, best] < FINE_FALLBACK:
+                    # an unsure fine model defers to a cue word of the same main role
+                    r_main, r_fine, _ = _rule_roles(cues[i])
+                    if r_main == order[k] and cues[i]["fine"].get(r_fine, 0) > 0:
+                        fine_s[i] = r_fine
+            else:
+                fine_s[i] = role_lexicon()["default_fine"][order[k]]
+    out["main_role"] = pd.Series(main, dtype="str")
+    out["main_confidence"] = conf
+    out["p_protagonist"], out["p_antagonist"], out["p_innocent"] = P[:, 0], P[:, 1], P[:, 2]
+    out["fine_roles"] = pd.Series(fine_s, dtype="str")
+    out["fine_role"] = pd.Series([s.split("|")[0] for s in fine_s], dtype="str")
+    out["fine_confidence"] = fine_conf
+    out["method"] = pd.Series(used, dtype="str")
+    return out
+
+
+def entity_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str = "auto", model=None,
+                 types: Sequence[str] | None = None) -> pd.DataFrame:
+    """Roles of every gazetteer mention of a corpus (``analysis.entities.mentions`` output).
+
+    Discovered names (method ``discovered``) are left out unless they carry an
+    ``entity_id`` from the gazetteer; ``types`` keeps only those entity types.
+    """
+    m = mentions
+    if "method" in m.columns:
+        m = m[m["method"].astype(str) != "discovered"]
+    if "entity_id" in m.columns:
+        m = m[m["entity_id"].notna()]
+    if types is not None and "type" in m.columns:
+        m = m[m["type"].isin(list(types))]
+    return predict_roles(m, articles, method=method, model=model)
+
+
+def role_shares(roles: pd.DataFrame, articles: pd.DataFrame | None = None, *, entity: str = "name",
+                by: str | Sequence[str] | None = "outlet", freq: str | None = None, date: str = "published",
+                role: str = "main_role", min_n: int = 10, z: float = 1.959964) -> pd.DataFrame:
+    """Share of mentions cast in each role, per actor (and group/period), with Wilson 95% intervals.
+
+    Parameters
+    ----------
+    roles : :func:`predict_roles` output (needs ``article_id``, ``entity`` and ``role`` columns).
+    articles : supplies ``by`` / ``date`` columns by article_id when missing.
+    by : grouping column(s) ("outlet"), or None.
+    freq : period alias ("MS" = month, "QS", "YS") for ``date``, or None.
+    role : ``main_role`` or ``fine_role``.
+    min_n : groups with fewer mentions get ``reliable = False``.
+
+    Returns
+    -------
+    DataFrame[entity, *by, (period), role, n, n_total, n_articles, share,
+    ci_low, ci_high, reliable]: one row per role of the scheme (zeros
+    included), so shares of a group sum to 1.
+    """
+    from analysis.framing.agency import wilson
+
+    frame = roles.copy()
+    groups = [by] if isinstance(by, str) else list(by or [])
+    need = [c for c in groups + ([date] if freq else []) if c not in frame.columns]
+    if need:
+        if articles is None:
+            raise KeyError(f"role_shares() needs column(s) {need}: pass articles")
+        frame = frame.merge(articles[["article_id", *need]], on="article_id", how="left")
+    keys = [entity, *groups]
+    if freq:
+        when = pd.to_datetime(frame[date], utc=True, errors="coerce").dt.tz_localize(None)
+        frame["period"] = when.dt.to_period("M" if freq in {"MS", "M", "ME"} else freq.rstrip("S") or freq).dt.start_time
+        keys.append("period")
+    labels = list(MAIN_ROLES) if role == "main_role" else list(FINE_ROLES)
+    cols = [*keys, "role", "n", "n_total", "n_articles", "share", "ci_low", "ci_high", "reliable"]
+    if frame.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for key, g in frame.groupby(keys, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        counts = g[role].value_counts()
+        total = len(g)
+        na = g["article_id"].nunique()
+        for lab in labels:
+            rows.append((*key, lab, int(counts.get(lab, 0)), total, na))
+    out = pd.DataFrame(rows, columns=[*keys, "role", "n", "n_total", "n_articles"])
+    out["share"] = out["n"] / out["n_total"]
+    lo, hi = wilson(out["n"].to_numpy(), out["n_total"].to_numpy(), z=z)
+    out["ci_low"], out["ci_high"] = lo, hi
+    out["reliable"] = out["n_total"] >= min_n
+    return out[cols]
+
+
+def role_evidence(roles: pd.DataFrame, articles: pd.DataFrame, *, entity: str = "name", role: str = "main_role",
+                  top: int = 3, text_col: str = "text") -> pd.DataFrame:
+    """The sentences behind each (actor, role): the ``top`` most confident mentions with their sentence."""
+    texts = dict(zip(articles["article_id"].tolist(), articles[text_col].tolist()))
+    cols = [entity, role, "article_id", "start", "end", "confidence", "sentence"]
+    if roles.empty:
+        return pd.DataFrame(columns=cols)
+    best = (roles.sort_values("main_confidence", ascending=False)
+            .groupby([entity, role], sort=True).head(top))
+    rows = []
+    for r in best.itertuples(index=False):
+        d = r._asdict()
+        text = texts.get(d["article_id"], "") or ""
+        a, b = int(d["start"]), int(d["end"])
+        s = max(text.rfind(". ", 0, a), text.rfind("\n", 0, a))
+        e_candidates = [x for x in (text.find(". ", b), text.find("\n", b)) if x >= 0]
+        e = min(e_candidates) + 1 if e_candidates else len(text)
+        rows.append((d[entity], d[role], d["article_id"], a, b, d["main_confidence"], text[s + 1:e].strip()))
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------- data
+def read_roles_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A SemEval-2025 Task 10 language folder -> (articles[article_id, text, lang], gold roles).
+
+    Gold: DataFrame[article_id, mention, start, end, main_role, fine_roles]
+    (roles.tsv read with ``QUOTE_NONE``; texts read with ``newline=''`` so the
+    offsets hold)."""
+    folder = Path(folder)
+    path = folder / "roles.tsv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    gold = pd.DataFrame(rows, columns=["article_id", "mention", "start", "end", "main_role", "fine_roles"])
+    gold["start"] = gold["start"].astype(int)
+    gold["end"] = gold["end"].astype(int)
+    ids = sorted(set(gold["article_id"]))
+    texts = []
+    for aid in ids:
+        with open(folder / "articles" / f"{aid}.txt", encoding="utf-8", newline="") as handle:
+            texts.append(handle.read())
+    lang = "ru" if folder.name in ("ru", "uk") else None
+    arts = pd.DataFrame({"article_id": ids, "text": texts})
+    arts["lang"] = [lang or detect_lang(t) for t in texts]
+    return arts, gold
+
+
+# --------------------------------------------------------------------------- main actors
+#: display name -> gazetteer entity ids (the actors notebook 05 follows)
+ACTORS: dict[str, tuple[str, ...]] = {
+    "Putin": ("person:vladimir_putin",),
+    "Zelenskyy": ("person:volodymyr_zelenskyy",),
+    "Russia": ("country:russia", "org:russian_government"),
+    "Ukraine": ("country:ukraine",),
+    "NATO": ("org:nato",),
+    "the US": ("country:united_states",),
+    "the EU": ("org:european_union", "org:european_commission", "org:european_council"),
+}
+#: non-combatants are not in the gazetteer: found by these word patterns instead
+CIVILIAN_PATTERN = re.compile(
+    r"\b(?:civilians?|residents?|children|families|refugees|(?:мирн\w+\s+)?жител\w*|мирн\w+\s+населени\w+|"
+    r"беженц\w*|дет(?:и|ей|ям|ьми))\b", re.IGNORECASE)
+
+
+def actor_mentions(mentions: pd.DataFrame, articles: pd.DataFrame, *, actors: Mapping[str, Sequence[str]] | None = None,
+                   civilians: bool = True, text_col: str = "text") -> pd.DataFrame:
+    """Mentions of the main actors: gazetteer mentions whose ``entity_id`` is in
+    ``actors`` (column ``actor`` = display name) plus, with ``civilians``,
+    matches of :data:`CIVILIAN_PATTERN` as actor ``civilians``.
+
+    Returns DataFrame[article_id, start, end, surface, entity_id, actor]."""
+    actors = ACTORS if actors is None else actors
+    of = {eid: name for name, ids in actors.items() for eid in ids}
+    cols = ["article_id", "start", "end", "surface", "entity_id", "actor"]
+    m = mentions[mentions["entity_id"].isin(list(of))] if len(mentions) and "entity_id" in mentions else mentions.iloc[:0]
+    out = pd.DataFrame({"article_id": m["article_id"].to_numpy(), "start": m["start"].astype(int).to_numpy(),
+                        "end": m["end"].astype(int).to_numpy(),
+                        "surface": m["surface"].to_numpy() if "surface" in m else None,
+                        "entity_id": m["entity_id"].to_numpy(), "actor": m["entity_id"].map(of).to_numpy()},
+                       columns=cols)
+    if civilians:
+        rows = [(aid, x.start(), x.end(), x.group(), None, "civilians")
+                for aid, text in zip(articles["article_id"].tolist(), articles[text_col].tolist())
+                if isinstance(text, str) for x in CIVILIAN_PATTERN.finditer(text)]
+        if rows:
+            out = pd.concat([out, pd.DataFrame(rows, columns=cols)], ignore_index=True)
+    return out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)

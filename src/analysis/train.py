@@ -1,0 +1,76 @@
+"""Train a model and write its weights as JSON (never a pickle).
+
+Usage::
+
+    python -m analysis.train roles --train DIR [DIR ...] [--out data/models/roles_en.json]
+    python -m analysis.train narratives --train DIR [DIR ...] [--out data/models/narratives_en.json]
+    python -m analysis.train target-sentiment --train TRAIN.jsonl [--out data/models/targeted.json]
+
+DIR is a SemEval-2025 Task 10 language folder (``roles.tsv`` / ``narratives.tsv``
++ ``articles/``, e.g. ../shared/eval/semeval25/en). The default output is
+``data/models/<task>_<lang>.json`` (git-ignored: weights trained on data the
+project may not redistribute are never committed); the library uses it when
+present (``method="auto"``) and falls back to the training-free rules
+otherwise. Prints one JSON line (output path, training size, features, seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import pandas as pd
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m analysis.train", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("task", choices=["roles", "narratives", "target-sentiment"])
+    ap.add_argument("--train", nargs="+", required=True)
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--C", type=float, default=None)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    if args.task == "target-sentiment":
+        from analysis.targeted import cli
+
+        extra = ["--out", args.out] if args.out else []
+        extra += ["--C", str(args.C)] if args.C is not None else []
+        return cli(["train", *args.train, *extra])
+    if args.task == "roles":
+        from analysis.evaluation.roles import DEFAULTS
+        from analysis.roles import default_model_path, featurize, read_roles_dir, train_role_model
+
+        parts = [read_roles_dir(d) for d in args.train]
+        arts = pd.concat([p[0] for p in parts], ignore_index=True)
+        gold = pd.concat([p[1] for p in parts], ignore_index=True)
+        lang = str(arts["lang"].mode().iloc[0])
+        kw = dict(DEFAULTS.get(lang, {}))
+        if args.C is not None:
+            kw["C"] = args.C
+        feats, _, _ = featurize(gold, arts)
+        model = train_role_model(feats, gold["main_role"].tolist(), gold["fine_roles"].tolist(), lang=lang,
+                                 seed=args.seed, **kw)
+        out = model.to_json(args.out or default_model_path(lang))
+        info = {"n_train": len(gold), "features": len(model.main.vocab) + len(model.fine.vocab)}
+    else:
+        from analysis.narratives import default_model_path, read_narratives_dir, train_narrative_model
+
+        parts = [read_narratives_dir(d) for d in args.train]
+        arts = pd.concat([p[0] for p in parts], ignore_index=True)
+        labels = pd.concat([p[1] for p in parts], ignore_index=True)
+        lang = str(arts["lang"].mode().iloc[0])
+        kw = {"C": args.C, "C_fine": args.C} if args.C is not None else {}
+        model = train_narrative_model(arts, labels, seed=args.seed, **kw)
+        out = model.to_json(args.out or default_model_path(lang))
+        info = {"n_train": len(arts), "features": len(model.coarse.vocab) + len(model.fine.vocab)}
+    print(json.dumps({"task": args.task, "out": str(out), "lang": lang, "train": args.train, **info,
+                      "seconds": round(time.perf_counter() - t0, 2)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Narratives (SemEval-2025 Task 10 subtask 2): taxonomy file, schema with evidence, prevalence intervals,
+JSON weights, the evaluation command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.narratives import (NARRATIVE_COLUMNS, NarrativeModel, load_narrative_model, narrative_evidence,
+                                 narrative_prevalence, narratives, read_narratives_dir, taxonomy,
+                                 train_narrative_model)
+
+ARTICLES = pd.DataFrame({
+    "article_id": ["a", "b", "c", "d"], "outlet": ["X", "X", "Y", "Y"],
+    "published": pd.to_datetime(["2024-01-05", "2024-02-05", "2024-01-07", "2024-02-09"], utc=True),
+    "text": ["Officials warned of nuclear escalation. A tactical nuclear strike could trigger a world war.",
+             "The town council opened a new library on Tuesday.",
+             "The Kiev regime is a puppet of Washington. Neo-Nazi battalions like Azov run the army.",
+             "Farmers harvested wheat early this year because of the dry weather."]})
+
+
+def test_taxonomy_file_lists_narratives_with_descriptions():
+    tax = taxonomy()
+    assert {"narrative", "subnarrative", "label", "description"} <= set(tax.columns)
+    coarse = set(tax["narrative"])
+    assert "URW: Discrediting Ukraine" in coarse and "URW: Praise of Russia" in coarse
+    assert tax["description"].str.len().gt(5).all()
+    subs = tax.dropna(subset=["subnarrative"])
+    assert (subs["label"] == subs["narrative"] + ": " + subs["subnarrative"]).all()
+
+
+def test_lexicon_output_schema_and_evidence():
+    out = narratives(ARTICLES, method="lexicon")
+    assert list(out.columns) == NARRATIVE_COLUMNS and len(out) == len(ARTICLES)
+    first = out.iloc[0]
+    assert "URW: Amplifying war-related fears" in first["narratives"].split("|")
+    assert all(s.split(": ")[0] + ": " + s.split(": ")[1] in first["narratives"] for s in first["subnarratives"].split("|"))
+    assert first["evidence"] and all("nuclear" in s.lower() for _, s in first["evidence"])
+    assert out.iloc[1]["narratives"] == "Other" and out.iloc[1]["subnarratives"] == "Other"
+    assert "URW: Discrediting Ukraine" in out.iloc[2]["narratives"]
+    ev = narrative_evidence(out)
+    assert list(ev.columns) == ["article_id", "narrative", "sentence"] and len(ev) >= 2
+
+
+def test_prevalence_has_counts_and_wilson_intervals():
+    out = narratives(ARTICLES, method="lexicon")
+    prev = narrative_prevalence(out, ARTICLES, by="outlet", min_n=1)
+    assert {"outlet", "narrative", "n", "n_articles", "share", "ci_low", "ci_high", "reliable"} <= set(prev.columns)
+    assert (prev["ci_low"] <= prev["share"] + 1e-12).all() and (prev["share"] <= prev["ci_high"] + 1e-12).all()
+    monthly = narrative_prevalence(out, ARTICLES, by=None, freq="MS")
+    assert monthly["period"].nunique() == 2
+
+
+def test_model_json_round_trip(tmp_path):
+    arts = pd.concat([ARTICLES] * 3, ignore_index=True)
+    arts["article_id"] = [f"x{i}" for i in range(len(arts))]
+    lab = {"a": ("URW: Amplifying war-related fears", "URW: Amplifying war-related fears: There is a real possibility that nuclear weapons will be employed"),
+           "b": ("Other", "Other"), "c": ("URW: Discrediting Ukraine", "URW: Discrediting Ukraine: Ukraine is a puppet of the West"),
+           "d": ("Other", "Other")}
+    labels = pd.DataFrame([(aid, *lab[orig]) for aid, orig in zip(arts["article_id"], ARTICLES["article_id"].tolist() * 3)],
+                          columns=["article_id", "narrative", "subnarrative"])
+    model = train_narrative_model(arts, labels, min_count=1)
+    path = model.to_json(tmp_path / "narratives_en.json")
+    assert json.loads(path.read_text())["format"] == "analysis.narratives/1"
+    again = load_narrative_model(path)
+    assert isinstance(again, NarrativeModel)
+    a = narratives(ARTICLES, method="model", model=model)
+    b = narratives(ARTICLES, method="model", model=path)
+    assert a["narratives"].tolist() == b["narratives"].tolist()
+    assert (b["method"] == "model").all()
+    assert b.iloc[0]["narratives"] == "URW: Amplifying war-related fears"
+    assert b.iloc[0]["evidence"], "the model names the sentences behind a narrative"
+
+
+def test_evaluation_command_json_keys(tmp_path, root):
+    from test_roles import _tiny_dir
+
+    folder = _tiny_dir(tmp_path)
+    for extra in ([], ["--cv", "2"], ["--train", str(folder)]):
+        proc = subprocess.run([sys.executable, "-m", "analysis.evaluate", "narratives", str(folder), *extra],
+                              capture_output=True, text=True, env={"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"},
+                              cwd=root, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        out = json.loads(proc.stdout.strip().splitlines()[-1])
+        for key in ["n", "samples_f1", "per_class", "baselines", "train_test_overlap", "method", "protocol"]:
+            assert key in out, key
+        assert set(out["samples_f1"]) == {"coarse", "fine"}
+        assert {"majority", "lexicon"} <= set(out["baselines"])
+        assert out["n"] == 6
+
+
+def test_every_label_in_the_data_is_in_our_taxonomy(shared):
+    tax = taxonomy()
+    known = set(tax["narrative"]) | set(tax["label"]) | {"Other"}
+    for lang in ("en", "ru"):
+        folder = shared / "eval" / "semeval25" / lang
+        if not (folder / "narratives.tsv").exists():
+            pytest.skip(f"no SemEval-2025 narratives at {folder}")
+        _, labels = read_narratives_dir(folder)
+        missing = (set(labels["narrative"]) | set(labels["subnarrative"])) - known
+        assert not missing, missing

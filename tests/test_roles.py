@@ -1,0 +1,182 @@
+"""Entity roles (SemEval-2025 Task 10 subtask 1): schema, shares with intervals, JSON weights, grouped CV,
+the evaluation command, notebook 05."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.roles import (FINE_ROLES, MAIN_OF, MAIN_ROLES, ROLE_COLUMNS, RoleModel, featurize, load_role_model,
+                            predict_roles, read_roles_dir, role_evidence, role_shares, train_role_model)
+
+ARTICLES = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
+                         "published": pd.to_datetime(["2024-08-12", "2024-09-01"], utc=True),
+                         "text": ["Russian forces shelled Kharkiv overnight, killing four civilians. "
+                                  "Zelenskyy vowed to defend the city.",
+                                  "The Kiev regime and its NATO masters provoked the conflict, Moscow said. "
+                                  "Russia liberated two villages."]})
+MENTIONS = pd.DataFrame({"article_id": ["a", "a", "a", "b", "b", "b"],
+                         "start": [0, 55, 66, 4, 30, 71],
+                         "end": [7, 64, 75, 8, 34, 77],
+                         "name": ["Russia", "civilians", "Volodymyr Zelenskyy", "Ukraine", "NATO", "Russia"]})
+
+
+def _tiny_dir(tmp_path, n_articles=6):
+    """A SemEval-2025 T10 style folder (roles.tsv, narratives.tsv, articles/) made of our own sentences."""
+    folder = tmp_path / "en"
+    (folder / "articles").mkdir(parents=True)
+    rows, nrows = [], []
+    for i in range(n_articles):
+        aid = f"EN_T_{i:03d}"
+        text = ("Title line\n\nRussian forces shelled the city and killed civilians. "
+                "Zelenskyy promised to protect the residents. NATO sent aid.")
+        (folder / "articles" / f"{aid}.txt").write_text(text, encoding="utf-8", newline="")
+        for surface, main, fine in (("Russian forces", "Antagonist", "Terrorist"), ("civilians", "Innocent", "Victim"),
+                                    ("Zelenskyy", "Protagonist", "Guardian"), ("NATO", "Protagonist", "Guardian")):
+            s = text.index(surface)
+            rows.append(f"{aid}\t{surface}\t{s}\t{s + len(surface)}\t{main}\t{fine}")
+        nrows.append(f"{aid}\t" + ("URW: Amplifying war-related fears\tURW: Amplifying war-related fears: Other"
+                                   if i % 2 else "Other\tOther"))
+    (folder / "roles.tsv").write_text("article_id\tmention\tstart\tend\tmain_role\tfine_roles\n" + "\n".join(rows) + "\n",
+                                      encoding="utf-8")
+    (folder / "narratives.tsv").write_text("article_id\tnarratives\tsubnarratives\n" + "\n".join(nrows) + "\n",
+                                           encoding="utf-8")
+    return folder
+
+
+def test_scheme_has_three_main_and_22_fine_roles():
+    assert list(MAIN_ROLES) == ["Protagonist", "Antagonist", "Innocent"]
+    assert len(FINE_ROLES) == 22 and len(set(FINE_ROLES)) == 22
+    assert MAIN_OF["Foreign Adversary"] == "Antagonist" and MAIN_OF["Scapegoat"] == "Innocent"
+
+
+def test_rules_output_schema_and_consistency():
+    out = predict_roles(MENTIONS, ARTICLES, method="rules")
+    assert len(out) == len(MENTIONS)
+    assert list(out.columns) == list(MENTIONS.columns) + ROLE_COLUMNS
+    assert set(out["main_role"]) <= set(MAIN_ROLES)
+    for main, fine in zip(out["main_role"], out["fine_roles"]):
+        assert fine and all(MAIN_OF[f] == main for f in fine.split("|"))
+    p = out[["p_protagonist", "p_antagonist", "p_innocent"]].to_numpy()
+    assert np.allclose(p.sum(axis=1), 1.0) and ((p >= 0) & (p <= 1)).all()
+    assert (out["method"] == "rules").all()
+    # the cues the rules read: harm agent, non-combatants, a promise to protect
+    assert out["main_role"].tolist()[:3] == ["Antagonist", "Innocent", "Protagonist"]
+
+
+def test_empty_mentions_give_the_schema():
+    out = predict_roles(MENTIONS.iloc[:0], ARTICLES, method="rules")
+    assert out.empty and set(ROLE_COLUMNS) <= set(out.columns)
+
+
+def test_auto_falls_back_to_rules_without_weights(tmp_path, monkeypatch):
+    import analysis.roles as roles
+
+    monkeypatch.setattr(roles, "default_model_path", lambda lang="en": tmp_path / f"none_{lang}.json")
+    assert (predict_roles(MENTIONS, ARTICLES, method="auto")["method"] == "rules").all()
+    with pytest.raises(FileNotFoundError):
+        predict_roles(MENTIONS, ARTICLES, method="model")
+
+
+def test_role_shares_have_counts_and_wilson_intervals():
+    roles = predict_roles(MENTIONS, ARTICLES, method="rules")
+    shares = role_shares(roles, ARTICLES, by="outlet", min_n=2)
+    for col in ["name", "outlet", "role", "n", "n_total", "n_articles", "share", "ci_low", "ci_high", "reliable"]:
+        assert col in shares.columns
+    assert (shares["ci_low"] <= shares["share"] + 1e-12).all() and (shares["share"] <= shares["ci_high"] + 1e-12).all()
+    assert ((shares["ci_low"] >= 0) & (shares["ci_high"] <= 1)).all()
+    sums = shares.groupby(["name", "outlet"])["share"].sum()
+    assert np.allclose(sums, 1.0)
+    monthly = role_shares(roles, ARTICLES, by="outlet", freq="MS")
+    assert "period" in monthly.columns and monthly["period"].notna().all()
+    ev = role_evidence(roles, ARTICLES)
+    assert {"sentence", "main_role"} <= set(ev.columns) and ev["sentence"].str.len().gt(0).all()
+
+
+def test_json_weights_round_trip_and_no_pickle(tmp_path):
+    gold = pd.concat([MENTIONS] * 3, ignore_index=True)
+    main = ["Antagonist", "Innocent", "Protagonist", "Antagonist", "Antagonist", "Protagonist"] * 3
+    fine = ["Terrorist", "Victim", "Guardian", "Instigator", "Foreign Adversary", "Virtuous"] * 3
+    feats, _, _ = featurize(gold, ARTICLES)
+    model = train_role_model(feats, main, fine, min_count=1)
+    path = model.to_json(tmp_path / "roles_en.json")
+    payload = json.loads(path.read_text(encoding="utf-8"))  # plain JSON
+    assert payload["format"] == "analysis.roles/1" and not path.read_bytes().startswith(b"\x80")
+    again = load_role_model(path)
+    assert isinstance(again, RoleModel)
+    a = predict_roles(MENTIONS, ARTICLES, method="model", model=model)
+    b = predict_roles(MENTIONS, ARTICLES, method="model", model=path)
+    assert a["main_role"].tolist() == b["main_role"].tolist()
+    assert np.allclose(a["p_antagonist"], b["p_antagonist"], atol=1e-5)
+    assert (b["method"] == "model").all()
+    for m, f in zip(b["main_role"], b["fine_role"]):
+        assert MAIN_OF[f] == m
+
+
+def test_grouped_cv_never_puts_an_article_in_train_and_test():
+    from analysis.evaluation.roles import grouped_folds
+
+    ids = np.repeat([f"a{i}" for i in range(23)], [1 + i % 4 for i in range(23)])
+    seen = []
+    for tr, te in grouped_folds(ids, 5, seed=3):
+        assert not set(ids[tr]) & set(ids[te])
+        seen.extend(te.tolist())
+    assert sorted(seen) == list(range(len(ids)))
+
+
+def _last_json(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def test_evaluation_command_json_keys(tmp_path, root):
+    folder = _tiny_dir(tmp_path)
+    env_path = str(root / "src")
+    for extra in ([], ["--cv", "2"], ["--train", str(folder)]):
+        proc = subprocess.run([sys.executable, "-m", "analysis.evaluate", "roles", str(folder), *extra],
+                              capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
+                              cwd=root, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        out = _last_json(proc.stdout)
+        for key in ["n", "main_accuracy", "main_f1_macro", "fine_exact_match", "fine_micro_f1", "per_class",
+                    "baselines", "train_test_overlap", "method", "protocol"]:
+            assert key in out, key
+        assert set(out["baselines"]) == {"always_antagonist", "rules"}
+        assert out["n"] == 24
+        if extra[:1] == ["--train"]:
+            assert out["train_test_overlap"] == 6 and "IN-SAMPLE" in out["protocol"]
+        else:
+            assert out["train_test_overlap"] == 0
+
+
+def test_read_roles_dir_offsets_hold(shared):
+    folder = shared / "eval" / "semeval25" / "en"
+    if not (folder / "roles.tsv").exists():
+        pytest.skip(f"no SemEval-2025 roles at {folder}")
+    arts, gold = read_roles_dir(folder)
+    texts = dict(zip(arts["article_id"], arts["text"]))
+    assert all(texts[a][s:e] == m for a, m, s, e in zip(gold["article_id"], gold["mention"], gold["start"], gold["end"]))
+
+
+def test_notebook_05_is_committed_clean_with_parameters(root):
+    from analysis.runner import notebook_json_has_outputs
+
+    path = root / "notebooks" / "05_roles_narratives.ipynb"
+    assert path.exists()
+    assert not notebook_json_has_outputs(path)
+    cells = json.loads(path.read_text())["cells"]
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1 and "ANALYSIS_CORPUS" in "".join(tagged[0]["source"])
+    assert "05_roles_narratives" in (root / "README.md").read_text()
+
+
+@pytest.mark.slow
+def test_notebook_05_runs_headless_on_data_raw(tmp_path, root):
+    from analysis.runner import run_notebooks
+
+    run_notebooks(corpus=root / "data" / "raw", only=["05"], output_dir=tmp_path, log=lambda *a, **k: None)
+    assert (tmp_path / "05_roles_narratives.html").exists()
