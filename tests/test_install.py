@@ -1,0 +1,223 @@
+"""Installable as a library (issue 12): the wheel carries its lexicons, gold offsets, notebooks and the
+seed article, and an installed copy run from an unrelated folder reads nothing from the checkout or
+the working directory and writes nothing into site-packages.
+
+The slow test builds the wheel from a copy of the project, installs it with ``--no-deps`` into a
+fresh virtual environment in a temporary folder (the dependencies come from this interpreter's
+site-packages through a ``.pth`` file, so nothing is downloaded but the build backend when this
+environment's setuptools is too old to build the project), then runs the pipeline and notebook 01
+from another temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import site
+import subprocess
+import sys
+import sysconfig
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+
+SEED = paths.SEED_NAME
+
+
+# ------------------------------------------------------------------------- fast: paths in a checkout
+
+def test_paths_in_a_checkout_are_the_project_folders(root):
+    assert paths.checkout_root() == root == paths.project_root()
+    assert paths.lexicon_dir() == root / "data" / "lexicons"
+    assert paths.gold_dir() == root / "data" / "gold"
+    assert paths.notebooks_dir() == root / "notebooks"
+    assert paths.seed_article() == root / "data" / "raw" / SEED
+    assert not paths.is_packaged(paths.lexicon_dir() / "gazetteer.yml")
+
+
+def test_lexicon_override_and_no_working_directory_fallback(root, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_LEXICONS", str(tmp_path))
+    assert paths.lexicon_dir() == tmp_path.resolve()
+    monkeypatch.delenv("ANALYSIS_LEXICONS")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'unrelated'\n")
+    monkeypatch.chdir(tmp_path)
+    assert paths.project_root() == root, "the working directory is never taken for the project"
+    with pytest.raises(LookupError):
+        paths.project_root(start=tmp_path)  # a pyproject.toml without src/analysis is not the project
+
+
+def test_nothing_in_src_builds_project_paths_by_hand(root):
+    """Lexicons, gold, notebooks and raw data are reached through analysis.paths only."""
+    pattern = re.compile(r"project_root\(\)\s*/|[\"']data[\"']\s*/\s*[\"'](lexicons|gold|raw)|"
+                         r"Path\(\s*[\"']data/|/\s*[\"']notebooks[\"']")
+    offenders = []
+    for path in (root / "src" / "analysis").rglob("*.py"):
+        if path.name == "paths.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if pattern.search(code) and ">>>" not in code:
+                offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_subpackage_of_analysis_is_listed_for_the_wheel(root):
+    import tomllib
+
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    src = root / "src"
+    found = {".".join(p.parent.relative_to(src).parts) for p in (src / "analysis").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+
+
+# ------------------------------------------------------------------------- slow: build, install, run
+
+def _copy_ignore(root: Path):
+    """What a build never needs: VCS, environments, build output, caches, reports, user data."""
+    top = {".git", ".venv", "build", "dist", "reports", ".pytest_cache"}
+    anywhere = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints")
+
+    def ignore(folder, names):
+        here = Path(folder).resolve()
+        skip = set(anywhere(folder, names))
+        if here == root:
+            skip |= top & set(names)
+        if here == root / "data":
+            skip |= {"processed", "models"} & set(names)
+        return skip
+    return ignore
+
+
+def _run(cmd, *, cwd, env, timeout=900):
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
+def _setuptools_new_enough() -> bool:
+    try:
+        from importlib.metadata import version
+
+        return int(version("setuptools").split(".")[0]) >= 77
+    except Exception:
+        return False
+
+
+def _build_wheel(root: Path, tmp: Path, env: dict) -> Path:
+    source = tmp / "source"
+    shutil.copytree(root, source, ignore=_copy_ignore(root.resolve()))  # build from a copy: the checkout stays untouched
+    dist = tmp / "dist"
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-w", dist, source]
+    if _setuptools_new_enough():
+        cmd.insert(4, "--no-build-isolation")  # offline: this environment's setuptools builds it
+    proc = subprocess.run([str(c) for c in cmd], cwd=tmp, env=env, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0 and "--no-build-isolation" not in cmd and re.search(
+            r"(?i)connection|network|resolve|No matching distribution", proc.stdout + proc.stderr):
+        pytest.skip("building needs setuptools>=77, which is neither installed nor downloadable here")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    (wheel,) = dist.glob("war_coverage_analysis-*.whl")
+    return wheel
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+_PIPELINE = r"""
+import json, os, sys
+from pathlib import Path
+import analysis
+from analysis import paths, framing
+from analysis.corpus import load_corpus
+from analysis.entities import mentions
+from analysis.sentiment import article_sentiment, sentence_sentiment
+from analysis.text import sentences
+
+seed = paths.seed_article()
+articles = load_corpus(paths.raw_dir())
+sents = sentences(articles)
+found = mentions(sents)
+tone = article_sentiment(sentence_sentiment(sents), articles)
+labels = framing.label_matches(sents)
+frames = framing.frames(articles)
+said = framing.quotes(sents, mentions=found)
+print(json.dumps({
+    "analysis": analysis.__file__, "paths": paths.__file__, "cwd": os.getcwd(),
+    "seed": str(seed), "raw_dir": str(paths.raw_dir()), "lexicon_dir": str(paths.lexicon_dir()),
+    "gold_dir": str(paths.gold_dir()), "notebooks_dir": str(paths.notebooks_dir()),
+    "reports_dir": str(paths.reports_dir()), "processed_dir": str(paths.processed_dir()),
+    "checkout_root": paths.checkout_root() and str(paths.checkout_root()),
+    "articles": len(articles), "sentences": len(sents), "entities": sorted(set(found["entity_id"]))[:50],
+    "compound": float(tone["mean_compound"].iloc[0]),
+    "labels": len(labels), "frames": len(frames), "quotes": len(said),
+    "gold": sorted(p.name for p in paths.gold_dir().glob("*.csv")),
+    "notebooks": sorted(p.name for p in paths.notebooks_dir().glob("*.ipynb")),
+}))
+"""
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_and_runs_from_an_unrelated_folder(root, tmp_path):
+    started = time.perf_counter()
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}
+           and not k.startswith("ANALYSIS_")}
+    env.update({"PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1",
+                "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"), "XDG_DATA_HOME": str(tmp_path / "xdg-data")})
+    wheel = _build_wheel(root, tmp_path, env)
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"analysis/_resources/lexicons/gazetteer.yml", "analysis/_resources/gold/quotes_gold.csv",
+            "analysis/_resources/notebooks/01_corpus_overview.ipynb", f"analysis/_resources/raw/{SEED}",
+            "analysis/paths.py", "analysis/framing/labels.py", "analysis/evaluation/ner.py"} <= names
+    assert not [n for n in names if n.startswith("analysis/_resources/raw/") and not n.endswith(SEED)]
+
+    # A fresh venv: the project from the wheel, the dependencies from this interpreter's site-packages.
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=tmp_path, env=env)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    purelib = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                        cwd=tmp_path, env=env).stdout.strip())
+    ours = [p for p in {*site.getsitepackages(), sysconfig.get_paths()["purelib"]} if Path(p).is_dir()]
+    (purelib / "_outer_environment.pth").write_text("\n".join(ours) + "\n")
+    # Jupyter's data files (nbconvert's HTML templates) live under the outer environment's prefix.
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix) / "share" / "jupyter"),
+                                                        env.get("JUPYTER_PATH")]))
+    _run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", wheel],
+         cwd=tmp_path, env=env)
+    package = purelib / "analysis"
+    before = _tree(purelib)
+
+    # Another working directory with no pyproject.toml above it.
+    work = tmp_path / "elsewhere" / "work"
+    work.mkdir(parents=True)
+    assert not any((p / "pyproject.toml").exists() for p in (work, *work.parents))
+    info = json.loads(_run([python, "-c", _PIPELINE], cwd=work, env=env).stdout.strip().splitlines()[-1])
+    assert Path(info["analysis"]).resolve().is_relative_to(venv.resolve()), info["analysis"]
+    assert info["checkout_root"] is None
+    for key in ("seed", "raw_dir", "lexicon_dir", "gold_dir", "notebooks_dir"):
+        assert Path(info[key]).is_relative_to(package), (key, info[key])
+    assert Path(info["reports_dir"]) == work.resolve() / "reports"
+    assert Path(info["processed_dir"]).is_relative_to(tmp_path / "xdg-cache")
+    assert info["articles"] == 1 and info["sentences"] > 10
+    assert {"person:vladimir_putin", "place:kursk"} & set(info["entities"]), info["entities"]
+    assert info["compound"] is not None and info["frames"] > 0
+    assert "quotes_gold.csv" in info["gold"] and "01_corpus_overview.ipynb" in info["notebooks"]
+
+    # One notebook headless, from the packaged copy, reports into --output.
+    out = tmp_path / "out"
+    seed = Path(info["seed"])
+    _run([python, "-m", "analysis", "run", "--only", "01", "--corpus", seed, "--output", out], cwd=work, env=env)
+    assert (out / "01_corpus_overview.html").is_file() and (out / "01_corpus_overview.ipynb").is_file()
+    assert (out / "index.html").is_file() and list((out / "figures" / "01_corpus_overview").glob("*.png"))
+
+    after = _tree(purelib)
+    assert after == before, f"written into site-packages: {sorted(set(after.items()) ^ set(before.items()))[:10]}"
+    assert not (root / "src" / "war_coverage_analysis.egg-info").exists()
+    assert sorted(p.name for p in work.iterdir()) == [], "nothing written into the working directory"
+    print(f"wheel build + install + pipeline + notebook 01: {time.perf_counter() - started:.1f} s")
