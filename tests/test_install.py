@@ -176,6 +176,9 @@ def test_the_wheel_installs_and_runs_from_an_unrelated_folder(root, tmp_path):
             "analysis/_resources/notebooks/01_corpus_overview.ipynb", f"analysis/_resources/raw/{SEED}",
             "analysis/paths.py", "analysis/framing/labels.py", "analysis/evaluation/ner.py"} <= names
     assert not [n for n in names if n.startswith("analysis/_resources/raw/") and not n.endswith(SEED)]
+    for folder, name in [("data/lexicons", "lexicons"), ("data/gold", "gold")]:
+        files = {p.name for p in (root / folder).iterdir() if p.is_file() and not p.name.startswith(".")}
+        assert {f"analysis/_resources/{name}/{f}" for f in files} <= names, f"{folder} not all in the wheel"
 
     # A fresh venv: the project from the wheel, the dependencies from this interpreter's site-packages.
     venv = tmp_path / "venv"
