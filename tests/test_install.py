@@ -125,9 +125,9 @@ def _build_wheel(root: Path, tmp: Path, env: dict) -> Path:
     return wheel
 
 
-def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+def _tree(folder: Path, skip: str | None = None) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
+            for p in folder.rglob("*") if p.is_file() and (skip is None or skip not in p.parts)}
 
 
 _PIPELINE = r"""
@@ -170,6 +170,8 @@ def test_the_wheel_installs_and_runs_from_an_unrelated_folder(root, tmp_path):
            and not k.startswith("ANALYSIS_")}
     env.update({"PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1",
                 "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"), "XDG_DATA_HOME": str(tmp_path / "xdg-data")})
+    checkout = ("src", "data/lexicons", "data/gold", "data/raw", "notebooks")  # what a build might write beside
+    checkout_before = {p: _tree(root / p, skip="__pycache__") for p in checkout}
     wheel = _build_wheel(root, tmp_path, env)
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"analysis/_resources/lexicons/gazetteer.yml", "analysis/_resources/gold/quotes_gold.csv",
@@ -221,6 +223,6 @@ def test_the_wheel_installs_and_runs_from_an_unrelated_folder(root, tmp_path):
 
     after = _tree(purelib)
     assert after == before, f"written into site-packages: {sorted(set(after.items()) ^ set(before.items()))[:10]}"
-    assert not (root / "src" / "war_coverage_analysis.egg-info").exists()
+    assert {p: _tree(root / p, skip="__pycache__") for p in checkout} == checkout_before, "the checkout was written to"
     assert sorted(p.name for p in work.iterdir()) == [], "nothing written into the working directory"
     print(f"wheel build + install + pipeline + notebook 01: {time.perf_counter() - started:.1f} s")
