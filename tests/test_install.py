@@ -137,6 +137,7 @@ import analysis
 from analysis import paths, framing
 from analysis.corpus import load_corpus
 from analysis.entities import mentions
+from analysis.pipeline import corpus_label
 from analysis.sentiment import article_sentiment, sentence_sentiment
 from analysis.text import sentences
 
@@ -154,6 +155,7 @@ print(json.dumps({
     "gold_dir": str(paths.gold_dir()), "notebooks_dir": str(paths.notebooks_dir()),
     "reports_dir": str(paths.reports_dir()), "processed_dir": str(paths.processed_dir()),
     "checkout_root": paths.checkout_root() and str(paths.checkout_root()),
+    "labels_of_seed": [corpus_label(paths.raw_dir()), corpus_label(seed)],
     "articles": len(articles), "sentences": len(sents), "entities": sorted(set(found["entity_id"]))[:50],
     "compound": float(tone["mean_compound"].iloc[0]),
     "labels": len(labels), "frames": len(frames), "quotes": len(said),
@@ -205,6 +207,7 @@ def test_the_wheel_installs_and_runs_from_an_unrelated_folder(root, tmp_path):
     info = json.loads(_run([python, "-c", _PIPELINE], cwd=work, env=env).stdout.strip().splitlines()[-1])
     assert Path(info["analysis"]).resolve().is_relative_to(venv.resolve()), info["analysis"]
     assert info["checkout_root"] is None
+    assert info["labels_of_seed"] == ["data/raw", f"raw/{SEED}"], "charts name the packaged seed as in a checkout"
     for key in ("seed", "raw_dir", "lexicon_dir", "gold_dir", "notebooks_dir"):
         assert Path(info[key]).is_relative_to(package), (key, info[key])
     assert Path(info["reports_dir"]) == work.resolve() / "reports"
