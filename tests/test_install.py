@@ -109,20 +109,55 @@ def _setuptools_new_enough() -> bool:
         return False
 
 
-def _build_wheel(root: Path, tmp: Path, env: dict) -> Path:
-    source = tmp / "source"
-    shutil.copytree(root, source, ignore=_copy_ignore(root.resolve()))  # build from a copy: the checkout stays untouched
-    dist = tmp / "dist"
-    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-w", dist, source]
+def _pip_build(args: list, *, cwd: Path, env: dict, python=None) -> None:
+    """``pip <args>`` that builds the project: offline with this environment's setuptools when it is
+    new enough (>=77, for the SPDX licence), else in pip's isolated build environment (downloads it)."""
+    cmd = [sys.executable, "-m", "pip", *(["--python", python] if python else []), *args]
     if _setuptools_new_enough():
-        cmd.insert(4, "--no-build-isolation")  # offline: this environment's setuptools builds it
-    proc = subprocess.run([str(c) for c in cmd], cwd=tmp, env=env, capture_output=True, text=True, timeout=600)
+        cmd.append("--no-build-isolation")
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0 and "--no-build-isolation" not in cmd and re.search(
             r"(?i)connection|network|resolve|No matching distribution", proc.stdout + proc.stderr):
         pytest.skip("building needs setuptools>=77, which is neither installed nor downloadable here")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def _copy_project(root: Path, tmp: Path) -> Path:
+    source = tmp / "source"
+    shutil.copytree(root, source, ignore=_copy_ignore(root.resolve()))  # build from a copy: the checkout stays untouched
+    return source
+
+
+def _build_wheel(root: Path, tmp: Path, env: dict) -> Path:
+    source, dist = _copy_project(root, tmp), tmp / "dist"
+    _pip_build(["wheel", "--no-deps", "-w", dist, source], cwd=tmp, env=env)
     (wheel,) = dist.glob("war_coverage_analysis-*.whl")
     return wheel
+
+
+def _clean_env(tmp: Path) -> dict:
+    """No PYTHONPATH (the checkout's src/ must not be importable), no ANALYSIS_* overrides, caches in tmp."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}
+           and not k.startswith("ANALYSIS_")}
+    env.update({"PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1",
+                "XDG_CACHE_HOME": str(tmp / "xdg-cache"), "XDG_DATA_HOME": str(tmp / "xdg-data")})
+    # Jupyter's data files (nbconvert's HTML templates) live under the outer environment's prefix.
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix) / "share" / "jupyter"),
+                                                        env.get("JUPYTER_PATH")]))
+    return env
+
+
+def _fresh_venv(tmp: Path, env: dict) -> tuple[Path, Path, Path]:
+    """(venv, python, purelib) of a new venv whose dependencies come from this interpreter's
+    site-packages through a .pth file (its .pth files, e.g. an editable install's, are not run)."""
+    venv = tmp / "venv"
+    _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=tmp, env=env)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    purelib = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                        cwd=tmp, env=env).stdout.strip())
+    ours = [p for p in {*site.getsitepackages(), sysconfig.get_paths()["purelib"]} if Path(p).is_dir()]
+    (purelib / "_outer_environment.pth").write_text("\n".join(ours) + "\n")
+    return venv, python, purelib
 
 
 def _tree(folder: Path, skip: str | None = None) -> dict[str, tuple[int, int]]:
@@ -168,10 +203,7 @@ print(json.dumps({
 @pytest.mark.slow
 def test_the_wheel_installs_and_runs_from_an_unrelated_folder(root, tmp_path):
     started = time.perf_counter()
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}
-           and not k.startswith("ANALYSIS_")}
-    env.update({"PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1",
-                "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"), "XDG_DATA_HOME": str(tmp_path / "xdg-data")})
+    env = _clean_env(tmp_path)
     checkout = ("src", "data/lexicons", "data/gold", "data/raw", "notebooks")  # what a build might write beside
     checkout_before = {p: _tree(root / p, skip="__pycache__") for p in checkout}
     wheel = _build_wheel(root, tmp_path, env)
@@ -185,16 +217,7 @@ def test_the_wheel_installs_and_runs_from_an_unrelated_folder(root, tmp_path):
         assert {f"analysis/_resources/{name}/{f}" for f in files} <= names, f"{folder} not all in the wheel"
 
     # A fresh venv: the project from the wheel, the dependencies from this interpreter's site-packages.
-    venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=tmp_path, env=env)
-    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    purelib = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                        cwd=tmp_path, env=env).stdout.strip())
-    ours = [p for p in {*site.getsitepackages(), sysconfig.get_paths()["purelib"]} if Path(p).is_dir()]
-    (purelib / "_outer_environment.pth").write_text("\n".join(ours) + "\n")
-    # Jupyter's data files (nbconvert's HTML templates) live under the outer environment's prefix.
-    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix) / "share" / "jupyter"),
-                                                        env.get("JUPYTER_PATH")]))
+    venv, python, purelib = _fresh_venv(tmp_path, env)
     _run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", wheel],
          cwd=tmp_path, env=env)
     package = purelib / "analysis"
@@ -229,3 +252,37 @@ def test_the_wheel_installs_and_runs_from_an_unrelated_folder(root, tmp_path):
     assert {p: _tree(root / p, skip="__pycache__") for p in checkout} == checkout_before, "the checkout was written to"
     assert sorted(p.name for p in work.iterdir()) == [], "nothing written into the working directory"
     print(f"wheel build + install + pipeline + notebook 01: {time.perf_counter() - started:.1f} s")
+
+
+_EDITABLE = r"""
+import json
+import analysis
+from analysis import paths
+from analysis.corpus import load_corpus
+from analysis.entities import load_gazetteer, mentions
+from analysis.text import sentences
+
+found = mentions(sentences(load_corpus(paths.raw_dir())), gazetteer=load_gazetteer())
+print(json.dumps({"analysis": analysis.__file__, "root": str(paths.project_root()),
+                  "dirs": [str(d) for d in (paths.lexicon_dir(), paths.gold_dir(), paths.notebooks_dir(),
+                                            paths.raw_dir(), paths.reports_dir(), paths.processed_dir())],
+                  "putin": int((found["entity_id"] == "person:vladimir_putin").sum())}))
+"""
+
+
+@pytest.mark.slow
+def test_the_editable_install_make_does_uses_the_checkout_folders(root, tmp_path):
+    """``pip install -e .`` (what ``make`` runs, here ``--no-deps`` into a fresh venv, on a copy of the
+    project): from an unrelated folder, the package and its data are the checkout's, edited in place."""
+    env = _clean_env(tmp_path)
+    source = _copy_project(root, tmp_path).resolve()
+    _venv, python, _purelib = _fresh_venv(tmp_path, env)
+    _pip_build(["install", "--no-deps", "-e", f"{source}[test,dask,notebooks]"], cwd=tmp_path, env=env, python=python)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    info = json.loads(_run([python, "-c", _EDITABLE], cwd=work, env=env).stdout.strip().splitlines()[-1])
+    assert Path(info["analysis"]).resolve() == source / "src" / "analysis" / "__init__.py"
+    assert Path(info["root"]) == source
+    assert info["dirs"] == [str(source / d) for d in ("data/lexicons", "data/gold", "notebooks", "data/raw",
+                                                      "reports", "data/processed")]
+    assert info["putin"] > 0
