@@ -15,19 +15,19 @@ some folder reads nothing from that folder unless it is given as an argument or 
 
 Resolution order, first match wins:
 
-=================  =====================  ============================  ===============================================
-function           variable               in a checkout                 installed
-=================  =====================  ============================  ===============================================
-``lexicon_dir``    ``ANALYSIS_LEXICONS``  ``<root>/data/lexicons``      ``analysis/_resources/lexicons`` (package)
-``gold_dir``       ``ANALYSIS_GOLD``      ``<root>/data/gold``          ``analysis/_resources/gold`` (package)
-``notebooks_dir``  ``ANALYSIS_NOTEBOOKS`` ``<root>/notebooks``          ``analysis/_resources/notebooks`` (package)
-``seed_article``   --                     ``<root>/data/raw/<seed>``    ``analysis/_resources/raw/<seed>`` (package)
-``raw_dir``        ``ANALYSIS_CORPUS``    ``<root>/data/raw``           ``analysis/_resources/raw`` (the seed article)
-``reports_dir``    ``ANALYSIS_OUTPUT``    ``<root>/reports``            ``./reports`` (the working directory)
-``processed_dir``  ``ANALYSIS_CACHE``     ``<root>/data/processed``     ``$XDG_CACHE_HOME/war-coverage-analysis/processed``
-``models_dir``     ``ANALYSIS_MODELS``    ``<root>/data/models``        ``$XDG_DATA_HOME/war-coverage-analysis/models``
-``shared_dir``     ``ANALYSIS_SHARED``    ``<root>/../shared``          ``$XDG_DATA_HOME/war-coverage-analysis/shared``
-=================  =====================  ============================  ===============================================
+=================  ======================  ==========================  ===================================================
+function           variable                in a checkout               installed
+=================  ======================  ==========================  ===================================================
+``lexicon_dir``    ``ANALYSIS_LEXICONS``   ``<root>/data/lexicons``    ``analysis/_resources/lexicons`` (package)
+``gold_dir``       ``ANALYSIS_GOLD``       ``<root>/data/gold``        ``analysis/_resources/gold`` (package)
+``notebooks_dir``  ``ANALYSIS_NOTEBOOKS``  ``<root>/notebooks``        ``analysis/_resources/notebooks`` (package)
+``seed_article``   --                      ``<root>/data/raw/<seed>``  ``analysis/_resources/raw/<seed>`` (package)
+``raw_dir``        ``ANALYSIS_CORPUS``     ``<root>/data/raw``         ``analysis/_resources/raw`` (the seed article)
+``reports_dir``    ``ANALYSIS_OUTPUT``     ``<root>/reports``          ``./reports`` (the working directory)
+``processed_dir``  ``ANALYSIS_CACHE``      ``<root>/data/processed``   ``$XDG_CACHE_HOME/war-coverage-analysis/processed``
+``models_dir``     ``ANALYSIS_MODELS``     ``<root>/data/models``      ``$XDG_DATA_HOME/war-coverage-analysis/models``
+``shared_dir``     ``ANALYSIS_SHARED``     ``<root>/../shared``        ``$XDG_DATA_HOME/war-coverage-analysis/shared``
+=================  ======================  ==========================  ===================================================
 
 (``$XDG_CACHE_HOME`` defaults to ``~/.cache``, ``$XDG_DATA_HOME`` to ``~/.local/share``.)
 :func:`project_root` is the checkout's folder; installed, it raises :class:`LookupError`
