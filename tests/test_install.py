@@ -28,10 +28,12 @@ import pytest
 from analysis import paths
 
 SEED = paths.SEED_NAME
+from_checkout = pytest.mark.skipif(paths.checkout_root() is None, reason="analysis is imported from an installed wheel")
 
 
 # ------------------------------------------------------------------------- fast: paths in a checkout
 
+@from_checkout
 def test_paths_in_a_checkout_are_the_project_folders(root):
     assert paths.checkout_root() == root == paths.project_root()
     assert paths.lexicon_dir() == root / "data" / "lexicons"
@@ -41,6 +43,7 @@ def test_paths_in_a_checkout_are_the_project_folders(root):
     assert not paths.is_packaged(paths.lexicon_dir() / "gazetteer.yml")
 
 
+@from_checkout
 def test_lexicon_override_and_no_working_directory_fallback(root, tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_LEXICONS", str(tmp_path))
     assert paths.lexicon_dir() == tmp_path.resolve()
