@@ -30,7 +30,7 @@ help:
 
 $(STAMP): pyproject.toml $(if $(filter .venv,$(ENV_DIR)),.venv/bin/python)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dask]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dask,notebooks]'
 	@touch $(STAMP)
 
 install: $(STAMP)

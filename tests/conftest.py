@@ -10,7 +10,7 @@ import pytest
 
 from analysis.paths import project_root, shared_dir
 
-ROOT = project_root()
+ROOT = project_root(start=Path(__file__).parent)  # this checkout, also when analysis is installed from a wheel
 SEED = ROOT / "data" / "raw" / "000_a45935899aae0239.txt"
 
 # Figures must render without a display, in CI and in a test run alike.

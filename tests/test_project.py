@@ -24,9 +24,13 @@ def test_top_level_layout_matches_the_design_card(root):
 
 
 def test_environment_yml_and_pyproject_list_the_same_dependencies(root):
+    """environment.yml is the conda twin of ``pip install -e '.[every extra]'``."""
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    declared = {_name(r) for r in project["dependencies"] + extras["test"] + extras["dask"]}
+    assert {"test", "dask", "notebooks"} <= set(extras)
+    declared = {_name(r) for r in project["dependencies"]}
+    for requirements in extras.values():
+        declared |= {_name(r) for r in requirements}
     env = yaml.safe_load((root / "environment.yml").read_text())
     conda, pip = set(), set()
     for dep in env["dependencies"]:
@@ -38,6 +42,16 @@ def test_environment_yml_and_pyproject_list_the_same_dependencies(root):
     assert declared - in_env == set(), f"in pyproject.toml but not environment.yml: {sorted(declared - in_env)}"
     assert in_env - declared == set(), f"in environment.yml but not pyproject.toml: {sorted(in_env - declared)}"
     assert any(isinstance(d, dict) and "-e ." in d.get("pip", []) for d in env["dependencies"])
+
+
+def test_jupyterlab_is_the_notebooks_extra_and_make_installs_it(root):
+    """A script or a Dask worker installs the core; `make` installs JupyterLab too (issue 12)."""
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    core = {_name(r) for r in project["dependencies"]}
+    assert "jupyterlab" not in core and "jupyterlab" in {_name(r) for r in project["optional-dependencies"]["notebooks"]}
+    # `python -m analysis run` executes and renders notebooks headless: its stack stays in core
+    assert {"nbformat", "nbclient", "nbconvert", "ipykernel"} <= core
+    assert ".[test,dask,notebooks]" in (root / "Makefile").read_text()
 
 
 def test_ci_runs_the_readme_test_command(root):

@@ -215,6 +215,8 @@ def corpus_label(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None)
         return ", ".join(p.name for p in items[:3]) + (f" (+{len(items) - 3} more)" if len(items) > 3 else "")
     path = Path(corpus)
     parts = path.resolve().parts if path.is_absolute() or path.exists() else path.parts
+    if paths.is_packaged(path) and path.resolve().is_relative_to(paths.packaged("raw")):
+        parts = ("data", "raw", *path.resolve().relative_to(paths.packaged("raw")).parts)  # labelled as in a checkout
     return "/".join(parts[-2:]) if len(parts) >= 2 else str(path)
 
 

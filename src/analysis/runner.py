@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.paths import project_root
+from analysis import paths
 
 __all__ = ["NotebookFailed", "RunResult", "discover_notebooks", "git_commit", "inject_parameters", "parse_parameter",
            "provenance", "run_notebooks", "write_index"]
@@ -80,8 +80,11 @@ _VERSIONED = ("pandas", "numpy", "matplotlib", "seaborn", "nltk")
 
 
 def git_commit(folder: str | os.PathLike | None = None) -> str:
-    """The checked-out commit of the git repository holding ``folder``, or ``"unknown"``."""
-    folder = Path(folder) if folder is not None else project_root()
+    """The checked-out commit of the git repository holding ``folder`` (default: the project
+    checkout), or ``"unknown"`` (also for an installed package, which has no checkout)."""
+    folder = Path(folder) if folder is not None else paths.checkout_root()
+    if folder is None:
+        return "unknown"
     def git(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=10, check=False)
 
@@ -204,8 +207,11 @@ def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int
         "MPLBACKEND": "Agg",
         **({"ANALYSIS_N_JOBS": str(parameters["N_JOBS"])} if "N_JOBS" in parameters else {}),
     })
+    # The kernel starts in the notebook's folder, except for the installed package's read-only
+    # copies: then in the caller's working directory, so nothing is ever written into site-packages.
+    workdir = Path.cwd() if paths.is_packaged(path) else path.parent
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(workdir)}})
     executed = output_dir / path.name
     started = time.perf_counter()
     try:
@@ -280,16 +286,17 @@ def run_notebooks(
     """Execute the numbered notebooks in order; raise :class:`NotebookFailed` on the first failure.
 
     ``parameters`` go to every notebook (after its ``parameters`` cell), beside ``CORPUS``,
-    ``OUTPUT_DIR`` and ``N_JOBS``; a ``CORPUS`` among them stands for ``corpus``.
+    ``OUTPUT_DIR`` and ``N_JOBS``; a ``CORPUS`` among them stands for ``corpus``. Defaults come
+    from :mod:`analysis.paths`: the project's notebooks (the packaged copies when installed),
+    ``raw_dir()`` and ``reports_dir()`` (``./reports`` when installed).
     """
     extra = dict(parameters or {})
     corpus = extra.pop("CORPUS", corpus)
     output_dir = extra.pop("OUTPUT_DIR", output_dir)
     n_jobs = extra.pop("N_JOBS", n_jobs)
-    root = project_root()
-    notebooks_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
-    output_dir = Path(output_dir).resolve() if output_dir else root / "reports"
-    corpus = str(Path(corpus).expanduser().resolve()) if corpus else str(root / "data" / "raw")
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir()
+    output_dir = Path(output_dir).resolve() if output_dir else paths.reports_dir()
+    corpus = str(Path(corpus).expanduser().resolve()) if corpus else str(paths.raw_dir())
     if not Path(corpus).exists():
         raise FileNotFoundError(f"corpus not found: {corpus}")
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -315,10 +322,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m analysis run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", help="file or folder of articles (default: data/raw)")
+    parser.add_argument("--corpus", help="file or folder of articles (default: data/raw; installed: the seed article)")
     parser.add_argument("--only", help="comma-separated notebook numbers, e.g. 01,03")
-    parser.add_argument("--output", help="report folder (default: reports/)")
-    parser.add_argument("--notebooks", help="folder of numbered notebooks (default: notebooks/)")
+    parser.add_argument("--output", help="report folder (default: reports/; installed: ./reports)")
+    parser.add_argument("--notebooks", help="folder of numbered notebooks (default: notebooks/; installed: the packaged copies)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell (default 1800)")
     parser.add_argument("--jobs", type=int, help="worker processes for the per-article pipeline (N_JOBS)")
     parser.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",

@@ -642,9 +642,9 @@ class TargetModel:
 def load_target_model(path: str | Path | None = None) -> TargetModel:
     """Read weights written by :meth:`TargetModel.to_json` (default ``data/models/targeted.json``)."""
     if path is None:
-        from analysis.paths import project_root
+        from analysis.paths import models_dir
 
-        path = project_root() / "data" / "models" / "targeted.json"
+        path = models_dir() / "targeted.json"
     payload = json.loads(Path(path).read_text(encoding="utf-8"))
     if payload.get("format") != "analysis.targeted/1":
         raise ValueError(f"{path} is not a target-sentiment model file")
@@ -1087,9 +1087,9 @@ def cli(argv: list[str]) -> int:
         t0 = time.perf_counter()
         model = train_target_model(frame, C=args.C, min_count=args.min_count)
         if args.out is None:
-            from analysis.paths import project_root
+            from analysis.paths import models_dir
 
-            args.out = project_root() / "data" / "models" / "targeted.json"
+            args.out = models_dir() / "targeted.json"
         path = model.to_json(args.out)
         print(json.dumps({"out": str(path), "n_train": len(frame), "features": len(model.weights),
                           "seconds": round(time.perf_counter() - t0, 2)}))

@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.evaluation import gold_command
-from analysis.paths import project_root, shared_dir
+from analysis.paths import gold_dir, shared_dir
 
 CLASSES = ("agent_active", "agent_passive", "agentless", "none")
 
@@ -47,7 +47,7 @@ def _sha(s: str) -> str:
 
 
 def default_gold() -> Path:
-    return project_root() / "data" / "gold" / "agency_gold.csv"
+    return gold_dir() / "agency_gold.csv"
 
 
 def load_gold(gold: str | Path | None = None, shared: str | Path | None = None):

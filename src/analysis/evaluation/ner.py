@@ -275,11 +275,11 @@ GOLD_SETS = {"dev": "entities_gold", "heldout": "entities_heldout"}
 def gold_paths(name: str = "dev") -> tuple[Path, Path]:
     """(mentions CSV, sentences CSV) of a gold set: ``dev`` (used while building
     the rules) or ``heldout`` (annotated afterwards, never used for tuning)."""
-    from analysis.paths import project_root
+    from analysis.paths import gold_dir
 
     if name not in GOLD_SETS:
         raise ValueError(f"gold set must be one of {sorted(GOLD_SETS)}, got {name!r}")
-    folder = project_root() / "data" / "gold"
+    folder = gold_dir()
     stem = GOLD_SETS[name]
     return folder / f"{stem}.csv", folder / f"{stem}_sentences.csv"
 
@@ -616,10 +616,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no corpus under {shared}", file=sys.stderr)
             return 2
         if args.export_conll:
-            from analysis.paths import project_root
+            from analysis.paths import checkout_root
 
             out = Path(args.export_conll).resolve()
-            if project_root().resolve() in out.parents:
+            root = checkout_root()
+            if root is not None and root in out.parents:
                 print(f"warning: {out} holds corpus text; do not commit it", file=sys.stderr)
             sents = gold_conll(shared, args.gold, source=args.source)
             write_conll(sents, out)

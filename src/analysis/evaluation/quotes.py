@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.evaluation import gold_command
-from analysis.paths import project_root, shared_dir
+from analysis.paths import gold_dir, seed_article, shared_dir
 
 
 MATCHING_RULE = ("a predicted quote matches a gold quote of the same type (direct/indirect) in the same "
@@ -49,12 +49,12 @@ def _sha(s: str) -> str:
 
 
 def default_gold() -> Path:
-    return project_root() / "data" / "gold" / "quotes_gold.csv"
+    return gold_dir() / "quotes_gold.csv"
 
 
 def doc_path(row, shared: Path) -> Path:
     if row["doc_source"] == "seed":
-        return project_root() / "data" / "raw" / row["doc_id"]
+        return seed_article().parent / row["doc_id"]
     return shared / "corpus" / "news_gdelt" / "articles" / row["doc_id"]
 
 
