@@ -85,7 +85,7 @@ def select_events(which="key", events: pd.DataFrame | None = None) -> pd.DataFra
 
     >>> len(select_events("none")), len(select_events("all")) == len(load_events())
     (0, True)
-    >>> select_events(["kursk_incursion", "diplomatic"])["category"].isin(["military", "diplomatic"]).all()
+    >>> bool(select_events(["kursk_incursion", "diplomatic"])["category"].isin(["military", "diplomatic"]).all())
     True
     """
     ev = load_events() if events is None else events
