@@ -68,3 +68,22 @@ def test_exporter_writes_kwic_and_pages(tmp_path, run):
     page = export.save_page(interactive.table(lines, title="Lines"), "lines")
     assert page == tmp_path / "figures" / "02_entities" / "lines.html"
     assert not interactive.network_references(page.read_text())
+
+
+def test_label_usage_from_stored_tables_equals_label_usage_from_text(run):
+    from analysis import framing
+
+    direct = framing.label_usage(ARTICLES, by="outlet")
+    summary = run.table("article_summary")
+    stored = framing.label_usage(ARTICLES[["article_id", "outlet"]], by="outlet", matches=run.table("labels"),
+                                 words=summary.set_index("article_id")["n_words"] if "n_words" in summary else
+                                 pd.Series({a: len(t.split()) for a, t in zip(ARTICLES.article_id, ARTICLES.text)}))
+    cols = ["outlet", "concept", "term", "n"]
+    assert direct[cols].values.tolist() == stored[cols].values.tolist()
+
+
+def test_sentence_lines_keep_key_order_and_columns(run):
+    keys = pd.DataFrame({"article_id": ["c", "a"], "sentence_id": [0, 1], "score": [-0.5, 0.1]})
+    lines = run.sentence_lines(keys, ARTICLES)
+    assert lines["match"].tolist() == ["Shelling hit Kharkiv overnight.", "Talks are off."]
+    assert lines["score"].tolist() == [-0.5, 0.1] and lines["outlet"].tolist() == ["X", "X"]

@@ -324,6 +324,38 @@ class Analysis:
             extra[name] = frame[frame["article_id"].isin(ids)]
         return kwic(sents, query, articles=meta, kind=k.name, limit=limit, window=window, by=by, **extra)
 
+    def sentence_lines(self, keys: pd.DataFrame, articles: pd.DataFrame, *, window: int = 0) -> pd.DataFrame:
+        """Whole sentences as KWIC lines (``match`` = the sentence, ``window`` characters of
+        context around it), for evidence that is a sentence rather than a word: the most
+        negative sentences, agentless harm, a quote. ``keys`` has ``article_id`` and
+        ``sentence_id`` (other columns, e.g. ``score``, are kept); lines come in its order and
+        only those articles' sentences are read.
+
+        >>> import pandas as pd, tempfile
+        >>> arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "text": ["Calm. Shelling hit Kharkiv."]})
+        >>> run = analyse(arts, stages=("sentences",), cache_dir=tempfile.mkdtemp())
+        >>> run.sentence_lines(pd.DataFrame({"article_id": ["a"], "sentence_id": [1], "score": [-0.6]}),
+        ...                    arts)[["match", "score", "outlet"]].values.tolist()
+        [['Shelling hit Kharkiv.', -0.6, 'X']]
+        """
+        from analysis.kwic import kwic
+
+        keys = keys.reset_index(drop=True).assign(_order=lambda k: range(len(k)))
+        keys = keys.drop_duplicates(["article_id", "sentence_id"])
+        sents = self.rows("sentences", article_ids=keys["article_id"],
+                          columns=["article_id", "sentence_id", "start", "end", "text"])
+        sents = sents.merge(keys[["article_id", "sentence_id"]], on=["article_id", "sentence_id"])
+        sents = sents.assign(text=sents["text"].astype(object))
+        meta = articles[articles["article_id"].isin(keys["article_id"])]
+        lines = kwic(sents, r"(?s)\S.*\S|\S", kind="regex", articles=meta, window=window)
+        lines = lines.drop_duplicates(["article_id", "sentence_id"])
+        extra = [c for c in keys.columns if c not in lines.columns or c in ("article_id", "sentence_id")]
+        out = lines.merge(keys[extra], on=["article_id", "sentence_id"]).sort_values("_order", kind="stable")
+        out = out.drop(columns="_order").reset_index(drop=True)
+        out["kind"] = "sentence"
+        out.attrs["query"] = "sentences"
+        return out
+
     def aggregate(self, name: str, func: Callable[[pd.DataFrame], pd.DataFrame], *,
                   columns: list[str] | None = None) -> pd.DataFrame:
         """``func`` applied part by part and concatenated: memory bounded by one part."""
