@@ -545,6 +545,7 @@ class Exporter:
                 shown = lines[cols].copy()
                 if "date" in shown.columns:
                     shown["date"] = pd.to_datetime(shown["date"], utc=True, errors="coerce").dt.strftime("%Y-%m-%d")
+                shown = shown.astype(object).where(shown.notna(), "")
                 with pd.option_context("display.max_colwidth", 120):
                     display(shown.style.hide(axis="index").set_properties(subset=["left"], **{"text-align": "right"})
                             if "left" in shown.columns else shown)
