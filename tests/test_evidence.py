@@ -87,3 +87,9 @@ def test_sentence_lines_keep_key_order_and_columns(run):
     lines = run.sentence_lines(keys, ARTICLES)
     assert lines["match"].tolist() == ["Shelling hit Kharkiv overnight.", "Talks are off."]
     assert lines["score"].tolist() == [-0.5, 0.1] and lines["outlet"].tolist() == ["X", "X"]
+
+
+def test_kwic_where_narrows_stored_label_hits(run):
+    own = run.kwic("Kiev regime", ARTICLES, kind="label", where={"in_quote": False})
+    quoted = run.kwic("Kiev regime", ARTICLES, kind="label", where={"in_quote": True})
+    assert len(own) == 1 and quoted.empty

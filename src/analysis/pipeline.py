@@ -273,7 +273,7 @@ class Analysis:
 
     def kwic(self, query, articles: pd.DataFrame, *, limit: int = 8, max_articles: int | None = None,
              article_ids: Iterable | None = None, kind: str = "auto", window: int = 60,
-             by: str | None = None) -> pd.DataFrame:
+             by: str | None = None, where: dict | None = None) -> pd.DataFrame:
         """Keyword-in-context lines (:func:`analysis.kwic.kwic`) read from the stored tables:
         only the sentences (and mentions or labels) of the first ``max_articles`` articles
         (default ``4 * limit``) that contain ``query`` are read, never the whole table.
@@ -281,7 +281,8 @@ class Analysis:
         The articles holding the query are found in the stored ``mentions`` (entity ids),
         ``labels`` (label concepts/terms) or ``frames`` (predicted frames) tables, or, for a
         regex, in ``articles["text"]``; ``article_ids`` narrows the search further. Lines come
-        with outlet, date and URL from ``articles``.
+        with outlet, date and URL from ``articles``. ``where`` narrows the stored hits of an
+        entity or label query (e.g. ``{"in_quote": False}``: the outlet's own words only).
 
         >>> import pandas as pd, tempfile
         >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
@@ -296,11 +297,11 @@ class Analysis:
         scope = articles if article_ids is None else articles[articles["article_id"].isin(list(article_ids))]
         extra: dict = {}
         if k.name == "entity" and "mentions" in self.tables:
-            hits = self.rows("mentions", article_ids=scope["article_id"], where={"entity_id": query})
+            hits = self.rows("mentions", article_ids=scope["article_id"], where={"entity_id": query, **(where or {})})
             ids = pd.unique(hits["article_id"])
             extra["mentions"] = hits
         elif k.name == "label" and "labels" in self.tables:
-            found = self.rows("labels", article_ids=scope["article_id"])
+            found = self.rows("labels", article_ids=scope["article_id"], where=where)
             q = str(query).casefold()
             found = found[(found["concept"].astype(str).str.casefold() == q) | (found["term"].astype(str).str.casefold() == q)]
             ids = pd.unique(found["article_id"])
