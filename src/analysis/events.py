@@ -34,7 +34,8 @@ import pandas as pd
 
 from analysis.paths import lexicon_dir
 
-__all__ = ["AROUND_COLUMNS", "EVENT_COLUMNS", "around_event", "event", "load_events", "plot_around_event"]
+__all__ = ["AROUND_COLUMNS", "EVENT_COLUMNS", "KEY_EVENTS", "around_event", "event", "load_events",
+           "plot_around_event", "select_events"]
 
 EVENT_COLUMNS = ["date", "event_id", "label", "description", "category", "source_url"]
 #: columns of :func:`around_event`; ``"<by>"`` stands for the grouping column's own name
@@ -68,6 +69,41 @@ def load_events(path: str | Path | None = None, *, categories: Iterable[str] | s
     if end is not None:
         ev = ev[ev["date"] <= _utc(end)]
     return ev.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+
+
+#: The turning points drawn by default (``EVENTS = "key"`` in the notebooks): one or two a year.
+KEY_EVENTS = ("crimea_annexation", "minsk_ii", "full_scale_invasion", "bucha", "kharkiv_counteroffensive",
+              "annexation_declared", "kherson_liberated", "bakhmut_falls", "counteroffensive_2023",
+              "wagner_mutiny", "avdiivka_withdrawal", "kursk_incursion", "oreshnik_strike")
+
+
+def select_events(which="key", events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The events a notebook's ``EVENTS`` parameter picks, for :func:`analysis.report.add_events`.
+
+    ``"key"`` (:data:`KEY_EVENTS`), ``"all"``, ``"none"`` (or ``None``/``False``/``[]``: an
+    empty table), a category (``"military"``), or a list of categories and/or event ids.
+
+    >>> len(select_events("none")), len(select_events("all")) == len(load_events())
+    (0, True)
+    >>> bool(select_events(["kursk_incursion", "diplomatic"])["category"].isin(["military", "diplomatic"]).all())
+    True
+    """
+    ev = load_events() if events is None else events
+    if which is None or which is False or (isinstance(which, str) and which.lower() in ("none", "")):
+        return ev.iloc[:0]
+    if isinstance(which, str) and which.lower() == "all":
+        return ev
+    if isinstance(which, str) and which.lower() == "key":
+        wanted = set(KEY_EVENTS)
+    else:
+        wanted = {which} if isinstance(which, str) else set(which)
+    if not wanted:
+        return ev.iloc[:0]
+    unknown = wanted - set(ev["event_id"]) - set(ev["category"])
+    if unknown and not (isinstance(which, str) and which.lower() == "key"):
+        raise ValueError(f"EVENTS names no category or event_id: {sorted(unknown)}; "
+                         f"categories: {sorted(set(ev['category']))}")
+    return ev[ev["event_id"].isin(wanted) | ev["category"].isin(wanted)].reset_index(drop=True)
 
 
 def _utc(value) -> pd.Timestamp:

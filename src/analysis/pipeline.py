@@ -241,6 +241,127 @@ class Analysis:
 
         return read_table(self.folder, name, columns=columns)
 
+    def rows(self, name: str, *, article_ids: Iterable | None = None, columns: list[str] | None = None,
+             where: dict | None = None) -> pd.DataFrame:
+        """Only the rows a cell shows: those of ``article_ids`` (and with ``where``
+        column == value, or value in a list), read part by part with parquet filters.
+
+        >>> import pandas as pd, tempfile
+        >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Kyiv said so.", "Moscow denied it."]})
+        >>> run = analyse(arts, stages=("sentences",), cache_dir=tempfile.mkdtemp())
+        >>> run.rows("sentences", article_ids=["b"], columns=["article_id", "text"]).values.tolist()
+        [['b', 'Moscow denied it.']]
+        """
+        filters = []
+        if article_ids is not None:
+            ids = list(dict.fromkeys(article_ids))
+            if not ids:
+                return self._empty(name, columns)
+            filters.append(("article_id", "in", ids))
+        for column, value in (where or {}).items():
+            values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            filters.append((column, "in", values))
+        parts = sorted((self.folder / name).glob("part-*.parquet"))
+        if not parts:
+            raise FileNotFoundError(f"no parts for table {name!r} in {self.folder / name}")
+        frames = [pd.read_parquet(p, columns=columns, filters=filters or None) for p in parts]
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            return self._empty(name, columns)
+        return pd.concat(frames, ignore_index=True)
+
+    def _empty(self, name: str, columns: list[str] | None) -> pd.DataFrame:
+        first = sorted((self.folder / name).glob("part-*.parquet"))[:1]
+        if not first:
+            raise FileNotFoundError(f"no parts for table {name!r} in {self.folder / name}")
+        return pd.read_parquet(first[0], columns=columns).iloc[:0]
+
+    def kwic(self, query, articles: pd.DataFrame, *, limit: int = 8, max_articles: int | None = None,
+             article_ids: Iterable | None = None, kind: str = "auto", window: int = 60,
+             by: str | None = None, where: dict | None = None) -> pd.DataFrame:
+        """Keyword-in-context lines (:func:`analysis.kwic.kwic`) read from the stored tables:
+        only the sentences (and mentions or labels) of the first ``max_articles`` articles
+        (default ``4 * limit``) that contain ``query`` are read, never the whole table.
+
+        The articles holding the query are found in the stored ``mentions`` (entity ids),
+        ``labels`` (label concepts/terms) or ``frames`` (predicted frames) tables, or, for a
+        regex, in ``articles["text"]``; ``article_ids`` narrows the search further. Lines come
+        with outlet, date and URL from ``articles``. ``where`` narrows the stored hits of an
+        entity or label query (e.g. ``{"in_quote": False}``: the outlet's own words only).
+
+        >>> import pandas as pd, tempfile
+        >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
+        ...                      "text": ["Shelling hit Kiev.", "Nothing here."]})
+        >>> run = analyse(arts, stages=("sentences",), cache_dir=tempfile.mkdtemp())
+        >>> run.kwic(r"shell\\w+", arts, window=5)[["article_id", "match", "outlet"]].values.tolist()
+        [['a', 'Shelling', 'X']]
+        """
+        from analysis.kwic import _resolve_kind, kwic
+
+        k = _resolve_kind(query, kind)
+        scope = articles if article_ids is None else articles[articles["article_id"].isin(list(article_ids))]
+        extra: dict = {}
+        if k.name == "entity" and "mentions" in self.tables:
+            hits = self.rows("mentions", article_ids=scope["article_id"], where={"entity_id": query, **(where or {})})
+            ids = pd.unique(hits["article_id"])
+            extra["mentions"] = hits
+        elif k.name == "label" and "labels" in self.tables:
+            found = self.rows("labels", article_ids=scope["article_id"], where=where)
+            q = str(query).casefold()
+            found = found[(found["concept"].astype(str).str.casefold() == q) | (found["term"].astype(str).str.casefold() == q)]
+            ids = pd.unique(found["article_id"])
+            extra["labels"] = found
+        elif k.name == "frame" and "frames" in self.tables:
+            fr = self.rows("frames", article_ids=scope["article_id"], columns=["article_id", "frame", "predicted"])
+            fr = fr[(fr["frame"].astype(str) == query) & fr["predicted"].astype(bool)]
+            ids = pd.unique(fr["article_id"])
+        else:
+            import re
+
+            rx = query if isinstance(query, re.Pattern) else re.compile(query, re.IGNORECASE)
+            text = scope["text"].fillna("").astype(str)
+            ids = scope.loc[text.map(lambda t: rx.search(t) is not None).to_numpy(bool), "article_id"].to_numpy()
+        order = {a: i for i, a in enumerate(articles["article_id"])}
+        ids = sorted(ids, key=lambda a: order.get(a, len(order)))[: max_articles or 4 * limit]
+        sents = self.rows("sentences", article_ids=ids, columns=["article_id", "sentence_id", "start", "end", "text"])
+        sents = sents.assign(text=sents["text"].astype(object))
+        meta = articles[articles["article_id"].isin(ids)]
+        for name, frame in list(extra.items()):
+            extra[name] = frame[frame["article_id"].isin(ids)]
+        return kwic(sents, query, articles=meta, kind=k.name, limit=limit, window=window, by=by, **extra)
+
+    def sentence_lines(self, keys: pd.DataFrame, articles: pd.DataFrame, *, window: int = 0) -> pd.DataFrame:
+        """Whole sentences as KWIC lines (``match`` = the sentence, ``window`` characters of
+        context around it), for evidence that is a sentence rather than a word: the most
+        negative sentences, agentless harm, a quote. ``keys`` has ``article_id`` and
+        ``sentence_id`` (other columns, e.g. ``score``, are kept); lines come in its order and
+        only those articles' sentences are read.
+
+        >>> import pandas as pd, tempfile
+        >>> arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "text": ["Calm. Shelling hit Kharkiv."]})
+        >>> run = analyse(arts, stages=("sentences",), cache_dir=tempfile.mkdtemp())
+        >>> run.sentence_lines(pd.DataFrame({"article_id": ["a"], "sentence_id": [1], "score": [-0.6]}),
+        ...                    arts)[["match", "score", "outlet"]].values.tolist()
+        [['Shelling hit Kharkiv.', -0.6, 'X']]
+        """
+        from analysis.kwic import kwic
+
+        keys = keys.reset_index(drop=True).assign(_order=lambda k: range(len(k)))
+        keys = keys.drop_duplicates(["article_id", "sentence_id"])
+        sents = self.rows("sentences", article_ids=keys["article_id"],
+                          columns=["article_id", "sentence_id", "start", "end", "text"])
+        sents = sents.merge(keys[["article_id", "sentence_id"]], on=["article_id", "sentence_id"])
+        sents = sents.assign(text=sents["text"].astype(object))
+        meta = articles[articles["article_id"].isin(keys["article_id"])]
+        lines = kwic(sents, r"(?s)\S.*\S|\S", kind="regex", articles=meta, window=window)
+        lines = lines.drop_duplicates(["article_id", "sentence_id"])
+        extra = [c for c in keys.columns if c not in lines.columns or c in ("article_id", "sentence_id")]
+        out = lines.merge(keys[extra], on=["article_id", "sentence_id"]).sort_values("_order", kind="stable")
+        out = out.drop(columns="_order").reset_index(drop=True)
+        out["kind"] = "sentence"
+        out.attrs["query"] = "sentences"
+        return out
+
     def aggregate(self, name: str, func: Callable[[pd.DataFrame], pd.DataFrame], *,
                   columns: list[str] | None = None) -> pd.DataFrame:
         """``func`` applied part by part and concatenated: memory bounded by one part."""

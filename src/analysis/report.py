@@ -566,6 +566,55 @@ class Exporter:
     def save_table(self, data: pd.DataFrame, name: str) -> Path:
         return save_table(data, name, folder=figure_dir(self.notebook, self.output_dir))
 
+    def save_kwic(self, lines: pd.DataFrame, name: str) -> list[Path]:
+        """Keyword-in-context lines as ``<name>_kwic.csv`` and ``.xlsx`` beside the figures
+        (:func:`analysis.kwic.export_kwic`: formula-like cells neutralised)."""
+        from analysis.kwic import export_kwic
+
+        folder = figure_dir(self.notebook, self.output_dir)
+        stem = _NAME_RE.sub("_", name) + "_kwic"
+        return [export_kwic(lines, folder / f"{stem}{ext}") for ext in (".csv", ".xlsx")]
+
+    def evidence(self, lines: pd.DataFrame, name: str, *, title: str | None = None) -> list[Path]:
+        """Export KWIC ``lines`` (:meth:`save_kwic`) and, inside a notebook, show them as a
+        compact table: outlet, date, left context, match, right context, URL."""
+        written = self.save_kwic(lines, name)
+        if _in_notebook():
+            from IPython.display import Markdown, display
+
+            query = lines.attrs.get("query", "")
+            head = title or f"Evidence: {len(lines)} line(s) for `{query}`"
+            display(Markdown(f"**{head}** — exported as `{written[0].name}` / `{written[1].name}`"))
+            if len(lines):
+                cols = [c for c in ("outlet", "date", "left", "match", "right", "url") if c in lines.columns]
+                shown = lines[cols].copy()
+                if "date" in shown.columns:
+                    shown["date"] = pd.to_datetime(shown["date"], utc=True, errors="coerce").dt.strftime("%Y-%m-%d")
+                shown = shown.astype(object).where(shown.notna(), "")
+                with pd.option_context("display.max_colwidth", 120):
+                    display(shown.style.hide(axis="index").set_properties(subset=["left"], **{"text-align": "right"})
+                            if "left" in shown.columns else shown)
+            else:
+                display(Markdown("_No lines in this corpus._"))
+        return written
+
+    def save_page(self, page, name: str, *, text: str | None = None) -> Path:
+        """Write an :mod:`analysis.interactive` page as ``<name>.html`` beside the figures and,
+        inside a notebook, show a link to it (relative to the report page, which sits two
+        folders above the figures). The page itself is not embedded in the notebook."""
+        folder = figure_dir(self.notebook, self.output_dir)
+        path = page.write(folder / f"{_NAME_RE.sub('_', name)}.html")
+        if _in_notebook():
+            import html
+
+            from IPython.display import HTML, display
+
+            href = f"figures/{folder.name}/{path.name}"
+            label = html.escape(text or f"Open the interactive page: {page.title}")
+            display(HTML(f'<p>&#128279; <a href="{href}" target="_blank">{label}</a> '
+                         f'(<code>{html.escape(href)}</code>, works offline)</p>'))
+        return path
+
 
 def add_events(ax, events: pd.DataFrame | None = None, *, which=None, fontsize: float = 7, color: str = "#666666",
                max_rows: int = 4, label_column: str = "label"):

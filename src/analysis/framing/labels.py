@@ -346,7 +346,8 @@ def _own_words(matches: pd.DataFrame, exclude_quoted: bool) -> pd.DataFrame:
 
 
 def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFrame | None = None,
-                lexicon=None, per: float = 10_000, exclude_quoted: bool = True) -> pd.DataFrame:
+                lexicon=None, per: float = 10_000, exclude_quoted: bool = True,
+                matches: pd.DataFrame | None = None, words: pd.Series | None = None) -> pd.DataFrame:
     """Usage rate of every contested term per group, per 10,000 words.
 
     Parameters
@@ -360,6 +361,10 @@ def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFram
         a quoted speaker's vocabulary or held at a distance by scare quotes,
         not the outlet's choice. ``False`` counts every occurrence. The word
         denominator always counts all words.
+    matches, words : precomputed :func:`label_matches` (e.g. the engine's stored ``labels``
+        table) and words per article (a Series indexed by article_id, e.g. ``n_words`` of the
+        stored ``article_summary``); with both, ``data`` needs only ``article_id`` and ``by``
+        and no text is read.
 
     Returns
     -------
@@ -380,12 +385,23 @@ def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFram
             raise KeyError(f"label_usage(): column {by!r} not in data; pass articles= with it")
         data = data.merge(articles[["article_id", by]].drop_duplicates("article_id"), on="article_id", how="left")
     groups = data[["article_id", by]].drop_duplicates("article_id")
-    words = _words_by_article(data).rename("words").reset_index()
+    if words is None:
+        words = _words_by_article(data)
+    words = words.rename("words").rename_axis("article_id").reset_index()
     words = words.merge(groups, on="article_id").groupby(by, dropna=False)["words"].sum()
-    matches = _own_words(label_matches(data, lexicon=lexicon), exclude_quoted).merge(groups, on="article_id", how="left")
+    if matches is None:
+        matches = label_matches(data, lexicon=lexicon)
+    matches = matches[matches["article_id"].isin(groups["article_id"])]
+    matches = matches.astype({c: object for c in ("concept", "term") if c in matches.columns})  # stored: categorical
+    matches = _own_words(matches, exclude_quoted).merge(groups, on="article_id", how="left")
     from analysis.framing._cyr import lang_column
 
-    present = set(lang_column(data)) if "lang" in data.columns else {"en"}
+    if "lang" in data.columns:
+        present = set(lang_column(data))
+    elif "lang" in matches.columns and len(matches):
+        present = set(matches["lang"].dropna().astype(str))
+    else:
+        present = {"en"}
     present = {code if code in ("ru", "uk") else "en" for code in present}
     lex = label_lexicon(lexicon)
     lex = lex[lex["lang"].isin(present)][["concept", "term", "side"]].drop_duplicates(["concept", "term"])
