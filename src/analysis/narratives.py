@@ -231,9 +231,9 @@ class NarrativeModel:
 
 
 def default_model_path(lang: str = "en") -> Path:
-    from analysis.paths import project_root
+    from analysis.paths import models_dir
 
-    return project_root() / "data" / "models" / f"narratives_{lang}.json"
+    return models_dir() / f"narratives_{lang}.json"
 
 
 def load_narrative_model(path=None, *, lang: str = "en") -> NarrativeModel | None:

@@ -441,9 +441,9 @@ class RoleModel:
 
 
 def default_model_path(lang: str = "en") -> Path:
-    from analysis.paths import project_root
+    from analysis.paths import models_dir
 
-    return project_root() / "data" / "models" / f"roles_{lang}.json"
+    return models_dir() / f"roles_{lang}.json"
 
 
 def load_role_model(path: str | Path | None = None, *, lang: str = "en") -> RoleModel | None:

@@ -33,9 +33,9 @@ CLASSES = ("agent_active", "agent_passive", "agentless")
 
 
 def default_gold() -> Path:
-    from analysis.paths import project_root
+    from analysis.paths import gold_dir
 
-    return project_root() / "data" / "gold" / "agency_ru_uk_gold.csv"
+    return gold_dir() / "agency_ru_uk_gold.csv"
 
 
 def _sha(s: str) -> str:

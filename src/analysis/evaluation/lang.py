@@ -38,7 +38,7 @@ def _read(paths) -> list[tuple[str, str]]:
 
 def collect(shared: Path) -> dict[str, list[tuple[str, str]]]:
     from analysis.evaluation.ner_cyr import load_uk_gold
-    from analysis.paths import project_root
+    from analysis.paths import seed_article
 
     docs: dict[str, list[tuple[str, str]]] = {"ru": [], "en": [], "uk": []}
     for sub in ("corpus/ru_uk/articles", "eval/semeval25/ru/articles"):
@@ -51,7 +51,7 @@ def collect(shared: Path) -> dict[str, list[tuple[str, str]]]:
         if lang:
             docs[lang].append((name, text))
     docs["en"] += _read(sorted((shared / "eval/semeval25/en/articles").glob("*.txt")))
-    docs["en"] += _read(sorted((project_root() / "data" / "raw").glob("*.txt")))
+    docs["en"] += _read([seed_article()])
     _, _, uk = load_uk_gold()
     texts = list(uk.values())
     docs["uk"] += [(f"uk-{i // 5:02d}", " ".join(texts[i:i + 5])) for i in range(0, len(texts), 5)]

@@ -39,9 +39,9 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
 
 
 def gold_folder() -> Path:
-    from analysis.paths import project_root
+    from analysis.paths import gold_dir
 
-    return project_root() / "data" / "gold"
+    return gold_dir()
 
 
 def parse_markup(line: str) -> tuple[str, list[tuple[int, int, str]]]:

@@ -27,9 +27,9 @@ import pandas as pd
 
 
 def default_gold() -> Path:
-    from analysis.paths import project_root
+    from analysis.paths import gold_dir
 
-    return project_root() / "data" / "gold" / "quotes_ru_gold.csv"
+    return gold_dir() / "quotes_ru_gold.csv"
 
 
 def _sha(s: str) -> str:

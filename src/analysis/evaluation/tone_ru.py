@@ -28,9 +28,9 @@ LABELS = {"neg": -1, "neu": 0, "pos": 1}
 
 
 def default_gold() -> Path:
-    from analysis.paths import project_root
+    from analysis.paths import gold_dir
 
-    return project_root() / "data" / "gold" / "tone_ru_uk_gold.csv"
+    return gold_dir() / "tone_ru_uk_gold.csv"
 
 
 def _sha(text: str) -> str:
