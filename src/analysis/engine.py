@@ -60,6 +60,7 @@ __all__ = [
     "STAGES",
     "TABLES",
     "comparable",
+    "in_article_order",
     "iter_chunks",
     "read_table",
     "process_articles",
@@ -183,7 +184,24 @@ def process_articles(
     for stage in stages:
         timed(stage, steps[stage])
     timed("summary", lambda: out.__setitem__("article_summary", _article_summary(articles, out)))
-    return out
+    return {name: in_article_order(frame, articles["article_id"]) for name, frame in out.items()}
+
+
+def in_article_order(frame: pd.DataFrame, article_ids) -> pd.DataFrame:
+    """``frame``'s rows grouped by article in the order of ``article_ids`` (stable: an
+    article's rows keep their order). Some stages sort by ``article_id``; without this
+    a table's order would depend on how the corpus was cut into chunks.
+
+    >>> f = pd.DataFrame({"article_id": ["a", "b", "b", "a"], "start": [0, 0, 5, 9]})
+    >>> in_article_order(f, ["b", "a"]).to_dict("list")
+    {'article_id': ['b', 'b', 'a', 'a'], 'start': [0, 5, 0, 9]}
+    """
+    if len(frame) < 2 or "article_id" not in frame.columns:
+        return frame
+    position = pd.Index(list(article_ids)).get_indexer(frame["article_id"])
+    if (position[1:] >= position[:-1]).all():
+        return frame
+    return frame.take(np.argsort(position, kind="stable")).reset_index(drop=True)
 
 
 def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
