@@ -451,6 +451,10 @@ def _iter_source(source, chunk_size: int, columns=("article_id", "text")) -> Ite
             yield batch.to_pandas()
 
 
+#: Chunks each worker of :func:`run_to_parquet` processes before it is replaced by a fresh one.
+RECYCLE_AFTER = 10
+
+
 def run_to_parquet(
     source: pd.DataFrame | str | os.PathLike,
     out_dir: str | os.PathLike,
@@ -459,6 +463,7 @@ def run_to_parquet(
     n_jobs: int = 1,
     chunk_size: int = 200,
     max_in_flight: int | None = None,
+    recycle_after: int | None = RECYCLE_AFTER,
     progress: bool = False,
     timings: dict[str, float] | None = None,
 ) -> pd.DataFrame:
@@ -468,7 +473,11 @@ def run_to_parquet(
     ``article_id`` and ``text``. At most ``max_in_flight`` chunks (default
     ``2 * n_jobs``) are in memory at once; workers write their own parts and
     return only row counts, so memory stays flat however large the corpus.
-    Returns a table of rows written per part and table.
+    Worker processes are replaced by fresh ones (forked again from the warmed-up
+    parent) every ``recycle_after`` chunks each (``None``: never): what a worker
+    accumulates — memos filling up to their bounds, a fragmented heap, shared
+    lexicon pages copied on write — is then bounded by that many chunks instead
+    of growing with the corpus. Returns a table of rows written per part and table.
     """
     stages = _normalise_stages(stages)
     out = Path(out_dir)
@@ -492,16 +501,27 @@ def run_to_parquet(
     else:
         # The parent builds the lexicons once and forks: workers share those pages
         # instead of each loading its own copy on its first chunk.
-        with shared_lexicons(stages), ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+        per_pool = recycle_after * n_jobs if recycle_after else None
+        with shared_lexicons(stages):
+            pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context())
             pending: set[Future] = set()
-            for part, chunk in enumerate(_iter_source(source, chunk_size)):
-                if len(pending) >= limit:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        record(*future.result())
-                pending.add(pool.submit(_process_and_write, chunk, stages, str(out), part))
-            for future in pending:
-                record(*future.result())
+            try:
+                for part, chunk in enumerate(_iter_source(source, chunk_size)):
+                    if per_pool and part and part % per_pool == 0:  # fresh workers: drain, then fork again
+                        for future in pending:
+                            record(*future.result())
+                        pending = set()
+                        pool.shutdown(wait=True)
+                        pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context())
+                    if len(pending) >= limit:
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            record(*future.result())
+                    pending.add(pool.submit(_process_and_write, chunk, stages, str(out), part))
+                for future in pending:
+                    record(*future.result())
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
     if bar is not None:
         bar.close()
     return pd.DataFrame(records).sort_values("part").reset_index(drop=True) if records else pd.DataFrame()
