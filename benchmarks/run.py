@@ -106,8 +106,14 @@ class PeakMemory:
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.tree(self.pid))
+            now = self.tree(self.pid)
+            self.peak, self.window = max(self.peak, now), max(getattr(self, "window", 0), now)
             time.sleep(self.interval)
+
+    def take_window(self) -> int:
+        """The peak since the previous call (or the start), then start a new window."""
+        window, self.window = getattr(self, "window", 0), 0
+        return window
 
     def __enter__(self):
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -215,15 +221,24 @@ def report_run(articles: pd.DataFrame, n_articles: int, log, *, jobs: int = 2) -
                    "--output", str(Path(tmp) / "report"), "--jobs", str(jobs)]
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        per_step, step = {}, "start-up and loading"
         with PeakMemory(child.pid) as memory:
-            output, _ = child.communicate()
+            for line in child.stdout:  # attribute each window's peak to the notebook then running
+                if re.match(r"\[\d+/\d+\] \S+ \.\.\.$", line.strip()) or line.startswith("report index"):
+                    per_step[step] = max(per_step.get(step, 0), memory.take_window())
+                    step = line.strip().split()[1] if not line.startswith("report index") else "index"
+                if "WARNING" not in line:
+                    log(f"  | {line.rstrip()}")
+            child.wait()
+            per_step[step] = max(per_step.get(step, 0), memory.take_window())
         seconds = time.perf_counter() - started
-    for line in output.strip().splitlines()[-12:]:
-        log(f"  | {line}")
+    log("  peak memory while each step ran (process tree, PSS): "
+        + ", ".join(f"{name} {peak / 1e6:,.0f} MB" for name, peak in per_step.items()))
     log(f"  {n_articles:,} articles, {raw / 1e6:,.0f} MB text: exit code {child.returncode}, {seconds:.1f} s, "
         f"peak memory (process tree, PSS) {memory.peak / 1e6:,.0f} MB = {memory.peak / raw:.2f}x the raw text")
     return {"articles": n_articles, "raw_text_mb": raw / 1e6, "seconds": seconds, "returncode": child.returncode,
-            "peak_memory_mb": memory.peak / 1e6, "peak_memory_vs_raw_text": memory.peak / raw}
+            "peak_memory_mb": memory.peak / 1e6, "peak_memory_vs_raw_text": memory.peak / raw,
+            "peak_memory_mb_by_step": {name: peak / 1e6 for name, peak in per_step.items()}}
 
 
 def main(argv=None) -> int:
