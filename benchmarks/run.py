@@ -12,7 +12,13 @@ replicating it:
   Treebank tokens and VADER per sentence) as the ratio to beat.
 
 * a cost curve: time and peak memory of the streamed pipeline at 1k, 10k and
-  100k articles (``--curve``), so linear growth is seen rather than assumed.
+  100k articles (``--curve``), so linear growth is seen rather than assumed;
+* incremental reruns: :func:`analysis.pipeline.analyse` on the corpus less 1%,
+  then on the whole corpus (1% new articles), then again unchanged — the rerun
+  should cost about 1% of the first run plus hashing and reading the store index;
+* ``--report N``: ``python -m analysis run`` (every notebook, ``--jobs 2``) on the
+  replicated N-article corpus as a parquet folder, in a child process: wall
+  time and peak memory of the whole process tree (runner + kernels + workers).
 
 The naive baseline is measured twice: with NLTK's VADER and with the
 ``vaderSentiment`` package's faster analyzer. It ends with four lines, all one
@@ -25,7 +31,7 @@ core, same run::
 
 Usage::
 
-    python benchmarks/run.py [--shared ../shared] [--curve 1000,10000,100000] [--skip-large]
+    python benchmarks/run.py [--shared ../shared] [--curve 1000,10000,100000] [--skip-large] [--report 100000]
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ sys.path.insert(0, str(HERE))
 
 from naive import run_naive  # noqa: E402
 
-from analysis import engine  # noqa: E402
+from analysis import engine, pipeline  # noqa: E402
 from analysis.corpus import load_corpus  # noqa: E402
 from analysis.paths import shared_dir  # noqa: E402
 
@@ -100,8 +106,14 @@ class PeakMemory:
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.tree(self.pid))
+            now = self.tree(self.pid)
+            self.peak, self.window = max(self.peak, now), max(getattr(self, "window", 0), now)
             time.sleep(self.interval)
+
+    def take_window(self) -> int:
+        """The peak since the previous call (or the start), then start a new window."""
+        window, self.window = getattr(self, "window", 0), 0
+        return window
 
     def __enter__(self):
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -173,6 +185,62 @@ def streamed_run(articles: pd.DataFrame, n_articles: int, words: int, chunk_size
             "peak_memory_vs_raw_text": memory.peak / raw_large}
 
 
+def incremental_run(articles: pd.DataFrame, reference: dict, chunk_size: int, log) -> dict:
+    """``pipeline.analyse`` on ``articles`` less the last 1% (an empty store), then on all of them
+    (the 1% are new), then unchanged; checks the rerun's tables equal ``reference`` (engine.run)."""
+    n_new = max(1, len(articles) // 101)
+    first = articles.iloc[:len(articles) - n_new]
+    log(f"# incremental rerun (one core): {len(first):,} articles, then + {n_new:,} new ones (1%)")
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as store:
+        def analyse(frame):
+            return pipeline.analyse(frame, chunk_size=chunk_size, cache_dir=store)
+
+        _, first_s = timed(f"analyse {len(first):,} articles, empty store", lambda: analyse(first), log)
+        rerun, rerun_s = timed(f"analyse {len(articles):,} articles, {n_new:,} new", lambda: analyse(articles), log)
+        unchanged, hit_s = timed(f"analyse {len(articles):,} articles, unchanged", lambda: analyse(articles), log)
+        identical = all(engine.comparable(frame).equals(engine.comparable(rerun.table(name)))
+                        for name, frame in reference.items())
+    log(f"  processed {rerun.processed:,} then {unchanged.processed:,} articles; rerun / first run = "
+        f"{rerun_s / first_s:.3f} for {n_new / len(first):.3f} of the data; identical to engine.run: {identical}")
+    return {"articles": len(first), "new_articles": n_new, "first_seconds": first_s, "rerun_seconds": rerun_s,
+            "unchanged_seconds": hit_s, "processed_on_rerun": rerun.processed, "identical": identical}
+
+
+def report_run(articles: pd.DataFrame, n_articles: int, log, *, jobs: int = 2) -> dict:
+    """``python -m analysis run --corpus <parquet folder> --jobs 2`` on ``articles`` replicated to
+    ``n_articles``, in a child process with an empty cache; its wall time and peak memory (PSS of
+    the whole process tree: runner, notebook kernels, pipeline workers)."""
+    log(f"# make report on the replicated corpus: {n_articles:,} articles as a parquet folder, --jobs {jobs}")
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        source = Path(tmp) / "corpus"
+        raw = replicate_to_parquet(articles, n_articles, source)
+        src = str(HERE.parent / "src")
+        env = {**os.environ, "ANALYSIS_CACHE": str(Path(tmp) / "cache"), "MPLBACKEND": "Agg",
+               "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
+        command = [sys.executable, "-m", "analysis", "run", "--corpus", str(source),
+                   "--output", str(Path(tmp) / "report"), "--jobs", str(jobs)]
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        per_step, step = {}, "start-up and loading"
+        with PeakMemory(child.pid) as memory:
+            for line in child.stdout:  # attribute each window's peak to the notebook then running
+                if re.match(r"\[\d+/\d+\] \S+ \.\.\.$", line.strip()) or line.startswith("report index"):
+                    per_step[step] = max(per_step.get(step, 0), memory.take_window())
+                    step = line.strip().split()[1] if not line.startswith("report index") else "index"
+                if "WARNING" not in line:
+                    log(f"  | {line.rstrip()}")
+            child.wait()
+            per_step[step] = max(per_step.get(step, 0), memory.take_window())
+        seconds = time.perf_counter() - started
+    log("  peak memory while each step ran (process tree, PSS): "
+        + ", ".join(f"{name} {peak / 1e6:,.0f} MB" for name, peak in per_step.items()))
+    log(f"  {n_articles:,} articles, {raw / 1e6:,.0f} MB text: exit code {child.returncode}, {seconds:.1f} s, "
+        f"peak memory (process tree, PSS) {memory.peak / 1e6:,.0f} MB = {memory.peak / raw:.2f}x the raw text")
+    return {"articles": n_articles, "raw_text_mb": raw / 1e6, "seconds": seconds, "returncode": child.returncode,
+            "peak_memory_mb": memory.peak / 1e6, "peak_memory_vs_raw_text": memory.peak / raw,
+            "peak_memory_mb_by_step": {name: peak / 1e6 for name, peak in per_step.items()}}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=shared_dir())
@@ -182,6 +250,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-large", action="store_true", help="skip the replicated corpora")
     parser.add_argument("--chunk-size", type=int, default=200)
     parser.add_argument("--limit", type=int, help="only the first N articles (a smoke test of the bench itself)")
+    parser.add_argument("--report", type=int, metavar="N",
+                        help="also time `python -m analysis run` on the replicated N-article corpus")
     parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     parser.add_argument("--stream", nargs=2, metavar=("SOURCE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -243,6 +313,7 @@ def main(argv=None) -> int:
     log(f"  speed-up 2 vs 1 processes: {one_s / two_s:.2f}x; identical to the in-memory serial run: {identical}")
     figures["two_processes"] = {"one_process_seconds": one_s, "seconds": two_s, "speedup": one_s / two_s,
                                 "identical": identical}
+    figures["incremental"] = incremental_run(articles, serial, args.chunk_size, log)
     del serial
 
     if not args.skip_large:
@@ -258,6 +329,9 @@ def main(argv=None) -> int:
         for point in figures["curve"]:
             log(f"  {point['articles']:>9,} {point['seconds']:9.1f} {point['peak_memory_mb']:9,.0f} "
                 f"{point['peak_memory_vs_raw_text']:6.2f}x")
+
+    if args.report:
+        figures["report"] = report_run(articles, args.report, log)
 
     naive_s = naive["timings"]["total"]
     naive_fast_s = naive["timings"]["total_vadersentiment"]

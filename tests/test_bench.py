@@ -27,4 +27,7 @@ def test_bench_runs_end_to_end_on_a_small_slice(root, shared, tmp_path):
     assert figures["two_processes"]["identical"] is True
     assert [point["articles"] for point in figures["curve"]] == [60, 120]
     assert all(point["peak_memory_mb"] > 0 and point["seconds"] > 0 for point in figures["curve"])
+    incremental = figures["incremental"]
+    assert (incremental["articles"], incremental["new_articles"], incremental["processed_on_rerun"]) == (39, 1, 1)
+    assert incremental["identical"] is True and incremental["rerun_seconds"] > 0
     assert figures["naive"]["vader_vadersentiment"] > 0 and "full_pipeline_vs_naive_vadersentiment" in figures

@@ -55,6 +55,18 @@ def test_streaming_to_parquet_gives_the_same_tables(serial, articles, tmp_path):
     assert_same_tables(serial, {name: engine.read_table(tmp_path, name) for name in serial})
 
 
+def test_chunking_does_not_change_results_when_ids_are_not_sorted(articles):
+    # some stages sort by article_id inside a chunk; every table still comes in input order
+    backwards = articles.iloc[::-1].reset_index(drop=True)
+    assert_same_tables(engine.run(backwards, chunk_size=1000), engine.run(backwards, chunk_size=3))
+
+
+def test_workers_replaced_every_chunk_give_the_same_tables(serial, articles, tmp_path):
+    parts = engine.run_to_parquet(articles, tmp_path, chunk_size=2, n_jobs=2, recycle_after=1)
+    assert parts["part"].tolist() == [0, 1, 2, 3]
+    assert_same_tables(serial, {name: engine.read_table(tmp_path, name) for name in serial})
+
+
 def test_parquet_source_streams_in_batches(articles, tmp_path):
     source = tmp_path / "corpus.parquet"
     articles.to_parquet(source, index=False)

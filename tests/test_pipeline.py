@@ -134,5 +134,107 @@ def test_two_processes_on_one_cache_return_complete_identical_tables(tmp_path):
                 pd.testing.assert_frame_equal(engine.comparable(pd.DataFrame(got[name])),
                                               engine.comparable(expected[name]), check_dtype=False,
                                               obj=f"worker {worker}, round {i}, {name}")
-    assert not list(tmp_path.glob(".*tmp-*")), "temporary folders are cleaned up"
-    assert all((p / pipeline.COMPLETE_MARKER).is_file() for p in tmp_path.glob("analysis-*"))
+    assert not list(tmp_path.rglob(".*tmp-*")), "temporary folders are cleaned up"
+    partitions = list(tmp_path.glob("store-*/part-*"))
+    assert partitions and all((p / pipeline.COMPLETE_MARKER).is_file() for p in partitions)
+
+
+# --------------------------------------------------------------------------- incremental reruns
+@pytest.fixture(scope="module")
+def paragraphs(seed_text) -> pd.DataFrame:
+    """The seed article's paragraphs as ten small articles p0..p9 (entities, quotes, tone: all stages fire)."""
+    texts = [p for p in seed_text.split("\n\n") if len(p.strip()) > 100][:10]
+    return pd.DataFrame({"article_id": [f"p{i}" for i in range(len(texts))], "text": texts})
+
+
+@pytest.fixture
+def processed_ids(monkeypatch) -> list:
+    """Every article id the engine runs the pipeline on (n_jobs=1 runs in this process)."""
+    seen: list = []
+    original = engine.process_articles
+
+    def recording(articles, **kwargs):
+        seen.extend(articles["article_id"].tolist())
+        return original(articles, **kwargs)
+
+    monkeypatch.setattr(engine, "process_articles", recording)
+    return seen
+
+
+def assert_same_tables(run: pipeline.Analysis, articles: pd.DataFrame, stages=engine.STAGES) -> None:
+    """Every table of ``run`` equals engine.run on ``articles``, row for row in input order."""
+    expected = engine.run(articles, stages=stages)
+    assert set(run.tables) == set(expected)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(engine.comparable(run.table(name)), engine.comparable(frame),
+                                      check_dtype=False, obj=name)
+
+
+def test_engine_tables_come_grouped_by_article_in_input_order(paragraphs):
+    # what lets a view of several partitions restore engine.run's order with a stable sort by article
+    tables = engine.run(paragraphs.iloc[::-1], chunk_size=3)
+    order = {aid: i for i, aid in enumerate(paragraphs["article_id"].iloc[::-1])}
+    for name, frame in tables.items():
+        position = frame["article_id"].map(order)
+        assert position.is_monotonic_increasing, name
+
+
+def test_adding_articles_processes_only_the_new_ones(paragraphs, processed_ids, tmp_path):
+    first = pipeline.analyse(paragraphs.head(7), chunk_size=3, cache_dir=tmp_path)
+    assert (first.cache, first.processed, processed_ids) == ("miss", 7, [f"p{i}" for i in range(7)])
+    processed_ids.clear()
+    second = pipeline.analyse(paragraphs, chunk_size=3, cache_dir=tmp_path)
+    assert (second.cache, second.processed, processed_ids) == ("partial", 3, ["p7", "p8", "p9"])
+    assert_same_tables(second, paragraphs)
+
+
+def test_an_unchanged_corpus_processes_nothing(paragraphs, processed_ids, tmp_path):
+    pipeline.analyse(paragraphs, stages=("sentences",), cache_dir=tmp_path)
+    processed_ids.clear()
+    again = pipeline.analyse(paragraphs, stages=("sentences",), cache_dir=tmp_path)
+    assert (again.cache, again.processed, processed_ids) == ("hit", 0, [])
+
+
+def test_an_edited_article_is_recomputed_and_a_removed_one_disappears(paragraphs, processed_ids, tmp_path):
+    pipeline.analyse(paragraphs, chunk_size=4, cache_dir=tmp_path)
+    processed_ids.clear()
+    edited = paragraphs.drop(index=[2, 5]).reset_index(drop=True)
+    edited.loc[edited["article_id"] == "p3", "text"] = "Zelenskyy said Russia attacked Kharkiv. Moscow denied it."
+    run = pipeline.analyse(edited, chunk_size=4, cache_dir=tmp_path)
+    assert processed_ids == ["p3"] and run.processed == 1
+    assert "p2" not in set(run.table("article_summary")["article_id"])
+    assert set(run.table("sentences", filters=[("article_id", "=", "p3")])["text"]) == {
+        "Zelenskyy said Russia attacked Kharkiv.", "Moscow denied it."}
+    assert_same_tables(run, edited)
+
+
+def test_tables_from_several_partitions_come_back_in_input_order(paragraphs, tmp_path):
+    # three partitions (odd, even, then the rest), asked for in a shuffled order
+    pipeline.analyse(paragraphs.iloc[1::2], chunk_size=2, cache_dir=tmp_path)
+    pipeline.analyse(paragraphs.iloc[0:6:2], chunk_size=2, cache_dir=tmp_path)
+    shuffled = paragraphs.sample(frac=1, random_state=3).reset_index(drop=True)
+    run = pipeline.analyse(shuffled, chunk_size=2, cache_dir=tmp_path)
+    assert run.processed == 2 and len(pipeline.stored_partitions(run.folder)) == 3
+    assert_same_tables(run, shuffled)
+    # aggregate: part by part (parts in the order of their first article), same totals as the whole table
+    count = lambda part: part.groupby("article_id", sort=False).size().rename("n").reset_index()  # noqa: E731
+    per_part = run.aggregate("sentences", count)
+    assert per_part["article_id"].tolist()[0] == shuffled["article_id"].iloc[0]
+    assert per_part.set_index("article_id")["n"].sort_index().equals(
+        count(run.table("sentences")).set_index("article_id")["n"].sort_index())
+
+
+def test_table_reads_only_the_columns_and_rows_asked_for(paragraphs, tmp_path):
+    run = pipeline.analyse(paragraphs, stages=("sentences",), cache_dir=tmp_path)
+    some = run.table("sentences", columns=["text"], filters=[("article_id", "in", ["p1", "p4"])])
+    full = engine.run(paragraphs, stages=("sentences",))["sentences"]
+    assert list(some.columns) == ["text"]
+    assert some["text"].tolist() == full.loc[full["article_id"].isin(["p1", "p4"]), "text"].tolist()
+
+
+def test_cache_false_runs_every_article_again(paragraphs, processed_ids, tmp_path):
+    pipeline.analyse(paragraphs.head(3), stages=("sentences",), cache_dir=tmp_path)
+    processed_ids.clear()
+    run = pipeline.analyse(paragraphs.head(3), stages=("sentences",), cache_dir=tmp_path, cache=False)
+    assert (run.cache, len(processed_ids)) == ("off", 3)
+    assert_same_tables(run, paragraphs.head(3), stages=("sentences",))

@@ -24,19 +24,21 @@ import inspect
 import os
 import shutil
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
 from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
-__all__ = ["Analysis", "analyse", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
-           "lexicon_key", "load_articles", "sentence_table", "token_table"]
+__all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
+           "lexicon_key", "load_articles", "sentence_table", "stored_partitions", "token_table"]
 
 #: Written last into a finished analysis folder; folders without it are ignored.
 COMPLETE_MARKER = "_SUCCESS"
@@ -224,22 +226,46 @@ class Analysis:
     """Tables of one pipeline run stored as partitioned parquet (see :func:`analyse`).
 
     Read only what a chart needs: ``analysis.table("article_summary")`` or
-    ``analysis.table("mentions", columns=["article_id", "entity_id"])``. On a
-    large corpus never load ``tokens`` whole — aggregate per part with
-    :meth:`aggregate`.
+    ``analysis.table("mentions", columns=["article_id", "entity_id"])``, or only
+    some rows with ``filters=`` (pyarrow DNF lists or an expression, pushed down to
+    the parquet reader). On a large corpus never load ``tokens`` whole —
+    aggregate per part with :meth:`aggregate`.
+
+    An analysis from :func:`analyse` is a *view* of an article store: the parts
+    of one or more stored partitions, restricted to the current articles. Every
+    table comes back in the order of the articles given to :func:`analyse` (the
+    rows of one article in the order the engine produced them), exactly as
+    :func:`analysis.engine.run` would return it. ``processed`` is the number of
+    articles this call ran the pipeline on; the others were read from the store.
+
+    >>> import pandas as pd, tempfile
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Kyiv said so.", "Moscow denied it. Twice."]})
+    >>> run = analyse(arts, stages=("sentences",), cache_dir=tempfile.mkdtemp())
+    >>> run.table("sentences", columns=["article_id", "text"], filters=[("article_id", "=", "b")])["text"].tolist()
+    ['Moscow denied it.', 'Twice.']
     """
 
-    def __init__(self, folder: Path, cache: str):
-        self.folder, self.cache = Path(folder), cache
+    def __init__(self, folder: Path, cache: str, *, sources: list[tuple[Path, pd.DataFrame]] | None = None,
+                 order: pd.Index | None = None, processed: int = 0):
+        self.folder, self.cache, self.processed = Path(folder), cache, processed
+        self._sources, self._order = sources, order
 
     @property
     def tables(self) -> list[str]:
-        return sorted(p.name for p in self.folder.iterdir() if p.is_dir())
+        folders = [self.folder] if self._sources is None else [folder for folder, _ in self._sources]
+        return sorted({p.name for folder in folders for p in folder.iterdir() if p.is_dir()})
 
-    def table(self, name: str, *, columns: list[str] | None = None) -> pd.DataFrame:
-        from analysis.engine import read_table
+    def table(self, name: str, *, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+        """One table, its rows in article order; ``columns``/``filters`` limit what is read."""
+        if self._sources is None and filters is None:
+            from analysis.engine import read_table
 
-        return read_table(self.folder, name, columns=columns)
+            return read_table(self.folder, name, columns=columns)
+        frames = [self._read(path, ids, columns, filters) for path, ids in self._parts(name)]
+        if not frames:
+            raise FileNotFoundError(f"no parts for table {name!r} in {self.folder}")
+        frame = pd.concat(frames, ignore_index=True)
+        return self._in_article_order(frame, columns)
 
     def rows(self, name: str, *, article_ids: Iterable | None = None, columns: list[str] | None = None,
              where: dict | None = None) -> pd.DataFrame:
@@ -363,78 +389,204 @@ class Analysis:
         return out
 
     def aggregate(self, name: str, func: Callable[[pd.DataFrame], pd.DataFrame], *,
-                  columns: list[str] | None = None) -> pd.DataFrame:
-        """``func`` applied part by part and concatenated: memory bounded by one part."""
-        parts = sorted((self.folder / name).glob("part-*.parquet"))
-        return pd.concat([func(pd.read_parquet(p, columns=columns)) for p in parts], ignore_index=True)
+                  columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+        """``func`` applied part by part and concatenated: memory bounded by one part.
+
+        Parts come in the order of their first article in the input.
+        """
+        results = []
+        for path, ids in self._parts(name):
+            frame = self._read(path, ids, columns, filters)
+            results.append(func(self._in_article_order(frame, columns)))
+        return pd.concat(results, ignore_index=True)
+
+    # ----------------------------------------------------------------- reading parts of the store
+    def _parts(self, name: str) -> list[tuple[Path, list | None]]:
+        """``(part file, article ids to keep or None for all)``, ordered by first article."""
+        if self._sources is None:
+            return [(p, None) for p in sorted((self.folder / name).glob("part-*.parquet"))]
+        found = []
+        for folder, selection in self._sources:
+            for part, rows in selection.groupby("part", sort=True):
+                path = folder / name / f"part-{int(part):06d}.parquet"
+                if path.is_file():
+                    keep = None if bool(rows["whole"].iloc[0]) else rows["article_id"].tolist()
+                    found.append((int(rows["position"].min()), path, keep))
+        return [(path, keep) for _, path, keep in sorted(found, key=lambda item: item[0])]
+
+    @staticmethod
+    def _read(path: Path, ids: list | None, columns: list[str] | None, filters) -> pd.DataFrame:
+        expression = _filter_expression(filters)
+        if ids is not None:
+            import pyarrow.dataset as pads
+
+            by_id = pads.field("article_id").isin(ids)
+            expression = by_id if expression is None else expression & by_id
+        wanted = None if columns is None else list(dict.fromkeys([*columns, "article_id"]))
+        return pd.read_parquet(path, columns=wanted, filters=expression)
+
+    def _in_article_order(self, frame: pd.DataFrame, columns: list[str] | None) -> pd.DataFrame:
+        if self._order is not None:
+            from analysis.engine import in_article_order
+
+            frame = in_article_order(frame, self._order)
+        return frame if columns is None else frame[list(columns)]
 
     def __repr__(self) -> str:
-        return f"Analysis({str(self.folder)!r}, tables={self.tables}, cache={self.cache!r})"
+        return (f"Analysis({str(self.folder)!r}, tables={self.tables}, cache={self.cache!r}, "
+                f"processed={self.processed})")
+
+
+def _filter_expression(filters):
+    """``filters`` (None, a pyarrow expression or DNF tuples) as a pyarrow expression.
+
+    >>> str(_filter_expression([("article_id", "=", "a")]))
+    '(article_id == "a")'
+    """
+    if filters is None:
+        return None
+    if isinstance(filters, (list, tuple)):
+        import pyarrow.parquet as pq
+
+        return pq.filters_to_expression(filters)
+    return filters
+
+
+# --------------------------------------------------------------------------- the article store
+#: File, in every stored partition, mapping its articles to their hash and part number.
+INDEX_FILE = "index.parquet"
+
+
+def article_hashes(articles: pd.DataFrame, key: str = "") -> list[str]:
+    """One hash per article: its ``article_id``, its ``text`` and ``key`` (the :func:`inputs_key`).
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Same.", "Same."]})
+    >>> h = article_hashes(arts, "k"); h[0] != h[1], len(h[0])
+    (True, 24)
+    >>> article_hashes(arts, "k") == article_hashes(arts, "other")
+    False
+    """
+    prefix = key.encode() + b"\0"
+    return [hashlib.sha1(prefix + str(aid).encode("utf-8", "surrogatepass") + b"\x1f"
+                         + str(text).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+            for aid, text in zip(articles["article_id"].tolist(), articles["text"].tolist())]
+
+
+def stored_partitions(store: str | os.PathLike) -> list[tuple[Path, pd.DataFrame]]:
+    """Complete partitions of a store, oldest name first, each with its index
+    (``article_id``, ``article_hash``, ``part``). Partitions still being written are ignored."""
+    store = Path(store)
+    if not store.is_dir():
+        return []
+    found = []
+    for folder in sorted(store.glob("part-*")):
+        if _is_complete(folder):
+            found.append((folder, pd.read_parquet(folder / INDEX_FILE)))
+    return found
+
+
+def _write_partition(articles: pd.DataFrame, hashes: list[str], store: Path, *, stages, n_jobs: int,
+                     chunk_size: int, progress: bool) -> Path:
+    """Run the engine over ``articles`` into a new partition of ``store``, published atomically.
+
+    The partition is written in a private temporary folder, its index and
+    :data:`COMPLETE_MARKER` last, then renamed to a fresh unique name: a reader
+    never sees it half written and two concurrent writers never collide.
+    """
+    from analysis import engine
+
+    store.mkdir(parents=True, exist_ok=True)
+    name = f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:12]}"
+    tmp = store / f".{name}.tmp-{os.getpid()}"
+    try:
+        records = engine.run_to_parquet(articles, tmp, stages=stages, n_jobs=n_jobs, chunk_size=chunk_size,
+                                        progress=progress)
+        parts = np.repeat(records["part"].to_numpy(), records["articles"].to_numpy()) if len(records) else []
+        pd.DataFrame({"article_id": articles["article_id"].tolist(), "article_hash": hashes,
+                      "part": np.asarray(parts, dtype=np.int64)}).to_parquet(tmp / INDEX_FILE, index=False)
+        (tmp / COMPLETE_MARKER).write_text(f"{len(articles)} articles\n")
+        os.rename(tmp, store / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # our own private folder only
+        raise
+    return store / name
+
+
+def _selection(partitions: list[tuple[Path, pd.DataFrame]], hashes: list[str], found: np.ndarray | None = None
+               ) -> tuple[list[tuple[Path, pd.DataFrame]], np.ndarray]:
+    """For each wanted hash (not yet ``found``), the first partition holding it.
+
+    Returns ``[(partition, rows)]`` — rows with ``article_id``, ``part``,
+    ``position`` (in the input) and ``whole`` (every article of that part is
+    wanted, so it is read without a filter) — and a mask of the hashes found.
+    """
+    wanted = pd.Series(np.arange(len(hashes)), index=pd.Index(hashes, dtype=object))
+    found = np.zeros(len(hashes), dtype=bool) if found is None else found.copy()
+    sources = []
+    for folder, index in partitions:
+        position = wanted.reindex(index["article_hash"].to_numpy()).to_numpy()
+        take = ~np.isnan(position)
+        position = np.where(take, position, 0).astype(np.int64)
+        if take.any():
+            take &= ~found[position]  # an earlier partition already has it
+        if not take.any():
+            continue
+        rows = index.loc[take, ["article_id", "part"]].assign(position=position[take])
+        found[rows["position"].to_numpy()] = True
+        per_part = index.groupby("part").size()
+        rows["whole"] = rows.groupby("part")["article_id"].transform("size").to_numpy() == \
+            per_part.reindex(rows["part"]).to_numpy()
+        sources.append((folder, rows.reset_index(drop=True)))
+    return sources, found
 
 
 def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jobs: int = 1,
             chunk_size: int = 200, cache: bool = True, cache_dir: str | os.PathLike | None = None,
             progress: bool = False) -> Analysis:
-    """Run :mod:`analysis.engine` over ``articles`` once and keep every table as parquet.
+    """Run :mod:`analysis.engine` over the articles not analysed before, and keep every table as parquet.
 
-    The folder is keyed by the articles' content and :func:`inputs_key` (all
-    package source, every lexicon file, the stages), so a rerun on an
-    unchanged corpus reads the stored tables and any input change recomputes.
+    Tables live in an article store ``<cache_dir>/store-<inputs key>/`` (the
+    key covers all package source, every lexicon file and the stages, so any
+    code or lexicon change starts a new store). The store holds partitions,
+    each the tables of a set of articles plus an index of their hashes
+    (:func:`article_hashes`: id + text + key). A run hashes every article,
+    runs the pipeline only on those whose hash no partition holds — into one
+    new partition — and returns a view of the partitions restricted to the
+    current articles, in their order: adding 10 articles processes 10, an
+    edited article is processed again, a removed one disappears from the
+    tables. The view equals :func:`analysis.engine.run` on the same articles.
 
-    Entries are safe under concurrent runs: a run writes into a private
-    temporary folder beside the entry, writes :data:`COMPLETE_MARKER` last and
-    renames the folder into place in one step. A published entry is never
-    modified or removed, so a reader never sees a partial table; when two runs
-    race, the first rename wins and the other run reads the winner's entry.
-    With ``cache=False`` the pipeline always runs; its result becomes the entry
-    if there is none yet, else it stays in its own folder (``Analysis.folder``).
+    Partitions are safe under concurrent runs: each is written into a private
+    temporary folder, its index and :data:`COMPLETE_MARKER` last, and renamed
+    into place under a unique name. A published partition is never modified or
+    removed, so a reader never sees a partial table; two runs racing on the
+    same new articles each publish a partition and both read identical tables.
+    With ``cache=False`` the pipeline runs on every article; its partition is
+    stored like any other and the view reads that partition only.
     """
     from analysis import engine
 
     stages = tuple(stages) if stages is not None else engine.STAGES
-    key = "-".join([content_key(articles, ["article_id", "text"]), inputs_key(stages=stages)])
+    engine._require_unique_ids(articles)
+    key = inputs_key(stages=stages)
     base = Path(cache_dir) if cache_dir is not None else processed_dir()
-    folder = base / f"analysis-{key}"
-    if cache and _is_complete(folder):
-        return Analysis(folder, "hit")
-    base.mkdir(parents=True, exist_ok=True)
-    kind = "tmp" if cache else "uncached"  # an uncached run may keep its folder: name it for what it is
-    tmp = base / f".{folder.name}.{kind}-{os.getpid()}-{uuid.uuid4().hex}"
-    try:
-        engine.run_to_parquet(articles, tmp, stages=stages, n_jobs=n_jobs, chunk_size=chunk_size, progress=progress)
-        (tmp / COMPLETE_MARKER).write_text(key)
-        published = _publish(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)  # our own private folder only
-        raise
-    if published or not cache:
-        return Analysis(folder if published else tmp, "miss" if cache else "off")
-    shutil.rmtree(tmp, ignore_errors=True)  # another run published first: use its (identical) entry
-    return Analysis(folder, "miss")
+    store = base / f"store-{key}"
+    hashes = article_hashes(articles, key)
+    if cache:
+        sources, found = _selection(stored_partitions(store), hashes)
+    else:
+        sources, found = [], np.zeros(len(hashes), dtype=bool)
+    missing = np.flatnonzero(~found)
+    if len(missing):
+        new = articles.iloc[missing][["article_id", "text"]].reset_index(drop=True)
+        folder = _write_partition(new, [hashes[i] for i in missing], store, stages=stages, n_jobs=n_jobs,
+                                  chunk_size=chunk_size, progress=progress)
+        added, _ = _selection([(folder, pd.read_parquet(folder / INDEX_FILE))], hashes, found)
+        sources += added
+    state = "off" if not cache else "hit" if not len(missing) else "miss" if len(missing) == len(hashes) else "partial"
+    order = pd.Index(articles["article_id"].tolist())
+    return Analysis(store, state, sources=sources, order=order, processed=len(missing))
 
 
 def _is_complete(folder: Path) -> bool:
     return (folder / COMPLETE_MARKER).is_file()
-
-
-def _publish(tmp: Path, folder: Path) -> bool:
-    """Rename the finished ``tmp`` to ``folder``; False when a complete entry is already there.
-
-    A folder without the marker can only be left by an older version of this
-    module (which wrote in place); it is renamed aside, never deleted in place.
-    """
-    for _ in range(3):
-        try:
-            os.rename(tmp, folder)  # atomic; fails if folder exists and is not empty
-            return True
-        except OSError:
-            if _is_complete(folder):
-                return False
-            if folder.exists():
-                aside = folder.with_name(f".{folder.name}.stale-{uuid.uuid4().hex}")
-                try:
-                    os.rename(folder, aside)
-                except OSError:
-                    continue
-                shutil.rmtree(aside, ignore_errors=True)
-    raise OSError(f"could not publish {tmp} as {folder}")
