@@ -287,20 +287,21 @@ class Analysis:
         for column, value in (where or {}).items():
             values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
             filters.append((column, "in", values))
-        parts = sorted((self.folder / name).glob("part-*.parquet"))
+        parts = self._parts(name)
         if not parts:
-            raise FileNotFoundError(f"no parts for table {name!r} in {self.folder / name}")
-        frames = [pd.read_parquet(p, columns=columns, filters=filters or None) for p in parts]
+            raise FileNotFoundError(f"no parts for table {name!r} in {self.folder}")
+        frames = [self._read(path, ids, columns, filters or None) for path, ids in parts]
         frames = [f for f in frames if len(f)]
         if not frames:
             return self._empty(name, columns)
-        return pd.concat(frames, ignore_index=True)
+        return self._in_article_order(pd.concat(frames, ignore_index=True), columns)
 
     def _empty(self, name: str, columns: list[str] | None) -> pd.DataFrame:
-        first = sorted((self.folder / name).glob("part-*.parquet"))[:1]
-        if not first:
-            raise FileNotFoundError(f"no parts for table {name!r} in {self.folder / name}")
-        return pd.read_parquet(first[0], columns=columns).iloc[:0]
+        parts = self._parts(name)
+        if not parts:
+            raise FileNotFoundError(f"no parts for table {name!r} in {self.folder}")
+        frame = pd.read_parquet(parts[0][0], columns=columns).iloc[:0]
+        return frame if columns is None else frame[list(columns)]
 
     def kwic(self, query, articles: pd.DataFrame, *, limit: int = 8, max_articles: int | None = None,
              article_ids: Iterable | None = None, kind: str = "auto", window: int = 60,
