@@ -256,13 +256,13 @@ def read_feed_raw(path: Path, spec):
     """:func:`read_feed` for :func:`analysis.corpus.load_corpus` (a ``_Raw`` of the loader)."""
     from analysis import corpus
 
-    _text, enc = corpus._read_text(path)  # rejects empty / binary files the loader's way
+    _text, enc, notes = corpus._read_text(path)  # rejects empty / binary files the loader's way
     try:
         table, kind = read_feed(path.read_bytes())
     except ValueError as err:
         raise corpus._Reject(str(err)) from None
     if table.empty:
-        return corpus._Raw(pd.DataFrame(), kind, enc, 0)
+        return corpus._Raw(pd.DataFrame(), kind, enc, 0, warnings=list(notes))
     table = table.dropna(axis=1, how="all")
     rows, warnings = corpus._table_to_rows(table, spec, path.name)
-    return corpus._Raw(rows, kind, enc, len(table), warnings=warnings)
+    return corpus._Raw(rows, kind, enc, len(table), warnings=list(notes) + warnings)

@@ -410,7 +410,9 @@ def narrative_prevalence(result: pd.DataFrame, articles: pd.DataFrame | None = N
     keys = list(groups)
     if freq:
         when = pd.to_datetime(frame[date], utc=True, errors="coerce").dt.tz_localize(None)
-        frame["period"] = when.dt.to_period("M" if freq in {"MS", "M", "ME"} else freq.rstrip("S") or freq).dt.start_time
+        from analysis.overview import time_bins
+
+        frame["period"] = when.dt.to_period(time_bins(freq)[0]).dt.start_time
         keys.append("period")
     cols = [*keys, "narrative", "n", "n_articles", "share", "ci_low", "ci_high", "reliable"]
     if frame.empty:

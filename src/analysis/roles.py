@@ -666,7 +666,9 @@ def role_shares(roles: pd.DataFrame, articles: pd.DataFrame | None = None, *, en
     keys = [entity, *groups]
     if freq:
         when = pd.to_datetime(frame[date], utc=True, errors="coerce").dt.tz_localize(None)
-        frame["period"] = when.dt.to_period("M" if freq in {"MS", "M", "ME"} else freq.rstrip("S") or freq).dt.start_time
+        from analysis.overview import time_bins
+
+        frame["period"] = when.dt.to_period(time_bins(freq)[0]).dt.start_time
         keys.append("period")
     labels = list(MAIN_ROLES) if role == "main_role" else list(FINE_ROLES)
     cols = [*keys, "role", "n", "n_total", "n_articles", "share", "ci_low", "ci_high", "reliable"]
