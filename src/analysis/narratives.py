@@ -400,20 +400,10 @@ def narrative_prevalence(result: pd.DataFrame, articles: pd.DataFrame | None = N
     Returns DataFrame[*by, (period), narrative, n, n_articles, share, ci_low, ci_high, reliable]."""
     from analysis.framing.agency import wilson
 
-    frame = result.copy()
-    groups = [by] if isinstance(by, str) else list(by or [])
-    need = [c for c in groups + ([date] if freq else []) if c not in frame.columns]
-    if need:
-        if articles is None:
-            raise KeyError(f"narrative_prevalence() needs column(s) {need}: pass articles")
-        frame = frame.merge(articles[["article_id", *need]], on="article_id", how="left")
-    keys = list(groups)
-    if freq:
-        when = pd.to_datetime(frame[date], utc=True, errors="coerce").dt.tz_localize(None)
-        from analysis.overview import time_bins
+    from analysis.overview import with_groups
 
-        frame["period"] = when.dt.to_period(time_bins(freq)[0]).dt.start_time
-        keys.append("period")
+    frame, groups = with_groups(result, articles, by=by, freq=freq, date=date, caller="narrative_prevalence()")
+    keys = list(groups)
     cols = [*keys, "narrative", "n", "n_articles", "share", "ci_low", "ci_high", "reliable"]
     if frame.empty:
         return pd.DataFrame(columns=cols)

@@ -35,8 +35,8 @@ __all__ = [
     "time_bins",
     "top_terms",
     "top_terms_from_counts",
+    "with_groups",
 ]
-
 
 
 def _group_values(articles: pd.DataFrame, by: str) -> pd.Series:
@@ -130,6 +130,34 @@ def time_bins(freq: str) -> tuple[str, str]:
         raise ValueError(f"unknown time bin {freq!r}: use one of "
                          "'D'/'day', 'W'/'week', 'MS'/'M'/'month', 'QS'/'quarter', 'YS'/'year'")
     return found
+
+
+def with_groups(frame: pd.DataFrame, articles: pd.DataFrame | None, *, by=None, freq: str | None = None,
+                date: str = "published", caller: str = "this function") -> tuple[pd.DataFrame, list[str]]:
+    """A copy of a per-article table with its grouping columns: ``by`` (one name or several) joined
+    from ``articles`` on ``article_id`` where ``frame`` lacks them, plus a ``period`` column binned
+    by :func:`time_bins` when ``freq`` is given. Returns ``(frame, keys)``, keys being the grouping
+    columns in order (``period`` last). Shared by the per-actor and per-narrative aggregates.
+
+    >>> rows = pd.DataFrame({"article_id": [1, 2]})
+    >>> arts = pd.DataFrame({"article_id": [1, 2], "outlet": ["X", "Y"],
+    ...                      "published": pd.to_datetime(["2024-08-06", "2024-09-01"], utc=True)})
+    >>> frame, keys = with_groups(rows, arts, by="outlet", freq="MS")
+    >>> keys, frame["period"].dt.strftime("%Y-%m").tolist()
+    (['outlet', 'period'], ['2024-08', '2024-09'])
+    """
+    frame = frame.copy()
+    groups = [by] if isinstance(by, str) else list(by or [])
+    need = [c for c in groups + ([date] if freq else []) if c not in frame.columns]
+    if need:
+        if articles is None:
+            raise KeyError(f"{caller} needs column(s) {need}: pass articles")
+        frame = frame.merge(articles[["article_id", *need]], on="article_id", how="left")
+    if freq:
+        when = pd.to_datetime(frame[date], utc=True, errors="coerce").dt.tz_localize(None)
+        frame["period"] = when.dt.to_period(time_bins(freq)[0]).dt.start_time
+        groups.append("period")
+    return frame, groups
 
 
 def _exact_duplicates(articles: pd.DataFrame):

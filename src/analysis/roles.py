@@ -656,20 +656,10 @@ def role_shares(roles: pd.DataFrame, articles: pd.DataFrame | None = None, *, en
     """
     from analysis.framing.agency import wilson
 
-    frame = roles.copy()
-    groups = [by] if isinstance(by, str) else list(by or [])
-    need = [c for c in groups + ([date] if freq else []) if c not in frame.columns]
-    if need:
-        if articles is None:
-            raise KeyError(f"role_shares() needs column(s) {need}: pass articles")
-        frame = frame.merge(articles[["article_id", *need]], on="article_id", how="left")
-    keys = [entity, *groups]
-    if freq:
-        when = pd.to_datetime(frame[date], utc=True, errors="coerce").dt.tz_localize(None)
-        from analysis.overview import time_bins
+    from analysis.overview import with_groups
 
-        frame["period"] = when.dt.to_period(time_bins(freq)[0]).dt.start_time
-        keys.append("period")
+    frame, groups = with_groups(roles, articles, by=by, freq=freq, date=date, caller="role_shares()")
+    keys = [entity, *groups]
     labels = list(MAIN_ROLES) if role == "main_role" else list(FINE_ROLES)
     cols = [*keys, "role", "n", "n_total", "n_articles", "share", "ci_low", "ci_high", "reliable"]
     if frame.empty:

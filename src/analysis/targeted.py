@@ -1039,20 +1039,10 @@ def sentiment_by_entity(target_scores: pd.DataFrame, articles: pd.DataFrame | No
     >>> sentiment_by_entity(t, a, freq=None, n_boot=100, min_n=2)[["name", "outlet", "n", "reliable"]].to_dict("records")
     [{'name': 'Kyiv', 'outlet': 'X', 'n': 3, 'reliable': True}]
     """
-    frame = target_scores.copy()
-    groups = [by] if isinstance(by, str) else list(by or [])
-    need = [c for c in groups + ([date] if freq else []) if c not in frame.columns]
-    if need:
-        if articles is None:
-            raise KeyError(f"sentiment_by_entity() needs column(s) {need}: pass articles")
-        frame = frame.merge(articles[["article_id", *need]], on="article_id", how="left")
-    keys = [entity, *groups]
-    if freq:
-        when = pd.to_datetime(frame[date], utc=True, errors="coerce").dt.tz_localize(None)
-        from analysis.overview import time_bins
+    from analysis.overview import with_groups
 
-        frame["period"] = when.dt.to_period(time_bins(freq)[0]).dt.start_time
-        keys.append("period")
+    frame, groups = with_groups(target_scores, articles, by=by, freq=freq, date=date, caller="sentiment_by_entity()")
+    keys = [entity, *groups]
     cols = [*keys, "n", "n_articles", "mean", "ci_low", "ci_high", "share_negative", "share_positive", "reliable"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
