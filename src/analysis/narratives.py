@@ -428,7 +428,7 @@ def read_narratives_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]
 
     Labels: DataFrame[article_id, narrative, subnarrative], one row per distinct
     (narrative, sub-narrative) pair of an article."""
-    from analysis.roles import detect_lang
+    from analysis.roles import read_semeval_articles
 
     folder = Path(folder)
     with open(folder / "narratives.tsv", encoding="utf-8", newline="") as handle:
@@ -442,11 +442,5 @@ def read_narratives_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]
                 out.append((r["article_id"], c, f or f"{c}: {OTHER}"))
     labels = pd.DataFrame(out, columns=["article_id", "narrative", "subnarrative"]).drop_duplicates()
     ids = list(dict.fromkeys(labels["article_id"]))
-    texts = []
-    for aid in ids:
-        with open(folder / "articles" / f"{aid}.txt", encoding="utf-8", newline="") as handle:
-            texts.append(handle.read())
-    lang = "ru" if folder.name in ("ru", "uk") else None
-    arts = pd.DataFrame({"article_id": ids, "text": texts})
-    arts["lang"] = [lang or detect_lang(t) for t in texts]
+    arts = read_semeval_articles(folder, ids)
     return arts, labels.reset_index(drop=True)

@@ -702,6 +702,19 @@ def role_evidence(roles: pd.DataFrame, articles: pd.DataFrame, *, entity: str = 
 
 
 # --------------------------------------------------------------------------- data
+def read_semeval_articles(folder: str | Path, ids) -> pd.DataFrame:
+    """articles[article_id, text, lang] of a SemEval-2025 Task 10 language folder
+    (``articles/<id>.txt``, read with ``newline=''`` so the task's offsets hold); ``lang`` is the
+    folder's language for ru/uk folders, else detected per article."""
+    folder = Path(folder)
+    texts = []
+    for aid in ids:
+        with open(folder / "articles" / f"{aid}.txt", encoding="utf-8", newline="") as handle:
+            texts.append(handle.read())
+    lang = "ru" if folder.name in ("ru", "uk") else None
+    return pd.DataFrame({"article_id": list(ids), "text": texts, "lang": [lang or detect_lang(t) for t in texts]})
+
+
 def read_roles_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A SemEval-2025 Task 10 language folder -> (articles[article_id, text, lang], gold roles).
 
@@ -716,13 +729,7 @@ def read_roles_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     gold["start"] = gold["start"].astype(int)
     gold["end"] = gold["end"].astype(int)
     ids = sorted(set(gold["article_id"]))
-    texts = []
-    for aid in ids:
-        with open(folder / "articles" / f"{aid}.txt", encoding="utf-8", newline="") as handle:
-            texts.append(handle.read())
-    lang = "ru" if folder.name in ("ru", "uk") else None
-    arts = pd.DataFrame({"article_id": ids, "text": texts})
-    arts["lang"] = [lang or detect_lang(t) for t in texts]
+    arts = read_semeval_articles(folder, ids)
     return arts, gold
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
 
 
 def gold_command(argv: list[str] | None, *, prog: str, description: str | None, default_gold: str,
@@ -60,3 +62,27 @@ def report_overlap(result: dict, n_overlap: int, n_test: int, *, what: str, fiel
     if n_overlap:
         print(f"WARNING: {n_overlap} of {n_test} test {what} also occur in the training data: "
               "these scores are in-sample (optimistic), not held-out", file=sys.stderr)
+
+
+def per_class_prf(gold, pred, labels: Sequence, *, names: Mapping | None = None) -> tuple[dict, float]:
+    """Per-class precision/recall/F1/support (rounded to 4 places) and the unrounded macro F1
+    over ``labels``; a class never predicted or never gold scores 0.
+
+    >>> per, macro = per_class_prf(["a", "a", "b"], ["a", "b", "b"], ["a", "b"])
+    >>> per["a"], round(macro, 4)
+    ({'precision': 1.0, 'recall': 0.5, 'f1': 0.6667, 'support': 2}, 0.6667)
+    """
+    gold, pred = np.asarray(gold), np.asarray(pred)
+    per, f1s = {}, []
+    for lab in labels:
+        tp = int(((pred == lab) & (gold == lab)).sum())
+        fp = int(((pred == lab) & (gold != lab)).sum())
+        fn = int(((pred != lab) & (gold == lab)).sum())
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        key = lab if names is None else names.get(lab, str(lab))
+        per[key] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+                    "support": int((gold == lab).sum())}
+        f1s.append(f)
+    return per, float(np.mean(f1s)) if f1s else 0.0

@@ -28,14 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.evaluation.ner import _prf
+
 _MARKUP = re.compile(r"\[([^\[\]|]+)\|([^\[\]]+)\]")
-
-
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
 
 
 def gold_folder() -> Path:

@@ -29,6 +29,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from analysis.evaluation import per_class_prf
 from analysis.roles import (FINE_ROLES, MAIN_ROLES, featurize, load_role_model, predict_roles, read_roles_dir,
                             train_role_model)
 
@@ -37,26 +38,11 @@ def _log(*args):
     print(*args, file=sys.stderr, flush=True)
 
 
-def _prf(gold, pred, labels):
-    per, f1s = {}, []
-    gold, pred = np.asarray(gold), np.asarray(pred)
-    for lab in labels:
-        tp = int(((pred == lab) & (gold == lab)).sum())
-        fp = int(((pred == lab) & (gold != lab)).sum())
-        fn = int(((pred != lab) & (gold == lab)).sum())
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        per[lab] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": int((gold == lab).sum())}
-        f1s.append(f)
-    return per, float(np.mean(f1s)) if f1s else 0.0
-
-
 def role_scores(gold: pd.DataFrame, pred_main, pred_fine) -> dict:
     """Main-role accuracy/macro-F1 and fine-role exact match/micro-F1 (+ per class)."""
     gmain = gold["main_role"].to_numpy()
     pmain = np.asarray(pred_main)
-    per, f1 = _prf(gmain, pmain, list(MAIN_ROLES))
+    per, f1 = per_class_prf(gmain, pmain, list(MAIN_ROLES))
     gsets = [set(str(s).split("|")) - {""} for s in gold["fine_roles"]]
     psets = [set(str(s).split("|")) - {""} for s in pred_fine]
     exact = float(np.mean([g == p for g, p in zip(gsets, psets)])) if gsets else 0.0

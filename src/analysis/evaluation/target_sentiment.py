@@ -23,6 +23,8 @@ import time
 
 import numpy as np
 
+from analysis.evaluation import per_class_prf
+
 LABELS = (-1, 0, 1)
 NAMES = {-1: "negative", 0: "neutral", 1: "positive"}
 
@@ -32,19 +34,7 @@ def classification_report(gold, pred, labels=LABELS) -> dict:
     gold = np.asarray(gold)
     pred = np.asarray(pred)
     out: dict = {"n": int(gold.size), "accuracy": float((gold == pred).mean()) if gold.size else 0.0}
-    per = {}
-    f1s = []
-    for lab in labels:
-        tp = int(((pred == lab) & (gold == lab)).sum())
-        fp = int(((pred == lab) & (gold != lab)).sum())
-        fn = int(((pred != lab) & (gold == lab)).sum())
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        per[NAMES.get(lab, str(lab))] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                                         "support": int((gold == lab).sum())}
-        f1s.append(f)
-    out["f1_macro"] = float(np.mean(f1s)) if f1s else 0.0
+    per, out["f1_macro"] = per_class_prf(gold, pred, labels, names=NAMES)
     out["accuracy"] = round(out["accuracy"], 4)
     out["f1_macro"] = round(out["f1_macro"], 4)
     out["per_class"] = per
