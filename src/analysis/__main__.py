@@ -8,7 +8,12 @@ Commands::
 
 Options::
 
-    --version  print the package version and exit
+    --version      print the package version and exit
+    -v, --verbose  more detail on stderr (debug log); anywhere on the line
+    -q, --quiet    warnings and errors only, no progress bars
+
+Progress and diagnostics go to stderr (the ``analysis`` logger, see
+:mod:`analysis.logs`); stdout carries only each command's result.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    from analysis.logs import configure_logging, split_verbosity
+
+    verbosity, argv = split_verbosity(sys.argv[1:] if argv is None else argv)
+    configure_logging(verbosity)
     if not argv or argv[0] in {"-h", "--help"}:
         print(__doc__.strip())
         return 0 if argv else 2

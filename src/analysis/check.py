@@ -23,10 +23,15 @@ TOTAL             2       1         1
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
 import pandas as pd
+
+from analysis.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +86,7 @@ def report(articles: pd.DataFrame, *, limit: int = 200) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()  # stderr, INFO unless -q/-v said otherwise
     args = _parser().parse_args(argv)
     from analysis.corpus import load_corpus
 
@@ -89,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         articles = load_corpus([Path(p) for p in args.corpus], reference_time=args.reference_time,
                                dayfirst=dayfirst, manifest=args.manifest)
     except (FileNotFoundError, ValueError) as err:
-        print(f"check: {err}", file=sys.stderr)
+        logger.error(f"check: {err}")
         return 2
     print(report(articles, limit=args.limit))
     if len(articles) == 0:
-        print("check: no article could be loaded; see the rejects above", file=sys.stderr)
+        logger.error("check: no article could be loaded; see the rejects above")
         return 1
     return 0
 

@@ -336,12 +336,11 @@ def _concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return _uniform_strings(frame)
 
 
-def _progress(total: int, enabled: bool, desc: str):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
+def _progress(total: int, enabled: bool | None, desc: str):
+    """A progress bar on stderr or None: ``enabled=None`` decides as :func:`analysis.logs.progress_enabled`."""
+    from analysis.logs import progress_bar
 
-    return tqdm(total=total, desc=desc, unit="article")
+    return progress_bar(total=total, desc=desc, unit="article", enabled=enabled)
 
 
 def run(
@@ -350,14 +349,15 @@ def run(
     stages: Iterable[str] = STAGES,
     n_jobs: int = 1,
     chunk_size: int = 200,
-    progress: bool = False,
+    progress: bool | None = None,
     timings: dict[str, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Run the pipeline over ``articles`` and return every table in memory.
 
     ``n_jobs`` worker processes (``-1``: all cores) each take chunks of
     ``chunk_size`` articles; results are concatenated in input order, so the
-    output equals ``n_jobs=1`` exactly.
+    output equals ``n_jobs=1`` exactly. ``progress``: a bar on stderr (``None``: when
+    :func:`analysis.logs.progress_enabled` says so: a terminal or a notebook, not ``-q``/``ANALYSIS_PROGRESS=0``).
     """
     stages = _normalise_stages(stages)
     _require_unique_ids(articles)
@@ -470,7 +470,7 @@ def run_to_parquet(
     chunk_size: int = 200,
     max_in_flight: int | None = None,
     recycle_after: int | None = RECYCLE_AFTER,
-    progress: bool = False,
+    progress: bool | None = None,
     timings: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Stream ``source`` through the pipeline into ``out_dir/<table>/part-NNNNNN.parquet``.

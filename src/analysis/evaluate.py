@@ -18,7 +18,9 @@ Usage::
     python -m analysis.evaluate narratives DIR [--train DIR ...] [--cv K]   (SemEval-2025 T10 narratives)
 
 Each command prints progress to stderr and one JSON object as the last line of
-stdout, so scripts can read ``tail -1``.
+stdout, so scripts can read ``tail -1``. ``-v``/``--verbose`` and ``-q``/``--quiet``
+(anywhere on the line) set the level of the ``analysis`` logger: ``-q`` keeps only
+warnings and errors on stderr (see :mod:`analysis.logs`).
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    from analysis.logs import configure_logging, split_verbosity
+
+    verbosity, argv = split_verbosity(sys.argv[1:] if argv is None else argv)
+    configure_logging(verbosity or None)  # no flag here: keep what `python -m analysis -q evaluate` set
     if not argv or argv[0] in {"-h", "--help"} or argv[0] not in COMMANDS:
         print(__doc__.strip(), file=sys.stderr)
         if argv and argv[0] not in {"-h", "--help"}:

@@ -487,7 +487,7 @@ def stored_partitions(store: str | os.PathLike) -> list[tuple[Path, pd.DataFrame
 
 
 def _write_partition(articles: pd.DataFrame, hashes: list[str], store: Path, *, stages, n_jobs: int,
-                     chunk_size: int, progress: bool) -> Path:
+                     chunk_size: int, progress: bool | None) -> Path:
     """Run the engine over ``articles`` into a new partition of ``store``, published atomically.
 
     The partition is written in a private temporary folder, its index and
@@ -543,7 +543,7 @@ def _selection(partitions: list[tuple[Path, pd.DataFrame]], hashes: list[str], f
 
 def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jobs: int = 1,
             chunk_size: int = 200, cache: bool = True, cache_dir: str | os.PathLike | None = None,
-            progress: bool = False) -> Analysis:
+            progress: bool | None = None) -> Analysis:
     """Run :mod:`analysis.engine` over the articles not analysed before, and keep every table as parquet.
 
     Tables live in an article store ``<cache_dir>/store-<inputs key>/`` (the
@@ -563,7 +563,8 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     removed, so a reader never sees a partial table; two runs racing on the
     same new articles each publish a partition and both read identical tables.
     With ``cache=False`` the pipeline runs on every article; its partition is
-    stored like any other and the view reads that partition only.
+    stored like any other and the view reads that partition only. ``progress``: a bar
+    on stderr over the articles processed (``None``: see :func:`analysis.logs.progress_enabled`).
     """
     from analysis import engine
 

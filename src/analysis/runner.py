@@ -14,13 +14,16 @@ Each executed notebook is written to ``<output>/<name>.ipynb`` and rendered to
 ``<output>/<name>.html`` (figures embedded); ``<output>/index.html`` links every report
 and figure and states the package versions, git commit, parameters and corpus hash.
 A failing notebook stops the run with exit code 1 and a message naming the
-notebook and the cell.
+notebook and the cell. Progress (the ``analysis.runner`` logger and a bar over the
+notebooks) goes to stderr: ``-q`` silences it, ``-v`` adds detail. The kernels run with
+``ANALYSIS_PROGRESS=0`` so no progress bar lands in an executed notebook's outputs.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import platform
 import re
@@ -30,13 +33,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm.contrib.logging import logging_redirect_tqdm
+
 from analysis import paths
+from analysis.logs import progress_bar
 
 __all__ = ["NotebookFailed", "RunResult", "discover_notebooks", "git_commit", "inject_parameters", "parse_parameter",
            "provenance", "run_notebooks", "write_index"]
+
+logger = logging.getLogger(__name__)
 
 _NUMBERED = re.compile(r"^(\d\d)_[\w-]+\.ipynb$")
 
@@ -205,6 +214,7 @@ def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int
         "ANALYSIS_OUTPUT": str(output_dir),
         "ANALYSIS_NOTEBOOK": path.stem,
         "MPLBACKEND": "Agg",
+        "ANALYSIS_PROGRESS": "0",  # headless: progress bars would end up in the notebook's outputs
         **({"ANALYSIS_N_JOBS": str(parameters["N_JOBS"])} if "N_JOBS" in parameters else {}),
     })
     # The kernel starts in the notebook's folder, except for the installed package's read-only
@@ -281,14 +291,17 @@ def run_notebooks(
     timeout: int = 1800,
     n_jobs: int | None = None,
     parameters: dict | None = None,
-    log=print,
+    log=None,
+    progress: bool | None = None,
 ) -> list[RunResult]:
     """Execute the numbered notebooks in order; raise :class:`NotebookFailed` on the first failure.
 
     ``parameters`` go to every notebook (after its ``parameters`` cell), beside ``CORPUS``,
     ``OUTPUT_DIR`` and ``N_JOBS``; a ``CORPUS`` among them stands for ``corpus``. Defaults come
     from :mod:`analysis.paths`: the project's notebooks (the packaged copies when installed),
-    ``raw_dir()`` and ``reports_dir()`` (``./reports`` when installed).
+    ``raw_dir()`` and ``reports_dir()`` (``./reports`` when installed). Progress lines go to
+    ``log`` (default: ``logger.info``), a bar over the notebooks to stderr when ``progress``
+    (``None``: :func:`analysis.logs.progress_enabled`).
     """
     extra = dict(parameters or {})
     corpus = extra.pop("CORPUS", corpus)
@@ -307,12 +320,24 @@ def run_notebooks(
     if n_jobs is not None:
         parameters["N_JOBS"] = n_jobs
     parameters.update(extra)
+    if log is None:
+        def log(message, **_):
+            logger.info(message)
     results = []
-    for i, path in enumerate(notebooks, 1):
-        log(f"[{i}/{len(notebooks)}] {path.name} ...", flush=True)
-        result = run_notebook(path, parameters=parameters, output_dir=output_dir, timeout=timeout)
-        log(f"[{i}/{len(notebooks)}] {path.name} done in {result.seconds:.1f} s, {len(result.figures)} figures", flush=True)
-        results.append(result)
+    bar = progress_bar(total=len(notebooks), desc="notebooks", unit="notebook", enabled=progress)
+    with logging_redirect_tqdm(loggers=[logging.getLogger("analysis")]) if bar is not None else nullcontext():
+        try:
+            for i, path in enumerate(notebooks, 1):
+                log(f"[{i}/{len(notebooks)}] {path.name} ...", flush=True)
+                result = run_notebook(path, parameters=parameters, output_dir=output_dir, timeout=timeout)
+                log(f"[{i}/{len(notebooks)}] {path.name} done in {result.seconds:.1f} s, "
+                    f"{len(result.figures)} figures", flush=True)
+                results.append(result)
+                if bar is not None:
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
     index = write_index(results, output_dir, corpus=corpus, info=provenance(corpus=corpus, parameters=parameters))
     log(f"report index: {index}", flush=True)
     return results
@@ -338,11 +363,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                       output_dir=args.output, notebooks_dir=args.notebooks, timeout=args.timeout, n_jobs=args.jobs,
                       parameters=parameters)
     except NotebookFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("the partly executed notebook is in the output folder for inspection", file=sys.stderr)
+        logger.error(f"error: {exc}")
+        logger.error("the partly executed notebook is in the output folder for inspection")
         return 1
     except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        logger.error(f"error: {exc}")
         return 2
     return 0
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.evaluation import gold_command
+from analysis.evaluation import gold_command, per_class_prf, prf_from_counts
 from analysis.paths import gold_dir, shared_dir
 
 CLASSES = ("agent_active", "agent_passive", "agentless", "none")
@@ -102,27 +102,19 @@ def predictions(gold: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
 
 def score(table: pd.DataFrame) -> dict:
     y, p = table["agency"], table["pred"]
-    per = {}
-    for c in CLASSES:
-        tp = int(((y == c) & (p == c)).sum())
-        n_pred, n_gold = int((p == c).sum()), int((y == c).sum())
-        prec = tp / n_pred if n_pred else 0.0
-        rec = tp / n_gold if n_gold else 0.0
-        per[c] = {"precision": round(prec, 4), "recall": round(rec, 4),
-                  "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0, "support": n_gold}
+    per, _ = per_class_prf(y, p, list(CLASSES))
     harm = y != "none"
     named = y.isin(["agent_active", "agent_passive"])
     p_named = p.isin(["agent_active", "agent_passive"])
     sided = named & table["agent_side"].isin(["russia", "ukraine"]) & p_named
-    det_tp = int((harm & (p != "none")).sum())
+    det_p, det_r, _ = prf_from_counts(int((harm & (p != "none")).sum()), int((p != "none").sum()), int(harm.sum()))
     return {
         "n": int(len(table)), "n_harm": int(harm.sum()),
         "accuracy": round(float((y == p).mean()), 4),
         "harm_accuracy": round(float((y[harm] == p[harm]).mean()), 4) if harm.any() else 0.0,
         "macro_f1_3": round(sum(per[c]["f1"] for c in CLASSES[:3]) / 3, 4),
         "per_class": per,
-        "detection": {"precision": round(det_tp / max(int((p != "none").sum()), 1), 4),
-                      "recall": round(det_tp / max(int(harm.sum()), 1), 4)},
+        "detection": {"precision": round(det_p, 4), "recall": round(det_r, 4)},
         "named_vs_agentless": round(float((named[harm] == p_named[harm]).mean()), 4) if harm.any() else 0.0,
         "agent_side_accuracy": round(float((table.loc[sided, "agent_side"] == table.loc[sided, "pred_agent_side"]).mean()),
                                      4) if sided.any() else 0.0,

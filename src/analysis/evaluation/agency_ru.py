@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.evaluation import per_class_prf, prf_from_counts
+
 CLASSES = ("agent_active", "agent_passive", "agentless")
 
 
@@ -79,19 +81,11 @@ def evaluate(gold=None, shared=None) -> dict:
     gold_cls = g["agency"].tolist()
     acc = float(np.mean([a == b for a, b in zip(gold_cls, p_cls)]))
     harm = [k for k, c in enumerate(gold_cls) if c != "none"]
-    f1s = {}
-    for c in CLASSES:
-        tp = sum(1 for k in harm if gold_cls[k] == c and p_cls[k] == c)
-        fp = sum(1 for k in harm if gold_cls[k] != c and p_cls[k] == c)
-        fn = sum(1 for k in harm if gold_cls[k] == c and p_cls[k] != c)
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f1s[c] = round(2 * p * r / (p + r), 4) if p + r else 0.0
+    per, _ = per_class_prf([gold_cls[k] for k in harm], [p_cls[k] for k in harm], list(CLASSES))
+    f1s = {c: per[c]["f1"] for c in CLASSES}
     both = [k for k in harm if p_cls[k] != "none"]
     named = float(np.mean([(gold_cls[k] != "agentless") == (p_cls[k] != "agentless") for k in both])) if both else 0.0
-    det_tp = len(both)
-    det_p = det_tp / sum(1 for c in p_cls if c != "none") if any(c != "none" for c in p_cls) else 0.0
-    det_r = det_tp / len(harm) if harm else 0.0
+    det_p, det_r, _ = prf_from_counts(len(both), sum(1 for c in p_cls if c != "none"), len(harm))
     sided = [k for k in both if gold_cls[k] != "agentless" and p_cls[k] != "agentless" and g["agent_side"][k]]
     side_acc = float(np.mean([p_side[k] == g["agent_side"][k] for k in sided])) if sided else 0.0
     by_lang = {}

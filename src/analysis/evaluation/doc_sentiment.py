@@ -20,11 +20,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 
 import numpy as np
 import pandas as pd
+
+from analysis.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 LABEL = {"Negative": -1, "Neutral": 0, "Positive": 1, "negative": -1, "neutral": 0, "positive": 1}
 
@@ -87,6 +92,7 @@ def document_overlap(gold: pd.DataFrame, train_docs: pd.DataFrame | None, train_
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()  # stderr, INFO unless -q/-v said otherwise
     from analysis.evaluation.target_sentiment import classification_report
     from analysis.targeted import document_sentiment, read_newsmtsc, train_target_model
 
@@ -101,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     gold = read_persent(args.path)
-    print(f"read {len(gold)} documents from {args.path}", file=sys.stderr)
+    logger.info(f"read {len(gold)} documents from {args.path}")
     method = args.method or ("model" if args.model else "rules")
     model = args.model
     extra: dict = {}
@@ -116,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         method = args.method or "model"
         extra["train_n_targets"] = len(train)
         extra["train_seconds"] = round(time.perf_counter() - t0, 2)
-        print(f"trained target classifier on {len(train)} targets", file=sys.stderr)
+        logger.info(f"trained target classifier on {len(train)} targets")
     if csvs and method != "vader":
         docs = pd.concat([read_persent(p) for p in csvs], ignore_index=True)
         scored = document_sentiment(docs, method=method, model=model)
@@ -124,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         thresholds = {"pos_threshold": tp, "neg_threshold": tn}
         extra["train_n_documents"] = len(docs)
         extra["thresholds"] = thresholds
-        print(f"fitted thresholds on {len(docs)} documents: {thresholds}", file=sys.stderr)
+        logger.info(f"fitted thresholds on {len(docs)} documents: {thresholds}")
     if args.train:
         from analysis.evaluation import report_overlap
 

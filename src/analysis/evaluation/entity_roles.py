@@ -33,12 +33,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from analysis.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 #: main role -> expected polarity class ("negative" or "non-negative")
 EXPECTED = {"Antagonist": -1, "Protagonist": 0, "Innocent": 0}
@@ -107,8 +112,15 @@ def role_report(main_roles, polarity, score) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from analysis.targeted import (LEGACY_RULES, DEFAULT_RULES, load_target_model, read_newsmtsc,
-                                   target_sentiment, train_target_model)
+    configure_logging()  # stderr, INFO unless -q/-v said otherwise
+    from analysis.targeted import (
+        DEFAULT_RULES,
+        LEGACY_RULES,
+        load_target_model,
+        read_newsmtsc,
+        target_sentiment,
+        train_target_model,
+    )
 
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate entity-roles")
     parser.add_argument("path", help="SemEval-2025 Task 10 roles.tsv (articles/ next to it)")
@@ -123,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         return _main_cyrillic(args)
 
     frame = read_roles(args.path)
-    print(f"read {len(frame)} role mentions from {args.path}", file=sys.stderr)
+    logger.info(f"read {len(frame)} role mentions from {args.path}")
     method = args.method or ("model" if args.train or args.model else "rules")
     model, extra = None, {}
     if method == "model":
@@ -154,7 +166,7 @@ def _main_cyrillic(args) -> int:
     from analysis.sentiment_cyr import cyr_sentence_tone
 
     frame = read_roles(args.path, lang=args.lang)
-    print(f"read {len(frame)} role mentions from {args.path}", file=sys.stderr)
+    logger.info(f"read {len(frame)} role mentions from {args.path}")
     sents = pd.DataFrame({"article_id": frame["article_id"], "sentence_id": np.arange(len(frame)),
                           "text": frame["text"], "lang": args.lang})
     t0 = time.perf_counter()

@@ -27,15 +27,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections import Counter
 
 import numpy as np
 
 from analysis.framing.frames import (
-    MFC_FRAMES, _label_matrix, frames, load_frame_model, multilabel_scores, predict_frame_model,
-    read_semeval_frames, save_frame_model, train_frame_model, tune_lexicon_thresholds,
+    MFC_FRAMES,
+    _label_matrix,
+    frames,
+    load_frame_model,
+    multilabel_scores,
+    predict_frame_model,
+    read_semeval_frames,
+    save_frame_model,
+    train_frame_model,
+    tune_lexicon_thresholds,
 )
+from analysis.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 
 def _train_overlap(articles, train_dir) -> dict:
@@ -51,7 +63,7 @@ def _train_overlap(articles, train_dir) -> dict:
 
 
 def _log(*args):
-    print(*args, file=sys.stderr, flush=True)
+    logger.info(" ".join(str(a) for a in args))
 
 
 def _lexicon_pred(articles, thresholds=None):
@@ -93,6 +105,7 @@ def _cv(articles, labels, k, seed, method):
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()  # stderr, INFO unless -q/-v said otherwise
     ap = argparse.ArgumentParser(prog="python -m analysis.evaluate frames", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dir", help="SemEval-2023 subtask-2 folder (articles/ + labels.tsv)")

@@ -26,10 +26,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+from analysis.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 
 def _read(paths) -> list[tuple[str, str]]:
@@ -115,6 +120,7 @@ def evaluate(shared: Path, *, show_errors: int = 0) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()  # stderr, INFO unless -q/-v said otherwise
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate lang", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", default=None, help="location of ../shared (default: analysis.paths.shared_dir())")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="print the first N errors on stderr")
@@ -123,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     shared = Path(args.shared) if args.shared else shared_dir()
     if not (shared / "corpus").is_dir():
-        print(f"no corpus under {shared}; only the Ukrainian material is ours", file=sys.stderr)
-    print("language identification: articles and single sentences", file=sys.stderr)
+        logger.error(f"no corpus under {shared}; only the Ukrainian material is ours")
+    logger.info("language identification: articles and single sentences")
     print(json.dumps(evaluate(shared, show_errors=args.errors), ensure_ascii=False))
     return 0

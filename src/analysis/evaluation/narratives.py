@@ -27,6 +27,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from analysis.evaluation import samples_f1, set_prf
 from analysis.narratives import (OTHER, _label_sets, narratives, read_narratives_dir, train_narrative_model)
 
 
@@ -34,30 +35,8 @@ def _log(*args):
     print(*args, file=sys.stderr, flush=True)
 
 
-def samples_f1(gold: list[set], pred: list[set]) -> float:
-    """Mean over articles of the F1 between gold and predicted label sets (both empty = 1)."""
-    scores = []
-    for g, p in zip(gold, pred):
-        if not g and not p:
-            scores.append(1.0)
-            continue
-        tp = len(g & p)
-        scores.append(2 * tp / (len(g) + len(p)) if (g or p) else 0.0)
-    return float(np.mean(scores)) if scores else 0.0
-
-
 def per_class(gold: list[set], pred: list[set]) -> dict:
-    names = sorted(set().union(*gold, *pred)) if gold else []
-    out = {}
-    for n in names:
-        tp = sum(n in g and n in p for g, p in zip(gold, pred))
-        fp = sum(n not in g and n in p for g, p in zip(gold, pred))
-        fn = sum(n in g and n not in p for g, p in zip(gold, pred))
-        pr = tp / (tp + fp) if tp + fp else 0.0
-        rc = tp / (tp + fn) if tp + fn else 0.0
-        out[n] = {"precision": round(pr, 4), "recall": round(rc, 4),
-                  "f1": round(2 * pr * rc / (pr + rc), 4) if pr + rc else 0.0, "support": int(tp + fn)}
-    return out
+    return set_prf(gold, pred)[0] if gold else {}
 
 
 def _sets(result: pd.DataFrame) -> tuple[list[set], list[set]]:

@@ -34,9 +34,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.evaluation import gold_command
+from analysis.evaluation import gold_command, prf_from_counts
 from analysis.paths import gold_dir, seed_article, shared_dir
-
 
 MATCHING_RULE = ("a predicted quote matches a gold quote of the same type (direct/indirect) in the same "
                  "document when their character spans overlap by at least one character; matching is "
@@ -122,7 +121,7 @@ def match(pred: pd.DataFrame, gold: pd.DataFrame) -> list[tuple[int, int]]:
                 if ov > 0:
                     cands.append((ov, gi, pi))
         used_g, used_p = set(), set()
-        for ov, gi, pi in sorted(cands, reverse=True):
+        for _ov, gi, pi in sorted(cands, reverse=True):
             if gi in used_g or pi in used_p:
                 continue
             used_g.add(gi)
@@ -134,9 +133,7 @@ def match(pred: pd.DataFrame, gold: pd.DataFrame) -> list[tuple[int, int]]:
 def score(pred: pd.DataFrame, gold: pd.DataFrame) -> dict:
     pairs = match(pred, gold)
     n_gold, n_pred, tp = len(gold), len(pred), len(pairs)
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    p, r, f = prf_from_counts(tp, n_pred, n_gold)
     spk = sum(speaker_matches(pred.loc[pi, "speaker"], gold.loc[gi, "speaker_id"]) for gi, pi in pairs)
     vb = sum(verb_matches(pred.loc[pi, "verb"], gold.loc[gi, "verb"]) for gi, pi in pairs)
     return {"n_gold": n_gold, "n_pred": n_pred, "matched": tp, "precision": round(p, 4), "recall": round(r, 4),

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.evaluation import prf_from_counts
+
 
 def default_gold() -> Path:
     from analysis.paths import gold_dir
@@ -86,9 +88,7 @@ def evaluate(gold=None, shared=None) -> dict:
     pred = pred[pred["quote_type"] == "direct"].reset_index(drop=True)
     pairs = match(pred, g)
     tp = len(pairs)
-    p = tp / len(pred) if len(pred) else 0.0
-    r = tp / len(g) if len(g) else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    p, r, f = prf_from_counts(tp, len(pred), len(g))
     spk = sum(speaker_ok(pred.loc[pi, "speaker"], pred.loc[pi, "speaker_entity_id"], g.loc[gi, "speaker_id"])
               for gi, pi in pairs)
     with_cls = [(gi, pi) for gi, pi in pairs if g.loc[gi, "verb_class"]]

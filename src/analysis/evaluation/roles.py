@@ -29,7 +29,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.evaluation import per_class_prf
+from analysis.evaluation import per_class_prf, set_prf
 from analysis.roles import (FINE_ROLES, MAIN_ROLES, featurize, load_role_model, predict_roles, read_roles_dir,
                             train_role_model)
 
@@ -46,21 +46,8 @@ def role_scores(gold: pd.DataFrame, pred_main, pred_fine) -> dict:
     gsets = [set(str(s).split("|")) - {""} for s in gold["fine_roles"]]
     psets = [set(str(s).split("|")) - {""} for s in pred_fine]
     exact = float(np.mean([g == p for g, p in zip(gsets, psets)])) if gsets else 0.0
-    tp = sum(len(g & p) for g, p in zip(gsets, psets))
-    npred = sum(len(p) for p in psets)
-    ngold = sum(len(g) for g in gsets)
-    prec = tp / npred if npred else 0.0
-    rec = tp / ngold if ngold else 0.0
-    micro = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    per_fine = {}
-    for lab in FINE_ROLES:
-        t = sum(lab in g and lab in p for g, p in zip(gsets, psets))
-        fp = sum(lab not in g and lab in p for g, p in zip(gsets, psets))
-        fn = sum(lab in g and lab not in p for g, p in zip(gsets, psets))
-        pp = t / (t + fp) if t + fp else 0.0
-        rr = t / (t + fn) if t + fn else 0.0
-        per_fine[lab] = {"precision": round(pp, 4), "recall": round(rr, 4),
-                         "f1": round(2 * pp * rr / (pp + rr), 4) if pp + rr else 0.0, "support": int(t + fn)}
+    per_fine, micro_prf = set_prf(gsets, psets, list(FINE_ROLES))
+    micro = micro_prf["f1"]
     return {"n": int(len(gold)), "main_accuracy": round(float((gmain == pmain).mean()), 4) if len(gmain) else 0.0,
             "main_f1_macro": round(f1, 4), "fine_exact_match": round(exact, 4), "fine_micro_f1": round(micro, 4),
             "per_class": per, "per_fine": per_fine}

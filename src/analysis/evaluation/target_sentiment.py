@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 
 import numpy as np
 
 from analysis.evaluation import per_class_prf
+from analysis.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 LABELS = (-1, 0, 1)
 NAMES = {-1: "negative", 0: "neutral", 1: "positive"}
@@ -60,6 +64,7 @@ def overlap_fields(gold, train) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()  # stderr, INFO unless -q/-v said otherwise
     from analysis.targeted import load_target_model, read_newsmtsc, target_sentiment, train_target_model
 
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate target-sentiment")
@@ -74,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     gold = read_newsmtsc(args.path)
-    print(f"read {len(gold)} targets from {args.path}", file=sys.stderr)
+    logger.info(f"read {len(gold)} targets from {args.path}")
     method = args.method or ("model" if args.train or args.model else "rules")
     model = None
     extra: dict = {}
@@ -87,15 +92,15 @@ def main(argv: list[str] | None = None) -> int:
         extra["train_n"] = len(train)
         extra.update(overlap_fields(gold, train))
         extra["train_seconds"] = round(time.perf_counter() - t0, 2)
-        print(f"trained on {len(train)} targets in {extra['train_seconds']} s "
-              f"({len(model.weights)} features)", file=sys.stderr)
+        logger.info(f"trained on {len(train)} targets in {extra['train_seconds']} s "
+                    f"({len(model.weights)} features)")
         method = args.method or "model"
     elif method == "model":
         model = load_target_model(args.model)
     # score twice: the first pass warms the per-sentence cache, the timed pass is cold per target
-    from analysis.targeted import _parse
-
     import pandas as pd
+
+    from analysis.targeted import _parse
 
     target_sentiment(pd.DataFrame({"text": ["Warm-up."], "from": [0], "to": [4]}), method=method, model=model)
     _parse.cache_clear()

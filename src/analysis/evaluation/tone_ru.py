@@ -18,11 +18,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from analysis.logs import configure_logging
+
+logger = logging.getLogger(__name__)
 
 LABELS = {"neg": -1, "neu": 0, "pos": 1}
 
@@ -102,6 +107,7 @@ def report(frame: pd.DataFrame, pred: np.ndarray) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()  # stderr, INFO unless -q/-v said otherwise
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate tone-ru")
     parser.add_argument("--gold", default=None, help="gold CSV (default data/gold/tone_ru_uk_gold.csv)")
     parser.add_argument("--split", choices=["test", "dev", "all"], default="test")
@@ -109,10 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     frame, notes = load_gold(args.gold, args.shared)
     for note in notes:
-        print(note, file=sys.stderr)
+        logger.info(note)
     if args.split != "all":
         frame = frame[frame["split"] == args.split].reset_index(drop=True)
-    print(f"scoring {len(frame)} gold sentences ({args.split})", file=sys.stderr)
+    logger.info(f"scoring {len(frame)} gold sentences ({args.split})")
     method = report(frame, predict(frame))
     baseline = report(frame, predict(frame, negation=False, boosters=False, contrast=False))
     majority = report(frame, np.full(len(frame), -1))

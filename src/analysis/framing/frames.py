@@ -232,25 +232,22 @@ def frames_wide(long: pd.DataFrame, *, value: str = "predicted") -> pd.DataFrame
 # --------------------------------------------------------------------------- scoring
 def multilabel_scores(y_true: np.ndarray, y_pred: np.ndarray, names: Sequence[str] = MFC_FRAMES) -> dict:
     """Micro/macro F1 and per-label P/R/F1 for 0/1 matrices (macro over all labels,
-    as the SemEval-2023 scorer's macro-F1)."""
-    y_true = np.asarray(y_true, dtype=bool)
-    y_pred = np.asarray(y_pred, dtype=bool)
-    tp = (y_true & y_pred).sum(0)
-    fp = (~y_true & y_pred).sum(0)
-    fn = (y_true & ~y_pred).sum(0)
-    per = {}
-    f1s = []
-    for j, name in enumerate(names):
-        p = tp[j] / (tp[j] + fp[j]) if tp[j] + fp[j] else 0.0
-        r = tp[j] / (tp[j] + fn[j]) if tp[j] + fn[j] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        per[name] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
-                     "support": int(y_true[:, j].sum())}
-        f1s.append(f)
-    TP, FP, FN = tp.sum(), fp.sum(), fn.sum()
-    mp = TP / (TP + FP) if TP + FP else 0.0
-    mr = TP / (TP + FN) if TP + FN else 0.0
-    micro = 2 * mp * mr / (mp + mr) if mp + mr else 0.0
+    as the SemEval-2023 scorer's macro-F1), via ``sklearn.metrics.precision_recall_fscore_support``
+    (``zero_division=0``).
+
+    >>> s = multilabel_scores([[1, 0], [1, 1]], [[1, 0], [0, 1]], names=["a", "b"])
+    >>> s["micro_f1"], s["macro_f1"], s["per_frame"]["a"]
+    (0.8, 0.8333, {'precision': 1.0, 'recall': 0.5, 'f1': 0.6667, 'support': 2})
+    """
+    from sklearn.metrics import precision_recall_fscore_support
+
+    y_true = np.asarray(y_true, dtype=bool).astype(int)
+    y_pred = np.asarray(y_pred, dtype=bool).astype(int)
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0)
+    per = {name: {"precision": round(float(p[j]), 4), "recall": round(float(r[j]), 4), "f1": round(float(f[j]), 4),
+                  "support": int(s[j])} for j, name in enumerate(names)}
+    f1s = f[:len(names)]
+    mp, mr, micro, _ = precision_recall_fscore_support(y_true, y_pred, average="micro", zero_division=0)
     return {"n": int(len(y_true)), "micro_precision": round(float(mp), 4), "micro_recall": round(float(mr), 4),
             "micro_f1": round(float(micro), 4), "macro_f1": round(float(np.mean(f1s)), 4), "per_frame": per}
 
