@@ -136,6 +136,15 @@ def binarize_sets(gold: Sequence[set], pred: Sequence[set], labels: Sequence = (
     return mlb.transform(gold), mlb.transform(pred), cols
 
 
+def _multilabel(Y: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pad one-column indicator matrices with an all-zero column: sklearn reads a single column as a
+    binary target (classes 0 and 1), not as one label; a label nobody has changes no score."""
+    if Y.shape[1] >= 2:
+        return Y, P
+    pad = np.zeros((Y.shape[0], 2 - Y.shape[1]), dtype=Y.dtype)
+    return np.hstack([Y, pad]), np.hstack([P, pad])
+
+
 def set_prf(gold: Sequence[set], pred: Sequence[set], labels: Sequence | None = None) -> tuple[dict, dict]:
     """Per-label P/R/F1/support (rounded) over ``labels`` (default: every label seen, sorted) and the
     micro P/R/F1 (unrounded) over every label, for items that each carry a set of labels
@@ -150,6 +159,7 @@ def set_prf(gold: Sequence[set], pred: Sequence[set], labels: Sequence | None = 
     if Y.shape[0] == 0 or not cols:
         return ({k: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0} for k in keys},
                 {"precision": 0.0, "recall": 0.0, "f1": 0.0})
+    Y, P = _multilabel(Y, P)
     p, r, f, s = precision_recall_fscore_support(Y, P, average=None, zero_division=0)
     per = {k: {"precision": round(float(p[j]), 4), "recall": round(float(r[j]), 4), "f1": round(float(f[j]), 4),
                "support": int(s[j])} for j, k in enumerate(cols) if k in set(keys)}
@@ -170,4 +180,5 @@ def samples_f1(gold: Sequence[set], pred: Sequence[set]) -> float:
     Y, P, cols = binarize_sets(gold, pred)
     if not cols:
         return 1.0
+    Y, P = _multilabel(Y, P)
     return float(f1_score(Y, P, average="samples", zero_division=1.0))
