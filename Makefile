@@ -1,7 +1,7 @@
 # Two commands do all set-up on a fresh machine with Python >= 3.11 and make:
 #   make report   install (into .venv unless an environment is active), run every notebook headless
 #   make test     same install, then the test suite
-# Also: make lab (JupyterLab), make bench (speed benchmarks), make clean.
+# Also: make lab (JupyterLab), make bench (speed benchmarks), make lint (ruff check), make clean.
 
 PYTHON ?= python3
 CORPUS ?= data/raw
@@ -19,8 +19,9 @@ else
   PY := python
 endif
 STAMP := $(ENV_DIR)/.war-coverage-analysis-installed
+DEV_STAMP := $(ENV_DIR)/.war-coverage-analysis-dev-installed
 
-.PHONY: install report test lab bench clean help
+.PHONY: install report test lint lab bench clean help
 
 help:
 	@sed -n '1,5p' Makefile
@@ -40,6 +41,14 @@ report: install
 
 test: install
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# ruff check only (the rule set is in pyproject.toml); the same check runs as a pre-commit hook.
+$(DEV_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(DEV_STAMP)
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check src tests benchmarks notebooks
 
 lab: install
 	$(PY) -m jupyter lab notebooks/
