@@ -141,3 +141,21 @@ def test_notebook_kernels_started_by_run_get_progress_switched_off(tmp_path, mon
     runner.run_notebook(book, parameters={"CORPUS": str(tmp_path)}, output_dir=tmp_path / "out")
     assert seen == {"ANALYSIS_PROGRESS": "0"}
     assert os.environ["ANALYSIS_PROGRESS"] == "1"  # restored for the caller
+
+
+class _KernelStream(io.StringIO):
+    """Stands for ipykernel's OutStream (not a terminal)."""
+
+
+_KernelStream.__module__ = "ipykernel.iostream"
+
+
+def test_notebooks_show_bars_in_jupyterlab_but_not_when_executed_headless(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ipykernel", sys.modules.get("ipykernel", object()))
+    monkeypatch.setattr("sys.stderr", _KernelStream())
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert logs.progress_enabled() is False  # nbconvert / papermill / nbclient: clean outputs
+    monkeypatch.setenv("JPY_SESSION_NAME", "/home/me/notebooks/02_entities.ipynb")
+    assert logs.progress_enabled() is True  # a kernel that JupyterLab started

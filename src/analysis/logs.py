@@ -17,12 +17,13 @@ flags           ``analysis``     progress bars
 
 Messages and bars go to stderr only, so ``tail -1`` of stdout stays the JSON
 result and notebooks executed headless keep clean outputs. Progress bars
-(``tqdm``; ``tqdm.auto`` shows a widget in JupyterLab) are on when asked for
+(``tqdm``; ``tqdm.auto`` shows a widget in JupyterLab when ipywidgets is installed) are on when asked for
 (``progress=True``), off when ``progress=False``; with ``progress=None`` (the
 default of :func:`analysis.engine.run` and :func:`analysis.pipeline.analyse`)
 they follow the environment variable ``ANALYSIS_PROGRESS`` (``0`` off, ``1``
-on), else they show when stderr is a terminal or the code runs in an
-interactive Jupyter kernel, and never under ``-q``. ``python -m analysis run``
+on), else they show when stderr is a terminal or the code runs in a kernel that
+a Jupyter server started (JupyterLab; not nbconvert/papermill/nbclient, whose
+outputs stay clean), and never under ``-q``. ``python -m analysis run``
 sets ``ANALYSIS_PROGRESS=0`` for the notebook kernels it starts.
 
 >>> split_verbosity(["run", "-q", "--corpus", "x"])
@@ -37,6 +38,7 @@ sets ``ANALYSIS_PROGRESS=0`` for the notebook kernels it starts.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import sys
@@ -108,7 +110,10 @@ def configure_logging(verbosity: int | None = None) -> logging.Logger:
 
 
 def _in_jupyter_kernel() -> bool:
-    return "ipykernel" in sys.modules and type(sys.stderr).__module__.startswith("ipykernel")
+    """An interactive notebook: an IPython kernel started by a Jupyter server (JupyterLab, Notebook),
+    which sets ``JPY_SESSION_NAME``; nbclient, nbconvert and papermill kernels (headless) do not."""
+    return ("ipykernel" in sys.modules and type(sys.stderr).__module__.startswith("ipykernel")
+            and bool(os.environ.get("JPY_SESSION_NAME")))
 
 
 def progress_enabled(requested: bool | None = None) -> bool:
@@ -138,6 +143,9 @@ def progress_bar(*, total: int | None, desc: str, unit: str = "article", enabled
     """
     if not progress_enabled(enabled):
         return None
-    from tqdm.auto import tqdm
+    if _in_jupyter_kernel() and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm  # a widget in JupyterLab
+    else:
+        from tqdm.std import tqdm  # text on stderr (tqdm.auto would warn without ipywidgets)
 
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
