@@ -67,6 +67,15 @@ def _lemmas(tok: str, lang: str) -> frozenset[str]:
     return frozenset(lem.translate(_YO) for lem in all_lemmas(tok, lang))
 
 
+@lru_cache(maxsize=1 << 16)
+def _opener_is_common(low: str, lang: str) -> bool:
+    """The best parse of ``low`` is neither a noun, an adjective nor a proper name (memoised)."""
+    from analysis.morph import analyzer
+
+    tag = analyzer(lang).parse(low)[0].tag
+    return tag.POS not in (None, "NOUN", "ADJF") and not (tag.grammemes & _PROPER_TAGS)
+
+
 def _name_tokens(name: str) -> list[str]:
     return [t for t in TOKEN_RE.findall(name.translate(_YO)) if t not in _QUOTES]
 
@@ -158,10 +167,7 @@ class CyrillicMatcher:
         ("Ровно 10 лет назад": the adverb, not the city of Rivne)."""
         if i != 0 or _is_exact(toks[i][2]):
             return False
-        from analysis.morph import analyzer
-
-        tag = analyzer(self.lang).parse(toks[i][2].lower())[0].tag
-        return tag.POS not in (None, "NOUN", "ADJF") and not (tag.grammemes & _PROPER_TAGS)
+        return _opener_is_common(toks[i][2].lower(), self.lang)
 
     def find(self, text: str) -> list[tuple[int, int, set]]:
         """Longest non-overlapping matches ``(start, end, entity ids)``, offsets into ``text``."""

@@ -366,16 +366,42 @@ def detect_lang(text: str) -> str | None:
     return detect(text).lang
 
 
+_NOT_RU_LETTER = re.compile(r"[іїєґўІЇЄҐЎ]")
+_UK_LETTER = re.compile(r"[іїєґІЇЄҐ]")
+_NOT_UK_LETTER = re.compile(r"[ыэъёўЫЭЪЁЎ]")
+
+
+def _mostly_cyrillic(text: str) -> bool:
+    """More Cyrillic than Latin letters, and some ("Telegram-канал сообщил" is Cyrillic)."""
+    cyr = len(_CYR_RE.findall(text))
+    return cyr > 0 and cyr > len(_LAT_RE.findall(text))
+
+
 def sentence_langs(texts, *, default: str | None = None) -> list[str | None]:
     """Language of each sentence. A sentence without letters, or too short to tell
     without a letter cue (fewer than 3 words), takes ``default`` (the article's language)
     when one is given.
+
+    In a Russian article a mostly Cyrillic sentence with no Ukrainian/Belarusian letter
+    (і ї є ґ ў) is Russian; in a Ukrainian article one with і/ї/є/ґ and no ы э ъ ё
+    is Ukrainian: both keep the article's language without the model (the model was most
+    of the time of a Russian text layer).
+
+    >>> sentence_langs(["Путин прибыл в Москву.", "Україна не здасться.", "The Kremlin declined."], default="ru")
+    ['ru', 'uk', 'en']
     """
     out = []
     for t in texts:
         if not isinstance(t, str):
             out.append(default)
             continue
+        if default in ("ru", "uk") and _mostly_cyrillic(t):
+            if default == "ru" and not _NOT_RU_LETTER.search(t):
+                out.append("ru")
+                continue
+            if default == "uk" and _UK_LETTER.search(t) and not _NOT_UK_LETTER.search(t):
+                out.append("uk")
+                continue
         r = detect(t)
         if r.lang is None:
             out.append(default)
