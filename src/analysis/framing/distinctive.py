@@ -172,7 +172,7 @@ def _mixed(present) -> ValueError:
 def _detect_texts_lang(texts) -> str | None:
     """The one language of plain texts given without a ``lang`` column: None when they are
     Latin-script (the English path), "ru"/"uk" when Cyrillic; raises on a mix of scripts or of
-    confidently detected Russian and Ukrainian."""
+    confidently detected Russian and Ukrainian. Texts of fewer than three words do not count."""
     from analysis.lang import detect
 
     scripts, cyr_langs = set(), set()
@@ -181,8 +181,8 @@ def _detect_texts_lang(texts) -> str | None:
             continue
         sample = t[:2000]
         c, l = len(_CYR_LETTER.findall(sample)), len(_LAT_LETTER.findall(sample))
-        if not c and not l:
-            continue
+        if (not c and not l) or len(sample.split()) < 3:
+            continue  # too short to say which language it is in ("kyiv", a headline stub)
         if c >= l:
             scripts.add("cyrillic")
             r = detect(sample)
