@@ -78,3 +78,14 @@ def test_mention_sentiment_scores_cyrillic_rows_and_leaves_english_alone():
     assert out["score"].iloc[1] < 0
     english_only = mention_sentiment(ments.iloc[[2]], sents.drop(columns="lang"))
     assert english_only["score"].iloc[0] == out["score"].iloc[2]
+
+
+def test_the_engine_gives_russian_mentions_a_tone():
+    from analysis.engine import process_articles
+
+    text = "Заявление\n\nЗеленский обвинил Россию в новых ударах по мирным городам."
+    out = process_articles(pd.DataFrame({"article_id": ["r1"], "text": [text], "lang": ["ru"]}),
+                           stages=["sentences", "entities", "sentiment"])
+    ms = out["mention_sentiment"].merge(out["mentions"][["start", "entity_id"]], on=["start", "entity_id"])
+    pol = dict(zip(ms["entity_id"], ms["polarity"]))
+    assert pol == {"person:volodymyr_zelenskyy": 0, "country:russia": -1}

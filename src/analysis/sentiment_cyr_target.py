@@ -158,8 +158,10 @@ def _speech_verbs(lang: str) -> dict:
     return cyr_verb_table().get(lang, {})
 
 
-def _verb_class(word: str, forms: frozenset, lang: str) -> tuple[str | None, int]:
-    """(reporting class or None, accuse/praise sign) of one word."""
+@lru_cache(maxsize=100_000)
+def _verb_class(word: str, lang: str) -> tuple[str | None, int]:
+    """(reporting class or None, accuse/praise sign) of one word (memoised)."""
+    forms = lemma_forms(word, lang)
     table = _speech_verbs(lang)
     cls = None
     for f in sorted(forms):
@@ -188,31 +190,39 @@ def cyr_target_score(text: str, start: int, end: int, lang: str, *,
     return pol, score
 
 
-def _score(text: str, start: int, end: int, lang: str, params: CyrTargetParams, path) -> float:
+@lru_cache(maxsize=4096)
+def _prepared(text: str, lang: str, negation: bool, boosters: bool, path) -> tuple:
+    """Tokens, folded words, rule valences and clause index of a sentence: computed once per
+    sentence however many mentions it holds."""
     from analysis.lang import has_homoglyphs, normalise_homoglyphs
     from analysis.sentiment_cyr import rule_valences
 
     if has_homoglyphs(text):
         text = normalise_homoglyphs(text)  # same length: offsets hold
     toks3 = words(text)
+    raw = [w for _s, _e, w in toks3]
+    low = [fold(w) for w in raw]
+    vals = rule_valences(low, raw, lang, negation=negation, boosters=boosters, path=path) if toks3 else []
+    # clause index of every token: punctuation breaks and contrast words
+    clause = [0] * len(toks3)
+    c = 0
+    contrast = CONTRAST[lang]
+    for k in range(len(toks3)):
+        if k and (_CLAUSE_BREAK.search(text, toks3[k - 1][1], toks3[k][0]) or low[k] in contrast):
+            c += 1
+        clause[k] = c
+    return text, tuple(toks3), tuple(raw), tuple(low), tuple(vals), tuple(clause)
+
+
+def _score(text: str, start: int, end: int, lang: str, params: CyrTargetParams, path) -> float:
+    text, toks3, raw, low, vals, clause = _prepared(text, lang, params.negation, params.boosters, path)
     n = len(toks3)
     if n == 0:
         return 0.0
-    raw = [w for _s, _e, w in toks3]
-    low = [fold(w) for w in raw]
     inside = [k for k, (s, e, _w) in enumerate(toks3) if s < end and e > start]
     if not inside:
         return 0.0
     ts, te = inside[0], inside[-1] + 1
-    vals = rule_valences(low, raw, lang, negation=params.negation, boosters=params.boosters, path=path)
-    # clause index of every token: punctuation breaks and contrast words
-    clause = [0] * n
-    c = 0
-    contrast = CONTRAST[lang]
-    for k in range(n):
-        if k and (_CLAUSE_BREAK.search(text, toks3[k - 1][1], toks3[k][0]) or low[k] in contrast):
-            c += 1
-        clause[k] = c
     tclause = clause[ts]
     tcase = _first_case(raw, ts, te, lang)
     subject = tcase == "nomn"
@@ -232,7 +242,7 @@ def _score(text: str, start: int, end: int, lang: str, params: CyrTargetParams, 
     for k in range(n):
         if clause[k] != tclause or ts <= k < te:
             continue
-        cls, sign = _verb_class(raw[k], lemmas(k), lang)
+        cls, sign = _verb_class(raw[k], lang)
         if cls is None and not sign:
             continue
         if subject and not (k < ts and sign and after_is_object):
