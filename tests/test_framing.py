@@ -736,3 +736,11 @@ def test_distinctive_terms_on_plain_cyrillic_texts_use_lemmas_and_refuse_a_mix()
     with pytest.raises(ValueError, match="several languages"):
         distinctive_terms(["Зеленский посетил Киев и заявил, что это уже не так",
                            "Зеленський відвідав Київ і заявив, що це вже не так"], ["a", "b"])
+
+
+def test_cyrillic_labels_and_tone_see_through_latin_look_alikes():
+    from analysis.sentiment_cyr import score_text
+
+    s = cyr_sents("Спецoперация продолжается.", "ru")  # Latin "o"
+    assert label_matches(s)["term"].tolist() == ["специальная военная операция"]
+    assert score_text("Пoгибли мирные жители.", "ru") == score_text("Погибли мирные жители.", "ru")

@@ -169,6 +169,9 @@ def score_text(text: str, lang: str, *, negation: bool = True, boosters: bool = 
     if not isinstance(text, str):
         return (np.nan, np.nan, np.nan, np.nan)
     lang = lang if lang in CYR_LANGS else "ru"
+    from analysis.lang import normalise_for_matching
+
+    text = normalise_for_matching(text, lang)  # "Пoгибли" with a Latin o, pre-reform spelling
     toks = [fold(w) for _s, _e, w in words(text)]
     raw = [w for _s, _e, w in words(text)]
     if not toks:

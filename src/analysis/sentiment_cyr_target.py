@@ -28,8 +28,8 @@ those rules over to inflected languages, on the word valences of :mod:`analysis.
 * ``score = raw / sqrt(raw^2 + 15)`` as in VADER and the English rules; polarity by
   ``pos_threshold`` / ``neg_threshold``.
 
-Mixed-script words (Latin "c", "e", "o" inside Cyrillic words) are read through
-:func:`analysis.lang.normalise_homoglyphs`, which keeps every offset.
+Mixed-script words (Latin "c", "e", "o" inside Cyrillic words) and pre-reform spelling are read
+through :func:`analysis.lang.normalise_for_matching`, which keeps every offset.
 
 The weights of :data:`CYR_TARGET_RULES` were chosen on the even-numbered half of the Russian
 SemEval-2025 roles file (``python -m analysis.evaluate entity-roles --lang ru`` reports the
@@ -194,11 +194,10 @@ def cyr_target_score(text: str, start: int, end: int, lang: str, *,
 def _prepared(text: str, lang: str, negation: bool, boosters: bool, path) -> tuple:
     """Tokens, folded words, rule valences and clause index of a sentence: computed once per
     sentence however many mentions it holds."""
-    from analysis.lang import has_homoglyphs, normalise_homoglyphs
+    from analysis.lang import normalise_for_matching
     from analysis.sentiment_cyr import rule_valences
 
-    if has_homoglyphs(text):
-        text = normalise_homoglyphs(text)  # same length: offsets hold
+    text = normalise_for_matching(text, lang)  # homoglyphs, pre-reform spelling; same length
     toks3 = words(text)
     raw = [w for _s, _e, w in toks3]
     low = [fold(w) for w in raw]

@@ -245,6 +245,9 @@ class SeqIndex:
         return out
 
     def find(self, text: str, lang: str) -> list[tuple[object, int, int]]:
+        from analysis.lang import normalise_for_matching
+
+        text = normalise_for_matching(text, lang)  # homoglyphs, pre-reform spelling; offsets kept
         toks = words(text)
         forms = _LazyForms(toks, lang)
         tried: set[tuple[int, int]] = set()
