@@ -618,3 +618,23 @@ def test_ledgers_survive_concat_astype_and_parquet(tmp_path):
     back = pd.read_parquet(tmp_path / "a.parquet")
     pd.testing.assert_frame_equal(rejects_of(back), rejects_of(articles))
     assert accounting(back).iloc[-1]["rejected"] == 1
+
+
+def test_unusual_scripts_are_named_in_the_warnings(tmp_path):
+    from analysis.corpus import warnings_of
+
+    write(tmp_path / "a_translit.txt", "Zayavlenie\n\nPutin zayavil, chto eto ne tak i Rossiya ne budet otstupat.")
+    write(tmp_path / "b_mixed.txt", "Визит\n\nЗeлeнcкий прибыл в Kиeв и встретился с министрами.")
+    write(tmp_path / "c_old.txt", "Война\n\nВъ Россіи всѣ знаютъ о войнѣ и о мирѣ.")
+    write(tmp_path / "d_be.txt", "Навіны\n\nЛукашэнка заявіў, што Беларусь не ўдзельнічае ў вайне.")
+    write(tmp_path / "e_plain.txt", "Новости\n\nПрезидент России Владимир Путин заявил в понедельник.")
+    articles = load_corpus(tmp_path)
+    assert articles["lang"].tolist() == ["ru", "ru", "ru", "be", "ru"]
+    w = warnings_of(articles)
+    w = w[w["field"] == "script"]
+    by_file = {f: " | ".join(m) for f, m in w.groupby("source_file")["message"]}
+    assert "transliterated Russian" in by_file["a_translit.txt"]
+    assert "mixed-script words normalised: 2" in by_file["b_mixed.txt"]
+    assert "pre-reform" in by_file["c_old.txt"]
+    assert "Belarusian" in by_file["d_be.txt"]
+    assert "e_plain.txt" not in by_file

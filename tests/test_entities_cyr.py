@@ -139,3 +139,15 @@ def test_no_cyrillic_name_names_two_entities():
             for n in e[lang]:
                 owners[n].add(e["id"])
         assert {n: ids for n, ids in owners.items() if len(ids) > 1} == {}
+
+
+def test_pre_reform_spelling_still_matches_the_gazetteer():
+    text = "Въ Россіи всѣ знаютъ о Зеленскомъ."
+    m = run("ru", text)
+    assert m["entity_id"].tolist() == ["country:russia", "person:volodymyr_zelenskyy"]
+    assert [text[a:b] for a, b in zip(m["start"], m["end"])] == ["Россіи", "Зеленском"]
+
+
+def test_ukrainian_i_is_not_read_as_pre_reform():
+    m = run("uk", "Зеленський прибув у Київ.")
+    assert m["entity_id"].tolist() == ["person:volodymyr_zelenskyy", "city:kyiv"]

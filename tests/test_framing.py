@@ -710,3 +710,37 @@ def test_cyrillic_reporting_verbs_are_classed_by_lemma(form, lang, cls):
 def test_yakoby_after_a_neutral_verb_makes_the_attribution_distancing():
     q = quotes(cyr_sents("Министр Иван Петров заявил, якобы армия готова к наступлению на юге.", "ru"), mentions=False)
     assert q[["verb_lemma", "verb_class", "quote_type"]].values.tolist() == [["заявить", "distancing", "indirect"]]
+
+
+def test_distinctive_terms_gloss_cyrillic_entity_names_from_the_gazetteer():
+    # the gazetteer's ru/uk names (nominative) gloss every inflected form's lemma
+    d = pd.DataFrame({"text": ["Зеленский посетил Киев", "Зеленского встретили в Киеве", "ВСУ отступили",
+                               "Путин прибыл в Москву", "Путина ждали в Москве", "Путин и Москва"],
+                      "side": ["a", "a", "a", "b", "b", "b"], "lang": "ru"})
+    r = distinctive_terms(d, "side", min_count=1).set_index("term")
+    assert r.loc["зеленский", "gloss"] == "Volodymyr Zelenskyy" and r.loc["зеленский", "n_a"] == 2
+    assert r.loc["киев", "gloss"] == "Kyiv" and r.loc["москва", "gloss"] == "Moscow"
+    assert r.loc["всу", "gloss"] == "Armed Forces of Ukraine"
+    u = distinctive_terms(["Зеленський відвідав Київ", "Зеленського зустріли у Києві", "Путін прибув до Москви",
+                           "Путіна чекали в Москві"], ["a", "a", "b", "b"], lang="uk", min_count=1).set_index("term")
+    assert u.loc["зеленський", "gloss"] == "Volodymyr Zelenskyy"
+
+
+def test_distinctive_terms_on_plain_cyrillic_texts_use_lemmas_and_refuse_a_mix():
+    r = distinctive_terms(["Зеленский посетил Киев", "Зеленского встретили в Киеве", "Путин прибыл в Москву",
+                           "Путина ждали в Москве"], ["a", "a", "b", "b"], min_count=1)
+    assert {"зеленский", "путин"} <= set(r["term"]) and "зеленского" not in set(r["term"])
+    assert "gloss" in r.columns
+    with pytest.raises(ValueError, match="several languages"):
+        distinctive_terms(["Зеленский посетил Киев", "Zelensky visited Kyiv"], ["a", "b"])
+    with pytest.raises(ValueError, match="several languages"):
+        distinctive_terms(["Зеленский посетил Киев и заявил, что это уже не так",
+                           "Зеленський відвідав Київ і заявив, що це вже не так"], ["a", "b"])
+
+
+def test_cyrillic_labels_and_tone_see_through_latin_look_alikes():
+    from analysis.sentiment_cyr import score_text
+
+    s = cyr_sents("Спецoперация продолжается.", "ru")  # Latin "o"
+    assert label_matches(s)["term"].tolist() == ["специальная военная операция"]
+    assert score_text("Пoгибли мирные жители.", "ru") == score_text("Погибли мирные жители.", "ru")

@@ -70,3 +70,16 @@ def test_mixed_language_article_per_sentence():
 @pytest.mark.parametrize("junk", ["ъъъ", "Ё", "'''", "і", "ЁЖ ЇЇ", "\u0400\u04ff", "a\u0301b", "🙂 Київ"])
 def test_odd_inputs_never_crash(junk):
     detect(junk)
+
+
+def test_sentences_of_a_russian_article_need_no_model_when_letters_decide(monkeypatch):
+    import analysis.lang as lang_mod
+
+    def no_model(*_a, **_k):
+        raise AssertionError("the model was called")
+
+    monkeypatch.setattr(lang_mod, "_lingua", no_model)
+    lang_mod.detect.cache_clear()
+    texts = ["Путин прибыл.", "В Telegram-канале сообщили.", "Москва."]
+    assert sentence_langs(texts, default="ru") == ["ru", "ru", "ru"]
+    assert sentence_langs(["Київ вистояв.", "Україна."], default="uk") == ["uk", "uk"]

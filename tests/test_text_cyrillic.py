@@ -134,3 +134,17 @@ def test_any_cyrillic_text_keeps_exact_offsets(text, lang):
     assert all(text[r.start:r.end] == r.token and r.token.strip() for r in t.itertuples())
     m = mentions(s, discover=False)
     assert all(text[r.start:r.end] == r.surface for r in m.itertuples())
+
+
+def test_one_cyrillic_layer_one_parse_memo_one_language_detector():
+    from analysis import cyrillic, morph, roles
+    from analysis.framing import _cyr
+
+    # one fold, one pymorphy3 parse cache for framing, tone, entities and tokens
+    assert _cyr.fold is cyrillic.fold
+    assert _cyr.parses("Києві", "uk") is morph.parses("Києві", "uk")
+    assert _cyr.best_lemma("Зеленского", "ru") == morph.lemma("Зеленского", "ru")
+    # roles picks its model through analysis.lang: Ukrainian is not "ru"
+    assert roles.detect_lang("Україна зазнала втрат, повідомили в Києві") == "uk"
+    assert roles.detect_lang("Путин заявил о переговорах") == "ru"
+    assert roles.detect_lang("Putin said") == "en" and roles.detect_lang("") == "en"

@@ -336,6 +336,8 @@ _LANG_NAMES = {
     "italian": "it", "chinese": "zh",
 }
 _CYRILLIC_LANGS = {"ru", "uk", "be", "bg", "sr", "mk", "kk"}
+_CYR_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LAT_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _normalise_lang(value: Any) -> str | None:
@@ -2318,6 +2320,13 @@ def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list)
         else:
             langs.append(g)
     frame["lang"] = langs
+    # Unusual script (transliterated Russian, mixed-script words, pre-reform, Belarusian): say so
+    from analysis.lang import input_conditions
+
+    for i, (t, d) in enumerate(zip(frame["text"], detected)):
+        if d in _CYRILLIC_LANGS or (isinstance(t, str) and _CYR_LETTER.search(t) and _LAT_LETTER.search(t)):
+            for msg in input_conditions(t):
+                warnings.append((frame["source_file"].iloc[i], frame["source_row"].iloc[i], "script", d, msg))
     # Outlet: a URL's host for single documents, else "unknown".
     host = url.map(lambda u: re.sub(r"^www\.", "", re.split(r"/+", u)[1].lower())
                    if isinstance(u, str) and "://" in u and len(re.split(r"/+", u)) > 1 else None)

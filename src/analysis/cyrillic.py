@@ -15,13 +15,21 @@ Used by :mod:`analysis.text` for articles whose language is ``ru`` or ``uk`` (al
 * **Lemmas** and **case**: ``pymorphy3`` through :mod:`analysis.morph`, memoised per lower-cased form.
 * **Stopwords**: short hand-written lists (:data:`STOPWORDS`), negations kept out (``не``, ``нет``,
   ``ни``, ``без``, ``против``; ``ні``, ``немає``, ``проти``) as on the English path.
+
+**One Cyrillic layer.** Every Russian/Ukrainian helper reads the same few functions:
+:func:`fold` here (lower case, ё as е), :func:`analysis.morph.parses` (the one memo of pymorphy3
+parses; ``lemma``, ``lemma_case``, ``all_lemmas`` and :mod:`analysis.framing._cyr`'s
+``best_lemma``/``lemma_forms`` are views of it), :func:`analysis.lang.normalise_for_matching`
+(homoglyphs and pre-reform spelling, offsets kept) and :func:`analysis.lang.detect` for the
+language (``analysis.roles.detect_lang`` and ``analysis.corpus.detect_lang`` delegate to it).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["CYRILLIC_LANGS", "STOPWORDS", "NEGATIONS", "TOKEN_RE", "sentence_spans", "token_spans", "has_cyrillic"]
+__all__ = ["CYRILLIC_LANGS", "STOPWORDS", "NEGATIONS", "TOKEN_RE", "sentence_spans", "token_spans", "has_cyrillic",
+           "fold"]
 
 #: Languages segmented here (lemmas for ru and uk only).
 CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr"})
@@ -35,6 +43,15 @@ TOKEN_RE = re.compile(
     r"|[^\s\ufeff\u200b]"                       # any other symbol alone
 )
 _CYR = re.compile(r"[\u0400-\u04ff]")
+
+
+def fold(s: str) -> str:
+    """Lower case with ё read as е: the comparison key of every Cyrillic lexicon and gazetteer look-up.
+
+    >>> fold("Ещё Всё")
+    'еще все'
+    """
+    return s.lower().replace("ё", "е")
 
 
 def has_cyrillic(text: str) -> bool:

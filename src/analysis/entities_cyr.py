@@ -18,7 +18,7 @@ capitalised word (``Запад`` the West, not ``запад``); quotation marks 
 entity (not short forms or descriptions) are matched exactly as well, for Latin-script names in
 Cyrillic text (``Reuters``, ``Washington Post``).
 
-Homoglyphs: matching reads :func:`analysis.lang.normalise_homoglyphs` of each sentence (same
+Homoglyphs and pre-reform spelling: matching reads :func:`analysis.lang.normalise_for_matching` of each sentence (same
 length), so ``Зeленский`` with a Latin ``e`` still matches and offsets index the original text.
 
 **Discovery** (``discover=True``) of names the gazetteer lacks, ``method="discovered"`` and
@@ -65,6 +65,15 @@ def _is_exact(tok: str) -> bool:
 def _lemmas(tok: str, lang: str) -> frozenset[str]:
     """:func:`analysis.morph.all_lemmas` with ``ё`` read as ``е``."""
     return frozenset(lem.translate(_YO) for lem in all_lemmas(tok, lang))
+
+
+@lru_cache(maxsize=1 << 16)
+def _opener_is_common(low: str, lang: str) -> bool:
+    """The best parse of ``low`` is neither a noun, an adjective nor a proper name (memoised)."""
+    from analysis.morph import analyzer
+
+    tag = analyzer(lang).parse(low)[0].tag
+    return tag.POS not in (None, "NOUN", "ADJF") and not (tag.grammemes & _PROPER_TAGS)
 
 
 def _name_tokens(name: str) -> list[str]:
@@ -158,10 +167,7 @@ class CyrillicMatcher:
         ("Ровно 10 лет назад": the adverb, not the city of Rivne)."""
         if i != 0 or _is_exact(toks[i][2]):
             return False
-        from analysis.morph import analyzer
-
-        tag = analyzer(self.lang).parse(toks[i][2].lower())[0].tag
-        return tag.POS not in (None, "NOUN", "ADJF") and not (tag.grammemes & _PROPER_TAGS)
+        return _opener_is_common(toks[i][2].lower(), self.lang)
 
     def find(self, text: str) -> list[tuple[int, int, set]]:
         """Longest non-overlapping matches ``(start, end, entity ids)``, offsets into ``text``."""
@@ -375,7 +381,7 @@ def _natasha_available() -> bool:
 
 def mentions_rows(sents: pd.DataFrame, gaz, *, discover: bool = True) -> list[tuple]:
     """Mention rows (``MENTION_COLUMNS`` order) of ru/uk sentences (needs a ``lang`` column)."""
-    from analysis.lang import normalise_homoglyphs
+    from analysis.lang import normalise_for_matching
 
     rows: list[tuple] = []
     info = gaz.info
@@ -386,7 +392,7 @@ def mentions_rows(sents: pd.DataFrame, gaz, *, discover: bool = True) -> list[tu
     langs = sents["lang"].tolist()
     taken_by_row: list[list[tuple[int, int]]] = []
     for a, s_id, o, text, lang in zip(art, sid, off, txt, langs):
-        norm = normalise_homoglyphs(text)
+        norm = normalise_for_matching(text, lang)
         found = matcher(gaz, lang).find(norm) if text else []
         taken = []
         for s, e, leaf in found:
@@ -405,7 +411,7 @@ def mentions_rows(sents: pd.DataFrame, gaz, *, discover: bool = True) -> list[tu
     use_natasha = _natasha_available()
     if ru_idx and use_natasha:
         # natasha reads the homoglyph-normalised copy; spans index both
-        found = discover_natasha([normalise_homoglyphs(txt[k]) for k in ru_idx])
+        found = discover_natasha([normalise_for_matching(txt[k], "ru") for k in ru_idx])
         natasha_spans = dict(zip(ru_idx, found))
     for k, (a, s_id, o, text, lang) in enumerate(zip(art, sid, off, txt, langs)):
         if not text or (lang == "ru" and use_natasha and k not in natasha_spans):
@@ -414,9 +420,9 @@ def mentions_rows(sents: pd.DataFrame, gaz, *, discover: bool = True) -> list[tu
         if k in natasha_spans:
             spans = [(s, e, t) for s, e, t in natasha_spans[k] if not any(x < e and s < y for x, y in taken)]
         else:
-            spans = discover_cues(normalise_homoglyphs(text), lang, taken)
+            spans = discover_cues(normalise_for_matching(text, lang), lang, taken)
         for s, e, etype in spans:
             surface = text[s:e]
-            rows.append((a, s_id, o + s, o + e, surface, _new_id(normalise_homoglyphs(surface), lang), surface,
+            rows.append((a, s_id, o + s, o + e, surface, _new_id(normalise_for_matching(surface, lang).strip(), lang), surface,
                          etype, "discovered"))
     return rows

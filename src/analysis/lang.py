@@ -43,6 +43,10 @@ __all__ = [
     "detect",
     "detect_lang",
     "normalise_homoglyphs",
+    "normalise_for_matching",
+    "is_pre_reform",
+    "mixed_script_words",
+    "input_conditions",
     "has_homoglyphs",
     "sentence_langs",
     "article_langs",
@@ -107,6 +111,83 @@ def normalise_homoglyphs(text: str) -> str:
         return w.translate(_LAT_TO_CYR_T) if cyr >= lat else w.translate(_CYR_TO_LAT_T)
 
     return _MIXED_WORD.sub(fix, text)
+
+
+_PRE_REFORM_T = str.maketrans({"ѣ": "е", "Ѣ": "Е", "і": "и", "І": "И", "ѳ": "ф", "Ѳ": "Ф", "ѵ": "и", "Ѵ": "И"})
+_FINAL_HARD = re.compile(r"(?<=[б-дж-зк-нп-тф-щБ-ДЖ-ЗК-НП-ТФ-Щ])[ъЪ](?![\w\u0400-\u04ff])")
+
+
+def is_pre_reform(text: str) -> bool:
+    """True when ``text`` shows pre-1918 Russian spelling (ѣ, ѳ, ѵ or a word-final ъ)."""
+    return isinstance(text, str) and _PRE_REFORM.search(text) is not None
+
+
+def normalise_for_matching(text: str, lang: str | None = None) -> str:
+    """The copy of ``text`` that the Cyrillic lexicon and gazetteer matchers read, with every
+    offset kept (``len(result) == len(text)``):
+
+    * mixed-script words in their majority script (:func:`normalise_homoglyphs`);
+    * for Russian text in pre-reform spelling (:func:`is_pre_reform`): ѣ -> е, і -> и, ѳ -> ф,
+      ѵ -> и, and a word-final ъ becomes a space ("Въ Россіи" reads as "В  России").
+      Ukrainian "і" is never touched: the mapping applies to ``lang`` "ru" (or None) only.
+
+    >>> normalise_for_matching("Зеленcкий въ Россіи", "ru")
+    'Зеленский в  России'
+    >>> normalise_for_matching("у Києві", "uk")
+    'у Києві'
+    """
+    if not isinstance(text, str):
+        return ""
+    out = normalise_homoglyphs(text)
+    if lang in ("ru", None) and is_pre_reform(out):
+        out = _FINAL_HARD.sub(" ", out.translate(_PRE_REFORM_T))
+    return out
+
+
+def mixed_script_words(text: str) -> int:
+    """How many words of ``text`` mix Latin and Cyrillic letters (look-alike evasion)."""
+    if not isinstance(text, str) or not _both_scripts(text):
+        return 0
+    return sum(1 for _ in _MIXED_WORD.finditer(text))
+
+
+#: plain-language messages for the conditions :func:`detect` notes
+_CONDITION = {
+    "latin_transliteration": "transliterated {name} in Latin script: entities are matched with the English "
+                             "gazetteer; Cyrillic tone, labels and quotes do not apply",
+    "pre_reform": "pre-reform Russian spelling (ѣ, і, word-final ъ): read as modern spelling",
+    "be": "Belarusian: sentences and tokens only (no lemmas, entities, tone or labels)",
+}
+_NAMES = {"ru": "Russian", "uk": "Ukrainian"}
+
+
+def input_conditions(text: str) -> list[str]:
+    """What unusual input :func:`detect` found in ``text``, as plain messages (empty for ordinary
+    text): transliterated Russian/Ukrainian, mixed-script words normalised, pre-reform spelling,
+    Belarusian. The corpus loader files them in its warnings table (field ``script``).
+
+    >>> input_conditions("Putin zayavil, chto eto ne tak")
+    ['transliterated Russian in Latin script: entities are matched with the English gazetteer; Cyrillic tone, labels and quotes do not apply']
+    >>> input_conditions("Зeлeнcкий прибыл в Kиeв")
+    ['mixed-script words normalised: 2']
+    >>> input_conditions("Путин прибыл в Москву")
+    []
+    """
+    if not isinstance(text, str):
+        return []
+    r = detect(text)
+    out = []
+    notes = set(r.note.split(";"))
+    if "latin_transliteration" in notes:
+        out.append(_CONDITION["latin_transliteration"].format(name=_NAMES.get(r.lang, r.lang)))
+    n = mixed_script_words(text)
+    if n:
+        out.append(f"mixed-script words normalised: {n}")
+    if "pre_reform" in notes:
+        out.append(_CONDITION["pre_reform"])
+    if r.lang == "be":
+        out.append(_CONDITION["be"])
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -285,16 +366,42 @@ def detect_lang(text: str) -> str | None:
     return detect(text).lang
 
 
+_NOT_RU_LETTER = re.compile(r"[іїєґўІЇЄҐЎ]")
+_UK_LETTER = re.compile(r"[іїєґІЇЄҐ]")
+_NOT_UK_LETTER = re.compile(r"[ыэъёўЫЭЪЁЎ]")
+
+
+def _mostly_cyrillic(text: str) -> bool:
+    """More Cyrillic than Latin letters, and some ("Telegram-канал сообщил" is Cyrillic)."""
+    cyr = len(_CYR_RE.findall(text))
+    return cyr > 0 and cyr > len(_LAT_RE.findall(text))
+
+
 def sentence_langs(texts, *, default: str | None = None) -> list[str | None]:
     """Language of each sentence. A sentence without letters, or too short to tell
     without a letter cue (fewer than 3 words), takes ``default`` (the article's language)
     when one is given.
+
+    In a Russian article a mostly Cyrillic sentence with no Ukrainian/Belarusian letter
+    (і ї є ґ ў) is Russian; in a Ukrainian article one with і/ї/є/ґ and no ы э ъ ё
+    is Ukrainian: both keep the article's language without the model (the model was most
+    of the time of a Russian text layer).
+
+    >>> sentence_langs(["Путин прибыл в Москву.", "Україна не здасться.", "The Kremlin declined."], default="ru")
+    ['ru', 'uk', 'en']
     """
     out = []
     for t in texts:
         if not isinstance(t, str):
             out.append(default)
             continue
+        if default in ("ru", "uk") and _mostly_cyrillic(t):
+            if default == "ru" and not _NOT_RU_LETTER.search(t):
+                out.append("ru")
+                continue
+            if default == "uk" and _UK_LETTER.search(t) and not _NOT_UK_LETTER.search(t):
+                out.append("uk")
+                continue
         r = detect(t)
         if r.lang is None:
             out.append(default)

@@ -94,7 +94,6 @@ FINE_FALLBACK = 0.3
 MODEL_FORMAT = "analysis.roles/1"
 
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*|[^\w\s]")
-_CYR = re.compile(r"[\u0400-\u04ff]")
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -161,10 +160,19 @@ def mention_side(surface: str, lang: str = "en", entity_side: str | None = None)
 
 
 def detect_lang(text: str) -> str:
-    """"ru" when a tenth of the letters are Cyrillic, else "en" (enough to pick a model)."""
-    sample = text[:3000] if isinstance(text, str) else ""
-    letters = sum(c.isalpha() for c in sample)
-    return "ru" if letters and len(_CYR.findall(sample)) > 0.1 * letters else "en"
+    """"ru", "uk" or "en": enough to pick a model. Delegates to :func:`analysis.lang.detect_lang`;
+    other Cyrillic-script languages (be, bg, sr) take the Russian path, anything else (Latin
+    script, no letters) the English one.
+
+    >>> detect_lang("Путин заявил"), detect_lang("Україна зазнала"), detect_lang("Putin said"), detect_lang("")
+    ('ru', 'uk', 'en', 'en')
+    """
+    from analysis.lang import _CYRILLIC_LANGS, detect_lang as _detect
+
+    code = _detect(text[:3000] if isinstance(text, str) else "")
+    if code in ("ru", "uk", "en"):
+        return code
+    return "ru" if code in _CYRILLIC_LANGS else "en"
 
 
 # --------------------------------------------------------------------------- article context

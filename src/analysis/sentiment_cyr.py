@@ -45,7 +45,7 @@ import pandas as pd
 
 from analysis.framing._cyr import CYR_LANGS, best_lemma, fold, lang_column, lemma_forms, words
 
-__all__ = ["tone_lexicon", "score_text", "cyr_sentence_tone", "word_valences", "LEXICON_FILE"]
+__all__ = ["tone_lexicon", "score_text", "rule_valences", "cyr_sentence_tone", "word_valences", "LEXICON_FILE"]
 
 LEXICON_FILE = "sentiment_ru_uk.csv"
 B_INCR = 0.293
@@ -126,19 +126,16 @@ def word_valences(text: str, lang: str, path=None) -> list[float]:
     return [_valence(w, lang, lex_path) for _s, _e, w in words(text if isinstance(text, str) else "")]
 
 
-def score_text(text: str, lang: str, *, negation: bool = True, boosters: bool = True, contrast: bool = True,
-               path=None) -> tuple[float, float, float, float]:
-    """(neg, neu, pos, compound) of one sentence in ``lang`` ("ru" or "uk")."""
-    if not isinstance(text, str):
-        return (np.nan, np.nan, np.nan, np.nan)
+def rule_valences(toks: list[str], raw: list[str], lang: str, *, negation: bool = True, boosters: bool = True,
+                  path=None) -> list[float]:
+    """The valence of each word after the word-level rules (lexicon, civilians, names, fixed
+    pairs, intensifiers, negation): ``raw`` are the words, ``toks`` their :func:`fold` forms.
+    Shared by :func:`score_text` (sentence tone) and :mod:`analysis.sentiment_cyr_target`
+    (tone toward one mention)."""
     lang = lang if lang in CYR_LANGS else "ru"
     lex_path = _path(path)
-    toks = [fold(w) for _s, _e, w in words(text)]
-    raw = [w for _s, _e, w in words(text)]
-    if not toks:
-        return (0.0, 0.0, 0.0, 0.0)
     negs, post, notneg = NEGATORS[lang], POST_NEGATORS[lang], NOT_NEGATION[lang]
-    boost, but = BOOSTERS[lang], BUT[lang]
+    boost = BOOSTERS[lang]
     vals = []
     for i, word in enumerate(raw):
         v = _valence(word, lang, lex_path) if toks[i] not in negs and toks[i] not in boost else 0.0
@@ -163,6 +160,24 @@ def score_text(text: str, lang: str, *, negation: bool = True, boosters: bool = 
                 if before or after:
                     v *= N_SCALAR
         vals.append(v)
+    return vals
+
+
+def score_text(text: str, lang: str, *, negation: bool = True, boosters: bool = True, contrast: bool = True,
+               path=None) -> tuple[float, float, float, float]:
+    """(neg, neu, pos, compound) of one sentence in ``lang`` ("ru" or "uk")."""
+    if not isinstance(text, str):
+        return (np.nan, np.nan, np.nan, np.nan)
+    lang = lang if lang in CYR_LANGS else "ru"
+    from analysis.lang import normalise_for_matching
+
+    text = normalise_for_matching(text, lang)  # "Пoгибли" with a Latin o, pre-reform spelling
+    toks = [fold(w) for _s, _e, w in words(text)]
+    raw = [w for _s, _e, w in words(text)]
+    if not toks:
+        return (0.0, 0.0, 0.0, 0.0)
+    but = BUT[lang]
+    vals = rule_valences(toks, raw, lang, negation=negation, boosters=boosters, path=path)
     if contrast:
         at = next((k for k, t in enumerate(toks) if t in but and k > 0), None)
         if at is not None:

@@ -856,6 +856,10 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
         pols, scores = scored["polarity"].tolist(), scored["score"].tolist()
     else:
         pols, scores = _score_targets(texts, starts, ends, method=method, model=model, params=params)
+    if "lang" in sentences.columns:  # ru/uk sentences: the Cyrillic target rules
+        from analysis.sentiment_cyr_target import overwrite_cyrillic
+
+        overwrite_cyrillic(pols, scores, texts, starts, ends, rows, sentences["lang"].tolist())
     from analysis.sentiment import _text_ids
 
     out = mentions.reset_index(drop=True)

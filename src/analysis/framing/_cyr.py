@@ -22,6 +22,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis.cyrillic import fold  # one definition for the whole Cyrillic layer
+
 __all__ = ["CYR_LANGS", "lang_column", "words", "lemma_forms", "best_lemma", "compile_seq", "match_lemma_seqs",
            "is_cyrillic_lang"]
 
@@ -44,8 +46,6 @@ def lang_column(frame: pd.DataFrame) -> np.ndarray:
     return np.array([v if isinstance(v, str) and v else "en" for v in values], dtype=object)
 
 
-def fold(s: str) -> str:
-    return s.lower().replace("ё", "е")
 
 
 def words(text: str) -> list[tuple[int, int, str]]:
@@ -55,12 +55,11 @@ def words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
-@lru_cache(maxsize=300_000)
 def parses(word: str, lang: str) -> tuple:
-    """pymorphy3's parses of ``word`` (memoised once for every Cyrillic rule: parsing is the cost)."""
-    from analysis.morph import analyzer
+    """pymorphy3's parses of ``word``: :func:`analysis.morph.parses` (one memo for every Cyrillic rule)."""
+    from analysis.morph import parses as _parses
 
-    return tuple(analyzer(lang).parse(word))
+    return _parses(word, lang)
 
 
 @lru_cache(maxsize=300_000)
@@ -246,6 +245,9 @@ class SeqIndex:
         return out
 
     def find(self, text: str, lang: str) -> list[tuple[object, int, int]]:
+        from analysis.lang import normalise_for_matching
+
+        text = normalise_for_matching(text, lang)  # homoglyphs, pre-reform spelling; offsets kept
         toks = words(text)
         forms = _LazyForms(toks, lang)
         tried: set[tuple[int, int]] = set()

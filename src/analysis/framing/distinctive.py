@@ -124,11 +124,13 @@ def _gloss_items(lang: str) -> tuple:
     except Exception:  # the gazetteer is optional here
         gaz = []
     for entry in gaz if isinstance(gaz, list) else []:
-        for alias in entry.get("aliases", []) or []:
-            alias = str(alias)
-            if re.search(r"[\u0400-\u04FF]", alias) and len(alias.split()) <= 2:
-                key = " ".join(best_lemma(w, lang) for w in alias.split())
-                out.setdefault(key, entry.get("name", ""))
+        # the entity's Cyrillic names (its ``ru``/``uk`` list, nominative) and any Cyrillic alias
+        names = [str(x) for x in (entry.get(lang) or [])] + [str(x) for x in entry.get("aliases", []) or []]
+        for alias in names:
+            if re.search(r"[\u0400-\u04FF]", alias) and len(alias.split()) <= 3:
+                key = " ".join(alias if len(alias) >= 2 and alias.isupper() else best_lemma(w, lang)
+                               for w in alias.split())
+                out.setdefault(key.lower().replace("ё", "е"), entry.get("name", ""))
     data = load_yaml(str(lexicon_path("labels.yml")))
     for terms in (data.get("cyrillic_terms") or {}).values():
         for term in terms or []:
@@ -157,8 +159,51 @@ def _expand(pattern: str) -> list[str]:
 
 
 
+_CYR_LETTER = re.compile(r"[\u0400-\u04FF]")
+_LAT_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _mixed(present) -> ValueError:
+    return ValueError(f"distinctive_terms(): texts in several languages {sorted(present)}; log-odds compare "
+                      "word frequencies, which only means something within one language - pass lang= "
+                      "or use distinctive_terms_by_lang()")
+
+
+def _detect_texts_lang(texts) -> str | None:
+    """The one language of plain texts given without a ``lang`` column: None when they are
+    Latin-script (the English path), "ru"/"uk" when Cyrillic; raises on a mix of scripts or of
+    confidently detected Russian and Ukrainian. Texts of fewer than three words do not count."""
+    from analysis.lang import detect
+
+    scripts, cyr_langs = set(), set()
+    for t in texts:
+        if not isinstance(t, str):
+            continue
+        sample = t[:2000]
+        c, l = len(_CYR_LETTER.findall(sample)), len(_LAT_LETTER.findall(sample))
+        if (not c and not l) or len(sample.split()) < 3:
+            continue  # too short to say which language it is in ("kyiv", a headline stub)
+        if c >= l:
+            scripts.add("cyrillic")
+            r = detect(sample)
+            if r.lang in ("ru", "uk") and r.confidence >= 0.9:
+                cyr_langs.add(r.lang)
+        else:
+            scripts.add("latin")
+    if len(scripts) > 1:
+        raise _mixed(scripts)
+    if len(cyr_langs) > 1:
+        raise _mixed(cyr_langs)
+    if scripts == {"cyrillic"}:
+        return next(iter(cyr_langs), "ru")
+    return None
+
+
 def _split_lang(data, groups, lang):
     """(texts, groups, lang) after checking the languages of ``data``; raises on a mix."""
+    if lang is None and not (isinstance(data, pd.DataFrame) and "lang" in data.columns):
+        texts, _g = _texts_and_groups(data, groups)
+        lang = _detect_texts_lang(texts)
     if isinstance(data, pd.DataFrame) and "lang" in data.columns:
         from analysis.framing._cyr import lang_column
 
@@ -166,9 +211,7 @@ def _split_lang(data, groups, lang):
         present = sorted(set(codes))
         if lang is None:
             if len(present) > 1:
-                raise ValueError(f"distinctive_terms(): texts in several languages {present}; log-odds compare "
-                                 "word frequencies, which only means something within one language - pass lang= "
-                                 "or use distinctive_terms_by_lang()")
+                raise _mixed(present)
             lang = present[0] if present else "en"
         mask = codes == lang
         if isinstance(groups, str):
@@ -224,7 +267,10 @@ def distinctive_terms(data, groups, *, ngram=(1, 2), prior: str | float | dict |
     words, and a ``gloss`` column gives the English gloss where the label
     lexicon or the gazetteer knows it. A frame whose ``lang`` column holds
     several languages raises ``ValueError`` unless ``lang=`` picks one
-    (:func:`distinctive_terms_by_lang` runs each language separately).
+    (:func:`distinctive_terms_by_lang` runs each language separately). Plain texts
+    without a ``lang`` column are checked too: Cyrillic texts take the lemma path of
+    their detected language (:func:`analysis.lang.detect`), and a mix of scripts, or of
+    Russian and Ukrainian, raises ``ValueError``.
     """
     data, groups, lang = _split_lang(data, groups, lang)
     texts, g = _texts_and_groups(data, groups)
