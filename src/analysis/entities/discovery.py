@@ -9,18 +9,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Discovery vocabulary (hand-written).
-_TITLES = frozenset("""
-President Presidents Prime Minister Ministers Foreign Defence Defense Secretary General Gen Gen. Lt Lt. Col Col.
-Colonel Major Maj Maj. Captain Capt Capt. Sergeant Sgt Sgt. Admiral Adm Adm. Commander Chancellor Chairman
-Chairwoman Chair Senator Sen Sen. Rep Rep. Representative Governor Gov Gov. Mayor Ambassador Mr Mr. Mrs Mrs. Ms
-Ms. Dr Dr. Prof Prof. Professor King Queen Pope Patriarch Deputy Vice Chief Head Spokesman Spokeswoman
-Spokesperson Lieutenant Marshal Colonel-General Lieutenant-General Major-General Brigadier Archbishop Metropolitan
-Director Speaker Premier Commissioner Judge Private Corporal Tsar Tsarina Emperor Empress Prince Count Duke Grand Kaiser Officer Secretary-General Acting Former First Lady
-Press Sergeant-Major Envoy Special Representative Minister-Counsellor Counsellor Attorney Senior Junior Assistant
-Undersecretary Under Ombudsman Commissioner Sheikh Emir Crown Prince Princess Sir Dame Lord Lady Saint St St.
-Leader Presidential Executive Director-General CEO Founder Chief-of-Staff Officials Official Sen.
-""".split())
+from analysis import vocabulary
+
+# Discovery vocabulary (hand-written; titles: analysis.vocabulary).
+_TITLES = vocabulary.TITLES_EN
 _ORG_HEADS = frozenset("""
 Ministry Department Council Agency Committee Commission Service Services Bank Party Union Organization Organisation
 Office Corporation Company Group Institute University College School Fund Parliament Assembly Court Directorate

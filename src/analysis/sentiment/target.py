@@ -84,6 +84,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import vocabulary
+
 # Part of this module's API since it was analysis.targeted; they live with the other aggregates.
 from analysis.sentiment.aggregates import bootstrap_mean_ci, sentiment_by_entity  # noqa: F401
 
@@ -154,7 +156,7 @@ _CLAUSE_BREAK = frozenset({";", ":", "--", "\u2014", "\u2013", "(", ")"})
 _CONTRAST = frozenset("but while whereas although though however yet despite".split())
 _QUOTES = frozenset({'"', "\u201c", "\u201d", "``", "''"})
 _NEGATORS = frozenset("not no never n't without nor neither nobody nothing none cannot".split())
-_PRONOUNS = frozenset("he him his she her hers they them their it its".split())
+_PRONOUNS = vocabulary.THIRD_PERSON_PRONOUNS_EN
 
 
 # --------------------------------------------------------------------------- parameters
@@ -897,7 +899,7 @@ def _offset(value, sentence_start) -> int:
 
 
 # --------------------------------------------------------------------------- documents
-_TITLES = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "prime", "minister", "gen"}
+_TITLES = vocabulary.DOCUMENT_TITLES_EN
 
 
 def find_person_mentions(text: str, name: str, *, pronouns: bool = True) -> list[tuple[int, int]]:
