@@ -9,9 +9,16 @@ applies hunks on the old modules to the new files (exact match of the hunk's old
 its changed lines with less context) and prints the hunks on other files and the hunks it could
 not place, for ``git apply``/hand merging.
 
-    git diff 7afead9 other-branch -- src/analysis > /tmp/other.diff
+    OLD="src/analysis/corpus.py src/analysis/entities.py src/analysis/entities_cyr.py \
+         src/analysis/sentiment.py src/analysis/targeted.py src/analysis/sentiment_cyr.py"
+    git diff $(git merge-base HEAD other-branch) other-branch -- $OLD > /tmp/other.diff
     python tools/port_patch_to_packages.py /tmp/other.diff            # dry run: where each hunk goes
+    git merge --no-commit other-branch                                # conflicts on the old paths:
+    git checkout HEAD -- src/analysis/entities_cyr.py src/analysis/targeted.py src/analysis/sentiment_cyr.py
+    git rm -q --cached src/analysis/corpus.py src/analysis/entities.py; rm -f src/analysis/corpus.py src/analysis/entities.py
+    git checkout HEAD -- src/analysis/sentiment     # if git followed sentiment.py -> sentiment/vader.py
     python tools/port_patch_to_packages.py /tmp/other.diff --write    # apply the placed hunks
+    ruff check --select F821,F401 src/analysis                        # a new name used across modules
 """
 
 from __future__ import annotations
