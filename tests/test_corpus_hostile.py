@@ -149,12 +149,12 @@ def test_999999_days_ago_is_out_of_range_not_a_crash(tmp_path):
 
 
 def test_a_memory_error_without_a_message_is_a_reject_naming_it(tmp_path, monkeypatch):
-    import analysis.corpus as corpus
+    import analysis.corpus.load as loader  # the loader calls the parquet reader by this name
 
     def boom(path, spec):
         raise MemoryError()
 
-    monkeypatch.setattr(corpus, "_read_parquet", boom)
+    monkeypatch.setattr(loader, "_read_parquet", boom)
     pd.DataFrame({"text": ["x"]}).to_parquet(tmp_path / "a.parquet")
     arts = load_corpus(tmp_path)
     assert rejects_of(arts)["reason"].tolist() == ["cannot read file: MemoryError"]
@@ -313,10 +313,10 @@ def test_mention_sentiment_keeps_one_copy_of_each_sentence():
 
 
 def test_a_huge_html_page_is_rejected_before_extraction(tmp_path, monkeypatch):
-    import analysis.corpus as corpus
+    import analysis.corpus.readers as readers  # the HTML reader reads its limit here
 
-    monkeypatch.setattr(corpus, "MAX_HTML_BYTES", 1000)
-    monkeypatch.setattr(corpus, "_html_extract", lambda markup: pytest.fail("extracted"))
+    monkeypatch.setattr(readers, "MAX_HTML_BYTES", 1000)
+    monkeypatch.setattr(readers, "_html_extract", lambda markup: pytest.fail("extracted"))
     arts = load(tmp_path, {"big.html": "<p>" + "x" * 2000 + "</p>"})
     assert ledger(arts) == {"big.html": (1, 0, 1)}
     assert rejects_of(arts)["reason"][0].startswith("HTML page of 2,007 bytes is larger than")

@@ -1,10 +1,10 @@
-"""Tone toward one mention in Russian/Ukrainian sentences (analysis.sentiment_cyr_target) and its
+"""Tone toward one mention in Russian/Ukrainian sentences (analysis.sentiment.cyrillic_target) and its
 hook in analysis.targeted.mention_sentiment."""
 
 import pandas as pd
 import pytest
 
-from analysis.sentiment_cyr_target import cyr_target_score
+from analysis.sentiment.cyrillic_target import cyr_target_score
 
 
 def _span(text, name):

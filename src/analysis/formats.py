@@ -153,7 +153,7 @@ def _html_to_text(fragment: str | None) -> str | None:
         return None
     if "<" not in fragment:
         return fragment.strip() or None
-    from analysis.corpus import _TextExtractor
+    from analysis.corpus.readers import _TextExtractor
 
     parser = _TextExtractor()
     parser.feed(fragment)
@@ -254,7 +254,7 @@ def read_feed(data: bytes | str | Path) -> tuple[pd.DataFrame, str]:
 
 def read_feed_raw(path: Path, spec):
     """:func:`read_feed` for :func:`analysis.corpus.load_corpus` (a ``_Raw`` of the loader)."""
-    from analysis import corpus
+    from analysis.corpus import readers as corpus
 
     _text, enc, notes = corpus._read_text(path)  # rejects empty / binary files the loader's way
     try:

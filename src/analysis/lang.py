@@ -34,8 +34,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "LANGUAGES",
@@ -414,7 +418,7 @@ def sentence_langs(texts, *, default: str | None = None) -> list[str | None]:
     return out
 
 
-def article_langs(articles) -> "pd.DataFrame":
+def article_langs(articles) -> pd.DataFrame:
     """DataFrame[article_id, lang, lang_confidence, lang_note] for an articles frame
     (``article_id``, ``text``; ``title`` used when the text is empty)."""
     import pandas as pd

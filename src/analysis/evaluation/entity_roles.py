@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", nargs="+", default=None, help="NewsMTSC jsonl to train the classifier on")
     parser.add_argument("--model", default=None, help="JSON weights for --method model")
     parser.add_argument("--lang", choices=["en", "ru", "uk"], default="en",
-                        help="ru/uk: target-dependent tone from analysis.sentiment_cyr_target (sentence tone for comparison)")
+                        help="ru/uk: target-dependent tone from analysis.sentiment.cyrillic_target (sentence tone for comparison)")
     args = parser.parse_args(argv)
     if args.lang != "en":
         return _main_cyrillic(args)
@@ -168,14 +168,14 @@ def _half(article_ids) -> np.ndarray:
 
 def _main_cyrillic(args) -> int:
     """The polarity check for Russian/Ukrainian. Headline: target-dependent tone of each mention
-    (:mod:`analysis.sentiment_cyr_target`); for comparison the mention's sentence tone (what the
+    (:mod:`analysis.sentiment.cyrillic_target`); for comparison the mention's sentence tone (what the
     library gave before, not target-dependent), the window-only baseline, and "pipeline_before":
     every mention 0, what ``mention_sentiment`` returned for ru/uk before the Cyrillic rules.
     ``dev``/``heldout`` split the articles in halves (:func:`_half`): the target weights were
     chosen on ``dev`` only."""
     from analysis.sentiment import NEGATIVE_THRESHOLD
-    from analysis.sentiment_cyr import cyr_sentence_tone
-    from analysis.sentiment_cyr_target import CYR_TARGET_BASELINE, CYR_TARGET_RULES, cyr_target_scores
+    from analysis.sentiment.cyrillic import cyr_sentence_tone
+    from analysis.sentiment.cyrillic_target import CYR_TARGET_BASELINE, CYR_TARGET_RULES, cyr_target_scores
 
     frame = read_roles(args.path, lang=args.lang)
     logger.info(f"read {len(frame)} role mentions from {args.path}")
@@ -201,7 +201,7 @@ def _main_cyrillic(args) -> int:
                      for part, mask in (("all", np.ones(len(frame), bool)), ("dev", half == 0),
                                         ("heldout", half == 1))}
     result = dict(out["target"]["all"])
-    result.update({"method": "target-dependent tone (analysis.sentiment_cyr_target)", "lang": args.lang,
+    result.update({"method": "target-dependent tone (analysis.sentiment.cyrillic_target)", "lang": args.lang,
                    "path": str(args.path),
                    "f1_macro_by_method": {name: {part: r["f1_macro"] for part, r in parts.items()}
                                           for name, parts in out.items()},

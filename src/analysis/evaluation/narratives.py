@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.evaluation import samples_f1, set_prf
-from analysis.narratives import (OTHER, _label_sets, narratives, read_narratives_dir, train_narrative_model)
+from analysis.narratives import _label_sets, narratives, read_narratives_dir, train_narrative_model
 
 
 def _log(*args):

@@ -30,8 +30,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.evaluation import per_class_prf, set_prf
-from analysis.roles import (FINE_ROLES, MAIN_ROLES, featurize, load_role_model, predict_roles, read_roles_dir,
-                            train_role_model)
+from analysis.roles import (
+    FINE_ROLES,
+    MAIN_ROLES,
+    featurize,
+    load_role_model,
+    predict_roles,
+    read_roles_dir,
+    train_role_model,
+)
 
 
 def _log(*args):

@@ -40,6 +40,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis import vocabulary
 from analysis.framing._lexicon import resolve, with_group
 
 __all__ = ["QUOTE_COLUMNS", "reporting_verbs", "verb_class", "quotes", "quote_summary", "speaker_key"]
@@ -152,17 +153,8 @@ _RX12 = re.compile(r"[\s,;]*(?:while|and|but|whereas)?\s*$")
 
 
 # ----------------------------------------------------------------------------- speakers
-_TITLES = {
-    "president", "prime", "minister", "ministers", "foreign", "defence", "defense", "secretary", "general",
-    "spokesman", "spokeswoman", "spokesperson", "chancellor", "chief", "commander", "deputy", "mayor",
-    "governor", "ambassador", "senator", "sen.", "rep.", "gen.", "lt.", "col.", "maj.", "mr.", "mrs.", "ms.",
-    "dr.", "prof.", "former", "russian", "ukrainian", "us", "u.s.", "american", "british", "german", "french",
-    "polish", "belarusian", "kremlin", "head", "leader", "speaker", "state", "vice", "the", "pope", "king",
-    "queen", "director", "director-general", "adviser", "advisor", "official", "officials", "envoy",
-    "press", "analyst", "expert", "lawmaker", "mp", "colonel", "lieutenant", "captain", "sergeant",
-}
-_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "they": "group",
-             "them": "group", "it": "org", "we": "self", "i": "self"}
+_TITLES = vocabulary.SPEAKER_TITLES_EN
+_PRONOUNS = vocabulary.SPEAKER_PRONOUNS_EN
 _NAME = r"[A-Z][\w'\u2019.\-]*"
 _CONNECT = r"(?:\s+(?:of|the|for|and|de|von|van|al|bin|da|del|du|le|la)\b)*"
 #: a capitalised phrase, allowing "Ministry of Defence", "Vladimir Putin", "U.S."

@@ -1,65 +1,14 @@
-"""Tone of coverage: sentence VADER, article aggregates, GDELT-style tone, and
-sentiment *toward* entities.
-
-Sentence scores are VADER (Hutto & Gilbert 2014, "VADER: A Parsimonious
-Rule-based Model for Sentiment Analysis of Social Media Text", ICWSM-14) with
-the lexicon shipped by the ``vaderSentiment`` pip package (no download).
-:func:`nltk_analyzer` builds NLTK's own ``SentimentIntensityAnalyzer`` from that
-file; :func:`sentence_sentiment` uses a batched re-implementation of exactly the
-same rules (:class:`FastVader`) that is several times faster and gives the same
-numbers (``tests/test_sentiment.py`` checks equality on real sentences).
-
-Two lexicons:
-
-``"vader"``
-    the published lexicon, unchanged; identical to NLTK's analyzer.
-``"war-news"`` (default)
-    the same rules with documented adjustments for war reporting (see
-    ``data/lexicons/sentiment_war_news.csv`` and ``README-sentiment.md``):
-    "parties" is not a celebration, "special military operation" is not
-    "special", "slaughtered" is at least as bad as "killed", and typographic
-    quotes/apostrophes are normalised so "didn’t" negates like "didn't".
-
-Article tone is aggregated from sentence scores (:func:`article_sentiment`):
-VADER's compound of a long article saturates near -1 because the normalisation
-``x / sqrt(x^2 + 15)`` was calibrated for tweet-length text. :func:`gdelt_tone`
-adds the GDELT Global Knowledge Graph tone (positive minus negative words per
-100 words; Leetaru & Schrodt 2013; GDELT GKG codebook V1.5/V2.1 "TONE"
-field) computed with the VADER word lists.
-
-Sentiment toward a target mention (NewsMTSC's task; Hamborg & Donnay 2021) and
-toward the main person of a document (PerSenT; Bastan et al. 2020) live in
-:mod:`analysis.targeted` and are re-exported here: :func:`target_sentiment`,
-:func:`mention_sentiment`, :func:`document_sentiment`,
-:func:`sentiment_by_entity`.
-
-Example
--------
->>> import pandas as pd
->>> from analysis.sentiment import sentence_sentiment
->>> sents = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1],
-...     "text": ["What is there to discuss with such parties?", "Civilians were slaughtered."]})
->>> sentence_sentiment(sents, lexicon="vader")["compound"].tolist()
-[0.4019, 0.0]
->>> sentence_sentiment(sents)["compound"].tolist()
-[0.0, -0.6705]
-
-Command line (training the optional target classifier)::
-
-    python -m analysis.sentiment train TRAIN.jsonl --out data/models/targeted.json
-    python -m analysis.sentiment bench [SENTENCES.csv]
+"""Sentence tone: the VADER lexicons (published and war-news) and :class:`FastVader`, a batched
+re-implementation of VADER's rules (Hutto & Gilbert 2014) that gives NLTK's numbers; see
+:mod:`analysis.sentiment`.
 """
 
 from __future__ import annotations
 
 import csv
-import gc
 import math
-import re
 import string
-import sys
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import contextmanager
 from functools import lru_cache
 from itertools import compress
 from pathlib import Path
@@ -67,25 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "LEXICONS",
-    "SENTENCE_SCORE_COLUMNS",
-    "FastVader",
-    "article_sentiment",
-    "bootstrap_mean_ci",
-    "document_sentiment",
-    "gc_paused",
-    "gdelt_tone",
-    "lexicon",
-    "mention_sentiment",
-    "nltk_analyzer",
-    "scorer",
-    "sentence_sentiment",
-    "sentiment_by_entity",
-    "target_sentiment",
-    "vader_lexicon_path",
-    "war_news_adjustments",
-]
+from analysis.sentiment._shared import _text_ids, gc_paused
 
 LEXICONS = ("war-news", "vader")
 SENTENCE_SCORE_COLUMNS = ["article_id", "sentence_id", "neg", "neu", "pos", "compound"]
@@ -201,31 +132,6 @@ def nltk_analyzer(lexicon: str = "vader"):
 
 
 # --------------------------------------------------------------------------- fast VADER
-@contextmanager
-def gc_paused():
-    """Pause Python's cyclic garbage collector for a bulk scoring loop.
-
-    Scoring allocates many small, short-lived and acyclic containers (token
-    lists, tuples); every 700 of them trigger a collection that also walks the
-    young objects' contents, about a tenth of the loop's time. Reference
-    counting still frees everything at once; the collector is re-enabled (if it
-    was enabled) when the block exits, even on error.
-
-    >>> import gc
-    >>> with gc_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
 
 _ASCII_PUNCT = frozenset(string.punctuation)
 _PUNC_LIST = frozenset([".", "!", "?", ",", ";", ":", "-", "'", '"', "!!", "!!!", "??", "???",
@@ -768,7 +674,7 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
         ``sentence_id`` as from :func:`analysis.text.sentences`).
     lexicon : ``"war-news"`` (default, adapted) or ``"vader"`` (published).
         Rows whose ``lang`` column is "ru" or "uk" are scored with the
-        Russian/Ukrainian lemma lexicon of :mod:`analysis.sentiment_cyr`
+        Russian/Ukrainian lemma lexicon of :mod:`analysis.sentiment.cyrillic`
         (same columns and scale) whatever ``lexicon`` says.
 
     Returns
@@ -789,14 +695,14 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
     cyr = None
     if "lang" in sentences.columns:
         cyr = sentences["lang"].isin(["ru", "uk"]).to_numpy()
-        if cyr.any():  # Russian/Ukrainian rows: the lemma lexicon of analysis.sentiment_cyr
+        if cyr.any():  # Russian/Ukrainian rows: the lemma lexicon of analysis.sentiment.cyrillic
             texts = [None if c else t for t, c in zip(texts, cyr)]
         else:
             cyr = None
     scores = scorer(lexicon).score_many(texts)
     out = pd.DataFrame(scores, columns=["neg", "neu", "pos", "compound"], index=sentences.index)
     if cyr is not None:
-        from analysis.sentiment_cyr import cyr_sentence_tone
+        from analysis.sentiment.cyrillic import cyr_sentence_tone
 
         rows = np.flatnonzero(cyr)  # positions, so a repeated index cannot misplace scores
         values = cyr_sentence_tone(sentences.iloc[rows], text_col=text_col)[["neg", "neu", "pos", "compound"]]
@@ -817,149 +723,3 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
     return out[SENTENCE_SCORE_COLUMNS]
 
 
-def _text_ids(series: pd.Series) -> pd.Series:
-    """Object columns holding only strings (or nothing) as pandas' ``str`` dtype."""
-    if series.dtype == object:
-        values = series.dropna()
-        if values.map(type).eq(str).all():
-            return series.astype("str")
-    return series
-
-
-ARTICLE_SENTIMENT_COLUMNS = [
-    "article_id", "n_sentences", "mean_compound", "median_compound", "sd_compound",
-    "share_negative", "share_positive", "share_neutral",
-]
-
-
-def article_sentiment(sentence_scores: pd.DataFrame, articles: pd.DataFrame | None = None, *,
-                      threshold: float = POSITIVE_THRESHOLD) -> pd.DataFrame:
-    """Aggregate sentence scores to one row per article.
-
-    The mean of sentence compounds is used rather than VADER on the whole text:
-    VADER's normalisation ``x / sqrt(x^2 + 15)`` saturates for long texts (a
-    1,000-word report with a dozen negative words scores about -0.99).
-    A sentence counts as positive when compound >= ``threshold`` and negative
-    when <= ``-threshold`` (0.05, Hutto & Gilbert 2014).
-
-    Parameters
-    ----------
-    sentence_scores : output of :func:`sentence_sentiment`.
-    articles : optional; its columns (e.g. outlet, published) are merged in
-        and articles without sentences get ``n_sentences`` 0.
-
-    Returns
-    -------
-    DataFrame[article_id, n_sentences, mean_compound, median_compound,
-    sd_compound, share_negative, share_positive, share_neutral, ...].
-
-    >>> import pandas as pd
-    >>> s = pd.DataFrame({"article_id": ["a", "a", "b"], "compound": [-0.5, 0.0, 0.6]})
-    >>> article_sentiment(s)[["article_id", "mean_compound", "share_negative"]].to_dict("records")
-    [{'article_id': 'a', 'mean_compound': -0.25, 'share_negative': 0.5}, {'article_id': 'b', 'mean_compound': 0.6, 'share_negative': 0.0}]
-    """
-    scores = sentence_scores.dropna(subset=["compound"])
-    c = scores["compound"]
-    tmp = pd.DataFrame({
-        "article_id": scores["article_id"].to_numpy(),
-        "compound": c.to_numpy(),
-        "neg": (c <= -threshold).to_numpy(dtype=float),
-        "pos": (c >= threshold).to_numpy(dtype=float),
-    })
-    g = tmp.groupby("article_id", sort=False)
-    out = pd.DataFrame({
-        "n_sentences": g.size(),
-        "mean_compound": g["compound"].mean(),
-        "median_compound": g["compound"].median(),
-        "sd_compound": g["compound"].std(ddof=1),
-        "share_negative": g["neg"].mean(),
-        "share_positive": g["pos"].mean(),
-    })
-    out["share_neutral"] = 1.0 - out["share_negative"] - out["share_positive"]
-    out = out.reset_index()
-    if articles is not None:
-        keep = [c for c in articles.columns if c not in ("text",) and c not in out.columns or c == "article_id"]
-        out = articles[keep].merge(out, on="article_id", how="left")
-        out["n_sentences"] = out["n_sentences"].fillna(0).astype(int)
-    return out
-
-
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")  # lexicon look-up words (letters only)
-
-
-def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: str = "text") -> pd.DataFrame:
-    """GDELT-style document tone from lexicon word counts.
-
-    Following the GDELT Global Knowledge Graph "TONE" field (Leetaru & Schrodt
-    2013; GKG codebook V2.1, 2015): ``positive`` and ``negative`` are the
-    percentages of words found in the positive / negative dictionary,
-    ``tone = positive - negative`` (words per 100 words), ``polarity =
-    positive + negative`` (how emotionally loaded the text is, regardless of
-    direction) and ``word_count`` (:func:`analysis.text.word_count`, the
-    denominator every rate in the project shares). GDELT's proprietary dictionaries are
-    replaced by the VADER lexicon (valence > 0 positive, < 0 negative), without
-    VADER's context rules — this is a plain word count, comparable across
-    outlets and robust to length. Articles with a ``lang`` column of "ru"/"uk"
-    are counted with the Russian/Ukrainian lemma lexicon
-    (:func:`analysis.sentiment_cyr.word_valences`).
-
-    Returns DataFrame[article_id, tone, positive, negative, polarity, word_count].
-
-    >>> import pandas as pd
-    >>> gdelt_tone(pd.DataFrame({"article_id": [1], "text": ["Troops killed two civilians; peace talks failed."]})).round(2).to_dict("records")
-    [{'article_id': 1, 'tone': -14.29, 'positive': 14.29, 'negative': 28.57, 'polarity': 42.86, 'word_count': 7}]
-    """
-    from analysis.text import word_count
-
-    lex = _lexicon(lexicon)[0]
-    rows = []
-    langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
-    for text, code in zip(articles[text_col].tolist(), langs):
-        if not isinstance(text, str):
-            rows.append((math.nan, math.nan, math.nan, math.nan, 0))
-            continue
-        if code in ("ru", "uk"):  # Russian/Ukrainian articles: the lemma lexicon of analysis.sentiment_cyr
-            from analysis.sentiment_cyr import word_valences
-
-            vals = word_valences(text, code)
-            n = len(vals)
-            if n == 0:
-                rows.append((0.0, 0.0, 0.0, 0.0, 0))
-                continue
-            p, q = 100.0 * sum(v > 0 for v in vals) / n, 100.0 * sum(v < 0 for v in vals) / n
-            rows.append((p - q, p, q, p + q, n))
-            continue
-        words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(text)]
-        n = word_count(text)  # the project's one definition of a word; lexicon look-ups use letter words
-        if n == 0:
-            rows.append((0.0, 0.0, 0.0, 0.0, 0))
-            continue
-        pos = sum(1 for w in words if lex.get(w, 0) > 0)
-        neg = sum(1 for w in words if lex.get(w, 0) < 0)
-        p, q = 100.0 * pos / n, 100.0 * neg / n
-        rows.append((p - q, p, q, p + q, n))
-    out = pd.DataFrame(rows, columns=["tone", "positive", "negative", "polarity", "word_count"])
-    out.insert(0, "article_id", articles["article_id"].to_numpy() if "article_id" in articles else np.arange(len(out)))
-    out["word_count"] = out["word_count"].astype(int)
-    return out
-
-
-# --------------------------------------------------------------------------- targeted
-def __getattr__(name):  # lazy re-exports from analysis.targeted (keeps import light)
-    if name in {"target_sentiment", "mention_sentiment", "document_sentiment", "sentiment_by_entity",
-                "bootstrap_mean_ci", "train_target_model", "load_target_model", "TargetModel"}:
-        from analysis import targeted
-
-        return getattr(targeted, name)
-    raise AttributeError(f"module 'analysis.sentiment' has no attribute {name!r}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.sentiment {train,bench} ...``"""
-    from analysis import targeted
-
-    return targeted.cli(list(sys.argv[1:] if argv is None else argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,518 @@
+"""Mentions: the gazetteer lookup (a token trie matched longest-first), nested references, and
+the :func:`mentions` entry that adds discovery and the Russian/Ukrainian path (see
+:mod:`analysis.entities`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from analysis.entities.discovery import _discover_fast, _reported_words, _slug
+from analysis.entities.gazetteer import (
+    _QUOTE_MAP,
+    MENTION_COLUMNS,
+    Gazetteer,
+    load_gazetteer,
+)
+
+# --------------------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------------------
+
+def _lookup(node: dict, tok: str):
+    child = node.get(tok)
+    if child is None and len(tok) >= 4 and tok.isupper():  # "MINSK (BelTA)", "PUTIN SAYS"
+        child = node.get(tok.capitalize())
+    return child
+
+
+def _match(trie: dict, toks: list[tuple[str, int, int]], text: str = "") -> list[tuple[int, int, list]]:
+    """Longest non-overlapping matches: (first token, last token + 1, candidates).
+
+    A match may not run into a word: "U.S." in "U.S.C." is no match.
+    """
+    out = []
+    i, n = 0, len(toks)
+    while i < n:
+        node = _lookup(trie, toks[i][0])
+        if node is None:
+            i += 1
+            continue
+        best = None
+        j = i
+        while node is not None:
+            if None in node:
+                end_char = toks[j][2]
+                if not (text and text[end_char:end_char + 1].isalnum() and not text[end_char - 1:end_char].isalnum()):
+                    best = (j + 1, node[None])
+            j += 1
+            if j >= n:
+                break
+            node = _lookup(node, toks[j][0])
+        if best is None:
+            i += 1
+            continue
+        end, cands = best
+        out.append((i, end, cands))
+        i = end
+    return out
+
+
+def _is_word_char(c: str) -> bool:
+    r"""``re``'s ``\w`` for one character: alphanumeric or underscore."""
+    return c.isalnum() or c == "_"
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation over ``words``, factored by prefix so that Python's
+    backtracking engine tries a handful of branches per position instead of
+    every word (the idea of the Aho-Corasick automaton, Aho & Corasick 1975)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(trie)
+
+
+_NEXT_TOKEN = re.compile(r"\s*(\w+|[^\w\s])")
+
+
+class _Matcher:
+    """Longest-match lookup of the name and nested tries, driven by regexes.
+
+    Gives exactly the matches of tokenising each sentence and walking a trie
+    from every token (:func:`_match`), but visits only tokens that can open an
+    alias. Candidates come from three scans that keep Python's ``re`` on its
+    fast paths (a literal first character): (1) a prefix-factored alternation
+    of the first tokens that do not start lower-case, (2) any all-capitals token
+    of four or more characters (the "MINSK" fallback of :func:`_lookup`), and
+    (3) lower-case first tokens ("the", "special") together with their possible
+    second tokens, so that the frequent "the" is visited only before "Kremlin",
+    "Russian"... The walk from a candidate reads the next tokens on demand.
+    """
+
+    def __init__(self, tries: tuple[dict, ...]):
+        self.tries = tries
+        roots = sorted({k for t in tries for k in t if k is not None})
+        upper_roots = [k for k in roots if not k[:1].islower()]
+        lower_roots = [k for k in roots if k[:1].islower()]
+        # (pattern, offset of the token in the match)
+        self.scans: list[tuple[re.Pattern, int]] = []
+        if upper_roots:
+            self.scans.append((re.compile(_trie_pattern(upper_roots) + r"(?!\w)"), 0))
+            # all-capitals tokens whose capitalised form may be a key ("MINSK"): the key's first
+            # character (or its upper case: "12TH" -> "12th") opens them
+            firsts = sorted({k[0] for k in upper_roots} | {k[0].upper() for k in upper_roots})
+            self.scans.append((re.compile("[" + "".join(re.escape(c) for c in firsts) + r"][^\Wa-z]{3,}+(?!\w)"), 0))
+        if lower_roots:
+            alts = []
+            for k in lower_roots:
+                nodes = [t[k] for t in tries if k in t]
+                children = sorted({c for n in nodes for c in n if c is not None})
+                if any(None in n for n in nodes) or not children or not all(c.isascii() for c in children):
+                    alts.append(re.escape(k) + r"(?!\w)")
+                    continue
+                seconds = [r"\s+(?i:" + re.escape(c) + r")(?!\w)" if _is_word_char(c[0]) else r"\s*" + re.escape(c)
+                           for c in children]
+                alts.append(re.escape(k) + "(?=" + "|".join(seconds) + ")")
+            body = "(?:" + "|".join(alts) + ")"
+            # a character that may not be a word character first (all but ASCII letters, digits
+            # and "_") keeps the scan on sre's fast path (a range-set prefix); candidates after a
+            # non-ASCII word character are dropped in find_all; the very first token of the
+            # joined text is tried with .match
+            self.scans.append((re.compile("[\\x00-/:-@\\[-^`{-\\U0010ffff]" + body), 1))
+            self.lower_head = re.compile(body)
+        else:
+            self.lower_head = None
+
+    def find_all(self, texts: list[str], *, nested: bool = True) -> list[tuple[list, list]]:
+        """For each text: (name matches, nested matches), each a list of
+        longest non-overlapping (start, end, candidates), offsets local.
+
+        All texts are scanned at once (joined by newlines: a token never
+        spans one), then each candidate is walked inside its own text.
+        """
+        out: list[tuple[list, list]] = [([], []) for _ in texts]
+        if not texts:
+            return out
+        joined = "\n".join(texts)
+        bases = [0]
+        for t in texts[:-1]:
+            bases.append(bases[-1] + len(t) + 1)
+        found = set()
+        for scan, shift in self.scans:
+            if shift == 0:
+                spans = [m.span() for m in scan.finditer(joined)]
+                # drop matches inside a token (the scans carry no look-behind, to stay fast)
+                found.update([(a, b) for a, b in spans
+                              if not a or not ((c := joined[a - 1]).isalnum() or c == "_")])
+            else:
+                found.update([(a, a + _token_len(joined, a))
+                              for a in [m.start() + shift for m in scan.finditer(joined)]
+                              if not ((c := joined[a - 1]).isalnum() or c == "_")])
+        if self.lower_head is not None and self.lower_head.match(joined):
+            found.add((0, _token_len(joined, 0)))
+        if not found:
+            return out
+        name_trie, nested_trie = self.tries
+        k, n = 0, len(texts)
+        nxt_base = bases[1] if n > 1 else len(joined) + 1
+        cands: list = []
+        for start, end in sorted(found):
+            if start >= nxt_base:
+                if cands:
+                    text, b = texts[k], bases[k]
+                    local = [(a - b, e - b) for a, e in cands]
+                    out[k] = (_walk(name_trie, text, local), _walk(nested_trie, text, local) if nested else [])
+                    cands = []
+                while start >= nxt_base:
+                    k += 1
+                    nxt_base = bases[k + 1] if k + 1 < n else len(joined) + 1
+            cands.append((start, end))
+        if cands:
+            text, b = texts[k], bases[k]
+            local = [(a - b, e - b) for a, e in cands]
+            out[k] = (_walk(name_trie, text, local), _walk(nested_trie, text, local) if nested else [])
+        return out
+
+
+_WORD_CHARS = re.compile(r"\w*")
+
+
+def _token_len(text: str, start: int) -> int:
+    return _WORD_CHARS.match(text, start).end() - start
+
+
+_QUOTE_CHAR = {chr(k): v for k, v in _QUOTE_MAP.items()}
+
+
+def _walk(trie: dict, text: str, cands: list[tuple[int, int]]) -> list[tuple[int, int, list]]:
+    """Longest non-overlapping trie matches opening at the candidate tokens
+    (the semantics of :func:`_match`, inlined: tokens are compared after the
+    quote/dash folding of :data:`_QUOTE_MAP`, all-capitals tokens of four or
+    more characters fall back to their capitalised form)."""
+    res = []
+    limit = 0
+    nxt = _NEXT_TOKEN.match
+    qmap = _QUOTE_CHAR
+    for start, end in cands:
+        if start < limit:
+            continue
+        tok = text[start:end]
+        if "\u02bc" in tok:
+            tok = tok.translate(_QUOTE_MAP)
+        node = trie.get(tok)
+        if node is None:
+            if len(tok) >= 4 and tok.isupper():
+                node = trie.get(tok.capitalize())
+            if node is None:
+                continue
+        best = None
+        while True:
+            if None in node:
+                if not (text[end:end + 1].isalnum() and not text[end - 1:end].isalnum()):
+                    best = (end, node[None])
+                if len(node) == 1:
+                    break  # a leaf: no longer alias to try
+            t = nxt(text, end)
+            if t is None:
+                break
+            tok = t.group(1)
+            if len(tok) == 1:
+                tok = qmap.get(tok, tok)
+            elif "\u02bc" in tok:
+                tok = tok.translate(_QUOTE_MAP)
+            child = node.get(tok)
+            if child is None and len(tok) >= 4 and tok.isupper():
+                child = node.get(tok.capitalize())
+            if child is None:
+                break
+            node = child
+            end = t.end()
+        if best is not None:
+            res.append((start, best[0], best[1]))
+            limit = best[0]
+    return res
+
+
+def _sentences_of(frame: pd.DataFrame) -> pd.DataFrame:
+    if "sentence_id" in frame.columns:
+        return frame
+    from analysis.text import sentences
+
+    return sentences(frame)
+
+
+def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, discover: bool = True,
+             descriptions: bool = True, backend: str = "gazetteer", spacy_model: str = "en_core_web_sm") -> pd.DataFrame:
+    """Entity mentions in a sentence table (or an articles table, split first).
+
+    Parameters
+    ----------
+    sentences : DataFrame[article_id, sentence_id, start, text] as made by
+        :func:`analysis.text.sentences`; an articles frame (article_id, text)
+        is split into sentences first. Sentences whose ``lang`` is ``ru`` or
+        ``uk`` go through :mod:`analysis.entities.cyrillic` (the ``ru``/``uk`` names
+        of the gazetteer matched through pymorphy3 lemmas; discovery with
+        natasha for Russian, capitalisation and cue words for Ukrainian).
+    gazetteer : from :func:`load_gazetteer` (default: the shipped one).
+    discover : also report capitalised names the gazetteer lacks
+        (``method="discovered"``, entity_id ``new:<slug>``).
+    descriptions : also report events and descriptive references ("the
+        Russian President", "Russian forces") as nested mentions.
+    backend : ``"gazetteer"`` (default, no extra dependencies) or ``"spacy"``
+        (needs ``pip install 'war-coverage-analysis[spacy]'`` and a pipeline).
+
+    Returns
+    -------
+    DataFrame[article_id, sentence_id, start, end, surface, entity_id, name,
+    type, method] — ``start``/``end`` index the article text; ``method`` is
+    gazetteer, metonym, short_form, description or discovered (spacy for
+    that backend); type UNKNOWN marks a discovered name without a type cue.
+
+    >>> import pandas as pd
+    >>> m = mentions(pd.DataFrame({"article_id": [1], "text": ["The Kremlin said Ukrainian forces shelled Sudzha."]}))
+    >>> m[["surface", "entity_id", "method"]].values.tolist()
+    [['Kremlin', 'org:russian_government', 'metonym'], ['Ukrainian forces', 'unit:armed_forces_of_ukraine', 'description'], ['Sudzha', 'city:sudzha', 'gazetteer']]
+    """
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
+    sents = _sentences_of(sentences)
+    if backend == "spacy":
+        return _spacy_mentions(sents, gaz, spacy_model)
+    if backend != "gazetteer":
+        raise ValueError(f"backend must be 'gazetteer' or 'spacy', got {backend!r}")
+    for col in ("article_id", "sentence_id", "start", "text"):
+        if col not in sents.columns:
+            raise KeyError(f"mentions() needs column {col!r}; got {list(sents.columns)}")
+    if "lang" in sents.columns:
+        from analysis.entities import cyrillic as entities_cyr
+
+        cyr = sents["lang"].isin(entities_cyr.LANGS).to_numpy()
+        if cyr.any():
+            # Russian and Ukrainian sentences: lemma-based matching of the Cyrillic names
+            cyr_rows = entities_cyr.mentions_rows(sents[cyr], gaz, discover=discover)
+            if cyr.all():
+                return _frame(cyr_rows)
+            rest = mentions(sents[~cyr].drop(columns=["lang"]), gazetteer=gaz, discover=discover,
+                            descriptions=descriptions)
+            return _frame(list(rest.itertuples(index=False, name=None)) + cyr_rows)
+    rows: list[tuple] = []
+    info = gaz.info
+    art = sents["article_id"].tolist()
+    sid = sents["sentence_id"].tolist()
+    off = sents["start"].tolist()
+    txt = [t if isinstance(t, str) else "" for t in sents["text"].tolist()]
+    # whole-table passes: gazetteer matches and the words discovery looks at
+    found = gaz.matcher.find_all(txt, nested=descriptions)
+    reported = _reported_words(txt) if discover else [None] * len(txt)
+    i, n = 0, len(art)
+    while i < n:
+        j = i
+        while j < n and art[j] == art[i]:
+            j += 1
+        rows.extend(_article_mentions(art[i], sid[i:j], off[i:j], txt[i:j], found[i:j], reported[i:j], info,
+                                      discover, descriptions))
+        i = j
+    return _frame(rows)
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+
+
+class _LowerVocab:
+    """The lower-case words of an article (a sentence-initial capitalised word
+    also seen in lower case is a common word), read on the first question."""
+
+    __slots__ = ("texts", "joined", "words")
+
+    def __init__(self, texts: list[str]):
+        self.texts, self.joined, self.words = texts, None, None
+
+    def __contains__(self, word: str) -> bool:
+        if self.words is None:
+            if self.joined is None:
+                self.joined = "\n".join(self.texts)
+            if word not in self.joined:
+                return False  # not even a substring of the article
+            self.words = set(_LOWER_WORD.findall(self.joined))
+        return word in self.words
+
+
+def _frame(rows) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    df = df.astype({"sentence_id": "int32", "start": "int64", "end": "int64"})
+    if len(df):
+        df = df.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
+    return df
+
+
+def _article_mentions(article_id, sids, offsets, texts, found, reported, info, discover, descriptions):
+    per_sent = []
+    named: set[str] = set()
+    for idx, (sentence_id, offset, text) in enumerate(zip(sids, offsets, texts)):
+        if not text or text.isspace():
+            continue
+        matches, nested = found[idx]
+        for a, b, cands in matches:
+            for eid, kind in cands:
+                if kind == "alias":
+                    named.add(eid)
+        per_sent.append((idx, sentence_id, offset, text, matches, nested))
+    rows = []
+    discovered_people: dict[str, tuple[str, str]] = {}
+    pending_short: list = []
+    lower_vocab = None
+    for idx, sentence_id, offset, text, matches, nested in per_sent:
+        kept = []  # (start, end, eid, type, method)
+        for a, b, cands in matches:
+            choice = None
+            for eid, kind in cands:
+                if kind in ("alias", "metonym"):
+                    choice = (eid, "gazetteer" if kind == "alias" else "metonym")
+                    break
+            if choice is None:
+                seen = [eid for eid, kind in cands if kind == "short_form" and eid in named]
+                if seen:
+                    choice = (seen[0], "short_form")
+            if choice is None:
+                continue
+            kept.append((a, b, choice[0], info[choice[0]][1], choice[1]))
+        if descriptions and nested:
+            sentence_named = {k[2] for k in kept}
+            for s, e, cands in nested:
+                eid, kind = cands[0]
+                if kind == "description" and eid in sentence_named:
+                    continue
+                if text[s:e].lower().startswith("the ") and kind == "description":
+                    s += 4
+                kept.append((s, e, eid, info[eid][1], "description" if kind == "description" else "gazetteer"))
+        if discover:
+            if lower_vocab is None:
+                lower_vocab = _LowerVocab([p[3] for p in per_sent])
+            gaz_spans = [(s, e, eid, et) for s, e, eid, et, m in kept if m != "description" and et != "EVENT"] \
+                if kept else []
+            disc = _discover_fast(text, reported[idx], gaz_spans, lower_vocab)
+            events = [(s, e) for s, e, eid, et, m in kept if et == "EVENT"] if disc and kept else []
+            replaced = set()
+            for s, e, surface, etype in disc:
+                if any(s < ee and es < e for es, ee in events):
+                    continue  # part of a known event name ("World War II")
+                if etype.startswith("MERGE:"):
+                    etype = etype[6:]
+                    for g in gaz_spans:
+                        if g[0] >= s and g[1] <= e:
+                            replaced.add((g[0], g[1]))
+                surface = " ".join(surface.split())
+                eid = "new:" + _slug(surface)
+                if etype == "PERSON" and len(surface.split()) >= 2:
+                    discovered_people[surface.split()[-1]] = (eid, surface)
+                if len(surface.split()) == 1:
+                    pending_short.append((sentence_id, offset, s, e, surface, eid, etype))
+                    continue
+                kept.append((s, e, eid, etype, "discovered:" + surface))
+            if replaced:
+                kept = [k for k in kept if (k[0], k[1]) not in replaced or k[4] == "description" or k[4].startswith("discovered:")]
+        for s, e, eid, etype, method in kept:
+            if method.startswith("discovered:"):
+                rows.append((article_id, sentence_id, offset + s, offset + e, method[11:], eid, method[11:], etype, "discovered"))
+            else:
+                rows.append((article_id, sentence_id, offset + s, offset + e, text[s:e], eid, info[eid][0], etype, method))
+    # single unknown capitalised words: a discovered person's surname, a list member typed like
+    # its neighbours ("Angola, Panama, Iraq"), else an untyped discovery
+    typed_spans = {}
+    for r in rows:
+        if r[8] != "description" and r[7] not in ("UNKNOWN", "EVENT"):
+            typed_spans[(r[1], r[2])] = r[7]
+            typed_spans[(r[1], r[3])] = r[7]
+    texts_by_sid = {p[1]: (p[2], p[3]) for p in per_sent}
+    for sentence_id, offset, s, e, surface, eid, etype in pending_short:
+        off_, tx_ = texts_by_sid[sentence_id]
+        after = _LIST_SEP.match(tx_, e)
+        neighbour = None
+        if after:
+            neighbour = typed_spans.get((sentence_id, offset + after.end()))
+        if neighbour is None:
+            before = _list_sep_before(tx_, s)
+            if before is not None:
+                neighbour = typed_spans.get((sentence_id, offset + before))
+        if etype == "UNKNOWN" and neighbour in ("GPE", "LOC") and surface not in discovered_people:
+            etype = neighbour
+        if surface in discovered_people:
+            peid, pname = discovered_people[surface]
+            rows.append((article_id, sentence_id, offset + s, offset + e, surface, peid, pname, "PERSON", "short_form"))
+        else:
+            rows.append((article_id, sentence_id, offset + s, offset + e, surface, eid, surface, etype, "discovered"))
+    return rows
+
+
+_LIST_SEP = re.compile(r"(?:,\s*|\s+and\s+|\s+or\s+)")
+
+
+def _list_sep_before(text: str, end: int) -> int | None:
+    r"""Start of the list separator (", ", " and ", " or ") ending at ``end``:
+    ``re.search(r"(?:,\s*|\s+and\s+|\s+or\s+)$", text[:end]).start()``
+    without scanning the whole prefix."""
+    head = text[:end]
+    stripped = head.rstrip()
+    if stripped.endswith(","):
+        return len(stripped) - 1
+    if len(stripped) == len(head):
+        return None  # " and "/" or " need whitespace after the word
+    for word in ("and", "or"):
+        if stripped.endswith(word):
+            rest = stripped[:-len(word)]
+            if rest and rest[-1].isspace():
+                return len(rest.rstrip())
+    return None
+
+
+_SPACY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FACILITY", "EVENT": "EVENT"}
+
+
+def _spacy_mentions(sents: pd.DataFrame, gaz: Gazetteer, model: str) -> pd.DataFrame:
+    try:
+        import spacy  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            "mentions(backend='spacy') needs spaCy and an English pipeline: "
+            "pip install 'war-coverage-analysis[spacy]' && python -m spacy download " + model +
+            " (the default backend='gazetteer' needs neither)") from exc
+    try:
+        nlp = spacy.load(model, disable=["lemmatizer"])
+    except OSError as exc:
+        raise ImportError(f"spaCy is installed but the pipeline {model!r} is not: python -m spacy download {model}") from exc
+    lookup = {}
+    for surface, eid, kind in gaz.surfaces[["surface", "entity_id", "kind"]].itertuples(index=False):
+        if kind in ("alias", "metonym"):
+            lookup.setdefault(surface, eid)
+    rows = []
+    texts = sents["text"].fillna("").tolist()
+    for (aid, sid, off), doc in zip(sents[["article_id", "sentence_id", "start"]].itertuples(index=False, name=None),
+                                    nlp.pipe(texts)):
+        for ent in doc.ents:
+            etype = _SPACY_TYPES.get(ent.label_)
+            if etype is None:
+                continue
+            eid = lookup.get(ent.text)
+            name = gaz.info[eid][0] if eid else ent.text
+            if eid:
+                etype = gaz.info[eid][1]
+            rows.append((aid, sid, off + ent.start_char, off + ent.end_char, ent.text,
+                         eid or "new:" + _slug(ent.text), name, etype, "spacy"))
+    return _frame(rows)
+
+
+# --------------------------------------------------------------------------------------
