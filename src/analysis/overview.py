@@ -393,6 +393,8 @@ def articles_by_lang(articles: pd.DataFrame, *, by: str | None = "outlet") -> pd
     >>> articles_by_lang(arts, by=None)[["lang", "articles"]].values.tolist()
     [['en', 1], ['ru', 1], ['uk', 1]]
     """
+    if by == "lang":  # grouping by language itself: the per-language totals
+        by = None
     frame = pd.DataFrame({"lang": _lang_values(articles)})
     keys = ["lang"]
     if by is not None:
@@ -452,6 +454,8 @@ def lang_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = 
     >>> c[c["content"]][["lang", "outlet", "term", "count"]].values.tolist()
     [['en', 'Y', 'shelling', 1], ['ru', 'X', 'удар', 2]]
     """
+    if by == "lang":
+        raise ValueError("lang_term_counts() always splits by language; group by another column (e.g. 'outlet')")
     groups = pd.Series(_group_values(articles, by).to_numpy(), index=articles["article_id"].to_numpy())
     langs = pd.Series(_lang_values(articles).to_numpy(), index=articles["article_id"].to_numpy())
     term_col = "lemma" if "lemma" in tokens.columns else "lower"
