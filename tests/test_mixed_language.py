@@ -142,3 +142,15 @@ def test_articles_without_counted_terms_get_zero_weight():
     assert weights["c"] == 0 and weights["a"] == pytest.approx(1)
     with pytest.raises(ValueError, match="min_df"):
         topics.fit_topics_from_counts(counts, n_topics=1, min_df=5)
+
+
+def test_every_notebook_has_a_documented_lang_parameter_and_filters_by_it(root):
+    import json
+
+    for path in sorted((root / "notebooks").glob("0[1-5]_*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        params = "".join(next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))["source"])
+        line = next((ln for ln in params.splitlines() if ln.startswith("LANG = ")), "")
+        assert line.startswith('LANG = "all"  # '), f"{path.name}: LANG defaults to 'all', with a comment"
+        code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert "overview.filter_lang(articles, LANG)" in code, path.name
