@@ -84,6 +84,8 @@ def test_top_terms_per_language_are_lemmas_with_their_own_stopwords(run, meta):
     assert not set(terms.loc[terms["lang"] == "en", "term"]) & {"the", "and"}
     # English glosses where the gazetteer knows the lemma; none for English terms
     assert ru.set_index("term").loc["путин", "gloss"] == "Vladimir Putin"
+    # the gazetteer's per-language names gloss too (Києву -> київ -> Kyiv), not only its Cyrillic aliases
+    assert uk.drop_duplicates("term").set_index("term").loc["київ", "gloss"] == "Kyiv"
     assert terms.loc[terms["lang"] == "en", "gloss"].eq("").all()
     # per 10k words of the group in that language: a group's Russian rates use its Russian words only
     vesti = meta[meta["outlet"] == "Вести-Тест"]["n_words"].sum()

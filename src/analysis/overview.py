@@ -18,6 +18,8 @@ Example
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from analysis.text import NEGATIONS, word_counts
@@ -31,6 +33,7 @@ __all__ = [
     "lang_name",
     "lang_term_counts",
     "languages_present",
+    "lemma_glosses",
     "top_terms_by_lang",
     "articles_by",
     "articles_over_time",
@@ -506,8 +509,46 @@ def top_terms_by_lang(counts: pd.DataFrame, *, by: str = "outlet", n: int = 15) 
     for code in ("ru", "uk"):
         rows = (ranked["lang"] == code).to_numpy(bool)
         if rows.any():
-            from analysis.framing.distinctive import cyr_glosses
-
-            glosses = cyr_glosses(code)
+            glosses = lemma_glosses(code)
             ranked.loc[rows, "gloss"] = [glosses.get(t, "") for t in ranked.loc[rows, "term"]]
     return ranked[["lang", by, "term", "gloss", "count", "per_10k", "rank"]].reset_index(drop=True)
+
+
+def lemma_glosses(lang: str) -> dict[str, str]:
+    """English glosses of Russian/Ukrainian lemmas (and two-lemma names): those of
+    :func:`analysis.framing.distinctive.cyr_glosses` (label lexicon, gazetteer aliases), plus the
+    gazetteer's per-language names (``ru:``/``uk:`` lists: Украина -> Ukraine, Киев -> Kyiv, ВСУ ->
+    Armed Forces of Ukraine), lemmatised as the token table lemmatises (:func:`analysis.morph.lemma`).
+
+    >>> g = lemma_glosses("ru")
+    >>> g["украина"], g["киев"], g["путин"]
+    ('Ukraine', 'Kyiv', 'Vladimir Putin')
+    >>> lemma_glosses("uk")["україна"]
+    'Ukraine'
+    """
+    return dict(_lemma_gloss_items(lang))
+
+
+@lru_cache(maxsize=4)
+def _lemma_gloss_items(lang: str) -> tuple:
+    from analysis.framing._lexicon import lexicon_path, load_yaml
+    from analysis.framing.distinctive import cyr_glosses
+    from analysis.morph import lemma
+
+    out = dict(cyr_glosses(lang)) if lang in ("ru", "uk") else {}
+    try:
+        gazetteer = load_yaml(str(lexicon_path("gazetteer.yml")))
+    except Exception:  # the gazetteer is optional here
+        gazetteer = []
+    for entry in gazetteer if isinstance(gazetteer, list) else []:
+        names = [str(n) for n in (entry.get(lang) or [])]
+        names += [str(a) for a in (entry.get("aliases") or []) if _is_cyrillic(str(a))]
+        for name in names:
+            words = name.split()
+            if 1 <= len(words) <= 2 and _is_cyrillic(name):
+                out.setdefault(" ".join(lemma(w, lang).lower() for w in words), str(entry.get("name", "")))
+    return tuple(out.items())
+
+
+def _is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
