@@ -45,7 +45,8 @@ def test_lang_all_keeps_everything_and_a_code_keeps_one_language(loaded):
     assert ru.attrs["corpus_hash"] == loaded.attrs["corpus_hash"], "the hash names the loaded corpus"
     assert "language: ru" in source_line("x", ru) and "language" not in source_line("x", loaded)
     assert overview.filter_lang(loaded, "UK")["lang"].eq("uk").all()
-    assert overview.filter_lang(loaded, "be").empty
+    with pytest.raises(ValueError, match=r"no article in that language; the corpus has ru \(4\), uk \(4\), en \(1\)"):
+        overview.filter_lang(loaded, "be")
     with pytest.raises(ValueError, match="LANG"):
         overview.filter_lang(loaded, "russian please")
 

@@ -85,6 +85,8 @@ def test_04_distinctive_terms_within_each_language_with_glosses_and_label_sides(
         res = _csv(nb / f"distinctive_corpus_{code}.csv")
         assert "gloss" in res.columns
         assert res["term"].str.contains("[\u0400-\u04ff]").all(), "one language per contrast"
+    glossed = _csv(nb / "distinctive_corpus_uk.csv").set_index("term")["gloss"].dropna()
+    assert glossed.get("україна") == "Ukraine", "glosses from the gazetteer's Ukrainian names"
     sides = _csv(nb / "label_sides_by_lang.csv")
     assert {"ru", "uk"} <= set(sides["lang"])
     executed = (figures.parent / "04_framing.ipynb").read_text(encoding="utf-8")

@@ -351,6 +351,7 @@ def filter_lang(articles: pd.DataFrame, lang: str = ALL_LANGS) -> pd.DataFrame:
     The notebooks' ``LANG`` parameter. Articles without a ``lang`` column (or value) count as
     English. ``attrs`` are kept (the corpus hash stays the hash of the loaded corpus) and
     ``attrs["lang"]`` records the filter, so :func:`analysis.report.source_line` names it.
+    A language with no article raises ``ValueError`` naming the languages there are.
 
     >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "lang": ["en", "ru", "uk"]})
     >>> filter_lang(arts, "ru")["article_id"].tolist(), len(filter_lang(arts))
@@ -363,7 +364,11 @@ def filter_lang(articles: pd.DataFrame, lang: str = ALL_LANGS) -> pd.DataFrame:
         return articles
     if not lang.isalpha() or len(lang) not in (2, 3):
         raise ValueError(f"LANG must be 'all' or a language code such as 'en', 'ru', 'uk'; got {lang!r}")
-    kept = articles.loc[(_lang_values(articles) == lang).to_numpy(bool)].copy()
+    values = _lang_values(articles)
+    kept = articles.loc[(values == lang).to_numpy(bool)].copy()
+    if kept.empty and len(articles):
+        found = ", ".join(f"{code} ({n:,})" for code, n in values.value_counts().items())
+        raise ValueError(f"LANG={lang!r}: no article in that language; the corpus has {found}")
     kept.attrs = {**articles.attrs, "lang": lang}
     return kept
 
