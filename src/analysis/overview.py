@@ -26,25 +26,25 @@ from analysis.text import NEGATIONS, word_counts
 
 __all__ = [
     "ALL_LANGS",
+    "ALL_WORDS",
     "LANG_NAMES",
     "article_lengths",
+    "articles_by",
     "articles_by_lang",
+    "articles_over_time",
+    "choose_group_column",
+    "count_words",
+    "duplicate_summary",
+    "exclude_duplicates",
     "filter_lang",
     "lang_name",
     "lang_term_counts",
     "languages_present",
     "lemma_glosses",
-    "top_terms_by_lang",
-    "articles_by",
-    "articles_over_time",
-    "choose_group_column",
-    "count_words",
-    "duplicate_summary",
-    "ALL_WORDS",
-    "exclude_duplicates",
     "term_counts",
     "time_bins",
     "top_terms",
+    "top_terms_by_lang",
     "top_terms_from_counts",
     "with_groups",
 ]
@@ -543,7 +543,7 @@ def _lemma_gloss_items(lang: str) -> tuple:
     out = dict(cyr_glosses(lang)) if lang in ("ru", "uk") else {}
     try:
         gazetteer = load_yaml(str(lexicon_path("gazetteer.yml")))
-    except Exception:  # the gazetteer is optional here
+    except OSError:  # no gazetteer (a custom lexicon folder): the label-lexicon glosses only
         gazetteer = []
     for entry in gazetteer if isinstance(gazetteer, list) else []:
         names = [str(n) for n in (entry.get(lang) or [])]
