@@ -18,22 +18,33 @@ Example
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from analysis.text import NEGATIONS, word_counts
 
 __all__ = [
+    "ALL_LANGS",
+    "ALL_WORDS",
+    "LANG_NAMES",
     "article_lengths",
     "articles_by",
+    "articles_by_lang",
     "articles_over_time",
     "choose_group_column",
     "count_words",
     "duplicate_summary",
-    "ALL_WORDS",
     "exclude_duplicates",
+    "filter_lang",
+    "lang_name",
+    "lang_term_counts",
+    "languages_present",
+    "lemma_glosses",
     "term_counts",
     "time_bins",
     "top_terms",
+    "top_terms_by_lang",
     "top_terms_from_counts",
     "with_groups",
 ]
@@ -309,3 +320,240 @@ def top_terms(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet
     """
     counts = term_counts(tokens, articles, by=by, min_length=min_length, stop_words=stop_words)
     return top_terms_from_counts(counts, by=by, n=n)
+
+
+# ----------------------------------------------------------------------------- languages
+#: Names of the language codes the toolkit analyses (ISO 639-1), for titles and headings.
+LANG_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian"}
+#: The ``LANG`` value that keeps every language.
+ALL_LANGS = "all"
+
+
+def lang_name(code: str) -> str:
+    """``"ru"`` -> ``"Russian"``; unknown codes come back as given.
+
+    >>> lang_name("uk"), lang_name("be")
+    ('Ukrainian', 'be')
+    """
+    return LANG_NAMES.get(str(code), str(code))
+
+
+def _lang_values(articles: pd.DataFrame) -> pd.Series:
+    """Each article's language code (``lang``; English where the column or the value is missing)."""
+    if "lang" not in articles.columns:
+        return pd.Series("en", index=articles.index, dtype=object)
+    return articles["lang"].astype(object).where(articles["lang"].notna(), "en").astype(str)
+
+
+def filter_lang(articles: pd.DataFrame, lang: str = ALL_LANGS) -> pd.DataFrame:
+    """The articles of one language (``lang`` "en", "ru", "uk", ...), or all of them (``"all"``).
+
+    The notebooks' ``LANG`` parameter. Articles without a ``lang`` column (or value) count as
+    English. ``attrs`` are kept (the corpus hash stays the hash of the loaded corpus) and
+    ``attrs["lang"]`` records the filter, so :func:`analysis.report.source_line` names it.
+    A language with no article raises ``ValueError`` naming the languages there are.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "lang": ["en", "ru", "uk"]})
+    >>> filter_lang(arts, "ru")["article_id"].tolist(), len(filter_lang(arts))
+    (['b'], 3)
+    >>> filter_lang(arts, "ru").attrs["lang"]
+    'ru'
+    """
+    lang = str(lang or ALL_LANGS).strip().lower()
+    if lang == ALL_LANGS:
+        return articles
+    if not lang.isalpha() or len(lang) not in (2, 3):
+        raise ValueError(f"LANG must be 'all' or a language code such as 'en', 'ru', 'uk'; got {lang!r}")
+    values = _lang_values(articles)
+    kept = articles.loc[(values == lang).to_numpy(bool)].copy()
+    if kept.empty and len(articles):
+        found = ", ".join(f"{code} ({n:,})" for code, n in values.value_counts().items())
+        raise ValueError(f"LANG={lang!r}: no article in that language; the corpus has {found}")
+    kept.attrs = {**articles.attrs, "lang": lang}
+    return kept
+
+
+def languages_present(articles: pd.DataFrame, lang: str = ALL_LANGS, *, min_articles: int = 1) -> list[str]:
+    """The languages that get a per-language section: ``[lang]`` when one is chosen, else every
+    language with at least ``min_articles`` articles, the largest first (ties by code).
+
+    >>> arts = pd.DataFrame({"lang": ["ru", "en", "ru", "uk"]})
+    >>> languages_present(arts), languages_present(arts, "uk"), languages_present(arts, min_articles=2)
+    (['ru', 'en', 'uk'], ['uk'], ['ru'])
+    """
+    if str(lang).lower() != ALL_LANGS:
+        return [str(lang).lower()]
+    counts = _lang_values(articles).value_counts()
+    counts = counts[counts >= min_articles]
+    return sorted(counts.index, key=lambda c: (-int(counts[c]), c))
+
+
+def articles_by_lang(articles: pd.DataFrame, *, by: str | None = "outlet") -> pd.DataFrame:
+    """Articles per language (and per group): the "languages" chart of notebook 01.
+
+    Returns DataFrame[lang, language, (<by>,) articles, share] where ``share`` is the
+    language's share of the group's articles (of all articles without ``by``); sorted by
+    group size, then language size.
+
+    >>> arts = pd.DataFrame({"outlet": ["X", "X", "Y"], "lang": ["en", "ru", "uk"]})
+    >>> articles_by_lang(arts)[["outlet", "lang", "articles", "share"]].values.tolist()
+    [['X', 'en', 1, 0.5], ['X', 'ru', 1, 0.5], ['Y', 'uk', 1, 1.0]]
+    >>> articles_by_lang(arts, by=None)[["lang", "articles"]].values.tolist()
+    [['en', 1], ['ru', 1], ['uk', 1]]
+    """
+    if by == "lang":  # grouping by language itself: the per-language totals
+        by = None
+    frame = pd.DataFrame({"lang": _lang_values(articles)})
+    keys = ["lang"]
+    if by is not None:
+        frame[by] = _group_values(articles, by).to_numpy()
+        keys = [by, "lang"]
+    table = frame.groupby(keys, sort=True).size().rename("articles").reset_index()
+    if by is None:
+        table["share"] = table["articles"] / max(int(table["articles"].sum()), 1)
+        table = table.sort_values(["articles", "lang"], ascending=[False, True], kind="stable")
+    else:
+        totals = table.groupby(by)["articles"].transform("sum")
+        table["share"] = table["articles"] / totals
+        table["_total"] = totals
+        table = table.sort_values(["_total", by, "articles", "lang"], ascending=[False, True, False, True],
+                                  kind="stable").drop(columns="_total")
+    table.insert(1 if by is None else 2, "language", table["lang"].map(lang_name))
+    cols = ["lang", "language", *([by] if by is not None else []), "articles", "share"]
+    return table[cols].reset_index(drop=True)
+
+
+def _content_stopwords(lang: str) -> frozenset[str]:
+    """Words left out of per-language term counts: the language's stop list
+    (:func:`analysis.text.stopwords_for`), negations, and for ru/uk the function words and
+    reporting verbs (lemmas) of :data:`analysis.framing.distinctive.CYR_STOP`."""
+    from analysis.text import stopwords_for
+
+    stop = set(stopwords_for(lang)) | set(NEGATIONS)
+    if lang in ("ru", "uk"):
+        from analysis.framing.distinctive import CYR_STOP
+
+        stop |= CYR_STOP[lang] | {"не", "ни", "нет", "ні", "немає"}
+    return frozenset(stop)
+
+
+def lang_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet",
+                     min_length: int = 3) -> pd.DataFrame:
+    """Word counts per language and group, on lemmas, additive over parts of the token table.
+
+    The per-language twin of :func:`term_counts` for a mixed-language corpus: a term is the
+    token's ``lemma`` (the dictionary form for Russian/Ukrainian, the lower-cased token for
+    English), content words are alphabetic, at least ``min_length`` letters and not in the
+    article language's stop list (:func:`analysis.text.stopwords_for`, plus the Russian and
+    Ukrainian function words and reporting verbs of :mod:`analysis.framing.distinctive`). The
+    language is the article's ``lang`` (English when missing). ``tokens`` needs
+    ``article_id, lemma, is_alpha, is_punct`` (``lower`` stands in for a missing ``lemma``);
+    ``articles`` needs ``article_id``, ``by`` and ``n_words`` or ``text``.
+
+    Returns DataFrame[lang, <by>, term, count, content] with one :data:`ALL_WORDS` row per
+    (lang, group) holding the group's word total in that language (the ``per_10k``
+    denominator). Parts can be summed; rank with :func:`top_terms_by_lang`.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"], "lang": ["ru", "en"],
+    ...                      "n_words": [3, 2]})
+    >>> toks = pd.DataFrame({"article_id": ["a", "a", "a", "b", "b"],
+    ...     "lemma": ["удар", "по", "удар", "shelling", "the"], "is_alpha": True, "is_punct": False})
+    >>> c = lang_term_counts(toks, arts)
+    >>> c[c["content"]][["lang", "outlet", "term", "count"]].values.tolist()
+    [['en', 'Y', 'shelling', 1], ['ru', 'X', 'удар', 2]]
+    """
+    if by == "lang":
+        raise ValueError("lang_term_counts() always splits by language; group by another column (e.g. 'outlet')")
+    groups = pd.Series(_group_values(articles, by).to_numpy(), index=articles["article_id"].to_numpy())
+    langs = pd.Series(_lang_values(articles).to_numpy(), index=articles["article_id"].to_numpy())
+    term_col = "lemma" if "lemma" in tokens.columns else "lower"
+    words = tokens.loc[~tokens["is_punct"].to_numpy(bool)]
+    terms = words[term_col].astype(object).fillna("").astype(str).str.lower().to_numpy(object)
+    frame = pd.DataFrame({"lang": words["article_id"].map(langs).fillna("en").to_numpy(object),
+                          by: words["article_id"].map(groups).to_numpy(object), "term": terms,
+                          "alpha": words["is_alpha"].to_numpy(bool)})
+    frame["content"] = frame["alpha"] & (frame["term"].str.len() >= min_length).to_numpy(bool)
+    for code in pd.unique(frame["lang"]):
+        rows = (frame["lang"] == code).to_numpy(bool)
+        frame.loc[rows, "content"] &= ~frame.loc[rows, "term"].isin(_content_stopwords(code))
+    counts = (frame.groupby(["lang", by, "term", "content"], sort=True).size().rename("count").reset_index())
+    present = articles[articles["article_id"].isin(pd.unique(tokens["article_id"]))]
+    if "n_words" in present.columns:
+        n = present["n_words"].astype("int64").to_numpy()
+    elif "text" in present.columns:
+        n = count_words(present["text"]).to_numpy()
+    else:
+        raise KeyError("lang_term_counts() needs the articles' n_words (or text) for the per-10k denominator")
+    totals = pd.DataFrame({"lang": present["article_id"].map(langs).to_numpy(object),
+                           by: present["article_id"].map(groups).to_numpy(object), "count": n})
+    totals = totals.groupby(["lang", by], sort=True)["count"].sum().reset_index()
+    totals = totals.assign(term=ALL_WORDS, content=False)[["lang", by, "term", "content", "count"]]
+    return pd.concat([counts, totals], ignore_index=True)
+
+
+def top_terms_by_lang(counts: pd.DataFrame, *, by: str = "outlet", n: int = 15) -> pd.DataFrame:
+    """Rank :func:`lang_term_counts` output (possibly summed over parts) within each language
+    and group.
+
+    Returns DataFrame[lang, <by>, term, gloss, count, per_10k, rank]: ``per_10k`` per 10,000
+    words of the group *in that language*; ``gloss`` is the English gloss of a Russian or
+    Ukrainian lemma where the label lexicon or the gazetteer knows it
+    (:func:`analysis.framing.distinctive.cyr_glosses`), else empty.
+    """
+    counts = counts.groupby(["lang", by, "term", "content"], sort=True)["count"].sum().reset_index()
+    is_total = counts["term"].eq(ALL_WORDS)
+    totals = counts[is_total].groupby(["lang", by])["count"].sum()
+    ranked = counts[~is_total & counts["content"]].sort_values(
+        ["lang", by, "count", "term"], ascending=[True, True, False, True], kind="stable")
+    ranked = ranked.groupby(["lang", by], sort=False).head(n).copy()
+    denominators = pd.Series([totals.get((lg, g), 0) for lg, g in zip(ranked["lang"], ranked[by])],
+                             index=ranked.index, dtype=float)
+    ranked["per_10k"] = ranked["count"] / denominators.where(denominators > 0) * 10_000
+    ranked["rank"] = ranked.groupby(["lang", by]).cumcount() + 1
+    ranked["gloss"] = ""
+    for code in ("ru", "uk"):
+        rows = (ranked["lang"] == code).to_numpy(bool)
+        if rows.any():
+            glosses = lemma_glosses(code)
+            ranked.loc[rows, "gloss"] = [glosses.get(t, "") for t in ranked.loc[rows, "term"]]
+    return ranked[["lang", by, "term", "gloss", "count", "per_10k", "rank"]].reset_index(drop=True)
+
+
+def lemma_glosses(lang: str) -> dict[str, str]:
+    """English glosses of Russian/Ukrainian lemmas (and two-lemma names): those of
+    :func:`analysis.framing.distinctive.cyr_glosses` (label lexicon, gazetteer aliases), plus the
+    gazetteer's per-language names (``ru:``/``uk:`` lists: Украина -> Ukraine, Киев -> Kyiv, ВСУ ->
+    Armed Forces of Ukraine), lemmatised as the token table lemmatises (:func:`analysis.morph.lemma`).
+
+    >>> g = lemma_glosses("ru")
+    >>> g["украина"], g["киев"], g["путин"]
+    ('Ukraine', 'Kyiv', 'Vladimir Putin')
+    >>> lemma_glosses("uk")["україна"]
+    'Ukraine'
+    """
+    return dict(_lemma_gloss_items(lang))
+
+
+@lru_cache(maxsize=4)
+def _lemma_gloss_items(lang: str) -> tuple:
+    from analysis.framing._lexicon import lexicon_path, load_yaml
+    from analysis.framing.distinctive import cyr_glosses
+    from analysis.morph import lemma
+
+    out = dict(cyr_glosses(lang)) if lang in ("ru", "uk") else {}
+    try:
+        gazetteer = load_yaml(str(lexicon_path("gazetteer.yml")))
+    except OSError:  # no gazetteer (a custom lexicon folder): the label-lexicon glosses only
+        gazetteer = []
+    for entry in gazetteer if isinstance(gazetteer, list) else []:
+        names = [str(n) for n in (entry.get(lang) or [])]
+        names += [str(a) for a in (entry.get("aliases") or []) if _is_cyrillic(str(a))]
+        for name in names:
+            words = name.split()
+            if 1 <= len(words) <= 2 and _is_cyrillic(name):
+                out.setdefault(" ".join(lemma(w, lang).lower() for w in words), str(entry.get("name", "")))
+    return tuple(out.items())
+
+
+def _is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)

@@ -278,12 +278,17 @@ def source_line(label: str, articles: pd.DataFrame, *, extra: str | None = None)
     >>> arts.attrs.update(duplicates_excluded=1, corpus_hash="9f86d081884c7d65")
     >>> source_line("data/raw", arts, extra="VADER")
     'Source: data/raw; 2 articles; 1 exact duplicate excluded; VADER; corpus 9f86d081'
+    >>> arts.attrs["lang"] = "ru"  # set by analysis.overview.filter_lang
+    >>> source_line("data/raw", arts)
+    'Source: data/raw; 2 articles; 1 exact duplicate excluded; language: ru; corpus 9f86d081'
     """
     n = len(articles)
     parts = [f"Source: {label}", f"{n:,} article{'' if n == 1 else 's'}"]
     excluded = int(articles.attrs.get("duplicates_excluded", 0) or 0)
     if excluded:
         parts.append(f"{excluded:,} exact duplicate{'' if excluded == 1 else 's'} excluded")
+    if articles.attrs.get("lang"):  # a LANG filter (analysis.overview.filter_lang)
+        parts.append(f"language: {articles.attrs['lang']}")
     if extra:
         parts.append(extra)
     parts.append(f"corpus {_short_hash(articles.attrs.get('corpus_hash') or corpus_hash(articles))}")

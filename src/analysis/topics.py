@@ -49,7 +49,8 @@ import pandas as pd
 NEWS_STOPWORDS = frozenset({"said", "says", "say", "told", "would", "could", "also", "not", "one", "new", "like",
                             "just", "year", "years", "according", "including", "week", "day", "time"})
 
-__all__ = ["NEWS_STOPWORDS", "TopicModel", "fit_topics", "representative_articles", "topic_share", "topics_over_time"]
+__all__ = ["CYR_NEWS_STOPWORDS", "NEWS_STOPWORDS", "TopicModel", "doc_term_counts", "fit_topics", "fit_topics_by_lang",
+           "fit_topics_from_counts", "representative_articles", "topic_share", "topics_over_time"]
 
 
 @dataclass
@@ -191,3 +192,179 @@ def topics_over_time(model: TopicModel, articles: pd.DataFrame, *, freq: str = "
     out = out.reset_index()
     out["label"] = out["topic"].map(model.labels())
     return out[[*keys, "topic", "label", "share", "n_articles"]]
+
+
+# ----------------------------------------------------------------- topics from stored tokens, per language
+#: Russian/Ukrainian reporting lemmas every news topic shares (the counterpart of NEWS_STOPWORDS)
+CYR_NEWS_STOPWORDS = frozenset({"заявить", "сказать", "сообщить", "отметить", "также", "который", "этот", "год",
+                                "время", "словам", "слово", "заявив", "повідомити", "заявити", "сказати",
+                                "зазначити", "також", "який", "цей", "рік", "час"})
+
+
+def doc_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame | None = None, *, min_length: int = 3,
+                    stop_words=None) -> pd.DataFrame:
+    """Content-word counts per article from a token table (or one part of the stored one):
+    the input of :func:`fit_topics_from_counts`, computed with ``run.aggregate("tokens", ...)``
+    so no article text is held in memory.
+
+    A term is the token's ``lemma`` (dictionary form for Russian/Ukrainian, lower-cased token
+    for English); content words are alphabetic, at least ``min_length`` letters and not stopwords
+    of the article's language (``articles["lang"]``, English when absent): the language's list
+    (:func:`analysis.overview.lang_term_counts` uses the same) plus :data:`NEWS_STOPWORDS` /
+    :data:`CYR_NEWS_STOPWORDS` (or exactly ``stop_words`` when given).
+
+    Returns DataFrame[article_id, term, count].
+
+    >>> toks = pd.DataFrame({"article_id": ["a", "a", "a", "b"], "lemma": ["удар", "по", "удар", "grain"],
+    ...                      "is_alpha": True, "is_punct": False})
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "lang": ["ru", "en"]})
+    >>> doc_term_counts(toks, arts).values.tolist()
+    [['a', 'удар', 2], ['b', 'grain', 1]]
+    """
+    from analysis.overview import _content_stopwords
+
+    term_col = "lemma" if "lemma" in tokens.columns else "lower"
+    words = tokens.loc[tokens["is_alpha"].to_numpy(bool) & ~tokens["is_punct"].to_numpy(bool)]
+    terms = words[term_col].astype(object).fillna("").astype(str).str.lower()
+    if articles is not None and "lang" in articles.columns:
+        langs = pd.Series(articles["lang"].astype(object).fillna("en").to_numpy(), index=articles["article_id"])
+        lang = words["article_id"].map(langs).fillna("en").astype(str)
+    else:
+        lang = pd.Series("en", index=words.index)
+    frame = pd.DataFrame({"article_id": words["article_id"].to_numpy(), "term": terms.to_numpy(),
+                          "lang": lang.to_numpy()})
+    keep = np.array((frame["term"].str.len() >= min_length).to_numpy(bool), copy=True)
+    for code in pd.unique(frame["lang"]):
+        rows = (frame["lang"] == code).to_numpy(bool)
+        if stop_words is not None:
+            stop = {w.lower() for w in stop_words}
+        else:
+            stop = _content_stopwords(code) | (CYR_NEWS_STOPWORDS if code in ("ru", "uk") else NEWS_STOPWORDS)
+        keep[rows] &= ~frame.loc[rows, "term"].isin(stop).to_numpy(bool)
+    frame = frame[keep]
+    out = frame.groupby(["article_id", "term"], sort=True).size().rename("count").reset_index()
+    return out.astype({"count": "int64"})
+
+
+def fit_topics_from_counts(doc_terms: pd.DataFrame, *, article_ids=None, n_topics: int = 10, method: str = "nmf",
+                           seed: int = 0, top_n: int = 10, min_df: float = 2, max_df: float = 0.9,
+                           max_features: int = 20_000) -> TopicModel:
+    """:func:`fit_topics` on per-article term counts (:func:`doc_term_counts`, summed over the
+    parts of the stored token table) instead of article texts.
+
+    ``article_ids`` fixes the documents (those without any counted term get weight 0
+    everywhere); default: the articles in ``doc_terms``. ``min_df``/``max_df``/``max_features``
+    have scikit-learn's meaning (an int ``min_df`` is a document count, a float a share);
+    ``nmf`` weighs counts by sublinear tf-idf (as :func:`fit_topics`), ``lda`` uses raw counts.
+    Same input, same topics.
+
+    >>> counts = pd.DataFrame({"article_id": list("aaabbbcccdddeeefff"),
+    ...     "term": ["grain", "ports", "ships"] * 3 + ["drones", "missiles", "strikes"] * 3, "count": 1})
+    >>> m = fit_topics_from_counts(counts, n_topics=2, min_df=1)
+    >>> sorted(m.topics["label"])
+    ['drones, missiles, strikes', 'grain, ports, ships']
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    if method not in ("nmf", "lda"):
+        raise ValueError(f"method must be 'nmf' or 'lda', got {method!r}")
+    if n_topics < 1:
+        raise ValueError("n_topics must be >= 1")
+    counts = doc_terms.groupby(["article_id", "term"], sort=True)["count"].sum().reset_index()
+    ids = pd.unique(counts["article_id"]) if article_ids is None else pd.unique(pd.Series(list(article_ids)))
+    if not len(ids):
+        raise ValueError("fit_topics_from_counts() needs at least one article")
+    counts = counts[counts["article_id"].isin(ids)]
+    n_docs = len(ids)
+    df = counts.groupby("term")["article_id"].nunique()
+    lo = min_df if isinstance(min_df, int) else min_df * n_docs
+    hi = (max_df if isinstance(max_df, int) else max_df * n_docs) if n_docs > 1 else n_docs
+    df = df[(df >= lo) & (df <= hi)]
+    if max_features and len(df) > max_features:
+        tf = counts[counts["term"].isin(df.index)].groupby("term")["count"].sum()
+        tf = tf.reset_index().sort_values(["count", "term"], ascending=[False, True], kind="stable")
+        df = df[df.index.isin(tf["term"].head(max_features))]
+    vocab = np.array(sorted(df.index), dtype=object)
+    if not len(vocab):
+        raise ValueError("no term is left after min_df/max_df: too few articles for a topic model")
+    counts = counts[counts["term"].isin(vocab)]
+    row = pd.Index(ids).get_indexer(counts["article_id"])
+    col = pd.Index(vocab).get_indexer(counts["term"])
+    X = sparse.csr_matrix((counts["count"].to_numpy(float), (row, col)), shape=(n_docs, len(vocab)))
+    if method == "nmf":
+        from sklearn.decomposition import NMF
+
+        X = TfidfTransformer(sublinear_tf=True).fit_transform(X)
+        est = NMF(n_components=min(n_topics, *X.shape), init="nndsvda", random_state=seed, max_iter=500)
+    else:
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        est = LatentDirichletAllocation(n_components=min(n_topics, X.shape[1]), learning_method="batch",
+                                        random_state=seed, max_iter=50)
+    options = {"n_topics": n_topics, "method": method, "seed": seed, "min_df": min_df, "max_df": max_df,
+               "max_features": max_features, "ngram": (1, 1), "n_articles": n_docs, "n_terms": len(vocab),
+               "source": "term counts"}
+    return _fitted(method, est, X, vocab, np.asarray(ids, dtype=object), top_n=top_n, options=options)
+
+
+def fit_topics_by_lang(doc_terms: pd.DataFrame, articles: pd.DataFrame, *, min_docs: int = 20,
+                       langs=None, **options) -> dict[str, TopicModel]:
+    """One topic model per language (``articles["lang"]``, English when absent) with at least
+    ``min_docs`` articles: topics never mix languages, whose words differ. ``langs`` limits
+    and orders the languages (default: every language, largest first). ``options`` go to
+    :func:`fit_topics_from_counts`; ``model.options["lang"]`` names the language.
+
+    >>> counts = pd.DataFrame({"article_id": list("aabbcc"), "term": ["удар", "ракета"] * 3, "count": 1})
+    >>> arts = pd.DataFrame({"article_id": list("abcd"), "lang": ["ru", "ru", "ru", "en"]})
+    >>> list(fit_topics_by_lang(counts, arts, min_docs=3, n_topics=1, min_df=1, max_df=1.0))
+    ['ru']
+    """
+    from analysis.overview import _lang_values, languages_present
+
+    codes = pd.Series(_lang_values(articles).to_numpy(), index=articles["article_id"].to_numpy())
+    order = languages_present(articles) if langs is None else list(langs)
+    models = {}
+    for code in order:
+        ids = codes.index[codes.to_numpy() == code]
+        if len(ids) < min_docs:
+            continue
+        part = doc_terms[doc_terms["article_id"].isin(ids)]
+        try:
+            model = fit_topics_from_counts(part, article_ids=ids, **options)
+        except ValueError:  # no vocabulary left for this language
+            continue
+        model.options["lang"] = code
+        models[code] = model
+    return models
+
+
+def _fitted(method: str, est, X, vocab, ids, *, top_n: int, options: dict, vectorizer=None) -> TopicModel:
+    """Fit ``est`` on the document-term matrix ``X`` (rows = ``ids``) and build the tidy tables."""
+    k = est.n_components
+    W = est.fit_transform(X)
+    H = est.components_
+    # number topics by prevalence, ties by their top term, so the numbering is stable and meaningful
+    totals = W.sum(axis=0)
+    top_terms = [vocab[np.argsort(-H[j], kind="stable")[0]] for j in range(k)]
+    order = sorted(range(k), key=lambda j: (-round(float(totals[j]), 9), top_terms[j]))
+    W, H = W[:, order], H[order]
+    rows = []
+    for t in range(k):
+        idx = np.argsort(-H[t], kind="stable")[:top_n]
+        for r, j in enumerate(idx):
+            rows.append((t, r + 1, vocab[j], float(H[t, j])))
+    terms = pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+    labels = terms[terms["rank"] <= 3].groupby("topic")["term"].agg(", ".join)
+    sums = W.sum(axis=1, keepdims=True)
+    norm = np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)
+    doc_topics = pd.DataFrame({"article_id": np.repeat(ids, k), "topic": np.tile(np.arange(k), len(ids)),
+                               "weight": norm.reshape(-1)})
+    dominant = np.where(sums[:, 0] > 0, norm.argmax(axis=1), -1)
+    col_total = norm.sum(axis=0)
+    topics = pd.DataFrame({"topic": np.arange(k), "label": labels.reindex(range(k)).to_numpy(),
+                           "weight_share": col_total / max(col_total.sum(), 1e-12),
+                           "n_dominant": [int((dominant == t).sum()) for t in range(k)]})
+    return TopicModel(method, terms, topics, doc_topics, options, est, vectorizer)
+
+

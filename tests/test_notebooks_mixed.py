@@ -1,0 +1,109 @@
+"""Notebooks 01-05 on a mixed-language corpus (the seed article + hand-written Russian and Ukrainian news,
+tests/mixed_corpus.py), headless: every per-language section produces output for Russian and Ukrainian, the
+cross-language charts hold all three languages, notebook 05 has evidence lines under its charts, and
+LANG="ru" keeps Russian only."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+from mixed_corpus import write_mixed_corpus
+
+from analysis.runner import run_notebooks
+
+pytestmark = pytest.mark.slow
+
+
+def _run(corpus, out, only, **parameters):
+    # ../shared comparisons are not what these tests are about: point SHARED at nothing.
+    parameters = {"SHARED": str(out / "no-shared"), "MIN_TOPIC_DOCS": 3, **parameters}
+    return run_notebooks(corpus=corpus, only=only, output_dir=out, parameters=parameters, log=lambda *a, **k: None)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory, root):
+    return write_mixed_corpus(tmp_path_factory.mktemp("mixed"), root / "data" / "raw" / "000_a45935899aae0239.txt")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _own_cache(tmp_path_factory):
+    old = os.environ.get("ANALYSIS_CACHE")
+    os.environ["ANALYSIS_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("ANALYSIS_CACHE", None)
+    else:
+        os.environ["ANALYSIS_CACHE"] = old
+
+
+@pytest.fixture(scope="module")
+def figures(mixed, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    _run(mixed, out, ["01", "02", "03", "04", "05"])
+    return out / "figures"
+
+
+def _csv(path):
+    assert path.exists(), f"missing {path.name}"
+    return pd.read_csv(path)
+
+
+def test_01_has_a_languages_chart_and_per_language_terms_and_topics(figures):
+    nb = figures / "01_corpus_overview"
+    assert set(_csv(nb / "articles_by_lang.csv")["lang"]) == {"en", "ru", "uk"}
+    terms = _csv(nb / "top_terms_by_lang.csv")
+    assert set(terms["lang"]) == {"en", "ru", "uk"}
+    for code in ("ru", "uk"):
+        assert (nb / f"top_terms_{code}.png").exists()
+        assert (nb / f"topic_share_by_group_{code}.png").exists()
+        vocab = set(_csv(nb / f"topic_terms_{code}.csv")["term"])
+        assert vocab and all(any("\u0400" <= ch <= "\u04ff" for ch in t) for t in vocab), f"{code} topics mix languages"
+    assert not (nb / "topic_terms_en.csv").exists(), "one English article: fewer than MIN_TOPIC_DOCS, no model"
+
+
+def test_02_counts_one_entity_across_languages(figures):
+    counts = _csv(figures / "02_entities" / "entity_counts_by_lang.csv")
+    assert set(counts["lang"]) == {"en", "ru", "uk"}
+    putin = counts[counts["entity_id"] == counts.loc[counts["name"] == "Vladimir Putin", "entity_id"].iloc[0]]
+    assert set(putin["lang"]) >= {"en", "ru"}, "Путин and Putin are one entity"
+    lines = _csv(figures / "02_entities" / "top_entities_by_lang_kwic.csv")
+    assert lines["match"].str.contains("[\u0400-\u04ff]").any() and lines["match"].str.contains("[A-Za-z]").any()
+
+
+def test_03_compares_tone_across_languages(figures):
+    tone = _csv(figures / "03_sentiment" / "tone_by_lang.csv").set_index("lang")
+    assert set(tone.index) == {"en", "ru", "uk"}
+    assert tone.loc[["ru", "uk"], "mean_compound"].notna().all()
+    assert len(_csv(figures / "03_sentiment" / "tone_by_lang_kwic.csv")) >= 3
+
+
+def test_04_distinctive_terms_within_each_language_with_glosses_and_label_sides(figures):
+    nb = figures / "04_framing"
+    for code in ("ru", "uk"):
+        res = _csv(nb / f"distinctive_corpus_{code}.csv")
+        assert "gloss" in res.columns
+        assert res["term"].str.contains("[\u0400-\u04ff]").all(), "one language per contrast"
+    glossed = _csv(nb / "distinctive_corpus_uk.csv").set_index("term")["gloss"].dropna()
+    assert glossed.get("україна") == "Ukraine", "glosses from the gazetteer's Ukrainian names"
+    sides = _csv(nb / "label_sides_by_lang.csv")
+    assert {"ru", "uk"} <= set(sides["lang"])
+    executed = (figures.parent / "04_framing.ipynb").read_text(encoding="utf-8")
+    assert "Frames: 1 English article(s); 8 in other languages left out" in executed, "MFC frames are English-only"
+
+
+def test_05_has_evidence_lines_under_its_charts(figures):
+    nb = figures / "05_roles_narratives"
+    assert (nb / "actor_roles_by_group.png").exists()
+    lines = _csv(nb / "actor_roles_by_group_kwic.csv")
+    assert len(lines) >= 1 and {"left", "match", "right", "outlet"} <= set(lines.columns)
+
+
+def test_lang_ru_keeps_russian_only(mixed, tmp_path):
+    _run(mixed, tmp_path, ["01"], LANG="ru")
+    nb = tmp_path / "figures" / "01_corpus_overview"
+    assert set(_csv(nb / "articles_by_lang.csv")["lang"]) == {"ru"}
+    assert set(_csv(nb / "top_terms_by_lang.csv")["lang"]) == {"ru"}
+    assert not (nb / "top_terms_uk.png").exists() and not (nb / "top_terms_en.png").exists()
+    assert "language: ru" in (nb / "articles_by_lang.svg").read_text()
