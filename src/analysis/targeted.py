@@ -171,12 +171,14 @@ class RuleParams:
     sentence: float = 0.0        #: weight of every (unmuted) valence in the sentence, whatever the distance
     subject: float = 0.0         #: extra weight of the valence of the target's own predicate (X lied)
     news_terms: bool = True      #: add the news-evaluation supplement to the war-news lexicon
+    agent: float = 2.0           #: valence of the target's own predicate verb ("X lied", "X won"; target_rules)
+    accuser: float = 0.0         #: valence (x verb sign) for the agent of an accuse/praise verb (0: muted, the spec)
 
 
 DEFAULT_RULES = RuleParams()
 #: The first version of the rules (before the news supplement, prepositional
 #: objects and the re-fitted negative threshold); kept for comparisons.
-LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False)
+LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0)
 
 
 # --------------------------------------------------------------------------- sentence analysis
@@ -468,12 +470,19 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
                 role += sign * params.role  # "Russia was blamed (by Kyiv)"
             elif i - te <= 6:
                 mute_after = i  # "Kyiv blamed Russia ..." : Kyiv is the agent
+                role += sign * params.accuser  # ... and the accuser is evaluated too (target_rules)
         elif i < ts:  # target after the verb
             if passive and "by" in lows[i + 1:ts]:
                 mute_after = 0  # "... was blamed by Kyiv": Kyiv is the agent
             elif ts - i <= 4:
                 role += sign * params.role  # "blamed Russia"
         break
+
+    # --- the target's own predicate: "X lied", "X thanked ..." (analysis.target_rules)
+    if params.agent and mute_after < 0 and not role:
+        from analysis.target_rules import agent_predicate
+
+        role += agent_predicate(lows, te) * params.agent
 
     # --- prepositional objects of evaluative words: "sanctions against X",
     # "criticism of X", "support for X" (the noun's valence is about X)
