@@ -951,14 +951,21 @@ def find_person_mentions(text: str, name: str, *, pronouns: bool = True) -> list
 def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", entity_col: str = "TARGET_ENTITY",
                        method: str = "rules", model: TargetModel | str | Path | None = None,
                        pos_threshold: float = 0.05, neg_threshold: float = -0.15,
-                       lexicon: str = "war-news", params: RuleParams = DEFAULT_RULES) -> pd.DataFrame:
+                       lexicon: str = "war-news", params: RuleParams = DEFAULT_RULES,
+                       evidence: int = 10) -> pd.DataFrame:
     """Sentiment toward the main person of each document (PerSenT's task).
 
     Mentions are found with :func:`find_person_mentions`; each is scored in its
     sentence with :func:`target_sentiment` and the document score is the mean
-    mention score. Thresholds map it to -1/0/1 (asymmetric: news rarely says
+    mention score shrunk toward neutral when the person is mentioned fewer
+    than ``evidence`` times (multiplied by sqrt(min(n, evidence) / evidence):
+    a document that names its subject twice says less about them than one
+    that names them twenty times; ``evidence=1`` gives the plain mean).
+    Thresholds map it to -1/0/1 (asymmetric: news rarely says
     bad things about the person a story is about, so a mildly negative mean is
-    already a signal).
+    already a signal). ``evidence=10`` was chosen on PerSenT dev (macro F1
+    with 5-fold cross-validated thresholds 0.511 vs 0.494 for the plain
+    mean; 5 -> 0.49, 20 -> 0.49), so it is tuned on the only PerSenT split here.
 
     Returns DataFrame[polarity, score, n_mentions] aligned with ``documents``.
 
@@ -991,6 +998,8 @@ def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", e
         frame = pd.DataFrame(tgt, columns=["text", "from", "to"])
         scored = target_sentiment(frame, method=method, model=model, lexicon=lexicon, params=params)
         score = float(scored["score"].mean()) if len(scored) else 0.0
+        if evidence > 1:
+            score *= math.sqrt(min(len(scored), evidence) / evidence)
         pol = 1 if score >= pos_threshold else -1 if score <= neg_threshold else 0
         rows.append((pol, score, len(tgt)))
     return pd.DataFrame(rows, columns=["polarity", "score", "n_mentions"], index=documents.index)
