@@ -172,13 +172,14 @@ class RuleParams:
     subject: float = 0.0         #: extra weight of the valence of the target's own predicate (X lied)
     news_terms: bool = True      #: add the news-evaluation supplement to the war-news lexicon
     agent: float = 2.0           #: valence of the target's own predicate verb ("X lied", "X won"; target_rules)
+    modal: float = 0.0           #: share of ``agent`` for a modal/negation after the target ("X should ...")
     accuser: float = 0.0         #: valence (x verb sign) for the agent of an accuse/praise verb (0: muted, the spec)
 
 
 DEFAULT_RULES = RuleParams()
 #: The first version of the rules (before the news supplement, prepositional
 #: objects and the re-fitted negative threshold); kept for comparisons.
-LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0)
+LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0, modal=0.0)
 
 
 # --------------------------------------------------------------------------- sentence analysis
@@ -482,7 +483,7 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
     if params.agent and mute_after < 0 and not role:
         from analysis.target_rules import agent_predicate
 
-        role += agent_predicate(lows, te) * params.agent
+        role += agent_predicate(lows, te, modal=params.modal) * params.agent
 
     # --- prepositional objects of evaluative words: "sanctions against X",
     # "criticism of X", "support for X" (the noun's valence is about X)

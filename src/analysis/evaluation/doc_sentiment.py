@@ -100,7 +100,7 @@ def guarded_thresholds(scores, gold, *, k: int = 5, default: tuple[float, float]
     macro F1 beats the default's (the issue's rule: a fit is never worse than
     the plain rules). Returns ((pos, neg), info).
 
-    >>> s = np.array([0.5, 0.4, 0.3, 0.0, -0.01, 0.02, -0.5, -0.4, -0.3] * 4)
+    >>> s = np.array([0.5, 0.4, 0.3, 0.1, 0.1, 0.1, -0.5, -0.4, -0.3] * 4)  # neutral above 0.05
     >>> g = np.array([1, 1, 1, 0, 0, 0, -1, -1, -1] * 4)
     >>> (pos, neg), info = guarded_thresholds(s, g, k=3)
     >>> info["used"], neg < 0 < pos
