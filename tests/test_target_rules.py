@@ -83,3 +83,9 @@ def test_a_threshold_fit_that_helps_is_used_and_cross_validation_is_out_of_fold(
     assert info["used"] == "fit" and info["cv_f1_fit"] > info["cv_f1_default"]
     pred, chosen = cross_validated(scores, gold, k=5)
     assert len(chosen) == 5 and (pred == gold).mean() == 1.0
+
+
+def test_what_a_speaker_reports_before_the_attribution_is_not_about_the_speaker():
+    s = "The cuts were a disgrace and a failure, Miller said on Monday."
+    assert _pol(s, "Miller") == 0
+    assert _pol(s, "Miller", dataclasses.replace(T.DEFAULT_RULES, speaker_left=1.0)) == -1

@@ -172,6 +172,7 @@ class RuleParams:
     subject: float = 0.0         #: extra weight of the valence of the target's own predicate (X lied)
     news_terms: bool = True      #: add the news-evaluation supplement to the war-news lexicon
     agent: float = 2.0           #: valence of the target's own predicate verb ("X lied", "X won"; target_rules)
+    speaker_left: float = 0.0    #: weight of unquoted words before a target that is the speaker (1: legacy)
     modal: float = 0.0           #: share of ``agent`` for a modal/negation after the target ("X should ...")
     accuser: float = 0.0         #: valence (x verb sign) for the agent of an accuse/praise verb (0: muted, the spec)
 
@@ -179,7 +180,8 @@ class RuleParams:
 DEFAULT_RULES = RuleParams()
 #: The first version of the rules (before the news supplement, prepositional
 #: objects and the re-fitted negative threshold); kept for comparisons.
-LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0, modal=0.0)
+LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0, modal=0.0,
+                          speaker_left=1.0)
 
 
 # --------------------------------------------------------------------------- sentence analysis
@@ -525,6 +527,8 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
             wgt *= params.speaker
         elif speaker and inq[i] and not target_in_quote:
             wgt *= params.speaker
+        elif speaker and not target_in_quote:
+            wgt *= params.speaker_left  # "..., Earnest said": the words before are the reported content
         if i < ts:
             left += v * wgt
         else:
