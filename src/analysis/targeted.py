@@ -21,6 +21,11 @@ Sentiment Classification in Political News Articles", EACL) — in two ways:
       toward the object Y, the complement attributed to Y, and not toward the
       accuser X; passives ("Y was blamed by X") reverse the roles;
     * praise verbs ("X praised/thanked Y") — positive toward Y;
+    * the target's own predicate ("X pleaded / resigned / apologized" negative,
+      "X won / vowed / delivered" positive; :mod:`analysis.target_rules`,
+      after the connotation frames of Rashkin, Singh & Choi 2016), and
+      unquoted words before a speaker ("..., Miller said") muted as reported
+      content;
     * evaluative prepositional objects ("sanctions against Y", "criticism of
       Y", "investigation into Y", "support for Y") — the noun's evaluation is
       about Y;
