@@ -6,7 +6,11 @@ Negative; Bastan et al. 2020) with :func:`analysis.targeted.document_sentiment`.
 
 ``--train`` takes NewsMTSC jsonl file(s) (the target classifier is trained on
 them and used for every mention: method ``model``) and/or PerSenT csv file(s)
-(the two document thresholds are fitted on them by grid search). Without it
+(the two document thresholds are fitted on them by grid search, kept only
+when 5-fold cross-validation inside those documents beats the untrained
+thresholds). ``--cv K`` instead scores K-fold cross-validated thresholds on
+PATH itself (each fold labelled with thresholds chosen on the other folds;
+``untrained`` gives the plain rules' figure). Without them
 the training-free rules are scored with their default thresholds;
 ``--method vader`` scores VADER's compound of the whole document averaged over
 its sentences (the baseline). With ``--train``, ``train_test_overlap`` counts
@@ -71,6 +75,71 @@ def fit_thresholds(scores, gold) -> tuple[float, float]:
     return round(best[1], 3), round(best[2], 3)
 
 
+DEFAULT_THRESHOLDS = (0.05, -0.15)  #: document_sentiment()'s defaults (pos, neg)
+
+
+def _apply(scores, pos: float, neg: float) -> np.ndarray:
+    scores = np.asarray(scores, dtype=float)
+    return np.where(scores >= pos, 1, np.where(scores <= neg, -1, 0))
+
+
+def _folds(gold, k: int, seed: int = 0) -> list[np.ndarray]:
+    """Stratified fold index arrays (deterministic: class by class, shuffled with ``seed``)."""
+    gold = np.asarray(gold)
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(gold), dtype=int)
+    for label in np.unique(gold):
+        idx = np.flatnonzero(gold == label)
+        rng.shuffle(idx)
+        fold_of[idx] = np.arange(len(idx)) % k
+    return [np.flatnonzero(fold_of == f) for f in range(k)]
+
+
+def guarded_thresholds(scores, gold, *, k: int = 5, default: tuple[float, float] = DEFAULT_THRESHOLDS,
+                       seed: int = 0) -> tuple[tuple[float, float], dict]:
+    """Fit (pos, neg) thresholds, but keep ``default`` unless cross-validation says the fit helps.
+
+    Inside the given documents, thresholds fitted on k-1 folds are scored on
+    the held-out fold and compared with the untrained ``default`` on the same
+    fold; the fit on all documents is returned only when its cross-validated
+    macro F1 beats the default's (the issue's rule: a fit is never worse than
+    the plain rules). Returns ((pos, neg), info).
+
+    >>> s = np.array([0.5, 0.4, 0.3, 0.1, 0.1, 0.1, -0.5, -0.4, -0.3] * 4)  # neutral above 0.05
+    >>> g = np.array([1, 1, 1, 0, 0, 0, -1, -1, -1] * 4)
+    >>> (pos, neg), info = guarded_thresholds(s, g, k=3)
+    >>> info["used"], neg < 0 < pos
+    ('fit', True)
+    """
+    from analysis.evaluation.target_sentiment import classification_report
+
+    scores, gold = np.asarray(scores, dtype=float), np.asarray(gold)
+    pred_fit = np.zeros(len(gold), dtype=int)
+    for test in _folds(gold, k, seed):
+        train = np.setdiff1d(np.arange(len(gold)), test)
+        pred_fit[test] = _apply(scores[test], *fit_thresholds(scores[train], gold[train]))
+    cv_fit = classification_report(gold, pred_fit)["f1_macro"]
+    cv_default = classification_report(gold, _apply(scores, *default))["f1_macro"]
+    fitted = fit_thresholds(scores, gold)
+    used = "fit" if cv_fit > cv_default else "default"
+    info = {"cv_f1_fit": cv_fit, "cv_f1_default": cv_default, "used": used, "fitted": list(fitted)}
+    return (fitted if used == "fit" else default), info
+
+
+def cross_validated(scores, gold, *, k: int = 5, seed: int = 0) -> tuple[np.ndarray, list]:
+    """Out-of-fold predictions: each fold is labelled with thresholds chosen
+    (by :func:`guarded_thresholds`, so possibly the defaults) on the other folds."""
+    scores, gold = np.asarray(scores, dtype=float), np.asarray(gold)
+    pred = np.zeros(len(gold), dtype=int)
+    chosen = []
+    for test in _folds(gold, k, seed):
+        train = np.setdiff1d(np.arange(len(gold)), test)
+        th, info = guarded_thresholds(scores[train], gold[train], k=k, seed=seed)
+        pred[test] = _apply(scores[test], *th)
+        chosen.append({"thresholds": list(th), "used": info["used"]})
+    return pred, chosen
+
+
 def document_overlap(gold: pd.DataFrame, train_docs: pd.DataFrame | None, train_sentences: pd.DataFrame | None) -> int:
     """Test documents found in the training data: the same document, or one of its sentences.
 
@@ -104,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="JSON weights for --method model")
     parser.add_argument("--lexicon", choices=["war-news", "vader"], default="war-news",
                         help="lexicon for the rules and the vader baseline (default war-news)")
+    parser.add_argument("--cv", type=int, default=None, metavar="K",
+                        help="K-fold cross-validation of the threshold fit on PATH itself (CV figures; "
+                             "the untrained thresholds are kept in a fold when inner CV says the fit hurts)")
     args = parser.parse_args(argv)
 
     gold = read_persent(args.path)
@@ -126,10 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     if csvs and method != "vader":
         docs = pd.concat([read_persent(p) for p in csvs], ignore_index=True)
         scored = document_sentiment(docs, method=method, model=model)
-        tp, tn = fit_thresholds(scored["score"].to_numpy(), docs["gold"].to_numpy())
+        (tp, tn), info = guarded_thresholds(scored["score"].to_numpy(), docs["gold"].to_numpy())
         thresholds = {"pos_threshold": tp, "neg_threshold": tn}
         extra["train_n_documents"] = len(docs)
         extra["thresholds"] = thresholds
+        extra["threshold_fit"] = info
         logger.info(f"fitted thresholds on {len(docs)} documents: {thresholds}")
     if args.train:
         from analysis.evaluation import report_overlap
@@ -143,6 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         pred = document_sentiment(gold, method=method, model=model, lexicon=args.lexicon, **thresholds)
     seconds = time.perf_counter() - t0
+    if args.cv and method != "vader":
+        # thresholds fitted on K-1 folds of PATH, applied to the held-out fold
+        cv_pred, chosen = cross_validated(pred["score"].to_numpy(), gold["gold"].to_numpy(), k=args.cv)
+        extra["cv"] = args.cv
+        extra["cv_folds"] = chosen
+        extra["untrained"] = classification_report(gold["gold"].to_numpy(), pred["polarity"].to_numpy())["f1_macro"]
+        pred = pred.assign(polarity=cv_pred)
     result = classification_report(gold["gold"].to_numpy(), pred["polarity"].to_numpy())
     result.update({"method": method, "lexicon": args.lexicon if method != "model" else "war-news", "path": str(args.path),
                    "documents_per_second": round(len(gold) / seconds, 1) if seconds > 0 else None,

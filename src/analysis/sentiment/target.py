@@ -21,6 +21,11 @@ Sentiment Classification in Political News Articles", EACL) — in two ways:
       toward the object Y, the complement attributed to Y, and not toward the
       accuser X; passives ("Y was blamed by X") reverse the roles;
     * praise verbs ("X praised/thanked Y") — positive toward Y;
+    * the target's own predicate ("X pleaded / resigned / apologized" negative,
+      "X won / vowed / delivered" positive; :mod:`analysis.target_rules`,
+      after the connotation frames of Rashkin, Singh & Choi 2016), and
+      unquoted words before a speaker ("..., Miller said") muted as reported
+      content;
     * evaluative prepositional objects ("sanctions against Y", "criticism of
       Y", "investigation into Y", "support for Y") — the noun's evaluation is
       about Y;
@@ -176,12 +181,17 @@ class RuleParams:
     sentence: float = 0.0        #: weight of every (unmuted) valence in the sentence, whatever the distance
     subject: float = 0.0         #: extra weight of the valence of the target's own predicate (X lied)
     news_terms: bool = True      #: add the news-evaluation supplement to the war-news lexicon
+    agent: float = 2.0           #: valence of the target's own predicate verb ("X lied", "X won"; target_rules)
+    speaker_left: float = 0.0    #: weight of unquoted words before a target that is the speaker (1: legacy)
+    modal: float = 0.0           #: share of ``agent`` for a modal/negation after the target ("X should ...")
+    accuser: float = 0.0         #: valence (x verb sign) for the agent of an accuse/praise verb (0: muted, the spec)
 
 
 DEFAULT_RULES = RuleParams()
 #: The first version of the rules (before the news supplement, prepositional
 #: objects and the re-fitted negative threshold); kept for comparisons.
-LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False)
+LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0, modal=0.0,
+                          speaker_left=1.0)
 
 
 # --------------------------------------------------------------------------- sentence analysis
@@ -473,12 +483,19 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
                 role += sign * params.role  # "Russia was blamed (by Kyiv)"
             elif i - te <= 6:
                 mute_after = i  # "Kyiv blamed Russia ..." : Kyiv is the agent
+                role += sign * params.accuser  # ... and the accuser is evaluated too (target_rules)
         elif i < ts:  # target after the verb
             if passive and "by" in lows[i + 1:ts]:
                 mute_after = 0  # "... was blamed by Kyiv": Kyiv is the agent
             elif ts - i <= 4:
                 role += sign * params.role  # "blamed Russia"
         break
+
+    # --- the target's own predicate: "X lied", "X thanked ..." (analysis.target_rules)
+    if params.agent and mute_after < 0 and not role:
+        from analysis.target_rules import agent_predicate
+
+        role += agent_predicate(lows, te, modal=params.modal) * params.agent
 
     # --- prepositional objects of evaluative words: "sanctions against X",
     # "criticism of X", "support for X" (the noun's valence is about X)
@@ -520,6 +537,8 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
             wgt *= params.speaker
         elif speaker and inq[i] and not target_in_quote:
             wgt *= params.speaker
+        elif speaker and not target_in_quote:
+            wgt *= params.speaker_left  # "..., Earnest said": the words before are the reported content
         if i < ts:
             left += v * wgt
         else:
@@ -594,6 +613,32 @@ def _features(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_
     })
     if a["speaker"]:
         f["speaker_x_rule"] = a["score"]
+    f.update(_extra_features(parsed, ts, te, params))
+    return f
+
+
+def _extra_features(parsed: _Parsed, ts: int, te: int, params: RuleParams) -> dict[str, float]:
+    """Predicate and clause cues for the classifier (see :mod:`analysis.target_rules`):
+    the target's own verb ("X lied"), the target as accuser/praiser, and the
+    positive/negative valence inside the target's clause."""
+    from analysis.target_rules import agent_predicate
+
+    lows, val, clause = parsed.lows, parsed.val, parsed.clause
+    n = len(lows)
+    f: dict[str, float] = {}
+    sign = agent_predicate(lows, te)
+    if sign:
+        f[f"agent_pred:{int(sign)}"] = 1.0
+    for i in parsed.verbs:  # the accuse/praise verb right after the target: the target is its agent
+        if te <= i <= te + 3 and not (i >= 1 and lows[i - 1] in _PASSIVE_AUX):
+            f[f"accuser:{int(_VERB_SIGN[lows[i]])}"] = 1.0
+            break
+    if n:
+        tc = clause[min(ts, n - 1)]
+        pos = sum(val[i] for i in parsed.nonzero if clause[i] == tc and val[i] > 0 and not ts <= i < te)
+        neg = sum(val[i] for i in parsed.nonzero if clause[i] == tc and val[i] < 0 and not ts <= i < te)
+        f["clause_pos"] = math.tanh(pos / 3)
+        f["clause_neg"] = math.tanh(neg / 3)
     return f
 
 
@@ -675,11 +720,17 @@ def read_newsmtsc(path: str | Path) -> pd.DataFrame:
 
 def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start_col: str = "from",
                        end_col: str = "to", label_col: str = "polarity", C: float = 0.2,
-                       min_count: int = 2, seed: int = 0, params: RuleParams = DEFAULT_RULES) -> TargetModel:
+                       min_count: int = 2, seed: int = 0, params: RuleParams = DEFAULT_RULES,
+                       class_weight: str | None = None) -> TargetModel:
     """Fit the logistic-regression target classifier on NewsMTSC-format rows.
 
     ``C`` = 0.2 was chosen by 5-fold cross-validation on NewsMTSC train
     (macro F1 0.667/0.673/0.670/0.669/0.666 for C = 0.1/0.2/0.3/0.5/1).
+    The predicate features of :func:`_extra_features` were chosen on NewsMTSC
+    dev_mt (macro F1 0.678 -> 0.685). ``class_weight="balanced"`` (inverse
+    class frequency) reached 0.691 on dev_mt but shifts predictions toward
+    the positive class, which is rarer in real-world news (dev_rw: 21%
+    positive vs 27% in train), so it is an option, not the default.
     Features seen fewer than ``min_count`` times are dropped; the fitted
     coefficients are returned as a :class:`TargetModel` (JSON, no pickle).
     """
@@ -697,14 +748,14 @@ def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start
     vec = DictVectorizer()
     X = vec.fit_transform(feats)
     y = frame[label_col].astype(int).to_numpy()
-    clf = LogisticRegression(C=C, max_iter=2000, random_state=seed)
+    clf = LogisticRegression(C=C, max_iter=2000, random_state=seed, class_weight=class_weight)
     clf.fit(X, y)
     names = vec.get_feature_names_out()
     coef = clf.coef_.T  # (n_features, n_classes)
     weights = {str(n): [float(x) for x in row] for n, row in zip(names, coef) if np.any(np.abs(row) > 1e-6)}
     return TargetModel(classes=[int(c) for c in clf.classes_], intercept=[float(x) for x in clf.intercept_],
                        weights=weights, params=asdict(params),
-                       meta={"n_train": int(len(y)), "C": C, "min_count": min_count,
+                       meta={"n_train": int(len(y)), "C": C, "min_count": min_count, "class_weight": class_weight,
                              "features": len(weights)})
 
 
@@ -951,14 +1002,21 @@ def find_person_mentions(text: str, name: str, *, pronouns: bool = True) -> list
 def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", entity_col: str = "TARGET_ENTITY",
                        method: str = "rules", model: TargetModel | str | Path | None = None,
                        pos_threshold: float = 0.05, neg_threshold: float = -0.15,
-                       lexicon: str = "war-news", params: RuleParams = DEFAULT_RULES) -> pd.DataFrame:
+                       lexicon: str = "war-news", params: RuleParams = DEFAULT_RULES,
+                       evidence: int = 10) -> pd.DataFrame:
     """Sentiment toward the main person of each document (PerSenT's task).
 
     Mentions are found with :func:`find_person_mentions`; each is scored in its
     sentence with :func:`target_sentiment` and the document score is the mean
-    mention score. Thresholds map it to -1/0/1 (asymmetric: news rarely says
+    mention score shrunk toward neutral when the person is mentioned fewer
+    than ``evidence`` times (multiplied by sqrt(min(n, evidence) / evidence):
+    a document that names its subject twice says less about them than one
+    that names them twenty times; ``evidence=1`` gives the plain mean).
+    Thresholds map it to -1/0/1 (asymmetric: news rarely says
     bad things about the person a story is about, so a mildly negative mean is
-    already a signal).
+    already a signal). ``evidence=10`` was chosen on PerSenT dev (macro F1
+    with 5-fold cross-validated thresholds 0.511 vs 0.494 for the plain
+    mean; 5 -> 0.49, 20 -> 0.49), so it is tuned on the only PerSenT split here.
 
     Returns DataFrame[polarity, score, n_mentions] aligned with ``documents``.
 
@@ -991,6 +1049,8 @@ def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", e
         frame = pd.DataFrame(tgt, columns=["text", "from", "to"])
         scored = target_sentiment(frame, method=method, model=model, lexicon=lexicon, params=params)
         score = float(scored["score"].mean()) if len(scored) else 0.0
+        if evidence > 1:
+            score *= math.sqrt(min(len(scored), evidence) / evidence)
         pol = 1 if score >= pos_threshold else -1 if score <= neg_threshold else 0
         rows.append((pol, score, len(tgt)))
     return pd.DataFrame(rows, columns=["polarity", "score", "n_mentions"], index=documents.index)

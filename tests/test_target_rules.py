@@ -1,0 +1,91 @@
+"""Target-sentiment rules, third version: what the target does, and guarded fits."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from analysis import targeted as T
+from analysis.evaluation.doc_sentiment import DEFAULT_THRESHOLDS, cross_validated, guarded_thresholds
+from analysis.target_rules import agent_predicate
+
+
+def _frame(sentence, *targets):
+    return pd.DataFrame({"text": [sentence] * len(targets), "from": [sentence.index(t) for t in targets],
+                         "to": [sentence.index(t) + len(t) for t in targets]})
+
+
+def _pol(sentence, target, params=T.DEFAULT_RULES):
+    return int(T.target_sentiment(_frame(sentence, target), params=params)["polarity"].iloc[0])
+
+
+NO_AGENT = dataclasses.replace(T.DEFAULT_RULES, agent=0.0)
+
+
+def test_the_targets_own_predicate_flips_a_misleading_lexicon_word():
+    # "not guilty" and "apologized" read as positive words, but pleading and
+    # apologising put the subject in the dock (connotation frames)
+    assert _pol("Manafort pleaded not guilty on Friday.", "Manafort", NO_AGENT) == 1
+    assert _pol("Manafort pleaded not guilty on Friday.", "Manafort") == -1
+    assert _pol("The governor apologized to the families.", "governor", NO_AGENT) == 1
+    assert _pol("The governor apologized to the families.", "governor") == -1
+
+
+def test_agent_predicate_skips_auxiliaries_and_ignores_passives_and_negation():
+    assert agent_predicate("cruz has repeatedly lied".split(), 1) == -1.0
+    assert agent_predicate("walker won iowa".split(), 1) == 1.0
+    assert agent_predicate("walker was defeated".split(), 1) == 0.0
+    assert agent_predicate("walker did not lie".split(), 1) == 0.0
+    assert agent_predicate("walker".split(), 1) == 0.0
+
+
+def test_the_accuser_stays_neutral_by_default_and_can_be_evaluated_on_request():
+    s = "Kyiv blamed Russia for starting the fire."
+    assert _pol(s, "Kyiv") == 0 and _pol(s, "Russia") == -1
+    assert _pol(s, "Kyiv", dataclasses.replace(T.DEFAULT_RULES, accuser=1.0)) == -1
+
+
+def test_legacy_rules_switch_the_new_cues_off():
+    assert T.LEGACY_RULES.agent == 0.0 and T.LEGACY_RULES.accuser == 0.0
+
+
+def test_classifier_features_name_the_predicate_cues():
+    f = T._features("Manafort pleaded guilty on Friday.", 0, 8)
+    assert f.get("agent_pred:-1") == 1.0
+    f = T._features("Kyiv blamed Russia for starting the fire.", 0, 4)
+    assert f.get("accuser:-1") == 1.0
+
+
+def test_few_mentions_shrink_the_document_score_toward_neutral():
+    d = pd.DataFrame({"DOCUMENT": ["Anna Smith won the award."], "TARGET_ENTITY": ["Anna Smith"]})
+    plain = T.document_sentiment(d, evidence=1)["score"].iloc[0]
+    shrunk = T.document_sentiment(d)["score"].iloc[0]
+    assert plain > 0 and np.isclose(shrunk, plain * np.sqrt(1 / 10))
+
+
+def test_a_threshold_fit_that_does_not_help_falls_back_to_the_untrained_thresholds():
+    rng = np.random.default_rng(0)
+    gold = rng.integers(-1, 2, size=300)
+    noise = rng.normal(size=300)  # scores unrelated to the labels: no fit can generalise
+    th, info = guarded_thresholds(noise, gold, k=5)
+    if info["used"] == "default":
+        assert th == DEFAULT_THRESHOLDS
+    assert info["cv_f1_fit"] <= info["cv_f1_default"] or info["used"] == "fit"
+
+
+def test_a_threshold_fit_that_helps_is_used_and_cross_validation_is_out_of_fold():
+    gold = np.array([1, 1, 1, 0, 0, 0, -1, -1, -1] * 10)
+    # neutral documents score 0.1: above the default positive threshold (0.05)
+    scores = np.where(gold == 1, 0.25, np.where(gold == -1, -0.25, 0.1))
+    th, info = guarded_thresholds(scores, gold, k=5)
+    assert info["used"] == "fit" and info["cv_f1_fit"] > info["cv_f1_default"]
+    pred, chosen = cross_validated(scores, gold, k=5)
+    assert len(chosen) == 5 and (pred == gold).mean() == 1.0
+
+
+def test_what_a_speaker_reports_before_the_attribution_is_not_about_the_speaker():
+    s = "The cuts were a disgrace and a failure, Miller said on Monday."
+    assert _pol(s, "Miller") == 0
+    assert _pol(s, "Miller", dataclasses.replace(T.DEFAULT_RULES, speaker_left=1.0)) == -1
