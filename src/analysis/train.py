@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=None)
     ap.add_argument("--C", type=float, default=None)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
+                    help="roles: main-role decision (see python -m analysis.evaluate roles --help)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.task == "target-sentiment":
@@ -51,9 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         kw = dict(DEFAULTS.get(lang, {}))
         if args.C is not None:
             kw["C"] = args.C
+        if args.decision is not None:
+            kw["decision"] = args.decision
         feats, _, _ = featurize(gold, arts)
         model = train_role_model(feats, gold["main_role"].tolist(), gold["fine_roles"].tolist(), lang=lang,
-                                 seed=args.seed, **kw)
+                                 seed=args.seed, groups=gold["article_id"].tolist(), **kw)
         out = model.to_json(args.out or default_model_path(lang))
         info = {"n_train": len(gold), "features": len(model.main.vocab) + len(model.fine.vocab)}
     else:
