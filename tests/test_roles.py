@@ -225,6 +225,30 @@ def test_evaluation_command_json_keys(tmp_path, root):
             assert out["train_test_overlap"] == 0
 
 
+def test_cv_with_an_added_training_folder_adds_it_to_every_fold_and_refuses_shared_articles(tmp_path):
+    import shutil
+
+    from analysis.evaluation.roles import main
+
+    folder = _tiny_dir(tmp_path)
+    other = tmp_path / "ru"
+    (other / "articles").mkdir(parents=True)
+    rows = (folder / "roles.tsv").read_text(encoding="utf-8").replace("EN_T_", "RU_T_")
+    (other / "roles.tsv").write_text(rows, encoding="utf-8")
+    for f in (folder / "articles").iterdir():
+        shutil.copy(f, other / "articles" / f.name.replace("EN_T_", "RU_T_"))
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main([str(folder), "--cv", "2", "--add-train", str(other)]) == 0
+    out = _last_json(buf.getvalue())
+    assert out["n"] == 24 and out["add_train"]["n"] == 24 and "every training fold also holds" in out["protocol"]
+    with pytest.raises(SystemExit, match="shares 6 articles"):
+        main([str(folder), "--cv", "2", "--add-train", str(folder)])
+
+
 def test_read_roles_dir_offsets_hold(shared):
     folder = shared / "eval" / "semeval25" / "en"
     if not (folder / "roles.tsv").exists():

@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train", nargs="+", default=None, help="train on these folders, score DIR")
     ap.add_argument("--cv", type=int, default=0, help="K-fold CV on DIR grouped by article")
     ap.add_argument("--model", default=None, help="score saved JSON weights")
+    ap.add_argument("--add-train", nargs="+", default=None,
+                    help="with --cv: folders (e.g. the other language) added whole to every training fold, never scored")
     ap.add_argument("--C", type=float, default=None, help="inverse regularisation of the main-role model")
     ap.add_argument("--C-fine", type=float, default=None, help="inverse regularisation of the fine-role model")
     ap.add_argument("--class-weight", choices=["balanced", "none"], default="balanced")
@@ -126,21 +128,37 @@ def main(argv: list[str] | None = None) -> int:
     extra: dict = {}
     if args.cv:
         feats, _, _ = featurize(gold, arts)
+        add_f: list = []
+        add_main: list = []
+        add_fine: list = []
+        add_groups: list = []
+        for d in args.add_train or []:
+            a2, g2 = read_roles_dir(d)
+            shared = set(a2["article_id"]) & set(arts["article_id"])
+            if shared:
+                raise SystemExit(f"--add-train {d} shares {len(shared)} articles with {args.dir}")
+            add_f += featurize(g2, a2)[0]
+            add_main += g2["main_role"].tolist()
+            add_fine += g2["fine_roles"].tolist()
+            add_groups += g2["article_id"].tolist()
+        if args.add_train:
+            extra["add_train"] = {"dirs": args.add_train, "n": len(add_f)}
         pm = np.empty(len(gold), dtype=object)
         pf = np.empty(len(gold), dtype=object)
         folds = grouped_folds(gold["article_id"].to_numpy(), args.cv, args.seed)
         for i, (tr, te) in enumerate(folds):
             assert not set(gold["article_id"].iloc[tr]) & set(gold["article_id"].iloc[te])
-            m = train_role_model([feats[j] for j in tr], gold["main_role"].iloc[tr].tolist(),
-                                 gold["fine_roles"].iloc[tr].tolist(), lang=lang, seed=args.seed,
-                                 groups=gold["article_id"].iloc[tr].tolist(), **kw)
+            m = train_role_model([feats[j] for j in tr] + add_f, gold["main_role"].iloc[tr].tolist() + add_main,
+                                 gold["fine_roles"].iloc[tr].tolist() + add_fine, lang=lang, seed=args.seed,
+                                 groups=gold["article_id"].iloc[tr].tolist() + add_groups, **kw)
             p = predict_roles(gold.iloc[te], arts, method="model", model=m)
             pm[te] = p["main_role"].to_numpy()
             pf[te] = p["fine_roles"].to_numpy()
             _log(f"  fold {i + 1}/{args.cv}: {len(te)} test mentions, accuracy {(pm[te] == gold['main_role'].iloc[te].to_numpy()).mean():.3f}")
         out = role_scores(gold, pm, pf)
         method = "model"
-        protocol = f"{args.cv}-fold cross-validation on {args.dir}, folds grouped by article (seed {args.seed})"
+        protocol = f"{args.cv}-fold cross-validation on {args.dir}, folds grouped by article (seed {args.seed})" + (
+            f"; every training fold also holds all of {' '.join(args.add_train)}" if args.add_train else "")
         t1 = time.perf_counter()
         predict_roles(gold, arts, method="model", model=m)
         seconds = time.perf_counter() - t1
