@@ -249,6 +249,30 @@ def test_cv_with_an_added_training_folder_adds_it_to_every_fold_and_refuses_shar
         main([str(folder), "--cv", "2", "--add-train", str(folder)])
 
 
+def test_training_on_two_folders_names_the_model_after_the_first(tmp_path):
+    """The English role model may be trained on en + ru; it must still be the English model (bug: the
+    language was the majority over both folders' articles, so a larger Russian folder made it roles_ru)."""
+    import contextlib
+    import io
+    import shutil
+
+    from analysis.train import main
+
+    folder = _tiny_dir(tmp_path, n_articles=3)
+    other = tmp_path / "ru"
+    (other / "articles").mkdir(parents=True)
+    big = _tiny_dir(tmp_path / "big", n_articles=6)
+    (other / "roles.tsv").write_text((big / "roles.tsv").read_text(encoding="utf-8").replace("EN_T_", "RU_T_"),
+                                     encoding="utf-8")
+    for f in (big / "articles").iterdir():
+        shutil.copy(f, other / "articles" / f.name.replace("EN_T_", "RU_T_"))
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["roles", "--train", str(folder), str(other), "--out", str(tmp_path / "m.json")]) == 0
+    out = _last_json(buf.getvalue())
+    assert out["lang"] == "en" and out["n_train"] == 4 * 9
+
+
 def test_read_roles_dir_offsets_hold(shared):
     folder = shared / "eval" / "semeval25" / "en"
     if not (folder / "roles.tsv").exists():

@@ -6,7 +6,10 @@ Usage::
     python -m analysis.train narratives --train DIR [DIR ...] [--out data/models/narratives_en.json]
     python -m analysis.train target-sentiment --train TRAIN.jsonl [--out data/models/targeted.json]
 
-DIR is a SemEval-2025 Task 10 language folder (``roles.tsv`` / ``narratives.tsv``
+DIR is a SemEval-2025 Task 10 language folder; with several, the first one's
+language names the model and the others add training data (e.g. ``--train
+../shared/eval/semeval25/en ../shared/eval/semeval25/ru --C 1`` for the English
+role model, see data/lexicons/README-roles.md). A folder (``roles.tsv`` / ``narratives.tsv``
 + ``articles/``, e.g. ../shared/eval/semeval25/en). The default output is
 ``data/models/<task>_<lang>.json`` (git-ignored: weights trained on data the
 project may not redistribute are never committed); the library uses it when
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         parts = [read_roles_dir(d) for d in args.train]
         arts = pd.concat([p[0] for p in parts], ignore_index=True)
         gold = pd.concat([p[1] for p in parts], ignore_index=True)
-        lang = str(arts["lang"].mode().iloc[0])
+        lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model (others only add data)
         kw = dict(DEFAULTS.get(lang, {}))
         if args.C is not None:
             kw["C"] = args.C
@@ -66,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         parts = [read_narratives_dir(d) for d in args.train]
         arts = pd.concat([p[0] for p in parts], ignore_index=True)
         labels = pd.concat([p[1] for p in parts], ignore_index=True)
-        lang = str(arts["lang"].mode().iloc[0])
+        lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model
         kw = {"C": args.C, "C_fine": args.C} if args.C is not None else {}
         model = train_narrative_model(arts, labels, seed=args.seed, **kw)
         out = model.to_json(args.out or default_model_path(lang))
