@@ -118,6 +118,78 @@ def test_json_weights_round_trip_and_no_pickle(tmp_path):
         assert MAIN_OF[f] == m
 
 
+def test_prior_correction_shifts_the_decision_and_survives_json(tmp_path):
+    from analysis.roles import apply_bias
+
+    gold = pd.concat([MENTIONS] * 3, ignore_index=True)
+    main = ["Antagonist", "Innocent", "Protagonist", "Antagonist", "Antagonist", "Protagonist"] * 3
+    fine = ["Terrorist", "Victim", "Guardian", "Instigator", "Foreign Adversary", "Virtuous"] * 3
+    feats, _, _ = featurize(gold, ARTICLES)
+    model = train_role_model(feats, main, fine, min_count=1)
+    assert model.main_bias == {}  # argmax: no correction
+    model.main_bias = {"Protagonist": 20.0, "Antagonist": 0.0, "Innocent": 0.0}  # an overwhelming prior
+    out = predict_roles(MENTIONS, ARTICLES, method="model", model=model)
+    assert (out["main_role"] == "Protagonist").all()
+    assert np.allclose(out[["p_protagonist", "p_antagonist", "p_innocent"]].sum(axis=1), 1.0)
+    again = load_role_model(model.to_json(tmp_path / "roles_en.json"))
+    assert again.main_bias == model.main_bias
+    p = np.array([[0.2, 0.5, 0.3]])
+    assert np.allclose(apply_bias(p, {}), p) and np.allclose(apply_bias(p, None), p)
+
+
+def test_tuned_decision_never_loses_to_the_majority_class_on_its_tuning_data():
+    from analysis.roles import tune_main_bias
+
+    rng = np.random.default_rng(0)
+    y = np.array(["Antagonist"] * 70 + ["Protagonist"] * 20 + ["Innocent"] * 10)
+    # over-eager minority probabilities (like a class-balanced model): argmax loses to always-Antagonist
+    p = rng.dirichlet([1, 1, 1], size=len(y))
+    p[:70] = 0.5 * p[:70] + 0.5 * np.array([0.3, 0.4, 0.3])
+    order = list(MAIN_ROLES)
+    argmax_acc = (np.array(order)[p.argmax(1)] == y).mean()
+    for objective in ("accuracy", "f1_floor"):
+        b = tune_main_bias(p, y.tolist(), objective=objective)
+        acc = (np.array(order)[(np.log(p) + [b[r] for r in order]).argmax(1)] == y).mean()
+        assert acc >= 0.70 - 1e-9 and acc >= argmax_acc
+    assert tune_main_bias(p, y.tolist(), objective="argmax") == {}
+    with pytest.raises(ValueError):
+        tune_main_bias(p, y.tolist(), objective="nope")
+
+
+def test_decision_tuning_needs_article_groups_for_its_inner_cv():
+    gold = pd.concat([MENTIONS] * 4, ignore_index=True)
+    main = ["Antagonist", "Innocent", "Protagonist", "Antagonist", "Antagonist", "Protagonist"] * 4
+    fine = ["Terrorist", "Victim", "Guardian", "Instigator", "Foreign Adversary", "Virtuous"] * 4
+    feats, _, _ = featurize(gold, ARTICLES)
+    with pytest.raises(ValueError, match="groups"):
+        train_role_model(feats, main, fine, min_count=1, decision="accuracy")
+    groups = [f"{a}{i // 6}" for i, a in enumerate(gold["article_id"])]
+    m = train_role_model(feats, main, fine, min_count=1, decision="f1_floor", groups=groups)
+    assert set(m.main_bias) == set(MAIN_ROLES) and m.main_bias["Antagonist"] == 0.0
+    assert m.meta["decision"] == "f1_floor"
+
+
+def test_linear_fit_limits_blas_threads():
+    """Tiny fits on a shared machine must not spin one BLAS thread per core (fit_linear runs single-threaded)."""
+    from threadpoolctl import threadpool_info
+
+    import analysis._linear as lin
+
+    seen = []
+    real = lin._fit_linear
+
+    def spy(*args, **kwargs):
+        seen.append([i.get("num_threads") for i in threadpool_info()])
+        return real(*args, **kwargs)
+
+    lin._fit_linear = spy
+    try:
+        lin.fit_linear([{"a": 1.0}, {"b": 1.0}] * 3, ["x", "y"] * 3)
+    finally:
+        lin._fit_linear = real
+    assert seen and all(n == 1 for n in seen[0])
+
+
 def test_grouped_cv_never_puts_an_article_in_train_and_test():
     from analysis.evaluation.roles import grouped_folds
 
@@ -151,6 +223,54 @@ def test_evaluation_command_json_keys(tmp_path, root):
             assert out["train_test_overlap"] == 6 and "IN-SAMPLE" in out["protocol"]
         else:
             assert out["train_test_overlap"] == 0
+
+
+def test_cv_with_an_added_training_folder_adds_it_to_every_fold_and_refuses_shared_articles(tmp_path):
+    import shutil
+
+    from analysis.evaluation.roles import main
+
+    folder = _tiny_dir(tmp_path)
+    other = tmp_path / "ru"
+    (other / "articles").mkdir(parents=True)
+    rows = (folder / "roles.tsv").read_text(encoding="utf-8").replace("EN_T_", "RU_T_")
+    (other / "roles.tsv").write_text(rows, encoding="utf-8")
+    for f in (folder / "articles").iterdir():
+        shutil.copy(f, other / "articles" / f.name.replace("EN_T_", "RU_T_"))
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main([str(folder), "--cv", "2", "--add-train", str(other)]) == 0
+    out = _last_json(buf.getvalue())
+    assert out["n"] == 24 and out["add_train"]["n"] == 24 and "every training fold also holds" in out["protocol"]
+    with pytest.raises(SystemExit, match="shares 6 articles"):
+        main([str(folder), "--cv", "2", "--add-train", str(folder)])
+
+
+def test_training_on_two_folders_names_the_model_after_the_first(tmp_path):
+    """The English role model may be trained on en + ru; it must still be the English model (bug: the
+    language was the majority over both folders' articles, so a larger Russian folder made it roles_ru)."""
+    import contextlib
+    import io
+    import shutil
+
+    from analysis.train import main
+
+    folder = _tiny_dir(tmp_path, n_articles=3)
+    other = tmp_path / "ru"
+    (other / "articles").mkdir(parents=True)
+    big = _tiny_dir(tmp_path / "big", n_articles=6)
+    (other / "roles.tsv").write_text((big / "roles.tsv").read_text(encoding="utf-8").replace("EN_T_", "RU_T_"),
+                                     encoding="utf-8")
+    for f in (big / "articles").iterdir():
+        shutil.copy(f, other / "articles" / f.name.replace("EN_T_", "RU_T_"))
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["roles", "--train", str(folder), str(other), "--out", str(tmp_path / "m.json")]) == 0
+    out = _last_json(buf.getvalue())
+    assert out["lang"] == "en" and out["n_train"] == 4 * 9
 
 
 def test_read_roles_dir_offsets_hold(shared):

@@ -65,6 +65,7 @@ __all__ = [
     "ROLE_COLUMNS",
     "RoleModel",
     "actor_mentions",
+    "apply_bias",
     "entity_roles",
     "role_evidence",
     "load_role_model",
@@ -73,6 +74,7 @@ __all__ = [
     "read_roles_dir",
     "role_shares",
     "train_role_model",
+    "tune_main_bias",
 ]
 
 MAIN_ROLES: dict[str, tuple[str, ...]] = {
@@ -428,14 +430,25 @@ def _rule_roles(c: Mapping) -> tuple[str, str, float]:
 
 # --------------------------------------------------------------------------- model
 class RoleModel:
-    """Main-role and fine-role classifiers (JSON weights, numpy scoring)."""
+    """Main-role and fine-role classifiers (JSON weights, numpy scoring).
 
-    def __init__(self, main: SparseLinear, fine: SparseLinear, lang: str = "en", meta: dict | None = None):
+    ``main_bias`` ({main role: offset}, default none) is added to the main
+    model's log-probabilities before the decision (a prior correction tuned by
+    :func:`tune_main_bias`); the reported probabilities are the corrected ones."""
+
+    def __init__(self, main: SparseLinear, fine: SparseLinear, lang: str = "en", meta: dict | None = None,
+                 main_bias: Mapping[str, float] | None = None):
         self.main, self.fine, self.lang, self.meta = main, fine, lang, dict(meta or {})
+        self.main_bias = {k: float(v) for k, v in (main_bias or {}).items()}
+
+    def main_proba(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
+        """Main-role probabilities in :data:`MAIN_ROLES` order, prior-corrected by ``main_bias``."""
+        p = self.main.proba(feats)[:, [self.main.classes.index(r) for r in MAIN_ROLES]]
+        return apply_bias(p, self.main_bias)
 
     def to_dict(self) -> dict:
         return {"format": MODEL_FORMAT, "lang": self.lang, "main": self.main.to_dict(), "fine": self.fine.to_dict(),
-                "meta": self.meta}
+                "main_bias": self.main_bias, "meta": self.meta}
 
     def to_json(self, path: str | Path) -> Path:
         return save_json(self.to_dict(), path)
@@ -445,7 +458,66 @@ class RoleModel:
         if payload.get("format") != MODEL_FORMAT:
             raise ValueError("not a role model file (format != %r)" % MODEL_FORMAT)
         return cls(SparseLinear.from_dict(payload["main"]), SparseLinear.from_dict(payload["fine"]),
-                   payload.get("lang", "en"), payload.get("meta"))
+                   payload.get("lang", "en"), payload.get("meta"), payload.get("main_bias"))
+
+
+def apply_bias(p: np.ndarray, bias: Mapping[str, float] | None) -> np.ndarray:
+    """Rows of main-role probabilities (:data:`MAIN_ROLES` order) shifted by log-offsets and renormalised.
+
+    >>> apply_bias(np.array([[0.3, 0.4, 0.3]]), {"Protagonist": math.log(2)}).round(3).tolist()
+    [[0.462, 0.308, 0.231]]
+    """
+    if not bias:
+        return p
+    b = np.array([float(bias.get(r, 0.0)) for r in MAIN_ROLES])
+    z = np.log(np.clip(p, 1e-12, None)) + b
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+#: decision objectives of :func:`tune_main_bias`
+DECISIONS = ("argmax", "accuracy", "f1_floor")
+_BIAS_GRID = tuple(np.round(np.arange(-1.5, 1.51, 0.25), 2))
+
+
+def tune_main_bias(p: np.ndarray, gold: Sequence[str], *, objective: str = "f1_floor") -> dict[str, float]:
+    """Log-offsets for Protagonist and Innocent (Antagonist fixed at 0) that maximise ``objective``
+    on out-of-fold probabilities ``p`` (:data:`MAIN_ROLES` order) - a prior correction of the decision.
+
+    ``accuracy``: main-role accuracy; ``f1_floor``: macro-F1 among the offsets whose accuracy is at least
+    the majority class's share (the decision never loses to always-majority on these data), else accuracy;
+    ``argmax``: no offsets. Grid -1.5..1.5 in steps of 0.25; ties keep the smallest offsets.
+
+    >>> p = np.array([[0.4, 0.6, 0.0], [0.45, 0.55, 0.0], [0.1, 0.9, 0.0]])
+    >>> tune_main_bias(p, ["Protagonist", "Protagonist", "Antagonist"], objective="accuracy")["Protagonist"]
+    0.5
+    """
+    if objective not in DECISIONS:
+        raise ValueError(f"objective must be one of {DECISIONS}, got {objective!r}")
+    if objective == "argmax" or not len(gold):
+        return {}
+    order = list(MAIN_ROLES)
+    y = np.array([order.index(g) for g in gold])
+    maj = np.bincount(y, minlength=3).max() / len(y)
+    L = np.log(np.clip(p, 1e-12, None))
+    best, best_b = None, (0.0, 0.0)
+    cands = sorted(((bp, bi) for bp in _BIAS_GRID for bi in _BIAS_GRID), key=lambda t: (abs(t[0]) + abs(t[1]), t))
+    for bp, bi in cands:
+        pred = (L + np.array([bp, 0.0, bi])).argmax(axis=1)
+        acc = float((pred == y).mean())
+        if objective == "accuracy":
+            value = acc
+        else:
+            f1s = []
+            for c in range(3):
+                tp = np.sum((pred == c) & (y == c))
+                d = np.sum(pred == c) + np.sum(y == c)
+                f1s.append(2 * tp / d if d else 0.0)
+            value = float(np.mean(f1s)) if acc >= maj else acc - 10.0
+        if best is None or value > best + 1e-12:
+            best, best_b = value, (bp, bi)
+    return {"Protagonist": float(best_b[0]), "Antagonist": 0.0, "Innocent": float(best_b[1])}
 
 
 def default_model_path(lang: str = "en") -> Path:
@@ -470,13 +542,38 @@ def _main_fine(fine_roles: str) -> list[str]:
 
 
 def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequence[str],
-                     fine_roles: Sequence[str], *, lang: str = "en", C: float = 1.0, C_fine: float = 0.3,
-                     class_weight="balanced", min_count: int = 2, seed: int = 0) -> RoleModel:
+                     fine_roles: Sequence[str], *, lang: str = "en", C: float = 0.3, C_fine: float = 0.3,
+                     class_weight="balanced", min_count: int = 2, seed: int = 0, decision: str = "argmax",
+                     groups: Sequence | None = None, inner_folds: int = 4) -> RoleModel:
     """Fit both classifiers on mention features (from :func:`featurize`) and gold labels.
 
     Fine roles: a multinomial model over the 22 roles, one training row per
-    gold fine role of a mention (so multi-role mentions count for each)."""
-    main = fit_linear(features, list(main_roles), C=C, class_weight=class_weight, min_count=min_count, seed=seed)
+    gold fine role of a mention (so multi-role mentions count for each).
+
+    ``decision`` other than ``"argmax"`` tunes a prior correction of the main
+    role (:func:`tune_main_bias`) on out-of-fold probabilities of an inner
+    ``inner_folds``-fold CV grouped by ``groups`` (article ids; required), so
+    the offsets never see the rows they are scored on. Defaults (C 0.3,
+    balanced weights, argmax) were chosen by grouped 5-fold CV on the SemEval-2025
+    en and ru folders (README-roles.md)."""
+    y = list(main_roles)
+    main = fit_linear(features, y, C=C, class_weight=class_weight, min_count=min_count, seed=seed)
+    bias: dict = {}
+    if decision != "argmax":
+        if decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {DECISIONS}, got {decision!r}")
+        if groups is None:
+            raise ValueError("decision tuning needs groups (the article id of each row) for its inner CV")
+        from analysis.evaluation.roles import grouped_folds
+
+        P = np.zeros((len(y), 3))
+        for tr, te in grouped_folds(np.asarray(list(groups)), inner_folds, seed + 1):
+            m = fit_linear([features[i] for i in tr], [y[i] for i in tr], C=C, class_weight=class_weight,
+                           min_count=min_count, seed=seed)
+            pt = m.proba([features[i] for i in te])
+            P[te] = np.column_stack([pt[:, m.classes.index(r)] if r in m.classes else np.zeros(len(te))
+                                     for r in MAIN_ROLES])
+        bias = tune_main_bias(P, y, objective=decision)
     fx, fy = [], []
     for f, roles in zip(features, fine_roles):
         for r in _main_fine(roles):
@@ -484,7 +581,8 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
             fy.append(r)
     fine = fit_linear(fx, fy, C=C_fine, class_weight=None, min_count=min_count, seed=seed)
     return RoleModel(main, fine, lang, {"n_train": len(features), "C": C, "C_fine": C_fine,
-                                        "class_weight": class_weight, "min_count": min_count})
+                                        "class_weight": class_weight, "min_count": min_count,
+                                        "decision": decision}, main_bias=bias)
 
 
 # --------------------------------------------------------------------------- public API
@@ -595,11 +693,10 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
                 P[i, order.index(r)] = c
             continue
         sub = [feats[i] for i in idx]
-        pm = m.main.proba(sub)
-        cols = [m.main.classes.index(r) for r in order]
+        pm = m.main_proba(sub)
         pf = m.fine.proba(sub)
         for j, i in enumerate(idx):
-            p = pm[j, cols]
+            p = pm[j]
             k = int(p.argmax())
             main[i], conf[i], P[i], used[i] = order[k], float(p[k]), p, "model"
             allowed = [c for c, name in enumerate(m.fine.classes) if MAIN_OF.get(name) == order[k]]

@@ -6,7 +6,10 @@ Usage::
     python -m analysis.train narratives --train DIR [DIR ...] [--out data/models/narratives_en.json]
     python -m analysis.train target-sentiment --train TRAIN.jsonl [--out data/models/targeted.json]
 
-DIR is a SemEval-2025 Task 10 language folder (``roles.tsv`` / ``narratives.tsv``
+DIR is a SemEval-2025 Task 10 language folder; with several, the first one's
+language names the model and the others add training data (e.g. ``--train
+../shared/eval/semeval25/en ../shared/eval/semeval25/ru --C 1`` for the English
+role model, see data/lexicons/README-roles.md). A folder (``roles.tsv`` / ``narratives.tsv``
 + ``articles/``, e.g. ../shared/eval/semeval25/en). The default output is
 ``data/models/<task>_<lang>.json`` (git-ignored: weights trained on data the
 project may not redistribute are never committed); the library uses it when
@@ -32,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=None)
     ap.add_argument("--C", type=float, default=None)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
+                    help="roles: main-role decision (see python -m analysis.evaluate roles --help)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.task == "target-sentiment":
@@ -47,13 +52,15 @@ def main(argv: list[str] | None = None) -> int:
         parts = [read_roles_dir(d) for d in args.train]
         arts = pd.concat([p[0] for p in parts], ignore_index=True)
         gold = pd.concat([p[1] for p in parts], ignore_index=True)
-        lang = str(arts["lang"].mode().iloc[0])
+        lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model (others only add data)
         kw = dict(DEFAULTS.get(lang, {}))
         if args.C is not None:
             kw["C"] = args.C
+        if args.decision is not None:
+            kw["decision"] = args.decision
         feats, _, _ = featurize(gold, arts)
         model = train_role_model(feats, gold["main_role"].tolist(), gold["fine_roles"].tolist(), lang=lang,
-                                 seed=args.seed, **kw)
+                                 seed=args.seed, groups=gold["article_id"].tolist(), **kw)
         out = model.to_json(args.out or default_model_path(lang))
         info = {"n_train": len(gold), "features": len(model.main.vocab) + len(model.fine.vocab)}
     else:
@@ -62,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         parts = [read_narratives_dir(d) for d in args.train]
         arts = pd.concat([p[0] for p in parts], ignore_index=True)
         labels = pd.concat([p[1] for p in parts], ignore_index=True)
-        lang = str(arts["lang"].mode().iloc[0])
+        lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model
         kw = {"C": args.C, "C_fine": args.C} if args.C is not None else {}
         model = train_narrative_model(arts, labels, seed=args.seed, **kw)
         out = model.to_json(args.out or default_model_path(lang))

@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0)
     ap.add_argument("--model", default=None)
     ap.add_argument("--C", type=float, default=None)
-    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="fixed threshold for extra narratives (default: chosen by inner CV on the training part)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             tr_ids = set(arts["article_id"].iloc[tr])
             tr_labels = labels[labels["article_id"].isin(tr_ids)]
             model = train_narrative_model(arts.iloc[tr], tr_labels, seed=args.seed, **kw)
+            extra.setdefault("fold_thresholds", []).append(model.threshold)
             res = narratives(arts.iloc[te], method="model", model=model, evidence=0)
             c, f = _sets(res)
             maj_c, maj_f = _majority(tr_labels)

@@ -82,9 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train", nargs="+", default=None, help="train on these folders, score DIR")
     ap.add_argument("--cv", type=int, default=0, help="K-fold CV on DIR grouped by article")
     ap.add_argument("--model", default=None, help="score saved JSON weights")
+    ap.add_argument("--add-train", nargs="+", default=None,
+                    help="with --cv: folders (e.g. the other language) added whole to every training fold, never scored")
     ap.add_argument("--C", type=float, default=None, help="inverse regularisation of the main-role model")
     ap.add_argument("--C-fine", type=float, default=None, help="inverse regularisation of the fine-role model")
     ap.add_argument("--class-weight", choices=["balanced", "none"], default="balanced")
+    ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
+                    help="main-role decision: argmax (default) or a prior correction tuned in inner grouped CV "
+                         "for accuracy / for macro-F1 with accuracy >= the majority share (f1_floor)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
@@ -99,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         kw["C"] = args.C
     if args.C_fine is not None:
         kw["C_fine"] = args.C_fine
+    if args.decision is not None:
+        kw["decision"] = args.decision
     lang = str(arts["lang"].mode().iloc[0]) if len(arts) else "en"
     for k, v in dict(DEFAULTS.get(lang, {})).items():
         kw.setdefault(k, v)
@@ -115,20 +122,37 @@ def main(argv: list[str] | None = None) -> int:
     extra: dict = {}
     if args.cv:
         feats, _, _ = featurize(gold, arts)
+        add_f: list = []
+        add_main: list = []
+        add_fine: list = []
+        add_groups: list = []
+        for d in args.add_train or []:
+            a2, g2 = read_roles_dir(d)
+            shared = set(a2["article_id"]) & set(arts["article_id"])
+            if shared:
+                raise SystemExit(f"--add-train {d} shares {len(shared)} articles with {args.dir}")
+            add_f += featurize(g2, a2)[0]
+            add_main += g2["main_role"].tolist()
+            add_fine += g2["fine_roles"].tolist()
+            add_groups += g2["article_id"].tolist()
+        if args.add_train:
+            extra["add_train"] = {"dirs": args.add_train, "n": len(add_f)}
         pm = np.empty(len(gold), dtype=object)
         pf = np.empty(len(gold), dtype=object)
         folds = grouped_folds(gold["article_id"].to_numpy(), args.cv, args.seed)
         for i, (tr, te) in enumerate(folds):
             assert not set(gold["article_id"].iloc[tr]) & set(gold["article_id"].iloc[te])
-            m = train_role_model([feats[j] for j in tr], gold["main_role"].iloc[tr].tolist(),
-                                 gold["fine_roles"].iloc[tr].tolist(), lang=lang, seed=args.seed, **kw)
+            m = train_role_model([feats[j] for j in tr] + add_f, gold["main_role"].iloc[tr].tolist() + add_main,
+                                 gold["fine_roles"].iloc[tr].tolist() + add_fine, lang=lang, seed=args.seed,
+                                 groups=gold["article_id"].iloc[tr].tolist() + add_groups, **kw)
             p = predict_roles(gold.iloc[te], arts, method="model", model=m)
             pm[te] = p["main_role"].to_numpy()
             pf[te] = p["fine_roles"].to_numpy()
             _log(f"  fold {i + 1}/{args.cv}: {len(te)} test mentions, accuracy {(pm[te] == gold['main_role'].iloc[te].to_numpy()).mean():.3f}")
         out = role_scores(gold, pm, pf)
         method = "model"
-        protocol = f"{args.cv}-fold cross-validation on {args.dir}, folds grouped by article (seed {args.seed})"
+        protocol = f"{args.cv}-fold cross-validation on {args.dir}, folds grouped by article (seed {args.seed})" + (
+            f"; every training fold also holds all of {' '.join(args.add_train)}" if args.add_train else "")
         t1 = time.perf_counter()
         predict_roles(gold, arts, method="model", model=m)
         seconds = time.perf_counter() - t1
@@ -143,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             overlap = len(set(ta["article_id"]) & set(arts["article_id"]))
             feats, _, _ = featurize(tg, ta)
             model = train_role_model(feats, tg["main_role"].tolist(), tg["fine_roles"].tolist(), lang=lang,
-                                     seed=args.seed, **kw)
+                                     seed=args.seed, groups=tg["article_id"].tolist(), **kw)
             protocol = f"trained on {' '.join(args.train)}" + (
                 f"; {overlap} of {len(arts)} scored articles are in the training data: IN-SAMPLE / OPTIMISTIC"
                 if overlap else "")
@@ -162,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     out.update({"method": method, "protocol": protocol, "path": str(args.dir), "lang": lang,
                 "train_test_overlap": overlap, "baselines": baselines,
                 "model_params": {k: v for k, v in kw.items()} if method == "model" else None,
+                "main_bias": getattr(m if args.cv else model, "main_bias", None) if method == "model" else None,
                 "mentions_per_second": round(len(gold) / seconds, 1) if seconds > 0 else None, **extra})
     _log(f"{method}: main accuracy {out['main_accuracy']:.3f}, macro-F1 {out['main_f1_macro']:.3f}, "
          f"fine exact {out['fine_exact_match']:.3f} ({protocol}); rules {baselines['rules']['main_accuracy']:.3f}/"
