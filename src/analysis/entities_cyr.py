@@ -158,9 +158,9 @@ class CyrillicMatcher:
         ("Ровно 10 лет назад": the adverb, not the city of Rivne)."""
         if i != 0 or _is_exact(toks[i][2]):
             return False
-        from analysis.morph import analyzer
+        from analysis.morph import parses
 
-        tag = analyzer(self.lang).parse(toks[i][2].lower())[0].tag
+        tag = parses(toks[i][2].lower(), self.lang)[0].tag
         return tag.POS not in (None, "NOUN", "ADJF") and not (tag.grammemes & _PROPER_TAGS)
 
     def find(self, text: str) -> list[tuple[int, int, set]]:
@@ -353,9 +353,9 @@ def _may_hold_a_name(text: str, taken: list[tuple[int, int]]) -> bool:
             continue
         if first and not text[:s].strip(" \t\"«„“(—–-"):
             first = False
-            from analysis.morph import analyzer
+            from analysis.morph import parses
 
-            if not (analyzer("ru").parse(m.group().lower())[0].tag.grammemes & _PROPER_TAGS):
+            if not (parses(m.group().lower(), "ru")[0].tag.grammemes & _PROPER_TAGS):
                 continue
         return True
     return False

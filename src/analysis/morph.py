@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["MORPH_LANGS", "analyzer", "lemma", "lemmas", "case", "lemma_case", "lemmas_and_cases", "all_lemmas"]
+__all__ = ["MORPH_LANGS", "analyzer", "parses", "lemma", "lemmas", "case", "lemma_case", "lemmas_and_cases", "all_lemmas"]
 
 MORPH_LANGS = ("ru", "uk")
 
@@ -32,9 +32,16 @@ def analyzer(lang: str):
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
+@lru_cache(maxsize=300_000)
+def parses(word: str, lang: str) -> tuple:
+    """pymorphy3's parses of ``word``, most likely first, memoised: the token layer, Cyrillic
+    sentiment and framing share one dictionary look-up per form (the look-up is the cost)."""
+    return tuple(analyzer(lang).parse(word))
+
+
 @lru_cache(maxsize=500_000)
 def _best_parse(word: str, lang: str):
-    return analyzer(lang).parse(word)[0]
+    return parses(word, lang)[0]
 
 
 def lemma(word: str, lang: str) -> str:
@@ -75,18 +82,18 @@ def lemma_case(word: str, lang: str) -> tuple[str, str | None]:
         if not any(c.isalpha() for c in low):
             hit = (low, None)
         else:
-            parses = analyzer(lang).parse(low)
-            p = parses[0]
+            found = parses(low, lang)
+            p = found[0]
             if key is word:
                 # a capitalised word: prefer a proper-noun parse ("Києві" -> київ, not кий)
-                for q in parses:
+                for q in found:
                     if q.tag.grammemes & _PROPER:
                         p = q
                         break
                 if lang == "uk" and low.endswith(("ові", "еві", "єві")):
                     # the uk dictionary has no Geox tag: "у Києві/Харкові/Львові" is a place in the
                     # locative, not the dative of a person's name (кий, Харко, Лев)
-                    for q in parses:
+                    for q in found:
                         if {"inan", "loct"} <= q.tag.grammemes:
                             p = q
                             break
@@ -116,7 +123,7 @@ def all_lemmas(word: str, lang: str) -> frozenset[str]:
     memo = _ALL_LEMMAS[lang]
     hit = memo.get(low)
     if hit is None:
-        hit = frozenset({low} | {p.normal_form for p in analyzer(lang).parse(low)})
+        hit = frozenset({low} | {p.normal_form for p in parses(low, lang)})
         if len(memo) > _MAX_MEMO:
             memo.clear()
         memo[low] = hit

@@ -55,12 +55,12 @@ def words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
-@lru_cache(maxsize=300_000)
 def parses(word: str, lang: str) -> tuple:
-    """pymorphy3's parses of ``word`` (memoised once for every Cyrillic rule: parsing is the cost)."""
-    from analysis.morph import analyzer
+    """pymorphy3's parses of ``word`` (:func:`analysis.morph.parses`: one memo shared with the
+    token layer, so a form is looked up once per process whichever stage meets it first)."""
+    from analysis.morph import parses as _parses
 
-    return tuple(analyzer(lang).parse(word))
+    return _parses(word, lang)
 
 
 @lru_cache(maxsize=300_000)
