@@ -292,8 +292,9 @@ _WARM_UP_ARTICLES = {
 def warm_up(stages: Iterable[str] = STAGES) -> None:
     """Load lexicons, gazetteer and tokenizer tables once, so forked workers share them.
 
-    Russian and Ukrainian models are loaded as well (a few seconds and about 200 MB, once per process):
-    otherwise the first chunk with a Cyrillic article pays for them, in every worker.
+    Russian and Ukrainian models are loaded as well (a few seconds once per process; lingua's
+    Cyrillic models alone take about 125 MB): otherwise the first chunk with a Cyrillic article
+    pays for them, in every worker, and a serial run's timings carry the load.
     """
     process_articles(pd.DataFrame({"article_id": list(_WARM_UP_ARTICLES), "text": list(_WARM_UP_ARTICLES.values())}),
                      stages=stages)
