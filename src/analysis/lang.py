@@ -252,11 +252,12 @@ _LATIN_WORD = re.compile(r"[A-Za-z']+")
 _EN_FUNCTION = frozenset("the of and to in that is was for on with as by said it are were has have from".split())
 
 
-def _clearly_english(text: str) -> bool:
+def _clearly_english(text: str, lowered: list[str] | None = None) -> bool:
     """True for a text of 20+ Latin words of which at least a fifth are English function words:
-    the language model (about 5 ms per 3,000 characters) is not needed to call it English."""
-    words = _LATIN_WORD.findall(text)
-    return len(words) >= 20 and sum(w.lower() in _EN_FUNCTION for w in words) >= 0.2 * len(words)
+    the language model (about 5 ms per 3,000 characters) is not needed to call it English.
+    ``lowered``: the text's Latin words in lower case, when the caller has them already."""
+    words = [w.lower() for w in _LATIN_WORD.findall(text)] if lowered is None else lowered
+    return len(words) >= 20 and sum(map(_EN_FUNCTION.__contains__, words)) >= 0.2 * len(words)
 
 
 def _cue_counts(text: str) -> tuple[int, int, int, int]:
@@ -273,15 +274,18 @@ def _scripts(text: str) -> tuple[int, int]:
     return cyr, lat
 
 
-def _translit(text: str) -> tuple[str | None, float]:
-    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+_EN_LIKE = frozenset({"i", "my", "so", "v", "na", "ne", "s", "u", "de", "tak", "z"})
+
+
+def _translit(text: str, lowered: list[str] | None = None) -> tuple[str | None, float]:
+    words = [w.lower() for w in _LATIN_WORD.findall(text)] if lowered is None else lowered
     if len(words) < 3:
         return None, 0.0
-    ru = sum(w in _TRANSLIT_RU for w in words)
-    uk = sum(w in _TRANSLIT_UK for w in words)
+    ru = sum(map(_TRANSLIT_RU.__contains__, words))
+    uk = sum(map(_TRANSLIT_UK.__contains__, words))
     # words that are ordinary English function words too ("i", "on", "my") count only
     # when the distinctive ones are there
-    en_like = sum(w in {"i", "my", "so", "v", "na", "ne", "s", "u", "de", "tak", "z"} for w in words)
+    en_like = sum(map(_EN_LIKE.__contains__, words))
     best, hits = ("uk", uk) if uk > ru else ("ru", ru)
     distinctive = hits - en_like
     if distinctive < 1 or hits / len(words) < 0.15:
@@ -344,12 +348,13 @@ def detect(text: str, *, max_chars: int = 3000) -> LangResult:
         code, conf = _lingua(sample, _CYRILLIC_LANGS)
         return LangResult(code, conf, ";".join(notes + ["model"]), script)
     script = "latin"
-    tl, tconf = _translit(sample)
+    lowered = [w.lower() for w in _LATIN_WORD.findall(sample)]  # read by both cues below
+    tl, tconf = _translit(sample, lowered)
     if tl is None and len(sample.split()) < 8 and sample.isascii():
         # a short ASCII-only line ("Moscow CNN —", "The Kerch Strait"): the models guess; in news
         # copy it is English (Polish, German, French ... would show their letters)
         return LangResult("en", 0.6, ";".join(notes + ["short_ascii"]), "latin")
-    if tl is None and _clearly_english(sample):
+    if tl is None and _clearly_english(sample, lowered):
         return LangResult("en", 0.95, ";".join(notes + ["cue"]), script)
     code, conf = _lingua(sample)
     if code == "en" and conf >= 0.5 and tconf < 0.5:

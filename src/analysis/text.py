@@ -1030,7 +1030,33 @@ def word_count(text: str) -> int:
     >>> word_count("Putin spoke in Kyiv."), word_count("Зеленський заявив: «Ні!»"), word_count(None)
     (4, 3, 0)
     """
-    return len(WORD.findall(text)) if isinstance(text, str) else 0
+    if not isinstance(text, str):
+        return 0
+    if len(text) < _MEMO_MIN_CHARS:
+        return len(WORD.findall(text))
+    return _memo_word_count(text)
+
+
+# An article's words are counted twice in a pipeline run (frame densities and the article
+# summary): long texts are memoised, a few thousand of them or 20 M characters at most.
+_WORD_COUNT_MEMO: dict[str, int] = {}
+_MEMO_MIN_CHARS = 500
+_MEMO_MAX_TEXTS = 4096
+_MEMO_MAX_CHARS = 20_000_000
+_memo_chars = 0
+
+
+def _memo_word_count(text: str) -> int:
+    global _memo_chars
+    n = _WORD_COUNT_MEMO.get(text)
+    if n is None:
+        n = len(WORD.findall(text))
+        if len(_WORD_COUNT_MEMO) >= _MEMO_MAX_TEXTS or _memo_chars + len(text) > _MEMO_MAX_CHARS:
+            _WORD_COUNT_MEMO.clear()
+            _memo_chars = 0
+        _WORD_COUNT_MEMO[text] = n
+        _memo_chars += len(text)
+    return n
 
 
 def word_counts(texts: Iterable[str]) -> np.ndarray:

@@ -71,9 +71,9 @@ def _lemmas(tok: str, lang: str) -> frozenset[str]:
 @lru_cache(maxsize=1 << 16)
 def _opener_is_common(low: str, lang: str) -> bool:
     """The best parse of ``low`` is neither a noun, an adjective nor a proper name (memoised)."""
-    from analysis.morph import analyzer
+    from analysis.morph import parses
 
-    tag = analyzer(lang).parse(low)[0].tag
+    tag = parses(low, lang)[0].tag
     return tag.POS not in (None, "NOUN", "ADJF") and not (tag.grammemes & _PROPER_TAGS)
 
 
@@ -348,9 +348,9 @@ def _may_hold_a_name(text: str, taken: list[tuple[int, int]]) -> bool:
             continue
         if first and not text[:s].strip(" \t\"«„“(—–-"):
             first = False
-            from analysis.morph import analyzer
+            from analysis.morph import parses
 
-            if not (analyzer("ru").parse(m.group().lower())[0].tag.grammemes & _PROPER_TAGS):
+            if not (parses(m.group().lower(), "ru")[0].tag.grammemes & _PROPER_TAGS):
                 continue
         return True
     return False

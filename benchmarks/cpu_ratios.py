@@ -1,0 +1,58 @@
+"""The four ``make bench`` ratios in CPU seconds, for a machine shared with other jobs.
+
+``benchmarks/run.py`` reports wall-clock seconds; when other processes compete for the cores
+(load average above the number of cores) wall time measures the queue, not the code. This
+script times the same work in CPU seconds of this process (``time.process_time``), one core,
+same run: the naive notebook (NLTK VADER and vaderSentiment), our same work (sentences, tokens,
+sentence VADER) and our whole pipeline, on the bench corpus (``../shared/corpus`` official
+statements + news_gdelt), after :func:`analysis.engine.warm_up` as in ``run.py``.
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/cpu_ratios.py [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, help="only the first N articles")
+    args = parser.parse_args(argv)
+    time.perf_counter = time.process_time  # every timer below (ours and the naive one) in CPU seconds
+
+    from naive import run_naive  # noqa: E402
+    from run import load_bench_corpus  # noqa: E402
+
+    from analysis import engine  # noqa: E402
+    from analysis.paths import shared_dir  # noqa: E402
+
+    articles = load_bench_corpus(shared_dir())  # as run.py: the language memo is warm afterwards
+    if args.limit:
+        articles = articles.head(args.limit)
+    engine.warm_up()
+    naive = run_naive(articles)["timings"]
+    figures = {"naive": naive["total"], "naive_vadersentiment": naive["total_vadersentiment"]}
+    for name, stages in (("same_work", ("sentences", "tokens", "sentiment")), ("full_pipeline", engine.STAGES)):
+        clock: dict = {}
+        started = time.perf_counter()
+        engine.run(articles, stages=stages, chunk_size=200, timings=clock)
+        figures[name] = time.perf_counter() - started
+        print(f"{name}: {figures[name]:.2f} CPU s (" + ", ".join(f"{k} {v:.2f}" for k, v in clock.items()) + ")")
+    print(f"naive: {figures['naive']:.2f} CPU s, naive with vaderSentiment: {figures['naive_vadersentiment']:.2f} CPU s")
+    for ours, label in (("same_work", "speedup_vs_naive"), ("full_pipeline", "full_pipeline_vs_naive")):
+        print(f"{label}: {figures['naive'] / figures[ours]:.2f}")
+        print(f"{label}_vadersentiment: {figures['naive_vadersentiment'] / figures[ours]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
