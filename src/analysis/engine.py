@@ -298,6 +298,13 @@ def warm_up(stages: Iterable[str] = STAGES) -> None:
     """
     process_articles(pd.DataFrame({"article_id": list(_WARM_UP_ARTICLES), "text": list(_WARM_UP_ARTICLES.values())}),
                      stages=stages)
+    # Cyrillic articles are usually told apart by their letters, without lingua; the short or mixed
+    # sentences that still need the model would load it inside each worker: load it here.
+    from analysis import lang
+
+    detector = lang._detector()
+    for sample in _WARM_UP_ARTICLES.values():
+        detector.compute_language_confidence_values(sample)
 
 
 def _mp_context():
