@@ -174,3 +174,26 @@ def _alignment(own_labels: pd.DataFrame) -> float:
     ua = own_labels.loc[own_labels["side"] == "ukraine_aligned", "weight"].sum()
     ru = own_labels.loc[own_labels["side"] == "russia_aligned", "weight"].sum()
     return (ua - ru) / (ua + ru)
+
+
+def test_summary_stores_whole_text_tone_and_generic_frames_so_notebooks_need_no_texts(serial, articles):
+    # notebook 03's GDELT tone and whole-text VADER, notebook 04's generic frames: one row per article,
+    # equal to the library functions run on the texts
+    from analysis import framing, sentiment
+
+    summary = serial["article_summary"].set_index("article_id")
+    gdelt = sentiment.gdelt_tone(articles).set_index("article_id")
+    for column in ("tone", "positive", "negative", "polarity", "word_count"):
+        pd.testing.assert_series_equal(summary[f"gdelt_{column}"], gdelt[column].astype(summary[f"gdelt_{column}"].dtype),
+                                       check_names=False)
+    whole = sentiment.scorer("war-news").score_many(articles["text"])[:, 3]
+    assert summary["whole_compound"].to_numpy() == pytest.approx(whole, nan_ok=True)
+    generic = framing.generic_frames(articles).set_index("article_id")
+    for column in framing.GENERIC_FRAMES:
+        assert summary[column].to_numpy() == pytest.approx(generic[column].to_numpy(float), nan_ok=True)
+
+
+def test_summary_without_sentiment_or_framing_has_no_document_tone_columns(articles):
+    summary = engine.run(articles, stages=("sentences", "tokens"))["article_summary"]
+    assert not set(engine.DOCUMENT_TONE) & set(summary.columns)
+    assert "conflict" not in summary.columns

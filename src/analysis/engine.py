@@ -17,7 +17,9 @@ labels             :func:`analysis.framing.label_matches`
 quotes             :func:`analysis.framing.quotes`
 agency             :func:`analysis.framing.agency`
 frames             :func:`analysis.framing.frames` (long: article × frame)
-article_summary    one row per article: sizes, tone, label alignment, counts
+article_summary    one row per article: sizes (``n_chars``, ``n_words``), tone (mean of
+                   sentences, GDELT-style word-count tone, whole-text VADER), label
+                   alignment, counts, MFC ``frames`` and the five generic frame scores
 =================  ========================================================
 
 Three ways to run it:
@@ -245,6 +247,7 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
         tone = article_sentiment(out["sentence_sentiment"]).set_index("article_id").reindex(ids)
         for column in ("mean_compound", "share_negative", "share_positive"):
             summary[column] = tone[column].to_numpy(float)
+        summary.update(_document_tone(articles))
     if "labels" in out:
         from analysis.framing.labels import alignment_from_matches
 
@@ -267,7 +270,33 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
             for pos, frame in zip(positions(chosen).tolist(), chosen["frame"].tolist()):
                 joined[pos].append(frame)
         summary["frames"] = np.array([",".join(sorted(f)) for f in joined], dtype=object)
+        from analysis.framing import GENERIC_FRAMES, generic_frames
+
+        generic = generic_frames(articles).set_index("article_id").reindex(ids)
+        for column in GENERIC_FRAMES:  # Semetko & Valkenburg (2000) scores, 0-1, per article
+            summary[column] = generic[column].to_numpy(float)
     return pd.DataFrame(summary)
+
+
+#: Whole-document tone columns of ``article_summary`` (stage ``sentiment``), war-news lexicon.
+DOCUMENT_TONE = ("gdelt_tone", "gdelt_positive", "gdelt_negative", "gdelt_polarity", "gdelt_word_count",
+                 "whole_compound")
+
+
+def _document_tone(articles: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per-article tone computed from the whole text, so notebooks never need the texts again:
+    :func:`analysis.sentiment.gdelt_tone` (GDELT GKG-style word-count tone, Leetaru & Schrodt 2013)
+    and the VADER compound of the whole text at once (Hutto & Gilbert 2014), the saturated
+    figure notebook 03 contrasts with the mean of sentences."""
+    from analysis.sentiment import gdelt_tone, scorer
+
+    gdelt = gdelt_tone(articles)
+    texts = articles["text"].tolist()
+    whole = scorer("war-news").score_many(texts)[:, 3] if len(texts) else np.zeros(0)
+    out = {f"gdelt_{c}": gdelt[c].to_numpy(float) for c in ("tone", "positive", "negative", "polarity")}
+    out["gdelt_word_count"] = gdelt["word_count"].fillna(0).to_numpy(np.int64)
+    out["whole_compound"] = np.asarray(whole, dtype=float)
+    return out
 
 
 # --------------------------------------------------------------------------- chunking
