@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import re
 import shutil
 import sys
 import time
@@ -38,7 +39,7 @@ from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
 __all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
-           "lexicon_key", "load_articles", "sentence_table", "stored_partitions", "token_table"]
+           "lexicon_key", "load_articles", "prune_stores", "sentence_table", "stored_partitions", "token_table"]
 
 #: Written last into a finished analysis folder; folders without it are ignored.
 COMPLETE_MARKER = "_SUCCESS"
@@ -543,7 +544,7 @@ def _selection(partitions: list[tuple[Path, pd.DataFrame]], hashes: list[str], f
 
 def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jobs: int = 1,
             chunk_size: int = 200, cache: bool = True, cache_dir: str | os.PathLike | None = None,
-            progress: bool = False) -> Analysis:
+            progress: bool = False, prune: bool = True) -> Analysis:
     """Run :mod:`analysis.engine` over the articles not analysed before, and keep every table as parquet.
 
     Tables live in an article store ``<cache_dir>/store-<inputs key>/`` (the
@@ -564,6 +565,9 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     same new articles each publish a partition and both read identical tables.
     With ``cache=False`` the pipeline runs on every article; its partition is
     stored like any other and the view reads that partition only.
+
+    With ``prune`` (default), stores of other keys — earlier code or lexicon versions — not
+    used for :data:`STORE_MAX_AGE` (7 days) are removed (:func:`prune_stores`).
     """
     from analysis import engine
 
@@ -584,9 +588,65 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
                                   chunk_size=chunk_size, progress=progress)
         added, _ = _selection([(folder, pd.read_parquet(folder / INDEX_FILE))], hashes, found)
         sources += added
+    if store.is_dir():
+        os.utime(store)  # last use: stores of other keys unused for STORE_MAX_AGE are pruned below
+    if prune:
+        prune_stores(base, keep=[store.name])
     state = "off" if not cache else "hit" if not len(missing) else "miss" if len(missing) == len(hashes) else "partial"
     order = pd.Index(articles["article_id"].tolist())
     return Analysis(store, state, sources=sources, order=order, processed=len(missing))
+
+
+#: Stores of other keys unused for this long are removed by :func:`analyse` (see :func:`prune_stores`).
+STORE_MAX_AGE = 7 * 24 * 3600
+
+_STORE_NAME = re.compile(r"^store-[0-9a-f]{16}$")
+
+
+def prune_stores(cache_dir: str | os.PathLike | None = None, *, keep: Iterable[str] = (),
+                 max_age: float = STORE_MAX_AGE, now: float | None = None) -> list[Path]:
+    """Remove article stores of old cache keys: ``<cache_dir>/store-<key>/`` folders not used
+    for ``max_age`` seconds (a store's folder is touched by every :func:`analyse` that reads it),
+    except the stores named in ``keep`` (keys or folder names). Returns the folders removed.
+
+    Every code or lexicon change starts a new store, so without pruning the cache grows by a
+    whole corpus's tables per version. Only folders named exactly ``store-<16 hex digits>`` are
+    considered, and never one inside the raw-data folder: the input articles are never touched.
+
+    >>> import tempfile, pathlib
+    >>> cache = pathlib.Path(tempfile.mkdtemp())
+    >>> for key in ("0123456789abcdef", "fedcba9876543210"):
+    ...     (cache / f"store-{key}" / "part-1").mkdir(parents=True)
+    >>> (cache / "notes").mkdir()
+    >>> [p.name for p in prune_stores(cache, keep=["0123456789abcdef"], max_age=0)]
+    ['store-fedcba9876543210']
+    >>> sorted(p.name for p in cache.iterdir())
+    ['notes', 'store-0123456789abcdef']
+    """
+    base = Path(cache_dir) if cache_dir is not None else processed_dir()
+    if not base.is_dir():
+        return []
+    kept = {k if k.startswith("store-") else f"store-{k}" for k in keep}
+    raw = raw_dir().resolve()
+    now = time.time() if now is None else now
+    removed = []
+    for folder in sorted(base.iterdir()):
+        if not folder.is_dir() or folder.is_symlink() or not _STORE_NAME.match(folder.name) or folder.name in kept:
+            continue
+        resolved = folder.resolve()
+        if resolved == raw or resolved.is_relative_to(raw) or raw.is_relative_to(resolved):
+            continue  # never raw data, whatever ANALYSIS_CACHE points at
+        if now - folder.stat().st_mtime < max_age:
+            continue
+        # rename first (atomic): a concurrent reader of the old key fails cleanly instead of half-reading
+        doomed = folder.with_name(f".{folder.name}.pruned-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            os.rename(folder, doomed)
+        except OSError:
+            continue
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _is_complete(folder: Path) -> bool:
