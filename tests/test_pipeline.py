@@ -288,3 +288,62 @@ def test_pruning_can_be_switched_off(seed_articles, tmp_path):
     stale = _old_store(tmp_path, "4" * 16, days=8)
     pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=tmp_path, prune=False)
     assert stale.exists()
+
+
+# --------------------------------------------------------------------------- the cached corpus load
+def test_loading_an_unchanged_corpus_again_reads_the_cache_with_its_rejects(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Kyiv talks\n\nPutin ruled out talks as Ukraine advanced.")
+    (corpus / "empty.txt").write_text("")
+    first = pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    second = pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    assert (first.attrs["cache"], second.attrs["cache"]) == ("miss", "hit")
+    pd.testing.assert_frame_equal(first, second)
+    from analysis.corpus import load_corpus, rejects_of
+
+    fresh = load_corpus(corpus)
+    pd.testing.assert_frame_equal(engine.comparable(fresh), engine.comparable(second))
+    assert rejects_of(second).equals(rejects_of(fresh)) and len(rejects_of(second)) == 1
+
+
+def test_an_edited_added_or_removed_file_reloads_the_corpus(tmp_path):
+    import os
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Kyiv talks\n\nPutin ruled out talks.")
+    cache = tmp_path / "cache"
+    pipeline.load_articles(corpus, cache_dir=cache)
+    (corpus / "a.txt").write_text("Kyiv talks\n\nZelenskyy ruled out talks.")
+    os.utime(corpus / "a.txt", ns=(1, 1))  # even with an old time stamp: the size changed
+    edited = pipeline.load_articles(corpus, cache_dir=cache)
+    assert edited.attrs["cache"] == "miss" and "Zelenskyy" in edited["text"].iloc[0]
+    (corpus / "b.txt").write_text("Moscow\n\nThe Kremlin said nothing.")
+    assert len(pipeline.load_articles(corpus, cache_dir=cache)) == 2
+    (corpus / "b.txt").unlink()
+    assert len(pipeline.load_articles(corpus, cache_dir=cache)) == 1
+
+
+def test_load_articles_can_return_metadata_only(tmp_path):
+    corpus = tmp_path / "a.txt"
+    corpus.write_text("Kyiv talks\n\nPutin ruled out talks.")
+    meta = pipeline.load_articles(corpus, columns=["outlet", "published"], cache=False)
+    assert list(meta.columns) == ["article_id", "outlet", "published"]
+    assert "rejects" in meta.attrs and meta.attrs["cache"] == "off"
+    with pytest.raises(KeyError, match="nope"):
+        pipeline.load_articles(corpus, columns=["nope"], cache=False)
+
+
+def test_cached_corpus_loads_unused_for_a_week_are_pruned_too(tmp_path):
+    import os
+    import time
+
+    corpus = tmp_path / "a.txt"
+    corpus.write_text("Kyiv talks\n\nPutin ruled out talks.")
+    pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    (loaded,) = (tmp_path / "cache").glob("articles-*.parquet")
+    assert pipeline.prune_stores(tmp_path / "cache") == []  # used just now
+    week_ago = time.time() - 8 * 24 * 3600
+    os.utime(loaded, (week_ago, week_ago))
+    assert pipeline.prune_stores(tmp_path / "cache") == [loaded] and corpus.exists()

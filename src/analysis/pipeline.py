@@ -175,15 +175,80 @@ def cached(
     return frame
 
 
-def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None = None, **options) -> pd.DataFrame:
+def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None = None, *,
+                  columns: Iterable[str] | None = None, cache: bool = True,
+                  cache_dir: str | os.PathLike | None = None, **options) -> pd.DataFrame:
     """Load a corpus with :func:`analysis.corpus.load_corpus` (default: ``data/raw``).
 
-    Loading is not cached: it is fast, and its rejects and warnings
-    (``attrs["rejects"]``, ``attrs["warnings"]``) must be reported on every run.
+    Every notebook loads the corpus, and on a large one loading costs far more than reading
+    it back (language detection and the near-duplicate search: 77 s for 10k articles on a
+    loaded 2-core machine). So the loaded table is cached as parquet, keyed by every input
+    file's path, size and modification time (:func:`_corpus_files_key`), the package source
+    and lexicons (:func:`inputs_key`) and ``options``; its rejects, warnings and file ledger
+    (``attrs``) are stored with it and reported on every run as before. A hit and a miss
+    return the same frame (the miss is read back from the file it wrote). ``cache=False``
+    loads afresh and writes nothing.
+
+    ``columns`` keeps only those columns (``article_id`` always): e.g. metadata without
+    ``text`` for a notebook that reads every measure from the stored pipeline tables.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = (folder / "a.txt").write_text("Title\\n\\nKyiv said so.")
+    >>> cache = tempfile.mkdtemp()
+    >>> first = load_articles(folder, cache_dir=cache); again = load_articles(folder, cache_dir=cache)
+    >>> first.attrs["cache"], again.attrs["cache"], again.equals(first)
+    ('miss', 'hit', True)
+    >>> list(load_articles(folder, cache_dir=cache, columns=["outlet"]).columns)
+    ['article_id', 'outlet']
     """
     from analysis.corpus import load_corpus
 
-    return load_corpus(corpus if corpus is not None else raw_dir(), **options)
+    corpus = corpus if corpus is not None else raw_dir()
+
+    def load() -> pd.DataFrame:
+        return load_corpus(corpus, **options)
+
+    if not cache:
+        frame = load()
+        frame.attrs["cache"] = "off"
+    else:
+        key = "-".join([_corpus_files_key(corpus), inputs_key(step="load_articles", **options)])
+        frame = cached("articles", key, load, cache_dir=cache_dir)
+        path = (Path(cache_dir) if cache_dir is not None else processed_dir()) / f"articles-{key}.parquet"
+        if frame.attrs.get("cache") == "miss":  # the same dtypes as a hit: read back what was written
+            frame = pd.read_parquet(path)
+            frame.attrs["cache"] = "miss"
+        else:
+            os.utime(path)  # last use, for prune_stores
+    if columns is not None:
+        keep = list(dict.fromkeys(["article_id", *columns]))
+        missing = [c for c in keep if c not in frame.columns]
+        if missing:
+            raise KeyError(f"load_articles(columns=...): no column(s) {missing}; have {list(frame.columns)}")
+        attrs = dict(frame.attrs)
+        frame = frame[keep]
+        frame.attrs = attrs
+    return frame
+
+
+def _corpus_files_key(corpus) -> str:
+    """Hash of the path, size and modification time of every file a corpus location holds
+    (folders walked recursively): any added, removed or edited file changes it."""
+    items = [corpus] if isinstance(corpus, (str, os.PathLike)) else list(corpus)
+    digest = hashlib.sha1()
+    for item in items:
+        root = Path(item).resolve()
+        digest.update(str(root).encode("utf-8", "surrogatepass") + b"\0")
+        found = [root] if not root.is_dir() else sorted(
+            Path(folder) / name for folder, _, names in os.walk(root) for name in names)
+        for path in found:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path.relative_to(root) if path != root else ''}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+                          .encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
 
 
 def sentence_table(articles: pd.DataFrame, *, cache: bool = True,
@@ -601,13 +666,15 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
 STORE_MAX_AGE = 7 * 24 * 3600
 
 _STORE_NAME = re.compile(r"^store-[0-9a-f]{16}$")
+_LOADED_NAME = re.compile(r"^articles-[0-9a-f]{16}-[0-9a-f]{16}\.parquet$")
 
 
 def prune_stores(cache_dir: str | os.PathLike | None = None, *, keep: Iterable[str] = (),
                  max_age: float = STORE_MAX_AGE, now: float | None = None) -> list[Path]:
     """Remove article stores of old cache keys: ``<cache_dir>/store-<key>/`` folders not used
     for ``max_age`` seconds (a store's folder is touched by every :func:`analyse` that reads it),
-    except the stores named in ``keep`` (keys or folder names). Returns the folders removed.
+    except the stores named in ``keep`` (keys or folder names), and cached corpus loads
+    (``articles-<key>.parquet``, :func:`load_articles`) unused as long. Returns what was removed.
 
     Every code or lexicon change starts a new store, so without pruning the cache grows by a
     whole corpus's tables per version. Only folders named exactly ``store-<16 hex digits>`` are
@@ -630,6 +697,11 @@ def prune_stores(cache_dir: str | os.PathLike | None = None, *, keep: Iterable[s
     raw = raw_dir().resolve()
     now = time.time() if now is None else now
     removed = []
+    for old in sorted(base.glob("articles-*.parquet")):  # cached corpus loads (load_articles)
+        if _LOADED_NAME.match(old.name) and old.is_file() and not old.is_symlink() \
+                and now - old.stat().st_mtime >= max_age and old.resolve() != raw and not old.resolve().is_relative_to(raw):
+            old.unlink(missing_ok=True)
+            removed.append(old)
     for folder in sorted(base.iterdir()):
         if not folder.is_dir() or folder.is_symlink() or not _STORE_NAME.match(folder.name) or folder.name in kept:
             continue
