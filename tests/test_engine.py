@@ -208,3 +208,10 @@ def test_the_parsed_sentence_memo_of_mention_sentiment_is_small():
     except ImportError:
         from analysis import targeted
     assert targeted._parse.cache_info().maxsize <= 2048
+
+
+def test_streaming_caps_the_text_per_chunk_and_still_gives_the_same_tables(serial, articles, tmp_path):
+    # long articles in one chunk set a worker's peak memory: chunks are cut by characters too
+    parts = engine.run_to_parquet(articles, tmp_path, chunk_size=1000, max_chunk_chars=200)
+    assert len(parts) > 1 and parts["articles"].sum() == len(articles)
+    assert_same_tables(serial, {name: engine.read_table(tmp_path, name) for name in serial})
