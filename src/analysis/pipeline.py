@@ -393,19 +393,25 @@ class Analysis:
 
         k = _resolve_kind(query, kind)
         scope = articles if article_ids is None else articles[articles["article_id"].isin(list(article_ids))]
+        # every analysed article in scope: no id filter (an id list of 100k articles per part costs
+        # more than reading the few rows of one entity or label)
+        everything = (article_ids is None and self._order is not None and len(scope) == len(self._order)
+                      and bool(scope["article_id"].isin(self._order).all()))
+        scope_ids = None if everything else scope["article_id"]
         extra: dict = {}
         if k.name == "entity" and "mentions" in self.tables:
-            hits = self.rows("mentions", article_ids=scope["article_id"], where={"entity_id": query, **(where or {})})
+            hits = self.rows("mentions", article_ids=scope_ids, where={"entity_id": query, **(where or {})})
             ids = pd.unique(hits["article_id"])
             extra["mentions"] = hits
         elif k.name == "label" and "labels" in self.tables:
-            found = self.rows("labels", article_ids=scope["article_id"], where=where)
+            found = self.rows("labels", article_ids=scope_ids, where=where)
             q = str(query).casefold()
             found = found[(found["concept"].astype(str).str.casefold() == q) | (found["term"].astype(str).str.casefold() == q)]
             ids = pd.unique(found["article_id"])
             extra["labels"] = found
         elif k.name == "frame" and "frames" in self.tables:
-            fr = self.rows("frames", article_ids=scope["article_id"], columns=["article_id", "frame", "predicted"])
+            fr = self.rows("frames", article_ids=scope_ids, columns=["article_id", "frame", "predicted"],
+                           where={"predicted": True})
             fr = fr[(fr["frame"].astype(str) == query) & fr["predicted"].astype(bool)]
             ids = pd.unique(fr["article_id"])
         else:
