@@ -215,3 +215,29 @@ def test_streaming_caps_the_text_per_chunk_and_still_gives_the_same_tables(seria
     parts = engine.run_to_parquet(articles, tmp_path, chunk_size=1000, max_chunk_chars=200)
     assert len(parts) > 1 and parts["articles"].sum() == len(articles)
     assert_same_tables(serial, {name: engine.read_table(tmp_path, name) for name in serial})
+
+
+def test_role_features_hold_one_parsed_article_at_a_time(articles, monkeypatch):
+    # notebook 05 casts every actor mention of the corpus: a parsed article per article kept
+    # alive grew to ~3.6 GB at 10k articles; the features do not change
+    import gc
+    import weakref
+
+    from analysis import entities, roles
+
+    ments = entities.mentions(engine.run(articles, stages=("sentences",))["sentences"])
+    acts = roles.actor_mentions(ments, articles)
+    expected = roles.featurize(acts, articles)[0]
+    alive, most = weakref.WeakSet(), [0]
+    original = roles._Article
+
+    class Counted(original):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            gc.collect()
+            alive.add(self)
+            most[0] = max(most[0], len(alive))
+
+    monkeypatch.setattr(roles, "_Article", Counted)
+    assert roles.featurize(acts, articles)[0] == expected
+    assert acts["article_id"].nunique() > 1 and most[0] == 1
