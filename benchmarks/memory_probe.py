@@ -116,7 +116,7 @@ def main(argv=None) -> int:
         engine.warm_up()
         baseline = None
         started = time.perf_counter()
-        for part, chunk in enumerate(engine._iter_source(Path(tmp) / "corpus", args.chunk_size)):
+        for part, chunk in enumerate(engine._iter_source(Path(tmp) / "corpus", args.chunk_size, max_chars=engine.MAX_CHUNK_CHARS)):
             engine._process_and_write(chunk, engine.STAGES, str(Path(tmp) / "out"), part)
             if part % args.every == 0:
                 gc.collect()

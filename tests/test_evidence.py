@@ -93,3 +93,21 @@ def test_kwic_where_narrows_stored_label_hits(run):
     own = run.kwic("Kiev regime", ARTICLES, kind="label", where={"in_quote": False})
     quoted = run.kwic("Kiev regime", ARTICLES, kind="label", where={"in_quote": True})
     assert len(own) == 1 and quoted.empty
+
+
+def test_kwic_of_a_subset_of_articles_reads_only_their_hits(run):
+    # the whole corpus in scope reads the stored hits without an id filter; a subset still filters
+    everywhere = run.kwic("person:vladimir_putin", ARTICLES)
+    assert set(everywhere["article_id"]) == {"a"}
+    assert run.kwic("person:vladimir_putin", ARTICLES[ARTICLES["article_id"] != "a"]).empty
+    assert run.kwic("person:vladimir_putin", ARTICLES, article_ids=["b", "c"]).empty
+
+
+def test_kwic_of_a_frame_reads_only_articles_predicted_to_carry_it(run):
+    frames = run.table("frames")
+    chosen = frames[frames["predicted"].astype(bool)]
+    if chosen.empty:
+        pytest.skip("no frame predicted on these three sentences")
+    frame = str(chosen["frame"].iloc[0])
+    lines = run.kwic(frame, ARTICLES, kind="frame")
+    assert set(lines["article_id"]) <= set(chosen.loc[chosen["frame"].astype(str) == frame, "article_id"])

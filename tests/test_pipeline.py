@@ -238,3 +238,112 @@ def test_cache_false_runs_every_article_again(paragraphs, processed_ids, tmp_pat
     run = pipeline.analyse(paragraphs.head(3), stages=("sentences",), cache_dir=tmp_path, cache=False)
     assert (run.cache, len(processed_ids)) == ("off", 3)
     assert_same_tables(run, paragraphs.head(3), stages=("sentences",))
+
+
+# --------------------------------------------------------------------------- pruning stale stores
+def _old_store(cache, key, *, days):
+    import os
+    import time
+
+    folder = cache / f"store-{key}"
+    (folder / "part-1" / "sentences").mkdir(parents=True)
+    (folder / "part-1" / "sentences" / "part-000000.parquet").write_bytes(b"x")
+    stamp = time.time() - days * 24 * 3600
+    os.utime(folder, (stamp, stamp))
+    return folder
+
+
+def test_analyse_removes_stores_of_old_keys_unused_for_a_week_and_keeps_the_rest(seed_articles, tmp_path):
+    stale = _old_store(tmp_path, "0" * 16, days=8)
+    recent = _old_store(tmp_path, "1" * 16, days=1)  # another version used yesterday: kept
+    other = tmp_path / "sentences-abc.parquet"
+    other.write_bytes(b"not a store")
+    run = pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=tmp_path)
+    assert not stale.exists()
+    assert recent.exists() and other.exists()
+    assert run.table("sentences")["article_id"].nunique() == len(seed_articles)
+
+
+def test_the_store_in_use_is_never_pruned_however_old(seed_articles, tmp_path):
+    import os
+
+    first = pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=tmp_path)
+    os.utime(first.folder, (0, 0))
+    assert pipeline.prune_stores(tmp_path, keep=[first.folder.name], max_age=0) == []
+    assert pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=tmp_path).cache == "hit"
+
+
+def test_pruning_never_touches_raw_data_or_folders_not_named_like_a_store(tmp_path, monkeypatch):
+    corpus = _old_store(tmp_path, "2" * 16, days=30)  # a corpus folder that happens to look like a store
+    monkeypatch.setenv("ANALYSIS_CORPUS", str(corpus))
+    lookalike = tmp_path / "store-notes"
+    lookalike.mkdir()
+    stale = _old_store(tmp_path, "3" * 16, days=30)
+    removed = pipeline.prune_stores(tmp_path, max_age=0)
+    assert removed == [stale]
+    assert corpus.exists() and lookalike.exists()
+
+
+def test_pruning_can_be_switched_off(seed_articles, tmp_path):
+    stale = _old_store(tmp_path, "4" * 16, days=8)
+    pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=tmp_path, prune=False)
+    assert stale.exists()
+
+
+# --------------------------------------------------------------------------- the cached corpus load
+def test_loading_an_unchanged_corpus_again_reads_the_cache_with_its_rejects(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Kyiv talks\n\nPutin ruled out talks as Ukraine advanced.")
+    (corpus / "empty.txt").write_text("")
+    first = pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    second = pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    assert (first.attrs["cache"], second.attrs["cache"]) == ("miss", "hit")
+    pd.testing.assert_frame_equal(first, second)
+    from analysis.corpus import load_corpus, rejects_of
+
+    fresh = load_corpus(corpus)
+    pd.testing.assert_frame_equal(engine.comparable(fresh), engine.comparable(second))
+    assert rejects_of(second).equals(rejects_of(fresh)) and len(rejects_of(second)) == 1
+
+
+def test_an_edited_added_or_removed_file_reloads_the_corpus(tmp_path):
+    import os
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Kyiv talks\n\nPutin ruled out talks.")
+    cache = tmp_path / "cache"
+    pipeline.load_articles(corpus, cache_dir=cache)
+    (corpus / "a.txt").write_text("Kyiv talks\n\nZelenskyy ruled out talks.")
+    os.utime(corpus / "a.txt", ns=(1, 1))  # even with an old time stamp: the size changed
+    edited = pipeline.load_articles(corpus, cache_dir=cache)
+    assert edited.attrs["cache"] == "miss" and "Zelenskyy" in edited["text"].iloc[0]
+    (corpus / "b.txt").write_text("Moscow\n\nThe Kremlin said nothing.")
+    assert len(pipeline.load_articles(corpus, cache_dir=cache)) == 2
+    (corpus / "b.txt").unlink()
+    assert len(pipeline.load_articles(corpus, cache_dir=cache)) == 1
+
+
+def test_load_articles_can_return_metadata_only(tmp_path):
+    corpus = tmp_path / "a.txt"
+    corpus.write_text("Kyiv talks\n\nPutin ruled out talks.")
+    meta = pipeline.load_articles(corpus, columns=["outlet", "published"], cache=False)
+    assert list(meta.columns) == ["article_id", "outlet", "published"]
+    assert "rejects" in meta.attrs and meta.attrs["cache"] == "off"
+    with pytest.raises(KeyError, match="nope"):
+        pipeline.load_articles(corpus, columns=["nope"], cache=False)
+
+
+def test_cached_corpus_loads_unused_for_a_week_are_pruned_too(tmp_path):
+    import os
+    import time
+
+    corpus = tmp_path / "a.txt"
+    corpus.write_text("Kyiv talks\n\nPutin ruled out talks.")
+    pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    (loaded,) = (tmp_path / "cache").glob("articles-*.parquet")
+    assert pipeline.prune_stores(tmp_path / "cache") == []  # used just now
+    week_ago = time.time() - 8 * 24 * 3600
+    os.utime(loaded, (week_ago, week_ago))
+    assert pipeline.prune_stores(tmp_path / "cache") == [loaded] and corpus.exists()

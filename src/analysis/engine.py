@@ -17,7 +17,9 @@ labels             :func:`analysis.framing.label_matches`
 quotes             :func:`analysis.framing.quotes`
 agency             :func:`analysis.framing.agency`
 frames             :func:`analysis.framing.frames` (long: article × frame)
-article_summary    one row per article: sizes, tone, label alignment, counts
+article_summary    one row per article: sizes (``n_chars``, ``n_words``), tone (mean of
+                   sentences, GDELT-style word-count tone, whole-text VADER), label
+                   alignment, counts, MFC ``frames`` and the five generic frame scores
 =================  ========================================================
 
 Three ways to run it:
@@ -68,6 +70,7 @@ __all__ = [
     "run_dask",
     "run_to_parquet",
     "shared_lexicons",
+    "split_by_chars",
     "to_arrow_dtypes",
     "warm_up",
 ]
@@ -245,6 +248,7 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
         tone = article_sentiment(out["sentence_sentiment"]).set_index("article_id").reindex(ids)
         for column in ("mean_compound", "share_negative", "share_positive"):
             summary[column] = tone[column].to_numpy(float)
+        summary.update(_document_tone(articles))
     if "labels" in out:
         from analysis.framing.labels import alignment_from_matches
 
@@ -267,7 +271,33 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
             for pos, frame in zip(positions(chosen).tolist(), chosen["frame"].tolist()):
                 joined[pos].append(frame)
         summary["frames"] = np.array([",".join(sorted(f)) for f in joined], dtype=object)
+        from analysis.framing import GENERIC_FRAMES, generic_frames
+
+        generic = generic_frames(articles).set_index("article_id").reindex(ids)
+        for column in GENERIC_FRAMES:  # Semetko & Valkenburg (2000) scores, 0-1, per article
+            summary[column] = generic[column].to_numpy(float)
     return pd.DataFrame(summary)
+
+
+#: Whole-document tone columns of ``article_summary`` (stage ``sentiment``), war-news lexicon.
+DOCUMENT_TONE = ("gdelt_tone", "gdelt_positive", "gdelt_negative", "gdelt_polarity", "gdelt_word_count",
+                 "whole_compound")
+
+
+def _document_tone(articles: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per-article tone computed from the whole text, so notebooks never need the texts again:
+    :func:`analysis.sentiment.gdelt_tone` (GDELT GKG-style word-count tone, Leetaru & Schrodt 2013)
+    and the VADER compound of the whole text at once (Hutto & Gilbert 2014), the saturated
+    figure notebook 03 contrasts with the mean of sentences."""
+    from analysis.sentiment import gdelt_tone, scorer
+
+    gdelt = gdelt_tone(articles)
+    texts = articles["text"].tolist()
+    whole = scorer("war-news").score_many(texts)[:, 3] if len(texts) else np.zeros(0)
+    out = {f"gdelt_{c}": gdelt[c].to_numpy(float) for c in ("tone", "positive", "negative", "polarity")}
+    out["gdelt_word_count"] = gdelt["word_count"].fillna(0).to_numpy(np.int64)
+    out["whole_compound"] = np.asarray(whole, dtype=float)
+    return out
 
 
 # --------------------------------------------------------------------------- chunking
@@ -485,7 +515,44 @@ def _release_memory() -> None:
         pass
 
 
-def _iter_source(source, chunk_size: int, columns=("article_id", "text")) -> Iterator[pd.DataFrame]:
+#: Characters of text at most in one chunk of :func:`run_to_parquet` (a chunk of ``chunk_size``
+#: articles holding more is cut further). A worker's peak memory follows its largest chunk's
+#: tables, and article lengths vary: on the replicated bench corpus 200-article chunks hold
+#: 0.77 MB of text (median) to 2.2 MB (the largest), so the largest set the peak.
+MAX_CHUNK_CHARS = 1_000_000
+
+
+def split_by_chars(chunk: pd.DataFrame, max_chars: int | None) -> Iterator[pd.DataFrame]:
+    """Consecutive slices of ``chunk`` holding at most ``max_chars`` characters of ``text`` each
+    (an article longer than that is a slice of its own); order kept, ``None``: no cut.
+
+    >>> arts = pd.DataFrame({"article_id": list("abcd"), "text": ["xx", "xxx", "x" * 9, "x"]})
+    >>> [c["article_id"].tolist() for c in split_by_chars(arts, 5)]
+    [['a', 'b'], ['c'], ['d']]
+    """
+    if not max_chars or len(chunk) < 2:
+        yield chunk
+        return
+    lengths = chunk["text"].fillna("").astype(str).str.len().to_numpy()
+    if lengths.sum() <= max_chars:
+        yield chunk
+        return
+    start, total = 0, 0
+    for i, n in enumerate(lengths.tolist()):
+        if i > start and total + n > max_chars:
+            yield chunk.iloc[start:i]
+            start, total = i, 0
+        total += n
+    yield chunk.iloc[start:]
+
+
+def _iter_source(source, chunk_size: int, columns=("article_id", "text"),
+                 max_chars: int | None = None) -> Iterator[pd.DataFrame]:
+    for chunk in _iter_batches(source, chunk_size, columns):
+        yield from split_by_chars(chunk, max_chars)
+
+
+def _iter_batches(source, chunk_size: int, columns=("article_id", "text")) -> Iterator[pd.DataFrame]:
     if isinstance(source, pd.DataFrame):
         yield from iter_chunks(source, chunk_size)
         return
@@ -516,10 +583,14 @@ def run_to_parquet(
     chunk_size: int = 200,
     max_in_flight: int | None = None,
     recycle_after: int | None = RECYCLE_AFTER,
+    max_chunk_chars: int | None = MAX_CHUNK_CHARS,
     progress: bool | None = None,
     timings: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Stream ``source`` through the pipeline into ``out_dir/<table>/part-NNNNNN.parquet``.
+
+    A chunk holds ``chunk_size`` articles but at most ``max_chunk_chars`` characters of text
+    (:func:`split_by_chars`; ``None``: no cap), so a run of long articles does not set the peak.
 
     ``source`` is an articles DataFrame or a parquet file/folder with
     ``article_id`` and ``text``. At most ``max_in_flight`` chunks (default
@@ -549,7 +620,7 @@ def run_to_parquet(
 
     if n_jobs == 1:
         with _frozen_heap():
-            for part, chunk in enumerate(_iter_source(source, chunk_size)):
+            for part, chunk in enumerate(_iter_source(source, chunk_size, max_chars=max_chunk_chars)):
                 record(*_process_and_write(chunk, stages, str(out), part))
     else:
         # The parent builds the lexicons once and forks: workers share those pages
@@ -559,7 +630,7 @@ def run_to_parquet(
             pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context())
             pending: set[Future] = set()
             try:
-                for part, chunk in enumerate(_iter_source(source, chunk_size)):
+                for part, chunk in enumerate(_iter_source(source, chunk_size, max_chars=max_chunk_chars)):
                     if per_pool and part and part % per_pool == 0:  # fresh workers: drain, then fork again
                         for future in pending:
                             record(*future.result())

@@ -80,8 +80,25 @@ def count_words(texts: pd.Series) -> pd.Series:
     return pd.Series(word_counts(texts.tolist()), index=texts.index, dtype="int64")
 
 
-def article_lengths(articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
-    """DataFrame[article_id, <by>, n_chars, n_words] — one row per article."""
+def article_lengths(articles: pd.DataFrame, *, by: str = "outlet", summary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """DataFrame[article_id, <by>, n_chars, n_words] — one row per article.
+
+    With ``summary`` (the stored ``article_summary``: ``article_id``, ``n_chars``, ``n_words``)
+    the sizes are read from it and ``articles`` needs no ``text`` column, so a large corpus is
+    never re-counted in memory.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"]})
+    >>> stored = pd.DataFrame({"article_id": ["b", "a"], "n_chars": [9, 4], "n_words": [2, 1]})
+    >>> article_lengths(arts, summary=stored).values.tolist()
+    [['a', 'X', 4, 1], ['b', 'Y', 9, 2]]
+    """
+    if summary is not None:
+        sizes = summary.drop_duplicates("article_id").set_index("article_id")[["n_chars", "n_words"]]
+        sizes = sizes.reindex(articles["article_id"].to_numpy())
+        return pd.DataFrame({"article_id": articles["article_id"].to_numpy(),
+                             by: _group_values(articles, by).to_numpy(),
+                             "n_chars": sizes["n_chars"].fillna(0).astype("int64").to_numpy(),
+                             "n_words": sizes["n_words"].fillna(0).astype("int64").to_numpy()})
     return pd.DataFrame({
         "article_id": articles["article_id"].to_numpy(),
         by: _group_values(articles, by).to_numpy(),

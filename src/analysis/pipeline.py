@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import re
 import shutil
 import sys
 import time
@@ -38,7 +39,7 @@ from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
 __all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
-           "lexicon_key", "load_articles", "sentence_table", "stored_partitions", "token_table"]
+           "lexicon_key", "load_articles", "prune_stores", "sentence_table", "stored_partitions", "token_table"]
 
 #: Written last into a finished analysis folder; folders without it are ignored.
 COMPLETE_MARKER = "_SUCCESS"
@@ -174,15 +175,80 @@ def cached(
     return frame
 
 
-def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None = None, **options) -> pd.DataFrame:
+def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None = None, *,
+                  columns: Iterable[str] | None = None, cache: bool = True,
+                  cache_dir: str | os.PathLike | None = None, **options) -> pd.DataFrame:
     """Load a corpus with :func:`analysis.corpus.load_corpus` (default: ``data/raw``).
 
-    Loading is not cached: it is fast, and its rejects and warnings
-    (``attrs["rejects"]``, ``attrs["warnings"]``) must be reported on every run.
+    Every notebook loads the corpus, and on a large one loading costs far more than reading
+    it back (language detection and the near-duplicate search: 77 s for 10k articles on a
+    loaded 2-core machine). So the loaded table is cached as parquet, keyed by every input
+    file's path, size and modification time (:func:`_corpus_files_key`), the package source
+    and lexicons (:func:`inputs_key`) and ``options``; its rejects, warnings and file ledger
+    (``attrs``) are stored with it and reported on every run as before. A hit and a miss
+    return the same frame (the miss is read back from the file it wrote). ``cache=False``
+    loads afresh and writes nothing.
+
+    ``columns`` keeps only those columns (``article_id`` always): e.g. metadata without
+    ``text`` for a notebook that reads every measure from the stored pipeline tables.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = (folder / "a.txt").write_text("Title\\n\\nKyiv said so.")
+    >>> cache = tempfile.mkdtemp()
+    >>> first = load_articles(folder, cache_dir=cache); again = load_articles(folder, cache_dir=cache)
+    >>> first.attrs["cache"], again.attrs["cache"], again.equals(first)
+    ('miss', 'hit', True)
+    >>> list(load_articles(folder, cache_dir=cache, columns=["outlet"]).columns)
+    ['article_id', 'outlet']
     """
     from analysis.corpus import load_corpus
 
-    return load_corpus(corpus if corpus is not None else raw_dir(), **options)
+    corpus = corpus if corpus is not None else raw_dir()
+
+    def load() -> pd.DataFrame:
+        return load_corpus(corpus, **options)
+
+    if not cache:
+        frame = load()
+        frame.attrs["cache"] = "off"
+    else:
+        key = "-".join([_corpus_files_key(corpus), inputs_key(step="load_articles", **options)])
+        frame = cached("articles", key, load, cache_dir=cache_dir)
+        path = (Path(cache_dir) if cache_dir is not None else processed_dir()) / f"articles-{key}.parquet"
+        if frame.attrs.get("cache") == "miss":  # the same dtypes as a hit: read back what was written
+            frame = pd.read_parquet(path)
+            frame.attrs["cache"] = "miss"
+        else:
+            os.utime(path)  # last use, for prune_stores
+    if columns is not None:
+        keep = list(dict.fromkeys(["article_id", *columns]))
+        missing = [c for c in keep if c not in frame.columns]
+        if missing:
+            raise KeyError(f"load_articles(columns=...): no column(s) {missing}; have {list(frame.columns)}")
+        attrs = dict(frame.attrs)
+        frame = frame[keep]
+        frame.attrs = attrs
+    return frame
+
+
+def _corpus_files_key(corpus) -> str:
+    """Hash of the path, size and modification time of every file a corpus location holds
+    (folders walked recursively): any added, removed or edited file changes it."""
+    items = [corpus] if isinstance(corpus, (str, os.PathLike)) else list(corpus)
+    digest = hashlib.sha1()
+    for item in items:
+        root = Path(item).resolve()
+        digest.update(str(root).encode("utf-8", "surrogatepass") + b"\0")
+        found = [root] if not root.is_dir() else sorted(
+            Path(folder) / name for folder, _, names in os.walk(root) for name in names)
+        for path in found:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path.relative_to(root) if path != root else ''}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+                          .encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
 
 
 def sentence_table(articles: pd.DataFrame, *, cache: bool = True,
@@ -327,19 +393,25 @@ class Analysis:
 
         k = _resolve_kind(query, kind)
         scope = articles if article_ids is None else articles[articles["article_id"].isin(list(article_ids))]
+        # every analysed article in scope: no id filter (an id list of 100k articles per part costs
+        # more than reading the few rows of one entity or label)
+        everything = (article_ids is None and self._order is not None and len(scope) == len(self._order)
+                      and bool(scope["article_id"].isin(self._order).all()))
+        scope_ids = None if everything else scope["article_id"]
         extra: dict = {}
         if k.name == "entity" and "mentions" in self.tables:
-            hits = self.rows("mentions", article_ids=scope["article_id"], where={"entity_id": query, **(where or {})})
+            hits = self.rows("mentions", article_ids=scope_ids, where={"entity_id": query, **(where or {})})
             ids = pd.unique(hits["article_id"])
             extra["mentions"] = hits
         elif k.name == "label" and "labels" in self.tables:
-            found = self.rows("labels", article_ids=scope["article_id"], where=where)
+            found = self.rows("labels", article_ids=scope_ids, where=where)
             q = str(query).casefold()
             found = found[(found["concept"].astype(str).str.casefold() == q) | (found["term"].astype(str).str.casefold() == q)]
             ids = pd.unique(found["article_id"])
             extra["labels"] = found
         elif k.name == "frame" and "frames" in self.tables:
-            fr = self.rows("frames", article_ids=scope["article_id"], columns=["article_id", "frame", "predicted"])
+            fr = self.rows("frames", article_ids=scope_ids, columns=["article_id", "frame", "predicted"],
+                           where={"predicted": True})
             fr = fr[(fr["frame"].astype(str) == query) & fr["predicted"].astype(bool)]
             ids = pd.unique(fr["article_id"])
         else:
@@ -543,7 +615,7 @@ def _selection(partitions: list[tuple[Path, pd.DataFrame]], hashes: list[str], f
 
 def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jobs: int = 1,
             chunk_size: int = 200, cache: bool = True, cache_dir: str | os.PathLike | None = None,
-            progress: bool | None = None) -> Analysis:
+            progress: bool | None = None, prune: bool = True) -> Analysis:
     """Run :mod:`analysis.engine` over the articles not analysed before, and keep every table as parquet.
 
     Tables live in an article store ``<cache_dir>/store-<inputs key>/`` (the
@@ -565,6 +637,9 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     With ``cache=False`` the pipeline runs on every article; its partition is
     stored like any other and the view reads that partition only. ``progress``: a bar
     on stderr over the articles processed (``None``: see :func:`analysis.logs.progress_enabled`).
+
+    With ``prune`` (default), stores of other keys — earlier code or lexicon versions — not
+    used for :data:`STORE_MAX_AGE` (7 days) are removed (:func:`prune_stores`).
     """
     from analysis import engine
 
@@ -585,9 +660,72 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
                                   chunk_size=chunk_size, progress=progress)
         added, _ = _selection([(folder, pd.read_parquet(folder / INDEX_FILE))], hashes, found)
         sources += added
+    if store.is_dir():
+        os.utime(store)  # last use: stores of other keys unused for STORE_MAX_AGE are pruned below
+    if prune:
+        prune_stores(base, keep=[store.name])
     state = "off" if not cache else "hit" if not len(missing) else "miss" if len(missing) == len(hashes) else "partial"
     order = pd.Index(articles["article_id"].tolist())
     return Analysis(store, state, sources=sources, order=order, processed=len(missing))
+
+
+#: Stores of other keys unused for this long are removed by :func:`analyse` (see :func:`prune_stores`).
+STORE_MAX_AGE = 7 * 24 * 3600
+
+_STORE_NAME = re.compile(r"^store-[0-9a-f]{16}$")
+_LOADED_NAME = re.compile(r"^articles-[0-9a-f]{16}-[0-9a-f]{16}\.parquet$")
+
+
+def prune_stores(cache_dir: str | os.PathLike | None = None, *, keep: Iterable[str] = (),
+                 max_age: float = STORE_MAX_AGE, now: float | None = None) -> list[Path]:
+    """Remove article stores of old cache keys: ``<cache_dir>/store-<key>/`` folders not used
+    for ``max_age`` seconds (a store's folder is touched by every :func:`analyse` that reads it),
+    except the stores named in ``keep`` (keys or folder names), and cached corpus loads
+    (``articles-<key>.parquet``, :func:`load_articles`) unused as long. Returns what was removed.
+
+    Every code or lexicon change starts a new store, so without pruning the cache grows by a
+    whole corpus's tables per version. Only folders named exactly ``store-<16 hex digits>`` are
+    considered, and never one inside the raw-data folder: the input articles are never touched.
+
+    >>> import tempfile, pathlib
+    >>> cache = pathlib.Path(tempfile.mkdtemp())
+    >>> for key in ("0123456789abcdef", "fedcba9876543210"):
+    ...     (cache / f"store-{key}" / "part-1").mkdir(parents=True)
+    >>> (cache / "notes").mkdir()
+    >>> [p.name for p in prune_stores(cache, keep=["0123456789abcdef"], max_age=0)]
+    ['store-fedcba9876543210']
+    >>> sorted(p.name for p in cache.iterdir())
+    ['notes', 'store-0123456789abcdef']
+    """
+    base = Path(cache_dir) if cache_dir is not None else processed_dir()
+    if not base.is_dir():
+        return []
+    kept = {k if k.startswith("store-") else f"store-{k}" for k in keep}
+    raw = raw_dir().resolve()
+    now = time.time() if now is None else now
+    removed = []
+    for old in sorted(base.glob("articles-*.parquet")):  # cached corpus loads (load_articles)
+        if _LOADED_NAME.match(old.name) and old.is_file() and not old.is_symlink() \
+                and now - old.stat().st_mtime >= max_age and old.resolve() != raw and not old.resolve().is_relative_to(raw):
+            old.unlink(missing_ok=True)
+            removed.append(old)
+    for folder in sorted(base.iterdir()):
+        if not folder.is_dir() or folder.is_symlink() or not _STORE_NAME.match(folder.name) or folder.name in kept:
+            continue
+        resolved = folder.resolve()
+        if resolved == raw or resolved.is_relative_to(raw) or raw.is_relative_to(resolved):
+            continue  # never raw data, whatever ANALYSIS_CACHE points at
+        if now - folder.stat().st_mtime < max_age:
+            continue
+        # rename first (atomic): a concurrent reader of the old key fails cleanly instead of half-reading
+        doomed = folder.with_name(f".{folder.name}.pruned-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            os.rename(folder, doomed)
+        except OSError:
+            continue
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _is_complete(folder: Path) -> bool:
