@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
                     help="main-role decision: argmax (default) or a prior correction tuned in inner grouped CV "
                          "for accuracy / for macro-F1 with accuracy >= the majority share (f1_floor)")
+    ap.add_argument("--fine", choices=["softmax", "ovr"], default=None,
+                    help="fine-role model: multinomial (default) or one-vs-rest with per-role thresholds by inner CV")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
@@ -106,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         kw["C_fine"] = args.C_fine
     if args.decision is not None:
         kw["decision"] = args.decision
+    if args.fine is not None:
+        kw["fine_kind"] = args.fine
     lang = str(arts["lang"].mode().iloc[0]) if len(arts) else "en"
     for k, v in dict(DEFAULTS.get(lang, {})).items():
         kw.setdefault(k, v)
