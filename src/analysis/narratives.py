@@ -25,6 +25,10 @@ Two methods, one output (:func:`narratives`):
     sentences whose words contribute most to the label's score. Trained by
     ``python -m analysis.train narratives --train DIR --out
     data/models/narratives_<lang>.json`` (JSON weights, numpy scoring).
+    Options: sublinear TF-IDF word features (``features="tfidf"``, idf
+    table in the JSON) and per-label thresholds by inner CV
+    (``thresholds="per_label"``); neither beat the defaults in CV
+    (data/lexicons/README-roles.md, round 3).
 
 ``method="auto"`` uses the trained weights of the article's language when
 present, else the lexicon. :func:`narrative_prevalence` gives shares of

@@ -9,7 +9,9 @@ Usage::
 DIR is a SemEval-2025 Task 10 language folder; with several, the first one's
 language names the model and the others add training data (e.g. ``--train
 ../shared/eval/semeval25/en ../shared/eval/semeval25/ru --C 1`` for the English
-role model, see data/lexicons/README-roles.md). A folder (``roles.tsv`` / ``narratives.tsv``
+role model, see data/lexicons/README-roles.md). For roles, a single English
+folder whose sibling ``ru`` folder exists gets that folder added and C 1 by
+default (joint training, better in grouped CV); ``--no-joint`` opts out. A folder (``roles.tsv`` / ``narratives.tsv``
 + ``articles/``, e.g. ../shared/eval/semeval25/en). The default output is
 ``data/models/<task>_<lang>.json`` (git-ignored: weights trained on data the
 project may not redistribute are never committed); the library uses it when
@@ -37,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-joint", action="store_true",
                     help="roles, English: do not add the sibling Russian folder (default when present, see README-roles)")
+    ap.add_argument("--features", choices=["binary", "tfidf"], default=None, help="narratives: word features")
+    ap.add_argument("--thresholds", choices=["global", "per_label"], default=None,
+                    help="narratives: one threshold or per-label thresholds (inner CV)")
     ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
                     help="roles: main-role decision (see python -m analysis.evaluate roles --help)")
     args = ap.parse_args(argv)
@@ -78,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = pd.concat([p[1] for p in parts], ignore_index=True)
         lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model
         kw = {"C": args.C, "C_fine": args.C} if args.C is not None else {}
+        kw.update({k: v for k, v in (("features", args.features), ("thresholds", args.thresholds)) if v})
         model = train_narrative_model(arts, labels, seed=args.seed, **kw)
         out = model.to_json(args.out or default_model_path(lang))
         info = {"n_train": len(arts), "features": len(model.coarse.vocab) + len(model.fine.vocab)}
