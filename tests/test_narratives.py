@@ -123,3 +123,45 @@ def test_threshold_is_chosen_by_inner_cv_on_the_training_articles_only():
     assert fixed.threshold == 0.33 and fixed.meta["threshold_inner_cv"] is None
     with pytest.raises(ValueError):
         train_narrative_model(arts, labels, min_count=1, threshold="best")
+
+
+def _tiny_labels():
+    arts = pd.concat([ARTICLES] * 3, ignore_index=True)
+    arts["article_id"] = [f"x{i}" for i in range(len(arts))]
+    lab = {"a": ("URW: Amplifying war-related fears", "URW: Amplifying war-related fears: Other"),
+           "b": ("Other", "Other"), "c": ("URW: Discrediting Ukraine", "URW: Discrediting Ukraine: Other"),
+           "d": ("Other", "Other")}
+    labels = pd.DataFrame([(aid, *lab[orig]) for aid, orig in zip(arts["article_id"], ARTICLES["article_id"].tolist() * 3)],
+                          columns=["article_id", "narrative", "subnarrative"])
+    return arts, labels
+
+
+def test_tfidf_features_and_per_label_thresholds_survive_json(tmp_path):
+    from analysis.narratives import PER_LABEL_GRID
+
+    arts, labels = _tiny_labels()
+    model = train_narrative_model(arts, labels, min_count=1, features="tfidf", min_df=2, thresholds="per_label")
+    assert model.idf and all(v >= 1.0 for v in model.idf.values())
+    assert "u:nuclear" in model.idf and "u:wheat" in model.idf  # in >= 2 training articles
+    assert set(model.thresholds) == {"URW: Amplifying war-related fears", "URW: Discrediting Ukraine"}
+    assert set(model.thresholds.values()) <= set(PER_LABEL_GRID)
+    again = load_narrative_model(model.to_json(tmp_path / "n.json"))
+    assert again.idf == model.idf and again.thresholds == model.thresholds
+    a = narratives(ARTICLES, method="model", model=model)
+    b = narratives(ARTICLES, method="model", model=again)
+    assert a["narratives"].tolist() == b["narratives"].tolist()
+    for c, f in zip(b["narratives"], b["subnarratives"]):  # hierarchical consistency
+        cs = set(c.split("|"))
+        assert all(s == "Other" or s.rsplit(": ", 1)[0] in cs for s in f.split("|"))
+    with pytest.raises(ValueError):
+        train_narrative_model(arts, labels, features="counts")
+
+
+def test_per_label_decision_falls_back_to_other_when_nothing_passes():
+    from analysis.narratives import _decide_per_label
+
+    classes = ["Other", "URW: A", "URW: B"]
+    th = {"URW: A": 0.5, "URW: B": 0.3}
+    assert _decide_per_label(np.array([0.2, 0.4, 0.35]), classes, th) == [2]
+    assert _decide_per_label(np.array([0.2, 0.6, 0.35]), classes, th) == [1, 2]
+    assert _decide_per_label(np.array([0.9, 0.4, 0.2]), classes, th) == [0]

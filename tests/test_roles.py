@@ -300,3 +300,77 @@ def test_notebook_05_runs_headless_on_data_raw(tmp_path, root):
 
     run_notebooks(corpus=root / "data" / "raw", only=["05"], output_dir=tmp_path, log=lambda *a, **k: None)
     assert (tmp_path / "05_roles_narratives.html").exists()
+
+
+def _sibling_ru(tmp_path, folder):
+    import shutil
+
+    other = tmp_path / "ru"
+    (other / "articles").mkdir(parents=True)
+    (other / "roles.tsv").write_text((folder / "roles.tsv").read_text(encoding="utf-8").replace("EN_T_", "RU_T_"),
+                                     encoding="utf-8")
+    for f in (folder / "articles").iterdir():
+        shutil.copy(f, other / "articles" / f.name.replace("EN_T_", "RU_T_"))
+    return other
+
+
+def test_english_cv_adds_the_sibling_russian_folder_by_default_unless_no_joint(tmp_path):
+    """Joint en+ru training is the English default when both folders are present (grouped CV: README-roles.md)."""
+    import contextlib
+    import io
+
+    from analysis.evaluation.roles import joint_train_dirs, main
+
+    folder = _tiny_dir(tmp_path)
+    assert joint_train_dirs(folder, "en") == []
+    other = _sibling_ru(tmp_path, folder)
+    assert joint_train_dirs(folder, "en") == [str(other.resolve())]
+    assert joint_train_dirs(other, "ru") == [], "Russian stays Russian-only"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main([str(folder), "--cv", "2"]) == 0
+    out = _last_json(buf.getvalue())
+    assert out["add_train"]["n"] == 24 and out["model_params"]["C"] == 1.0
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main([str(folder), "--cv", "2", "--no-joint"]) == 0
+    assert "add_train" not in _last_json(buf.getvalue())
+
+
+def test_training_english_roles_adds_the_sibling_russian_folder_by_default(tmp_path):
+    import contextlib
+    import io
+
+    from analysis.train import main
+
+    folder = _tiny_dir(tmp_path, n_articles=3)
+    _sibling_ru(tmp_path, folder)
+    for extra, n in (([], 2 * 12), (["--no-joint"], 12)):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            assert main(["roles", "--train", str(folder), "--out", str(tmp_path / "m.json"), *extra]) == 0
+        out = _last_json(buf.getvalue())
+        assert out["lang"] == "en" and out["n_train"] == n
+
+
+def test_one_vs_rest_fine_roles_stay_within_the_main_role_and_survive_json(tmp_path):
+    from analysis.roles import fine_decision
+
+    gold = pd.concat([MENTIONS] * 4, ignore_index=True)
+    main = ["Antagonist", "Innocent", "Protagonist", "Antagonist", "Antagonist", "Protagonist"] * 4
+    fine = ["Terrorist|Tyrant", "Victim", "Guardian", "Instigator", "Foreign Adversary", "Virtuous"] * 4
+    feats, _, _ = featurize(gold, ARTICLES)
+    groups = [f"{a}{i // 6}" for i, a in enumerate(gold["article_id"])]
+    model = train_role_model(feats, main, fine, min_count=1, fine_kind="ovr", groups=groups)
+    assert model.fine.kind == "ovr" and all(0.0 < t <= 1.0 for t in model.fine_thresholds.values())
+    again = load_role_model(model.to_json(tmp_path / "roles_en.json"))
+    assert again.fine_thresholds == model.fine_thresholds
+    out = predict_roles(MENTIONS, ARTICLES, method="model", model=again)
+    for m, fs in zip(out["main_role"], out["fine_roles"]):
+        assert fs and all(MAIN_OF[f] == m for f in fs.split("|"))
+    p = np.array([0.9, 0.8, 0.7])
+    assert fine_decision(p, ["Terrorist", "Tyrant", "Guardian"], "Antagonist", {"Tyrant": 0.5}) == [0, 1]
+    assert fine_decision(p, ["Terrorist", "Tyrant", "Guardian"], "Antagonist", {}) == [0]
+    assert fine_decision(p, ["Terrorist", "Tyrant", "Guardian"], "Innocent", {}) == []
+    with pytest.raises(ValueError):
+        train_role_model(feats, main, fine, min_count=1, fine_kind="ovr")  # needs article groups

@@ -25,6 +25,10 @@ Two methods, one output (:func:`narratives`):
     sentences whose words contribute most to the label's score. Trained by
     ``python -m analysis.train narratives --train DIR --out
     data/models/narratives_<lang>.json`` (JSON weights, numpy scoring).
+    Options: sublinear TF-IDF word features (``features="tfidf"``, idf
+    table in the JSON) and per-label thresholds by inner CV
+    (``thresholds="per_label"``); neither beat the defaults in CV
+    (data/lexicons/README-roles.md, round 3).
 
 ``method="auto"`` uses the trained weights of the article's language when
 present, else the lexicon. :func:`narrative_prevalence` gives shares of
@@ -164,17 +168,46 @@ class _Doc:
         return out
 
 
-def _doc_features(doc: _Doc) -> dict[str, float]:
+def _terms(doc: _Doc) -> list[str]:
+    """Word unigrams and bigrams of the whole article, as ``u:``/``b:`` feature names (with repeats)."""
+    words = _WORD.findall(doc.lower)
+    return ["u:" + w for w in words] + ["b:" + a + "_" + b for a, b in zip(words, words[1:])]
+
+
+def fit_idf(docs: Sequence[_Doc], *, min_df: int = 2) -> dict[str, float]:
+    """Smoothed inverse document frequency ``ln((1 + n) / (1 + df)) + 1`` of every
+    word uni/bigram in at least ``min_df`` of ``docs`` (scikit-learn's
+    ``TfidfVectorizer(smooth_idf=True)`` formula; Salton & Buckley 1988)."""
+    df: dict[str, int] = {}
+    for d in docs:
+        for t in set(_terms(d)):
+            df[t] = df.get(t, 0) + 1
+    n = len(docs)
+    return {t: round(math.log((1 + n) / (1 + c)) + 1.0, 6) for t, c in sorted(df.items()) if c >= min_df}
+
+
+def _doc_features(doc: _Doc, idf: Mapping[str, float] | None = None) -> dict[str, float]:
     words = _WORD.findall(doc.lower)
     f: dict[str, float] = {"bias": 1.0}
     uni = set(words)
-    bi = {a + "_" + b for a, b in zip(words, words[1:])}
     pre = {w[:5] for w in words if len(w) > 5}
-    nu, nb, npf = (1 / math.sqrt(max(len(x), 1)) for x in (uni, bi, pre))
-    for w in uni:
-        f["u:" + w] = nu
-    for w in bi:
-        f["b:" + w] = nb
+    if idf is None:  # binary uni/bigrams, each block L2-normalised
+        bi = {a + "_" + b for a, b in zip(words, words[1:])}
+        nu, nb = (1 / math.sqrt(max(len(x), 1)) for x in (uni, bi))
+        for w in uni:
+            f["u:" + w] = nu
+        for w in bi:
+            f["b:" + w] = nb
+    else:  # sublinear tf x idf over uni+bigrams known to the idf table, L2-normalised
+        tf: dict[str, int] = {}
+        for t in _terms(doc):
+            if t in idf:
+                tf[t] = tf.get(t, 0) + 1
+        w8 = {t: (1.0 + math.log(c)) * idf[t] for t, c in tf.items()}
+        norm = math.sqrt(sum(v * v for v in w8.values())) or 1.0
+        for t, v in w8.items():
+            f[t] = v / norm
+    npf = 1 / math.sqrt(max(len(pre), 1))
     for w in pre:
         f["p:" + w] = npf
     if doc.lang in ("ru", "uk"):
@@ -211,12 +244,25 @@ class NarrativeModel:
     """Coarse and fine one-vs-rest classifiers plus the decision threshold."""
 
     def __init__(self, coarse: SparseLinear, fine: SparseLinear, *, threshold: float = 0.5, lang: str = "en",
-                 meta: dict | None = None):
+                 meta: dict | None = None, idf: Mapping[str, float] | None = None,
+                 thresholds: Mapping[str, float] | None = None):
         self.coarse, self.fine, self.threshold, self.lang, self.meta = coarse, fine, threshold, lang, dict(meta or {})
+        #: TF-IDF table of the word features (None: binary words)
+        self.idf = dict(idf) if idf else None
+        #: per-label thresholds (None: one global ``threshold``, top label always kept)
+        self.thresholds = dict(thresholds) if thresholds else None
+
+    def features(self, doc: _Doc) -> dict[str, float]:
+        return _doc_features(doc, self.idf)
 
     def to_dict(self) -> dict:
-        return {"format": MODEL_FORMAT, "lang": self.lang, "threshold": self.threshold,
-                "coarse": self.coarse.to_dict(), "fine": self.fine.to_dict(), "meta": self.meta}
+        out = {"format": MODEL_FORMAT, "lang": self.lang, "threshold": self.threshold,
+               "coarse": self.coarse.to_dict(), "fine": self.fine.to_dict(), "meta": self.meta}
+        if self.idf:
+            out["idf"] = self.idf
+        if self.thresholds:
+            out["thresholds"] = self.thresholds
+        return out
 
     def to_json(self, path) -> Path:
         return save_json(self.to_dict(), path)
@@ -227,7 +273,7 @@ class NarrativeModel:
             raise ValueError(f"not a narrative model file (format != {MODEL_FORMAT!r})")
         return cls(SparseLinear.from_dict(payload["coarse"]), SparseLinear.from_dict(payload["fine"]),
                    threshold=float(payload.get("threshold", 0.5)), lang=payload.get("lang", "en"),
-                   meta=payload.get("meta"))
+                   meta=payload.get("meta"), idf=payload.get("idf"), thresholds=payload.get("thresholds"))
 
 
 def default_model_path(lang: str = "en") -> Path:
@@ -258,12 +304,15 @@ def _label_sets(labels: pd.DataFrame, ids: Sequence) -> tuple[list[set], list[se
 
 #: thresholds the inner CV of :func:`train_narrative_model` chooses from
 THRESHOLD_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+#: per-label thresholds (``thresholds="per_label"``) are chosen from this grid
+PER_LABEL_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
 def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: float = 4.0, C_fine: float = 1.0,
                           threshold: float | str = "cv", class_weight=None, min_count: int = 2,
                           lang: str | None = None, text_col: str = "text", seed: int = 0,
-                          inner_folds: int = 4) -> NarrativeModel:
+                          inner_folds: int = 4, features: str = "binary", min_df: int = 2,
+                          thresholds: str = "global") -> NarrativeModel:
     """Fit the coarse and fine one-vs-rest models on articles + long labels
     (article_id, narrative, subnarrative).
 
@@ -273,9 +322,27 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
     (out-of-fold probabilities; ties go to the value nearest 0.2), so it adapts
     to the language (English picks 0.1-0.2, Russian 0.25-0.5). C = 4 without
     class weighting was chosen by 5-fold CV on the en and ru SemEval-2025
-    folders (README-roles.md): mildly optimistic there."""
+    folders (README-roles.md): mildly optimistic there.
+
+    ``features="tfidf"``: the word uni/bigrams are weighted by sublinear tf x
+    idf (idf from the training articles, terms in >= ``min_df`` of them; stored
+    in the JSON) instead of binary; prefixes, lemmas and cue counts as before.
+    ``thresholds="per_label"``: one threshold per coarse narrative, chosen
+    from :data:`PER_LABEL_GRID` by coordinate ascent on the samples-F1 of the
+    inner CV's out-of-fold probabilities (the inner folds refit the idf too,
+    so nothing outside the training articles is used); a narrative is kept
+    when its probability passes its threshold, ``Other`` when none passes.
+    Every kept narrative gets its most probable sub-narrative (hierarchical
+    consistency: no sub-narrative without its narrative)."""
+    if features not in ("binary", "tfidf"):
+        raise ValueError(f"features must be 'binary' or 'tfidf', got {features!r}")
+    if thresholds not in ("global", "per_label"):
+        raise ValueError(f"thresholds must be 'global' or 'per_label', got {thresholds!r}")
+    if isinstance(threshold, str) and threshold != "cv":
+        raise ValueError(f"threshold must be a number or 'cv', got {threshold!r}")
     docs = _docs(articles, text_col, lang)
-    feats = [_doc_features(d) for d in docs]
+    idf = fit_idf(docs, min_df=min_df) if features == "tfidf" else None
+    feats = [_doc_features(d, idf) for d in docs]
     ids = articles["article_id"].tolist()
     cs, fs = _label_sets(labels, ids)
     coarse_names = sorted(set().union(*cs)) if cs else [OTHER]
@@ -285,33 +352,82 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
     coarse = fit_linear(feats, Yc, kind="ovr", classes=coarse_names, C=C, class_weight=class_weight,
                         min_count=min_count, seed=seed)
     inner = None
-    if isinstance(threshold, str):
-        if threshold != "cv":
-            raise ValueError(f"threshold must be a number or 'cv', got {threshold!r}")
-        threshold, inner = _cv_threshold(feats, Yc, coarse_names, cs, C=C, class_weight=class_weight,
-                                         min_count=min_count, seed=seed, k=inner_folds)
+    per_label = None
+    if threshold == "cv" or thresholds == "per_label":
+        P = _oof_proba(docs, Yc, coarse_names, C=C, class_weight=class_weight, min_count=min_count, seed=seed,
+                       k=inner_folds, features=features, min_df=min_df)
+        best, inner = _cv_threshold(P, coarse_names, cs)
+        if threshold == "cv":
+            threshold = best
+        if thresholds == "per_label":
+            per_label = _per_label_thresholds(P, coarse_names, cs, start=float(threshold))
     fine = fit_linear(feats, Yf, kind="ovr", classes=fine_names, C=C_fine, class_weight=class_weight,
                       min_count=min_count, seed=seed)
     return NarrativeModel(coarse, fine, threshold=float(threshold), lang=docs[0].lang if docs else "en",
                           meta={"n_train": len(ids), "C": C, "C_fine": C_fine, "min_count": min_count,
-                                "threshold_inner_cv": inner})
+                                "threshold_inner_cv": inner,
+                                "features": features, "min_df": min_df if idf else None,
+                                "class_weight": class_weight if isinstance(class_weight, str) else None},
+                          idf=idf, thresholds=per_label)
 
 
-def _cv_threshold(feats, Y, names, gold_sets, *, C, class_weight, min_count, seed, k) -> tuple[float, dict]:
-    """The :data:`THRESHOLD_GRID` value with the best inner-CV samples-F1, and the F1 of each value."""
-    from analysis.evaluation.narratives import folds, samples_f1
+def _oof_proba(docs, Y, names, *, C, class_weight, min_count, seed, k, features, min_df) -> np.ndarray:
+    """Out-of-fold coarse probabilities of an inner ``k``-fold CV (idf refit on each inner training part)."""
+    from analysis.evaluation.narratives import folds
 
-    n = len(feats)
+    n = len(docs)
     k = max(2, min(k, n))
     P = np.zeros((n, len(names)))
     for tr, te in folds(np.arange(n), k, seed + 1):
-        m = fit_linear([feats[i] for i in tr], Y[tr], kind="ovr", classes=names, C=C, class_weight=class_weight,
-                       min_count=min_count, seed=seed)
-        P[te] = m.proba([feats[i] for i in te])
+        idf = fit_idf([docs[i] for i in tr], min_df=min_df) if features == "tfidf" else None
+        m = fit_linear([_doc_features(docs[i], idf) for i in tr], Y[tr], kind="ovr", classes=names, C=C,
+                       class_weight=class_weight, min_count=min_count, seed=seed)
+        P[te] = m.proba([_doc_features(docs[i], idf) for i in te])
+    return P
+
+
+def _cv_threshold(P, names, gold_sets) -> tuple[float, dict]:
+    """The :data:`THRESHOLD_GRID` value with the best samples-F1 on out-of-fold ``P``, and the F1 of each value."""
+    from analysis.evaluation.narratives import samples_f1
+
     scores = {t: samples_f1(gold_sets, [{names[j] for j in _decide(p, names, t)} for p in P])
               for t in THRESHOLD_GRID}
     best = max(THRESHOLD_GRID, key=lambda t: (round(scores[t], 12), -abs(t - 0.2)))
     return best, {str(t): round(v, 4) for t, v in scores.items()}
+
+
+def _per_label_thresholds(P, names, gold_sets, *, start: float, passes: int = 2) -> dict[str, float]:
+    """Coordinate ascent over :data:`PER_LABEL_GRID`, one coarse label at a time (``Other`` excluded),
+    maximising samples-F1 of :func:`_decide_per_label` on out-of-fold ``P``; ties keep the current value."""
+    from analysis.evaluation.narratives import samples_f1
+
+    t = {n: start for n in names if n != OTHER}
+
+    def score(th):
+        return round(samples_f1(gold_sets, [{names[j] for j in _decide_per_label(p, names, th)} for p in P]), 12)
+
+    cur = score(t)
+    for _ in range(passes):
+        changed = False
+        for n in sorted(t):
+            for v in PER_LABEL_GRID:
+                if v == t[n]:
+                    continue
+                trial = {**t, n: v}
+                s = score(trial)
+                if s > cur:
+                    t, cur, changed = trial, s, True
+        if not changed:
+            break
+    return t
+
+
+def _decide_per_label(p: np.ndarray, classes: list[str], thresholds: Mapping[str, float]) -> list[int]:
+    """Narratives whose probability passes their own threshold, most probable first; ``Other`` when none does."""
+    keep = [j for j in np.argsort(-p) if classes[j] != OTHER and p[j] >= thresholds.get(classes[j], 1.0)]
+    if keep:
+        return [int(j) for j in keep]
+    return [classes.index(OTHER)] if OTHER in classes else [int(np.argmax(p))]
 
 
 def _docs(articles: pd.DataFrame, text_col: str = "text", lang: str | None = None) -> list[_Doc]:
@@ -396,10 +512,13 @@ def _lexicon_one(doc: _Doc, min_hits: int, n_evidence: int):
 
 
 def _model_one(doc: _Doc, m: NarrativeModel, n_evidence: int):
-    f = _doc_features(doc)
+    f = m.features(doc)
     pc = m.coarse.proba([f])[0]
     pf = m.fine.proba([f])[0]
-    keep = _decide(pc, m.coarse.classes, m.threshold)
+    if m.thresholds:
+        keep = _decide_per_label(pc, m.coarse.classes, m.thresholds)
+    else:
+        keep = _decide(pc, m.coarse.classes, m.threshold)
     coarse = [m.coarse.classes[j] for j in keep]
     if coarse == [OTHER]:
         return OTHER, OTHER, 0, round(float(pc[keep[0]]), 4), []

@@ -437,9 +437,12 @@ class RoleModel:
     :func:`tune_main_bias`); the reported probabilities are the corrected ones."""
 
     def __init__(self, main: SparseLinear, fine: SparseLinear, lang: str = "en", meta: dict | None = None,
-                 main_bias: Mapping[str, float] | None = None):
+                 main_bias: Mapping[str, float] | None = None, fine_thresholds: Mapping[str, float] | None = None):
         self.main, self.fine, self.lang, self.meta = main, fine, lang, dict(meta or {})
         self.main_bias = {k: float(v) for k, v in (main_bias or {}).items()}
+        #: one-vs-rest fine model only: a second (third ...) fine role of the predicted main role is added
+        #: when its probability reaches its threshold (the most probable one is always kept)
+        self.fine_thresholds = {k: float(v) for k, v in (fine_thresholds or {}).items()}
 
     def main_proba(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
         """Main-role probabilities in :data:`MAIN_ROLES` order, prior-corrected by ``main_bias``."""
@@ -447,8 +450,11 @@ class RoleModel:
         return apply_bias(p, self.main_bias)
 
     def to_dict(self) -> dict:
-        return {"format": MODEL_FORMAT, "lang": self.lang, "main": self.main.to_dict(), "fine": self.fine.to_dict(),
-                "main_bias": self.main_bias, "meta": self.meta}
+        out = {"format": MODEL_FORMAT, "lang": self.lang, "main": self.main.to_dict(), "fine": self.fine.to_dict(),
+               "main_bias": self.main_bias, "meta": self.meta}
+        if self.fine_thresholds:
+            out["fine_thresholds"] = self.fine_thresholds
+        return out
 
     def to_json(self, path: str | Path) -> Path:
         return save_json(self.to_dict(), path)
@@ -458,7 +464,8 @@ class RoleModel:
         if payload.get("format") != MODEL_FORMAT:
             raise ValueError("not a role model file (format != %r)" % MODEL_FORMAT)
         return cls(SparseLinear.from_dict(payload["main"]), SparseLinear.from_dict(payload["fine"]),
-                   payload.get("lang", "en"), payload.get("meta"), payload.get("main_bias"))
+                   payload.get("lang", "en"), payload.get("meta"), payload.get("main_bias"),
+                   payload.get("fine_thresholds"))
 
 
 def apply_bias(p: np.ndarray, bias: Mapping[str, float] | None) -> np.ndarray:
@@ -544,7 +551,7 @@ def _main_fine(fine_roles: str) -> list[str]:
 def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequence[str],
                      fine_roles: Sequence[str], *, lang: str = "en", C: float = 0.3, C_fine: float = 0.3,
                      class_weight="balanced", min_count: int = 2, seed: int = 0, decision: str = "argmax",
-                     groups: Sequence | None = None, inner_folds: int = 4) -> RoleModel:
+                     groups: Sequence | None = None, inner_folds: int = 4, fine_kind: str = "softmax") -> RoleModel:
     """Fit both classifiers on mention features (from :func:`featurize`) and gold labels.
 
     Fine roles: a multinomial model over the 22 roles, one training row per
@@ -555,7 +562,17 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
     ``inner_folds``-fold CV grouped by ``groups`` (article ids; required), so
     the offsets never see the rows they are scored on. Defaults (C 0.3,
     balanced weights, argmax) were chosen by grouped 5-fold CV on the SemEval-2025
-    en and ru folders (README-roles.md)."""
+    en and ru folders (README-roles.md).
+
+    ``fine_kind="ovr"``: one binary logistic regression per fine role instead
+    (multi-label); at prediction the most probable fine role of the predicted
+    main role is kept and any other of that main role whose probability
+    reaches its own threshold is added. The thresholds (grid
+    :data:`FINE_THRESHOLD_GRID`, coordinate ascent on fine exact match) are
+    chosen on out-of-fold probabilities of the inner grouped CV (``groups``
+    required), restricted to the gold main role."""
+    if fine_kind not in ("softmax", "ovr"):
+        raise ValueError(f"fine_kind must be 'softmax' or 'ovr', got {fine_kind!r}")
     y = list(main_roles)
     main = fit_linear(features, y, C=C, class_weight=class_weight, min_count=min_count, seed=seed)
     bias: dict = {}
@@ -574,15 +591,71 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
             P[te] = np.column_stack([pt[:, m.classes.index(r)] if r in m.classes else np.zeros(len(te))
                                      for r in MAIN_ROLES])
         bias = tune_main_bias(P, y, objective=decision)
-    fx, fy = [], []
-    for f, roles in zip(features, fine_roles):
-        for r in _main_fine(roles):
-            fx.append(f)
-            fy.append(r)
-    fine = fit_linear(fx, fy, C=C_fine, class_weight=None, min_count=min_count, seed=seed)
+    fine_thresholds: dict = {}
+    if fine_kind == "ovr":
+        names = [r for r in FINE_ROLES if any(r in _main_fine(x) for x in fine_roles)]
+        Y = np.array([[r in _main_fine(x) for r in names] for x in fine_roles], dtype=int)
+        fine = fit_linear(features, Y, kind="ovr", classes=names, C=C_fine, min_count=min_count, seed=seed)
+        if groups is None:
+            raise ValueError("fine_kind='ovr' needs groups (the article id of each row) for its inner CV")
+        from analysis.evaluation.roles import grouped_folds
+
+        P = np.zeros((len(y), len(names)))
+        for tr, te in grouped_folds(np.asarray(list(groups)), inner_folds, seed + 1):
+            m = fit_linear([features[i] for i in tr], Y[tr], kind="ovr", classes=names, C=C_fine,
+                           min_count=min_count, seed=seed)
+            P[te] = m.proba([features[i] for i in te])
+        fine_thresholds = tune_fine_thresholds(P, names, y, [set(_main_fine(x)) for x in fine_roles])
+    else:
+        fx, fy = [], []
+        for f, roles in zip(features, fine_roles):
+            for r in _main_fine(roles):
+                fx.append(f)
+                fy.append(r)
+        fine = fit_linear(fx, fy, C=C_fine, class_weight=None, min_count=min_count, seed=seed)
     return RoleModel(main, fine, lang, {"n_train": len(features), "C": C, "C_fine": C_fine,
                                         "class_weight": class_weight, "min_count": min_count,
-                                        "decision": decision}, main_bias=bias)
+                                        "decision": decision, "fine_kind": fine_kind}, main_bias=bias,
+                     fine_thresholds=fine_thresholds)
+
+
+#: thresholds :func:`tune_fine_thresholds` chooses from (above 1: never add a second role)
+FINE_THRESHOLD_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.01)
+
+
+def fine_decision(p: np.ndarray, classes: Sequence[str], main: str, thresholds: Mapping[str, float]) -> list[int]:
+    """Columns of the fine roles kept for one mention: the most probable fine role of ``main``, then any other
+    of ``main`` with probability >= its threshold (most probable first); empty if ``main`` has none."""
+    allowed = [c for c, n in enumerate(classes) if MAIN_OF.get(n) == main]
+    if not allowed:
+        return []
+    allowed.sort(key=lambda c: -p[c])
+    return [allowed[0]] + [c for c in allowed[1:] if p[c] >= thresholds.get(classes[c], 1.01)]
+
+
+def tune_fine_thresholds(P: np.ndarray, classes: Sequence[str], mains: Sequence[str], gold: Sequence[set],
+                         *, passes: int = 2) -> dict[str, float]:
+    """Per-fine-role thresholds from :data:`FINE_THRESHOLD_GRID` maximising the exact match of
+    :func:`fine_decision` (under the gold main role) on out-of-fold probabilities ``P``; coordinate ascent
+    starting from "never add", ties keep the current value."""
+    t = {n: 1.01 for n in classes}
+
+    def score(th):
+        return sum({classes[c] for c in fine_decision(p, classes, m, th)} == g for p, m, g in zip(P, mains, gold))
+
+    cur = score(t)
+    for _ in range(passes):
+        changed = False
+        for n in classes:
+            for v in FINE_THRESHOLD_GRID:
+                if v != t[n]:
+                    trial = {**t, n: v}
+                    s = score(trial)
+                    if s > cur:
+                        t, cur, changed = trial, s, True
+        if not changed:
+            break
+    return {n: v for n, v in t.items() if v <= 1.0}
 
 
 # --------------------------------------------------------------------------- public API
@@ -701,7 +774,11 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
             k = int(p.argmax())
             main[i], conf[i], P[i], used[i] = order[k], float(p[k]), p, "model"
             allowed = [c for c, name in enumerate(m.fine.classes) if MAIN_OF.get(name) == order[k]]
-            if allowed:
+            if allowed and m.fine.kind == "ovr":
+                keep = fine_decision(pf[j], m.fine.classes, order[k], m.fine_thresholds)
+                fine_s[i] = "|".join(m.fine.classes[c] for c in keep)
+                fine_conf[i] = float(pf[j, keep[0]])
+            elif allowed:
                 best = max(allowed, key=lambda c: pf[j, c])
                 tot = sum(pf[j, c] for c in allowed)
                 fine_s[i] = m.fine.classes[best]

@@ -9,7 +9,9 @@ Usage::
 DIR is a SemEval-2025 Task 10 language folder; with several, the first one's
 language names the model and the others add training data (e.g. ``--train
 ../shared/eval/semeval25/en ../shared/eval/semeval25/ru --C 1`` for the English
-role model, see data/lexicons/README-roles.md). A folder (``roles.tsv`` / ``narratives.tsv``
+role model, see data/lexicons/README-roles.md). For roles, a single English
+folder whose sibling ``ru`` folder exists gets that folder added and C 1 by
+default (joint training, better in grouped CV); ``--no-joint`` opts out. A folder (``roles.tsv`` / ``narratives.tsv``
 + ``articles/``, e.g. ../shared/eval/semeval25/en). The default output is
 ``data/models/<task>_<lang>.json`` (git-ignored: weights trained on data the
 project may not redistribute are never committed); the library uses it when
@@ -35,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=None)
     ap.add_argument("--C", type=float, default=None)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-joint", action="store_true",
+                    help="roles, English: do not add the sibling Russian folder (default when present, see README-roles)")
+    ap.add_argument("--features", choices=["binary", "tfidf"], default=None, help="narratives: word features")
+    ap.add_argument("--thresholds", choices=["global", "per_label"], default=None,
+                    help="narratives: one threshold or per-label thresholds (inner CV)")
     ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
                     help="roles: main-role decision (see python -m analysis.evaluate roles --help)")
     args = ap.parse_args(argv)
@@ -46,14 +53,19 @@ def main(argv: list[str] | None = None) -> int:
         extra += ["--C", str(args.C)] if args.C is not None else []
         return cli(["train", *args.train, *extra])
     if args.task == "roles":
-        from analysis.evaluation.roles import DEFAULTS
+        from analysis.evaluation.roles import DEFAULTS, JOINT_TRAIN, joint_train_dirs
         from analysis.roles import default_model_path, featurize, read_roles_dir, train_role_model
 
         parts = [read_roles_dir(d) for d in args.train]
+        lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model (others only add data)
+        if len(args.train) == 1 and not args.no_joint:
+            for d in joint_train_dirs(args.train[0], lang):  # English: + the sibling Russian folder
+                args.train.append(d)
+                parts.append(read_roles_dir(d))
         arts = pd.concat([p[0] for p in parts], ignore_index=True)
         gold = pd.concat([p[1] for p in parts], ignore_index=True)
-        lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model (others only add data)
-        kw = dict(DEFAULTS.get(lang, {}))
+        joint = len(args.train) > 1 and lang in JOINT_TRAIN
+        kw = dict(JOINT_TRAIN[lang][1] if joint else DEFAULTS.get(lang, {}))
         if args.C is not None:
             kw["C"] = args.C
         if args.decision is not None:
@@ -71,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = pd.concat([p[1] for p in parts], ignore_index=True)
         lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model
         kw = {"C": args.C, "C_fine": args.C} if args.C is not None else {}
+        kw.update({k: v for k, v in (("features", args.features), ("thresholds", args.thresholds)) if v})
         model = train_narrative_model(arts, labels, seed=args.seed, **kw)
         out = model.to_json(args.out or default_model_path(lang))
         info = {"n_train": len(arts), "features": len(model.coarse.vocab) + len(model.fine.vocab)}

@@ -77,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--C", type=float, default=None)
     ap.add_argument("--threshold", type=float, default=None,
                     help="fixed threshold for extra narratives (default: chosen by inner CV on the training part)")
+    ap.add_argument("--features", choices=["binary", "tfidf"], default=None,
+                    help="word features: binary uni/bigrams (default) or sublinear TF-IDF (idf from the training part)")
+    ap.add_argument("--thresholds", choices=["global", "per_label"], default=None,
+                    help="one global threshold (top label always kept) or per-label thresholds by inner CV")
+    ap.add_argument("--class-weight", choices=["none", "balanced"], default=None)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -92,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
         kw["C"] = kw["C_fine"] = args.C
     if args.threshold is not None:
         kw["threshold"] = args.threshold
+    if args.features is not None:
+        kw["features"] = args.features
+    if args.thresholds is not None:
+        kw["thresholds"] = args.thresholds
+    if args.class_weight is not None:
+        kw["class_weight"] = None if args.class_weight == "none" else args.class_weight
 
     t0 = time.perf_counter()
     lex = narratives(arts, method="lexicon")
@@ -109,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             tr_ids = set(arts["article_id"].iloc[tr])
             tr_labels = labels[labels["article_id"].isin(tr_ids)]
             model = train_narrative_model(arts.iloc[tr], tr_labels, seed=args.seed, **kw)
-            extra.setdefault("fold_thresholds", []).append(model.threshold)
+            extra.setdefault("fold_thresholds", []).append(model.thresholds or model.threshold)
             res = narratives(arts.iloc[te], method="model", model=model, evidence=0)
             c, f = _sets(res)
             maj_c, maj_f = _majority(tr_labels)
