@@ -6,7 +6,9 @@ Outer 5-fold CV over articles (seed 0, the folds of `analysis.evaluate narrative
 when one of its sub-narratives has probability >= t_f, with t_f (and the global threshold) chosen by inner 4-fold
 CV on the training part only ("never" included). Prints both coarse samples-F1 figures and the chosen thresholds."""
 import sys
+
 import numpy as np
+
 from analysis import narratives as N
 from analysis._linear import fit_linear
 from analysis.evaluation.narratives import folds, samples_f1

@@ -15,14 +15,14 @@ from analysis.corpus import (
     GDELT_FILENAME,
     accounting,
     clean_text,
-    files_of,
-    rejects_of,
-    warnings_of,
     detect_lang,
+    files_of,
     find_duplicates,
     load_corpus,
     load_corpus_with_rejects,
     parse_dates,
+    rejects_of,
+    warnings_of,
 )
 
 BODY = ("Russian drones struck Kyiv overnight, officials said on Monday, in the largest attack "

@@ -11,8 +11,16 @@ import pytest
 
 from analysis import entities as ent
 from analysis.entities import (
-    ENTITY_TYPES, MENTION_COLUMNS, cooccurrence, discovered_entities, entity_counts, export_network,
-    load_gazetteer, mentions, naming_variants, to_network,
+    ENTITY_TYPES,
+    MENTION_COLUMNS,
+    cooccurrence,
+    discovered_entities,
+    entity_counts,
+    export_network,
+    load_gazetteer,
+    mentions,
+    naming_variants,
+    to_network,
 )
 from analysis.evaluation import ner
 

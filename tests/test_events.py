@@ -10,13 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import report
-from analysis.events import (
-    AROUND_COLUMNS,
-    EVENT_COLUMNS,
-    around_event,
-    load_events,
-    plot_around_event,
-)
+from analysis.events import AROUND_COLUMNS, EVENT_COLUMNS, around_event, load_events, plot_around_event
 
 
 def test_the_list_has_at_least_40_dated_sourced_events_with_unique_ids():

@@ -10,11 +10,25 @@ import pandas as pd
 import pytest
 
 from analysis.corpus import detect_lang
-
 from analysis.framing import (
-    MFC_FRAMES, agency, agentless_share, distinctive_terms, frames, frames_wide, generic_frames,
-    label_alignment, label_lexicon, label_matches, label_usage, load_frame_model, plot_fightin_words,
-    quote_summary, quotes, save_frame_model, train_frame_model, verb_class,
+    MFC_FRAMES,
+    agency,
+    agentless_share,
+    distinctive_terms,
+    frames,
+    frames_wide,
+    generic_frames,
+    label_alignment,
+    label_lexicon,
+    label_matches,
+    label_usage,
+    load_frame_model,
+    plot_fightin_words,
+    quote_summary,
+    quotes,
+    save_frame_model,
+    train_frame_model,
+    verb_class,
 )
 from analysis.text import sentences
 

@@ -6,14 +6,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.kwic import (
-    KINDS,
-    KWIC_COLUMNS,
-    export_kwic,
-    kwic,
-    neutralise_formulas,
-    register_kind,
-)
+from analysis.kwic import KINDS, KWIC_COLUMNS, export_kwic, kwic, neutralise_formulas, register_kind
 from analysis.text import sentences
 
 

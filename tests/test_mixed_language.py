@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from mixed_corpus import TEXTS, write_mixed_corpus
 
 from analysis import overview, pipeline, topics
 from analysis.report import source_line
+from mixed_corpus import TEXTS, write_mixed_corpus
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.narratives import (NARRATIVE_COLUMNS, NarrativeModel, load_narrative_model, narrative_evidence,
-                                 narrative_prevalence, narratives, read_narratives_dir, taxonomy,
-                                 train_narrative_model)
+from analysis.narratives import (
+    NARRATIVE_COLUMNS,
+    NarrativeModel,
+    load_narrative_model,
+    narrative_evidence,
+    narrative_prevalence,
+    narratives,
+    read_narratives_dir,
+    taxonomy,
+    train_narrative_model,
+)
 
 ARTICLES = pd.DataFrame({
     "article_id": ["a", "b", "c", "d"], "outlet": ["X", "X", "Y", "Y"],

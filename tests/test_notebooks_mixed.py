@@ -9,9 +9,9 @@ import os
 
 import pandas as pd
 import pytest
-from mixed_corpus import write_mixed_corpus
 
 from analysis.runner import run_notebooks
+from mixed_corpus import write_mixed_corpus
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.roles import (FINE_ROLES, MAIN_OF, MAIN_ROLES, ROLE_COLUMNS, RoleModel, featurize, load_role_model,
-                            predict_roles, read_roles_dir, role_evidence, role_shares, train_role_model)
+from analysis.roles import (
+    FINE_ROLES,
+    MAIN_OF,
+    MAIN_ROLES,
+    ROLE_COLUMNS,
+    RoleModel,
+    featurize,
+    load_role_model,
+    predict_roles,
+    read_roles_dir,
+    role_evidence,
+    role_shares,
+    train_role_model,
+)
 
 ARTICLES = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
                          "published": pd.to_datetime(["2024-08-12", "2024-09-01"], utc=True),

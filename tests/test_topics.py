@@ -5,12 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.topics import (
-    fit_topics,
-    representative_articles,
-    topic_share,
-    topics_over_time,
-)
+from analysis.topics import fit_topics, representative_articles, topic_share, topics_over_time
 
 GRAIN = ["grain exports ships ports corridor deal", "grain ships ports exports corridor Odesa",
          "grain corridor ships ports exports Turkey", "grain deal exports ships corridor ports"]

@@ -94,7 +94,7 @@ class SparseLinear:
                 "meta": self.meta}
 
     @classmethod
-    def from_dict(cls, payload: Mapping) -> "SparseLinear":
+    def from_dict(cls, payload: Mapping) -> SparseLinear:
         names = list(payload["weights"])
         k = len(payload["intercept"])
         coef = np.array([payload["weights"][n] for n in names], dtype=float).reshape(len(names), k)

@@ -412,11 +412,7 @@ def sentence_langs(texts, *, default: str | None = None) -> list[str | None]:
                 out.append("uk")
                 continue
         r = detect(t)
-        if r.lang is None:
-            out.append(default)
-        elif default is not None and "model" in r.note and len(t.split()) < 3:
-            out.append(default)
-        elif default is not None and r.lang != default and "model" in r.note and r.confidence < 0.6:
+        if r.lang is None or default is not None and "model" in r.note and len(t.split()) < 3 or default is not None and r.lang != default and "model" in r.note and r.confidence < 0.6:
             out.append(default)
         else:
             out.append(r.lang)

@@ -15,14 +15,14 @@ corpus pays one dictionary look-up per distinct form.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 __all__ = ["MORPH_LANGS", "analyzer", "parses", "lemma", "lemmas", "case", "lemma_case", "lemmas_and_cases", "all_lemmas"]
 
 MORPH_LANGS = ("ru", "uk")
 
 
-@lru_cache(maxsize=None)
+@cache
 def analyzer(lang: str):
     """The process-wide ``pymorphy3.MorphAnalyzer`` for ``lang`` ("ru" or "uk")."""
     if lang not in MORPH_LANGS:

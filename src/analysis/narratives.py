@@ -268,7 +268,7 @@ class NarrativeModel:
         return save_json(self.to_dict(), path)
 
     @classmethod
-    def from_dict(cls, payload: Mapping) -> "NarrativeModel":
+    def from_dict(cls, payload: Mapping) -> NarrativeModel:
         if payload.get("format") != MODEL_FORMAT:
             raise ValueError(f"not a narrative model file (format != {MODEL_FORMAT!r})")
         return cls(SparseLinear.from_dict(payload["coarse"]), SparseLinear.from_dict(payload["fine"]),
@@ -551,7 +551,6 @@ def narrative_prevalence(result: pd.DataFrame, articles: pd.DataFrame | None = N
 
     Returns DataFrame[*by, (period), narrative, n, n_articles, share, ci_low, ci_high, reliable]."""
     from analysis.framing.agency import wilson
-
     from analysis.overview import with_groups
 
     frame, groups = with_groups(result, articles, by=by, freq=freq, date=date, caller="narrative_prevalence()")

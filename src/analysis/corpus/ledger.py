@@ -25,9 +25,7 @@ def _ledger_json(items: list[tuple], name: str) -> str:
         for col, v in zip(columns, item):
             if v is None:
                 row.append(None)
-            elif type(v) is str and col not in int_cols:  # the common cases, kept cheap
-                row.append(v)
-            elif type(v) is int and col in int_cols:
+            elif type(v) is str and col not in int_cols or type(v) is int and col in int_cols:  # the common cases, kept cheap
                 row.append(v)
             elif not isinstance(v, str) and pd.isna(v):
                 row.append(None)

@@ -8,32 +8,21 @@ import hashlib
 import re
 import warnings as warnings_module
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis import formats as _formats  # Media Cloud / GDELT exports, RSS/Atom feeds
-from analysis.corpus.cleaning import (
-    _clean_title,
-    _join,
-    _paragraphs,
-    _strip_boilerplate,
-    clean_text,
-)
+from analysis.corpus.cleaning import _clean_title, _join, _paragraphs, _strip_boilerplate, clean_text
 from analysis.corpus.dates import _parse_date_column, _safe_utc, _to_utc, _url_date
 from analysis.corpus.duplicates import find_duplicates
 from analysis.corpus.language import _CYR_LETTER, _CYRILLIC_LANGS, _LAT_LETTER, _normalise_lang, detect_lang
 from analysis.corpus.ledger import _ledger_json, rejects_of
-from analysis.corpus.manifest import (
-    _apply_manifest,
-    _err_text,
-    _filename_meta,
-    _read_manifest,
-    _Spec,
-)
+from analysis.corpus.manifest import _apply_manifest, _err_text, _filename_meta, _read_manifest, _Spec
 from analysis.corpus.readers import (
     _decode,
     _first_line,
@@ -48,13 +37,7 @@ from analysis.corpus.readers import (
     _split_title,
     _txt_candidate,
 )
-from analysis.corpus.schema import (
-    _EXTRA_PREFIX,
-    _SKIP_NAMES,
-    ARTICLE_COLUMNS,
-    MANIFEST_NAMES,
-    SUPPORTED_EXTENSIONS,
-)
+from analysis.corpus.schema import _EXTRA_PREFIX, _SKIP_NAMES, ARTICLE_COLUMNS, MANIFEST_NAMES, SUPPORTED_EXTENSIONS
 
 # --------------------------------------------------------------------------------------------
 # The loader
@@ -430,7 +413,7 @@ def _make_ids(frame: pd.DataFrame) -> list[str]:
     for outlet, sf, sr, text in zip(frame["outlet"], frame["source_file"], frame["source_row"],
                                     frame["text"]):
         h = hashlib.sha1()
-        h.update(f"{outlet}\x1f{sf}\x1f{sr}\x1f".encode("utf-8"))
+        h.update(f"{outlet}\x1f{sf}\x1f{sr}\x1f".encode())
         h.update(text.encode("utf-8", "surrogatepass"))
         out.append(h.hexdigest()[:16])
     seen: set[str] = set()

@@ -76,25 +76,27 @@ from analysis.entities.aggregates import (
     discovered_entities,
     entity_counts,
     naming_variants,
+    span_overlaps,  # noqa: F401
 )
-from analysis.entities.gazetteer import (
-    ENTITY_TYPES,
-    MENTION_COLUMNS,
-    Gazetteer,
-    conll_type,
-    load_gazetteer,
-)
-from analysis.entities.matching import mentions
-from analysis.entities.network import export_network, to_network
-
-from analysis.entities.aggregates import span_overlaps  # noqa: F401
-from analysis.entities.gazetteer import SIDES, SURFACE_KINDS  # noqa: F401
 
 # The reference implementations the tests compare the fast paths against (private; importable
 # from here as before).
 from analysis.entities.discovery import _discover_fast, _discover_sentence, _reported_words  # noqa: F401
-from analysis.entities.gazetteer import _tokens  # noqa: F401
-from analysis.entities.matching import _match  # noqa: F401
+from analysis.entities.gazetteer import (  # noqa: F401
+    ENTITY_TYPES,
+    MENTION_COLUMNS,
+    SIDES,
+    SURFACE_KINDS,
+    Gazetteer,
+    _tokens,  # noqa: F401
+    conll_type,
+    load_gazetteer,
+)
+from analysis.entities.matching import (
+    _match,  # noqa: F401
+    mentions,
+)
+from analysis.entities.network import export_network, to_network
 
 __all__ = [
     "ENTITY_TYPES",

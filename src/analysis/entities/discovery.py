@@ -506,9 +506,7 @@ def _type_plain(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, unit
         etype = next(h for h in heads if h in ("ORG", "MILITARY_UNIT"))
     elif titled:
         etype = "PERSON"
-    elif next_word.lower() in _GPE_CUES_AFTER and next_word.islower():
-        etype = "GPE"
-    elif len(prev2) == 2 and prev2[1] == "of" and prev2[0].lower() in _PLACE_OF:
+    elif next_word.lower() in _GPE_CUES_AFTER and next_word.islower() or len(prev2) == 2 and prev2[1] == "of" and prev2[0].lower() in _PLACE_OF:
         etype = "GPE"
     elif next_word in _SPEECH and len(seq) >= 2:
         etype = "PERSON"

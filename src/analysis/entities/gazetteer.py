@@ -201,7 +201,7 @@ class Gazetteer:
         return self._trie(False)
 
     @cached_property
-    def matcher(self) -> "_Matcher":
+    def matcher(self) -> _Matcher:
         """Both tries behind one candidate scan: ``matcher.find(text)`` ->
         [name matches, nested matches]."""
         from analysis.entities.matching import _Matcher

@@ -11,12 +11,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from analysis.entities.discovery import _discover_fast, _reported_words, _slug
-from analysis.entities.gazetteer import (
-    _QUOTE_MAP,
-    MENTION_COLUMNS,
-    Gazetteer,
-    load_gazetteer,
-)
+from analysis.entities.gazetteer import _QUOTE_MAP, MENTION_COLUMNS, Gazetteer, load_gazetteer
 
 # --------------------------------------------------------------------------------------
 # Matching

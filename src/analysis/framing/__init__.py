@@ -22,11 +22,25 @@ Russian and Ukrainian sentences (``lang`` column "ru"/"uk") go to lemma-based ru
 
 from analysis.framing.agency import agency, agentless_share, side_of, wilson
 from analysis.framing.distinctive import (
-    cyr_glosses, distinctive_terms, distinctive_terms_by_lang, plot_fightin_words, term_counts,
+    cyr_glosses,
+    distinctive_terms,
+    distinctive_terms_by_lang,
+    plot_fightin_words,
+    term_counts,
 )
 from analysis.framing.frames import (
-    GENERIC_FRAMES, MFC_FRAMES, frame_density, frame_scores, frames, frames_wide, generic_frames, load_frame_model,
-    multilabel_scores, read_semeval_frames, save_frame_model, train_frame_model,
+    GENERIC_FRAMES,
+    MFC_FRAMES,
+    frame_density,
+    frame_scores,
+    frames,
+    frames_wide,
+    generic_frames,
+    load_frame_model,
+    multilabel_scores,
+    read_semeval_frames,
+    save_frame_model,
+    train_frame_model,
 )
 from analysis.framing.labels import label_alignment, label_lexicon, label_matches, label_usage, poisson_ci
 from analysis.framing.quotes import quote_summary, quotes, reporting_verbs, speaker_key, verb_class

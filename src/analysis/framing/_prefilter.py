@@ -25,8 +25,8 @@ exactly the matches of the whole text (see :func:`segments`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -251,7 +251,7 @@ class TextBatch:
         except Exception:  # no pyarrow, lone surrogates, ...: no filtering
             self._array = None
 
-    def subset(self, idx: np.ndarray) -> "TextBatch":
+    def subset(self, idx: np.ndarray) -> TextBatch:
         """The texts at positions ``idx`` (no new conversion)."""
         sub = TextBatch.__new__(TextBatch)
         sub.n = len(idx)

@@ -116,7 +116,7 @@ def cyr_glosses(lang: str) -> dict[str, str]:
 @lru_cache(maxsize=8)
 def _gloss_items(lang: str) -> tuple:
     from analysis.framing._cyr import best_lemma
-    from analysis.framing._lexicon import load_yaml, lexicon_path
+    from analysis.framing._lexicon import lexicon_path, load_yaml
 
     out: dict[str, str] = {}
     try:

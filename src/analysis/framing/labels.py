@@ -26,9 +26,8 @@ Example
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 import numpy as np
@@ -255,9 +254,8 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
     >>> m[["surface", "term", "in_quote"]].values.tolist()
     [['Kiev', 'Kiev', False], ["Kiev regime's", 'Kiev regime', False], ['sham referendum', 'sham referendum', True]]
     """
-    from analysis.framing._prefilter import TextBatch
-
     from analysis.framing._cyr import CYR_LANGS, lang_column
+    from analysis.framing._prefilter import TextBatch
 
     sents = _as_sentences(data)
     concepts = _compiled_concepts(lexicon)

@@ -801,7 +801,7 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
         sp = _strip_leading(m.group("speaker"))
         verb = m.group("verb")
         v = verb.lower()
-        if v.endswith("ing") or v in {"say", "tell", "claim", "ask"} and not sp.lower() in {"i", "we", "they"}:
+        if v.endswith("ing") or v in {"say", "tell", "claim", "ask"} and sp.lower() not in {"i", "we", "they"}:
             # "saying: ..." belongs to a direct quote; bare lemmas are usually infinitives
             if v.endswith("ing"):
                 continue
