@@ -100,6 +100,7 @@ __all__ = [
     "RuleParams",
     "news_target_terms",
     "TargetModel",
+    "guarded_target_model",
     "bootstrap_mean_ci",
     "document_sentiment",
     "find_person_mentions",
@@ -757,6 +758,46 @@ def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start
                        weights=weights, params=asdict(params),
                        meta={"n_train": int(len(y)), "C": C, "min_count": min_count, "class_weight": class_weight,
                              "features": len(weights)})
+
+
+def guarded_target_model(frame: pd.DataFrame, *, k: int = 3, seed: int = 0, C: float = 0.2,
+                         params: RuleParams = DEFAULT_RULES, label_col: str = "polarity",
+                         **train_kw) -> tuple[TargetModel | None, dict]:
+    """Train the classifier, but keep the rules unless inner cross-validation says the fit helps.
+
+    The rows are cut into ``k`` stratified folds (scikit-learn
+    ``StratifiedKFold``, shuffled with ``seed``); on each, a model trained on
+    the other folds and the training-free rules (``params``) are scored; the
+    model trained on all rows is returned only when its out-of-fold macro F1
+    is at least the rules' (issue 11: a fit is never worse than the untrained
+    rules). Returns ``(model or None, info)``; ``None`` means "use the rules".
+    Other keywords go to :func:`train_target_model`.
+
+    >>> import pandas as pd
+    >>> rows = [("Critics slammed the corrupt Smith.", 28, 33, -1), ("Fans cheered the brilliant Smith.", 27, 32, 1),
+    ...         ("Smith arrived on Monday.", 0, 5, 0)] * 6
+    >>> f = pd.DataFrame(rows, columns=["text", "from", "to", "polarity"])
+    >>> model, info = guarded_target_model(f, k=3, C=10.0, min_count=1)
+    >>> sorted(info), info["used"] in ("model", "rules")
+    (['cv_f1_model', 'cv_f1_rules', 'k', 'used'], True)
+    """
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    y = frame[label_col].astype(int).to_numpy()
+    pred_model = np.zeros(len(y), dtype=int)
+    folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    for tr, te in folds.split(np.zeros(len(y)), y):
+        m = train_target_model(frame.iloc[tr], C=C, params=params, label_col=label_col, **train_kw)
+        pred_model[te] = target_sentiment(frame.iloc[te], method="model", model=m)["polarity"].to_numpy()
+    pred_rules = target_sentiment(frame, params=params)["polarity"].to_numpy()
+    labels = sorted(set(y))
+    cv_model = round(float(f1_score(y, pred_model, average="macro", labels=labels)), 4)
+    cv_rules = round(float(f1_score(y, pred_rules, average="macro", labels=labels)), 4)
+    used = "model" if cv_model >= cv_rules else "rules"
+    info = {"k": k, "cv_f1_model": cv_model, "cv_f1_rules": cv_rules, "used": used}
+    model = train_target_model(frame, C=C, params=params, label_col=label_col, **train_kw) if used == "model" else None
+    return model, info
 
 
 # --------------------------------------------------------------------------- public API
