@@ -67,3 +67,8 @@ def test_evaluate_with_train_reports_the_guard_and_scores_rules_when_the_fit_los
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert out["guard"]["used"] == "rules" and out["method"] == "rules"
     assert out["f1_macro"] == 1.0, "the rules get this toy set right"
+
+
+def test_a_training_set_too_small_to_cross_validate_trains_the_model_unchecked():
+    model, info = T.guarded_target_model(_agreeing(1), k=3, C=10.0, min_count=1)
+    assert info["used"] == "model" and info["k"] == 0 and model is not None
