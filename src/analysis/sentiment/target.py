@@ -29,6 +29,10 @@ Sentiment Classification in Political News Articles", EACL) — in two ways:
     * evaluative prepositional objects ("sanctions against Y", "criticism of
       Y", "investigation into Y", "support for Y") — the noun's evaluation is
       about Y;
+    * a warm sentence (VADER compound >= 0.4) makes a target that no cue
+      reached positive, unless it is the speaker — mostly the praiser of
+      "X thanked Y for ..."; there is no negative twin, so the accuser of
+      "Kyiv blamed Russia" stays neutral (``RuleParams.warm``);
     * a hand-written news-evaluation supplement to the lexicon
       (``data/lexicons/sentiment_news_targets.csv``: "indicted", "gaffe",
       "embattled", "lauded", ... each valence copied from a VADER analogue),
