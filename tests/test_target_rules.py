@@ -89,3 +89,25 @@ def test_what_a_speaker_reports_before_the_attribution_is_not_about_the_speaker(
     s = "The cuts were a disgrace and a failure, Miller said on Monday."
     assert _pol(s, "Miller") == 0
     assert _pol(s, "Miller", dataclasses.replace(T.DEFAULT_RULES, speaker_left=1.0)) == -1
+
+
+def test_a_target_in_a_warm_sentence_with_no_cue_of_its_own_is_positive():
+    s = "Zelenskyy praised the volunteers for their wonderful, generous help."
+    assert _pol(s, "Zelenskyy") == 1, "the praiser of a warm sentence (NewsMTSC's convention)"
+    assert _pol(s, "Zelenskyy", dataclasses.replace(T.DEFAULT_RULES, warm=2.0)) == 0, "warm > 1 switches it off"
+    assert T.LEGACY_RULES.warm > 1.0
+
+
+def test_the_warm_sentence_rule_has_no_negative_twin_and_spares_speakers():
+    assert _pol("Kyiv blamed Russia for the horrible, deadly attack.", "Kyiv") == 0
+    assert _pol("Zelenskyy said the volunteers gave wonderful, generous help.", "Zelenskyy") == 0
+
+
+def test_the_classifier_sees_the_warm_sentence_cue_only_for_targets_no_cue_reached():
+    s = "Zelenskyy praised the volunteers for their wonderful, generous help."
+    a = s.index("volunteers")
+    f = T._features(s, 0, len("Zelenskyy"))
+    assert f["warm"] > 0.4 and f["grim"] == 0.0 and f["sent_comp"] == f["warm"]
+    assert "warm" not in T._features(s, a, a + len("volunteers")), "the volunteers have cues of their own"
+    said = "Zelenskyy said the volunteers gave wonderful, generous help."
+    assert "warm" not in T._features(said, 0, len("Zelenskyy")), "not for the speaker"

@@ -8,7 +8,11 @@ trained in-process on the given file(s) first and scored (``model``), and
 test targets that also occur in the training files (same sentence and span,
 whitespace and case ignored) are counted in ``train_test_overlap`` (test
 targets whose sentence occurs there: ``train_test_overlap_sentences``) with a
-warning on stderr;
+warning on stderr; the fit is guarded (``--guard K``, default 3): inner
+K-fold cross-validation on the training rows compares the classifier with the
+training-free rules, and the rules are scored instead when the fit would hurt
+(``guard`` in the output: out-of-fold F1 of both and which was ``used``;
+``--guard 0`` always uses the classifier);
 ``--method vader`` scores plain sentence VADER, the baseline. Progress goes to
 stderr; the last stdout line is one JSON object with n, accuracy, f1_macro,
 per-class precision/recall/F1, method and targets_per_second.
@@ -65,7 +69,13 @@ def overlap_fields(gold, train) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     configure_logging()  # stderr, INFO unless -q/-v said otherwise
-    from analysis.targeted import load_target_model, read_newsmtsc, target_sentiment, train_target_model
+    from analysis.targeted import (
+        guarded_target_model,
+        load_target_model,
+        read_newsmtsc,
+        target_sentiment,
+        train_target_model,
+    )
 
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate target-sentiment")
     parser.add_argument("path", help="NewsMTSC-format jsonl with gold polarity")
@@ -74,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="default: model with --train, else rules")
     parser.add_argument("--model", default=None, help="JSON weights for --method model (no --train)")
     parser.add_argument("--C", type=float, default=0.2, help="inverse regularisation for --train")
+    parser.add_argument("--guard", type=int, default=3,
+                        help="inner K-fold CV on --train: keep the rules when the classifier would be worse (0: off)")
     parser.add_argument("--lexicon", choices=["war-news", "vader"], default="war-news",
                         help="lexicon for the rules and the vader baseline (default war-news)")
     args = parser.parse_args(argv)
@@ -88,13 +100,21 @@ def main(argv: list[str] | None = None) -> int:
 
         train = pd.concat([read_newsmtsc(p) for p in args.train], ignore_index=True)
         t0 = time.perf_counter()
-        model = train_target_model(train, C=args.C)
+        if args.guard > 1 and args.method in (None, "model"):
+            model, extra["guard"] = guarded_target_model(train, k=args.guard, C=args.C)
+            logger.info(f"guard: inner {args.guard}-fold CV {extra['guard']}")
+        else:
+            model = train_target_model(train, C=args.C)
         extra["train_n"] = len(train)
         extra.update(overlap_fields(gold, train))
         extra["train_seconds"] = round(time.perf_counter() - t0, 2)
-        logger.info(f"trained on {len(train)} targets in {extra['train_seconds']} s "
-                    f"({len(model.weights)} features)")
-        method = args.method or "model"
+        if model is None:  # the guard kept the rules
+            logger.info(f"the classifier lost to the rules in inner CV: scoring the rules ({extra['train_seconds']} s)")
+            method = "rules"
+        else:
+            logger.info(f"trained on {len(train)} targets in {extra['train_seconds']} s "
+                        f"({len(model.weights)} features)")
+            method = args.method or "model"
     elif method == "model":
         model = load_target_model(args.model)
     # score twice: the first pass warms the per-sentence cache, the timed pass is cold per target

@@ -29,6 +29,10 @@ Sentiment Classification in Political News Articles", EACL) — in two ways:
     * evaluative prepositional objects ("sanctions against Y", "criticism of
       Y", "investigation into Y", "support for Y") — the noun's evaluation is
       about Y;
+    * a warm sentence (VADER compound >= 0.4) makes a target that no cue
+      reached positive, unless it is the speaker — mostly the praiser of
+      "X thanked Y for ..."; there is no negative twin, so the accuser of
+      "Kyiv blamed Russia" stays neutral (``RuleParams.warm``);
     * a hand-written news-evaluation supplement to the lexicon
       (``data/lexicons/sentiment_news_targets.csv``: "indicted", "gaffe",
       "embattled", "lauded", ... each valence copied from a VADER analogue),
@@ -100,6 +104,7 @@ __all__ = [
     "RuleParams",
     "news_target_terms",
     "TargetModel",
+    "guarded_target_model",
     "bootstrap_mean_ci",
     "document_sentiment",
     "find_person_mentions",
@@ -185,13 +190,14 @@ class RuleParams:
     speaker_left: float = 0.0    #: weight of unquoted words before a target that is the speaker (1: legacy)
     modal: float = 0.0           #: share of ``agent`` for a modal/negation after the target ("X should ...")
     accuser: float = 0.0         #: valence (x verb sign) for the agent of an accuse/praise verb (0: muted, the spec)
+    warm: float = 0.4            #: sentence compound >= this makes a cue-less, non-speaker target positive (> 1: off)
 
 
 DEFAULT_RULES = RuleParams()
 #: The first version of the rules (before the news supplement, prepositional
 #: objects and the re-fitted negative threshold); kept for comparisons.
 LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0, modal=0.0,
-                          speaker_left=1.0)
+                          speaker_left=1.0, warm=2.0)
 
 
 # --------------------------------------------------------------------------- sentence analysis
@@ -614,7 +620,23 @@ def _features(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_
     if a["speaker"]:
         f["speaker_x_rule"] = a["score"]
     f.update(_extra_features(parsed, ts, te, params))
+    # the sentence's VADER compound, and split by sign for a target no cue reached (the ``warm`` rule's
+    # input; chosen on NewsMTSC train 5-fold CV 0.6942 -> 0.6944 and dev_mt 0.6849 -> 0.6905)
+    comp = _sentence_compound(sentence)
+    f["sent_comp"] = comp
+    if a["score"] == 0.0 and not a["speaker"]:
+        f["warm"] = max(comp, 0.0)
+        f["grim"] = min(comp, 0.0)
     return f
+
+
+@lru_cache(maxsize=4096)
+def _sentence_compound(sentence: str) -> float:
+    """VADER compound of the whole sentence (war-news lexicon); 0 for NaN."""
+    from analysis.sentiment.vader import scorer
+
+    comp = scorer("war-news").score(sentence)[3]
+    return 0.0 if comp != comp else float(comp)
 
 
 def _extra_features(parsed: _Parsed, ts: int, te: int, params: RuleParams) -> dict[str, float]:
@@ -759,6 +781,53 @@ def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start
                              "features": len(weights)})
 
 
+def guarded_target_model(frame: pd.DataFrame, *, k: int = 3, seed: int = 0, C: float = 0.2,
+                         params: RuleParams = DEFAULT_RULES, label_col: str = "polarity",
+                         **train_kw) -> tuple[TargetModel | None, dict]:
+    """Train the classifier, but keep the rules unless inner cross-validation says the fit helps.
+
+    The rows are cut into ``k`` stratified folds (scikit-learn
+    ``StratifiedKFold``, shuffled with ``seed``); on each, a model trained on
+    the other folds and the training-free rules (``params``) are scored; the
+    model trained on all rows is returned only when its out-of-fold macro F1
+    is at least the rules' (issue 11: a fit is never worse than the untrained
+    rules). Returns ``(model or None, info)``; ``None`` means "use the rules".
+    ``k`` shrinks to the size of the rarest class; with fewer than two rows
+    of some class nothing can be checked and the model is used (``k`` 0).
+    Other keywords go to :func:`train_target_model`.
+
+    >>> import pandas as pd
+    >>> rows = [("Critics slammed the corrupt Smith.", 28, 33, -1), ("Fans cheered the brilliant Smith.", 27, 32, 1),
+    ...         ("Smith arrived on Monday.", 0, 5, 0)] * 6
+    >>> f = pd.DataFrame(rows, columns=["text", "from", "to", "polarity"])
+    >>> model, info = guarded_target_model(f, k=3, C=10.0, min_count=1)
+    >>> sorted(info), info["used"] in ("model", "rules")
+    (['cv_f1_model', 'cv_f1_rules', 'k', 'used'], True)
+    """
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    y = frame[label_col].astype(int).to_numpy()
+    smallest = int(np.unique(y, return_counts=True)[1].min()) if len(y) else 0
+    if min(k, smallest) < 2:  # too few rows of some class to cross-validate: nothing to check
+        info = {"k": 0, "cv_f1_model": None, "cv_f1_rules": None, "used": "model"}
+        return train_target_model(frame, C=C, params=params, label_col=label_col, **train_kw), info
+    k = min(k, smallest)
+    pred_model = np.zeros(len(y), dtype=int)
+    folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    for tr, te in folds.split(np.zeros(len(y)), y):
+        m = train_target_model(frame.iloc[tr], C=C, params=params, label_col=label_col, **train_kw)
+        pred_model[te] = target_sentiment(frame.iloc[te], method="model", model=m)["polarity"].to_numpy()
+    pred_rules = target_sentiment(frame, params=params)["polarity"].to_numpy()
+    labels = sorted(set(y))
+    cv_model = round(float(f1_score(y, pred_model, average="macro", labels=labels)), 4)
+    cv_rules = round(float(f1_score(y, pred_rules, average="macro", labels=labels)), 4)
+    used = "model" if cv_model >= cv_rules else "rules"
+    info = {"k": k, "cv_f1_model": cv_model, "cv_f1_rules": cv_rules, "used": used}
+    model = train_target_model(frame, C=C, params=params, label_col=label_col, **train_kw) if used == "model" else None
+    return model, info
+
+
 # --------------------------------------------------------------------------- public API
 def target_sentiment(frame: pd.DataFrame, *, sentence_col: str = "text", start_col: str = "from",
                      end_col: str = "to", method: str = "rules", model: TargetModel | str | Path | None = None,
@@ -829,6 +898,7 @@ def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
     pos_t, neg_t = params.pos_threshold, params.neg_threshold
     key = _lexicon_key(lexicon, params)
     blank: dict[str, bool] = {}
+    compound: dict[str, float] = {}
     for text, a, b in zip(texts, starts, ends):
         if not isinstance(text, str):
             pols.append(0)
@@ -850,10 +920,40 @@ def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
             pols.append(int(label))
             scores.append(float(score))
         else:
-            score = _analyse_parsed(_parse(text, key), a, b, params)
+            parsed = _parse(text, key)
+            score = _analyse_parsed(parsed, a, b, params)
+            if score == 0.0 and params.warm <= 1.0:
+                score = _warm_score(text, parsed, a, b, params, lexicon, compound)
             pols.append(1 if score >= pos_t else -1 if score <= neg_t else 0)
             scores.append(score)
     return pols, scores
+
+
+def _warm_score(text: str, parsed: _Parsed, a: int, b: int, params: RuleParams, lexicon: str,
+                cache: dict) -> float:
+    """Score of a target that no cue reached: positive when the whole sentence is warm.
+
+    A target's score is 0 when every evaluative word of the sentence is
+    muted for it — mostly the agent of a praise verb ("Zelenskyy thanked the
+    volunteers for their generous help"), whose praise is about the object.
+    NewsMTSC annotators mark such a person positive (NewsMTSC train: 58 of
+    the 79 targets this rule changes are positive, 8 negative), while a
+    grim sentence with nothing aimed at the target is mostly *not* negative
+    toward it (victims, bystanders, accusers: "Kyiv blamed Russia" stays
+    neutral toward Kyiv). So only the positive side is used: a
+    target with rule score 0 that is not the speaker gets
+    ``pos_threshold * compound / warm`` when the sentence's VADER compound
+    (Hutto & Gilbert 2014) is at least ``warm`` (chosen on NewsMTSC train:
+    0.4; see data/lexicons/README-sentiment.md)."""
+    comp = cache.get(text)
+    if comp is None:
+        from analysis.sentiment.vader import scorer
+
+        comp = scorer(lexicon).score(text)[3]
+        comp = cache[text] = 0.0 if comp != comp else float(comp)
+    if comp < params.warm or _analyse_parsed(parsed, a, b, params, full=True)["speaker"]:
+        return 0.0
+    return params.pos_threshold * comp / params.warm
 
 
 def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method: str = "rules",
