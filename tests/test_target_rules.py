@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis import targeted as T
 from analysis.evaluation.doc_sentiment import DEFAULT_THRESHOLDS, cross_validated, guarded_thresholds
-from analysis.target_rules import agent_predicate
+from analysis.sentiment.target_rules import agent_predicate
 
 
 def _frame(sentence, *targets):

@@ -22,7 +22,7 @@ Sentiment Classification in Political News Articles", EACL) — in two ways:
       accuser X; passives ("Y was blamed by X") reverse the roles;
     * praise verbs ("X praised/thanked Y") — positive toward Y;
     * the target's own predicate ("X pleaded / resigned / apologized" negative,
-      "X won / vowed / delivered" positive; :mod:`analysis.target_rules`,
+      "X won / vowed / delivered" positive; :mod:`analysis.sentiment.target_rules`,
       after the connotation frames of Rashkin, Singh & Choi 2016), and
       unquoted words before a speaker ("..., Miller said") muted as reported
       content;
@@ -81,14 +81,14 @@ import math
 import re
 import sys
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import sub
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -470,9 +470,7 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
         speaker = True
     elif ts >= 2 and lows[ts - 1] in REPORTING_VERBS and (lows[ts - 2] in _QUOTE_CLOSE or inq[ts - 2]):
         speaker = True  # "..., said Miller"
-    elif ts >= 2 and lows[ts - 2] == "according" and lows[ts - 1] == "to":
-        speaker = True
-    elif (not target_in_quote and parsed.any_quote and te < n
+    elif ts >= 2 and lows[ts - 2] == "according" and lows[ts - 1] == "to" or (not target_in_quote and parsed.any_quote and te < n
           and (lows[te] in REPORTING_VERBS or "said" in lows[te:te + 4])):
         speaker = True
 
@@ -497,9 +495,9 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
                 role += sign * params.role  # "blamed Russia"
         break
 
-    # --- the target's own predicate: "X lied", "X thanked ..." (analysis.target_rules)
+    # --- the target's own predicate: "X lied", "X thanked ..." (analysis.sentiment.target_rules)
     if params.agent and mute_after < 0 and not role:
-        from analysis.target_rules import agent_predicate
+        from analysis.sentiment.target_rules import agent_predicate
 
         role += agent_predicate(lows, te, modal=params.modal) * params.agent
 
@@ -539,9 +537,7 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
             wgt *= params.comma
         if params.subject and te <= i <= te + 2 and mute_after < 0:
             wgt *= 1.0 + params.subject
-        if speaker and i > te and not target_in_quote:
-            wgt *= params.speaker
-        elif speaker and inq[i] and not target_in_quote:
+        if speaker and i > te and not target_in_quote or speaker and inq[i] and not target_in_quote:
             wgt *= params.speaker
         elif speaker and not target_in_quote:
             wgt *= params.speaker_left  # "..., Earnest said": the words before are the reported content
@@ -640,10 +636,10 @@ def _sentence_compound(sentence: str) -> float:
 
 
 def _extra_features(parsed: _Parsed, ts: int, te: int, params: RuleParams) -> dict[str, float]:
-    """Predicate and clause cues for the classifier (see :mod:`analysis.target_rules`):
+    """Predicate and clause cues for the classifier (see :mod:`analysis.sentiment.target_rules`):
     the target's own verb ("X lied"), the target as accuser/praiser, and the
     positive/negative valence inside the target's clause."""
-    from analysis.target_rules import agent_predicate
+    from analysis.sentiment.target_rules import agent_predicate
 
     lows, val, clause = parsed.lows, parsed.val, parsed.clause
     n = len(lows)

@@ -23,7 +23,7 @@ in VADER. This module holds hand-written verb lists (lemmas, inflected by
 The lists were written by hand; which verbs to consider was guided by
 NewsMTSC *train* (never the dev sets).
 
->>> from analysis.target_rules import agent_predicate
+>>> from analysis.sentiment.target_rules import agent_predicate
 >>> agent_predicate("cruz has repeatedly lied about it".split(), 1)
 -1.0
 >>> agent_predicate("obama thanked the troops".split(), 1)
