@@ -23,8 +23,10 @@ cs, fs = N._label_sets(labels, ids)
 GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 2.0)
 
 def fit_pred(tr, te, t_global=None):
-    cn = sorted(set().union(*[cs[i] for i in tr])); fn = sorted(set().union(*[fs[i] for i in tr]))
-    Yc = np.array([[n in cs[i] for n in cn] for i in tr], int); Yf = np.array([[n in fs[i] for n in fn] for i in tr], int)
+    cn = sorted(set().union(*[cs[i] for i in tr]))
+    fn = sorted(set().union(*[fs[i] for i in tr]))
+    Yc = np.array([[n in cs[i] for n in cn] for i in tr], int)
+    Yf = np.array([[n in fs[i] for n in fn] for i in tr], int)
     mc = fit_linear([feats[i] for i in tr], Yc, kind="ovr", classes=cn, C=4.0, min_count=2)
     mf = fit_linear([feats[i] for i in tr], Yf, kind="ovr", classes=fn, C=1.0, min_count=2)
     return cn, fn, mc.proba([feats[i] for i in te]), mf.proba([feats[i] for i in te])
@@ -43,12 +45,15 @@ for tr, te in folds(ids, 5, 0):
     # inner CV on tr: global threshold and t_f
     inner = []
     for itr, ite in folds(np.arange(len(tr)), 4, 1):
-        cn, fn, pc, pf = fit_pred(tr[itr], tr[ite]); inner.append((ite, cn, fn, pc, pf))
+        cn, fn, pc, pf = fit_pred(tr[itr], tr[ite])
+        inner.append((ite, cn, fn, pc, pf))
     gold_tr = [cs[i] for i in tr]
-    def score(t, tf):
+    # score is only called inside this iteration (the max() calls below); the defaults bind tr/inner/gold_tr anyway
+    def score(t, tf, tr=tr, inner=inner, gold_tr=gold_tr):
         pred = [None]*len(tr)
         for ite, cn, fn, pc, pf in inner:
-            for k, r in enumerate(ite): pred[r] = decide(pc[k], pf[k], cn, fn, t, tf)
+            for k, r in enumerate(ite):
+                pred[r] = decide(pc[k], pf[k], cn, fn, t, tf)
         return samples_f1(gold_tr, pred)
     t = max(N.THRESHOLD_GRID, key=lambda t: (round(score(t, 2.0), 12), -abs(t - 0.2)))
     tf = max(GRID, key=lambda tf: (round(score(t, tf), 12), tf))

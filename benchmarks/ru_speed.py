@@ -82,13 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     if not folder.is_dir() or not any(folder.glob("*.txt")):
         print(json.dumps({"skipped": f"no Russian corpus at {folder} (../shared is absent in a fresh clone)"}))
         return 0
+    import contextlib
     import os
 
     if hasattr(os, "sched_setaffinity"):
-        try:
+        with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-        except OSError:
-            pass
     arts = _articles(folder, args.limit)
     # imports, the gazetteer, the pymorphy3 dictionaries and razdel load outside the timed runs
     from analysis.entities import load_gazetteer, mentions

@@ -134,7 +134,7 @@ def test_frame_model_trains_and_round_trips_as_json(tmp_path):
 
 def _semeval_folder(folder, texts_and_frames):
     (folder / "articles").mkdir(parents=True)
-    for i, (text, frame) in enumerate(texts_and_frames):
+    for i, (text, _frame) in enumerate(texts_and_frames):
         (folder / "articles" / f"article{folder.name}{i}.txt").write_text(text, encoding="utf-8")
     (folder / "labels.tsv").write_text("".join(f"{folder.name}{i}\t{frame}\n" for i, (_, frame) in
                                                enumerate(texts_and_frames)), encoding="utf-8")

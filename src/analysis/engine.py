@@ -394,11 +394,10 @@ def _uniform_strings(frame: pd.DataFrame) -> pd.DataFrame:
     converted = {}
     for column in frame.columns:
         series = frame[column]
-        if series.dtype == object:
-            # all non-missing values are str (or there are none): infer_dtype decides in C
-            # what ``series.dropna().map(type).eq(str).all()`` did row by row in Python
-            if infer_dtype(series, skipna=True) in ("string", "empty"):
-                converted[column] = series.astype("str")
+        # all non-missing values are str (or there are none): infer_dtype decides in C
+        # what ``series.dropna().map(type).eq(str).all()`` did row by row in Python
+        if series.dtype == object and infer_dtype(series, skipna=True) in ("string", "empty"):
+            converted[column] = series.astype("str")
     return frame.assign(**converted) if converted else frame
 
 

@@ -78,7 +78,7 @@ class LangResult:
 # --------------------------------------------------------------------------------------
 
 _LAT_TO_CYR = dict(zip("aceopxyiABCEHKMOPTX", "асеорхуіАВСЕНКМОРТХ"))
-_CYR_TO_LAT = {c: l for l, c in _LAT_TO_CYR.items()}
+_CYR_TO_LAT = {c: lat for lat, c in _LAT_TO_CYR.items()}
 _CYR_TO_LAT.update({"і": "i", "І": "I", "ѕ": "s", "ј": "j"})
 _LAT_TO_CYR_T = str.maketrans(_LAT_TO_CYR)
 _CYR_TO_LAT_T = str.maketrans(_CYR_TO_LAT)

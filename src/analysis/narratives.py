@@ -432,7 +432,7 @@ def _decide_per_label(p: np.ndarray, classes: list[str], thresholds: Mapping[str
 
 def _docs(articles: pd.DataFrame, text_col: str = "text", lang: str | None = None) -> list[_Doc]:
     langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
-    return [_Doc(t, lang or l) for t, l in zip(articles[text_col].tolist(), langs)]
+    return [_Doc(t, lang or doc_lang) for t, doc_lang in zip(articles[text_col].tolist(), langs)]
 
 
 def _decide(p: np.ndarray, classes: list[str], threshold: float) -> list[int]:
@@ -468,9 +468,9 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
         m = load_narrative_model(model)
         models = {d.lang: m for d in docs}
     if method != "lexicon":
-        for l in {d.lang for d in docs}:
-            if l not in models:
-                models[l] = load_narrative_model(lang=l)
+        for code in {d.lang for d in docs}:
+            if code not in models:
+                models[code] = load_narrative_model(lang=code)
         if method == "model" and any(models.get(d.lang) is None for d in docs):
             raise FileNotFoundError("method='model' needs weights: run python -m analysis.train narratives "
                                     "--train DIR --out data/models/narratives_<lang>.json")

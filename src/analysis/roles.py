@@ -463,7 +463,7 @@ class RoleModel:
     @classmethod
     def from_dict(cls, payload: Mapping) -> RoleModel:
         if payload.get("format") != MODEL_FORMAT:
-            raise ValueError("not a role model file (format != %r)" % MODEL_FORMAT)
+            raise ValueError(f"not a role model file (format != {MODEL_FORMAT!r})")
         return cls(SparseLinear.from_dict(payload["main"]), SparseLinear.from_dict(payload["fine"]),
                    payload.get("lang", "en"), payload.get("meta"), payload.get("main_bias"),
                    payload.get("fine_thresholds"))
@@ -736,17 +736,17 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
     feats, cues, langs = featurize(out, articles, text_col=text_col, lang=lang)
     models: dict[str, RoleModel | None] = {}
     if isinstance(model, RoleModel):
-        models = {l: model for l in set(langs)}
+        models = {code: model for code in set(langs)}
     elif isinstance(model, Mapping):
         models = dict(model)
     elif model is not None:
         m = load_role_model(model)
-        models = {l: m for l in set(langs)}
+        models = {code: m for code in set(langs)}
     if method != "rules":
-        for l in set(langs):
-            if l not in models:
-                models[l] = load_role_model(lang=l)
-        if method == "model" and any(models.get(l) is None for l in set(langs)):
+        for code in set(langs):
+            if code not in models:
+                models[code] = load_role_model(lang=code)
+        if method == "model" and any(models.get(code) is None for code in set(langs)):
             raise FileNotFoundError("method='model' needs weights: run python -m analysis.train roles "
                                     "--train DIR --out data/models/roles_<lang>.json")
     n = len(out)
@@ -757,9 +757,9 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
     fine_conf = np.zeros(n)
     used = [""] * n
     order = list(MAIN_ROLES)
-    for l in set(langs):
-        idx = [i for i, x in enumerate(langs) if x == l]
-        m = models.get(l) if method != "rules" else None
+    for code in set(langs):
+        idx = [i for i, x in enumerate(langs) if x == code]
+        m = models.get(code) if method != "rules" else None
         if m is None:
             for i in idx:
                 r, fr, c = _rule_roles(cues[i])

@@ -326,9 +326,9 @@ def _fast_punkt(extra_abbreviations: frozenset[str] = frozenset()):
         next_typ, next_upper, ortho, next_lower_seen, next_starter = right(nxt)
         if (typ, next_typ) in collocations:  # 4.1.2 collocation heuristic
             return False
-        if abbr_or_ellipsis and not initial:  # 4.2 abbreviations that also end a sentence
-            if ortho is True or next_starter:  # 4.1.1 / 4.1.3 frequent sentence starters
-                return True
+        # 4.2 abbreviations that also end a sentence, if 4.1.1 / 4.1.3 a frequent sentence starter follows
+        if abbr_or_ellipsis and not initial and (ortho is True or next_starter):
+            return True
         if initial or number:  # 4.3 initials and ordinals
             if ortho is False:
                 return False
@@ -396,10 +396,7 @@ def _fast_punkt_spans(chunk: str, decide) -> list[tuple[int, int]]:
         if match is None:
             break
         nxt = match.start(1)
-        if nxt >= 0:
-            prev = (chunk[at], match.end(1), nxt)
-        else:
-            prev = (chunk[at], at + 2, at + 1)
+        prev = (chunk[at], match.end(1), nxt) if nxt >= 0 else (chunk[at], at + 2, at + 1)
         prev_start, prev_stop = start, at
     slices.append((last_break, len(chunk.rstrip())))
 

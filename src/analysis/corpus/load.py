@@ -518,10 +518,7 @@ def load_corpus(
     >>> rejects_of(arts)[["source_row", "reason"]].values.tolist()
     [[2, "empty text in row 2 (column 'body')"]]
     """
-    if isinstance(path_or_paths, (str, Path)):
-        inputs = [Path(path_or_paths)]
-    else:
-        inputs = [Path(p) for p in path_or_paths]
+    inputs = [Path(path_or_paths)] if isinstance(path_or_paths, (str, Path)) else [Path(p) for p in path_or_paths]
     if not inputs:
         raise ValueError("no corpus path given")
     pattern = re.compile(filename_pattern) if isinstance(filename_pattern, str) else filename_pattern

@@ -86,10 +86,7 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
     m = mentions
     if methods is not None:
         m = m[m["method"].isin(list(methods))]
-    if types is not None:
-        m = m[m["type"].isin(list(types))]
-    else:
-        m = m[m["type"] != "UNKNOWN"]
+    m = m[m["type"].isin(list(types))] if types is not None else m[m["type"] != "UNKNOWN"]
     arts = articles[["article_id"] + keys + ([date] if date in articles.columns else [])].copy()
     arts["_words"] = _word_counts(articles).to_numpy()
     if freq:

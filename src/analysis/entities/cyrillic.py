@@ -291,9 +291,8 @@ def discover_cues(text: str, lang: str, taken: list[tuple[int, int]]) -> list[tu
         seq = words[i:j]
         i = j
         first_word = seq[0][0] == (words[0][0] if words else -1)
-        if first_word:
-            if len(seq) == 1 or seq[0][2].lower() in stops or seq[0][2].lower() in titles:
-                seq = seq[1:] if len(seq) > 1 else []
+        if first_word and (len(seq) == 1 or seq[0][2].lower() in stops or seq[0][2].lower() in titles):
+            seq = seq[1:] if len(seq) > 1 else []
         seq = [x for x in seq]
         while seq and (seq[0][2].lower() in stops or seq[0][2].lower() in titles):
             seq = seq[1:]

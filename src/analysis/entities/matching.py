@@ -361,7 +361,7 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
         if not text or text.isspace():
             continue
         matches, nested = found[idx]
-        for a, b, cands in matches:
+        for _a, _b, cands in matches:
             for eid, kind in cands:
                 if kind == "alias":
                     named.add(eid)

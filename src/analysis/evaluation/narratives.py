@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.train:
                 ta, tl = [], []
                 for d in args.train:
-                    a, l = read_narratives_dir(d)
+                    a, lab = read_narratives_dir(d)
                     ta.append(a)
-                    tl.append(l)
+                    tl.append(lab)
                 ta, tl = pd.concat(ta, ignore_index=True), pd.concat(tl, ignore_index=True)
                 overlap = len(set(ta["article_id"]) & set(ids))
                 model = train_narrative_model(ta, tl, seed=args.seed, **kw)

@@ -73,7 +73,7 @@ def _esc(code: int) -> str:
     ch = chr(code)
     if ch.isascii() and ch.isalnum():
         return ch
-    return "\\x{%x}" % code
+    return f"\\x{{{code:x}}}"
 
 
 def _char_set(code: int, ci: bool) -> list[int] | None:
@@ -130,10 +130,10 @@ def _repeat(lo: int, hi) -> str:
     # counted repeats blow up RE2's automaton: {2,60} is widened to {2,}
     lo = min(lo, 8)
     if hi is _C.MAXREPEAT or hi > 8:
-        return "*" if lo == 0 else "+" if lo == 1 else "{%d,}" % lo
+        return "*" if lo == 0 else "+" if lo == 1 else f"{{{lo:d},}}"
     if (lo, hi) == (0, 1):
         return "?"
-    return "{%d}" % lo if lo == hi else "{%d,%d}" % (lo, hi)
+    return f"{{{lo:d}}}" if lo == hi else f"{{{lo:d},{hi:d}}}"
 
 
 def _emit(seq, ci: bool) -> str:
@@ -425,7 +425,7 @@ def _ranges_ok(seq) -> bool:
         elif op in (_C.ASSERT, _C.ASSERT_NOT):
             if not _ranges_ok(av[1]):
                 return False
-        elif op is getattr(_C, "ATOMIC_GROUP", None):
+        elif op is getattr(_C, "ATOMIC_GROUP", None):  # noqa: SIM102 - same shape as the sibling elif branches
             if not _ranges_ok(av):
                 return False
     return True

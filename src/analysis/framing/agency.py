@@ -236,7 +236,7 @@ def agency(sentences: pd.DataFrame, *, mentions=None) -> pd.DataFrame:
         aid, sid, off, text = aids[i], sids[i], offs[i], texts[i]
         cands = []
 
-        def search(name):
+        def search(name, text=text, k=k):  # called only within this iteration; defaults bind it explicitly
             return rx[name].search(text) if may[name][k] else None
 
         m = search("passive")

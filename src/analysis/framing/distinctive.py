@@ -180,10 +180,10 @@ def _detect_texts_lang(texts) -> str | None:
         if not isinstance(t, str):
             continue
         sample = t[:2000]
-        c, l = len(_CYR_LETTER.findall(sample)), len(_LAT_LETTER.findall(sample))
-        if (not c and not l) or len(sample.split()) < 3:
+        c, lat = len(_CYR_LETTER.findall(sample)), len(_LAT_LETTER.findall(sample))
+        if (not c and not lat) or len(sample.split()) < 3:
             continue  # too short to say which language it is in ("kyiv", a headline stub)
-        if c >= l:
+        if c >= lat:
             scripts.add("cyrillic")
             r = detect(sample)
             if r.lang in ("ru", "uk") and r.confidence >= 0.9:

@@ -88,7 +88,7 @@ def _verb_table(path: str | None = None) -> dict[str, tuple[str, str]]:
 
 def reporting_verbs(path=None) -> pd.DataFrame:
     """All reporting-verb forms: DataFrame[form, lemma, verb_class]."""
-    rows = [(f, l, c) for f, (l, c) in sorted(_verb_table(path).items())]
+    rows = [(f, lemma, c) for f, (lemma, c) in sorted(_verb_table(path).items())]
     return pd.DataFrame(rows, columns=["form", "lemma", "verb_class"])
 
 
@@ -510,7 +510,7 @@ def _names_in(text: str, offset: int, pat) -> list[tuple[str, int, int]]:
     for m in pat.finditer(text):
         name = _strip_leading(m.group())
         words = name.split()
-        if not words or (len(words) == 1 and m.start() == 0):
+        if not words or (len(words) == 1 and m.start() == 0):  # noqa: SIM102 - the case, then the stop-word test
             # sentence-initial single capitalised word is too often not a name
             if not words or words[0].lower() in {"the", "a", "but", "and", "in", "on", "at", "it", "this", "he", "she", "they", "we", "i"}:
                 continue
@@ -627,7 +627,7 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         events.sort(key=lambda ev: (ev[0], 0 if ev[1] == "sentence" else 1))
 
         last_direct = None
-        for pos, kind, payload in events:
+        for _pos, kind, payload in events:
             if kind == "sentence":
                 k = payload
                 st = int(starts[k])
@@ -801,7 +801,7 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
         sp = _strip_leading(m.group("speaker"))
         verb = m.group("verb")
         v = verb.lower()
-        if v.endswith("ing") or v in {"say", "tell", "claim", "ask"} and sp.lower() not in {"i", "we", "they"}:
+        if v.endswith("ing") or v in {"say", "tell", "claim", "ask"} and sp.lower() not in {"i", "we", "they"}:  # noqa: SIM102 - kept as written (see lint report)
             # "saying: ..." belongs to a direct quote; bare lemmas are usually infinitives
             if v.endswith("ing"):
                 continue

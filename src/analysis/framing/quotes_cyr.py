@@ -331,7 +331,7 @@ def cyr_quotes_for_article(aid, text: str, starts, ends, sids, lang: str, ments=
 
     events = sorted([(s, "q", (s, e)) for s, e in spans] + [(int(st), "s", k) for k, st in enumerate(starts)],
                     key=lambda ev: (ev[0], 0 if ev[1] == "s" else 1))
-    for pos, kind, payload in events:
+    for _pos, kind, payload in events:
         if kind == "s":
             k = payload
             st, en = int(starts[k]), int(ends[k])
