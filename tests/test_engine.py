@@ -199,6 +199,17 @@ def test_summary_without_sentiment_or_framing_has_no_document_tone_columns(artic
     assert "conflict" not in summary.columns
 
 
+def test_whole_document_measures_are_a_stage_of_their_own_outside_the_naive_notebooks_work(articles):
+    # the bench's "same work" (sentences, tokens, sentence VADER) must not pay for whole-text tone and
+    # generic frames, which the naive notebook never computes; the default pipeline stores them
+    timings = {}
+    same = engine.run(articles, stages=("sentences", "tokens", "sentiment"), timings=timings)["article_summary"]
+    assert "document" not in timings and not set(engine.DOCUMENT_TONE) & set(same.columns)
+    full = engine.run(articles, stages=("sentences", "document"))
+    assert set(engine.DOCUMENT_TONE) <= set(full["article_summary"].columns)
+    assert "_document" not in full and "document" in engine.STAGES
+
+
 def test_the_parsed_sentence_memo_of_mention_sentiment_is_small():
     # each parsed sentence holds ~6 KB; mentions of one sentence come together, so a short memo keeps
     # the hit rate (400 news articles: 12,917 of 19,368 hits at 1,024 vs 12,929 at 20,000) while
