@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SparseLinear", "fit_linear"]
+__all__ = ["SparseLinear", "coordinate_ascent", "fit_linear"]
 
 
 @dataclass
@@ -167,6 +167,31 @@ def _fit_linear(feats, y, *, kind, classes, C, class_weight, min_count, seed) ->
                         intercept=np.asarray(intercept, dtype=float), kind=kind,
                         meta={"C": C, "n_train": len(feats), "features": len(vocab), "min_count": min_count,
                               "class_weight": class_weight if isinstance(class_weight, str) else None})
+
+
+def coordinate_ascent(start: Mapping[str, float], grid: Sequence[float], score, *, passes: int = 2) -> dict[str, float]:
+    """Per-label thresholds by coordinate ascent: each label in turn (in ``start``'s order) takes the
+    value of ``grid`` that raises ``score(thresholds)`` most strictly; ties keep the current value;
+    stops after ``passes`` sweeps or a sweep without change.
+
+    >>> coordinate_ascent({"a": 0.5, "b": 0.5}, [0.2, 0.5, 0.8], lambda t: -abs(t["a"] - 0.8) - abs(t["b"] - 0.2))
+    {'a': 0.8, 'b': 0.2}
+    """
+    t = dict(start)
+    cur = score(t)
+    for _ in range(passes):
+        changed = False
+        for name in list(t):
+            for value in grid:
+                if value == t[name]:
+                    continue
+                trial = {**t, name: value}
+                s = score(trial)
+                if s > cur:
+                    t, cur, changed = trial, s, True
+        if not changed:
+            break
+    return t
 
 
 def save_json(payload: Mapping, path: str | Path) -> Path:

@@ -399,27 +399,14 @@ def _cv_threshold(P, names, gold_sets) -> tuple[float, dict]:
 def _per_label_thresholds(P, names, gold_sets, *, start: float, passes: int = 2) -> dict[str, float]:
     """Coordinate ascent over :data:`PER_LABEL_GRID`, one coarse label at a time (``Other`` excluded),
     maximising samples-F1 of :func:`_decide_per_label` on out-of-fold ``P``; ties keep the current value."""
+    from analysis._linear import coordinate_ascent
     from analysis.evaluation.narratives import samples_f1
-
-    t = {n: start for n in names if n != OTHER}
 
     def score(th):
         return round(samples_f1(gold_sets, [{names[j] for j in _decide_per_label(p, names, th)} for p in P]), 12)
 
-    cur = score(t)
-    for _ in range(passes):
-        changed = False
-        for n in sorted(t):
-            for v in PER_LABEL_GRID:
-                if v == t[n]:
-                    continue
-                trial = {**t, n: v}
-                s = score(trial)
-                if s > cur:
-                    t, cur, changed = trial, s, True
-        if not changed:
-            break
-    return t
+    return coordinate_ascent({n: start for n in sorted(n for n in names if n != OTHER)}, PER_LABEL_GRID, score,
+                             passes=passes)
 
 
 def _decide_per_label(p: np.ndarray, classes: list[str], thresholds: Mapping[str, float]) -> list[int]:

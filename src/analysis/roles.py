@@ -639,23 +639,12 @@ def tune_fine_thresholds(P: np.ndarray, classes: Sequence[str], mains: Sequence[
     """Per-fine-role thresholds from :data:`FINE_THRESHOLD_GRID` maximising the exact match of
     :func:`fine_decision` (under the gold main role) on out-of-fold probabilities ``P``; coordinate ascent
     starting from "never add", ties keep the current value."""
-    t = {n: 1.01 for n in classes}
+    from analysis._linear import coordinate_ascent
 
     def score(th):
         return sum({classes[c] for c in fine_decision(p, classes, m, th)} == g for p, m, g in zip(P, mains, gold))
 
-    cur = score(t)
-    for _ in range(passes):
-        changed = False
-        for n in classes:
-            for v in FINE_THRESHOLD_GRID:
-                if v != t[n]:
-                    trial = {**t, n: v}
-                    s = score(trial)
-                    if s > cur:
-                        t, cur, changed = trial, s, True
-        if not changed:
-            break
+    t = coordinate_ascent({n: 1.01 for n in classes}, FINE_THRESHOLD_GRID, score, passes=passes)
     return {n: v for n, v in t.items() if v <= 1.0}
 
 

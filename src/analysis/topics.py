@@ -113,35 +113,12 @@ def fit_topics(articles: pd.DataFrame, *, n_topics: int = 10, method: str = "nmf
         X = vectorizer.fit_transform(docs)
         k = min(n_topics, X.shape[1])
         est = LatentDirichletAllocation(n_components=k, learning_method="batch", random_state=seed, max_iter=50)
-    W = est.fit_transform(X)
-    H = est.components_
     vocab = vectorizer.get_feature_names_out()
-    # number topics by prevalence, ties by their top term, so the numbering is stable and meaningful
-    totals = W.sum(axis=0)
-    top_terms = [vocab[np.argsort(-H[j], kind="stable")[0]] for j in range(k)]
-    order = sorted(range(k), key=lambda j: (-round(float(totals[j]), 9), top_terms[j]))
-    W, H = W[:, order], H[order]
-    rows = []
-    for t in range(k):
-        idx = np.argsort(-H[t], kind="stable")[:top_n]
-        for r, j in enumerate(idx):
-            rows.append((t, r + 1, vocab[j], float(H[t, j])))
-    terms = pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
-    labels = terms[terms["rank"] <= 3].groupby("topic")["term"].agg(", ".join)
-    sums = W.sum(axis=1, keepdims=True)
-    norm = np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)
-    ids = articles["article_id"].to_numpy()
-    doc_topics = pd.DataFrame({"article_id": np.repeat(ids, k), "topic": np.tile(np.arange(k), len(ids)),
-                               "weight": norm.reshape(-1)})
-    dominant = np.where(sums[:, 0] > 0, norm.argmax(axis=1), -1)
-    col_total = norm.sum(axis=0)
-    topics = pd.DataFrame({"topic": np.arange(k), "label": labels.reindex(range(k)).to_numpy(),
-                           "weight_share": col_total / max(col_total.sum(), 1e-12),
-                           "n_dominant": [int((dominant == t).sum()) for t in range(k)]})
     options = {"n_topics": n_topics, "method": method, "seed": seed, "min_df": min_df, "max_df": max_df,
                "max_features": max_features, "ngram": tuple(ngram), "n_articles": len(docs),
                "n_terms": len(vocab)}
-    return TopicModel(method, terms, topics, doc_topics, options, est, vectorizer)
+    return _fitted(method, est, X, vocab, articles["article_id"].to_numpy(), top_n=top_n, options=options,
+                   vectorizer=vectorizer)
 
 
 def representative_articles(model: TopicModel, articles: pd.DataFrame | None = None, *, n: int = 3,

@@ -24,8 +24,8 @@ import pandas as pd
 
 from analysis.cyrillic import fold  # one definition for the whole Cyrillic layer
 
-__all__ = ["CYR_LANGS", "lang_column", "words", "lemma_forms", "best_lemma", "compile_seq", "match_lemma_seqs",
-           "is_cyrillic_lang"]
+__all__ = ["CYR_LANGS", "lang_column", "words", "lemma_forms", "lookup_form", "best_lemma", "compile_seq",
+           "match_lemma_seqs", "is_cyrillic_lang"]
 
 CYR_LANGS = ("ru", "uk")
 
@@ -72,6 +72,22 @@ def lemma_forms(word: str, lang: str) -> frozenset[str]:
     for p in parses(word, lang):
         forms.add(fold(p.normal_form))
     return frozenset(forms)
+
+
+def lookup_form(table, word: str, lang: str, default=None):
+    """``table``'s entry for ``word``: its folded surface first, then its lemmas (sorted, so the
+    result does not depend on parse order); ``default`` when none is listed.
+
+    >>> lookup_form({"заявить": "neutral"}, "заявила", "ru")
+    'neutral'
+    """
+    low = fold(word)
+    if low in table:
+        return table[low]
+    for form in sorted(lemma_forms(word, lang)):
+        if form in table:
+            return table[form]
+    return default
 
 
 @lru_cache(maxsize=300_000)

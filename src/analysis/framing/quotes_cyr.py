@@ -34,7 +34,7 @@ import re
 from functools import lru_cache
 
 from analysis import vocabulary
-from analysis.framing._cyr import fold, lemma_forms, parses
+from analysis.framing._cyr import fold, lemma_forms, lookup_form, parses
 from analysis.framing._lexicon import resolve
 
 __all__ = ["cyr_verb_table", "cyr_verb_class", "cyr_quote_spans", "cyr_quotes_for_article"]
@@ -60,14 +60,7 @@ def cyr_verb_class(word: str, lang: str) -> tuple[str, str] | None:
     >>> cyr_verb_class("заявила", "ru"), cyr_verb_class("наголосив", "uk"), cyr_verb_class("шёл", "ru")
     (('заявить', 'neutral'), ('наголосити', 'asserting'), None)
     """
-    table = cyr_verb_table().get(lang, {})
-    low = fold(word)
-    if low in table:
-        return table[low]
-    for form in sorted(lemma_forms(word, lang)):
-        if form in table:
-            return table[form]
-    return None
+    return lookup_form(cyr_verb_table().get(lang, {}), word, lang)
 
 
 _DISTANCE = {"ru": {"якобы", "будто", "мол"}, "uk": {"нібито", "начебто", "мовляв"}}

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.framing._cyr import CYR_LANGS, best_lemma, fold, lang_column, lemma_forms, words
+from analysis.framing._cyr import CYR_LANGS, best_lemma, fold, lang_column, lemma_forms, lookup_form, words
 
 __all__ = ["tone_lexicon", "score_text", "rule_valences", "cyr_sentence_tone", "word_valences", "LEXICON_FILE"]
 
@@ -109,13 +109,7 @@ def _valence(word: str, lang: str, path: str) -> float:
     best = best_lemma(word, lang)
     if best in table:
         return table[best]
-    low = fold(word)
-    if low in table:
-        return table[low]
-    for form in sorted(lemma_forms(word, lang)):
-        if form in table:
-            return table[form]
-    return 0.0
+    return lookup_form(table, word, lang, 0.0)
 
 
 def word_valences(text: str, lang: str, path=None) -> list[float]:
