@@ -72,6 +72,7 @@ __all__ = [
     "mention_features",
     "predict_roles",
     "read_roles_dir",
+    "read_task_dirs",
     "role_shares",
     "train_role_model",
     "tune_main_bias",
@@ -885,6 +886,14 @@ def read_semeval_articles(folder: str | Path, ids) -> pd.DataFrame:
             texts.append(handle.read())
     lang = "ru" if folder.name in ("ru", "uk") else None
     return pd.DataFrame({"article_id": list(ids), "text": texts, "lang": [lang or detect_lang(t) for t in texts]})
+
+
+def read_task_dirs(reader, folders) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``reader`` (:func:`read_roles_dir` or :func:`analysis.narratives.read_narratives_dir`) over
+    several SemEval-2025 folders: (articles, gold) of all of them, concatenated in folder order."""
+    parts = [reader(folder) for folder in folders]
+    return (pd.concat([p[0] for p in parts], ignore_index=True),
+            pd.concat([p[1] for p in parts], ignore_index=True))
 
 
 def read_roles_dir(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

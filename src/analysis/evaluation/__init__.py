@@ -71,6 +71,18 @@ def report_overlap(result: dict, n_overlap: int, n_test: int, *, what: str, fiel
                        "these scores are in-sample (optimistic), not held-out")
 
 
+def trained_protocol(train_dirs, n_overlap: int, n_scored: int) -> str:
+    """The ``protocol`` field of a model trained on ``train_dirs``, saying when scored items were
+    in the training data (see :func:`report_overlap`).
+
+    >>> trained_protocol(["en"], 0, 10)
+    'trained on en'
+    """
+    note = (f"; {n_overlap} of {n_scored} scored articles are in the training data: IN-SAMPLE / OPTIMISTIC"
+            if n_overlap else "")
+    return f"trained on {' '.join(train_dirs)}" + note
+
+
 def prf_from_counts(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     """Precision, recall and F1 of a matcher scored by counts (spans, quotes, entities), via
     ``sklearn.metrics.precision_recall_fscore_support`` (binary, ``zero_division=0``).

@@ -27,8 +27,9 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from analysis.evaluation import samples_f1, set_prf
+from analysis.evaluation import samples_f1, set_prf, trained_protocol
 from analysis.narratives import _label_sets, narratives, read_narratives_dir, train_narrative_model
+from analysis.roles import read_task_dirs
 
 
 def _log(*args):
@@ -139,18 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         maj_c, maj_f = _majority(labels)
         if args.train or args.model:
             if args.train:
-                ta, tl = [], []
-                for d in args.train:
-                    a, lab = read_narratives_dir(d)
-                    ta.append(a)
-                    tl.append(lab)
-                ta, tl = pd.concat(ta, ignore_index=True), pd.concat(tl, ignore_index=True)
+                ta, tl = read_task_dirs(read_narratives_dir, args.train)
                 overlap = len(set(ta["article_id"]) & set(ids))
                 model = train_narrative_model(ta, tl, seed=args.seed, **kw)
                 maj_c, maj_f = _majority(tl)
-                protocol = f"trained on {' '.join(args.train)}" + (
-                    f"; {overlap} of {len(ids)} scored articles are in the training data: IN-SAMPLE / OPTIMISTIC"
-                    if overlap else "")
+                protocol = trained_protocol(args.train, overlap, len(ids))
                 extra["train_n"] = len(ta)
             else:
                 from analysis.narratives import load_narrative_model

@@ -29,7 +29,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.evaluation import per_class_prf, set_prf
+from analysis.evaluation import per_class_prf, set_prf, trained_protocol
 from analysis.roles import (
     FINE_ROLES,
     MAIN_ROLES,
@@ -37,6 +37,7 @@ from analysis.roles import (
     load_role_model,
     predict_roles,
     read_roles_dir,
+    read_task_dirs,
     train_role_model,
 )
 
@@ -169,19 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - t1
     elif args.train or args.model:
         if args.train:
-            tr_arts, tr_gold = [], []
-            for d in args.train:
-                a, g = read_roles_dir(d)
-                tr_arts.append(a)
-                tr_gold.append(g)
-            ta, tg = pd.concat(tr_arts, ignore_index=True), pd.concat(tr_gold, ignore_index=True)
+            ta, tg = read_task_dirs(read_roles_dir, args.train)
             overlap = len(set(ta["article_id"]) & set(arts["article_id"]))
             feats, _, _ = featurize(tg, ta)
             model = train_role_model(feats, tg["main_role"].tolist(), tg["fine_roles"].tolist(), lang=lang,
                                      seed=args.seed, groups=tg["article_id"].tolist(), **kw)
-            protocol = f"trained on {' '.join(args.train)}" + (
-                f"; {overlap} of {len(arts)} scored articles are in the training data: IN-SAMPLE / OPTIMISTIC"
-                if overlap else "")
+            protocol = trained_protocol(args.train, overlap, len(arts))
             extra["train_n"] = len(tg)
         else:
             model = load_role_model(args.model)
