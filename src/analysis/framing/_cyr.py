@@ -164,27 +164,9 @@ def match_lemma_seqs(toks: list[tuple[int, int, str]], lang: str, patterns, *, m
     for pattern in patterns:
         seq = compile_seq(pattern)
         for i in range(len(toks)):
-            j = i
-            k = 0
-            ok = True
-            first = None
-            last = None
-            while k < len(seq):
-                optional, alts = seq[k]
-                if j < len(toks) and _element_hit(alts, toks[j][2], forms[j]) and (
-                        last is None or text is None or _adjacent(text, toks[last][1], toks[j][0])):
-                    if first is None:
-                        first = j
-                    last = j
-                    j += 1
-                    k += 1
-                elif optional:
-                    k += 1
-                else:
-                    ok = False
-                    break
-            if ok and first is not None and first == i:
-                spans.append((toks[first][0], toks[last][1]))
+            span = _match_at(toks, forms, seq, i, text)
+            if span is not None:
+                spans.append(span)
     return spans
 
 
@@ -304,11 +286,13 @@ class _LazyForms:
 
 
 def _match_at(toks, forms, seq, i, text):
+    """The span of ``seq`` matched from token ``i`` (tokens adjacent in ``text``; any tokens when
+    ``text`` is None), or None."""
     j, k, first, last = i, 0, None, None
     while k < len(seq):
         optional, alts = seq[k]
         if j < len(toks) and _element_hit(alts, toks[j][2], forms[j]) and (
-                last is None or _adjacent(text, toks[last][1], toks[j][0])):
+                last is None or text is None or _adjacent(text, toks[last][1], toks[j][0])):
             first = j if first is None else first
             last = j
             j += 1

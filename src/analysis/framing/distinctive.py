@@ -54,7 +54,11 @@ _WORD = re.compile(r"[^\W\d_](?:[\w'\u2019\-]*[^\W_])?", re.UNICODE)
 
 
 def _terms(text: str, ngram: tuple[int, int], stop: frozenset[str]) -> list[str]:
-    toks = [re.sub(r"['\u2019]s$", "", t.lower()) for t in _WORD.findall(text or "")]
+    return _ngrams([re.sub(r"['\u2019]s$", "", t.lower()) for t in _WORD.findall(text or "")], ngram, stop)
+
+
+def _ngrams(toks: list[str], ngram: tuple[int, int], stop) -> list[str]:
+    """The ``ngram`` range of n-grams of ``toks``, leaving out those with a stopword or a 1-letter word."""
     out = []
     lo, hi = ngram
     for n in range(lo, hi + 1):
@@ -94,16 +98,7 @@ def _texts_and_groups(data, groups):
 def _cyr_terms(text: str, ngram: tuple[int, int], lang: str, stop) -> list[str]:
     from analysis.framing._cyr import best_lemma, words
 
-    toks = [best_lemma(w, lang) for _s, _e, w in words(text or "")]
-    out = []
-    lo, hi = ngram
-    for n in range(lo, hi + 1):
-        for i in range(len(toks) - n + 1):
-            gram = toks[i:i + n]
-            if any(g in stop or len(g) < 2 for g in gram):
-                continue
-            out.append(" ".join(gram))
-    return out
+    return _ngrams([best_lemma(w, lang) for _s, _e, w in words(text or "")], ngram, stop)
 
 
 def cyr_glosses(lang: str) -> dict[str, str]:
