@@ -111,3 +111,29 @@ def test_the_classifier_sees_the_warm_sentence_cue_only_for_targets_no_cue_reach
     assert "warm" not in T._features(s, a, a + len("volunteers")), "the volunteers have cues of their own"
     said = "Zelenskyy said the volunteers gave wonderful, generous help."
     assert "warm" not in T._features(said, 0, len("Zelenskyy")), "not for the speaker"
+
+
+def test_the_vectorised_threshold_grid_picks_the_same_cell_as_the_plain_loop():
+    from analysis.evaluation.doc_sentiment import _fit_thresholds_loop, fit_thresholds
+
+    rng = np.random.default_rng(1)
+    for _ in range(15):
+        n = int(rng.integers(5, 150))
+        gold = rng.integers(-1, 2, n)
+        # coarse scores make ties between grid cells common: the first best cell must win in both
+        scores = np.round(rng.normal(0, 0.2, n) + 0.1 * gold, int(rng.integers(1, 4)))
+        assert fit_thresholds(scores, gold) == _fit_thresholds_loop(scores, gold)
+
+
+def test_repeated_cross_validation_reports_every_seed_and_seed_zero_is_the_single_run():
+    from analysis.evaluation.doc_sentiment import repeated_cv
+    from analysis.evaluation.target_sentiment import classification_report
+
+    rng = np.random.default_rng(2)
+    gold = rng.integers(-1, 2, 120)
+    scores = rng.normal(0, 0.2, 120) + 0.15 * gold
+    rep = repeated_cv(scores, gold, k=5, repeats=3)
+    single = classification_report(gold, cross_validated(scores, gold, k=5)[0])["f1_macro"]
+    assert rep["seeds"] == [0, 1, 2] and len(rep["f1_macro"]) == 3
+    assert rep["f1_macro"][0] == single
+    assert np.isclose(rep["f1_macro_mean"], np.mean(rep["f1_macro"]), atol=1e-4)
