@@ -335,6 +335,26 @@ def test_doc_sentiment_command_prints_one_json_object_last(tmp_path, capsys):
     assert _last_json(capsys)["accuracy"] == 1.0
 
 
+def test_doc_sentiment_command_repeats_cross_validation_over_fold_seeds(tmp_path, capsys):
+    docs = pd.DataFrame({
+        "DOCUMENT": ["Anna Smith won the award. Critics praised Smith for her brilliant work.",
+                     "John Doe was arrested. Police accused Doe of a brutal murder. He denied it.",
+                     "Mary Major visited the town on Monday. Major met officials."] * 4,
+        "TARGET_ENTITY": ["Anna Smith", "John Doe", "Mary Major"] * 4,
+        "TRUE_SENTIMENT": ["Positive", "Negative", "Neutral"] * 4,
+    })
+    path = tmp_path / "persent.csv"
+    docs.to_csv(path, index=False)
+    assert evaluate_main(["doc-sentiment", str(path), "--cv", "2"]) == 0
+    single = _last_json(capsys)
+    assert "cv_repeats" not in single
+    assert evaluate_main(["doc-sentiment", str(path), "--cv", "2", "--repeats", "3"]) == 0
+    result = _last_json(capsys)
+    rep = result["cv_repeats"]
+    assert rep["seeds"] == [0, 1, 2] and len(rep["f1_macro"]) == 3
+    assert rep["f1_macro"][0] == result["f1_macro"] == single["f1_macro"]  # the headline stays seed 0
+
+
 # --------------------------------------------------------------------------- floors on dev sets
 @pytest.mark.shared
 @pytest.mark.parametrize("split,floor", [("dev_rw", 0.52), ("dev_mt", 0.52)])

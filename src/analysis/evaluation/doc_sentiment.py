@@ -1,4 +1,4 @@
-"""``python -m analysis.evaluate doc-sentiment PATH.csv [--train TRAIN ...] [--method M]``
+"""``python -m analysis.evaluate doc-sentiment PATH.csv [--train TRAIN ...] [--method M] [--cv K [--repeats R]]``
 
 Scores document-level sentiment toward the main person (PerSenT csv:
 ``DOCUMENT``, ``TARGET_ENTITY``, ``TRUE_SENTIMENT`` in Positive/Neutral/
@@ -10,7 +10,9 @@ them and used for every mention: method ``model``) and/or PerSenT csv file(s)
 when 5-fold cross-validation inside those documents beats the untrained
 thresholds). ``--cv K`` instead scores K-fold cross-validated thresholds on
 PATH itself (each fold labelled with thresholds chosen on the other folds;
-``untrained`` gives the plain rules' figure). Without them
+``untrained`` gives the plain rules' figure; ``--repeats R`` adds the figure
+for fold seeds 0..R-1 and their mean in ``cv_repeats``, since one K-fold
+split of a few hundred documents moves it by about +-0.01). Without them
 the training-free rules are scored with their default thresholds;
 ``--method vader`` scores VADER's compound of the whole document averaged over
 its sentences (the baseline). With ``--train``, ``train_test_overlap`` counts
