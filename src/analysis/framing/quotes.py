@@ -685,10 +685,13 @@ def _inherit_from_enclosing(out: pd.DataFrame) -> pd.DataFrame:
     cols = ["speaker", "speaker_entity_id", "speaker_start", "speaker_end", "verb", "verb_lemma", "verb_class"]
     data = {c: out[c].tolist() for c in out.columns}
     aids, qstarts, qends = data["article_id"], list(data["start"]), list(data["end"])  # as before any change
-    indirect = [j for j, t in enumerate(kinds) if t == "indirect"]
+    indirect: dict = {}  # article_id -> its indirect quotes, in row order
+    for j, t in enumerate(kinds):
+        if t == "indirect":
+            indirect.setdefault(aids[j], []).append(j)
     direct = [(i, data["speaker"][i], data["speaker_start"][i]) for i, t in enumerate(kinds) if t == "direct"]
     for i, own, own_start in direct:
-        j = next((j for j in indirect if aids[j] == aids[i] and qstarts[j] <= qstarts[i] and qends[j] >= qends[i]), None)
+        j = next((j for j in indirect.get(aids[i], ()) if qstarts[j] <= qstarts[i] and qends[j] >= qends[i]), None)
         if j is None:
             continue
         if own is None or (isinstance(own, float) and np.isnan(own)):
@@ -801,10 +804,10 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
         sp = _strip_leading(m.group("speaker"))
         verb = m.group("verb")
         v = verb.lower()
-        if v.endswith("ing") or v in {"say", "tell", "claim", "ask"} and sp.lower() not in {"i", "we", "they"}:  # noqa: SIM102 - kept as written (see lint report)
-            # "saying: ..." belongs to a direct quote; bare lemmas are usually infinitives
-            if v.endswith("ing"):
-                continue
+        if v.endswith("ing"):
+            # "saying: ..." belongs to a direct quote. Bare forms stay: "Officials say that ..."
+            # is present-tense reporting (a bare-lemma test here never excluded anything)
+            continue
         if not (_looks_like_name(sp) or sp.lower() in _PRONOUNS or sp.split()[0].lower() in {"the", "a", "an", "his", "her", "their", "its"}):
             continue
         if sp.split()[0].lower() in {"the", "a", "an"} and len(sp.split()) == 1:
