@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _C  # type: ignore
     import sre_parse as _P  # type: ignore
 
-__all__ = ["superset", "core", "TextBatch", "barrier_chars", "segments", "lowered_pattern", "lowerable"]
+__all__ = ["superset", "core", "TextBatch", "barrier_chars", "min_width", "segments", "lowered_pattern", "lowerable"]
 
 _ANY = "(?s:.)"
 #: RE2's \s is ASCII [\t\n\f\r ]; Python's \w never contains these characters
@@ -429,6 +429,23 @@ def barrier_chars(patterns: Iterable[re.Pattern | None]) -> str:
     if not keys:
         return ""
     return _barriers(keys)
+
+
+@lru_cache(maxsize=512)
+def _min_width(pattern: str, flags: int) -> int:
+    try:
+        return int(_P.parse(pattern, flags).getwidth()[0])
+    except (re.error, RecursionError):
+        return 0
+
+
+def min_width(rx: re.Pattern) -> int:
+    """The fewest characters a match of ``rx`` consumes (0 when unknown).
+
+    >>> min_width(re.compile(r"costs?")), min_width(re.compile(r"\\w*"))
+    (4, 0)
+    """
+    return _min_width(rx.pattern, int(rx.flags)) if isinstance(rx.pattern, str) else 0
 
 
 @lru_cache(maxsize=16)

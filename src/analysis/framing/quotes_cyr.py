@@ -286,11 +286,11 @@ def cyr_quotes_for_article(aid, text: str, starts, ends, sids, lang: str, ments=
     """Quote rows (``QUOTE_COLUMNS`` dicts) for one Russian/Ukrainian article buffer."""
     import numpy as np
 
-    from analysis.framing.quotes import _entity_for
+    from analysis.framing.quotes import _entity_for, _spans_of
 
     rows: list[dict] = []
     memory = _Memory(lang)
-    spans = cyr_quote_spans(text)
+    spans = _spans_of(text, cyrillic=True)
     in_quote = np.zeros(len(text) + 1, dtype=bool)
     for s, e in spans:
         in_quote[max(s - 1, 0):e + 1] = True
