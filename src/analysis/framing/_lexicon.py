@@ -154,6 +154,11 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
     pieces, owner = segments(texts, chars)
     batch = TextBatch(pieces)
     low: dict[int, str | None] = {}  # piece -> lower-cased twin (None: not lowerable)
+    # built (and cached) for every set up front, so that a warm-up run pays for them
+    fasts = [None if pair[0] is None else
+             lowered_dispatch(tuple(p), possessive=possessive) or lowered_pattern(pair[0])
+             for p, pair in zip(pattern_sets, compiled)]
+    seps = [_joiner(fast, chars) for fast in fasts]
 
     def count(rx, i):
         return sum(1 for m in rx.finditer(pieces[i]) if m.end() > m.start())
@@ -173,9 +178,8 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
                           np.fromiter((count(cs, i) for i in cs_idx), dtype=np.int64, count=len(cs_idx)))
             cs = None
         if ci is not None:
-            fast = lowered_dispatch(tuple(pattern_sets[j]), possessive=possessive) or lowered_pattern(ci)
+            fast, sep = fasts[j], seps[j]
             values = []
-            sep = _joiner(fast, chars)
             if sep is not None:
                 # an article's candidate pieces joined at a barrier character: one findall per
                 # article and frame, the same count as piece by piece (see barrier_chars)
