@@ -388,6 +388,22 @@ def test_count_matrix_equals_counting_each_text_with_python_re():
     assert count_matrix(texts, sets).tolist() == expected
 
 
+def test_count_matrix_with_the_shipped_frame_lexicon_equals_plain_regex_counts():
+    # the fast path (pieces joined at barrier characters, alternatives grouped by first letter,
+    # lower-cased text) against count_matches on each text, frame by frame
+    from analysis.framing._lexicon import count_matches, count_matrix, resolve
+
+    lexicon = resolve(None, "frames_mfc.yml")["frames"]
+    sets = [tuple(spec.get("patterns", [])) for spec in lexicon.values()]
+    texts = ["The economy's costs rose; taxes, tariffs and GDP fell. Courts ruled: the law is clear!",
+             "Soldiers and drones struck; the Kremlin\u2019s war-crimes trial (ICC) began... $5bn in aid?",
+             "\u212aELVIN-sign economy, \u0130stanbul talks \u2014 sanctions regime \u00abpolicy\u00bb",
+             "Public opinion polls: 60% back the president's party; refugees fled \u2026 hospitals shelled.",
+             "", None, "no frame words here"]
+    expected = [[count_matches(t, p) if t else 0 for p in sets] for t in texts]
+    assert count_matrix(texts, sets).tolist() == expected
+
+
 # ----------------------------------------------------------------------------- labels inside quotes
 def test_labels_inside_quotation_marks_are_flagged(seed_articles):
     m = label_matches(seed_articles)
