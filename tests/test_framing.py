@@ -218,6 +218,22 @@ def test_indirect_speech_and_accusations():
     assert ind[["speaker", "verb_class"]].values.tolist() == [["Moscow", "accusatory"], ["Zelensky", "neutral"]]
 
 
+def test_present_tense_bare_verbs_report_speech_but_participles_do_not():
+    q = quotes(sentences(arts("Officials say that the bridge was destroyed overnight by a missile. "
+                              "The minister was saying that the talks would resume soon.")), mentions=False)
+    assert q[["speaker", "verb", "quote_type"]].values.tolist() == [["Officials", "say", "indirect"]]
+
+
+def test_a_quote_inside_two_articles_indirect_speech_inherits_only_its_own_articles_speaker():
+    text = 'Putin accused Kyiv of a "provocation" near the border of Kursk region.'
+    two = pd.concat([arts(text).assign(article_id="a"), arts("Zelensky said that the army held the line. " + text)
+                     .assign(article_id="b")], ignore_index=True)
+    q = quotes(sentences(two), mentions=False)
+    direct = q.query("quote_type == 'direct'")
+    assert direct[["article_id", "quote", "speaker", "verb"]].values.tolist() == [
+        ["a", "provocation", "Putin", "accused"], ["b", "provocation", "Putin", "accused"]]
+
+
 def test_quote_summary_counts_speakers_by_outlet(seed_articles):
     q = quotes(sentences(seed_articles))
     s = quote_summary(q, seed_articles, by="outlet")
@@ -337,12 +353,53 @@ def test_prefilter_is_a_superset_of_python_matches():
     assert not mask[2] and not mask[5]                                # but does rule out non-matches
 
 
+def test_prefilter_keeps_punctuation_ranges_exact_but_widens_cased_letters():
+    from analysis.framing._prefilter import superset
+
+    dash = superset(re.compile("sham[\\s\\-\\u2010-\\u2015]+referendum", re.IGNORECASE))
+    assert "(?s:.)" not in dash and "\\x{2014}" in dash            # the em dash is listed, not "any character"
+    assert superset(re.compile("[\u0430-\u044f]+", re.IGNORECASE)) == "(?:(?s:.))+"  # Cyrillic letters fold case: widened
+
+
+def test_masks_with_cores_never_rule_out_a_real_match():
+    from analysis.framing._prefilter import TextBatch, core
+
+    rules = [re.compile(r"\b(?:is|was|were)\s+(?P<verb>shelled|bombed)\b(?P<rest>.*)", re.IGNORECASE),
+             re.compile(r"(?P<agent>[A-Z]\w+)\s+(?P<verb>shelled|struck)\b"),
+             re.compile(r"\b(?P<verb>fire|explosion)s?\b", re.IGNORECASE)]
+    verb = re.compile(core(rules[1]))                                 # the verb: the widest part without wildcards
+    assert verb.fullmatch("struck") and verb.fullmatch("shelled") and not verb.search("Russia")
+    texts = ["Kharkiv was SHELLED overnight.", "Russia shelled Kharkiv.", "A fire broke out.", "Nothing here.",
+             "Explosions were heard", "", "Troops struck back", "shelled"]
+    masks = TextBatch(texts).masks(rules)
+    for rx, mask in zip(rules, masks):
+        assert all(m or not rx.search(t) for m, t in zip(mask, texts))
+        assert mask.tolist() == TextBatch(texts).mask(rx).tolist()  # same answers as one rule at a time
+    assert not any(m[3] for m in masks)
+
+
 def test_count_matrix_equals_counting_each_text_with_python_re():
     from analysis.framing._lexicon import count_matches, count_matrix
 
     texts = ["Prices of GAS rose; the economy's costs (billions) fell.", "U.S. aid. US aid, U.S.-made arms",
              "", "\u0130ZM\u0130R economy", "Economy\u2019s prices\u2014and costs.", None]
     sets = [("econom\\w*", "prices?", "costs?"), ("US", "U\\.S\\.", "aid"), ("gas",)]
+    expected = [[count_matches(t, p) if t else 0 for p in sets] for t in texts]
+    assert count_matrix(texts, sets).tolist() == expected
+
+
+def test_count_matrix_with_the_shipped_frame_lexicon_equals_plain_regex_counts():
+    # the fast path (pieces joined at barrier characters, alternatives grouped by first letter,
+    # lower-cased text) against count_matches on each text, frame by frame
+    from analysis.framing._lexicon import count_matches, count_matrix, resolve
+
+    lexicon = resolve(None, "frames_mfc.yml")["frames"]
+    sets = [tuple(spec.get("patterns", [])) for spec in lexicon.values()]
+    texts = ["The economy's costs rose; taxes, tariffs and GDP fell. Courts ruled: the law is clear!",
+             "Soldiers and drones struck; the Kremlin\u2019s war-crimes trial (ICC) began... $5bn in aid?",
+             "\u212aELVIN-sign economy, \u0130stanbul talks \u2014 sanctions regime \u00abpolicy\u00bb",
+             "Public opinion polls: 60% back the president's party; refugees fled \u2026 hospitals shelled.",
+             "", None, "no frame words here"]
     expected = [[count_matches(t, p) if t else 0 for p in sets] for t in texts]
     assert count_matrix(texts, sets).tolist() == expected
 

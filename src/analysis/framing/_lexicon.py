@@ -71,6 +71,50 @@ def compile_patterns(patterns: tuple[str, ...], *, possessive: bool = True) -> t
     return build(ci, re.IGNORECASE), build(cs, 0)
 
 
+@lru_cache(maxsize=512)
+def lowered_dispatch(patterns: tuple[str, ...], *, possessive: bool = True) -> re.Pattern | None:
+    """The case-insensitive pattern of :func:`compile_patterns` as its lower-cased twin
+    (:func:`~analysis.framing._prefilter.lowered_pattern`, for lower-cased text) with its
+    alternatives grouped by first letter, so that the regex engine tries one group per
+    word instead of every alternative ("tax|trade|gdp|tariffs?" -> "t(?:ax|rade|ariffs?)|gdp").
+
+    Same matches: alternatives that start with different literal characters never match at
+    the same place, and within a group the lexicon's order is kept. None when an alternative
+    does not start with a literal character (the plain twin is then used) or no twin exists.
+
+    >>> rx = lowered_dispatch(("Tax", "gdp", "tariffs?"))
+    >>> "(?:(?:tax)|(?:tariffs?))|(?:(?:gdp))" in rx.pattern, [m.group() for m in rx.finditer("gdp, tariffs, tax")]
+    (True, ['gdp', 'tariffs', 'tax'])
+    """
+    from analysis.framing._prefilter import _P, lowered_pattern
+
+    ci, _cs = compile_patterns(patterns, possessive=possessive)
+    fast = lowered_pattern(ci)
+    if fast is None:
+        return None
+    tail = POSSESSIVE if possessive else ""
+    items = [f"(?:{_pattern_source(p)})" for p in patterns if not is_case_sensitive(p)]
+
+    def build(alternatives):
+        return rf"(?<![\w\-])(?:{'|'.join(alternatives)}){tail}(?![\w])".lower()
+
+    if build(items) != fast.pattern:
+        return None
+    groups: dict[int, list[str]] = {}
+    try:
+        for item in items:
+            parsed = _P.parse(item.lower(), fast.flags)
+            if not parsed.data or parsed.data[0][0] is not _P.LITERAL:
+                return None
+            groups.setdefault(parsed.data[0][1], []).append(item)
+    except (re.error, RecursionError):
+        return None
+    try:
+        return re.compile(build("(?:" + "|".join(group) + ")" for group in groups.values()), fast.flags)
+    except re.error:
+        return None
+
+
 def find_all(text: str, patterns: tuple[str, ...], *, possessive: bool = True) -> list[tuple[int, int]]:
     """All non-overlapping (start, end) matches of ``patterns`` in ``text``."""
     spans: list[tuple[int, int]] = []
@@ -110,6 +154,11 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
     pieces, owner = segments(texts, chars)
     batch = TextBatch(pieces)
     low: dict[int, str | None] = {}  # piece -> lower-cased twin (None: not lowerable)
+    # built (and cached) for every set up front, so that a warm-up run pays for them
+    fasts = [None if pair[0] is None else
+             lowered_dispatch(tuple(p), possessive=possessive) or lowered_pattern(pair[0])
+             for p, pair in zip(pattern_sets, compiled)]
+    seps = [_joiner(fast, chars) for fast in fasts]
 
     def count(rx, i):
         return sum(1 for m in rx.finditer(pieces[i]) if m.end() > m.start())
@@ -129,8 +178,22 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
                           np.fromiter((count(cs, i) for i in cs_idx), dtype=np.int64, count=len(cs_idx)))
             cs = None
         if ci is not None:
-            fast = lowered_pattern(ci)
+            fast, sep = fasts[j], seps[j]
             values = []
+            if sep is not None:
+                # an article's candidate pieces joined at a barrier character: one findall per
+                # article and frame, the same count as piece by piece (see barrier_chars)
+                for i in idx:
+                    if i not in low:
+                        low[i] = pieces[i].lower() if lowerable(pieces[i]) else None
+                owners = owner[idx]
+                cut = np.flatnonzero(np.diff(owners)) + 1
+                for run in np.split(idx, cut):
+                    lowered = [low[i] for i in run if low[i] is not None]
+                    n = len(fast.findall(sep.join(lowered))) if lowered else 0
+                    n += sum(count(ci, i) for i in run if low[i] is None)
+                    out[owner[run[0]], j] += n
+                idx = idx[:0]  # counted
             for i in idx:
                 if fast is not None:
                     if i not in low:
@@ -139,13 +202,27 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
                         values.append(sum(1 for m in fast.finditer(low[i]) if m.end() > m.start()))
                         continue
                 values.append(count(ci, i))
-            hits += np.asarray(values, dtype=np.int64)
+            hits = hits[:len(idx)] + np.asarray(values, dtype=np.int64)
         if cs is not None:
             hits += np.fromiter((count(cs, i) for i in idx), dtype=np.int64, count=len(idx))
         np.add.at(out[:, j], owner[idx], hits)
     return out
 
 
+
+
+def _joiner(fast: re.Pattern | None, chars: str) -> str | None:
+    """A barrier character (see :func:`~analysis.framing._prefilter.barrier_chars`) also safe
+    for the lower-cased twin ``fast``, when ``fast`` never matches the empty string: pieces
+    joined with it hold exactly the matches of the pieces. None otherwise."""
+    if fast is None or not chars:
+        return None
+    from analysis.framing._prefilter import barrier_chars, min_width
+
+    safe = barrier_chars([fast])
+    if min_width(fast) < 1:
+        return None
+    return next((c for c in chars if c in safe), None)
 
 
 def with_group(frame, articles, by: str):

@@ -300,6 +300,29 @@ def _quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+#: quotation spans per (finder, article text): label_matches (in_quote) and quotes() pair the
+#: quotation marks of the same articles one after the other in a pipeline chunk
+_SPAN_MEMO: dict = {}
+_SPAN_MEMO_MAX = 1024
+
+
+def _spans_of(text: str, *, cyrillic: bool = False) -> list[tuple[int, int]]:
+    """:func:`_quote_spans` (or ``quotes_cyr.cyr_quote_spans``) of ``text``, memoised."""
+    key = (cyrillic, text)
+    hit = _SPAN_MEMO.get(key)
+    if hit is None:
+        if cyrillic:
+            from analysis.framing.quotes_cyr import cyr_quote_spans
+
+            hit = tuple(cyr_quote_spans(text))
+        else:
+            hit = tuple(_quote_spans(text))
+        if len(_SPAN_MEMO) >= _SPAN_MEMO_MAX:
+            _SPAN_MEMO.clear()
+        _SPAN_MEMO[key] = hit
+    return list(hit)
+
+
 def _article_groups(sentences: pd.DataFrame):
     """(article_id, row positions sorted by start) in order of first appearance."""
     ids = sentences["article_id"]
@@ -325,12 +348,7 @@ def article_quote_spans(sentences: pd.DataFrame, *, article_ids=None) -> dict:
         if article_ids is not None and aid not in article_ids:
             continue
         text = _buffer_from([starts[r] for r in rows], [ends[r] for r in rows], [texts[r] for r in rows])
-        if langs is not None and _lang_of(langs, rows) in ("ru", "uk"):
-            from analysis.framing.quotes_cyr import cyr_quote_spans
-
-            out[aid] = cyr_quote_spans(text)
-        else:
-            out[aid] = _quote_spans(text)
+        out[aid] = _spans_of(text, cyrillic=langs is not None and _lang_of(langs, rows) in ("ru", "uk"))
     return out
 
 
@@ -612,7 +630,7 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
             k = max(int(np.searchsorted(starts, pos, side="right")) - 1, 0)
             return int(starts[k]), int(s_ends[k])
 
-        spans = _quote_spans(text)
+        spans = _spans_of(text)
         in_quote = np.zeros(len(text) + 1, dtype=bool)
         for s, e in spans:
             in_quote[max(s - 1, 0):e + 1] = True
@@ -685,10 +703,13 @@ def _inherit_from_enclosing(out: pd.DataFrame) -> pd.DataFrame:
     cols = ["speaker", "speaker_entity_id", "speaker_start", "speaker_end", "verb", "verb_lemma", "verb_class"]
     data = {c: out[c].tolist() for c in out.columns}
     aids, qstarts, qends = data["article_id"], list(data["start"]), list(data["end"])  # as before any change
-    indirect = [j for j, t in enumerate(kinds) if t == "indirect"]
+    indirect: dict = {}  # article_id -> its indirect quotes, in row order
+    for j, t in enumerate(kinds):
+        if t == "indirect":
+            indirect.setdefault(aids[j], []).append(j)
     direct = [(i, data["speaker"][i], data["speaker_start"][i]) for i, t in enumerate(kinds) if t == "direct"]
     for i, own, own_start in direct:
-        j = next((j for j in indirect if aids[j] == aids[i] and qstarts[j] <= qstarts[i] and qends[j] >= qends[i]), None)
+        j = next((j for j in indirect.get(aids[i], ()) if qstarts[j] <= qstarts[i] and qends[j] >= qends[i]), None)
         if j is None:
             continue
         if own is None or (isinstance(own, float) and np.isnan(own)):
@@ -801,10 +822,10 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
         sp = _strip_leading(m.group("speaker"))
         verb = m.group("verb")
         v = verb.lower()
-        if v.endswith("ing") or v in {"say", "tell", "claim", "ask"} and sp.lower() not in {"i", "we", "they"}:  # noqa: SIM102 - kept as written (see lint report)
-            # "saying: ..." belongs to a direct quote; bare lemmas are usually infinitives
-            if v.endswith("ing"):
-                continue
+        if v.endswith("ing"):
+            # "saying: ..." belongs to a direct quote. Bare forms stay: "Officials say that ..."
+            # is present-tense reporting (a bare-lemma test here never excluded anything)
+            continue
         if not (_looks_like_name(sp) or sp.lower() in _PRONOUNS or sp.split()[0].lower() in {"the", "a", "an", "his", "her", "their", "its"}):
             continue
         if sp.split()[0].lower() in {"the", "a", "an"} and len(sp.split()) == 1:

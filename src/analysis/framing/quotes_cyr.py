@@ -84,6 +84,9 @@ _OPENERS = {"«": "»", "„": "\u201c", "\u201c": "\u201d"}
 _CLOSERS = {"»", "\u201c", "\u201d", "\u201f"}
 
 
+_QUOTE_MARKS = re.compile('["\u00ab\u00bb\u201c\u201d\u201e\u201f]')
+
+
 def cyr_quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
     """Outermost quotation spans (start, end of the quoted words) with a stack:
     «» and „“ and “” pair by kind, straight quotes toggle; nested quotes stay inside.
@@ -94,7 +97,9 @@ def cyr_quote_spans(text: str, *, max_len: int = 3000) -> list[tuple[int, int]]:
     """
     spans = []
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(text):
+    for mark in _QUOTE_MARKS.finditer(text):  # every other character leaves the stack as it is
+        i = mark.start()
+        ch = text[i]
         if ch == '"':
             if stack and stack[-1][0] == '"':
                 _, start = stack.pop()
@@ -286,11 +291,11 @@ def cyr_quotes_for_article(aid, text: str, starts, ends, sids, lang: str, ments=
     """Quote rows (``QUOTE_COLUMNS`` dicts) for one Russian/Ukrainian article buffer."""
     import numpy as np
 
-    from analysis.framing.quotes import _entity_for
+    from analysis.framing.quotes import _entity_for, _spans_of
 
     rows: list[dict] = []
     memory = _Memory(lang)
-    spans = cyr_quote_spans(text)
+    spans = _spans_of(text, cyrillic=True)
     in_quote = np.zeros(len(text) + 1, dtype=bool)
     for s, e in spans:
         in_quote[max(s - 1, 0):e + 1] = True
