@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.framing._anchored import at_least
 from analysis.framing._lexicon import count_matrix, resolve, word_count
 
 __all__ = [
@@ -525,7 +526,10 @@ def generic_frames(articles: pd.DataFrame, *, lexicon=None, items: bool = False)
     spec = lex.get("frames") or {}
     texts = [t if isinstance(t, str) else "" for t in articles["text"].tolist()]
     all_items = [item for frame in GENERIC_FRAMES for item in spec.get(frame, {}).get("items", [])]
-    counts = count_matrix(texts, [tuple(item.get("patterns", [])) for item in all_items])
+    # yes/no per item: matches are tried only where one can start, up to min_hits (same answers
+    # as counting every match with count_matrix)
+    answered = at_least(texts, [tuple(item.get("patterns", [])) for item in all_items],
+                        [int(item.get("min_hits", 1)) for item in all_items])
     column = {id(item): j for j, item in enumerate(all_items)}
     rows = []
     for i, (aid, text) in enumerate(zip(articles["article_id"].tolist(), texts)):
@@ -533,8 +537,7 @@ def generic_frames(articles: pd.DataFrame, *, lexicon=None, items: bool = False)
         for frame in GENERIC_FRAMES:
             answers = []
             for item in spec.get(frame, {}).get("items", []):
-                hits = int(counts[i, column[id(item)]])
-                yes = int(hits >= int(item.get("min_hits", 1)))
+                yes = int(answered[i, column[id(item)]])
                 answers.append(yes)
                 if items:
                     row[item["id"]] = yes
