@@ -79,3 +79,51 @@ def test_generic_frames_items_are_the_yes_no_answers():
     assert g.loc[1, "EC3"] == 1  # "ſanctions": the long s is an s to IGNORECASE
     assert g.loc[0, "attribution_of_responsibility"] == pytest.approx(
         g.loc[0, ["AR1", "AR2", "AR3", "AR4", "AR5"]].mean())
+
+
+def test_whole_text_vader_equals_nltk_and_the_sentence_scorer_on_long_texts(seed_text):
+    from analysis.sentiment import nltk_analyzer, scorer
+    from analysis.sentiment.tone import whole_text_scores
+
+    # a repeated word in a later context, "but", caps, idioms, phrases, curly quotes, emphasis
+    long_text = ("The attack was NOT good, kind of bad; “never so brutal”!! But the full scale invasion "
+                 "and the full-scale invasion, the parties’ talks? kiss of death. ") * 25
+    texts = [seed_text, long_text, seed_text.upper(), "", "  ", "a", None, TRICKY[0]]
+    for lexicon in ("war-news", "vader"):
+        fast = scorer(lexicon)
+        expected = np.array([fast.score_reference(t) for t in texts], dtype=float)
+        np.testing.assert_array_equal(whole_text_scores(texts, lexicon=lexicon), expected)
+    nltk = nltk_analyzer("vader")
+    got = whole_text_scores([seed_text, long_text], lexicon="vader")
+    for row, text in zip(got, [seed_text, long_text]):
+        assert tuple(row) == tuple(nltk.polarity_scores(text)[k] for k in ("neg", "neu", "pos", "compound"))
+
+
+def test_word_counts_given_by_the_caller_are_the_ones_used():
+    from analysis.framing import frame_density, frames
+    from analysis.sentiment import gdelt_tone
+    from analysis.text import word_counts
+
+    arts = pd.DataFrame({"article_id": ["a", "b"], "text": [TRICKY[0], TRICKY[5]]})
+    n = word_counts(arts["text"])
+    pd.testing.assert_frame_equal(gdelt_tone(arts, n_words=n), gdelt_tone(arts))
+    pd.testing.assert_frame_equal(frames(arts, n_words=n), frames(arts))
+    doubled = gdelt_tone(arts, n_words=2 * n)
+    assert doubled["word_count"].tolist() == (2 * n).tolist()
+    assert doubled["tone"].to_numpy() == pytest.approx(gdelt_tone(arts)["tone"].to_numpy() / 2)
+    assert frame_density(arts, n_words=2 * n)["n_words"].tolist() == (2 * n).tolist()
+    with pytest.raises(ValueError, match="n_words has 1 values for 2 articles"):
+        gdelt_tone(arts, n_words=n[:1])
+
+
+def test_the_engine_counts_each_articles_words_once_per_chunk(monkeypatch, seed_text):
+    from analysis import engine, text
+
+    calls = []
+    original = text.word_counts
+    monkeypatch.setattr(text, "word_counts", lambda texts: calls.append(1) or original(texts))
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [seed_text, TRICKY[0], TRICKY[5]]})
+    out = engine.run(arts, stages=engine.STAGES, chunk_size=2)
+    assert len(calls) == 2  # two chunks, one count each for frames, GDELT tone and the summary
+    summary = out["article_summary"]
+    assert summary["n_words"].tolist() == summary["gdelt_word_count"].tolist() == original(arts["text"]).tolist()
