@@ -17,7 +17,7 @@ from analysis.framing._lexicon import count_matrix, resolve
 
 #: Case, a Kelvin sign (IGNORECASE equates it with k), long s, dotted capital I (lower() changes
 #: the length), Arabic-Indic digits (\d), hyphen before a word (the look-behind), possessives,
-#: repeated matches for min_hits 2, empty and missing texts.
+#: repeated matches for min_hits 2, spaces written as dashes or runs, empty and missing texts.
 TRICKY = [
     "Russia ACCUSED Ukraine; Kyiv blamed Moscow and Moscow blames the Kremlin's regime.",
     "\u212aremlin officials blamed the \u017fanctions; \u0130stanbul talks on a ceasefire stalled.",
@@ -26,6 +26,9 @@ TRICKY = [
     "Her son, his wife, our home: refugees and refugees, survivors, witnesses told Reuters.",
     "The government must act now; it is our duty to end this; we must not; in their power.",
     "Tragic, tragic grief and tears; brutal atrocities; innocent civilians fled, homeless.",
+    # spaces of multiword patterns as dashes, new lines and runs; hyphenated and joined variants
+    "We\u2014must act; the\n only way to peace; in-their power; at  odds; held-accountable; "
+    "ceasefire, cease-fire, cease fire; we  should; people must, the west must; told\tthe BBC.",
     "",
     None,
 ]
@@ -38,7 +41,11 @@ def _items():
 
 def test_start_literals_are_what_every_match_begins_with():
     assert start_literals(r"responsib\w* (of|for) (the )?(government|kremlin)") == {"responsib"}
-    assert start_literals("(my|our|her) (son|home)") == {"my", "our", "her"}
+    # a space stands for the pattern's space (white space or hyphens); a hyphen ends a literal,
+    # so that no two literals can begin at the same place
+    assert start_literals("(my|her) (son|home)") == {"my son", "my home", "her son", "her home"}
+    assert start_literals("cease-fire") == {"cease"}
+    assert start_literals("told (the )?(AFP|BBC)") == {"told "}
     assert start_literals(r"\d{1,2}-year-old") == {DIGIT}
     assert start_literals(r"\$\s?\d+") == {"$"}
     assert start_literals(r"\w+ism") is None  # may start anywhere: the plain path

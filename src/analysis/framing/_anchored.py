@@ -28,7 +28,7 @@ from itertools import chain
 
 import numpy as np
 
-from analysis.framing._lexicon import _pattern_source, compile_patterns, is_case_sensitive
+from analysis.framing._lexicon import _SPACE, _pattern_source, compile_patterns, is_case_sensitive
 from analysis.framing._prefilter import lowerable, lowered_pattern
 
 try:  # pragma: no cover - import guard
@@ -60,13 +60,29 @@ def _seq_starts(seq) -> list[tuple[str, bool]]:
     return results
 
 
+#: a lexicon pattern's space (:data:`~analysis.framing._lexicon._SPACE`: white space or hyphens),
+#: written " " in a start literal
+_SPACE_ITEM = list(_P.parse(_SPACE, re.IGNORECASE))[0]
+_SPACE_RUN = re.compile(_SPACE)
+
+
+def _is_space_item(item) -> bool:
+    op, av = item
+    return (op is _SPACE_ITEM[0] and av[:2] == _SPACE_ITEM[1][:2]
+            and list(av[2]) == list(_SPACE_ITEM[1][2]))
+
+
 def _item_starts(item) -> list[tuple[str, bool]]:
     op, av = item
     if op is _C.LITERAL:
         ch = chr(av)
-        if ch.isalpha() and not ch.isascii():
-            return [("", False)]  # a non-ASCII letter: IGNORECASE equivalents are not enumerated
+        if (ch.isalpha() and not ch.isascii()) or _SPACE_RUN.fullmatch(ch):
+            # a non-ASCII letter (IGNORECASE equivalents are not enumerated), or a character a
+            # space also matches (two start literals could then begin at the same place)
+            return [("", False)]
         return [(ch.lower(), True)]
+    if _is_space_item(item):
+        return [(" ", True)]
     if op is _C.SUBPATTERN:
         _group, add, delete, sub = av
         if add or delete:
@@ -87,14 +103,15 @@ def _item_starts(item) -> list[tuple[str, bool]]:
 @lru_cache(maxsize=1024)
 def start_literals(pattern: str) -> frozenset[str] | None:
     r"""Lower-case literals one of which every match of lexicon ``pattern`` (case-insensitive)
-    starts with, or None when a match may start anywhere.
+    starts with, or None when a match may start anywhere. A space in a literal stands for the
+    pattern's space (white space or hyphens); :data:`DIGIT` for a decimal digit.
 
     >>> sorted(start_literals(r"blam\w* (the )?(government|kremlin)"))
     ['blam']
     >>> sorted(start_literals("(my|our) (son|home)")), start_literals(r"\d+ dollars") == {DIGIT}
-    (['my', 'our'], True)
-    >>> start_literals(r"\w+ly"), start_literals("US")  # no literal start; case-sensitive
-    (None, None)
+    (['my home', 'my son', 'our home', 'our son'], True)
+    >>> sorted(start_literals("cease-fire|told (the )?AFP")), start_literals(r"\w+ly"), start_literals("US")
+    (['cease', 'told '], None, None)
     """
     if is_case_sensitive(pattern):
         return None
@@ -113,7 +130,9 @@ def start_literals(pattern: str) -> frozenset[str] | None:
 def _trie_source(words: Sequence[str]) -> str:
     """A regex matching where any of ``words`` starts, factored by common prefixes (sre tries
     the branches of an alternation one by one; a trie tries one branch per character). A word
-    with a shorter word of the set as its prefix adds nothing and is dropped.
+    with a shorter word of the set as its prefix adds nothing and is dropped. No two of the
+    remaining words can match at the same place: they differ in a letter, or one has a space
+    (white space or hyphens) where the other has a character no space matches.
 
     >>> _trie_source(["win", "wins", "won", "blam"])
     '(?:blam|w(?:in|on))'
@@ -122,7 +141,8 @@ def _trie_source(words: Sequence[str]) -> str:
     groups: dict[str, list[str]] = {}
     for w in kept:
         groups.setdefault(w[0], []).append(w[1:])
-    parts = [re.escape(ch) + (_trie_source(rest) if any(rest) else "") for ch, rest in sorted(groups.items())]
+    parts = [(_SPACE if ch == " " else re.escape(ch)) + (_trie_source(rest) if any(rest) else "")
+             for ch, rest in sorted(groups.items())]
     if not parts:
         return ""
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
@@ -187,10 +207,15 @@ def _positions(scanner: re.Pattern, subject: str, keys: frozenset[str]) -> dict[
     for m in scanner.finditer(subject):
         found = m.group(1)
         p = m.start()
-        key = found if found in keys else found.lower()
-        out.setdefault(key if key in keys else None, []).append(p)
         if found[0].isdecimal():
             out.setdefault(DIGIT, []).append(p)
+            if len(found) == 1 and found not in keys:
+                continue  # no key begins here (the scanner tries the keys before a digit)
+        if found not in keys:
+            found = found.lower()
+            if found not in keys:
+                found = _SPACE_RUN.sub(" ", found)  # a space of the key: white space or hyphens
+        out.setdefault(found if found in keys else None, []).append(p)
     return out
 
 
