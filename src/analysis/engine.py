@@ -151,6 +151,16 @@ def process_articles(
     # Cyrillic letters is detected in analysis.text.sentences
     articles = articles[["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])]
     out: dict[str, pd.DataFrame] = {}
+    counted: list[np.ndarray] = []
+
+    def n_words() -> np.ndarray:
+        # the denominator of every per-10k rate (frame scores, GDELT tone, the summary's
+        # n_words): each article's words are counted once per chunk, by the first stage that needs them
+        if not counted:
+            from analysis.text import word_counts
+
+            counted.append(word_counts(articles["text"].tolist()))
+        return counted[0]
 
     def do_sentences():
         from analysis.text import sentences
@@ -186,18 +196,18 @@ def process_articles(
         out["labels"] = framing.label_matches(out["sentences"])
         out["quotes"] = framing.quotes(out["sentences"], mentions=mentions)
         out["agency"] = framing.agency(out["sentences"], mentions=mentions)
-        out["frames"] = framing.frames(articles)
+        out["frames"] = framing.frames(articles, n_words=n_words())
 
     def do_document():
         # Measures of the whole text (not of its sentences), so notebooks never need the texts:
         # a stage of its own, because the naive notebook the bench compares with computes none of them.
-        out["_document"] = _document_measures(articles)
+        out["_document"] = _document_measures(articles, n_words=n_words())
 
     steps = {"sentences": do_sentences, "tokens": do_tokens, "entities": do_entities,
              "sentiment": do_sentiment, "framing": do_framing, "document": do_document}
     for stage in stages:
         timed(stage, steps[stage])
-    timed("summary", lambda: out.__setitem__("article_summary", _article_summary(articles, out)))
+    timed("summary", lambda: out.__setitem__("article_summary", _article_summary(articles, out, n_words=n_words)))
     out.pop("_document", None)
     return {name: in_article_order(frame, articles["article_id"]) for name, frame in out.items()}
 
@@ -219,8 +229,10 @@ def in_article_order(frame: pd.DataFrame, article_ids) -> pd.DataFrame:
     return frame.take(np.argsort(position, kind="stable")).reset_index(drop=True)
 
 
-def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per article with what notebooks need at corpus scale.
+def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame], *,
+                     n_words: Callable[[], np.ndarray] | None = None) -> pd.DataFrame:
+    """One row per article with what notebooks need at corpus scale. ``n_words`` returns the
+    chunk's word counts (counted once by :func:`process_articles`).
 
     Counts use numpy ``bincount`` over article positions: a pandas groupby per
     table costs more than the counting itself on a 200-article chunk.
@@ -247,7 +259,8 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
         from analysis.text import word_counts
 
         summary["n_tokens"] = count(out["tokens"])
-        summary["n_words"] = word_counts(articles["text"].tolist())  # the denominator of every per-10k rate
+        # the denominator of every per-10k rate
+        summary["n_words"] = n_words() if n_words is not None else word_counts(articles["text"].tolist())
     if "mentions" in out:
         summary["n_mentions"] = count(out["mentions"])
     if "sentence_sentiment" in out:
@@ -284,12 +297,13 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
     return pd.DataFrame(summary)
 
 
-def _document_measures(articles: pd.DataFrame) -> dict[str, np.ndarray]:
+def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Stage ``document``: whole-text tone (:func:`_document_tone`) and the five generic frame
-    scores of Semetko & Valkenburg (2000), 0-1, one value per article in article order."""
+    scores of Semetko & Valkenburg (2000), 0-1, one value per article in article order.
+    ``n_words``: the articles' word counts, if counted already."""
     from analysis.framing import GENERIC_FRAMES, generic_frames
 
-    out = _document_tone(articles)
+    out = _document_tone(articles, n_words=n_words)
     generic = generic_frames(articles).set_index("article_id").reindex(articles["article_id"].to_numpy(dtype=object))
     for column in GENERIC_FRAMES:
         out[column] = generic[column].to_numpy(float)
@@ -301,16 +315,17 @@ DOCUMENT_TONE = ("gdelt_tone", "gdelt_positive", "gdelt_negative", "gdelt_polari
                  "whole_compound")
 
 
-def _document_tone(articles: pd.DataFrame) -> dict[str, np.ndarray]:
+def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per-article tone computed from the whole text, so notebooks never need the texts again:
     :func:`analysis.sentiment.gdelt_tone` (GDELT GKG-style word-count tone, Leetaru & Schrodt 2013)
     and the VADER compound of the whole text at once (Hutto & Gilbert 2014), the saturated
     figure notebook 03 contrasts with the mean of sentences."""
-    from analysis.sentiment import gdelt_tone, scorer
+    from analysis.sentiment import gdelt_tone
+    from analysis.sentiment.tone import whole_text_scores
 
-    gdelt = gdelt_tone(articles)
+    gdelt = gdelt_tone(articles, n_words=n_words)
     texts = articles["text"].tolist()
-    whole = scorer("war-news").score_many(texts)[:, 3] if len(texts) else np.zeros(0)
+    whole = whole_text_scores(texts, lexicon="war-news")[:, 3] if len(texts) else np.zeros(0)
     out = {f"gdelt_{c}": gdelt[c].to_numpy(float) for c in ("tone", "positive", "negative", "polarity")}
     out["gdelt_word_count"] = gdelt["word_count"].fillna(0).to_numpy(np.int64)
     out["whole_compound"] = np.asarray(whole, dtype=float)

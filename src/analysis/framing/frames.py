@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.framing._anchored import at_least
 from analysis.framing._lexicon import count_matrix, resolve, word_count
 
 __all__ = [
@@ -119,14 +120,16 @@ def _mfc_lexicon(lexicon):
     return resolve(lexicon, "frames_mfc.yml")
 
 
-def frame_density(articles: pd.DataFrame, *, lexicon=None, length_exponent: float = 1.0) -> pd.DataFrame:
+def frame_density(articles: pd.DataFrame, *, lexicon=None, length_exponent: float = 1.0,
+                  n_words=None) -> pd.DataFrame:
     """Lexicon density of each MFC frame per article.
 
     Returns a wide DataFrame[article_id, n_words, <frame>...] where each frame
     column holds indicator matches per 1,000 words (``length_exponent=1``, the
     default), or more generally ``matches / (n_words / 1000) ** length_exponent``
     (0.5: pivoted length normalisation, the score :func:`frames` uses; equal to
-    the density for a 1,000-word article).
+    the density for a 1,000-word article). ``n_words``, optional: the articles'
+    :func:`analysis.text.word_counts` when the caller has them already.
 
     >>> import pandas as pd
     >>> a = pd.DataFrame({"article_id": [1], "text": ["The court ruled. " * 250]})  # 750 words
@@ -143,7 +146,12 @@ def frame_density(articles: pd.DataFrame, *, lexicon=None, length_exponent: floa
                              "n_words": np.zeros(0, dtype=np.int64),
                              **{f: np.zeros(0, dtype=float) for f in MFC_FRAMES}}, columns=columns)
     texts = [t if isinstance(t, str) else "" for t in articles["text"].tolist()]
-    n_words = np.array([word_count(t) for t in texts], dtype=np.int64)
+    if n_words is None:
+        n_words = np.array([word_count(t) for t in texts], dtype=np.int64)
+    else:
+        n_words = np.asarray(n_words, dtype=np.int64)
+        if len(n_words) != len(texts):
+            raise ValueError(f"n_words has {len(n_words)} values for {len(texts)} articles")
     hits = count_matrix(texts, [patterns.get(f, ()) for f in MFC_FRAMES])
     dens = hits / (np.maximum(n_words, 1)[:, None] / 1000.0) ** float(length_exponent)
     out = pd.DataFrame({"article_id": ids, "n_words": n_words}, columns=["article_id", "n_words"])
@@ -159,13 +167,13 @@ def _length_exponent(lexicon) -> float:
     return float(scoring.get("length_exponent", DEFAULT_LENGTH_EXPONENT))
 
 
-def frame_scores(articles: pd.DataFrame, *, lexicon=None) -> pd.DataFrame:
+def frame_scores(articles: pd.DataFrame, *, lexicon=None, n_words=None) -> pd.DataFrame:
     """The lexicon method's score per article and frame (what :func:`frames` thresholds).
 
     :func:`frame_density` with the lexicon's ``scoring.length_exponent``
     (0.5 in the shipped ``frames_mfc.yml``). Same columns as :func:`frame_density`.
     """
-    return frame_density(articles, lexicon=lexicon, length_exponent=_length_exponent(lexicon))
+    return frame_density(articles, lexicon=lexicon, length_exponent=_length_exponent(lexicon), n_words=n_words)
 
 
 def _lexicon_thresholds(lexicon, thresholds: dict | None) -> dict[str, float]:
@@ -176,7 +184,7 @@ def _lexicon_thresholds(lexicon, thresholds: dict | None) -> dict[str, float]:
 
 
 def frames(articles: pd.DataFrame, *, method: str = "lexicon", model: dict | str | Path | None = None,
-           thresholds: dict | None = None, lexicon=None) -> pd.DataFrame:
+           thresholds: dict | None = None, lexicon=None, n_words=None) -> pd.DataFrame:
     """Multi-label MFC frame prediction per article (tidy, long).
 
     Parameters
@@ -185,6 +193,8 @@ def frames(articles: pd.DataFrame, *, method: str = "lexicon", model: dict | str
     method : "lexicon" (default, training-free) or "model" (needs ``model``:
         a dict from :func:`train_frame_model` or a JSON path).
     thresholds : per-frame overrides of the decision thresholds.
+    n_words : optional, the articles' :func:`analysis.text.word_counts` (lexicon method) when the
+        caller has them already (the engine counts a chunk's words once for every rate).
 
     Returns
     -------
@@ -194,7 +204,7 @@ def frames(articles: pd.DataFrame, *, method: str = "lexicon", model: dict | str
     (``article_id`` keeps the input's dtype, ``frame`` is ``str``).
     """
     if method == "lexicon":
-        dens = frame_scores(articles, lexicon=lexicon)
+        dens = frame_scores(articles, lexicon=lexicon, n_words=n_words)
         thr = _lexicon_thresholds(lexicon, thresholds)
         scores = dens[list(MFC_FRAMES)].to_numpy(float)
         thr_vec = np.array([thr[f] for f in MFC_FRAMES])
@@ -525,7 +535,10 @@ def generic_frames(articles: pd.DataFrame, *, lexicon=None, items: bool = False)
     spec = lex.get("frames") or {}
     texts = [t if isinstance(t, str) else "" for t in articles["text"].tolist()]
     all_items = [item for frame in GENERIC_FRAMES for item in spec.get(frame, {}).get("items", [])]
-    counts = count_matrix(texts, [tuple(item.get("patterns", [])) for item in all_items])
+    # yes/no per item: matches are tried only where one can start, up to min_hits (same answers
+    # as counting every match with count_matrix)
+    answered = at_least(texts, [tuple(item.get("patterns", [])) for item in all_items],
+                        [int(item.get("min_hits", 1)) for item in all_items])
     column = {id(item): j for j, item in enumerate(all_items)}
     rows = []
     for i, (aid, text) in enumerate(zip(articles["article_id"].tolist(), texts)):
@@ -533,8 +546,7 @@ def generic_frames(articles: pd.DataFrame, *, lexicon=None, items: bool = False)
         for frame in GENERIC_FRAMES:
             answers = []
             for item in spec.get(frame, {}).get("items", []):
-                hits = int(counts[i, column[id(item)]])
-                yes = int(hits >= int(item.get("min_hits", 1)))
+                yes = int(answered[i, column[id(item)]])
                 answers.append(yes)
                 if items:
                     row[item["id"]] = yes

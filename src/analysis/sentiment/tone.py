@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
+from itertools import compress, filterfalse
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
 
 from analysis.sentiment.vader import _lexicon
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")  # lexicon look-up words (letters only)
 
 
-def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: str = "text") -> pd.DataFrame:
+def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: str = "text",
+               n_words=None) -> pd.DataFrame:
     """GDELT-style document tone from lexicon word counts.
 
     Following the GDELT Global Knowledge Graph "TONE" field (Leetaru & Schrodt
@@ -31,18 +36,26 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     are counted with the Russian/Ukrainian lemma lexicon
     (:func:`analysis.sentiment.cyrillic.word_valences`).
 
+    ``n_words``, optional: the articles' :func:`analysis.text.word_counts`, when the caller has
+    them already (the engine counts a chunk's words once for every rate).
+
     Returns DataFrame[article_id, tone, positive, negative, polarity, word_count].
 
     >>> import pandas as pd
     >>> gdelt_tone(pd.DataFrame({"article_id": [1], "text": ["Troops killed two civilians; peace talks failed."]})).round(2).to_dict("records")
     [{'article_id': 1, 'tone': -14.29, 'positive': 14.29, 'negative': 28.57, 'polarity': 42.86, 'word_count': 7}]
     """
+    from analysis.framing._prefilter import lowerable
     from analysis.text import word_count
 
     lex = _lexicon(lexicon)[0]
+    positive, negative = _polar_words(lexicon)
     rows = []
     langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
-    for text, code in zip(articles[text_col].tolist(), langs):
+    counts = [None] * len(articles) if n_words is None else np.asarray(n_words, dtype=np.int64).tolist()
+    if len(counts) != len(articles):
+        raise ValueError(f"n_words has {len(counts)} values for {len(articles)} articles")
+    for text, code, n in zip(articles[text_col].tolist(), langs, counts):
         if not isinstance(text, str):
             rows.append((math.nan, math.nan, math.nan, math.nan, 0))
             continue
@@ -57,13 +70,25 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
             p, q = 100.0 * sum(v > 0 for v in vals) / n, 100.0 * sum(v < 0 for v in vals) / n
             rows.append((p - q, p, q, p + q, n))
             continue
-        words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(text)]
-        n = word_count(text)  # the project's one definition of a word; lexicon look-ups use letter words
+        if lowerable(text):
+            # one pass: lower-casing the text first finds the same words, already lower-cased,
+            # and its letter-only chunks are words without the regex (analysis.text.split_letter_chunks)
+            low = text.lower().replace("\u2019", "'")
+            chunks = low.split()
+            letters = list(filter(str.isalpha, chunks))
+            rest = " ".join(filterfalse(str.isalpha, chunks)) if len(letters) < len(chunks) else ""
+            words = _WORD_RE.findall(rest)
+            pos = sum(map(positive.__contains__, letters)) + sum(map(positive.__contains__, words))
+            neg = sum(map(negative.__contains__, letters)) + sum(map(negative.__contains__, words))
+        else:
+            words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(text)]
+            pos = sum(1 for w in words if lex.get(w, 0) > 0)
+            neg = sum(1 for w in words if lex.get(w, 0) < 0)
+        if n is None:
+            n = word_count(text)  # the project's one definition of a word; lexicon look-ups use letter words
         if n == 0:
             rows.append((0.0, 0.0, 0.0, 0.0, 0))
             continue
-        pos = sum(1 for w in words if lex.get(w, 0) > 0)
-        neg = sum(1 for w in words if lex.get(w, 0) < 0)
         p, q = 100.0 * pos / n, 100.0 * neg / n
         rows.append((p - q, p, q, p + q, n))
     out = pd.DataFrame(rows, columns=["tone", "positive", "negative", "polarity", "word_count"])
@@ -71,3 +96,147 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     out["word_count"] = out["word_count"].astype(int)
     return out
 
+
+
+
+@lru_cache(maxsize=4)
+def _polar_words(lexicon: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The lexicon's words of positive and of negative valence."""
+    lex = _lexicon(lexicon)[0]
+    return frozenset(w for w, v in lex.items() if v > 0), frozenset(w for w, v in lex.items() if v < 0)
+
+
+def whole_text_scores(texts, *, lexicon: str = "war-news") -> np.ndarray:
+    """VADER's (neg, neu, pos, compound) of each whole text at once (Hutto & Gilbert 2014), as an
+    (n, 4) float array (NaNs for a missing text): the numbers of
+    :meth:`analysis.sentiment.FastVader.score` on the whole text, computed without its steps that
+    grow with the square of a long article's length (each lexicon word's first occurrence found by
+    a list search; a phrase merge walking every word; a character-by-character translation table).
+
+    >>> whole_text_scores(["Peace talks failed. Civilians were killed.", None]).round(4).tolist()[0]
+    [0.545, 0.21, 0.245, -0.6486]
+    """
+    from analysis.sentiment._shared import gc_paused
+    from analysis.sentiment.vader import scorer
+
+    vader = scorer(lexicon)
+    rows = []
+    memo: dict[str, tuple] = {}
+    with gc_paused():
+        for text in texts:
+            if not isinstance(text, str):
+                rows.append((math.nan,) * 4)
+                continue
+            row = memo.get(text)
+            if row is None:
+                row = memo[text] = _whole_text_score(vader, text)
+            rows.append(row)
+    return np.array(rows, dtype=float).reshape(len(rows), 4)
+
+
+@lru_cache(maxsize=1)
+def _typographic_pairs() -> tuple[tuple[str, str], ...]:
+    from analysis.sentiment.vader import _TYPOGRAPHIC
+
+    # no replacement is itself replaced, so successive str.replace == str.translate
+    return tuple((chr(k), v) for k, v in _TYPOGRAPHIC.items())
+
+
+def _whole_text_score(vader, text: str) -> tuple[float, float, float, float]:
+    """:meth:`FastVader.score` of one text (same steps, same order, same arithmetic)."""
+    raw = text
+    if vader.normalize_typography and not text.isascii():
+        for old, new in _typographic_pairs():
+            raw = raw.replace(old, new)
+    raw = raw.split()
+    cache = vader._token_cache
+    try:
+        entries = list(map(cache.__getitem__, raw))
+    except KeyError:
+        vader._learn(set(raw).difference(cache))
+        entries = list(map(cache.__getitem__, raw))
+    if vader._interesting.isdisjoint(raw):
+        n = len(entries) - entries.count(None)
+        return (0.0, 1.0, 0.0, 0.0) if n else (0.0, 0.0, 0.0, 0.0)
+    kept = list(filter(None, entries))
+    words = list(map(_FIRST, kept))
+    lowers = list(map(_SECOND, kept))
+    if not vader._phrase_raw.isdisjoint(raw):
+        words, lowers = _merge_phrases(vader.phrases, words, lowers)
+    return _score_words(vader, words, lowers, text)
+
+
+def _merge_phrases(phrases, words: list[str], lowers: list[str]) -> tuple[list[str], list[str]]:
+    """``FastVader._merge_phrases_lowered``: greedy left to right, longest phrase first, but
+    visiting only the words that start a phrase."""
+    merged: list[str] = []
+    merged_low: list[str] = []
+    done = 0
+    for i in compress(range(len(lowers)), map(phrases.__contains__, lowers)):
+        if i < done:
+            continue
+        for cand in phrases[lowers[i]]:
+            k = len(cand)
+            if tuple(lowers[i:i + k]) == cand:
+                key = " ".join(cand)
+                merged += words[done:i]
+                merged_low += lowers[done:i]
+                merged.append(key)
+                merged_low.append(key)
+                done = i + k
+                break
+    if not done:
+        return words, lowers
+    merged += words[done:]
+    merged_low += lowers[done:]
+    return merged, merged_low
+
+
+def _score_words(vader, words: list[str], lowers: list[str], text: str) -> tuple[float, float, float, float]:
+    """``FastVader._score_words`` with each lexicon word's first position from one dict."""
+    lex = vader.lexicon
+    n = len(words)
+    positions = list(compress(range(n), map(vader._candidates.__contains__, lowers)))
+    first: dict[str, int] = {}
+    for p in reversed(positions):  # every occurrence of a word is a candidate: the first one wins
+        first[words[p]] = p
+    vals: list[tuple[int, float]] = []
+    is_cap_diff = None
+    memo: dict[str, float] = {}
+    context = vader._context
+    idioms = vader._idiom_words
+    for p in positions:
+        item = words[p]
+        v = memo.get(item)
+        if v is None:
+            i = first[item]  # VADER scores a repeated word in its first context
+            low_i = lowers[i]
+            if low_i == "kind" and i < n - 1 and lowers[i + 1] == "of":
+                v = 0
+            elif (not item.isupper() and context.isdisjoint(lowers[i - 3 if i > 3 else 0:i])
+                  and (i < 3 or idioms.isdisjoint(words[i - 3:i + 3]))):
+                v = lex[low_i]
+            else:
+                if is_cap_diff is None:
+                    allcap = sum(map(str.isupper, words))
+                    is_cap_diff = 0 < n - allcap < n
+                v = vader._valence_fast(lex[low_i], item, i, words, lowers, is_cap_diff)
+            memo[item] = v
+        vals.append((p, v))
+    if "but" in lowers:
+        bi = lowers.index("but")
+        vals = [(p, v * 0.5 if p < bi else v * 1.5 if p > bi else v) for p, v in vals]
+    if not n:
+        return 0.0, 0.0, 0.0, 0.0
+    sum_s = 0
+    pos_sum = neg_sum = 0.0
+    neu_count = n - len(vals)
+    for _, s in vals:
+        sum_s += s
+        if s > 0:
+            pos_sum += float(s) + 1
+        elif s < 0:
+            neg_sum += float(s) - 1
+        else:
+            neu_count += 1
+    return vader._finish(float(sum_s), pos_sum, neg_sum, neu_count, text)

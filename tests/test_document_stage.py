@@ -1,0 +1,136 @@
+"""The engine's ``document`` stage is cheap and gives the answers of the plain computation.
+
+Generic frames try each item's regex only where a match can start; whole-text VADER scores a long
+text without quadratic steps; words are counted once per chunk. Each shortcut is specified here by
+equality with the straightforward computation, on texts chosen to break it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.framing import GENERIC_FRAMES, generic_frames
+from analysis.framing._anchored import DIGIT, at_least, start_literals
+from analysis.framing._lexicon import count_matrix, resolve
+
+#: Case, a Kelvin sign (IGNORECASE equates it with k), long s, dotted capital I (lower() changes
+#: the length), Arabic-Indic digits (\d), hyphen before a word (the look-behind), possessives,
+#: repeated matches for min_hits 2, spaces written as dashes or runs, empty and missing texts.
+TRICKY = [
+    "Russia ACCUSED Ukraine; Kyiv blamed Moscow and Moscow blames the Kremlin's regime.",
+    "\u212aremlin officials blamed the \u017fanctions; \u0130stanbul talks on a ceasefire stalled.",
+    "A \u0662\u0663 dollars bill and a 12-year-old girl; $5 and \u20ac 40 for 3 roubles.",
+    "non-accused self-blame pre-war re-negotiation; told AFP, told the reporters.",
+    "Her son, his wife, our home: refugees and refugees, survivors, witnesses told Reuters.",
+    "The government must act now; it is our duty to end this; we must not; in their power.",
+    "Tragic, tragic grief and tears; brutal atrocities; innocent civilians fled, homeless.",
+    # spaces of multiword patterns as dashes, new lines and runs; hyphenated and joined variants
+    "We\u2014must act; the\n only way to peace; in-their power; at  odds; held-accountable; "
+    "ceasefire, cease-fire, cease fire; we  should; people must, the west must; told\tthe BBC.",
+    "",
+    None,
+]
+
+
+def _items():
+    spec = resolve(None, "generic_frames.yml")["frames"]
+    return [item for frame in GENERIC_FRAMES for item in spec[frame]["items"]]
+
+
+def test_start_literals_are_what_every_match_begins_with():
+    assert start_literals(r"responsib\w* (of|for) (the )?(government|kremlin)") == {"responsib"}
+    # a space stands for the pattern's space (white space or hyphens); a hyphen ends a literal,
+    # so that no two literals can begin at the same place
+    assert start_literals("(my|her) (son|home)") == {"my son", "my home", "her son", "her home"}
+    assert start_literals("cease-fire") == {"cease"}
+    assert start_literals("told (the )?(AFP|BBC)") == {"told "}
+    assert start_literals(r"\d{1,2}-year-old") == {DIGIT}
+    assert start_literals(r"\$\s?\d+") == {"$"}
+    assert start_literals(r"\w+ism") is None  # may start anywhere: the plain path
+    assert start_literals("DPR") is None  # case-sensitive acronym: the plain path
+
+
+def test_at_least_answers_as_counting_every_match(seed_text):
+    items = _items()
+    texts = TRICKY + [seed_text, seed_text.upper(), seed_text.replace("e", "\u0435")]  # Cyrillic е
+    sets = [tuple(item["patterns"]) for item in items]
+    ks = [int(item.get("min_hits", 1)) for item in items]
+    expected = count_matrix(texts, sets) >= np.array(ks)[None, :]
+    assert (at_least(texts, sets, ks) == expected).all()
+    # and every threshold up to 3, so that skipping past a match is exercised too
+    for k in (1, 2, 3):
+        assert (at_least(texts, sets, [k] * len(sets)) == (count_matrix(texts, sets) >= k)).all()
+
+
+def test_at_least_handles_case_sensitive_and_unanchored_sets():
+    texts = ["The DPR and the dpr; US troops, us; socialism and realism.", "nothing here", None]
+    sets = [("DPR", "US"), (r"\w+ism",), ("dpr",), ()]
+    assert (at_least(texts, sets, [2, 2, 2, 1]) == (count_matrix(texts, sets) >= np.array([2, 2, 2, 1]))).all()
+
+
+def test_generic_frames_on_the_bench_corpus_equal_counting_every_match(shared):
+    corpus = pd.read_csv(shared / "corpus" / "official_statements.csv", nrows=300)
+    text_col = "text" if "text" in corpus.columns else corpus.columns[-1]
+    texts = corpus[text_col].tolist()
+    items = _items()
+    sets = [tuple(item["patterns"]) for item in items]
+    ks = np.array([int(item.get("min_hits", 1)) for item in items])
+    assert (at_least(texts, sets, ks) == (count_matrix(texts, sets) >= ks[None, :])).all()
+
+
+def test_generic_frames_items_are_the_yes_no_answers():
+    g = generic_frames(pd.DataFrame({"article_id": ["a", "b"], "text": TRICKY[:2]}), items=True)
+    assert g.loc[0, "AR4"] == 1 and g.loc[0, "CO2"] == 1
+    assert g.loc[1, "EC3"] == 1  # "ſanctions": the long s is an s to IGNORECASE
+    assert g.loc[0, "attribution_of_responsibility"] == pytest.approx(
+        g.loc[0, ["AR1", "AR2", "AR3", "AR4", "AR5"]].mean())
+
+
+def test_whole_text_vader_equals_nltk_and_the_sentence_scorer_on_long_texts(seed_text):
+    from analysis.sentiment import nltk_analyzer, scorer
+    from analysis.sentiment.tone import whole_text_scores
+
+    # a repeated word in a later context, "but", caps, idioms, phrases, curly quotes, emphasis
+    long_text = ("The attack was NOT good, kind of bad; “never so brutal”!! But the full scale invasion "
+                 "and the full-scale invasion, the parties’ talks? kiss of death. ") * 25
+    texts = [seed_text, long_text, seed_text.upper(), "", "  ", "a", None, TRICKY[0]]
+    for lexicon in ("war-news", "vader"):
+        fast = scorer(lexicon)
+        expected = np.array([fast.score_reference(t) for t in texts], dtype=float)
+        np.testing.assert_array_equal(whole_text_scores(texts, lexicon=lexicon), expected)
+    nltk = nltk_analyzer("vader")
+    got = whole_text_scores([seed_text, long_text], lexicon="vader")
+    for row, text in zip(got, [seed_text, long_text]):
+        assert tuple(row) == tuple(nltk.polarity_scores(text)[k] for k in ("neg", "neu", "pos", "compound"))
+
+
+def test_word_counts_given_by_the_caller_are_the_ones_used():
+    from analysis.framing import frame_density, frames
+    from analysis.sentiment import gdelt_tone
+    from analysis.text import word_counts
+
+    arts = pd.DataFrame({"article_id": ["a", "b"], "text": [TRICKY[0], TRICKY[5]]})
+    n = word_counts(arts["text"])
+    pd.testing.assert_frame_equal(gdelt_tone(arts, n_words=n), gdelt_tone(arts))
+    pd.testing.assert_frame_equal(frames(arts, n_words=n), frames(arts))
+    doubled = gdelt_tone(arts, n_words=2 * n)
+    assert doubled["word_count"].tolist() == (2 * n).tolist()
+    assert doubled["tone"].to_numpy() == pytest.approx(gdelt_tone(arts)["tone"].to_numpy() / 2)
+    assert frame_density(arts, n_words=2 * n)["n_words"].tolist() == (2 * n).tolist()
+    with pytest.raises(ValueError, match="n_words has 1 values for 2 articles"):
+        gdelt_tone(arts, n_words=n[:1])
+
+
+def test_the_engine_counts_each_articles_words_once_per_chunk(monkeypatch, seed_text):
+    from analysis import engine, text
+
+    calls = []
+    original = text.word_counts
+    monkeypatch.setattr(text, "word_counts", lambda texts: calls.append(1) or original(texts))
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [seed_text, TRICKY[0], TRICKY[5]]})
+    out = engine.run(arts, stages=engine.STAGES, chunk_size=2)
+    assert len(calls) == 2  # two chunks, one count each for frames, GDELT tone and the summary
+    summary = out["article_summary"]
+    assert summary["n_words"].tolist() == summary["gdelt_word_count"].tolist() == original(arts["text"]).tolist()
