@@ -252,3 +252,9 @@ def test_role_features_hold_one_parsed_article_at_a_time(articles, monkeypatch):
     monkeypatch.setattr(roles, "_Article", Counted)
     assert roles.featurize(acts, articles)[0] == expected
     assert acts["article_id"].nunique() > 1 and most[0] == 1
+
+
+@pytest.mark.parametrize("values", [[None] * 4, ["a", None, float("nan"), "b"], ["x", "y"], [], ["é", pd.NA]])
+def test_text_columns_become_the_same_str_column_as_astype(values):
+    series = pd.Series(values, dtype=object, name="c", index=range(10, 10 + len(values)))
+    pd.testing.assert_series_equal(engine._as_str(series), series.astype("str"))

@@ -54,6 +54,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -414,8 +415,43 @@ def _uniform_strings(frame: pd.DataFrame) -> pd.DataFrame:
         # all non-missing values are str (or there are none): infer_dtype decides in C
         # what ``series.dropna().map(type).eq(str).all()`` did row by row in Python
         if series.dtype == object and infer_dtype(series, skipna=True) in ("string", "empty"):
-            converted[column] = series.astype("str")
+            converted[column] = _as_str(series)
     return frame.assign(**converted) if converted else frame
+
+
+def _as_str(series: pd.Series) -> pd.Series:
+    """``series.astype("str")`` for an object column of strings and missing values, built by
+    ``pyarrow.array`` in one call (pandas' own conversion checks every value in Python first:
+    about 7x slower on an all-None token column of a million rows). Same values and dtype;
+    falls back to ``astype`` when pandas' ``str`` is not pyarrow-backed or pyarrow refuses."""
+    probe = _str_storage()
+    if probe is not None:
+        import pyarrow as pa
+
+        dtype, arrow_type, array_type = probe
+        try:
+            values = pa.array(series.to_numpy(dtype=object), type=arrow_type, from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError, UnicodeError):
+            values = None
+        if values is not None:
+            return pd.Series(array_type(values, dtype=dtype), index=series.index, name=series.name)
+    return series.astype("str")
+
+
+@lru_cache(maxsize=1)
+def _str_storage():
+    """(dtype, arrow type, array class) of pandas' ``str`` dtype when pyarrow stores it, else None."""
+    try:
+        import pyarrow as pa
+
+        array = pd.Series(["a", None], dtype=object).astype("str").array
+        arrow = pa.array(array)
+        rebuilt = type(array)(arrow, dtype=array.dtype)
+        if not rebuilt.equals(array):
+            return None
+        return array.dtype, arrow.type, type(array)
+    except Exception:  # noqa: BLE001 - any surprise: keep pandas' own conversion
+        return None
 
 
 def _concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
