@@ -214,7 +214,11 @@ def in_article_order(frame: pd.DataFrame, article_ids) -> pd.DataFrame:
     """
     if len(frame) < 2 or "article_id" not in frame.columns:
         return frame
-    position = pd.Index(list(article_ids)).get_indexer(frame["article_id"])
+    # the few distinct ids are looked up, not every row (a token table's Arrow strings would
+    # otherwise become a million Python strings just to be hashed); missing ids stay a value of
+    # their own, as get_indexer treats them
+    codes, uniques = pd.factorize(frame["article_id"], use_na_sentinel=False)
+    position = pd.Index(list(article_ids)).get_indexer(uniques)[codes]
     if (position[1:] >= position[:-1]).all():
         return frame
     return frame.take(np.argsort(position, kind="stable")).reset_index(drop=True)
