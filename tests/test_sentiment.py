@@ -535,3 +535,14 @@ def test_mention_sentiment_reads_the_sentence_tone_just_computed_instead_of_scor
     monkeypatch.setattr(type(scorer("war-news")), "score", lambda self, text: pytest.fail("scored twice"))
     pd.testing.assert_frame_equal(mention_sentiment(ments, sents), expected)
     assert expected["score"].iloc[0] > 0  # the warm rule did fire
+
+
+def test_article_tone_equals_the_same_columns_of_article_sentiment():
+    from analysis.sentiment.aggregates import article_tone
+
+    rng = np.random.default_rng(0)
+    scores = pd.DataFrame({"article_id": rng.choice(list("dcba"), 300),
+                           "compound": np.where(rng.random(300) < 0.1, np.nan, rng.uniform(-1, 1, 300).round(4))})
+    full = S.article_sentiment(scores).set_index("article_id")
+    pd.testing.assert_frame_equal(article_tone(scores), full[["mean_compound", "share_negative", "share_positive"]],
+                                  check_exact=True)

@@ -257,9 +257,9 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame]) -> pd
         summary["n_mentions"] = count(out["mentions"])
     if "sentence_sentiment" in out:
         # The library's definitions, not a copy: one code path for tone and label alignment.
-        from analysis.sentiment import article_sentiment
+        from analysis.sentiment.aggregates import article_tone
 
-        tone = article_sentiment(out["sentence_sentiment"]).set_index("article_id").reindex(ids)
+        tone = article_tone(out["sentence_sentiment"]).reindex(ids)
         for column in ("mean_compound", "share_negative", "share_positive"):
             summary[column] = tone[column].to_numpy(float)
     if "labels" in out:
