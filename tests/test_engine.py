@@ -252,3 +252,24 @@ def test_role_features_hold_one_parsed_article_at_a_time(articles, monkeypatch):
     monkeypatch.setattr(roles, "_Article", Counted)
     assert roles.featurize(acts, articles)[0] == expected
     assert acts["article_id"].nunique() > 1 and most[0] == 1
+
+
+@pytest.mark.parametrize("values", [[None] * 4, ["a", None, float("nan"), "b"], ["x", "y"], [], ["é", pd.NA]])
+def test_text_columns_become_the_same_str_column_as_astype(values):
+    series = pd.Series(values, dtype=object, name="c", index=range(10, 10 + len(values)))
+    pd.testing.assert_series_equal(engine._as_str(series), series.astype("str"))
+
+
+@pytest.mark.parametrize("ids, order", [
+    (["a", "b", "b", "a", None, "c"], ["b", "a", "c"]),
+    (["x", "y", "x"], ["y", "x"]),
+    ([3, 1, 1, 2], [1, 2, 3]),
+])
+def test_in_article_order_groups_rows_by_the_given_order_like_a_per_row_lookup(ids, order):
+    import numpy as np
+
+    frame = pd.DataFrame({"article_id": pd.Series(ids, dtype="str" if isinstance(ids[0], str) else None),
+                          "row": range(len(ids))})
+    per_row = pd.Index(order).get_indexer(frame["article_id"])  # the definition: one look-up per row
+    expected = frame.take(np.argsort(per_row, kind="stable")).reset_index(drop=True)
+    pd.testing.assert_frame_equal(engine.in_article_order(frame, order), expected)

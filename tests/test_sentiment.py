@@ -537,3 +537,32 @@ def test_entity_roles_command_prints_one_json_object_last(tmp_path, capsys):
     result = _last_json(capsys)
     assert result["n"] == 3 and {"f1_macro", "accuracy", "per_role", "mapping", "method"} <= set(result)
     assert result["mapping"]["Antagonist"] == "negative"
+
+
+def test_mention_sentiment_reads_the_sentence_tone_just_computed_instead_of_scoring_again(monkeypatch):
+    """The warm rule needs each sentence's VADER compound; sentence_sentiment has just computed it."""
+    import pandas as pd
+
+    from analysis.sentiment import sentence_sentiment
+    from analysis.sentiment.target import mention_sentiment
+    from analysis.sentiment.vader import scorer
+
+    sents = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0],
+                          "text": ["Zelenskyy thanked the volunteers for their generous and wonderful help."]})
+    ments = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0], "end": [9]})
+    expected = mention_sentiment(ments, sents)
+    sentence_sentiment(sents)
+    monkeypatch.setattr(type(scorer("war-news")), "score", lambda self, text: pytest.fail("scored twice"))
+    pd.testing.assert_frame_equal(mention_sentiment(ments, sents), expected)
+    assert expected["score"].iloc[0] > 0  # the warm rule did fire
+
+
+def test_article_tone_equals_the_same_columns_of_article_sentiment():
+    from analysis.sentiment.aggregates import article_tone
+
+    rng = np.random.default_rng(0)
+    scores = pd.DataFrame({"article_id": rng.choice(list("dcba"), 300),
+                           "compound": np.where(rng.random(300) < 0.1, np.nan, rng.uniform(-1, 1, 300).round(4))})
+    full = S.article_sentiment(scores).set_index("article_id")
+    pd.testing.assert_frame_equal(article_tone(scores), full[["mean_compound", "share_negative", "share_positive"]],
+                                  check_exact=True)

@@ -369,3 +369,15 @@ def test_single_string_fast_path_matches_the_block_tokenizer(seed_articles):
     for text in texts:
         _, starts, ends, _ = _tokenize_texts([text], NEWS_ABBREVIATIONS)
         assert _token_spans_python(text, NEWS_ABBREVIATIONS) == list(zip(starts.tolist(), ends.tolist())), text
+
+
+@pytest.mark.parametrize("text", [
+    "Russia-Ukraine war: Kyiv's 1,000 drones; Київ п'ять.",
+    "6.5-year term, 1,000abc, 12.5.2024, v1.2.3b, 3,5 and 7., a_b __x__ don't-stop -edge- 'quoted'",
+    "Й\u0306ошкар-Ола, ї\u0308 e\u0301te\u0301, \u0301x, Ü\u0308\u0308ber, n\u2019t, rock\u2019n\u2019roll, co\u2010op\u2011ed",
+    "", "  ...  ", "a", "1.2", "x'", "'x", "éé\u0483\u0489a-\u0301b",
+])
+def test_word_pattern_matches_exactly_what_the_original_pattern_matched(text):
+    from analysis.text import _WORD_REFERENCE, WORD
+
+    assert WORD.findall(text) == _WORD_REFERENCE.findall(text)

@@ -54,6 +54,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -223,7 +224,11 @@ def in_article_order(frame: pd.DataFrame, article_ids) -> pd.DataFrame:
     """
     if len(frame) < 2 or "article_id" not in frame.columns:
         return frame
-    position = pd.Index(list(article_ids)).get_indexer(frame["article_id"])
+    # the few distinct ids are looked up, not every row (a token table's Arrow strings would
+    # otherwise become a million Python strings just to be hashed); missing ids stay a value of
+    # their own, as get_indexer treats them
+    codes, uniques = pd.factorize(frame["article_id"], use_na_sentinel=False)
+    position = pd.Index(list(article_ids)).get_indexer(uniques)[codes]
     if (position[1:] >= position[:-1]).all():
         return frame
     return frame.take(np.argsort(position, kind="stable")).reset_index(drop=True)
@@ -265,9 +270,9 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame], *,
         summary["n_mentions"] = count(out["mentions"])
     if "sentence_sentiment" in out:
         # The library's definitions, not a copy: one code path for tone and label alignment.
-        from analysis.sentiment import article_sentiment
+        from analysis.sentiment.aggregates import article_tone
 
-        tone = article_sentiment(out["sentence_sentiment"]).set_index("article_id").reindex(ids)
+        tone = article_tone(out["sentence_sentiment"]).reindex(ids)
         for column in ("mean_compound", "share_negative", "share_positive"):
             summary[column] = tone[column].to_numpy(float)
     if "labels" in out:
@@ -429,8 +434,43 @@ def _uniform_strings(frame: pd.DataFrame) -> pd.DataFrame:
         # all non-missing values are str (or there are none): infer_dtype decides in C
         # what ``series.dropna().map(type).eq(str).all()`` did row by row in Python
         if series.dtype == object and infer_dtype(series, skipna=True) in ("string", "empty"):
-            converted[column] = series.astype("str")
+            converted[column] = _as_str(series)
     return frame.assign(**converted) if converted else frame
+
+
+def _as_str(series: pd.Series) -> pd.Series:
+    """``series.astype("str")`` for an object column of strings and missing values, built by
+    ``pyarrow.array`` in one call (pandas' own conversion checks every value in Python first:
+    about 7x slower on an all-None token column of a million rows). Same values and dtype;
+    falls back to ``astype`` when pandas' ``str`` is not pyarrow-backed or pyarrow refuses."""
+    probe = _str_storage()
+    if probe is not None:
+        import pyarrow as pa
+
+        dtype, arrow_type, array_type = probe
+        try:
+            values = pa.array(series.to_numpy(dtype=object), type=arrow_type, from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError, UnicodeError):
+            values = None
+        if values is not None:
+            return pd.Series(array_type(values, dtype=dtype), index=series.index, name=series.name)
+    return series.astype("str")
+
+
+@lru_cache(maxsize=1)
+def _str_storage():
+    """(dtype, arrow type, array class) of pandas' ``str`` dtype when pyarrow stores it, else None."""
+    try:
+        import pyarrow as pa
+
+        array = pd.Series(["a", None], dtype=object).astype("str").array
+        arrow = pa.array(array)
+        rebuilt = type(array)(arrow, dtype=array.dtype)
+        if not rebuilt.equals(array):
+            return None
+        return array.dtype, arrow.type, type(array)
+    except Exception:  # noqa: BLE001 - any surprise: keep pandas' own conversion
+        return None
 
 
 def _concat(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -44,15 +44,7 @@ def article_sentiment(sentence_scores: pd.DataFrame, articles: pd.DataFrame | No
     >>> article_sentiment(s)[["article_id", "mean_compound", "share_negative"]].to_dict("records")
     [{'article_id': 'a', 'mean_compound': -0.25, 'share_negative': 0.5}, {'article_id': 'b', 'mean_compound': 0.6, 'share_negative': 0.0}]
     """
-    scores = sentence_scores.dropna(subset=["compound"])
-    c = scores["compound"]
-    tmp = pd.DataFrame({
-        "article_id": scores["article_id"].to_numpy(),
-        "compound": c.to_numpy(),
-        "neg": (c <= -threshold).to_numpy(dtype=float),
-        "pos": (c >= threshold).to_numpy(dtype=float),
-    })
-    g = tmp.groupby("article_id", sort=False)
+    g = _tone_groups(sentence_scores, threshold)
     out = pd.DataFrame({
         "n_sentences": g.size(),
         "mean_compound": g["compound"].mean(),
@@ -68,6 +60,33 @@ def article_sentiment(sentence_scores: pd.DataFrame, articles: pd.DataFrame | No
         out = articles[keep].merge(out, on="article_id", how="left")
         out["n_sentences"] = out["n_sentences"].fillna(0).astype(int)
     return out
+
+
+def _tone_groups(sentence_scores: pd.DataFrame, threshold: float):
+    """Sentences with a compound grouped by article (order of first appearance): columns
+    compound, neg, pos (1.0 when the sentence counts as negative / positive)."""
+    scores = sentence_scores.dropna(subset=["compound"])
+    c = scores["compound"]
+    tmp = pd.DataFrame({
+        "article_id": scores["article_id"].to_numpy(),
+        "compound": c.to_numpy(),
+        "neg": (c <= -threshold).to_numpy(dtype=float),
+        "pos": (c >= threshold).to_numpy(dtype=float),
+    })
+    return tmp.groupby("article_id", sort=False)
+
+
+def article_tone(sentence_scores: pd.DataFrame, *, threshold: float = POSITIVE_THRESHOLD) -> pd.DataFrame:
+    """The three tone columns of :func:`article_sentiment` alone (same values, one grouped mean):
+    index article_id, columns mean_compound, share_negative, share_positive. What the engine's
+    article summary keeps, without the median and standard deviation it does not store.
+
+    >>> s = pd.DataFrame({"article_id": ["a", "a", "b"], "compound": [-0.5, 0.0, 0.6]})
+    >>> article_tone(s).reset_index().to_dict("records")
+    [{'article_id': 'a', 'mean_compound': -0.25, 'share_negative': 0.5, 'share_positive': 0.0}, {'article_id': 'b', 'mean_compound': 0.6, 'share_negative': 0.0, 'share_positive': 1.0}]
+    """
+    means = _tone_groups(sentence_scores, threshold)[["compound", "neg", "pos"]].mean()
+    return means.set_axis(["mean_compound", "share_negative", "share_positive"], axis=1)
 
 
 # --------------------------------------------------------------------------- tables

@@ -945,7 +945,7 @@ def _warm_score(text: str, parsed: _Parsed, a: int, b: int, params: RuleParams, 
     if comp is None:
         from analysis.sentiment.vader import scorer
 
-        comp = scorer(lexicon).score(text)[3]
+        comp = scorer(lexicon).score_recent(text)[3]  # the sentence tone, when just computed
         comp = cache[text] = 0.0 if comp != comp else float(comp)
     if comp < params.warm or _analyse_parsed(parsed, a, b, params, full=True)["speaker"]:
         return 0.0

@@ -637,9 +637,25 @@ class FastVader:
         neg, neu, pos, compound = self.score(text)
         return {"neg": neg, "neu": neu, "pos": pos, "compound": compound}
 
+    #: The scores of the last :meth:`score_many` call, text -> row: mention sentiment asks again
+    #: for the compound of sentences just scored (its warm rule); bounded by one call's texts.
+    _recent: dict[str, tuple] = {}
+
+    def score_recent(self, text) -> tuple[float, float, float, float]:
+        """:meth:`score`, read from the last :meth:`score_many` call when it scored ``text``.
+
+        >>> v = FastVader.from_name("vader")
+        >>> _ = v.score_many(["Civilians were killed."])
+        >>> v.score_recent("Civilians were killed.") == v.score("Civilians were killed.")
+        True
+        """
+        row = self._recent.get(text) if isinstance(text, str) else None
+        return row if row is not None else self.score(text)
+
     def score_many(self, texts: Iterable) -> np.ndarray:
         """(n, 4) float array of neg, neu, pos, compound; repeated texts scored once."""
         memo: dict[str, tuple] = {}
+        self._recent = memo
         missing = (math.nan,) * 4
         score = self.score
         rows = []
