@@ -414,36 +414,40 @@ def _embedding_features(lemmas: Sequence[str], ts: int, te: int) -> dict[str, fl
     seeds 0-4: main accuracy / macro-F1 0.730 / 0.618 -> 0.759 / 0.665 (README-roles.md, round 4).
 
     >>> f = _embedding_features(["в", "киев", "ударить", "россия"], 3, 4)
-    >>> sorted({k[:3] for k in f}) if f else ["nvm", "nvw"]
+    >>> sorted(f) if f else ["nvm", "nvw"]
     ['nvm', 'nvw']
     """
-    emb = _ru_vectors()
-    if emb is None:
+    if _ru_vectors() is None:
         return {}
     n = len(lemmas)
-    out: dict[str, float] = {}
+    out: dict = {}
     blocks = (("nvw", list(range(max(0, ts - EMBED_WINDOW), ts)) + list(range(te, min(n, te + EMBED_WINDOW)))),
               ("nvm", range(ts, min(te, n))))
     for tag, idx in blocks:
-        vecs = [emb[lemmas[i]] for i in idx if lemmas[i] in emb]
+        vecs = [v for v in (_ru_vector(lemmas[i]) for i in idx) if v is not None]
         if not vecs:
             continue
         v = np.mean(vecs, axis=0)
         norm = float(np.linalg.norm(v))
-        if norm <= 0:
-            continue
-        v = v * (EMBED_SCALE / norm)
-        out.update({f"{tag}{j}": float(x) for j, x in enumerate(v)})
+        if norm > 0:
+            out[tag] = v * (EMBED_SCALE / norm)  # a dense block: the model scores it with one product
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _ru_vector(word: str) -> np.ndarray | None:
+    """navec vector of one word (None when unknown); memoised: navec decodes a product-quantised row per call."""
+    emb = _ru_vectors()
+    return emb[word] if emb is not None and word in emb else None
 
 
 def strip_embeddings(f: Mapping[str, float]) -> dict[str, float]:
     """``f`` without the navec features of :func:`_embedding_features`.
 
-    >>> strip_embeddings({"bias": 1.0, "nvw0": 0.1, "nvm3": 0.2, "M:nvw0": 1.0})
+    >>> strip_embeddings({"bias": 1.0, "nvw": np.ones(3), "nvm3": 0.2, "M:nvw0": 1.0})
     {'bias': 1.0, 'M:nvw0': 1.0}
     """
-    return {k: v for k, v in f.items() if not (k.startswith(("nvw", "nvm")) and k[3:].isdigit())}
+    return {k: v for k, v in f.items() if not (k.startswith(("nvw", "nvm")) and k[3:].isdigit() or k in ("nvw", "nvm"))}
 
 
 def art_narratives(art: _Article) -> dict[str, float]:
