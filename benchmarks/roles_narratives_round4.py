@@ -9,7 +9,9 @@ Subcommands (English narratives; roles in both languages):
   chosen by an inner 4-fold CV on each outer training part;
 * ``narratives-features`` - feature-block variants (cue scale, stance, title words, no bigrams, LSA of
   unlabelled English texts from ../shared/corpus) and C ensembles;
-* ``narratives-seeds`` - current model vs the C 1 + C 4 average with outer fold seed ``--seed``;
+* ``narratives-seeds`` - current model vs the C 1 + C 4 average with outer fold seed ``--seed`` (inner folds
+  seed + 1, as ``analysis.evaluate narratives --cv 5 --seed S``);
+* ``narratives-min-count`` - the coarse model with features kept when seen in >= 1 / 2 / 3 / 5 articles;
 * ``roles-features`` / ``roles-aggregates`` / ``roles-navec`` - main-role variants (argmax of the main model;
   English = joint en+ru C 1, Russian = Russian-only C 0.3, as the defaults), with ``--seed`` for the folds.
 
@@ -49,6 +51,7 @@ class Narr:
         self.feats = [N._doc_features(d) for d in self.docs]
         self.cs, self.fs = N._label_sets(labels, self.ids)
         self.seed = seed
+        self.min_count = 2
 
     def fit_pred(self, tr, te, C, F, soft=False):
         cs, fs = self.cs, self.fs
@@ -64,7 +67,7 @@ class Narr:
         fn = sorted(set().union(*[fs[i] for i in tr]))
         Yc = np.array([[n in cs[i] for n in cn] for i in tr], int)
         Yf = np.array([[n in fs[i] for n in fn] for i in tr], int)
-        mc = fit_linear([F[i] for i in tr], Yc, kind="ovr", classes=cn, C=C, min_count=2)
+        mc = fit_linear([F[i] for i in tr], Yc, kind="ovr", classes=cn, C=C, min_count=self.min_count)
         mf = fit_linear([F[i] for i in tr], Yf, kind="ovr", classes=fn, C=1.0, min_count=2)
         return cn, fn, mc.proba([F[i] for i in te]), mf.proba([F[i] for i in te])
 
@@ -233,6 +236,12 @@ def narratives_seeds(nx: Narr):
           "mean of C 1 and 4", nx.tune_eval(_avg([runs[1.0], runs[4.0]]), d_global, [(t,) for t in TG]))
 
 
+def narratives_min_count(nx: Narr):
+    for mc in (1, 2, 3, 5):
+        nx.min_count = mc
+        print("seed", nx.seed, "min_count", mc, nx.tune_eval(nx.probs(), d_global, [(t,) for t in TG]), flush=True)
+
+
 # ----------------------------------------------------------------------------------------- roles
 class Roles:
     def __init__(self, root: Path, seed: int, embeddings: bool = False):
@@ -354,6 +363,7 @@ def roles_navec(rx: Roles):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["narratives-decisions", "narratives-features", "narratives-seeds",
+                                        "narratives-min-count",
                                         "roles-features", "roles-aggregates", "roles-navec"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--root", default=None)
@@ -367,6 +377,7 @@ def main(argv=None) -> int:
     if args.command.startswith("narratives"):
         nx = Narr(root, args.seed)
         {"narratives-decisions": narratives_decisions, "narratives-seeds": narratives_seeds,
+         "narratives-min-count": narratives_min_count,
          "narratives-features": lambda nx: narratives_features(nx, root)}[args.command](nx)
     else:
         rx = Roles(root, args.seed)
