@@ -438,9 +438,10 @@ def _embedding_features(lemmas: Sequence[str], ts: int, te: int) -> dict[str, fl
     return out
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _ru_vector(word: str) -> np.ndarray | None:
-    """navec vector of one word (None when unknown); memoised: navec decodes a product-quantised row per call."""
+    """navec vector of one word (None when unknown); memoised (20k words, about 24 MB of float32 rows):
+    navec decodes a product-quantised row per call."""
     emb = _ru_vectors()
     return emb[word] if emb is not None and word in emb else None
 
