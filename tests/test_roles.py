@@ -386,3 +386,45 @@ def test_one_vs_rest_fine_roles_stay_within_the_main_role_and_survive_json(tmp_p
     assert fine_decision(p, ["Terrorist", "Tyrant", "Guardian"], "Innocent", {}) == []
     with pytest.raises(ValueError):
         train_role_model(feats, main, fine, min_count=1, fine_kind="ovr")  # needs article groups
+
+
+RU_ARTICLES = pd.DataFrame({"article_id": ["r"], "lang": ["ru"], "text": [
+    "Российские войска обстреляли Харьков, погибли мирные жители. Зеленский пообещал защитить город."]})
+RU_MENTIONS = pd.DataFrame({"article_id": ["r", "r", "r"], "start": [0, 29, 61], "end": [17, 36, 70]})
+
+
+def test_dense_feature_blocks_score_like_their_spelled_out_components():
+    from analysis._linear import expand_blocks, fit_linear
+
+    rng = np.random.default_rng(0)
+    blocks = [{"bias": 1.0, "v": rng.normal(size=4)} for _ in range(40)]
+    y = ["pos" if f["v"][0] + f["v"][1] > 0 else "neg" for f in blocks]
+    m = fit_linear(blocks, y, C=1.0)
+    assert {"v0", "v1", "v2", "v3"} <= set(m.vocab)  # trained on the spelled-out components
+    spelled = [expand_blocks(f) for f in blocks]
+    assert np.allclose(m.decision(blocks), m.decision(spelled))
+    assert np.mean(np.array(m.predict(blocks)) == np.array(y)) > 0.9
+
+
+def test_russian_mentions_get_word_vector_blocks_and_english_models_drop_them(tmp_path):
+    from analysis.roles import _ru_vectors
+
+    if _ru_vectors() is None:
+        pytest.skip("natasha's navec vectors are not installed")
+    ru_feats, _, langs = featurize(RU_MENTIONS, RU_ARTICLES)
+    assert langs == ["ru"] * 3
+    for f in ru_feats:
+        assert f["nvw"].shape == (300,) and np.isclose(np.linalg.norm(f["nvw"]), 2.0)
+    en_feats, _, _ = featurize(MENTIONS, ARTICLES)
+    assert not any(k in f for f in en_feats for k in ("nvw", "nvm"))
+    main = ["Antagonist", "Innocent", "Protagonist"]
+    fine = ["Terrorist", "Victim", "Guardian"]
+    ru = train_role_model(ru_feats * 4, main * 4, fine * 4, lang="ru", min_count=1)
+    assert "nvw0" in ru.main.vocab and "nvm0" in ru.main.vocab
+    # a joint English model trained on Russian rows too must not carry the Russian-only embedding weights
+    en = train_role_model(ru_feats * 4, main * 4, fine * 4, lang="en", min_count=1)
+    assert not any(k.startswith(("nvw", "nvm")) for k in en.main.vocab)
+    again = load_role_model(ru.to_json(tmp_path / "roles_ru.json"))
+    a = predict_roles(RU_MENTIONS, RU_ARTICLES, method="model", model=ru)
+    b = predict_roles(RU_MENTIONS, RU_ARTICLES, method="model", model=again)
+    assert np.allclose(a["p_antagonist"], b["p_antagonist"], atol=1e-4)

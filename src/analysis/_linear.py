@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SparseLinear", "coordinate_ascent", "fit_linear"]
+__all__ = ["SparseLinear", "coordinate_ascent", "expand_blocks", "fit_linear"]
 
 
 @dataclass
@@ -42,18 +42,29 @@ class SparseLinear:
     meta: dict = field(default_factory=dict)
 
     def decision(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
-        """Linear scores, shape (len(feats), n_classes)."""
+        """Linear scores, shape (len(feats), n_classes).
+
+        A feature whose value is a 1-d numpy array is a dense block: ``{"v": array([a, b])}``
+        means ``{"v0": a, "v1": b}`` (see :func:`expand_blocks`), scored with one matrix product."""
         rows, idx, vals = [], [], []
         get = self.vocab.get
         add_r, add_i, add_v = rows.append, idx.append, vals.append
+        dense = []
         for r, f in enumerate(feats):
             for name, value in f.items():
+                if isinstance(value, np.ndarray):
+                    dense.append((r, name, value))
+                    continue
                 j = get(name)
                 if j is not None:
                     add_r(r)
                     add_i(j)
                     add_v(value)
         z = np.tile(self.intercept, (len(feats), 1))
+        for r, name, value in dense:
+            cols, rows_in = self._block(name, len(value))
+            if len(cols):
+                z[r] += value[rows_in] @ self.coef[cols]
         if rows:
             from scipy.sparse import csr_matrix
 
@@ -77,10 +88,20 @@ class SparseLinear:
         p = self.proba(feats)
         return [self.classes[i] for i in p.argmax(axis=1)]
 
+    def _block(self, name: str, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Vocabulary rows of the dense block ``name`` (features ``name0`` ... ``name<size-1>``) and the
+        positions in the block they belong to (features without a stored weight are left out); cached."""
+        cache = self.__dict__.setdefault("_blocks", {})
+        key = (name, size)
+        if key not in cache:
+            pairs = [(self.vocab[f"{name}{j}"], j) for j in range(size) if f"{name}{j}" in self.vocab]
+            cache[key] = (np.array([p[0] for p in pairs], dtype=int), np.array([p[1] for p in pairs], dtype=int))
+        return cache[key]
+
     def contributions(self, feats: Mapping[str, float], column: int) -> dict[str, float]:
         """Per-feature contribution (weight x value) to one class column."""
         out = {}
-        for name, value in feats.items():
+        for name, value in expand_blocks(feats).items():
             j = self.vocab.get(name)
             if j is not None:
                 out[name] = float(self.coef[j, column] * value)
@@ -121,10 +142,28 @@ def fit_linear(feats: Sequence[Mapping[str, float]], y, *, kind: str = "softmax"
                            min_count=min_count, seed=seed)
 
 
+def expand_blocks(f: Mapping[str, float]) -> Mapping[str, float]:
+    """Dense blocks (1-d numpy array values) spelled out as one feature per component.
+
+    >>> expand_blocks({"a": 1.0, "v": np.array([0.5, -0.5])})
+    {'a': 1.0, 'v0': 0.5, 'v1': -0.5}
+    """
+    if not any(isinstance(v, np.ndarray) for v in f.values()):
+        return f
+    out: dict[str, float] = {}
+    for name, value in f.items():
+        if isinstance(value, np.ndarray):
+            out.update({f"{name}{j}": float(x) for j, x in enumerate(value)})
+        else:
+            out[name] = value
+    return out
+
+
 def _fit_linear(feats, y, *, kind, classes, C, class_weight, min_count, seed) -> SparseLinear:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    feats = [expand_blocks(f) for f in feats]
     counts: dict[str, int] = {}
     for f in feats:
         for name in f:
