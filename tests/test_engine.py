@@ -252,3 +252,48 @@ def test_role_features_hold_one_parsed_article_at_a_time(articles, monkeypatch):
     monkeypatch.setattr(roles, "_Article", Counted)
     assert roles.featurize(acts, articles)[0] == expected
     assert acts["article_id"].nunique() > 1 and most[0] == 1
+
+
+# --------------------------------------------------------------------------- memory per worker
+def test_has_cyrillic_reads_the_letters_of_a_frame_or_a_parquet_corpus(tmp_path):
+    english = pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin said.", None]})
+    assert not engine.has_cyrillic(english)
+    russian = "Путин сказал, что Киев атаковал Курск."
+    assert engine.has_cyrillic(english.assign(text=["Putin said.", russian]))
+    assert not engine.has_cyrillic(english.assign(text=["They expected еру sanctions to work.", None]))  # a typo
+    assert engine.has_cyrillic(english.assign(lang=["en", "uk"]))  # a declared language counts too
+    assert not engine.has_cyrillic(english.iloc[:0])
+    english.to_parquet(tmp_path / "en.parquet")
+    assert not engine.has_cyrillic(tmp_path / "en.parquet")
+    english.assign(text=["Putin said.", "Зеленський заявив, що Україна вистоїть."]).to_parquet(tmp_path / "mixed.parquet")
+    assert engine.has_cyrillic(tmp_path / "mixed.parquet")
+    assert engine.has_cyrillic(tmp_path)  # a folder: any part
+    english.assign(lang=["en", "ru"]).to_parquet(tmp_path / "declared.parquet")
+    assert engine.has_cyrillic(tmp_path / "declared.parquet")
+
+
+def test_warm_up_loads_natasha_so_forked_workers_share_it():
+    from analysis.entities import cyrillic
+
+    cyrillic._natasha.cache_clear()
+    engine.warm_up(stages=("sentences", "entities"))
+    assert cyrillic._natasha.cache_info().currsize == 1
+
+
+def test_an_english_corpus_forks_its_workers_without_the_russian_layer():
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd; from analysis import engine, morph; from analysis.entities import cyrillic\n"
+            "arts = pd.DataFrame({'article_id': ['a', 'b'], 'text': ['Putin said Kyiv attacked.', 'Zelenskyy spoke.']})\n"
+            "engine.run(arts, chunk_size=1, n_jobs=2)\n"
+            "print(morph.analyzer.cache_info().currsize, cyrillic._natasha.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-2:] == ["0", "0"]  # no pymorphy3 dictionary, no natasha in the parent
+
+
+def test_two_processes_on_a_mixed_corpus_give_identical_results(articles):
+    mixed = pd.concat([articles, pd.DataFrame({"article_id": ["ru", "uk"], "text": [
+        "Сергей Шойгу прибыл в Курск. Министр обороны провёл совещание с генералом Ивановым.",
+        "Зеленський заявив, що Україна вистоїть. Путін напав на Київ."]})], ignore_index=True)
+    assert_same_tables(engine.run(mixed, chunk_size=1000), engine.run(mixed, chunk_size=3, n_jobs=2))

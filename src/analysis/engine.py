@@ -372,15 +372,17 @@ _CYRILLIC_LETTER = "[\u0400-\u04FF]"
 _CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr"})
 
 
-def has_cyrillic(source) -> bool:
-    """Whether a corpus (an articles DataFrame or a parquet file/folder with ``text``) holds any
-    Cyrillic letter or a Cyrillic-script ``lang``: what decides if :func:`shared_lexicons` loads the
-    Russian/Ukrainian layer before the fork. A parquet corpus is read one column batch at a time
-    and the scan stops at the first hit.
+def has_cyrillic(source, *, min_letters: int = 20) -> bool:
+    """Whether a corpus (an articles DataFrame or a parquet file/folder with ``text``) holds an
+    article with at least ``min_letters`` Cyrillic letters, or a Cyrillic-script ``lang``: what
+    decides if :func:`shared_lexicons` loads the Russian/Ukrainian layer before the fork. A few
+    stray letters (a homoglyph typo such as "еру" for "the") make no Russian sentence; a worker
+    that meets Cyrillic text anyway loads that layer itself (same output, more memory). A parquet
+    corpus is read one column batch at a time and the scan stops at the first hit.
 
-    >>> has_cyrillic(pd.DataFrame({"article_id": ["a"], "text": ["Putin said"]}))
+    >>> has_cyrillic(pd.DataFrame({"article_id": ["a"], "text": ["Putin said еру"]}))
     False
-    >>> has_cyrillic(pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin said", "Путин сказал"]}))
+    >>> has_cyrillic(pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin said", "Путин сказал, что Киев атаковал"]}))
     True
     """
     if isinstance(source, pd.DataFrame):
@@ -388,13 +390,21 @@ def has_cyrillic(source) -> bool:
             return True
         if "text" not in source.columns or not len(source):
             return False
-        return bool(source["text"].astype("string").str.contains(_CYRILLIC_LETTER, regex=True).fillna(False).any())
+        counts = source["text"].astype("string").str.count(_CYRILLIC_LETTER).fillna(0)
+        return bool((counts >= min_letters).any())
+    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
     dataset = ds.dataset(str(source), format="parquet")
-    for batch in dataset.to_batches(columns=["text"], batch_size=2000, batch_readahead=1, fragment_readahead=1):
-        if batch.num_rows and pc.any(pc.match_substring_regex(batch.column(0), _CYRILLIC_LETTER)).as_py():
+    columns = ["text"] + (["lang"] if "lang" in dataset.schema.names else [])
+    for batch in dataset.to_batches(columns=columns, batch_size=2000, batch_readahead=1, fragment_readahead=1):
+        if not batch.num_rows:
+            continue
+        if "lang" in columns and pc.any(pc.is_in(batch.column(1), pa.array(sorted(_CYRILLIC_LANGS)))).as_py():
+            return True
+        counts = pc.count_substring_regex(batch.column(0), _CYRILLIC_LETTER)
+        if (pc.max(counts).as_py() or 0) >= min_letters:
             return True
     return False
 
