@@ -89,7 +89,8 @@ def probe(kind: str, n_jobs: int, chunk_size: int) -> dict:
     stages = engine.STAGES
     result = {"corpus": kind, "workers": n_jobs, "articles": len(chunk),
               "text_mb": round(chunk["text"].str.len().sum() / 1e6, 2)}
-    with tempfile.TemporaryDirectory(prefix="wmem-") as tmp, engine.shared_lexicons(stages):
+    with (tempfile.TemporaryDirectory(prefix="wmem-") as tmp,
+          engine.shared_lexicons(stages, cyrillic=engine.has_cyrillic(chunk))):  # as run_to_parquet
         pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=engine._mp_context())
         try:
             pids = sorted(set(f.result() for f in [pool.submit(_sleep, 0.5) for _ in range(n_jobs)]))
@@ -157,6 +158,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chunk-size", type=int, default=100)
     parser.add_argument("--attribute", action="store_true")
+    parser.add_argument("--corpora", default="en,mixed")
     parser.add_argument("--one", nargs=2, metavar=("CORPUS", "WORKERS"), help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -169,7 +171,7 @@ def main(argv=None) -> int:
             print(json.dumps(row))
     else:
         rows = []
-        for kind in ("en", "mixed"):
+        for kind in args.corpora.split(","):
             for n_jobs in (1, 2):  # each probe in a fresh process: nothing left over from the last
                 out = subprocess.run([sys.executable, __file__, "--one", kind, str(n_jobs),
                                       "--chunk-size", str(args.chunk_size)], capture_output=True, text=True,
