@@ -297,3 +297,13 @@ def test_two_processes_on_a_mixed_corpus_give_identical_results(articles):
         "Сергей Шойгу прибыл в Курск. Министр обороны провёл совещание с генералом Ивановым.",
         "Зеленський заявив, що Україна вистоїть. Путін напав на Київ."]})], ignore_index=True)
     assert_same_tables(engine.run(mixed, chunk_size=1000), engine.run(mixed, chunk_size=3, n_jobs=2))
+
+
+def test_forked_workers_allocate_arrow_memory_through_the_c_library_and_the_caller_keeps_its_pool():
+    import pyarrow as pa
+
+    before = pa.default_memory_pool().backend_name
+    with engine.shared_lexicons(("sentences",), cyrillic=False):
+        if engine._mp_context().get_start_method() == "fork":
+            assert pa.default_memory_pool().backend_name == "system"  # what forked workers inherit
+    assert pa.default_memory_pool().backend_name == before
