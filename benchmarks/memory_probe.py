@@ -9,8 +9,8 @@ is what grows with corpus size.
 
 With ``--stream`` it instead runs :func:`analysis.engine.run_to_parquet` on 2
 processes in a child and samples the PSS of the parent and of each worker:
-the peak of the tree, of the parent and of the largest worker, and the
-tree's PSS over time.
+the peak of the tree, of the parent and of the largest worker (PSS, and USS: the
+private part alone), and the tree's PSS over time.
 
 Usage::
 
@@ -65,6 +65,15 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def _uss(pid: int) -> int:
+    """Private (clean + dirty) bytes of one process, 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return sum(int(line.split()[1]) * 1024 for line in fh if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return 0
+
+
 def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None) -> dict:
     """Peak PSS of a streamed 2-process run, split into parent and workers."""
     articles = load_bench_corpus(shared_dir())
@@ -76,14 +85,17 @@ def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None) ->
                 f"n_jobs=2, chunk_size={chunk_size}, recycle_after={recycle_after!r}); "
                 "print(time.perf_counter() - t)")
         child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-        peak = {"tree": 0, "parent": 0, "worker": 0}
+        peak = {"tree": 0, "parent": 0, "worker": 0, "parent_uss": 0, "worker_uss": 0}
         timeline, started = [], time.perf_counter()
         while child.poll() is None:
             parent = PeakMemory._own(child.pid) if os.path.exists(f"/proc/{child.pid}") else 0
             workers = [PeakMemory.tree(c) for c in _children(child.pid)]
             tree = parent + sum(workers)
+            uss = [_uss(c) for c in _children(child.pid)]  # private: what one more worker adds
             peak = {"tree": max(peak["tree"], tree), "parent": max(peak["parent"], parent),
-                    "worker": max([peak["worker"], *workers])}
+                    "worker": max([peak["worker"], *workers]),
+                    "parent_uss": max(peak["parent_uss"], _uss(child.pid)),
+                    "worker_uss": max([peak["worker_uss"], *uss])}
             timeline.append((round(time.perf_counter() - started), round(tree / 1e6)))
             time.sleep(0.2)
         seconds = float(child.stdout.read().strip().splitlines()[-1])

@@ -273,3 +273,58 @@ def test_in_article_order_groups_rows_by_the_given_order_like_a_per_row_lookup(i
     per_row = pd.Index(order).get_indexer(frame["article_id"])  # the definition: one look-up per row
     expected = frame.take(np.argsort(per_row, kind="stable")).reset_index(drop=True)
     pd.testing.assert_frame_equal(engine.in_article_order(frame, order), expected)
+
+
+# --------------------------------------------------------------------------- memory per worker
+def test_has_cyrillic_reads_the_letters_of_a_frame_or_a_parquet_corpus(tmp_path):
+    english = pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin said.", None]})
+    assert not engine.has_cyrillic(english)
+    russian = "Путин сказал, что Киев атаковал Курск."
+    assert engine.has_cyrillic(english.assign(text=["Putin said.", russian]))
+    assert not engine.has_cyrillic(english.assign(text=["They expected еру sanctions to work.", None]))  # a typo
+    assert engine.has_cyrillic(english.assign(lang=["en", "uk"]))  # a declared language counts too
+    assert not engine.has_cyrillic(english.iloc[:0])
+    english.to_parquet(tmp_path / "en.parquet")
+    assert not engine.has_cyrillic(tmp_path / "en.parquet")
+    english.assign(text=["Putin said.", "Зеленський заявив, що Україна вистоїть."]).to_parquet(tmp_path / "mixed.parquet")
+    assert engine.has_cyrillic(tmp_path / "mixed.parquet")
+    assert engine.has_cyrillic(tmp_path)  # a folder: any part
+    english.assign(lang=["en", "ru"]).to_parquet(tmp_path / "declared.parquet")
+    assert engine.has_cyrillic(tmp_path / "declared.parquet")
+
+
+def test_warm_up_loads_natasha_so_forked_workers_share_it():
+    from analysis.entities import cyrillic
+
+    cyrillic._natasha.cache_clear()
+    engine.warm_up(stages=("sentences", "entities"))
+    assert cyrillic._natasha.cache_info().currsize == 1
+
+
+def test_an_english_corpus_forks_its_workers_without_the_russian_layer():
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd; from analysis import engine, morph; from analysis.entities import cyrillic\n"
+            "arts = pd.DataFrame({'article_id': ['a', 'b'], 'text': ['Putin said Kyiv attacked.', 'Zelenskyy spoke.']})\n"
+            "engine.run(arts, chunk_size=1, n_jobs=2)\n"
+            "print(morph.analyzer.cache_info().currsize, cyrillic._natasha.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-2:] == ["0", "0"]  # no pymorphy3 dictionary, no natasha in the parent
+
+
+def test_two_processes_on_a_mixed_corpus_give_identical_results(articles):
+    mixed = pd.concat([articles, pd.DataFrame({"article_id": ["ru", "uk"], "text": [
+        "Сергей Шойгу прибыл в Курск. Министр обороны провёл совещание с генералом Ивановым.",
+        "Зеленський заявив, що Україна вистоїть. Путін напав на Київ."]})], ignore_index=True)
+    assert_same_tables(engine.run(mixed, chunk_size=1000), engine.run(mixed, chunk_size=3, n_jobs=2))
+
+
+def test_forked_workers_allocate_arrow_memory_through_the_c_library_and_the_caller_keeps_its_pool():
+    import pyarrow as pa
+
+    before = pa.default_memory_pool().backend_name
+    with engine.shared_lexicons(("sentences",), cyrillic=False):
+        if engine._mp_context().get_start_method() == "fork":
+            assert pa.default_memory_pool().backend_name == "system"  # what forked workers inherit
+    assert pa.default_memory_pool().backend_name == before

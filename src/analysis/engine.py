@@ -71,6 +71,7 @@ __all__ = [
     "run",
     "run_dask",
     "run_to_parquet",
+    "has_cyrillic",
     "shared_lexicons",
     "split_by_chars",
     "to_arrow_dtypes",
@@ -354,24 +355,78 @@ _WARM_UP_ARTICLES = {
     "warm-up-ru": "Путин заявил, что Киев атаковал Курск. Путин сказал.",
     "warm-up-uk": "Зеленський заявив, що Україна вистоїть. Путін напав на Київ.",
 }
+#: A sentence natasha reads in :func:`warm_up` (its models load on first use).
+_WARM_UP_NATASHA = "Сергей Иванов приехал в Новосибирск."
 
 
-def warm_up(stages: Iterable[str] = STAGES) -> None:
+def warm_up(stages: Iterable[str] = STAGES, *, cyrillic: bool = True) -> None:
     """Load lexicons, gazetteer and tokenizer tables once, so forked workers share them.
 
     Russian and Ukrainian models are loaded as well (a few seconds once per process; lingua's
     Cyrillic models alone take about 125 MB): otherwise the first chunk with a Cyrillic article
-    pays for them, in every worker, and a serial run's timings carry the load.
+    pays for them, in every worker, and a serial run's timings carry the load. ``cyrillic=False``
+    (a corpus known to hold no Cyrillic letter, :func:`has_cyrillic`) leaves out that layer:
+    pymorphy3's dictionaries, lingua's Cyrillic models and natasha, about 250 MB that such a
+    corpus never reads.
     """
-    process_articles(pd.DataFrame({"article_id": list(_WARM_UP_ARTICLES), "text": list(_WARM_UP_ARTICLES.values())}),
-                     stages=stages)
+    samples = _WARM_UP_ARTICLES if cyrillic else {"warm-up": _WARM_UP_ARTICLES["warm-up"]}
+    process_articles(pd.DataFrame({"article_id": list(samples), "text": list(samples.values())}), stages=stages)
     # Cyrillic articles are usually told apart by their letters, without lingua; the short or mixed
     # sentences that still need the model would load it inside each worker: load it here.
     from analysis import lang
 
     detector = lang._detector()
-    for sample in _WARM_UP_ARTICLES.values():
+    for sample in samples.values():
         detector.compute_language_confidence_values(sample)
+    if cyrillic and "entities" in _normalise_stages(stages):
+        # natasha (ru name discovery) runs only on a sentence with a capitalised word outside the
+        # gazetteer, which the warm-up articles lack: without this each worker loaded its own copy
+        # of the navec embeddings and slovnet weights (~90 MB private per worker on a mixed corpus).
+        from analysis.entities import cyrillic as cyrillic_entities
+
+        if cyrillic_entities._natasha_available():
+            cyrillic_entities.discover_natasha([_WARM_UP_NATASHA])
+
+
+_CYRILLIC_LETTER = "[\u0400-\u04FF]"
+_CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr"})
+
+
+def has_cyrillic(source, *, min_letters: int = 20) -> bool:
+    """Whether a corpus (an articles DataFrame or a parquet file/folder with ``text``) holds an
+    article with at least ``min_letters`` Cyrillic letters, or a Cyrillic-script ``lang``: what
+    decides if :func:`shared_lexicons` loads the Russian/Ukrainian layer before the fork. A few
+    stray letters (a homoglyph typo such as "еру" for "the") make no Russian sentence; a worker
+    that meets Cyrillic text anyway loads that layer itself (same output, more memory). A parquet
+    corpus is read one column batch at a time and the scan stops at the first hit.
+
+    >>> has_cyrillic(pd.DataFrame({"article_id": ["a"], "text": ["Putin said еру"]}))
+    False
+    >>> has_cyrillic(pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin said", "Путин сказал, что Киев атаковал"]}))
+    True
+    """
+    if isinstance(source, pd.DataFrame):
+        if "lang" in source.columns and source["lang"].isin(_CYRILLIC_LANGS).any():
+            return True
+        if "text" not in source.columns or not len(source):
+            return False
+        counts = source["text"].astype("string").str.count(_CYRILLIC_LETTER).fillna(0)
+        return bool((counts >= min_letters).any())
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    dataset = ds.dataset(str(source), format="parquet")
+    columns = ["text"] + (["lang"] if "lang" in dataset.schema.names else [])
+    for batch in dataset.to_batches(columns=columns, batch_size=2000, batch_readahead=1, fragment_readahead=1):
+        if not batch.num_rows:
+            continue
+        if "lang" in columns and pc.any(pc.is_in(batch.column(1), pa.array(sorted(_CYRILLIC_LANGS)))).as_py():
+            return True
+        counts = pc.count_substring_regex(batch.column(0), _CYRILLIC_LETTER)
+        if (pc.max(counts).as_py() or 0) >= min_letters:
+            return True
+    return False
 
 
 def _mp_context():
@@ -381,7 +436,7 @@ def _mp_context():
 
 
 @contextmanager
-def shared_lexicons(stages: Iterable[str] = STAGES):
+def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True):
     """Build lexicons, gazetteer tries and tokenizer tables once in this process, so that
     forked workers share them instead of each building its own copy.
 
@@ -390,17 +445,43 @@ def shared_lexicons(stages: Iterable[str] = STAGES):
     copy its page (Python issue 31558). Measured on 4 chunks of the seed article, 2 workers:
     each worker's private memory falls from ~140 MB to ~40 MB while the parent grows by
     ~90 MB, so the saving grows with every worker added. Does nothing under ``spawn``.
+
+    What a warmed-up process holds (``benchmarks/worker_memory.py --attribute``, USS added to
+    ``import analysis.engine``): lingua's models 345 MB (229 MB Latin-script, 116 MB Cyrillic;
+    native memory that a worker reads without copying), natasha 96 MB, pymorphy3 ru + uk 40 MB,
+    the English layer with its imports ~100 MB. A forked worker starts with ~3 MB of its own and
+    holds 60-75 MB (English chunk of 100 articles) or 90-125 MB (half Russian) after one chunk:
+    pages its reference counts touched plus its memos. ``cyrillic``: as :func:`warm_up` (:func:`run` and :func:`run_to_parquet` pass
+    :func:`has_cyrillic` of their corpus, so an English corpus does not hold the Russian layer).
     """
     if _mp_context().get_start_method() != "fork":
         yield
         return
-    warm_up(stages)
+    warm_up(stages, cyrillic=cyrillic)
     gc.collect()
     gc.freeze()
+    restore_pool = _system_arrow_pool()
     try:
         yield
     finally:
         gc.unfreeze()
+        restore_pool()
+
+
+def _system_arrow_pool() -> Callable[[], None]:
+    """Make pyarrow allocate through the C library, whose freed pages :func:`_release_memory`
+    hands back between chunks, rather than its bundled mimalloc/jemalloc, which keeps them; forked
+    workers inherit it. Measured with ``benchmarks/worker_memory.py --one mixed 1`` (three runs
+    each): a worker's private memory after a chunk 122-124 -> 114-116 MB, its peak 147 -> 141-144
+    MB; the tables are the same. Returns the function that puts the previous pool back."""
+    try:
+        import pyarrow as pa
+
+        previous = pa.default_memory_pool()
+        pa.set_memory_pool(pa.system_memory_pool())
+    except (ImportError, AttributeError):  # pragma: no cover - pyarrow is a dependency
+        return lambda: None
+    return lambda: pa.set_memory_pool(previous)
 
 
 @contextmanager
@@ -519,7 +600,7 @@ def run(
                 if bar is not None:
                     bar.update(len(chunk))
     else:
-        with shared_lexicons(stages), ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+        with shared_lexicons(stages, cyrillic=has_cyrillic(articles)), ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
             futures = [pool.submit(_process_with_timings, chunk, stages) for chunk in chunks]
             for chunk, future in zip(chunks, futures):
                 result, chunk_timings = future.result()
@@ -697,7 +778,7 @@ def run_to_parquet(
         # The parent builds the lexicons once and forks: workers share those pages
         # instead of each loading its own copy on its first chunk.
         per_pool = recycle_after * n_jobs if recycle_after else None
-        with shared_lexicons(stages):
+        with shared_lexicons(stages, cyrillic=has_cyrillic(source)):
             pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context())
             pending: set[Future] = set()
             try:

@@ -61,7 +61,8 @@ def case(word: str, lang: str) -> str | None:
     ``ablt``, ``loct``, ...), or None for uninflected words and non-ru/uk languages."""
     if lang not in MORPH_LANGS:
         return None
-    return _best_parse(word, lang).tag.case
+    found = _best_parse(word, lang).tag.case
+    return None if found is None else str(found)
 
 
 # Plain dicts, not lru_cache: the token layer looks up every distinct form of a corpus once.
@@ -97,7 +98,10 @@ def lemma_case(word: str, lang: str) -> tuple[str, str | None]:
                         if {"inan", "loct"} <= q.tag.grammemes:
                             p = q
                             break
-            hit = (p.normal_form, p.tag.case)
+            # a plain str: pymorphy3's grammeme is a str subclass local to a function, which a
+            # token table returned from a worker process cannot pickle
+            found_case = p.tag.case
+            hit = (p.normal_form, None if found_case is None else str(found_case))
         if len(memo) > _MAX_MEMO:
             memo.clear()
         memo[key] = hit
