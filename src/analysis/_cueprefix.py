@@ -144,9 +144,10 @@ class CueMatcher:
                     continue
                 best: dict[int, tuple[int, int]] = {}
                 for label, rank, segs in cands:
-                    if label in best and best[label][0] < rank:
+                    first = segs[0]
+                    if not text.startswith(first, i) or (label in best and best[label][0] < rank):
                         continue
-                    end = _match_at(text, i, segs)
+                    end = i + len(first) if len(segs) == 1 else _match_at(text, i, segs)
                     if end >= 0:
                         best[label] = (rank, end)
                 for label, (_, end) in best.items():
