@@ -161,7 +161,7 @@ def processed_ids(monkeypatch) -> list:
     return seen
 
 
-def assert_same_tables(run: pipeline.Analysis, articles: pd.DataFrame, stages=engine.STAGES) -> None:
+def assert_same_tables(run: pipeline.Analysis, articles: pd.DataFrame, stages=engine.REPORT_STAGES) -> None:
     """Every table of ``run`` equals engine.run on ``articles``, row for row in input order."""
     expected = engine.run(articles, stages=stages)
     assert set(run.tables) == set(expected)

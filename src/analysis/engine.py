@@ -17,6 +17,13 @@ labels             :func:`analysis.framing.label_matches`
 quotes             :func:`analysis.framing.quotes`
 agency             :func:`analysis.framing.agency`
 frames             :func:`analysis.framing.frames` (long: article × frame)
+roles              :func:`analysis.roles.predict_roles` of every main-actor mention
+                   (:func:`analysis.roles.actor_mentions`): optional stage ``roles``
+narratives         :func:`analysis.narratives.narratives` per article, without its
+                   ``evidence`` column: optional stage ``narratives``
+narrative_evidence the evidence sentences of each article's narratives as offsets
+                   (``start``, ``end`` into the text; ``sentence_id`` of the
+                   sentence holding ``start``), never copies of the text
 article_summary    one row per article: sizes (``n_chars``, ``n_words``), tone (mean of
                    sentences), label alignment, counts, MFC ``frames``; with stage
                    ``document``: GDELT-style word-count tone, whole-text VADER and the
@@ -61,6 +68,9 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "ALL_STAGES",
+    "OPTIONAL_STAGES",
+    "REPORT_STAGES",
     "STAGES",
     "TABLES",
     "comparable",
@@ -79,6 +89,16 @@ __all__ = [
 ]
 
 STAGES = ("sentences", "tokens", "entities", "sentiment", "framing", "document")
+#: Stages run only when asked for (``stages=``): not in the default list nor in the bench's
+#: naive-notebook comparison, but in the report's (:data:`REPORT_STAGES`, :func:`analysis.pipeline.analyse`).
+OPTIONAL_STAGES = ("roles", "narratives")
+#: Every stage, in the order they run.
+ALL_STAGES = STAGES + OPTIONAL_STAGES
+#: What the notebooks' report stores (:func:`analysis.pipeline.analyse`'s default): notebook 05 reads
+#: roles and narratives from the store instead of computing them.
+REPORT_STAGES = ALL_STAGES
+#: Evidence sentences stored per narrative of an article (notebook 05 shows up to this many).
+NARRATIVE_EVIDENCE = 3
 
 #: Stages each stage needs first.
 _REQUIRES = {
@@ -88,6 +108,8 @@ _REQUIRES = {
     "sentiment": ("sentences",),
     "framing": ("sentences",),
     "document": (),
+    "roles": ("entities",),
+    "narratives": ("sentences",),
 }
 
 #: Tables each stage writes (article_summary is always written).
@@ -98,6 +120,8 @@ TABLES = {
     "sentiment": ("sentence_sentiment", "mention_sentiment"),
     "framing": ("labels", "quotes", "agency", "frames"),
     "document": (),  # whole-text tone and generic frames: columns of article_summary
+    "roles": ("roles",),
+    "narratives": ("narratives", "narrative_evidence"),
 }
 
 #: Columns that repeat a few values: stored as categoricals.
@@ -107,12 +131,13 @@ _CATEGORICAL = {"type", "method", "side", "concept", "term", "verb_class", "quot
 
 def _normalise_stages(stages: Iterable[str]) -> tuple[str, ...]:
     wanted = set(stages)
-    unknown = wanted - set(STAGES)
+    unknown = wanted - set(ALL_STAGES)
     if unknown:
-        raise ValueError(f"unknown stage(s) {sorted(unknown)}; choose from {STAGES}")
-    for stage in list(wanted):
-        wanted |= set(_REQUIRES[stage])
-    return tuple(s for s in STAGES if s in wanted)
+        raise ValueError(f"unknown stage(s) {sorted(unknown)}; choose from {ALL_STAGES}")
+    for _ in range(2):  # roles -> entities -> sentences
+        for stage in list(wanted):
+            wanted |= set(_REQUIRES[stage])
+    return tuple(s for s in ALL_STAGES if s in wanted)
 
 
 # --------------------------------------------------------------------------- one chunk
@@ -205,8 +230,23 @@ def process_articles(
         # a stage of its own, because the naive notebook the bench compares with computes none of them.
         out["_document"] = _document_measures(articles, n_words=n_words())
 
+    def do_roles():
+        # what notebook 05 computed in the notebook: every main-actor mention cast (rules or the
+        # trained weights of data/models/, which are part of analysis.pipeline.analyse's key)
+        from analysis import roles
+
+        out["roles"] = roles.predict_roles(roles.actor_mentions(out["mentions"], articles), articles)
+
+    def do_narratives():
+        from analysis import narratives
+
+        labelled = narratives.narratives(articles, evidence=NARRATIVE_EVIDENCE)
+        out["narrative_evidence"] = _evidence_offsets(labelled, articles, out["sentences"])
+        out["narratives"] = labelled.drop(columns="evidence")
+
     steps = {"sentences": do_sentences, "tokens": do_tokens, "entities": do_entities,
-             "sentiment": do_sentiment, "framing": do_framing, "document": do_document}
+             "sentiment": do_sentiment, "framing": do_framing, "document": do_document,
+             "roles": do_roles, "narratives": do_narratives}
     for stage in stages:
         timed(stage, steps[stage])
     timed("summary", lambda: out.__setitem__("article_summary", _article_summary(articles, out, n_words=n_words)))
@@ -301,6 +341,49 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame], *,
     if "_document" in out:
         summary.update(out["_document"])
     return pd.DataFrame(summary)
+
+
+#: Columns of the ``narrative_evidence`` table.
+EVIDENCE_COLUMNS = ["article_id", "narrative", "rank", "start", "end", "sentence_id"]
+
+
+def _evidence_offsets(labelled: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """The ``evidence`` pairs (label, sentence) of :func:`analysis.narratives.narratives` as offsets:
+    ``text[start:end]`` is the evidence sentence (its first occurrence in the text), ``rank`` its
+    place among the article's evidence (the order :func:`analysis.narratives.narrative_evidence`
+    lists them in) and ``sentence_id`` the stored sentence holding ``start`` (-1: none).
+
+    >>> arts = pd.DataFrame({"article_id": ["a"], "text": ["Calm. Nuclear war looms."]})
+    >>> lab = pd.DataFrame({"article_id": ["a"], "evidence": [[("URW: Fear", "Nuclear war looms.")]]})
+    >>> sents = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1], "start": [0, 6]})
+    >>> _evidence_offsets(lab, arts, sents).values.tolist()
+    [['a', 'URW: Fear', 0, 6, 24, 1]]
+    """
+    from bisect import bisect_right
+
+    texts = dict(zip(articles["article_id"].tolist(), articles["text"].tolist()))
+    starts: dict = {}
+    if len(sentences):
+        for aid, sid, start in zip(sentences["article_id"].tolist(), sentences["sentence_id"].tolist(),
+                                   sentences["start"].tolist()):
+            found = starts.setdefault(aid, ([], []))
+            found[0].append(int(start))
+            found[1].append(int(sid))
+    rows = []
+    for aid, evidence in zip(labelled["article_id"].tolist(), labelled["evidence"].tolist()):
+        text = texts.get(aid)
+        text = text if isinstance(text, str) else ""
+        for rank, (label, sentence) in enumerate(evidence or []):
+            start = text.find(sentence)
+            if start < 0:  # not a substring (never expected): keep the label, no span
+                start, end = -1, -1
+            else:
+                end = start + len(sentence)
+            known = starts.get(aid)
+            k = bisect_right(known[0], start) - 1 if known and start >= 0 else -1
+            rows.append((aid, label, rank, start, end, known[1][k] if k >= 0 else -1))
+    frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    return frame.astype({"rank": np.int64, "start": np.int64, "end": np.int64, "sentence_id": np.int64})
 
 
 def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:

@@ -159,13 +159,27 @@ class _Doc:
     def _find(self, rx):
         if rx is None:
             return []
-        out = []
+        # speed only: the matches of every cue regex of the article's language are found in one pass over
+        # its word starts (analysis._cueprefix.CueMatcher, exact), once per article; others are scanned
+        if _CUE_MATCHES[0] is not self.lower or _CUE_MATCHES[1] != self.lang:
+            from analysis._cueprefix import matcher
+
+            coarse, fine = _cue_regexes(self.lang)
+            every = matcher(tuple(r for r in (*coarse.values(), *fine.values()) if r is not None))
+            _CUE_MATCHES[:] = [self.lower, self.lang, every.find_all(self.lower)]
+        found = _CUE_MATCHES[2].get(rx)
+        if found is None:
+            found = [(m.start(), m.group()) for m in rx.finditer(self.lower)]
+        if not found:
+            return []
         starts = [s for s, _ in self.sents]
         from bisect import bisect_right
 
-        for m in rx.finditer(self.lower):
-            out.append((max(bisect_right(starts, m.start()) - 1, 0), m.group()))
-        return out
+        return [(max(bisect_right(starts, start) - 1, 0), group) for start, group in found]
+
+
+#: The article :meth:`_Doc._find` last prepared: [its lowered text, its language, {regex: matches}].
+_CUE_MATCHES: list = [None, None, None]
 
 
 def _terms(doc: _Doc) -> list[str]:

@@ -39,7 +39,7 @@ from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
 __all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
-           "lexicon_key", "load_articles", "prune_stores", "sentence_table", "stored_partitions", "token_table"]
+           "lexicon_key", "load_articles", "model_key", "prune_stores", "sentence_table", "stored_partitions", "token_table"]
 
 #: Written last into a finished analysis folder; folders without it are ignored.
 COMPLETE_MARKER = "_SUCCESS"
@@ -613,14 +613,43 @@ def _selection(partitions: list[tuple[Path, pd.DataFrame]], hashes: list[str], f
     return sources, found
 
 
+#: Trained weights (in :func:`analysis.paths.models_dir`) that a stage reads when they exist.
+_STAGE_MODELS = {"roles": "roles_*.json", "narratives": "narratives_*.json"}
+
+
+def model_key(stages: Iterable[str]) -> str:
+    """Hash of the trained weight files the ``stages`` would use (``roles_<lang>.json``,
+    ``narratives_<lang>.json`` in :func:`analysis.paths.models_dir`): training new weights changes
+    the key, so stored roles and narratives are recomputed. ``""`` when no stage reads weights.
+
+    >>> model_key(("sentences",))
+    ''
+    """
+    patterns = [_STAGE_MODELS[s] for s in stages if s in _STAGE_MODELS]
+    if not patterns:
+        return ""
+    root = paths.models_dir()
+    files = sorted({p for pattern in patterns for p in root.glob(pattern) if p.is_file()}) if root.is_dir() else []
+    return f"{root.resolve()}:{_tree_key(root, files)}" if files else "none"
+
+
+def _model_option(stages) -> dict:
+    key = model_key(stages)
+    return {"models": key} if key else {}
+
+
 def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jobs: int = 1,
             chunk_size: int = 200, cache: bool = True, cache_dir: str | os.PathLike | None = None,
             progress: bool | None = None, prune: bool = True) -> Analysis:
     """Run :mod:`analysis.engine` over the articles not analysed before, and keep every table as parquet.
 
+    ``stages`` default to :data:`analysis.engine.REPORT_STAGES` (every stage: the report's
+    notebooks read roles and narratives from the store too).
+
     Tables live in an article store ``<cache_dir>/store-<inputs key>/`` (the
-    key covers all package source, every lexicon file and the stages, so any
-    code or lexicon change starts a new store). The store holds partitions,
+    key covers all package source, every lexicon file, the stages and, for the
+    ``roles``/``narratives`` stages, the trained weights in ``data/models``
+    (:func:`model_key`), so any code, lexicon or model change starts a new store). The store holds partitions,
     each the tables of a set of articles plus an index of their hashes
     (:func:`article_hashes`: id + text + key). A run hashes every article,
     runs the pipeline only on those whose hash no partition holds — into one
@@ -643,9 +672,9 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     """
     from analysis import engine
 
-    stages = tuple(stages) if stages is not None else engine.STAGES
+    stages = tuple(stages) if stages is not None else engine.REPORT_STAGES
     engine._require_unique_ids(articles)
-    key = inputs_key(stages=stages)
+    key = inputs_key(stages=stages, **_model_option(stages))
     base = Path(cache_dir) if cache_dir is not None else processed_dir()
     store = base / f"store-{key}"
     hashes = article_hashes(articles, key)

@@ -354,7 +354,15 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     # cues
     window = " ".join(low[lo:hi])
     cue = _cues(lang)
-    fine_counts = {r: len(rx.findall(window)) if rx is not None else 0 for r, rx in cue["fine"].items()}
+    # speed only: every fine-role cue regex in one pass over the window (analysis._cueprefix, exact)
+    fine_rx = cue["fine"]
+    if _FINE_MATCHER[0] is not fine_rx:
+        from analysis._cueprefix import CueMatcher
+
+        _FINE_MATCHER[:] = [fine_rx, CueMatcher(fine_rx.values())]
+    found = _FINE_MATCHER[1].find_all(window)
+    fine_counts = {r: (len(found[rx]) if rx in found else len(rx.findall(window))) if rx is not None else 0
+                   for r, rx in fine_rx.items()}
     for r, c in fine_counts.items():
         if c:
             f["cue:" + r] = min(c, 3) / 3.0
@@ -453,6 +461,10 @@ def strip_embeddings(f: Mapping[str, float]) -> dict[str, float]:
     {'bias': 1.0, 'M:nvw0': 1.0}
     """
     return {k: v for k, v in f.items() if not (k.startswith(("nvw", "nvm")) and k[3:].isdigit() or k in ("nvw", "nvm"))}
+
+
+#: [the fine-role cue regexes of one language, their analysis._cueprefix.CueMatcher] (mention_features)
+_FINE_MATCHER: list = [None, None]
 
 
 def art_narratives(art: _Article) -> dict[str, float]:

@@ -1,0 +1,106 @@
+"""Engine stages ``roles`` and ``narratives``: what notebook 05 computed inside the notebook, now run on
+the workers and kept in the article store, with the same values as the library functions called directly,
+and the same tables serially, in chunks, on two processes, streamed and on Dask."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import engine, pipeline, roles
+from analysis import narratives as nar
+
+STAGES = ("roles", "narratives")
+
+
+@pytest.fixture(scope="module")
+def articles(seed_text):
+    texts = [
+        seed_text,
+        "Russian forces shelled Kharkiv overnight, killing four civilians. Zelenskyy vowed to defend the city.",
+        "Officials warned of a nuclear escalation. A tactical nuclear strike could follow, analysts said. "
+        "NATO is to blame for the war, Moscow said, and the sanctions hurt Europe more than Russia.",
+        "",
+        "Kiev regime provocations continue, Peskov claimed. The special military operation goes on. "
+        "Putin said the West wants to destroy Russia.",
+        "Путин заявил, что Киев атаковал Курск. Мирные жители пострадали. НАТО виновато в эскалации.",
+        "Зеленський заявив, що Україна вистоїть. Путін напав на Київ, загинули діти.",
+    ]
+    return pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": texts})
+
+
+@pytest.fixture(scope="module")
+def serial(articles):
+    return engine.run(articles, stages=STAGES, chunk_size=1000)
+
+
+def assert_same_tables(left: dict, right: dict):
+    assert sorted(left) == sorted(right)
+    for name in left:
+        pd.testing.assert_frame_equal(engine.comparable(left[name]), engine.comparable(right[name]), obj=name)
+
+
+def test_roles_and_narratives_are_optional_stages_in_the_report_not_in_the_default():
+    assert not set(STAGES) & set(engine.STAGES)
+    assert set(STAGES) <= set(engine.REPORT_STAGES) and set(engine.STAGES) <= set(engine.REPORT_STAGES)
+    assert engine._normalise_stages(["roles"]) == ("sentences", "entities", "roles")
+    assert engine._normalise_stages(["narratives"]) == ("sentences", "narratives")
+
+
+def test_roles_stage_equals_predict_roles_on_the_actor_mentions(serial, articles):
+    # exactly what notebook 05 computed: actor mentions of the gazetteer mentions, then predict_roles
+    acts = roles.actor_mentions(serial["mentions"], articles)
+    direct = roles.predict_roles(acts, articles)
+    assert len(direct) > 5 and {"civilians", "Putin"} <= set(direct["actor"])
+    pd.testing.assert_frame_equal(engine.comparable(serial["roles"]), engine.comparable(direct))
+
+
+def test_narratives_stage_equals_narratives_and_keeps_evidence_as_offsets(serial, articles):
+    direct = nar.narratives(articles, evidence=engine.NARRATIVE_EVIDENCE)
+    pd.testing.assert_frame_equal(engine.comparable(serial["narratives"]),
+                                  engine.comparable(direct.drop(columns="evidence")))
+    stored = serial["narrative_evidence"]
+    assert list(stored.columns) == engine.EVIDENCE_COLUMNS and len(stored) > 0
+    texts = dict(zip(articles["article_id"], articles["text"]))
+    rebuilt = pd.DataFrame({"article_id": stored["article_id"], "narrative": stored["narrative"],
+                            "sentence": [texts[a][s:e] for a, s, e in
+                                         zip(stored["article_id"], stored["start"], stored["end"])]})
+    pd.testing.assert_frame_equal(engine.comparable(rebuilt), engine.comparable(nar.narrative_evidence(direct)))
+    # sentence_id points at the stored sentence holding the evidence's start
+    sents = serial["sentences"].set_index(["article_id", "sentence_id"])
+    for aid, sid, start in zip(stored["article_id"], stored["sentence_id"], stored["start"]):
+        s = sents.loc[(aid, sid)]
+        assert s["start"] <= start < max(s["end"], s["start"] + 1)
+
+
+def test_chunks_processes_streaming_and_dask_give_the_same_role_and_narrative_tables(serial, articles, tmp_path):
+    assert_same_tables(serial, engine.run(articles, stages=STAGES, chunk_size=2))
+    assert_same_tables(serial, engine.run(articles, stages=STAGES, chunk_size=2, n_jobs=2))
+    engine.run_to_parquet(articles, tmp_path / "stream", stages=STAGES, chunk_size=3, n_jobs=2)
+    assert_same_tables(serial, {name: engine.read_table(tmp_path / "stream", name) for name in serial})
+
+
+def test_dask_gives_the_same_role_and_narrative_tables(serial, articles, tmp_path):
+    pytest.importorskip("dask.dataframe")
+    source = tmp_path / "corpus"
+    source.mkdir()
+    for i, start in enumerate(range(0, len(articles), 3)):
+        articles.iloc[start:start + 3].to_parquet(source / f"part-{i}.parquet", index=False)
+    assert_same_tables(serial, engine.run_dask(str(source), stages=STAGES))
+
+
+def test_the_store_keeps_roles_and_narratives_and_its_key_follows_the_model_files(articles, tmp_path, monkeypatch):
+    models = tmp_path / "models"
+    models.mkdir()
+    monkeypatch.setenv("ANALYSIS_MODELS", str(models))
+    run = pipeline.analyse(articles, cache_dir=tmp_path / "cache")
+    assert {"roles", "narratives", "narrative_evidence"} <= set(run.tables)
+    assert pipeline.analyse(articles, cache_dir=tmp_path / "cache").cache == "hit"
+    before = pipeline.model_key(engine.REPORT_STAGES)
+    (models / "narratives_en.json").write_text("{}")
+    assert pipeline.model_key(engine.REPORT_STAGES) != before
+    assert pipeline.model_key(("sentences", "entities")) == ""
+    # so the store's key (and every article's hash) changes with the weights in use
+    key = pipeline.inputs_key(stages=engine.REPORT_STAGES, models=before)
+    assert pipeline.inputs_key(stages=engine.REPORT_STAGES, models=pipeline.model_key(engine.REPORT_STAGES)) != key
+    assert run.folder.name == f"store-{key}"
