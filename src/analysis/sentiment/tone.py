@@ -7,15 +7,13 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from itertools import compress, filterfalse
-from operator import itemgetter
+from itertools import filterfalse
 
 import numpy as np
 import pandas as pd
 
 from analysis.sentiment.vader import _lexicon
 
-_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")  # lexicon look-up words (letters only)
 
 
@@ -148,95 +146,4 @@ def _whole_text_score(vader, text: str) -> tuple[float, float, float, float]:
     if vader.normalize_typography and not text.isascii():
         for old, new in _typographic_pairs():
             raw = raw.replace(old, new)
-    raw = raw.split()
-    cache = vader._token_cache
-    try:
-        entries = list(map(cache.__getitem__, raw))
-    except KeyError:
-        vader._learn(set(raw).difference(cache))
-        entries = list(map(cache.__getitem__, raw))
-    if vader._interesting.isdisjoint(raw):
-        n = len(entries) - entries.count(None)
-        return (0.0, 1.0, 0.0, 0.0) if n else (0.0, 0.0, 0.0, 0.0)
-    kept = list(filter(None, entries))
-    words = list(map(_FIRST, kept))
-    lowers = list(map(_SECOND, kept))
-    if not vader._phrase_raw.isdisjoint(raw):
-        words, lowers = _merge_phrases(vader.phrases, words, lowers)
-    return _score_words(vader, words, lowers, text)
-
-
-def _merge_phrases(phrases, words: list[str], lowers: list[str]) -> tuple[list[str], list[str]]:
-    """``FastVader._merge_phrases_lowered``: greedy left to right, longest phrase first, but
-    visiting only the words that start a phrase."""
-    merged: list[str] = []
-    merged_low: list[str] = []
-    done = 0
-    for i in compress(range(len(lowers)), map(phrases.__contains__, lowers)):
-        if i < done:
-            continue
-        for cand in phrases[lowers[i]]:
-            k = len(cand)
-            if tuple(lowers[i:i + k]) == cand:
-                key = " ".join(cand)
-                merged += words[done:i]
-                merged_low += lowers[done:i]
-                merged.append(key)
-                merged_low.append(key)
-                done = i + k
-                break
-    if not done:
-        return words, lowers
-    merged += words[done:]
-    merged_low += lowers[done:]
-    return merged, merged_low
-
-
-def _score_words(vader, words: list[str], lowers: list[str], text: str) -> tuple[float, float, float, float]:
-    """``FastVader._score_words`` with each lexicon word's first position from one dict."""
-    lex = vader.lexicon
-    n = len(words)
-    positions = list(compress(range(n), map(vader._candidates.__contains__, lowers)))
-    first: dict[str, int] = {}
-    for p in reversed(positions):  # every occurrence of a word is a candidate: the first one wins
-        first[words[p]] = p
-    vals: list[tuple[int, float]] = []
-    is_cap_diff = None
-    memo: dict[str, float] = {}
-    context = vader._context
-    idioms = vader._idiom_words
-    for p in positions:
-        item = words[p]
-        v = memo.get(item)
-        if v is None:
-            i = first[item]  # VADER scores a repeated word in its first context
-            low_i = lowers[i]
-            if low_i == "kind" and i < n - 1 and lowers[i + 1] == "of":
-                v = 0
-            elif (not item.isupper() and context.isdisjoint(lowers[i - 3 if i > 3 else 0:i])
-                  and (i < 3 or idioms.isdisjoint(words[i - 3:i + 3]))):
-                v = lex[low_i]
-            else:
-                if is_cap_diff is None:
-                    allcap = sum(map(str.isupper, words))
-                    is_cap_diff = 0 < n - allcap < n
-                v = vader._valence_fast(lex[low_i], item, i, words, lowers, is_cap_diff)
-            memo[item] = v
-        vals.append((p, v))
-    if "but" in lowers:
-        bi = lowers.index("but")
-        vals = [(p, v * 0.5 if p < bi else v * 1.5 if p > bi else v) for p, v in vals]
-    if not n:
-        return 0.0, 0.0, 0.0, 0.0
-    sum_s = 0
-    pos_sum = neg_sum = 0.0
-    neu_count = n - len(vals)
-    for _, s in vals:
-        sum_s += s
-        if s > 0:
-            pos_sum += float(s) + 1
-        elif s < 0:
-            neg_sum += float(s) - 1
-        else:
-            neu_count += 1
-    return vader._finish(float(sum_s), pos_sum, neg_sum, neu_count, text)
+    return vader._score_tokens(raw.split(), text, long_text=True)

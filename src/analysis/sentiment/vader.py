@@ -538,6 +538,11 @@ class FastVader:
             return (math.nan,) * 4
         raw = (text.translate(_TYPOGRAPHIC) if self.normalize_typography and not text.isascii()
                else text).split()
+        return self._score_tokens(raw, text)
+
+    def _score_tokens(self, raw: list[str], text: str, *, long_text: bool = False) -> tuple[float, float, float, float]:
+        """:meth:`score` of ``text`` split into ``raw``. ``long_text``: merge phrases without
+        first checking that one occurs (on a whole document one surely does)."""
         cache = self._token_cache
         try:
             entries = list(map(cache.__getitem__, raw))
@@ -549,56 +554,62 @@ class FastVader:
             return (0.0, 1.0, 0.0, 0.0) if n else (0.0, 0.0, 0.0, 0.0)
         words, lowers = map(list, zip(*filter(None, entries)))
         if not self._phrase_raw.isdisjoint(raw):
-            # merge only when a phrase really occurs: tokens hold no spaces, so
-            # " a b " is in the joined text exactly when tokens a, b are adjacent
-            joined = " " + " ".join(lowers) + " "
-            patterns = self._phrase_patterns
-            if any(pat in joined for first in self._phrase_first.intersection(lowers) for pat in patterns[first]):
+            if long_text:
                 words, lowers = self._merge_phrases_lowered(words, lowers)
+            else:
+                # merge only when a phrase really occurs: tokens hold no spaces, so
+                # " a b " is in the joined text exactly when tokens a, b are adjacent
+                joined = " " + " ".join(lowers) + " "
+                patterns = self._phrase_patterns
+                if any(pat in joined for first in self._phrase_first.intersection(lowers) for pat in patterns[first]):
+                    words, lowers = self._merge_phrases_lowered(words, lowers)
         return self._score_words(words, lowers, text)
 
     def _merge_phrases_lowered(self, words: list[str], lowers: list[str]) -> tuple[list[str], list[str]]:
-        """:meth:`_merge_phrases` given the lower-case words; returns both lists."""
+        """:meth:`_merge_phrases` given the lower-case words; returns both lists. Greedy left to
+        right, longest phrase first, visiting only the words that start a phrase."""
         phrases = self.phrases
         merged: list[str] = []
         merged_low: list[str] = []
-        i, n = 0, len(words)
-        while i < n:
-            cands = phrases.get(lowers[i])
-            if cands:
-                for cand in cands:
-                    k = len(cand)
-                    if tuple(lowers[i:i + k]) == cand:
-                        key = " ".join(cand)
-                        merged.append(key)
-                        merged_low.append(key)
-                        i += k
-                        break
-                else:
-                    merged.append(words[i])
-                    merged_low.append(lowers[i])
-                    i += 1
-            else:
-                merged.append(words[i])
-                merged_low.append(lowers[i])
-                i += 1
+        done = 0
+        for i in compress(range(len(lowers)), map(phrases.__contains__, lowers)):
+            if i < done:
+                continue
+            for cand in phrases[lowers[i]]:
+                k = len(cand)
+                if tuple(lowers[i:i + k]) == cand:
+                    key = " ".join(cand)
+                    merged += words[done:i]
+                    merged_low += lowers[done:i]
+                    merged.append(key)
+                    merged_low.append(key)
+                    done = i + k
+                    break
+        if not done:
+            return words, lowers
+        merged += words[done:]
+        merged_low += lowers[done:]
         return merged, merged_low
 
     def _score_words(self, words: list[str], lowers: list[str], text: str) -> tuple[float, float, float, float]:
-        """:meth:`valences` + :meth:`summarize`, visiting lexicon words only."""
-        cands = self._candidates
+        """:meth:`valences` + :meth:`summarize`, visiting lexicon words only; each lexicon word's
+        first position comes from one dict (linear in the text, whole documents included)."""
         lex = self.lexicon
         n = len(words)
+        positions = list(compress(range(n), map(self._candidates.__contains__, lowers)))
+        first: dict[str, int] = {}
+        for p in reversed(positions):  # every occurrence of a word is a candidate: the first one wins
+            first[words[p]] = p
         vals: list[tuple[int, float]] = []
         is_cap_diff = None
         memo: dict[str, float] = {}
         context = self._context
         idioms = self._idiom_words
-        for p in compress(range(n), map(cands.__contains__, lowers)):
+        for p in positions:
             item = words[p]
             v = memo.get(item)
             if v is None:
-                i = words.index(item)  # VADER scores a repeated word in its first context
+                i = first[item]  # VADER scores a repeated word in its first context
                 low_i = lowers[i]
                 if low_i == "kind" and i < n - 1 and lowers[i + 1] == "of":
                     v = 0
