@@ -94,6 +94,21 @@ def test_named_tables_put_the_useful_columns_first(arts):
     assert "Zelensky" in interactive.quotes_table(quotes, arts).body
 
 
+def test_a_table_longer_than_its_cap_shows_the_cap_and_says_where_the_rest_is():
+    # Issue 13: notebook 04's label and quote pages grew linearly with the corpus (17.6 MB at 10k articles).
+    # A capped page embeds at most max_rows rows, and says how many it shows, of how many, and where the
+    # full table is: never a silent cut.
+    labels = pd.DataFrame({"article_id": [f"a{i}" for i in range(30)], "concept": ["kyiv_spelling"] * 30,
+                           "term": [f"term{i:02d}" for i in range(30)], "side": ["russia_aligned"] * 30})
+    page = interactive.labels_table(labels, max_rows=10, full_table="labels.csv")
+    assert "term09" in page.body and "term10" not in page.body
+    assert "Showing 10 of 30 rows (20 left out); the full table is in labels.csv" in page.body
+    bare = interactive.table(labels, max_rows=10)
+    assert "Showing 10 of 30 rows (20 left out)" in bare.body and "term10" not in bare.body
+    whole = interactive.quotes_table(labels.rename(columns={"term": "quote"}), max_rows=30, full_table="quotes.csv")
+    assert "Showing" not in whole.body and "term29" in whole.body
+
+
 def test_timeseries_page_is_self_contained_and_draws_events(arts, tmp_path):
     monthly = arts.groupby([arts["published"].dt.strftime("%Y-%m-01"), "side"]).size().rename("articles").reset_index()
     monthly["published"] = pd.to_datetime(monthly["published"])

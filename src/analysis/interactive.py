@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import html as html_module
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -368,14 +369,19 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(df: pd.DataFrame, *, title: str = "Table", columns: list[str] | None = None, max_rows: int = 50_000,
-          page_length: int = 25) -> Page:
+          page_length: int = 25, full_table: str | os.PathLike | None = None) -> Page:
     """A searchable, sortable table with a filter box above each column (DataTables via
-    itables, library embedded). At most ``max_rows`` rows are embedded (the first ones; the
-    page says how many were left out).
+    itables, library embedded). At most ``max_rows`` rows are embedded (the first ones), so a
+    page's size stays flat however large the corpus; a capped page says so above the table:
+    "Showing N of M rows (K left out); the full table is in ``full_table``" (a CSV or parquet
+    path the caller wrote or stored; without one the note still counts what was left out).
 
     >>> import pandas as pd
     >>> page = table(pd.DataFrame({"outlet": ["A", "B"], "n": [1, 2]}), title="Counts")
     >>> "dt_bundle" in page.head or "_itables_" in page.head
+    True
+    >>> "Showing 1 of 2 rows (1 left out); the full table is in counts.csv" in table(
+    ...     pd.DataFrame({"n": [1, 2]}), max_rows=1, full_table="counts.csv").body
     True
     """
     from itables import to_html_datatable
@@ -383,7 +389,9 @@ def table(df: pd.DataFrame, *, title: str = "Table", columns: list[str] | None =
     data = df[columns] if columns is not None else df
     note = ""
     if len(data) > max_rows:
-        note = f"<p class=\"wca-note\">Showing the first {max_rows:,} of {len(data):,} rows.</p>"
+        where = f"; the full table is in {html_module.escape(str(full_table))}" if full_table is not None else ""
+        note = (f"<p class=\"wca-note\">Showing {max_rows:,} of {len(data):,} rows "
+                f"({len(data) - max_rows:,} left out){where}.</p>")
         data = data.head(max_rows)
     body = to_html_datatable(_plain(data.reset_index(drop=True)), connected=False, column_filters="header",
                              maxBytes=0, pageLength=page_length, showIndex=False, classes="display compact",
