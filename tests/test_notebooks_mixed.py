@@ -41,7 +41,7 @@ def _own_cache(tmp_path_factory):
 @pytest.fixture(scope="module")
 def figures(mixed, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    _run(mixed, out, ["01", "02", "03", "04", "05"])
+    _run(mixed, out, ["01", "02", "03", "04", "05"], MAX_EXPLORER_ROWS=1)  # 04's explorer pages capped at 1 row
     return out / "figures"
 
 
@@ -91,6 +91,12 @@ def test_04_distinctive_terms_within_each_language_with_glosses_and_label_sides(
     assert {"ru", "uk"} <= set(sides["lang"])
     executed = (figures.parent / "04_framing.ipynb").read_text(encoding="utf-8")
     assert "Frames: 1 English article(s); 8 in other languages left out" in executed, "MFC frames are English-only"
+    # Issue 13: the labels/quotes explorer pages hold MAX_EXPLORER_ROWS rows and name the CSV with every row.
+    for name in ("labels", "quotes"):
+        n = len(_csv(nb / f"{name}.csv"))
+        assert n >= 2, f"the mixed corpus has several {name}"
+        page = (nb / f"{name}.html").read_text(encoding="utf-8")
+        assert f"Showing 1 of {n} rows ({n - 1} left out); the full table is in {name}.csv" in page
 
 
 def test_05_has_evidence_lines_under_its_charts(figures):
