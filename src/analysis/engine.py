@@ -881,11 +881,13 @@ def run_to_parquet(
     (:func:`split_by_chars`; ``None``: no cap), so a run of long articles does not set the peak.
 
     ``source`` is an articles DataFrame or a parquet file/folder with
-    ``article_id`` and ``text``. At most ``max_in_flight`` chunks (default
-    ``2 * n_jobs``) are in memory at once; workers write their own parts and
+    ``article_id`` and ``text``. Each worker holds one chunk at a time and at most
+    ``max_in_flight`` chunks (default ``2 * n_jobs``) are out at once, plus the next one
+    already cut in the parent; workers write their own parts and
     return only row counts, so memory stays flat however large the corpus.
     Worker processes are replaced by fresh ones (forked again from the warmed-up
-    parent) every ``recycle_after`` chunks each (``None``: never): what a worker
+    parent) every ``recycle_after`` chunks each, one at a time and without waiting for
+    the others (:class:`_WorkerSlots`; ``None``: never): what a worker
     accumulates — memos filling up to their bounds, a fragmented heap, shared
     lexicon pages copied on write — is then bounded by that many chunks instead
     of growing with the corpus. Returns a table of rows written per part and table.
