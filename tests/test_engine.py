@@ -67,6 +67,36 @@ def test_workers_replaced_every_chunk_give_the_same_tables(serial, articles, tmp
     assert_same_tables(serial, {name: engine.read_table(tmp_path, name) for name in serial})
 
 
+def _sleep_then_pid(seconds: float) -> int:
+    import os
+    import time
+
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_worker_due_for_recycling_does_not_wait_for_the_other_workers_chunk():
+    # Issue 13: recycling the whole pool drained it first, so one worker idled while the other
+    # finished a long chunk, at every recycle. Each worker is now replaced on its own.
+    import time
+
+    slots = engine._WorkerSlots(2, recycle_after=1)
+    try:
+        slots.submit(_sleep_then_pid, 5.0)  # a long chunk on one worker
+        slots.submit(_sleep_then_pid, 0.0)
+        (first_pid,) = slots.wait_one()  # the short one; its worker has done its one chunk
+        started = time.perf_counter()
+        assert slots.free(4)
+        slots.submit(_sleep_then_pid, 0.0)  # goes to a fresh worker at once
+        (second_pid,) = slots.wait_one()
+        assert time.perf_counter() - started < 3.0
+        assert second_pid != first_pid
+        assert len(slots.running) == 1  # the long chunk is still running
+        assert not slots.free(1)  # max_in_flight still caps the chunks out at once
+    finally:
+        slots.close()
+
+
 def test_parquet_source_streams_in_batches(articles, tmp_path):
     source = tmp_path / "corpus.parquet"
     articles.to_parquet(source, index=False)
