@@ -114,25 +114,6 @@ def test_every_label_in_the_data_is_in_our_taxonomy(shared):
         assert not missing, missing
 
 
-def test_threshold_is_chosen_by_inner_cv_on_the_training_articles_only():
-    from analysis.narratives import THRESHOLD_GRID
-
-    arts = pd.concat([ARTICLES] * 3, ignore_index=True)
-    arts["article_id"] = [f"x{i}" for i in range(len(arts))]
-    lab = {"a": ("URW: Amplifying war-related fears", "URW: Amplifying war-related fears: Other"),
-           "b": ("Other", "Other"), "c": ("URW: Discrediting Ukraine", "URW: Discrediting Ukraine: Other"),
-           "d": ("Other", "Other")}
-    labels = pd.DataFrame([(aid, *lab[orig]) for aid, orig in zip(arts["article_id"], ARTICLES["article_id"].tolist() * 3)],
-                          columns=["article_id", "narrative", "subnarrative"])
-    model = train_narrative_model(arts, labels, min_count=1)  # default: threshold="cv"
-    assert model.threshold in THRESHOLD_GRID
-    assert set(model.meta["threshold_inner_cv"]) == {str(t) for t in THRESHOLD_GRID}
-    fixed = train_narrative_model(arts, labels, min_count=1, threshold=0.33)
-    assert fixed.threshold == 0.33 and fixed.meta["threshold_inner_cv"] is None
-    with pytest.raises(ValueError):
-        train_narrative_model(arts, labels, min_count=1, threshold="best")
-
-
 def _tiny_labels():
     arts = pd.concat([ARTICLES] * 3, ignore_index=True)
     arts["article_id"] = [f"x{i}" for i in range(len(arts))]
@@ -142,6 +123,19 @@ def _tiny_labels():
     labels = pd.DataFrame([(aid, *lab[orig]) for aid, orig in zip(arts["article_id"], ARTICLES["article_id"].tolist() * 3)],
                           columns=["article_id", "narrative", "subnarrative"])
     return arts, labels
+
+
+def test_threshold_is_chosen_by_inner_cv_on_the_training_articles_only():
+    from analysis.narratives import THRESHOLD_GRID
+
+    arts, labels = _tiny_labels()
+    model = train_narrative_model(arts, labels, min_count=1)  # default: threshold="cv"
+    assert model.threshold in THRESHOLD_GRID
+    assert set(model.meta["threshold_inner_cv"]) == {str(t) for t in THRESHOLD_GRID}
+    fixed = train_narrative_model(arts, labels, min_count=1, threshold=0.33)
+    assert fixed.threshold == 0.33 and fixed.meta["threshold_inner_cv"] is None
+    with pytest.raises(ValueError):
+        train_narrative_model(arts, labels, min_count=1, threshold="best")
 
 
 def test_tfidf_features_and_per_label_thresholds_survive_json(tmp_path):
