@@ -103,6 +103,34 @@ def test_term_counts_from_parts_sum_to_the_whole(run, meta):
     pd.testing.assert_frame_equal(overview.top_terms_by_lang(parts, n=10), whole)
 
 
+def test_one_pass_of_article_term_counts_gives_the_top_terms_and_topic_input_of_two_passes(run, meta):
+    # Notebook 01 reads the stored tokens once (issue 13): per-article counts summed per group rank the
+    # same top terms as lang_term_counts, and less the news stopwords they are doc_term_counts.
+    columns = ["article_id", "lemma", "is_alpha", "is_punct"]
+    per_article = run.aggregate("tokens", lambda part: overview.article_term_counts(part, meta), columns=columns)
+    assert list(per_article.columns) == ["article_id", "lang", "term", "count"]
+    two_passes = run.aggregate("tokens", lambda part: overview.lang_term_counts(part, meta, by="outlet"), columns=columns)
+    pd.testing.assert_frame_equal(
+        overview.top_terms_by_lang(overview.group_term_counts(per_article, meta, by="outlet"), by="outlet", n=15),
+        overview.top_terms_by_lang(two_passes, by="outlet", n=15))
+    doc_terms = run.aggregate("tokens", lambda part: topics.doc_term_counts(part, meta), columns=columns)
+    key = ["article_id", "term"]
+    pd.testing.assert_frame_equal(topics.topic_doc_terms(per_article).sort_values(key).reset_index(drop=True),
+                                  doc_terms.sort_values(key).reset_index(drop=True))
+
+
+def test_article_term_counts_lowercase_lemmas_skip_missing_ones_and_count_each_article_once():
+    arts = pd.DataFrame({"article_id": ["a", "b"], "lang": ["en", None], "n_words": [4, 1]})
+    toks = pd.DataFrame({"article_id": ["a", "a", "a", "a", "a", "b"],
+                         "lemma": ["Kyiv", "kyiv", None, ",", "the", "Kharkiv"],
+                         "is_alpha": [True, True, True, False, True, True],
+                         "is_punct": [False, False, False, True, False, False]})
+    counts = overview.article_term_counts(toks, arts)
+    assert counts.values.tolist() == [["a", "en", "kyiv", 2], ["a", "en", overview.ALL_WORDS, 4],
+                                      ["b", "en", "kharkiv", 1], ["b", "en", overview.ALL_WORDS, 1]]
+    assert overview.article_term_counts(toks.iloc[:0], arts).empty
+
+
 def test_lang_term_counts_refuses_to_group_by_language_itself(meta):
     with pytest.raises(ValueError, match="by language"):
         overview.lang_term_counts(pd.DataFrame(columns=["article_id", "lemma", "is_alpha", "is_punct"]),

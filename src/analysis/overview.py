@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from analysis.text import NEGATIONS, word_counts
@@ -31,12 +32,14 @@ __all__ = [
     "article_lengths",
     "articles_by",
     "articles_by_lang",
+    "article_term_counts",
     "articles_over_time",
     "choose_group_column",
     "count_words",
     "duplicate_summary",
     "exclude_duplicates",
     "filter_lang",
+    "group_term_counts",
     "lang_name",
     "lang_term_counts",
     "languages_present",
@@ -47,6 +50,7 @@ __all__ = [
     "top_terms_by_lang",
     "top_terms_from_counts",
     "with_groups",
+    "with_sizes",
 ]
 
 
@@ -80,12 +84,31 @@ def count_words(texts: pd.Series) -> pd.Series:
     return pd.Series(word_counts(texts.tolist()), index=texts.index, dtype="int64")
 
 
+def with_sizes(articles: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``articles`` with each article's ``n_chars`` and ``n_words`` read from the stored
+    ``article_summary`` (``summary``: ``article_id``, ``n_chars``, ``n_words``; 0 for an article it
+    lacks), so that every later count per 10,000 words reads sizes instead of re-counting the texts.
+    ``attrs`` (corpus hash, duplicates left out) are kept.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"]})
+    >>> stored = pd.DataFrame({"article_id": ["b", "a"], "n_chars": [9, 4], "n_words": [2, 1]})
+    >>> with_sizes(arts, stored)[["article_id", "n_chars", "n_words"]].values.tolist()
+    [['a', 4, 1], ['b', 9, 2]]
+    """
+    sizes = summary.drop_duplicates("article_id").set_index("article_id")[["n_chars", "n_words"]]
+    sizes = sizes.reindex(articles["article_id"].to_numpy())
+    out = articles.assign(n_chars=sizes["n_chars"].fillna(0).astype("int64").to_numpy(),
+                          n_words=sizes["n_words"].fillna(0).astype("int64").to_numpy())
+    out.attrs = dict(articles.attrs)
+    return out
+
+
 def article_lengths(articles: pd.DataFrame, *, by: str = "outlet", summary: pd.DataFrame | None = None) -> pd.DataFrame:
     """DataFrame[article_id, <by>, n_chars, n_words] — one row per article.
 
-    With ``summary`` (the stored ``article_summary``: ``article_id``, ``n_chars``, ``n_words``)
-    the sizes are read from it and ``articles`` needs no ``text`` column, so a large corpus is
-    never re-counted in memory.
+    With ``summary`` (the stored ``article_summary``: ``article_id``, ``n_chars``, ``n_words``), or
+    when ``articles`` already carries both columns (:func:`with_sizes`), the sizes are read from it
+    and ``articles`` needs no ``text`` column, so a large corpus is never re-counted in memory.
 
     >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"]})
     >>> stored = pd.DataFrame({"article_id": ["b", "a"], "n_chars": [9, 4], "n_words": [2, 1]})
@@ -93,12 +116,12 @@ def article_lengths(articles: pd.DataFrame, *, by: str = "outlet", summary: pd.D
     [['a', 'X', 4, 1], ['b', 'Y', 9, 2]]
     """
     if summary is not None:
-        sizes = summary.drop_duplicates("article_id").set_index("article_id")[["n_chars", "n_words"]]
-        sizes = sizes.reindex(articles["article_id"].to_numpy())
+        articles = with_sizes(articles, summary)
+    if {"n_chars", "n_words"} <= set(articles.columns):
         return pd.DataFrame({"article_id": articles["article_id"].to_numpy(),
                              by: _group_values(articles, by).to_numpy(),
-                             "n_chars": sizes["n_chars"].fillna(0).astype("int64").to_numpy(),
-                             "n_words": sizes["n_words"].fillna(0).astype("int64").to_numpy()})
+                             "n_chars": articles["n_chars"].astype("int64").to_numpy(),
+                             "n_words": articles["n_words"].astype("int64").to_numpy()})
     return pd.DataFrame({
         "article_id": articles["article_id"].to_numpy(),
         by: _group_values(articles, by).to_numpy(),
@@ -113,6 +136,7 @@ def articles_by(articles: pd.DataFrame, *, by: str = "outlet", duplicates: bool 
 
     Exact duplicates are left out unless ``keep_duplicates=True`` (see :func:`exclude_duplicates`);
     with ``duplicates=False`` every row flagged in ``duplicate_of`` (near duplicates too) is left out.
+    Words are the articles' ``n_words`` when they carry sizes (:func:`with_sizes`), else counted in ``text``.
     """
     articles = _counted(articles, keep_duplicates=keep_duplicates)
     if not duplicates and "duplicate_of" in articles.columns:
@@ -506,6 +530,85 @@ def lang_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, by: str = 
     totals = totals.groupby(["lang", by], sort=True)["count"].sum().reset_index()
     totals = totals.assign(term=ALL_WORDS, content=False)[["lang", by, "term", "content", "count"]]
     return pd.concat([counts, totals], ignore_index=True)
+
+
+def article_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_length: int = 3) -> pd.DataFrame:
+    """Content-word counts per article, in one pass over (a part of) the stored token table: what
+    both the top terms (:func:`group_term_counts`) and the topic models
+    (:func:`analysis.topics.topic_doc_terms`) are summed from, so a report reads the tokens once.
+
+    Content words are those of :func:`lang_term_counts`: the lower-cased ``lemma`` (``lower`` when
+    absent), alphabetic, at least ``min_length`` letters, not in the article language's stop list.
+    Each article present in ``tokens`` also gets one :data:`ALL_WORDS` row holding its ``n_words``
+    (``articles`` needs ``article_id``, ``n_words`` and optionally ``lang``, English when missing).
+    Every distinct id and term is looked up once, not once per token.
+
+    Returns DataFrame[article_id, lang, term, count].
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "lang": ["ru", "en"], "n_words": [3, 2]})
+    >>> toks = pd.DataFrame({"article_id": ["a", "a", "a", "b", "b"],
+    ...     "lemma": ["Удар", "по", "удар", "shelling", "the"], "is_alpha": True, "is_punct": False})
+    >>> article_term_counts(toks, arts).values.tolist()
+    [['a', 'ru', 'удар', 2], ['a', 'ru', '<all words>', 3], ['b', 'en', 'shelling', 1], ['b', 'en', '<all words>', 2]]
+    """
+    columns = ["article_id", "lang", "term", "count"]
+    if not len(tokens):
+        return pd.DataFrame(columns=columns)
+    present_codes, present = pd.factorize(tokens["article_id"])
+    by_id = articles.drop_duplicates("article_id").set_index("article_id")
+    langs = _lang_values(by_id).reindex(present).fillna("en").to_numpy(object)
+    words = (tokens["is_alpha"].to_numpy(bool) & ~tokens["is_punct"].to_numpy(bool))
+    term_col = "lemma" if "lemma" in tokens.columns else "lower"
+    raw_codes, raw_terms = pd.factorize(tokens.loc[words, term_col])
+    lowered = pd.Series(np.asarray(raw_terms, dtype=object)).astype(str).str.lower()
+    term_codes, terms = pd.factorize(lowered)
+    terms = np.asarray(terms, dtype=object)
+    article_codes = present_codes[words]
+    token_terms = np.where(raw_codes >= 0, term_codes[np.maximum(raw_codes, 0)], -1)
+    lang_codes, lang_names = pd.factorize(pd.Series(langs, dtype=object))
+    # content[l, t]: term t is a content word in language l (stop lists differ per language)
+    long_enough = pd.Series(terms, dtype=object).str.len().to_numpy() >= min_length
+    content = np.vstack([long_enough & ~pd.Series(terms, dtype=object).isin(_content_stopwords(code)).to_numpy(bool)
+                         for code in lang_names]) if len(terms) else np.zeros((len(lang_names), 0), bool)
+    token_langs = lang_codes[article_codes]
+    kept = token_terms >= 0
+    kept[kept] = content[token_langs[kept], token_terms[kept]]
+    keys, counts = np.unique(article_codes[kept].astype(np.int64) * max(len(terms), 1) + token_terms[kept],
+                             return_counts=True)
+    rows = pd.DataFrame({"position": keys // max(len(terms), 1), "term": terms[keys % max(len(terms), 1)],
+                         "count": counts.astype("int64"), "order": 0})
+    if "n_words" not in by_id.columns:
+        raise KeyError("article_term_counts() needs the articles' n_words (overview.with_sizes) for the per-10k denominator")
+    totals = pd.DataFrame({"position": np.arange(len(present)), "term": ALL_WORDS,
+                           "count": by_id["n_words"].reindex(present).fillna(0).astype("int64").to_numpy(), "order": 1})
+    out = pd.concat([rows, totals], ignore_index=True).sort_values(["position", "order"], kind="stable")
+    positions = out["position"].to_numpy()
+    out = pd.DataFrame({"article_id": np.asarray(present, dtype=object)[positions], "lang": langs[positions],
+                        "term": out["term"].to_numpy(object), "count": out["count"].to_numpy("int64")})
+    return out[columns]
+
+
+def group_term_counts(article_counts: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """:func:`article_term_counts` (concatenated over parts) summed per language and group: the
+    content-word rows and :data:`ALL_WORDS` totals of :func:`lang_term_counts`, ready for
+    :func:`top_terms_by_lang` (which ranks them identically).
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "X"], "lang": "en", "n_words": [3, 2]})
+    >>> per_article = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "lang": "en",
+    ...     "term": ["kyiv", ALL_WORDS, "kyiv", ALL_WORDS], "count": [2, 3, 1, 2]})
+    >>> group_term_counts(per_article, arts).values.tolist()
+    [['en', 'X', '<all words>', False, 5], ['en', 'X', 'kyiv', True, 3]]
+    """
+    if by == "lang":
+        raise ValueError("group_term_counts() always splits by language; group by another column (e.g. 'outlet')")
+    codes, ids = pd.factorize(article_counts["article_id"])
+    groups = pd.Series(_group_values(articles, by).to_numpy(object), index=articles["article_id"].to_numpy())
+    groups = groups[~groups.index.duplicated()].reindex(ids).to_numpy(object)
+    frame = pd.DataFrame({"lang": article_counts["lang"].to_numpy(object), by: groups[codes],
+                          "term": article_counts["term"].to_numpy(object), "count": article_counts["count"].to_numpy()})
+    out = frame.groupby(["lang", by, "term"], sort=True)["count"].sum().reset_index()
+    out["content"] = out["term"].ne(ALL_WORDS)
+    return out[["lang", by, "term", "content", "count"]].astype({"count": "int64"})
 
 
 def top_terms_by_lang(counts: pd.DataFrame, *, by: str = "outlet", n: int = 15) -> pd.DataFrame:

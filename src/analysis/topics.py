@@ -50,7 +50,7 @@ NEWS_STOPWORDS = frozenset({"said", "says", "say", "told", "would", "could", "al
                             "just", "year", "years", "according", "including", "week", "day", "time"})
 
 __all__ = ["CYR_NEWS_STOPWORDS", "NEWS_STOPWORDS", "TopicModel", "doc_term_counts", "fit_topics", "fit_topics_by_lang",
-           "fit_topics_from_counts", "representative_articles", "topic_share", "topics_over_time"]
+           "fit_topics_from_counts", "representative_articles", "topic_doc_terms", "topic_share", "topics_over_time"]
 
 
 @dataclass
@@ -220,6 +220,30 @@ def doc_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame | None = None, 
         keep[rows] &= ~frame.loc[rows, "term"].isin(stop).to_numpy(bool)
     frame = frame[keep]
     out = frame.groupby(["article_id", "term"], sort=True).size().rename("count").reset_index()
+    return out.astype({"count": "int64"})
+
+
+def topic_doc_terms(article_counts: pd.DataFrame) -> pd.DataFrame:
+    """The input of :func:`fit_topics_from_counts` from :func:`analysis.overview.article_term_counts`
+    (the per-article counts notebook 01 also ranks top terms from, so the token table is read once):
+    its content words less :data:`NEWS_STOPWORDS` / :data:`CYR_NEWS_STOPWORDS` and the word totals,
+    the same counts as :func:`doc_term_counts` (rows in article order, not sorted by term).
+
+    Returns DataFrame[article_id, term, count].
+
+    >>> per_article = pd.DataFrame({"article_id": ["a", "a", "a"], "lang": "en",
+    ...     "term": ["grain", "said", "<all words>"], "count": [2, 1, 9]})
+    >>> topic_doc_terms(per_article).values.tolist()
+    [['a', 'grain', 2]]
+    """
+    from analysis.overview import ALL_WORDS
+
+    keep = np.array(article_counts["term"].ne(ALL_WORDS).to_numpy(bool), copy=True)
+    for code in pd.unique(article_counts["lang"]):
+        rows = (article_counts["lang"] == code).to_numpy(bool)
+        stop = CYR_NEWS_STOPWORDS if code in ("ru", "uk") else NEWS_STOPWORDS
+        keep[rows] &= ~article_counts.loc[rows, "term"].isin(stop).to_numpy(bool)
+    out = article_counts.loc[keep, ["article_id", "term", "count"]].reset_index(drop=True)
     return out.astype({"count": "int64"})
 
 
