@@ -5,9 +5,9 @@ co-occurrence (PMI, Church & Hanks 1990; NPMI, Bouma 2009), naming variants.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from analysis.entities.gazetteer import Gazetteer, _key, load_gazetteer
@@ -33,17 +33,27 @@ def discovered_entities(mentions: pd.DataFrame, *, min_count: int = 1, examples:
     d = mentions[mentions["method"].isin(["discovered", "short_form"]) & mentions["entity_id"].str.startswith("new:")]
     if d.empty:
         return pd.DataFrame(columns=cols)
+    # Grouped in C, not a Python function per discovered name: a large corpus has thousands.
+    groups = d.groupby("entity_id", sort=False)
     ref = d["article_id"].astype(str) + ":" + d["sentence_id"].astype(str)
-    d = d.assign(_ref=ref)
-    out = d.groupby("entity_id", sort=False).agg(
-        surface=("name", lambda s: s.mode().iat[0]),
-        guessed_type=("type", lambda s: s.mode().iat[0]),
-        count=("start", "size"),
-        n_articles=("article_id", "nunique"),
-        examples=("_ref", lambda s: list(dict.fromkeys(s))[:examples]),
-    ).reset_index()
+    refs = pd.DataFrame({"entity_id": d["entity_id"].to_numpy(), "_ref": ref.to_numpy()}).drop_duplicates()
+    out = pd.DataFrame({
+        "surface": _most_frequent(d, "name"),
+        "guessed_type": _most_frequent(d, "type"),
+        "count": groups.size(),
+        "n_articles": groups["article_id"].nunique(),
+        "examples": refs.groupby("entity_id", sort=False).head(examples).groupby("entity_id", sort=False)["_ref"].agg(list),
+    }).reindex(pd.unique(d["entity_id"])).rename_axis("entity_id").reset_index()
     out = out[out["count"] >= min_count]
     return out.sort_values(["count", "n_articles", "surface"], ascending=[False, False, True]).reset_index(drop=True)[cols]
+
+
+def _most_frequent(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Per ``entity_id``, the most frequent non-missing value of ``column``, ties to the smallest
+    (what ``Series.mode().iat[0]`` gives), without a Python call per entity."""
+    counts = frame.groupby(["entity_id", column], sort=False).size().rename("_n").reset_index()
+    counts = counts.sort_values(["entity_id", "_n", column], ascending=[True, False, True], kind="stable")
+    return counts.drop_duplicates("entity_id").set_index("entity_id")[column]
 
 
 def _word_counts(articles: pd.DataFrame) -> pd.Series:
@@ -153,14 +163,8 @@ def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "se
     names = dict(zip(m["entity_id"], m["name"]))
     n_units = pairs[unit].drop_duplicates().shape[0]
     n_x = pairs["entity_id"].value_counts()
-    counts: Counter = Counter()
-    for _, grp in pairs.groupby(unit, sort=False)["entity_id"]:
-        ids = sorted(grp.tolist())
-        for a in range(len(ids)):
-            for b in range(a + 1, len(ids)):
-                counts[(ids[a], ids[b])] += 1
     rows = []
-    for (a, b), c in counts.items():
+    for a, b, c in zip(*_pair_counts(pairs, unit)):
         if c < min_count:
             continue
         pmi = math.log2(n_units * c / (n_x[a] * n_x[b]))
@@ -169,6 +173,21 @@ def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "se
         rows.append((a, b, names.get(a, a), names.get(b, b), c, pmi, npmi))
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["count", "npmi", "source", "target"], ascending=[False, False, True, True]).reset_index(drop=True)
+
+
+def _pair_counts(pairs: pd.DataFrame, unit: list[str]) -> tuple[list, list, list[int]]:
+    """Units (sentences or articles) shared by each pair of entities, ``a < b``: a self-join on
+    integer codes instead of a Python loop over every unit (millions in a large corpus).
+    Codes are factorized in sorted order, so ``code_a < code_b`` exactly when ``a < b``."""
+    entity_codes, entities = pd.factorize(pairs["entity_id"], sort=True)
+    unit_codes = pairs.groupby(unit, sort=False).ngroup().to_numpy()
+    left = pd.DataFrame({"unit": unit_codes, "a": entity_codes})
+    joined = left.merge(left.rename(columns={"a": "b"}), on="unit")
+    joined = joined[joined["a"].to_numpy() < joined["b"].to_numpy()]
+    counted = joined.groupby(["a", "b"], sort=True).size()
+    names = np.asarray(entities, dtype=object)
+    return (names[counted.index.get_level_values("a")].tolist(), names[counted.index.get_level_values("b")].tolist(),
+            counted.to_numpy().tolist())
 
 
 def naming_variants(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, *, by: str | None = "outlet",
