@@ -1,5 +1,7 @@
 """Helpers the notebooks use to read only the rows they show, pick events and export evidence."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -111,3 +113,29 @@ def test_kwic_of_a_frame_reads_only_articles_predicted_to_carry_it(run):
     frame = str(chosen["frame"].iloc[0])
     lines = run.kwic(frame, ARTICLES, kind="frame")
     assert set(lines["article_id"]) <= set(chosen.loc[chosen["frame"].astype(str) == frame, "article_id"])
+
+
+def test_rows_of_a_few_articles_open_only_the_parts_holding_them(tmp_path):
+    # Issue 13: a large store has hundreds of parts; evidence for three articles must not open them all.
+    store = pipeline.analyse(ARTICLES.iloc[:1], stages=("sentences",), cache_dir=tmp_path)
+    store = pipeline.analyse(ARTICLES, stages=("sentences",), cache_dir=tmp_path)  # b and c: a second partition
+    opened = []
+    read = store._read
+    store._read = lambda path, *args: opened.append(path) or read(path, *args)
+    rows = store.rows("sentences", article_ids=["c"], columns=["article_id", "text"])
+    assert rows.values.tolist() == [["c", "Shelling hit Kharkiv overnight."]]
+    assert len(opened) == 1 and len(store._parts("sentences")) == 2
+    assert store.rows("sentences", article_ids=["nowhere"], columns=["article_id", "text"]).empty
+
+
+def test_kwic_of_an_entity_from_mentions_in_memory_equals_the_stored_read(run):
+    mentions = run.table("mentions")
+    for scope in (None, ["a", "b"], ["b"]):
+        stored = run.kwic("person:vladimir_putin", ARTICLES, article_ids=scope)
+        in_memory = run.kwic("person:vladimir_putin", ARTICLES, article_ids=scope, mentions=mentions)
+        pd.testing.assert_frame_equal(in_memory, stored)
+
+
+def test_a_regex_kwic_stops_searching_once_it_has_enough_articles():
+    many = pd.DataFrame({"article_id": [f"a{i}" for i in range(50)], "text": ["Kyiv said so."] * 50})
+    assert pipeline._first_matching(many, re.compile("kyiv", re.IGNORECASE), 3) == ["a0", "a1", "a2"]

@@ -353,9 +353,9 @@ class Analysis:
         for column, value in (where or {}).items():
             values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
             filters.append((column, "in", values))
-        parts = self._parts(name)
+        parts = self._parts(name, article_ids=None if article_ids is None else ids)
         if not parts:
-            raise FileNotFoundError(f"no parts for table {name!r} in {self.folder}")
+            return self._empty(name, columns)  # raises when the table has no part at all
         frames = [self._read(path, ids, columns, filters or None) for path, ids in parts]
         frames = [f for f in frames if len(f)]
         if not frames:
@@ -371,7 +371,7 @@ class Analysis:
 
     def kwic(self, query, articles: pd.DataFrame, *, limit: int = 8, max_articles: int | None = None,
              article_ids: Iterable | None = None, kind: str = "auto", window: int = 60,
-             by: str | None = None, where: dict | None = None) -> pd.DataFrame:
+             by: str | None = None, where: dict | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
         """Keyword-in-context lines (:func:`analysis.kwic.kwic`) read from the stored tables:
         only the sentences (and mentions or labels) of the first ``max_articles`` articles
         (default ``4 * limit``) that contain ``query`` are read, never the whole table.
@@ -381,6 +381,9 @@ class Analysis:
         regex, in ``articles["text"]``; ``article_ids`` narrows the search further. Lines come
         with outlet, date and URL from ``articles``. ``where`` narrows the stored hits of an
         entity or label query (e.g. ``{"in_quote": False}``: the outlet's own words only).
+        ``mentions``: the stored mentions table already read (``table("mentions")``, at least
+        ``article_id, sentence_id, start, end, entity_id, name``): an entity's hits are taken from
+        it instead of reading every part of the store again (without ``where``).
 
         >>> import pandas as pd, tempfile
         >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
@@ -399,7 +402,12 @@ class Analysis:
                       and bool(scope["article_id"].isin(self._order).all()))
         scope_ids = None if everything else scope["article_id"]
         extra: dict = {}
-        if k.name == "entity" and "mentions" in self.tables:
+        if k.name == "entity" and mentions is not None and not where:
+            hits = mentions[(mentions["entity_id"] == query).to_numpy(bool)]
+            hits = hits if scope_ids is None else hits[hits["article_id"].isin(scope_ids)]
+            ids = pd.unique(hits["article_id"])
+            extra["mentions"] = hits
+        elif k.name == "entity" and "mentions" in self.tables:
             hits = self.rows("mentions", article_ids=scope_ids, where={"entity_id": query, **(where or {})})
             ids = pd.unique(hits["article_id"])
             extra["mentions"] = hits
@@ -418,8 +426,7 @@ class Analysis:
             import re
 
             rx = query if isinstance(query, re.Pattern) else re.compile(query, re.IGNORECASE)
-            text = scope["text"].fillna("").astype(str)
-            ids = scope.loc[text.map(lambda t: rx.search(t) is not None).to_numpy(bool), "article_id"].to_numpy()
+            ids = _first_matching(scope, rx, max_articles or 4 * limit)
         order = {a: i for i, a in enumerate(articles["article_id"])}
         ids = sorted(ids, key=lambda a: order.get(a, len(order)))[: max_articles or 4 * limit]
         sents = self.rows("sentences", article_ids=ids, columns=["article_id", "sentence_id", "start", "end", "text"])
@@ -474,12 +481,15 @@ class Analysis:
         return pd.concat(results, ignore_index=True)
 
     # ----------------------------------------------------------------- reading parts of the store
-    def _parts(self, name: str) -> list[tuple[Path, list | None]]:
-        """``(part file, article ids to keep or None for all)``, ordered by first article."""
+    def _parts(self, name: str, *, article_ids: list | None = None) -> list[tuple[Path, list | None]]:
+        """``(part file, article ids to keep or None for all)``, ordered by first article; with
+        ``article_ids``, only the parts holding one of them (a few of a large store's hundreds)."""
         if self._sources is None:
             return [(p, None) for p in sorted((self.folder / name).glob("part-*.parquet"))]
         found = []
         for folder, selection in self._sources:
+            if article_ids is not None:
+                selection = selection[selection["article_id"].isin(article_ids)]
             for part, rows in selection.groupby("part", sort=True):
                 path = folder / name / f"part-{int(part):06d}.parquet"
                 if path.is_file():
@@ -508,6 +518,24 @@ class Analysis:
     def __repr__(self) -> str:
         return (f"Analysis({str(self.folder)!r}, tables={self.tables}, cache={self.cache!r}, "
                 f"processed={self.processed})")
+
+
+def _first_matching(articles: pd.DataFrame, pattern, n: int) -> list:
+    """The ids of the first ``n`` articles (in their order) whose ``text`` ``pattern`` finds: the
+    search stops there, so a regex KWIC costs a few articles, not a scan of a whole large corpus.
+
+    >>> import re
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["Kiev.", None, "kiev again"]})
+    >>> _first_matching(arts, re.compile("kiev", re.IGNORECASE), 1), _first_matching(arts, re.compile("x"), 5)
+    (['a'], [])
+    """
+    found = []
+    for article_id, text in zip(articles["article_id"].tolist(), articles["text"].fillna("").astype(str).tolist()):
+        if len(found) >= n:
+            break
+        if pattern.search(text) is not None:
+            found.append(article_id)
+    return found
 
 
 def _filter_expression(filters):
