@@ -41,7 +41,7 @@ def _own_cache(tmp_path_factory):
 @pytest.fixture(scope="module")
 def figures(mixed, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    _run(mixed, out, ["01", "02", "03", "04", "05"], MAX_EXPLORER_ROWS=1)  # 04's explorer pages capped at 1 row
+    _run(mixed, out, ["01", "02", "03", "04", "05"], MAX_EXPLORER_ROWS=1)  # 02's and 04's explorer pages: 1 row
     return out / "figures"
 
 
@@ -70,6 +70,14 @@ def test_02_counts_one_entity_across_languages(figures):
     assert set(putin["lang"]) >= {"en", "ru"}, "Путин and Putin are one entity"
     lines = _csv(figures / "02_entities" / "top_entities_by_lang_kwic.csv")
     assert lines["match"].str.contains("[\u0400-\u04ff]").any() and lines["match"].str.contains("[A-Za-z]").any()
+
+
+def test_02_mentions_page_holds_max_explorer_rows_and_names_the_csv_with_every_mention(figures):
+    nb = figures / "02_entities"
+    n = len(_csv(nb / "mentions.csv"))
+    assert n >= 2, "the mixed corpus has several mentions"
+    page = (nb / "mentions.html").read_text(encoding="utf-8")
+    assert f"Showing 1 of {n:,} rows ({n - 1:,} left out); the full table is in mentions.csv" in page
 
 
 def test_03_compares_tone_across_languages(figures):
