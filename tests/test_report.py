@@ -167,3 +167,22 @@ def test_a_source_line_naming_its_own_corpus_is_not_stamped_twice(tmp_path, figu
     export = report.Exporter("04_demo", output_dir=tmp_path, corpus_hash="feedbeef" * 8)
     export.save_figure(figure, "shared", source="Source: ../shared; 10 articles; corpus 0123abcd", show=False)
     assert [t.get_text() for t in figure.texts] == ["Source: ../shared; 10 articles; corpus 0123abcd"]
+
+
+def test_neutralised_tables_escape_every_cell_as_escape_formula_does_one_by_one():
+    # Large tables are escaped one distinct value at a time (issue 13): the cells must not change.
+    table = pd.DataFrame({
+        "name": ["=SUM(A1)", "Kyiv", "=SUM(A1)", None, "-12 dead", "Kyiv"],
+        "arrow": pd.Series(["@x", "ok", None, "@x", "+1", "ok"], dtype="string[pyarrow]"),
+        "lists": [["=a"], [], ["b"], ["=a"], [], ["c"]],
+        "n": [1, -2, 3, 4, 5, 6],
+    })
+    out = report.neutralise_formulas(table)
+
+    def cells(values):  # missing values of any kind read as None
+        series = pd.Series(list(values), dtype=object)
+        return series.where(series.notna(), None).tolist()
+
+    for col in ("name", "arrow", "lists"):
+        assert cells(out[col]) == cells(report.escape_formula(v) for v in table[col]), col
+    assert out["n"].tolist() == [1, -2, 3, 4, 5, 6]

@@ -411,7 +411,7 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     out = data.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(escape_formula)
+            out[col] = _escaped_column(out[col])
     out.columns = [escape_formula(c) for c in out.columns]
     if isinstance(out.index, pd.MultiIndex):
         out.index = out.index.set_levels([lvl.map(escape_formula) if lvl.dtype == object
@@ -420,6 +420,29 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     elif out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype):
         out.index = out.index.map(escape_formula)
     return out
+
+
+def _escaped_column(column: pd.Series) -> pd.Series:
+    """:func:`escape_formula` on every cell of a text column, each distinct value looked at once
+    (a table of millions of mentions repeats a few thousand names); the column comes back as it
+    was when no value needs escaping.
+
+    >>> _escaped_column(pd.Series(["=1", "ok", "=1", None])).tolist()
+    ["'=1", 'ok', "'=1", nan]
+    """
+    try:
+        codes, uniques = pd.factorize(column)
+    except TypeError:  # unhashable cells (lists): one call per cell
+        return column.map(escape_formula)
+    uniques = list(uniques)
+    escaped = [escape_formula(value) for value in uniques]
+    changed = [i for i, (new, old) in enumerate(zip(escaped, uniques)) if new is not old]
+    if not changed:
+        return column
+    values = column.to_numpy(dtype=object, copy=True)
+    rows = np.isin(codes, changed)
+    values[rows] = np.asarray(escaped, dtype=object)[codes[rows]]
+    return pd.Series(values, index=column.index, name=column.name, dtype=object)
 
 
 def save_table(data: pd.DataFrame, name: str, *, folder: str | os.PathLike | None = None,
