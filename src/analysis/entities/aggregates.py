@@ -214,7 +214,11 @@ def naming_variants(mentions: pd.DataFrame, articles: pd.DataFrame | None = None
     if m.empty:
         return pd.DataFrame(columns=cols)
     vmap = gaz.variant_of
-    variant = [vmap.get((e, _key(s))) for e, s in zip(m["entity_id"], m["surface"])]
+    # each distinct (entity, surface) is tokenised once, not every one of millions of mentions
+    pair = m.groupby(["entity_id", "surface"], sort=False, dropna=False).ngroup().to_numpy()
+    distinct = m[["entity_id", "surface"]].drop_duplicates()
+    variant = np.asarray([vmap.get((e, _key(s))) for e, s in zip(distinct["entity_id"], distinct["surface"])],
+                         dtype=object)[pair]
     m = m.assign(variant=variant)
     m = m[m["variant"].notna()]
     if keys:
