@@ -272,27 +272,35 @@ def fit_topics_from_counts(doc_terms: pd.DataFrame, *, article_ids=None, n_topic
         raise ValueError(f"method must be 'nmf' or 'lda', got {method!r}")
     if n_topics < 1:
         raise ValueError("n_topics must be >= 1")
-    counts = doc_terms.groupby(["article_id", "term"], sort=True)["count"].sum().reset_index()
-    ids = pd.unique(counts["article_id"]) if article_ids is None else pd.unique(pd.Series(list(article_ids)))
+    ids = (pd.Index(pd.unique(doc_terms["article_id"].dropna())).sort_values().to_numpy() if article_ids is None
+           else pd.unique(pd.Series(list(article_ids))))
     if not len(ids):
         raise ValueError("fit_topics_from_counts() needs at least one article")
-    counts = counts[counts["article_id"].isin(ids)]
     n_docs = len(ids)
-    df = counts.groupby("term")["article_id"].nunique()
+    # A document-term matrix over every term, built on integer codes (each distinct id and term is
+    # hashed once; duplicates of a pair are summed by scipy), then cut to the vocabulary.
+    article_codes, articles_seen = pd.factorize(doc_terms["article_id"])
+    term_codes, terms = pd.factorize(doc_terms["term"])
+    row = np.append(pd.Index(ids).get_indexer(articles_seen), -1)[article_codes]
+    kept = (row >= 0) & (term_codes >= 0)
+    every = sparse.csr_matrix((doc_terms["count"].to_numpy(float)[kept], (row[kept], term_codes[kept])),
+                              shape=(n_docs, len(terms)))
+    terms = np.asarray(terms, dtype=object)
+    n_articles = np.bincount(every.indices, minlength=len(terms))  # articles holding each term
     lo = min_df if isinstance(min_df, int) else min_df * n_docs
     hi = (max_df if isinstance(max_df, int) else max_df * n_docs) if n_docs > 1 else n_docs
-    df = df[(df >= lo) & (df <= hi)]
-    if max_features and len(df) > max_features:
-        tf = counts[counts["term"].isin(df.index)].groupby("term")["count"].sum()
-        tf = tf.reset_index().sort_values(["count", "term"], ascending=[False, True], kind="stable")
-        df = df[df.index.isin(tf["term"].head(max_features))]
-    vocab = np.array(sorted(df.index), dtype=object)
+    candidates = np.flatnonzero((n_articles > 0) & (n_articles >= lo) & (n_articles <= hi))
+    if max_features and len(candidates) > max_features:
+        tf = pd.DataFrame({"term": terms[candidates], "count": np.asarray(every.sum(axis=0)).ravel()[candidates],
+                           "column": candidates})
+        tf = tf.sort_values(["count", "term"], ascending=[False, True], kind="stable")
+        candidates = tf["column"].head(max_features).to_numpy()
+    columns = sorted(candidates.tolist(), key=lambda c: terms[c])
+    vocab = np.array([terms[c] for c in columns], dtype=object)
     if not len(vocab):
         raise ValueError("no term is left after min_df/max_df: too few articles for a topic model")
-    counts = counts[counts["term"].isin(vocab)]
-    row = pd.Index(ids).get_indexer(counts["article_id"])
-    col = pd.Index(vocab).get_indexer(counts["term"])
-    X = sparse.csr_matrix((counts["count"].to_numpy(float), (row, col)), shape=(n_docs, len(vocab)))
+    X = sparse.csr_matrix(every[:, columns])
+    X.sort_indices()
     if method == "nmf":
         from sklearn.decomposition import NMF
 
