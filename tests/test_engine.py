@@ -343,6 +343,37 @@ def test_an_english_corpus_forks_its_workers_without_the_russian_layer():
     assert out.stdout.split()[-2:] == ["0", "0"]  # no pymorphy3 dictionary, no natasha in the parent
 
 
+def _lingua_detectors_in_parent_after_run(setup: str = "") -> str:
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd; from analysis import engine, lang\n" + setup +
+            "arts = pd.DataFrame({'article_id': ['a', 'b', 'c'], 'text': ['Putin said Kyiv attacked.', "
+            "'Зеленський заявив, що Україна вистоїть. Мертва справа.', 'Путин заявил, что Киев атаковал.']})\n"
+            "engine.run(arts, chunk_size=1, n_jobs=2)\n"
+            "print(lang._detector.cache_info().currsize)")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1]
+
+
+def test_a_corpus_whose_languages_its_letters_decide_forks_its_workers_without_lingua_models():
+    assert _lingua_detectors_in_parent_after_run() == "0"
+
+
+def test_a_corpus_with_many_cyrillic_articles_loads_the_lingua_models_before_the_fork():
+    assert _lingua_detectors_in_parent_after_run("engine.MANY_CYRILLIC = 2\n") == "1"
+
+
+def test_the_language_sample_is_the_first_articles_with_cyrillic_text_or_a_cyrillic_lang(tmp_path):
+    arts = pd.DataFrame({"article_id": list("abcdef"),
+                         "text": ["Putin said", "Путин сказал", None, "Kyiv", "Київ", "Україна"],
+                         "lang": [None, None, "ru", "uk", None, None]})
+    arts.to_parquet(tmp_path / "arts.parquet")
+    for source in (arts, tmp_path / "arts.parquet"):
+        assert engine._language_sample(source)["article_id"].tolist() == ["b", "c", "d", "e", "f"]
+        assert engine._language_sample(source, scan=4)["article_id"].tolist() == ["b", "c", "d"]
+        assert engine._language_sample(source, limit=2)["article_id"].tolist() == ["b", "c"]
+
+
 def test_two_processes_on_a_mixed_corpus_give_identical_results(articles):
     mixed = pd.concat([articles, pd.DataFrame({"article_id": ["ru", "uk"], "text": [
         "Сергей Шойгу прибыл в Курск. Министр обороны провёл совещание с генералом Ивановым.",

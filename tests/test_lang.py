@@ -83,3 +83,26 @@ def test_sentences_of_a_russian_article_need_no_model_when_letters_decide(monkey
     texts = ["Путин прибыл.", "В Telegram-канале сообщили.", "Москва."]
     assert sentence_langs(texts, default="ru") == ["ru", "ru", "ru"]
     assert sentence_langs(["Київ вистояв.", "Україна."], default="uk") == ["uk", "uk"]
+
+
+@pytest.mark.parametrize("sentence, default", [("Мертва справа", "ru"), ("Реклама:", "uk"), ("«F-16.", "ru"),
+                                               ("«Le Figaro».", "uk")])
+def test_a_sentence_of_one_or_two_words_keeps_its_articles_language_without_asking_the_model(
+        monkeypatch, sentence, default):
+    import analysis.lang as lang_mod
+
+    lang_mod.detect.cache_clear()
+    assert "model" in detect(sentence).note.split(";")  # only the model could decide it alone ...
+    calls = []
+    real = lang_mod._lingua
+    monkeypatch.setattr(lang_mod, "_lingua", lambda *a, **k: calls.append(a) or real(*a, **k))
+    lang_mod.detect.cache_clear()
+    # ... and its answer on one or two words is never kept in an article of known language
+    assert sentence_langs([sentence], default=default) == [default]
+    assert calls == []
+
+
+def test_cues_alone_say_when_only_the_model_could_decide():
+    assert detect("Сергей Иванов", model=False).lang is None
+    assert detect("Le Figaro a publié", model=False).note.endswith("model_needed")
+    assert detect("Зеленський заявив", model=False) == detect("Зеленський заявив")  # a cue: the same answer

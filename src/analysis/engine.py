@@ -442,25 +442,38 @@ _WARM_UP_ARTICLES = {
 _WARM_UP_NATASHA = "Сергей Иванов приехал в Новосибирск."
 
 
-def warm_up(stages: Iterable[str] = STAGES, *, cyrillic: bool = True) -> None:
+def warm_up(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
+            sample: pd.DataFrame | None = None) -> None:
     """Load lexicons, gazetteer and tokenizer tables once, so forked workers share them.
 
-    Russian and Ukrainian models are loaded as well (a few seconds once per process; lingua's
-    Cyrillic models alone take about 125 MB): otherwise the first chunk with a Cyrillic article
-    pays for them, in every worker, and a serial run's timings carry the load. ``cyrillic=False``
-    (a corpus known to hold no Cyrillic letter, :func:`has_cyrillic`) leaves out that layer:
-    pymorphy3's dictionaries, lingua's Cyrillic models and natasha, about 250 MB that such a
-    corpus never reads.
+    Russian and Ukrainian resources are loaded as well (a few seconds once per process):
+    otherwise the first chunk with a Cyrillic article pays for them, in every worker, and a serial
+    run's timings carry the load. ``cyrillic=False`` (a corpus known to hold no Cyrillic letter,
+    :func:`has_cyrillic`) leaves out pymorphy3's dictionaries and natasha (135 MB).
+
+    lingua's models (measured in a fresh process, private memory added by the first call on a short
+    text: 233 MB for the seven Latin-script languages, 168 MB for the five Cyrillic ones) are needed
+    only where no letter or word cue decides. ``sample``: the corpus's articles that could need them
+    (:func:`_language_sample`, ``article_id``, ``text``, ``lang`` if declared); when it holds fewer
+    than :data:`MANY_CYRILLIC` articles (a mostly Latin-script corpus) and the stages do not detect
+    every article (``roles``, ``narratives``), only the models their language detection asks for
+    are loaded (none on the bench corpus); otherwise, or without a sample, all of them. A worker
+    that meets text needing a model not loaded here loads it itself: same output, more memory.
     """
     samples = _WARM_UP_ARTICLES if cyrillic else {"warm-up": _WARM_UP_ARTICLES["warm-up"]}
     process_articles(pd.DataFrame({"article_id": list(samples), "text": list(samples.values())}), stages=stages)
-    # Cyrillic articles are usually told apart by their letters, without lingua; the short or mixed
-    # sentences that still need the model would load it inside each worker: load it here.
     from analysis import lang
 
-    detector = lang._detector()
-    for sample in samples.values():
-        detector.compute_language_confidence_values(sample)
+    if sample is not None and len(sample) < MANY_CYRILLIC and not set(_normalise_stages(stages)) & set(OPTIONAL_STAGES):
+        from analysis.text import sentences
+
+        sentences(sample)  # the article and sentence languages a worker will detect: their models only
+    else:
+        # Cyrillic articles are usually told apart by their letters, without lingua; the short or mixed
+        # sentences that still need the model would load it inside each worker: load it here.
+        detector = lang._detector()
+        for text in samples.values():
+            detector.compute_language_confidence_values(text)
     if cyrillic and "entities" in _normalise_stages(stages):
         # natasha (ru name discovery) runs only on a sentence with a capitalised word outside the
         # gazetteer, which the warm-up articles lack: without this each worker loaded its own copy
@@ -512,6 +525,50 @@ def has_cyrillic(source, *, min_letters: int = 20) -> bool:
     return False
 
 
+#: Articles :func:`_language_sample` reads at most, and the number of articles with Cyrillic text
+#: among them from which a corpus is taken to need every lingua model (:func:`warm_up`).
+LANGUAGE_SCAN = 5000
+MANY_CYRILLIC = 100
+
+
+def _language_sample(source, *, scan: int = LANGUAGE_SCAN, limit: int = MANY_CYRILLIC) -> pd.DataFrame:
+    """Of the first ``scan`` articles of a corpus (a DataFrame or a parquet file/folder), the ones
+    whose language the pipeline detects (a Cyrillic letter in ``text`` or a Cyrillic-script
+    ``lang``; text without Cyrillic is English to :func:`analysis.text.sentences`), at most
+    ``limit``: ``article_id``, ``text`` and ``lang`` when the corpus declares it.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin said", "Путин сказал"]})
+    >>> _language_sample(arts)["article_id"].tolist()
+    ['b']
+    """
+    if isinstance(source, pd.DataFrame):
+        head = source.head(scan)
+        columns = [c for c in ("article_id", "text", "lang") if c in head.columns]
+        wanted = head["text"].astype("string").str.contains(_CYRILLIC_LETTER).fillna(False).to_numpy(bool)
+        if "lang" in head.columns:
+            wanted |= head["lang"].isin(_CYRILLIC_LANGS).to_numpy(bool)
+        return head.loc[wanted, columns].head(limit).reset_index(drop=True)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    dataset = ds.dataset(str(source), format="parquet")
+    columns = ["article_id", "text"] + (["lang"] if "lang" in dataset.schema.names else [])
+    found, read = [], 0
+    for batch in dataset.to_batches(columns=columns, batch_size=1000, batch_readahead=1, fragment_readahead=1):
+        batch = batch.slice(0, scan - read)
+        read += batch.num_rows
+        wanted = pc.fill_null(pc.match_substring_regex(batch.column(1), _CYRILLIC_LETTER), False)
+        if "lang" in columns:
+            wanted = pc.or_(wanted, pc.fill_null(pc.is_in(batch.column(2), pa.array(sorted(_CYRILLIC_LANGS))), False))
+        found.append(batch.filter(wanted).to_pandas())
+        if read >= scan or sum(map(len, found)) >= limit:
+            break
+    if not found:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(found, ignore_index=True).head(limit)
+
+
 def _mp_context():
     # fork shares the warmed-up lexicons copy-on-write; elsewhere spawn is the safe default.
     methods = multiprocessing.get_all_start_methods()
@@ -519,7 +576,8 @@ def _mp_context():
 
 
 @contextmanager
-def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True):
+def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
+                    sample: pd.DataFrame | None = None):
     """Build lexicons, gazetteer tries and tokenizer tables once in this process, so that
     forked workers share them instead of each building its own copy.
 
@@ -530,17 +588,21 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True):
     ~90 MB, so the saving grows with every worker added. Does nothing under ``spawn``.
 
     What a warmed-up process holds (``benchmarks/worker_memory.py --attribute``, USS added to
-    ``import analysis.engine``): lingua's models 345 MB (229 MB Latin-script, 116 MB Cyrillic;
-    native memory that a worker reads without copying), natasha 96 MB, pymorphy3 ru + uk 40 MB,
-    the English layer with its imports ~100 MB. A forked worker starts with ~3 MB of its own and
+    ``import analysis.engine``): natasha 96 MB, pymorphy3 ru + uk 40 MB, the English layer with its
+    imports ~100 MB and, when the corpus needs them (:func:`warm_up`'s ``sample``), lingua's models
+    (up to 345 MB: native memory that a worker reads without copying). On the bench corpus
+    (official statements + GDELT news, 2,744 articles, 27 with Cyrillic letters) ``warm_up`` adds
+    276 MB with its sample against 583 MB loading every lingua model (fresh process, USS).
+    A forked worker starts with ~3 MB of its own and
     holds 60-75 MB (English chunk of 100 articles) or 90-125 MB (half Russian) after one chunk:
-    pages its reference counts touched plus its memos. ``cyrillic``: as :func:`warm_up` (:func:`run` and :func:`run_to_parquet` pass
-    :func:`has_cyrillic` of their corpus, so an English corpus does not hold the Russian layer).
+    pages its reference counts touched plus its memos. ``cyrillic``, ``sample``: as :func:`warm_up`
+    (:func:`run` and :func:`run_to_parquet` pass :func:`has_cyrillic` and :func:`_language_sample`
+    of their corpus, so an English corpus holds neither the Russian layer nor lingua's models).
     """
     if _mp_context().get_start_method() != "fork":
         yield
         return
-    warm_up(stages, cyrillic=cyrillic)
+    warm_up(stages, cyrillic=cyrillic, sample=sample)
     gc.collect()
     gc.freeze()
     restore_pool = _system_arrow_pool()
@@ -683,7 +745,7 @@ def run(
                 if bar is not None:
                     bar.update(len(chunk))
     else:
-        with shared_lexicons(stages, cyrillic=has_cyrillic(articles)), ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+        with shared_lexicons(stages, cyrillic=has_cyrillic(articles), sample=_language_sample(articles)), ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
             futures = [pool.submit(_process_with_timings, chunk, stages) for chunk in chunks]
             for chunk, future in zip(chunks, futures):
                 result, chunk_timings = future.result()
@@ -915,7 +977,7 @@ def run_to_parquet(
     else:
         # The parent builds the lexicons once and forks: workers share those pages
         # instead of each loading its own copy on its first chunk.
-        with shared_lexicons(stages, cyrillic=has_cyrillic(source)):
+        with shared_lexicons(stages, cyrillic=has_cyrillic(source), sample=_language_sample(source)):
             slots = _WorkerSlots(n_jobs, recycle_after)
             try:
                 for part, chunk in enumerate(_iter_source(source, chunk_size, max_chars=max_chunk_chars)):

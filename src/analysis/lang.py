@@ -293,9 +293,17 @@ def _translit(text: str, lowered: list[str] | None = None) -> tuple[str | None, 
     return best, min(1.0, distinctive / len(words) * 2)
 
 
+def _model_needed(notes: list[str], script: str) -> LangResult:
+    """What :func:`detect` answers with ``model=False`` when only the model could decide."""
+    return LangResult(None, 0.0, ";".join(notes + ["model_needed"]), script)
+
+
 @lru_cache(maxsize=1 << 14)
-def detect(text: str, *, max_chars: int = 3000) -> LangResult:
+def detect(text: str, *, max_chars: int = 3000, model: bool = True) -> LangResult:
     """The language of ``text`` (an article or a sentence). Never raises on a string.
+
+    ``model=False``: letter and word cues only; where only the lingua model could decide, the
+    result has ``lang`` None and ``note`` ending in ``model_needed`` (no model is loaded).
 
     >>> detect("Я пайшоў дадому і чытаў кнігу").lang
     'be'
@@ -305,6 +313,8 @@ def detect(text: str, *, max_chars: int = 3000) -> LangResult:
     'pre_reform;cue'
     >>> detect("12 345 !!!").lang is None
     True
+    >>> detect("Сергей Иванов", model=False).note
+    'short;model_needed'
     """
     if not isinstance(text, str):
         return LangResult(None, 0.0, "not_text", "none")
@@ -343,8 +353,12 @@ def detect(text: str, *, max_chars: int = 3000) -> LangResult:
             # texts go to the model, choosing between ru and uk only.
             if cyr >= 40:
                 return LangResult("ru", 0.8, ";".join(notes + ["no_uk_letters"]), script)
+            if not model:
+                return _model_needed(notes, script)
             code, conf = _lingua(sample, ("ru", "uk"))
             return LangResult(code, conf, ";".join(notes + ["model"]), script)
+        if not model:
+            return _model_needed(notes, script)
         code, conf = _lingua(sample, _CYRILLIC_LANGS)
         return LangResult(code, conf, ";".join(notes + ["model"]), script)
     script = "latin"
@@ -356,6 +370,8 @@ def detect(text: str, *, max_chars: int = 3000) -> LangResult:
         return LangResult("en", 0.6, ";".join(notes + ["short_ascii"]), "latin")
     if tl is None and _clearly_english(sample, lowered):
         return LangResult("en", 0.95, ";".join(notes + ["cue"]), script)
+    if not model:
+        return _model_needed(notes, script)
     code, conf = _lingua(sample)
     if code == "en" and conf >= 0.5 and tconf < 0.5:
         return LangResult(code, conf, ";".join(notes + ["model"]), script)
@@ -394,7 +410,8 @@ def sentence_langs(texts, *, default: str | None = None) -> list[str | None]:
     In a Russian article a mostly Cyrillic sentence with no Ukrainian/Belarusian letter
     (і ї є ґ ў) is Russian; in a Ukrainian article one with і/ї/є/ґ and no ы э ъ ё
     is Ukrainian: both keep the article's language without the model (the model was most
-    of the time of a Russian text layer).
+    of the time of a Russian text layer). A sentence of one or two words that only the model could
+    decide takes ``default`` without asking it (its answer would not be kept).
 
     >>> sentence_langs(["Путин прибыл в Москву.", "Україна не здасться.", "The Kremlin declined."], default="ru")
     ['ru', 'uk', 'en']
@@ -411,7 +428,10 @@ def sentence_langs(texts, *, default: str | None = None) -> list[str | None]:
             if default == "uk" and _UK_LETTER.search(t) and not _NOT_UK_LETTER.search(t):
                 out.append("uk")
                 continue
-        r = detect(t)
+        # the model's answer on a sentence of one or two words is never kept when the article's
+        # language is known (below): do not ask it (its models of seven Latin-script languages
+        # take ~230 MB, which a corpus whose articles are told by their letters never loads)
+        r = detect(t, model=default is None or len(t.split()) >= 3)
         if r.lang is None or default is not None and "model" in r.note and len(t.split()) < 3 or default is not None and r.lang != default and "model" in r.note and r.confidence < 0.6:
             out.append(default)
         else:
