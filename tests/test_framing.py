@@ -353,6 +353,27 @@ def test_prefilter_is_a_superset_of_python_matches():
     assert not mask[2] and not mask[5]                                # but does rule out non-matches
 
 
+def test_prefilter_batch_of_strings_or_mixed_values_answers_false_for_non_strings():
+    from analysis.framing._prefilter import TextBatch
+
+    rx = re.compile("Kyiv")
+    assert TextBatch(["Kyiv", "Kiev"]).mask(rx).tolist() == [True, False]       # all strings: converted as given
+    assert TextBatch(["Kyiv", None, float("nan"), 3, "in Kyiv"]).mask(rx).tolist() == [True, False, False, False, True]
+    assert TextBatch([]).mask(rx).tolist() == []
+
+
+def test_lang_column_reads_missing_empty_and_non_string_languages_as_english():
+    from analysis.framing._cyr import lang_column
+
+    raw = ["ru", None, "", "uk", float("nan"), "en", "ru"]
+    expected = ["ru", "en", "en", "uk", "en", "en", "ru"]
+    for column in (pd.Series(raw, dtype=object), pd.Series(raw, dtype="str"), pd.Series(raw, dtype="category")):
+        got = lang_column(pd.DataFrame({"lang": column}))
+        assert got.dtype == object and got.tolist() == expected
+    assert lang_column(pd.DataFrame({"lang": pd.Series([], dtype="str")})).tolist() == []
+    assert lang_column(pd.DataFrame({"text": ["a", "b"]})).tolist() == ["en", "en"]
+
+
 def test_prefilter_keeps_punctuation_ranges_exact_but_widens_cased_letters():
     from analysis.framing._prefilter import superset
 

@@ -42,8 +42,10 @@ def lang_column(frame: pd.DataFrame) -> np.ndarray:
     when there is no such column)."""
     if frame is None or "lang" not in getattr(frame, "columns", ()):
         return np.full(0 if frame is None else len(frame), "en", dtype=object)
-    values = frame["lang"].to_numpy(dtype=object)
-    return np.array([v if isinstance(v, str) and v else "en" for v in values], dtype=object)
+    # the few distinct values are cleaned, not every row (a lang column holds a handful of codes)
+    codes, uniques = pd.factorize(frame["lang"], use_na_sentinel=True)
+    cleaned = [v if isinstance(v, str) and v else "en" for v in uniques.tolist()] + ["en"]  # code -1: missing
+    return np.array(cleaned, dtype=object)[codes]
 
 
 

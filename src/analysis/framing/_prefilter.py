@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 
@@ -296,12 +297,14 @@ class TextBatch:
 
     def __init__(self, texts: Sequence):
         self.n = len(texts)
-        self.valid = np.fromiter((isinstance(t, str) for t in texts), dtype=bool, count=self.n)
+        self.valid = np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=self.n)
         self._array = None
         try:
             import pyarrow as pa
 
-            self._array = pa.array([t if isinstance(t, str) else None for t in texts], type=pa.large_string())
+            # all strings (the usual case): converted as they are, without a cleaned copy
+            strings = texts if isinstance(texts, list) and self.valid.all() else [t if isinstance(t, str) else None for t in texts]
+            self._array = pa.array(strings, type=pa.large_string())
         except Exception:  # no pyarrow, lone surrogates, ...: no filtering
             self._array = None
 

@@ -150,6 +150,9 @@ _RX9 = re.compile(r"\b(?:saying|said|adding|stating)\s*[:,]?\s*[\"\u201c]")
 _RX10 = re.compile(r"\s*[:,]?\s*[\"\u201c]")
 _RX11 = re.compile(r"\s*,?\s*[A-Za-z]")
 _RX12 = re.compile(r"[\s,;]*(?:while|and|but|whereas)?\s*$")
+#: a clause that opens with an adverbial ("said on Monday ...") is no reported content
+_ADVERBIAL_START = re.compile(r"\s*(?:as|during|in|on|at|after|before|while|when|if|with|by|from|since|until|earlier|"
+                              r"later|last|this|yesterday|today|on|in|\()\b", re.IGNORECASE)
 
 
 # ----------------------------------------------------------------------------- speakers
@@ -186,6 +189,11 @@ def _patterns():
         # reporting verb, or "according to"): a cheap necessary condition for
         # the RE2 pre-filter
         "cue": re.compile(rf"\s(?:{v})\b|[Aa]ccording\s+to\s", re.UNICODE),
+        # the subject of a verb before an opening quote (last speaker-like phrase), any name or
+        # pronoun there, a noun phrase ending the text: compiled once, not looked up per quote
+        "subject_before": re.compile(rf"(?P<s>{_SPEAKER}){_ADV}\s*,?\s*$"),
+        "names_before": re.compile(rf"(?:{_PROPER}|\b(?:he|she|they|it|He|She|They|It)\b)"),
+        "noun_phrase_end": re.compile(rf"({_NOUNISH})\s*$"),
     }
 
 
@@ -218,10 +226,16 @@ def _looks_like_name(phrase: str) -> bool:
         len(words) == 1 and words[0].lower() in {"the", "a", "an", "but", "and", "however", "meanwhile", "this", "that", "there", "it"})
 
 
+#: the words _RX3 can strip: a phrase starting with none of them is returned as it is
+_LEADING_WORDS = ("But", "And", "However", "Meanwhile", "Later", "Then", "Also", "Still", "Yet", "So", "Now",
+                  "Instead")
+
+
 def _strip_leading(phrase: str) -> str:
     # "But Putin" / "Meanwhile, Zelensky" / "On Monday Putin"
-    phrase = _RX3.sub("", phrase)
-    return phrase
+    if not phrase.startswith(_LEADING_WORDS):
+        return phrase
+    return _RX3.sub("", phrase)
 
 
 # ----------------------------------------------------------------------------- article buffer
@@ -637,16 +651,15 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
 
         # events in reading order so pronouns see the names before them
         ctx = _Context(in_quote, pats["proper"])
-        events = []  # (pos, kind, payload)
-        for s, e in spans:
-            events.append((s, "direct", (s, e)))
-        for k in range(len(rows)):
-            events.append((int(starts[k]), "sentence", k))
-        events.sort(key=lambda ev: (ev[0], 0 if ev[1] == "sentence" else 1))
+        # (pos, 0 for a sentence / 1 for a quote, payload): at one position sentences come first, and
+        # the payloads (sentence index, span) rise in insertion order, so a plain sort is the stable one
+        events = [(s, 1, (s, e)) for s, e in spans]
+        events.extend((st, 0, k) for k, st in enumerate(starts.tolist()))
+        events.sort()
 
         last_direct = None
         for _pos, kind, payload in events:
-            if kind == "sentence":
+            if kind == 0:
                 k = payload
                 st = int(starts[k])
                 stext = stexts[first + k]
@@ -782,13 +795,13 @@ def _attribute_direct(text, s, e, sent_bounds, pats):
         verb = m.group("verb")
         lead = head[:m.start("verb")]
         # the subject: last proper name / pronoun / noun phrase before the verb
-        subj = None if verb.lower().endswith("ing") else re.search(rf"(?P<s>{_SPEAKER}){_ADV}\s*,?\s*$", lead)
+        subj = None if verb.lower().endswith("ing") else pats["subject_before"].search(lead)
         if subj and ((_looks_like_name(subj.group("s")) and (_person_like(subj.group("s")) or _ORG_WORDS.search(subj.group("s"))))
                      or subj.group("s").lower() in _PRONOUNS or _ROLE.match(subj.group("s")) or _UNNAMED.match(subj.group("s"))):
             name = _strip_leading(_clean_speaker(subj.group("s")))
             off = sent_start + subj.start("s") + (len(subj.group("s")) - len(_strip_leading(subj.group("s"))))
             return name, verb, (off, off + len(name))
-        cands = [c for c in re.finditer(rf"(?:{_PROPER}|\b(?:he|she|they|it|He|She|They|It)\b)", lead)
+        cands = [c for c in pats["names_before"].finditer(lead)
                  if c.group().lower() in _PRONOUNS or _person_like(_strip_leading(c.group()))]
         if cands and verb.lower().endswith("ing"):
             # "..., X commented on Y, saying:" - the subject of the clause before the participle
@@ -801,7 +814,7 @@ def _attribute_direct(text, s, e, sent_bounds, pats):
             name = _strip_leading(c.group())
             off = sent_start + c.end() - len(name)
             return name, verb, (off, off + len(name))
-        np_ = re.search(rf"({_NOUNISH})\s*$", lead.strip())
+        np_ = pats["noun_phrase_end"].search(lead.strip())
         if np_:
             off = sent_start + np_.start(1)
             return np_.group(1), verb, (off, off + len(np_.group(1)))
@@ -819,13 +832,13 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
     for m in pats["indirect"].finditer(stext):
         if in_quote[offset + m.start("verb")]:
             continue
-        sp = _strip_leading(m.group("speaker"))
         verb = m.group("verb")
         v = verb.lower()
         if v.endswith("ing"):
             # "saying: ..." belongs to a direct quote. Bare forms stay: "Officials say that ..."
             # is present-tense reporting (a bare-lemma test here never excluded anything)
             continue
+        sp = _strip_leading(m.group("speaker"))
         if not (_looks_like_name(sp) or sp.lower() in _PRONOUNS or sp.split()[0].lower() in {"the", "a", "an", "his", "her", "their", "its"}):
             continue
         if sp.split()[0].lower() in {"the", "a", "an"} and len(sp.split()) == 1:
@@ -840,16 +853,17 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
                 continue  # "X said, ..." with no clause cue: a quote or an aside, not indirect speech
         if len(rest.split()) < 3 or _RX9.search(rest[:80]):
             continue
-        if not m.group("that") and re.match(r"\s*(?:as|during|in|on|at|after|before|while|when|if|with|by|from|since|until|earlier|later|last|this|yesterday|today|on|in|\()\b", rest, re.IGNORECASE) and verb_class(verb) not in {"accusatory", "denying"}:
+        takes_object = verb_class(verb) in {"accusatory", "denying"}
+        if not m.group("that") and not takes_object and _ADVERBIAL_START.match(rest):
             continue
         # a direct quote right after the verb ("Putin said: "...") is not indirect
         if _RX10.match(stext[m.end("verb"):]) or in_quote[min(offset + content_start + 1, len(in_quote) - 1)]:
             continue
         # accusatory/denying verbs take an object + "of"/"for" ("accused Kyiv of X")
-        if not m.group("that") and verb_class(verb) not in {"accusatory", "denying"} and not _RX11.match(rest):
+        if not m.group("that") and not takes_object and not _RX11.match(rest):
             continue
         sp_start = m.start("speaker") + (len(m.group("speaker")) - len(sp))
-        found.append((sp, verb, sp_start, sp_start + len(sp), m.end("obj") if verb_class(verb) in {"accusatory", "denying"} else content_start))
+        found.append((sp, verb, sp_start, sp_start + len(sp), m.end("obj") if takes_object else content_start))
     found.sort(key=lambda f: f[2])
     # drop cues inside an earlier cue's speaker/verb region; each content runs to the next cue
     kept = []
