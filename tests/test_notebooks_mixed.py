@@ -113,3 +113,14 @@ def test_lang_ru_keeps_russian_only(mixed, tmp_path):
     assert set(_csv(nb / "top_terms_by_lang.csv")["lang"]) == {"ru"}
     assert not (nb / "top_terms_uk.png").exists() and not (nb / "top_terms_en.png").exists()
     assert "language: ru" in (nb / "articles_by_lang.svg").read_text()
+
+
+def test_03_04_05_compare_languages_when_the_grouping_column_is_lang(mixed, tmp_path):
+    # Issue 13: a corpus with one outlet and several languages (the replicated bench corpus at 5k articles)
+    # groups by "lang" under GROUP_BY="auto"; lang is then both the group and a column of the stored tables.
+    _run(mixed, tmp_path, ["03", "04", "05"], GROUP_BY="lang")
+    figures = tmp_path / "figures"
+    assert set(_csv(figures / "03_sentiment" / "tone_by_group.csv")["lang"]) == {"en", "ru", "uk"}
+    assert set(_csv(figures / "03_sentiment" / "tone_by_lang.csv")["lang"]) == {"en", "ru", "uk"}
+    assert {"ru", "uk"} <= set(_csv(figures / "04_framing" / "label_usage.csv").query("n > 0")["lang"])
+    assert (figures / "05_roles_narratives" / "actor_role_shares.csv").exists()
