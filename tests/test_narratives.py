@@ -167,3 +167,15 @@ def test_per_label_decision_falls_back_to_other_when_nothing_passes():
     assert _decide_per_label(np.array([0.2, 0.4, 0.35]), classes, th) == [2]
     assert _decide_per_label(np.array([0.2, 0.6, 0.35]), classes, th) == [1, 2]
     assert _decide_per_label(np.array([0.9, 0.4, 0.2]), classes, th) == [0]
+
+
+def test_wilson_bounds_are_exact_at_no_and_all_successes_so_every_share_lies_in_its_interval():
+    # Issue 13: at 5k bench articles a narrative no article of an outlet carries had ci_low 8.7e-19 > share 0,
+    # and notebook 05's error bars (share - ci_low) failed on the negative length.
+    from analysis.framing.agency import wilson
+
+    k, n = np.array([0, 3, 7, 7]), np.array([7, 7, 7, 1_000_003])
+    low, high = wilson(k, n)
+    share = k / n
+    assert low[0] == 0.0 and high[2] == 1.0
+    assert (share - low >= 0).all() and (high - share >= 0).all()

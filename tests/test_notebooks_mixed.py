@@ -121,3 +121,29 @@ def test_lang_ru_keeps_russian_only(mixed, tmp_path):
     assert set(_csv(nb / "top_terms_by_lang.csv")["lang"]) == {"ru"}
     assert not (nb / "top_terms_uk.png").exists() and not (nb / "top_terms_en.png").exists()
     assert "language: ru" in (nb / "articles_by_lang.svg").read_text()
+
+
+def test_03_04_05_compare_languages_when_the_grouping_column_is_lang(mixed, tmp_path):
+    # Issue 13: a corpus with one outlet and several languages (the replicated bench corpus at 5k articles)
+    # groups by "lang" under GROUP_BY="auto"; lang is then both the group and a column of the stored tables.
+    _run(mixed, tmp_path, ["03", "04", "05"], GROUP_BY="lang")
+    figures = tmp_path / "figures"
+    assert set(_csv(figures / "03_sentiment" / "tone_by_group.csv")["lang"]) == {"en", "ru", "uk"}
+    assert set(_csv(figures / "03_sentiment" / "tone_by_lang.csv")["lang"]) == {"en", "ru", "uk"}
+    assert {"ru", "uk"} <= set(_csv(figures / "04_framing" / "label_usage.csv").query("n > 0")["lang"])
+    assert (figures / "05_roles_narratives" / "actor_role_shares.csv").exists()
+
+
+def test_04_before_after_contrast_on_the_corpus_samples_at_most_max_docs_contrast_per_period(tmp_path):
+    # Issue 13: without ../shared, notebook 04 contrasts the corpus before and after the cut-off date; it read every
+    # article's text, so on a large corpus it is capped like the per-language contrast, and the source line says so.
+    words = "shelling strike front sanctions talks grain drones border refugees ceasefire".split()
+    rows = [{"outlet": "Wire", "date": date, "title": f"Report {i}",
+             "text": " ".join(words[(i + j) % len(words)] for j in range(60)) + ". Kyiv said the attack continued."}
+            for i, date in enumerate(["2021-06-01", "2021-07-01", "2021-08-01", "2023-01-01", "2023-02-01", "2023-03-01"])]
+    corpus = tmp_path / "dated.csv"
+    pd.DataFrame(rows).to_csv(corpus, index=False)
+    _run(corpus, tmp_path, ["04"], MAX_DOCS_CONTRAST=2)
+    figure = tmp_path / "figures" / "04_framing" / "fightin_before_after.svg"
+    assert figure.exists()
+    assert "distinctive terms on a sample of 4 of 6 articles, at most 2 per period" in figure.read_text(encoding="utf-8")

@@ -111,3 +111,15 @@ def test_rates_in_the_library_leave_exact_duplicates_out_unless_asked(tmp_path):
     assert overview.articles_by(loaded, keep_duplicates=True)["articles"].sum() == 3
     assert overview.articles_over_time(loaded.assign(published=pd.Timestamp("2024-08-12", tz="UTC")),
                                        by=None)["articles"].sum() == 2
+
+
+def test_sample_groups_keeps_at_most_n_rows_per_group_the_same_on_every_run_in_the_original_order():
+    from analysis.overview import sample_groups
+
+    docs = pd.DataFrame({"side": ["a"] * 50 + ["b"] * 3, "text": [f"t{i}" for i in range(53)]})
+    picked = sample_groups(docs, "side", n=10)
+    assert picked["side"].value_counts().to_dict() == {"a": 10, "b": 3}, "small groups are kept whole"
+    assert picked.equals(sample_groups(docs, "side", n=10)), "a fixed seed: the same rows every run"
+    assert not picked.equals(sample_groups(docs, "side", n=10, seed=1))
+    order = picked["text"].str[1:].astype(int).tolist()
+    assert order == sorted(order) and picked.index.tolist() == list(range(13)), "original order, fresh index"

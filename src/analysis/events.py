@@ -229,10 +229,10 @@ def around_event(articles: pd.DataFrame, sentences_or_tables, event_id: str, *, 
         labels = labels[labels["article_id"].isin(arts["article_id"])]
         if exclude_quoted and "in_quote" in labels.columns:
             labels = labels[~labels["in_quote"].astype(bool)]
-        labels = labels.merge(arts[["article_id", by, "_period"]], on="article_id")
+        labels = _with_group(labels, arts, by)
         measures["labels"] = labels
         if "roles" in tables:
-            roles = tables["roles"].merge(arts[["article_id", by, "_period"]], on="article_id")
+            roles = _with_group(tables["roles"], arts, by)
             measures["roles"] = roles
     sides = ("russia_aligned", "ukraine_aligned", "neutral")
     role_names = sorted(measures["roles"]["role"].dropna().unique(), key=str) if "roles" in measures else []
@@ -263,6 +263,12 @@ def around_event(articles: pd.DataFrame, sentences_or_tables, event_id: str, *, 
     out.attrs["event"] = {"event_id": event_id, "label": ev["label"], "date": t0.date().isoformat(), "days": days,
                           "by": by}
     return out
+
+
+def _with_group(table: pd.DataFrame, arts: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``table``'s rows of ``arts`` with the article's group and period; a ``by`` column of the
+    table itself (``lang`` of the stored labels) gives way to the article's."""
+    return table.drop(columns=[by], errors="ignore").merge(arts[["article_id", by, "_period"]], on="article_id")
 
 
 def plot_around_event(result: pd.DataFrame, *, measure: str = "articles", ax=None, title: str | None = None):

@@ -141,13 +141,9 @@ def _plotly_html(fig, *, div_id: str, post_script: str | None = None) -> str:
 
 def _token_spans(text: str):
     """(start, end, term) of the words :func:`analysis.framing.distinctive.term_counts` counts."""
-    from analysis.framing.distinctive import _WORD
+    from analysis.framing.distinctive import _WORD, _word_term
 
-    out = []
-    for m in _WORD.finditer(text):
-        word = re.sub(r"['\u2019]s$", "", m.group().lower())
-        out.append((m.start(), m.end(), word))
-    return out
+    return [(m.start(), m.end(), _word_term(m.group())) for m in _WORD.finditer(text)]
 
 
 def term_lines(articles: pd.DataFrame, terms, *, window: int = 60, per_term: int = 20,
@@ -173,11 +169,12 @@ def term_lines(articles: pd.DataFrame, terms, *, window: int = 60, per_term: int
         if not isinstance(text, str):
             continue
         toks = _token_spans(text)
+        words = [t[2] for t in toks]
         for i in range(len(toks)):
             for n in range(lo, hi + 1):
                 if i + n > len(toks):
                     break
-                term = " ".join(t[2] for t in toks[i:i + n])
+                term = words[i] if n == 1 else " ".join(words[i:i + n])
                 if term in wanted and counts[term] < per_term:
                     counts[term] += 1
                     s, e = toks[i][0], toks[i + n - 1][1]

@@ -44,6 +44,7 @@ __all__ = [
     "lang_term_counts",
     "languages_present",
     "lemma_glosses",
+    "sample_groups",
     "term_counts",
     "time_bins",
     "top_terms",
@@ -251,6 +252,19 @@ def exclude_duplicates(articles: pd.DataFrame, *, keep_duplicates: bool = False)
     kept.attrs = {**articles.attrs, "corpus_hash": digest,
                   "duplicates_excluded": 0 if keep_duplicates else int(exact.sum())}
     return kept
+
+
+def sample_groups(frame: pd.DataFrame, by: str, *, n: int, seed: int = 0) -> pd.DataFrame:
+    """At most ``n`` rows per value of ``by``: a fixed-seed sample (the same rows on every run),
+    in the frame's original row order, with a fresh index. Groups of ``n`` rows or fewer are kept whole.
+
+    >>> docs = pd.DataFrame({"side": ["a", "a", "a", "b"], "text": ["w", "x", "y", "z"]})
+    >>> picked = sample_groups(docs, "side", n=2)
+    >>> picked["side"].value_counts().to_dict(), picked.equals(sample_groups(docs, "side", n=2))
+    ({'a': 2, 'b': 1}, True)
+    """
+    shuffled = frame.sample(frac=1.0, random_state=seed)
+    return shuffled.groupby(by, sort=False).head(n).sort_index().reset_index(drop=True)
 
 
 def articles_over_time(articles: pd.DataFrame, *, by: str | None = "outlet", freq: str = "MS",

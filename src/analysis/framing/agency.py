@@ -363,8 +363,13 @@ def agentless_share(agency_frame: pd.DataFrame, articles: pd.DataFrame | None = 
 def wilson(k, n, z: float = 1.959964):
     """Wilson score interval for proportions k/n (vectorised).
 
+    Bounds are exact at the ends: 0 for k = 0 and 1 for k = n (not a rounding error's
+    ±1e-18, which puts the share outside its own interval and breaks error bars).
+
     >>> [round(float(x), 3) for x in wilson(5, 10)]
     [0.237, 0.763]
+    >>> float(wilson(0, 9)[0]), float(wilson(9, 9)[1])
+    (0.0, 1.0)
     """
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -373,4 +378,6 @@ def wilson(k, n, z: float = 1.959964):
         den = 1 + z ** 2 / n
         centre = (p + z ** 2 / (2 * n)) / den
         half = z * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / den
-    return centre - half, centre + half
+    low = np.where((k == 0) & (n > 0), 0.0, centre - half)
+    high = np.where((k == n) & (n > 0), 1.0, centre + half)
+    return low, high

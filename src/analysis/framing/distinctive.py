@@ -53,20 +53,34 @@ CYR_STOP = {
 _WORD = re.compile(r"[^\W\d_](?:[\w'\u2019\-]*[^\W_])?", re.UNICODE)
 
 
+def _word_term(word: str) -> str:
+    """A matched word as a term: lower-cased, a final possessive 's / \u2019s dropped (a word
+    of :data:`_WORD` holds no newline, so this is ``re.sub(r"['\u2019]s$", "", word.lower())``)."""
+    low = word.lower()
+    return low[:-2] if low.endswith(("'s", "\u2019s")) else low
+
+
 def _terms(text: str, ngram: tuple[int, int], stop: frozenset[str]) -> list[str]:
-    return _ngrams([re.sub(r"['\u2019]s$", "", t.lower()) for t in _WORD.findall(text or "")], ngram, stop)
+    return _ngrams([_word_term(t) for t in _WORD.findall(text or "")], ngram, stop)
 
 
 def _ngrams(toks: list[str], ngram: tuple[int, int], stop) -> list[str]:
-    """The ``ngram`` range of n-grams of ``toks``, leaving out those with a stopword or a 1-letter word."""
-    out = []
+    """The ``ngram`` range of n-grams of ``toks``, leaving out those with a stopword or a 1-letter word.
+
+    >>> _ngrams(["the", "kiev", "regime", "x"], (1, 2), frozenset({"the"}))
+    ['kiev', 'regime', 'kiev regime']
+    """
+    # a token is tested once, not once per n-gram holding it; n-grams come n by n, left to right
+    ok = [not (t in stop or len(t) < 2) for t in toks]
+    out: list[str] = []
     lo, hi = ngram
     for n in range(lo, hi + 1):
-        for i in range(len(toks) - n + 1):
-            gram = toks[i:i + n]
-            if any(g in stop or len(g) < 2 for g in gram):
-                continue
-            out.append(" ".join(gram))
+        if n == 1:
+            out.extend(t for t, good in zip(toks, ok) if good)
+        elif n == 2:
+            out.extend(f"{a} {b}" for a, b, good_a, good_b in zip(toks, toks[1:], ok, ok[1:]) if good_a and good_b)
+        else:
+            out.extend(" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1) if all(ok[i:i + n]))
     return out
 
 

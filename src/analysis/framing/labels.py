@@ -391,7 +391,9 @@ def label_usage(data: pd.DataFrame, *, by: str = "outlet", articles: pd.DataFram
         matches = label_matches(data, lexicon=lexicon)
     matches = matches[matches["article_id"].isin(groups["article_id"])]
     matches = matches.astype({c: object for c in ("concept", "term") if c in matches.columns})  # stored: categorical
-    matches = _own_words(matches, exclude_quoted).merge(groups, on="article_id", how="left")
+    # ``by`` may be a column of the matches too (``lang``): the article's value is the group
+    matches = _own_words(matches, exclude_quoted).drop(columns=[by], errors="ignore").merge(groups, on="article_id",
+                                                                                          how="left")
     from analysis.framing._cyr import lang_column
 
     if "lang" in data.columns:

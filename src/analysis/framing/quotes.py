@@ -909,10 +909,13 @@ def quote_summary(quotes_frame: pd.DataFrame, articles: pd.DataFrame | None = No
     if q.empty:
         return pd.DataFrame(columns=[by, speaker, "n_quotes", "n_direct", "n_indirect", "words_quoted",
                                      "share_of_quotes", "n_articles"])
+    # quote types counted as boolean sums: one vectorised pass, not a Python call per group
+    kind = q["quote_type"].astype(object)
+    q = q.assign(_direct=(kind == "direct").to_numpy(bool), _indirect=(kind == "indirect").to_numpy(bool))
     g = q.groupby([by, speaker], dropna=False)
     out = g.agg(n_quotes=("quote", "size"),
-                n_direct=("quote_type", lambda s: int((s == "direct").sum())),
-                n_indirect=("quote_type", lambda s: int((s == "indirect").sum())),
+                n_direct=("_direct", "sum"),
+                n_indirect=("_indirect", "sum"),
                 words_quoted=("n_words", "sum"),
                 n_articles=("article_id", "nunique")).reset_index()
     out["share_of_quotes"] = out["n_quotes"] / out.groupby(by)["n_quotes"].transform("sum")
