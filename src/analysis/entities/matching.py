@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 
+import numpy as np
 import pandas as pd
 
 from analysis.entities.discovery import _discover_fast, _reported_words, _slug
@@ -137,16 +139,14 @@ class _Matcher:
         """For each text: (name matches, nested matches), each a list of
         longest non-overlapping (start, end, candidates), offsets local.
 
-        All texts are scanned at once (joined by newlines: a token never
-        spans one), then each candidate is walked inside its own text.
+        All texts are scanned and walked at once, joined by a NUL character:
+        no token spans it and no alias contains it, so a walk stops there as
+        at the end of a text, whatever the text holds.
         """
         out: list[tuple[list, list]] = [([], []) for _ in texts]
         if not texts:
             return out
-        joined = "\n".join(texts)
-        bases = [0]
-        for t in texts[:-1]:
-            bases.append(bases[-1] + len(t) + 1)
+        joined = _SEPARATOR.join(texts)
         found = set()
         for scan, shift in self.scans:
             if shift == 0:
@@ -162,26 +162,20 @@ class _Matcher:
             found.add((0, _token_len(joined, 0)))
         if not found:
             return out
-        name_trie, nested_trie = self.tries
-        k, n = 0, len(texts)
-        nxt_base = bases[1] if n > 1 else len(joined) + 1
-        cands: list = []
-        for start, end in sorted(found):
-            if start >= nxt_base:
-                if cands:
-                    text, b = texts[k], bases[k]
-                    local = [(a - b, e - b) for a, e in cands]
-                    out[k] = (_walk(name_trie, text, local), _walk(nested_trie, text, local) if nested else [])
-                    cands = []
-                while start >= nxt_base:
-                    k += 1
-                    nxt_base = bases[k + 1] if k + 1 < n else len(joined) + 1
-            cands.append((start, end))
-        if cands:
-            text, b = texts[k], bases[k]
-            local = [(a - b, e - b) for a, e in cands]
-            out[k] = (_walk(name_trie, text, local), _walk(nested_trie, text, local) if nested else [])
+        cands = sorted(found)
+        bases = np.fromiter(accumulate((len(t) + 1 for t in texts), initial=0), dtype=np.int64, count=len(texts) + 1)
+        for slot, trie in enumerate(self.tries[:2] if nested else self.tries[:1]):
+            matches = _walk(trie, joined, cands)
+            if not matches:
+                continue
+            owners = np.searchsorted(bases, [m[0] for m in matches], side="right") - 1
+            for (a, b, found_ids), k, base in zip(matches, owners.tolist(), bases[owners].tolist()):
+                out[k][slot].append((a - base, b - base, found_ids))
         return out
+
+
+#: Joins the texts of one scan (see :meth:`_Matcher.find_all`).
+_SEPARATOR = "\x00"
 
 
 _WORD_CHARS = re.compile(r"\w*")
