@@ -143,9 +143,11 @@ class _Matcher:
         no token spans it and no alias contains it, so a walk stops there as
         at the end of a text, whatever the text holds.
         """
-        out: list[tuple[list, list]] = [([], []) for _ in texts]
         if not texts:
-            return out
+            return []
+        # texts without a match share one empty pair (read, never filled: a match gets its own)
+        none: tuple[list, list] = ([], [])
+        out: list[tuple[list, list]] = [none] * len(texts)
         joined = _SEPARATOR.join(texts)
         found = set()
         for scan, shift in self.scans:
@@ -170,6 +172,8 @@ class _Matcher:
                 continue
             owners = np.searchsorted(bases, [m[0] for m in matches], side="right") - 1
             for (a, b, found_ids), k, base in zip(matches, owners.tolist(), bases[owners].tolist()):
+                if out[k] is none:
+                    out[k] = ([], [])
                 out[k][slot].append((a - base, b - base, found_ids))
         return out
 
@@ -295,15 +299,27 @@ def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, dis
             cyr_rows = entities_cyr.mentions_rows(sents[cyr], gaz, discover=discover)
             if cyr.all():
                 return _frame(cyr_rows)
-            rest = mentions(sents[~cyr].drop(columns=["lang"]), gazetteer=gaz, discover=discover,
-                            descriptions=descriptions)
-            return _frame(list(rest.itertuples(index=False, name=None)) + cyr_rows)
+            # one frame, one stable sort: the rows come out as sorting each part first did
+            return _frame(_latin_rows(sents[~cyr], gaz, discover=discover, descriptions=descriptions) + cyr_rows)
+    return _frame(_latin_rows(sents, gaz, discover=discover, descriptions=descriptions))
+
+
+def sentence_columns(sents: pd.DataFrame) -> tuple[list, list, list, list[str]]:
+    """The columns every mention matcher reads, as lists: article ids, sentence ids, sentence
+    starts and texts (a missing text is ``""``).
+
+    >>> sentence_columns(pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [5], "text": [None]}))
+    (['a'], [0], [5], [''])
+    """
+    txt = [t if isinstance(t, str) else "" for t in sents["text"].tolist()]
+    return sents["article_id"].tolist(), sents["sentence_id"].tolist(), sents["start"].tolist(), txt
+
+
+def _latin_rows(sents: pd.DataFrame, gaz: Gazetteer, *, discover: bool, descriptions: bool) -> list[tuple]:
+    """Mention rows (``MENTION_COLUMNS`` order, unsorted) of the sentences that are not ru/uk."""
     rows: list[tuple] = []
     info = gaz.info
-    art = sents["article_id"].tolist()
-    sid = sents["sentence_id"].tolist()
-    off = sents["start"].tolist()
-    txt = [t if isinstance(t, str) else "" for t in sents["text"].tolist()]
+    art, sid, off, txt = sentence_columns(sents)
     # whole-table passes: gazetteer matches and the words discovery looks at
     found = gaz.matcher.find_all(txt, nested=descriptions)
     reported = _reported_words(txt) if discover else [None] * len(txt)
@@ -315,7 +331,7 @@ def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, dis
         rows.extend(_article_mentions(art[i], sid[i:j], off[i:j], txt[i:j], found[i:j], reported[i:j], info,
                                       discover, descriptions))
         i = j
-    return _frame(rows)
+    return rows
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
