@@ -335,25 +335,54 @@ def _latin_rows(sents: pd.DataFrame, gaz: Gazetteer, *, discover: bool, descript
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+_LOWER_SHAPE = re.compile(r"[a-z][a-z'-]+")
+_LOWER_RUN = re.compile(r"[a-z'-]*")
+_LOWER_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'-")
 
 
 class _LowerVocab:
     """The lower-case words of an article (a sentence-initial capitalised word
-    also seen in lower case is a common word), read on the first question."""
+    also seen in lower case is a common word).
 
-    __slots__ = ("texts", "joined", "words")
+    ``word in vocab`` is ``word in set(_LOWER_WORD.findall(article))``, answered
+    per question without listing every word: a match of :data:`_LOWER_WORD` lies
+    inside one run of ``[a-z'-]`` characters, and what it matches there depends
+    only on that run and the characters either side of it, so only the runs
+    holding ``word`` are read.
+
+    >>> vocab = _LowerVocab(["The well-known town.", "It is known. Don't go"])
+    >>> "known" in vocab, "well" in vocab, "t" in vocab, "don't" in vocab
+    (True, False, False, False)
+    """
+
+    __slots__ = ("texts", "joined", "answers")
 
     def __init__(self, texts: list[str]):
-        self.texts, self.joined, self.words = texts, None, None
+        self.texts, self.joined, self.answers = texts, None, {}
 
     def __contains__(self, word: str) -> bool:
-        if self.words is None:
-            if self.joined is None:
-                self.joined = "\n".join(self.texts)
-            if word not in self.joined:
-                return False  # not even a substring of the article
-            self.words = set(_LOWER_WORD.findall(self.joined))
-        return word in self.words
+        answer = self.answers.get(word)
+        if answer is None:
+            answer = self.answers[word] = self._holds(word)
+        return answer
+
+    def _holds(self, word: str) -> bool:
+        if not _LOWER_SHAPE.fullmatch(word):
+            return False  # every match has this shape
+        if self.joined is None:
+            self.joined = "\n".join(self.texts)
+        joined = self.joined
+        at = joined.find(word)
+        while at != -1:
+            run_start = at
+            while run_start and joined[run_start - 1] in _LOWER_RUN_CHARS:
+                run_start -= 1
+            run_end = _LOWER_RUN.match(joined, at).end()
+            # the character after the run decides the last word boundary: read it too
+            if word in _LOWER_WORD.findall(joined, run_start, run_end + 1):
+                return True
+            at = joined.find(word, run_end)
+        return False
 
 
 def _frame(rows) -> pd.DataFrame:
