@@ -466,30 +466,44 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
                 rows.append((article_id, sentence_id, offset + s, offset + e, text[s:e], eid, info[eid][0], etype, method))
     # single unknown capitalised words: a discovered person's surname, a list member typed like
     # its neighbours ("Angola, Panama, Iraq"), else an untyped discovery
-    typed_spans = {}
-    for r in rows:
-        if r[8] != "description" and r[7] not in ("UNKNOWN", "EVENT"):
-            typed_spans[(r[1], r[2])] = r[7]
-            typed_spans[(r[1], r[3])] = r[7]
-    texts_by_sid = {p[1]: (p[2], p[3]) for p in per_sent}
+    if not pending_short:
+        return rows
+    typed_spans: dict | None = None  # built on the first question, from the rows before this loop
+    n_before = len(rows)
+    texts_by_sid: dict | None = None
     for sentence_id, offset, s, e, surface, eid, etype in pending_short:
-        off_, tx_ = texts_by_sid[sentence_id]
-        after = _LIST_SEP.match(tx_, e)
-        neighbour = None
-        if after:
-            neighbour = typed_spans.get((sentence_id, offset + after.end()))
-        if neighbour is None:
-            before = _list_sep_before(tx_, s)
-            if before is not None:
-                neighbour = typed_spans.get((sentence_id, offset + before))
-        if etype == "UNKNOWN" and neighbour in ("GPE", "LOC") and surface not in discovered_people:
-            etype = neighbour
+        if etype == "UNKNOWN" and surface not in discovered_people:
+            if typed_spans is None:
+                typed_spans = _typed_span_ends(rows[:n_before])
+                texts_by_sid = {p[1]: p[3] for p in per_sent}
+            tx_ = texts_by_sid[sentence_id]
+            after = _LIST_SEP.match(tx_, e)
+            neighbour = None
+            if after:
+                neighbour = typed_spans.get((sentence_id, offset + after.end()))
+            if neighbour is None:
+                before = _list_sep_before(tx_, s)
+                if before is not None:
+                    neighbour = typed_spans.get((sentence_id, offset + before))
+            if neighbour in ("GPE", "LOC"):
+                etype = neighbour
         if surface in discovered_people:
             peid, pname = discovered_people[surface]
             rows.append((article_id, sentence_id, offset + s, offset + e, surface, peid, pname, "PERSON", "short_form"))
         else:
             rows.append((article_id, sentence_id, offset + s, offset + e, surface, eid, surface, etype, "discovered"))
     return rows
+
+
+def _typed_span_ends(rows: list[tuple]) -> dict[tuple, str]:
+    """(sentence id, start or end offset) -> type of every typed mention row (not a description,
+    an event or UNKNOWN): the neighbours a list member takes its type from."""
+    typed_spans = {}
+    for r in rows:
+        if r[8] != "description" and r[7] not in ("UNKNOWN", "EVENT"):
+            typed_spans[(r[1], r[2])] = r[7]
+            typed_spans[(r[1], r[3])] = r[7]
+    return typed_spans
 
 
 _LIST_SEP = re.compile(r"(?:,\s*|\s+and\s+|\s+or\s+)")
