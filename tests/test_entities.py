@@ -531,3 +531,15 @@ def test_fast_discovery_equals_the_reference_on_tricky_sentences():
     for text, rep, (names, _) in zip(TRICKY, reported, g.matcher.find_all(TRICKY)):
         spans = [(a, b, c[0][0], g.info[c[0][0]][1]) for a, b, c in names if c[0][1] == "alias"]
         assert ent._discover_fast(text, rep, spans, vocab) == ent._discover_sentence(text, 0, spans, vocab), text
+
+
+def test_the_lower_case_vocabulary_answers_as_the_set_of_every_lower_case_word():
+    from analysis.entities.matching import _LOWER_WORD, _LowerVocab
+
+    texts = ["The well-known town; it is known. Don't go", "ab-C x'y _ab a_b é-ab ab- -ab 'tis rock'n'roll",
+             "x--y z''w q- Über über a1b ab1 1ab", "Kyiv’s mayor and the mayor's office"]
+    every = set(_LOWER_WORD.findall("\n".join(texts)))
+    vocab = _LowerVocab(texts)
+    queries = every | {w.lower() for t in texts for w in t.split()} | {"well", "t", "ab", "mayor", "kyiv", "ab-c", ""}
+    queries |= {q[:k] for q in every for k in range(1, len(q))}
+    assert {q for q in queries if q in vocab} == every

@@ -369,14 +369,12 @@ def _natasha_available() -> bool:
 
 def mentions_rows(sents: pd.DataFrame, gaz, *, discover: bool = True) -> list[tuple]:
     """Mention rows (``MENTION_COLUMNS`` order) of ru/uk sentences (needs a ``lang`` column)."""
+    from analysis.entities.matching import sentence_columns
     from analysis.lang import normalise_for_matching
 
     rows: list[tuple] = []
     info = gaz.info
-    art = sents["article_id"].tolist()
-    sid = sents["sentence_id"].tolist()
-    off = sents["start"].tolist()
-    txt = [t if isinstance(t, str) else "" for t in sents["text"].tolist()]
+    art, sid, off, txt = sentence_columns(sents)
     langs = sents["lang"].tolist()
     taken_by_row: list[list[tuple[int, int]]] = []
     for a, s_id, o, text, lang in zip(art, sid, off, txt, langs):

@@ -372,20 +372,27 @@ def _type_sequence(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, u
     return _type_plain(seq, sent, sentence_initial, lower_vocab, units)
 
 
+#: Head word -> the type it gives a name. A word in several lists takes the first type of this
+#: order (the comprehension below reads it backwards, so the first one is written last).
+_HEAD_ORDER = ((_UNIT_HEADS, "MILITARY_UNIT"), (_ORG_HEADS, "ORG"), (_FAC_HEADS, "FACILITY"), (_LOC_HEADS, "LOC"),
+               (_EVENT_HEADS, "EVENT"), (_GPE_HEADS, "GPE"))
+_HEAD_TYPES = {word: etype for heads, etype in reversed(_HEAD_ORDER) for word in heads}
+
+
 def _head_type(word: str) -> str | None:
-    if word in _UNIT_HEADS:
-        return "MILITARY_UNIT"
-    if word in _ORG_HEADS:
-        return "ORG"
-    if word in _FAC_HEADS:
-        return "FACILITY"
-    if word in _LOC_HEADS:
-        return "LOC"
-    if word in _EVENT_HEADS:
-        return "EVENT"
-    if word in _GPE_HEADS:
-        return "GPE"
-    return None
+    """The type a head word gives a name ("Brigade" -> MILITARY_UNIT), else None.
+
+    >>> _head_type("Brigade"), _head_type("Ministry"), _head_type("Kyiv")
+    ('MILITARY_UNIT', 'ORG', None)
+    """
+    return _HEAD_TYPES.get(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_title(word: str) -> bool:
+    """A title before a name ("Gen.", "Minister"), typographic apostrophes made ASCII."""
+    normed = _norm(word)
+    return normed in _TITLES or normed.rstrip(".") in _TITLES
 
 
 _OFFICE_WORDS = frozenset("""State Affairs Staff Defence Defense Foreign Interior Justice Treasury Security Health
@@ -427,6 +434,7 @@ def _ortho() -> dict:
         return {}
 
 
+@lru_cache(maxsize=1 << 16)
 def _common(word: str) -> bool:
     return bool(_ortho().get(word.lower(), 0) & _LC)
 
@@ -457,10 +465,12 @@ def _type_plain(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, unit
     titled = False
     # titles and demonyms before a name: "Russian Deputy Foreign Minister Sergei Ryabkov"
     k = 0
-    while k < len(seq) and (_norm(seq[k].text) in _TITLES or _norm(seq[k].text).rstrip(".") in _TITLES
-                            or seq[k].text in _DEMONYMS or seq[k].text in _CONNECTORS or seq[k].text in _OFFICE_WORDS):
-        if _norm(seq[k].text) in _TITLES or _norm(seq[k].text).rstrip(".") in _TITLES:
+    while k < len(seq):
+        text = seq[k].text
+        if _is_title(text):
             titled = True
+        elif not (text in _DEMONYMS or text in _CONNECTORS or text in _OFFICE_WORDS):
+            break
         k += 1
     words_all = [u.text for u in seq]
     heads = [_head_type(w) for w in words_all]

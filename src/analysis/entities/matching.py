@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 
+import numpy as np
 import pandas as pd
 
 from analysis.entities.discovery import _discover_fast, _reported_words, _slug
@@ -137,16 +139,16 @@ class _Matcher:
         """For each text: (name matches, nested matches), each a list of
         longest non-overlapping (start, end, candidates), offsets local.
 
-        All texts are scanned at once (joined by newlines: a token never
-        spans one), then each candidate is walked inside its own text.
+        All texts are scanned and walked at once, joined by a NUL character:
+        no token spans it and no alias contains it, so a walk stops there as
+        at the end of a text, whatever the text holds.
         """
-        out: list[tuple[list, list]] = [([], []) for _ in texts]
         if not texts:
-            return out
-        joined = "\n".join(texts)
-        bases = [0]
-        for t in texts[:-1]:
-            bases.append(bases[-1] + len(t) + 1)
+            return []
+        # texts without a match share one empty pair (read, never filled: a match gets its own)
+        none: tuple[list, list] = ([], [])
+        out: list[tuple[list, list]] = [none] * len(texts)
+        joined = _SEPARATOR.join(texts)
         found = set()
         for scan, shift in self.scans:
             if shift == 0:
@@ -162,26 +164,22 @@ class _Matcher:
             found.add((0, _token_len(joined, 0)))
         if not found:
             return out
-        name_trie, nested_trie = self.tries
-        k, n = 0, len(texts)
-        nxt_base = bases[1] if n > 1 else len(joined) + 1
-        cands: list = []
-        for start, end in sorted(found):
-            if start >= nxt_base:
-                if cands:
-                    text, b = texts[k], bases[k]
-                    local = [(a - b, e - b) for a, e in cands]
-                    out[k] = (_walk(name_trie, text, local), _walk(nested_trie, text, local) if nested else [])
-                    cands = []
-                while start >= nxt_base:
-                    k += 1
-                    nxt_base = bases[k + 1] if k + 1 < n else len(joined) + 1
-            cands.append((start, end))
-        if cands:
-            text, b = texts[k], bases[k]
-            local = [(a - b, e - b) for a, e in cands]
-            out[k] = (_walk(name_trie, text, local), _walk(nested_trie, text, local) if nested else [])
+        cands = sorted(found)
+        bases = np.fromiter(accumulate((len(t) + 1 for t in texts), initial=0), dtype=np.int64, count=len(texts) + 1)
+        for slot, trie in enumerate(self.tries[:2] if nested else self.tries[:1]):
+            matches = _walk(trie, joined, cands)
+            if not matches:
+                continue
+            owners = np.searchsorted(bases, [m[0] for m in matches], side="right") - 1
+            for (a, b, found_ids), k, base in zip(matches, owners.tolist(), bases[owners].tolist()):
+                if out[k] is none:
+                    out[k] = ([], [])
+                out[k][slot].append((a - base, b - base, found_ids))
         return out
+
+
+#: Joins the texts of one scan (see :meth:`_Matcher.find_all`).
+_SEPARATOR = "\x00"
 
 
 _WORD_CHARS = re.compile(r"\w*")
@@ -301,15 +299,27 @@ def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, dis
             cyr_rows = entities_cyr.mentions_rows(sents[cyr], gaz, discover=discover)
             if cyr.all():
                 return _frame(cyr_rows)
-            rest = mentions(sents[~cyr].drop(columns=["lang"]), gazetteer=gaz, discover=discover,
-                            descriptions=descriptions)
-            return _frame(list(rest.itertuples(index=False, name=None)) + cyr_rows)
+            # one frame, one stable sort: the rows come out as sorting each part first did
+            return _frame(_latin_rows(sents[~cyr], gaz, discover=discover, descriptions=descriptions) + cyr_rows)
+    return _frame(_latin_rows(sents, gaz, discover=discover, descriptions=descriptions))
+
+
+def sentence_columns(sents: pd.DataFrame) -> tuple[list, list, list, list[str]]:
+    """The columns every mention matcher reads, as lists: article ids, sentence ids, sentence
+    starts and texts (a missing text is ``""``).
+
+    >>> sentence_columns(pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [5], "text": [None]}))
+    (['a'], [0], [5], [''])
+    """
+    txt = [t if isinstance(t, str) else "" for t in sents["text"].tolist()]
+    return sents["article_id"].tolist(), sents["sentence_id"].tolist(), sents["start"].tolist(), txt
+
+
+def _latin_rows(sents: pd.DataFrame, gaz: Gazetteer, *, discover: bool, descriptions: bool) -> list[tuple]:
+    """Mention rows (``MENTION_COLUMNS`` order, unsorted) of the sentences that are not ru/uk."""
     rows: list[tuple] = []
     info = gaz.info
-    art = sents["article_id"].tolist()
-    sid = sents["sentence_id"].tolist()
-    off = sents["start"].tolist()
-    txt = [t if isinstance(t, str) else "" for t in sents["text"].tolist()]
+    art, sid, off, txt = sentence_columns(sents)
     # whole-table passes: gazetteer matches and the words discovery looks at
     found = gaz.matcher.find_all(txt, nested=descriptions)
     reported = _reported_words(txt) if discover else [None] * len(txt)
@@ -321,29 +331,58 @@ def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, dis
         rows.extend(_article_mentions(art[i], sid[i:j], off[i:j], txt[i:j], found[i:j], reported[i:j], info,
                                       discover, descriptions))
         i = j
-    return _frame(rows)
+    return rows
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+_LOWER_SHAPE = re.compile(r"[a-z][a-z'-]+")
+_LOWER_RUN = re.compile(r"[a-z'-]*")
+_LOWER_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'-")
 
 
 class _LowerVocab:
     """The lower-case words of an article (a sentence-initial capitalised word
-    also seen in lower case is a common word), read on the first question."""
+    also seen in lower case is a common word).
 
-    __slots__ = ("texts", "joined", "words")
+    ``word in vocab`` is ``word in set(_LOWER_WORD.findall(article))``, answered
+    per question without listing every word: a match of :data:`_LOWER_WORD` lies
+    inside one run of ``[a-z'-]`` characters, and what it matches there depends
+    only on that run and the characters either side of it, so only the runs
+    holding ``word`` are read.
+
+    >>> vocab = _LowerVocab(["The well-known town.", "It is known. Don't go"])
+    >>> "known" in vocab, "well" in vocab, "t" in vocab, "don't" in vocab
+    (True, False, False, False)
+    """
+
+    __slots__ = ("texts", "joined", "answers")
 
     def __init__(self, texts: list[str]):
-        self.texts, self.joined, self.words = texts, None, None
+        self.texts, self.joined, self.answers = texts, None, {}
 
     def __contains__(self, word: str) -> bool:
-        if self.words is None:
-            if self.joined is None:
-                self.joined = "\n".join(self.texts)
-            if word not in self.joined:
-                return False  # not even a substring of the article
-            self.words = set(_LOWER_WORD.findall(self.joined))
-        return word in self.words
+        answer = self.answers.get(word)
+        if answer is None:
+            answer = self.answers[word] = self._holds(word)
+        return answer
+
+    def _holds(self, word: str) -> bool:
+        if not _LOWER_SHAPE.fullmatch(word):
+            return False  # every match has this shape
+        if self.joined is None:
+            self.joined = "\n".join(self.texts)
+        joined = self.joined
+        at = joined.find(word)
+        while at != -1:
+            run_start = at
+            while run_start and joined[run_start - 1] in _LOWER_RUN_CHARS:
+                run_start -= 1
+            run_end = _LOWER_RUN.match(joined, at).end()
+            # the character after the run decides the last word boundary: read it too
+            if word in _LOWER_WORD.findall(joined, run_start, run_end + 1):
+                return True
+            at = joined.find(word, run_end)
+        return False
 
 
 def _frame(rows) -> pd.DataFrame:
@@ -427,30 +466,44 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
                 rows.append((article_id, sentence_id, offset + s, offset + e, text[s:e], eid, info[eid][0], etype, method))
     # single unknown capitalised words: a discovered person's surname, a list member typed like
     # its neighbours ("Angola, Panama, Iraq"), else an untyped discovery
-    typed_spans = {}
-    for r in rows:
-        if r[8] != "description" and r[7] not in ("UNKNOWN", "EVENT"):
-            typed_spans[(r[1], r[2])] = r[7]
-            typed_spans[(r[1], r[3])] = r[7]
-    texts_by_sid = {p[1]: (p[2], p[3]) for p in per_sent}
+    if not pending_short:
+        return rows
+    typed_spans: dict | None = None  # built on the first question, from the rows before this loop
+    n_before = len(rows)
+    texts_by_sid: dict | None = None
     for sentence_id, offset, s, e, surface, eid, etype in pending_short:
-        off_, tx_ = texts_by_sid[sentence_id]
-        after = _LIST_SEP.match(tx_, e)
-        neighbour = None
-        if after:
-            neighbour = typed_spans.get((sentence_id, offset + after.end()))
-        if neighbour is None:
-            before = _list_sep_before(tx_, s)
-            if before is not None:
-                neighbour = typed_spans.get((sentence_id, offset + before))
-        if etype == "UNKNOWN" and neighbour in ("GPE", "LOC") and surface not in discovered_people:
-            etype = neighbour
+        if etype == "UNKNOWN" and surface not in discovered_people:
+            if typed_spans is None:
+                typed_spans = _typed_span_ends(rows[:n_before])
+                texts_by_sid = {p[1]: p[3] for p in per_sent}
+            tx_ = texts_by_sid[sentence_id]
+            after = _LIST_SEP.match(tx_, e)
+            neighbour = None
+            if after:
+                neighbour = typed_spans.get((sentence_id, offset + after.end()))
+            if neighbour is None:
+                before = _list_sep_before(tx_, s)
+                if before is not None:
+                    neighbour = typed_spans.get((sentence_id, offset + before))
+            if neighbour in ("GPE", "LOC"):
+                etype = neighbour
         if surface in discovered_people:
             peid, pname = discovered_people[surface]
             rows.append((article_id, sentence_id, offset + s, offset + e, surface, peid, pname, "PERSON", "short_form"))
         else:
             rows.append((article_id, sentence_id, offset + s, offset + e, surface, eid, surface, etype, "discovered"))
     return rows
+
+
+def _typed_span_ends(rows: list[tuple]) -> dict[tuple, str]:
+    """(sentence id, start or end offset) -> type of every typed mention row (not a description,
+    an event or UNKNOWN): the neighbours a list member takes its type from."""
+    typed_spans = {}
+    for r in rows:
+        if r[8] != "description" and r[7] not in ("UNKNOWN", "EVENT"):
+            typed_spans[(r[1], r[2])] = r[7]
+            typed_spans[(r[1], r[3])] = r[7]
+    return typed_spans
 
 
 _LIST_SEP = re.compile(r"(?:,\s*|\s+and\s+|\s+or\s+)")
