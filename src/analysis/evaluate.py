@@ -3,7 +3,7 @@
 Usage::
 
     python -m analysis.evaluate ner PATH.conll
-    python -m analysis.evaluate target-sentiment PATH.jsonl [--train TRAIN.jsonl]
+    python -m analysis.evaluate target-sentiment PATH.jsonl [--train TRAIN.jsonl | --cv K]
     python -m analysis.evaluate doc-sentiment PATH.csv [--train TRAIN.csv]
     python -m analysis.evaluate frames DIR [--train DIR] [--cv K]
     python -m analysis.evaluate quotes            (our hand-made quote gold)

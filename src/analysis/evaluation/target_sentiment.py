@@ -13,6 +13,12 @@ K-fold cross-validation on the training rows compares the classifier with the
 training-free rules, and the rules are scored instead when the fit would hurt
 (``guard`` in the output: out-of-fold F1 of both and which was ``used``;
 ``--guard 0`` always uses the classifier);
+``--cv K`` (instead of ``--train``) scores the classifier by K-fold
+cross-validation on PATH itself, with folds grouped by article
+(``StratifiedGroupKFold``, shuffled with ``--cv-seed``; the article is the
+first two fields of the NewsMTSC id, :func:`analysis.targeted.newsmtsc_articles`),
+so that no article has sentences on both sides of a fold — the honest
+tuning figure (random folds read ~1.5 points higher on NewsMTSC train);
 ``--method vader`` scores plain sentence VADER, the baseline. Progress goes to
 stderr; the last stdout line is one JSON object with n, accuracy, f1_macro,
 per-class precision/recall/F1, method and targets_per_second.
@@ -67,6 +73,30 @@ def overlap_fields(gold, train) -> dict:
     return out
 
 
+def grouped_cv_report(frame, *, k: int = 5, seed: int = 0, **train_kw) -> dict:
+    """Out-of-fold scores of the classifier on NewsMTSC rows, K folds grouped by article.
+
+    >>> import pandas as pd
+    >>> rows = [("Critics slammed the corrupt Smith.", 28, 33, -1), ("Fans cheered the brilliant Smith.", 27, 32, 1),
+    ...         ("Smith arrived on Monday.", 0, 5, 0)] * 4
+    >>> f = pd.DataFrame(rows, columns=["text", "from", "to", "polarity"]).assign(id=[f"s_{i // 3}_x" for i in range(12)])
+    >>> r = grouped_cv_report(f, k=2, C=10.0, min_count=1)
+    >>> r["f1_macro"], r["cv"]
+    (1.0, {'k': 2, 'seed': 0, 'grouped_by': 'article', 'articles': 4})
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from analysis.targeted import newsmtsc_articles, out_of_fold_polarity
+
+    y = frame["polarity"].to_numpy()
+    articles = newsmtsc_articles(frame)
+    folds = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(frame, y, articles)
+    result = classification_report(y, out_of_fold_polarity(frame, folds, **train_kw))
+    result.update({"method": "model", "cv": {"k": k, "seed": seed, "grouped_by": "article",
+                                             "articles": len(set(articles))}})
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     configure_logging()  # stderr, INFO unless -q/-v said otherwise
     from analysis.targeted import (
@@ -86,9 +116,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--C", type=float, default=0.2, help="inverse regularisation for --train")
     parser.add_argument("--guard", type=int, default=3,
                         help="inner K-fold CV on --train: keep the rules when the classifier would be worse (0: off)")
+    parser.add_argument("--cv", type=int, default=0,
+                        help="K-fold CV of the classifier on PATH, folds grouped by article (instead of --train)")
+    parser.add_argument("--cv-seed", type=int, default=0, help="shuffling seed of the --cv folds")
     parser.add_argument("--lexicon", choices=["war-news", "vader"], default="war-news",
                         help="lexicon for the rules and the vader baseline (default war-news)")
     args = parser.parse_args(argv)
+    if args.cv:
+        if args.train or args.model or args.method not in (None, "model"):
+            parser.error("--cv trains the classifier on PATH itself: no --train, --model or other --method")
+        result = grouped_cv_report(read_newsmtsc(args.path), k=args.cv, seed=args.cv_seed, C=args.C)
+        print(json.dumps({**result, "path": str(args.path)}))
+        return 0
 
     gold = read_newsmtsc(args.path)
     logger.info(f"read {len(gold)} targets from {args.path}")

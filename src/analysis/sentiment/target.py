@@ -110,6 +110,8 @@ __all__ = [
     "find_person_mentions",
     "load_target_model",
     "mention_sentiment",
+    "newsmtsc_articles",
+    "out_of_fold_polarity",
     "read_newsmtsc",
     "sentiment_by_entity",
     "target_sentiment",
@@ -809,11 +811,9 @@ def guarded_target_model(frame: pd.DataFrame, *, k: int = 3, seed: int = 0, C: f
         info = {"k": 0, "cv_f1_model": None, "cv_f1_rules": None, "used": "model"}
         return train_target_model(frame, C=C, params=params, label_col=label_col, **train_kw), info
     k = min(k, smallest)
-    pred_model = np.zeros(len(y), dtype=int)
     folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    for tr, te in folds.split(np.zeros(len(y)), y):
-        m = train_target_model(frame.iloc[tr], C=C, params=params, label_col=label_col, **train_kw)
-        pred_model[te] = target_sentiment(frame.iloc[te], method="model", model=m)["polarity"].to_numpy()
+    pred_model = out_of_fold_polarity(frame, folds.split(np.zeros(len(y)), y), C=C, params=params,
+                                      label_col=label_col, **train_kw)
     pred_rules = target_sentiment(frame, params=params)["polarity"].to_numpy()
     labels = sorted(set(y))
     cv_model = round(float(f1_score(y, pred_model, average="macro", labels=labels)), 4)
@@ -822,6 +822,38 @@ def guarded_target_model(frame: pd.DataFrame, *, k: int = 3, seed: int = 0, C: f
     info = {"k": k, "cv_f1_model": cv_model, "cv_f1_rules": cv_rules, "used": used}
     model = train_target_model(frame, C=C, params=params, label_col=label_col, **train_kw) if used == "model" else None
     return model, info
+
+
+def out_of_fold_polarity(frame: pd.DataFrame, splits: Iterable[tuple[Sequence[int], Sequence[int]]],
+                         **train_kw) -> np.ndarray:
+    """The classifier's polarity for every row, each predicted by a model trained without its fold.
+
+    ``splits`` yields (train rows, test rows) positions, as scikit-learn's
+    splitters do; the other keywords go to :func:`train_target_model`.
+
+    >>> import pandas as pd
+    >>> rows = [("Critics slammed the corrupt Smith.", 28, 33, -1), ("Fans cheered the brilliant Smith.", 27, 32, 1),
+    ...         ("Smith arrived on Monday.", 0, 5, 0)] * 4
+    >>> f = pd.DataFrame(rows, columns=["text", "from", "to", "polarity"])
+    >>> out_of_fold_polarity(f, [(range(6), range(6, 12)), (range(6, 12), range(6))], C=10.0, min_count=1).tolist()
+    [-1, 1, 0, -1, 1, 0, -1, 1, 0, -1, 1, 0]
+    """
+    pred = np.zeros(len(frame), dtype=int)
+    for tr, te in splits:
+        m = train_target_model(frame.iloc[list(tr)], **train_kw)
+        pred[list(te)] = target_sentiment(frame.iloc[list(te)], method="model", model=m)["polarity"].to_numpy()
+    return pred
+
+
+def newsmtsc_articles(frame: pd.DataFrame) -> list[str]:
+    """The article of each NewsMTSC row: the first two fields of its ``id``
+    ("allsides_1000_401_25_Reality Leigh Winner_0_6" -> "allsides_1000"); a row without an id is its own article.
+
+    >>> newsmtsc_articles(pd.DataFrame({"id": ["allsides_1000_401_25_X_0_6", "allsides_1000_7_1_Y_3_9", None]}))
+    ['allsides_1000', 'allsides_1000', 'row2']
+    """
+    ids = frame["id"].tolist() if "id" in frame.columns else [None] * len(frame)
+    return ["_".join(v.split("_")[:2]) if isinstance(v, str) else f"row{i}" for i, v in enumerate(ids)]
 
 
 # --------------------------------------------------------------------------- public API
