@@ -560,13 +560,16 @@ class FastVader:
             if long_text:
                 words, lowers = self._merge_phrases_lowered(words, lowers)
             else:
-                # merge only when a phrase really occurs: tokens hold no spaces, so
-                # " a b " is in the joined text exactly when tokens a, b are adjacent
-                joined = " " + " ".join(lowers) + " "
-                patterns = self._phrase_patterns
-                if any(pat in joined for first in self._phrase_first.intersection(lowers) for pat in patterns[first]):
+                if self._has_phrase(lowers):  # merge only when a phrase really occurs
                     words, lowers = self._merge_phrases_lowered(words, lowers)
         return self._score_words(words, lowers, text)
+
+    def _has_phrase(self, lowers: list[str]) -> bool:
+        """Whether a multiword entry occurs in the lower-case words ``lowers``: tokens hold no
+        spaces, so " a b " is in the joined text exactly when tokens a, b are adjacent."""
+        joined = " " + " ".join(lowers) + " "
+        patterns = self._phrase_patterns
+        return any(pat in joined for first in self._phrase_first.intersection(lowers) for pat in patterns[first])
 
     def _merge_phrases_lowered(self, words: list[str], lowers: list[str]) -> tuple[list[str], list[str]]:
         """:meth:`_merge_phrases` given the lower-case words; returns both lists. Greedy left to

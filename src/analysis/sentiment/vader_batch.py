@@ -100,7 +100,7 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
     # sentences scored one by one: a multiword entry occurs (words are merged first)
     slow = np.zeros(n_rows, dtype=bool)
     for r in np.unique(raw_row[flag(distinct, vader._phrase_raw.__contains__)[raw_codes]]).tolist():
-        slow[r] = _has_phrase(vader, sentence(lower_of, r))
+        slow[r] = vader._has_phrase(sentence(lower_of, r))
     at = np.flatnonzero(flag(lower_of.tolist(), vader._candidates.__contains__)[code])
     context = flag(lower_of.tolist(), vader._context.__contains__)[code]
     idiom = flag(word_of.tolist(), vader._idiom_words.__contains__)[code]
@@ -114,7 +114,7 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
     _, first_index, inverse = np.unique(cand_row * len(word_of) + word_id[cand_code], return_index=True,
                                         return_inverse=True)
     first_of = first_index[inverse.ravel()]
-    plain = ~(flag(word_of.tolist(), str.isupper) | flag(lower_of.tolist(), "kind".__eq__))[cand_code]  # "kind of"
+    plain = ~flag(word_of.tolist(), str.isupper)[cand_code]
     for k in (1, 2, 3):  # a context word among the three before
         plain &= ~((cand_pos >= k) & context[np.maximum(at - k, 0)])
     length = n_words[cand_row]
@@ -123,6 +123,11 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
         plain &= ~((cand_pos >= 3) & (cand_pos + k < length) & idiom[np.clip(at + k, 0, last)])
     lexicon = vader.lexicon
     value = np.array([lexicon.get(low, 0.0) for low in lower_of.tolist()], dtype=float)[cand_code]
+    # "kind of" is worth nothing (VADER's first rule, before any other)
+    kind_of = flag(lower_of.tolist(), "kind".__eq__)[cand_code] & (cand_pos < length - 1)
+    kind_of[kind_of] = lower_of[code[np.minimum(at[kind_of] + 1, last)]] == "of"
+    value[kind_of] = 0.0
+    plain |= kind_of
     # a rule may change the valence: VADER's own code, at the first occurrences that need it
     cap_diff: dict[int, bool] = {}
     for j in np.flatnonzero(~plain & (first_of == np.arange(len(at))) & ~slow[cand_row]).tolist():
@@ -131,8 +136,9 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
         if r not in cap_diff:
             upper = sum(map(str.isupper, sentence_words))
             cap_diff[r] = 0 < n_words[r] - upper < n_words[r]
-        value[j] = _rule_valence(vader, value[j], sentence_words[cand_pos[j]], int(cand_pos[j]), sentence_words,
-                                 sentence(lower_of, r), cap_diff[r])
+        i = int(cand_pos[j])
+        value[j] = vader._valence_fast(value[j], sentence_words[i], i, sentence_words, sentence(lower_of, r),
+                                       cap_diff[r])
     value = value[first_of]
 
     # the plain sentences: lexicon valences, VADER's "but" rule, sums word by word
@@ -156,26 +162,6 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
     for i in np.flatnonzero(slow).tolist():
         scores[i] = vader.score(strings[i])
     return scores
-
-
-def _has_phrase(vader, lowers: list[str]) -> bool:
-    """Whether a multiword lexicon entry occurs in ``lowers`` (as :meth:`FastVader._score_tokens`
-    decides: tokens hold no spaces, so " a b " is in the joined words exactly when a, b are adjacent)."""
-    joined = " " + " ".join(lowers) + " "
-    patterns = vader._phrase_patterns
-    return any(pat in joined for first in vader._phrase_first.intersection(lowers) for pat in patterns[first])
-
-
-def _rule_valence(vader, valence: float, item: str, i: int, words: list[str], lowers: list[str],
-                  is_cap_diff: bool) -> float:
-    """The valence :meth:`FastVader._score_words` gives the word at ``i`` (its first occurrence)."""
-    n = len(words)
-    if lowers[i] == "kind" and i < n - 1 and lowers[i + 1] == "of":
-        return 0.0
-    if (not item.isupper() and vader._context.isdisjoint(lowers[i - 3 if i > 3 else 0:i])
-            and (i < 3 or vader._idiom_words.isdisjoint(words[i - 3:i + 3]))):
-        return valence
-    return vader._valence_fast(valence, item, i, words, lowers, is_cap_diff)
 
 
 def _sums_in_order(values: np.ndarray, rank: np.ndarray, row: np.ndarray, n_rows: int) -> np.ndarray:
