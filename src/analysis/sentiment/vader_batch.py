@@ -2,13 +2,15 @@
 <analysis.sentiment.vader.FastVader.score_many>`'s numbers, with the per-sentence Python loop
 replaced by numpy over every word of the batch.
 
-Most sentences take VADER's plain path: each lexicon word keeps its valence (no capitals, no
+Most lexicon words take VADER's plain path: the word keeps its valence (no capitals, no
 booster, negation, "so/this/never/least" among the three words before it, no idiom around
-it), so a sentence's score is the sum of its words' valences, halved before a "but" and
-raised by half after it, then normalised (Hutto & Gilbert 2014). Those sentences are scored
-here in arrays; the others (a rule applies, a multiword entry occurs, many lexicon words) go
-through :meth:`FastVader.score` one by one. Sums run word by word in sentence order, as
-VADER adds them, so the floating-point results are the same bits, and rounding is Python's.
+it); those are found in arrays, and only the others go through VADER's rules
+(:meth:`FastVader._valence_fast`), at the first occurrence of each word in its sentence. A
+sentence's score is then the sum of its words' valences, halved before a "but" and raised by
+half after it, normalised (Hutto & Gilbert 2014). Sentences in which a multiword entry occurs,
+or with very many lexicon words, go through :meth:`FastVader.score` one by one. Sums run word
+by word in sentence order, as VADER adds them, so the floating-point results are the same
+bits, and rounding is Python's.
 
 >>> from analysis.sentiment import scorer
 >>> texts = ["Civilians were killed.", "The talks were NOT good!!", None, "Ceasefire talks"]
