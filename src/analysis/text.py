@@ -631,6 +631,21 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def split_starts(codes: np.ndarray) -> np.ndarray:
+    """Where each piece of ``str.split()`` starts, given the text's :func:`_code_points`: a piece
+    starts where white space (``str.isspace``, what ``str.split`` cuts at) gives way.
+
+    >>> text = " Kyiv  said\\tno "
+    >>> split_starts(_code_points(text)).tolist(), [text.index(w) for w in text.split()]
+    ([1, 7, 12], [1, 7, 12])
+    """
+    space = _space_table()[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF)
+    starts = np.flatnonzero(space[:-1] & ~space[1:]) + 1
+    if len(space) and not space[0]:
+        starts = np.r_[0, starts]
+    return starts
+
+
 def _split_tokens(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Tokens of ``text`` in order: ``(tokens, lengths, word, offset)``.
 
@@ -686,13 +701,8 @@ def _tokenize_texts(texts: list[str], abbreviations: frozenset[str] = NEWS_ABBRE
     """
     joined = "\n".join(texts)
     toks, lengths, word, offset = _split_tokens(joined)
-    # Words start where whitespace (str.isspace, as str.split uses) gives way.
     codes = _code_points(joined)
-    space = _space_table()[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF)
-    word_start = np.flatnonzero(space[:-1] & ~space[1:]) + 1
-    if len(space) and not space[0]:
-        word_start = np.r_[0, word_start]
-    starts = word_start[word] + offset
+    starts = split_starts(codes)[word] + offset
     ends = starts + lengths
 
     # Clitics: rare, so only tokens with an apostrophe are looked at.
@@ -844,6 +854,23 @@ def _is_punct(token: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PS" for ch in token)
 
 
+def _punctuation_flags(tokens: list[str]) -> np.ndarray:
+    """:func:`_is_punct` of each token. A token starting with a letter (``isalpha``: category L)
+    or a decimal digit (``isdecimal``: category Nd) is not punctuation, so only the few others
+    are looked at character by character.
+
+    >>> _punctuation_flags(["Kyiv", "...", "2024", "--", "$", "U.S.", "", "½"]).tolist()
+    [False, True, False, True, True, False, True, False]
+    """
+    heads = [t[:1] for t in tokens]
+    word_like = np.fromiter(map(str.isalpha, heads), dtype=bool, count=len(tokens))
+    word_like |= np.fromiter(map(str.isdecimal, heads), dtype=bool, count=len(tokens))
+    flags = np.zeros(len(tokens), dtype=bool)
+    others = np.flatnonzero(~word_like)
+    flags[others] = [_is_punct(tokens[i]) for i in others.tolist()]
+    return flags
+
+
 def _broadcast(values: np.ndarray, index: np.ndarray):
     """``values[index]`` as the column pandas would infer from it.
 
@@ -937,16 +964,13 @@ def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> p
 
     # Flags are computed once per distinct token, then broadcast.
     codes, uniques = pd.factorize(toks, sort=False)
-    unique_lower = [u.lower() for u in uniques]
-    is_alpha = np.fromiter((u.isalpha() for u in uniques), dtype=bool, count=len(uniques))[codes]
-    is_punct = np.fromiter((_is_punct(u) for u in uniques), dtype=bool, count=len(uniques))[codes]
+    unique_list = uniques.tolist()
+    unique_lower = list(map(str.lower, unique_list))
+    is_alpha = np.fromiter(map(str.isalpha, unique_list), dtype=bool, count=len(uniques))[codes]
+    is_punct = _punctuation_flags(unique_list)[codes]
     lower_arr = np.asarray(unique_lower, dtype=object)
-    if stop_words is not None:
-        stops = frozenset(w.lower() for w in stop_words)
-        is_stop = np.fromiter((u in stops for u in unique_lower), dtype=bool, count=len(uniques))[codes]
-    else:
-        stops = stopwords()
-        is_stop = np.fromiter((u in stops for u in unique_lower), dtype=bool, count=len(uniques))[codes]
+    stops = frozenset(w.lower() for w in stop_words) if stop_words is not None else stopwords()
+    is_stop = np.fromiter(map(stops.__contains__, unique_lower), dtype=bool, count=len(uniques))[codes]
     lemma = case = None
     if cyr_rows.any():
         from analysis.morph import MORPH_LANGS, lemma_case

@@ -198,6 +198,8 @@ class FastVader:
     BOOSTER = dict(_C.BOOSTER_DICT)
     IDIOMS = dict(_C.SPECIAL_CASE_IDIOMS)
     del _C
+    #: curly quotes and apostrophes to ASCII (``normalize_typography``): one character for one
+    TYPOGRAPHY = _TYPOGRAPHIC
 
     def __init__(self, lexicon: Mapping[str, float], *, phrases: Iterable[str] = (),
                  normalize_typography: bool = False, strip_punctuation: bool = False) -> None:
@@ -496,7 +498,8 @@ class FastVader:
     _MAX_CACHE = 200_000
 
     def _learn(self, raw_tokens: Iterable[str]) -> None:
-        """Add whitespace tokens to the token memo (see ``__init__``)."""
+        """Add whitespace tokens to the token memo (see ``__init__``): afterwards every one of
+        ``raw_tokens`` is in it, also when the memo was full and had to be emptied first."""
         cache = self._token_cache
         if len(cache) > self._MAX_CACHE:
             cache.clear()
@@ -507,7 +510,7 @@ class FastVader:
             strip_cache.clear()
         lex = self.lexicon
         phrases = self.phrases
-        for w in raw_tokens:
+        for w in set(raw_tokens).difference(cache):
             if len(w) <= 1:
                 cache[w] = None
                 continue
@@ -547,7 +550,7 @@ class FastVader:
         try:
             entries = list(map(cache.__getitem__, raw))
         except KeyError:
-            self._learn(set(raw).difference(cache))
+            self._learn(raw)
             entries = list(map(cache.__getitem__, raw))
         if self._interesting.isdisjoint(raw):
             n = len(entries) - entries.count(None)
@@ -557,13 +560,16 @@ class FastVader:
             if long_text:
                 words, lowers = self._merge_phrases_lowered(words, lowers)
             else:
-                # merge only when a phrase really occurs: tokens hold no spaces, so
-                # " a b " is in the joined text exactly when tokens a, b are adjacent
-                joined = " " + " ".join(lowers) + " "
-                patterns = self._phrase_patterns
-                if any(pat in joined for first in self._phrase_first.intersection(lowers) for pat in patterns[first]):
+                if self._has_phrase(lowers):  # merge only when a phrase really occurs
                     words, lowers = self._merge_phrases_lowered(words, lowers)
         return self._score_words(words, lowers, text)
+
+    def _has_phrase(self, lowers: list[str]) -> bool:
+        """Whether a multiword entry occurs in the lower-case words ``lowers``: tokens hold no
+        spaces, so " a b " is in the joined text exactly when tokens a, b are adjacent."""
+        joined = " " + " ".join(lowers) + " "
+        patterns = self._phrase_patterns
+        return any(pat in joined for first in self._phrase_first.intersection(lowers) for pat in patterns[first])
 
     def _merge_phrases_lowered(self, words: list[str], lowers: list[str]) -> tuple[list[str], list[str]]:
         """:meth:`_merge_phrases` given the lower-case words; returns both lists. Greedy left to
@@ -650,7 +656,7 @@ class FastVader:
 
     #: The scores of the last :meth:`score_many` call, text -> row: mention sentiment asks again
     #: for the compound of sentences just scored (its warm rule); bounded by one call's texts.
-    _recent: dict[str, tuple] = {}
+    _recent: dict[str, tuple] | tuple[list[str], np.ndarray] = {}
 
     def score_recent(self, text) -> tuple[float, float, float, float]:
         """:meth:`score`, read from the last :meth:`score_many` call when it scored ``text``.
@@ -660,11 +666,29 @@ class FastVader:
         >>> v.score_recent("Civilians were killed.") == v.score("Civilians were killed.")
         True
         """
+        if isinstance(self._recent, tuple):  # texts and scores of a batch: indexed on first use
+            texts, scores = self._recent
+            self._recent = dict(zip(texts, map(tuple, scores.tolist())))
         row = self._recent.get(text) if isinstance(text, str) else None
         return row if row is not None else self.score(text)
 
+    #: From this many texts on, :meth:`score_many` scores them together
+    #: (:func:`analysis.sentiment.vader_batch.score_batch`), below one by one.
+    BATCH_FROM = 64
+
     def score_many(self, texts: Iterable) -> np.ndarray:
-        """(n, 4) float array of neg, neu, pos, compound; repeated texts scored once."""
+        """(n, 4) float array of neg, neu, pos, compound; repeated texts scored once.
+
+        >>> v = FastVader.from_name("vader")
+        >>> texts = ["Civilians were killed.", "Kyiv thanked its partners!"] * 40
+        >>> v.score_many(texts).tolist() == [list(v.score(t)) for t in texts]
+        True
+        """
+        texts = texts if isinstance(texts, list) else list(texts)
+        if len(texts) >= self.BATCH_FROM:
+            from analysis.sentiment.vader_batch import score_batch
+
+            return score_batch(self, texts)
         memo: dict[str, tuple] = {}
         self._recent = memo
         missing = (math.nan,) * 4

@@ -1,0 +1,225 @@
+"""VADER over a whole batch of sentences at once: :meth:`FastVader.score_many
+<analysis.sentiment.vader.FastVader.score_many>`'s numbers, with the per-sentence Python loop
+replaced by numpy over every word of the batch.
+
+Most lexicon words take VADER's plain path: the word keeps its valence (no capitals, no
+booster, negation, "so/this/never/least" among the three words before it, no idiom around
+it); those are found in arrays, and only the others go through VADER's rules
+(:meth:`FastVader._valence_fast`), at the first occurrence of each word in its sentence. A
+sentence's score is then the sum of its words' valences, halved before a "but" and raised by
+half after it, normalised (Hutto & Gilbert 2014). Sentences in which a multiword entry occurs,
+or with very many lexicon words, go through :meth:`FastVader.score` one by one. Sums run word
+by word in sentence order, as VADER adds them, so the floating-point results are the same
+bits, and rounding is Python's.
+
+>>> from analysis.sentiment import scorer
+>>> texts = ["Civilians were killed.", "The talks were NOT good!!", None, "Ceasefire talks"]
+>>> scores = score_batch(scorer("vader"), texts)
+>>> [scorer("vader").score(t) for t in texts[:2]] == [tuple(row) for row in scores[:2].tolist()]
+True
+>>> scores[2:].tolist()
+[[nan, nan, nan, nan], [0.0, 1.0, 0.0, 0.0]]
+"""
+
+from __future__ import annotations
+
+from itertools import repeat
+
+import numpy as np
+
+from analysis.sentiment._shared import gc_paused
+
+#: A sentence with more lexicon words than this is scored one by one (the sums add one
+#: row of a words x sentences table per word).
+MAX_PLAIN_WORDS = 48
+
+_COLUMNS = 4
+
+
+def score_batch(vader, texts: list) -> np.ndarray:
+    """(n, 4) float array of neg, neu, pos, compound of ``texts`` by ``vader`` (a
+    :class:`~analysis.sentiment.vader.FastVader`), NaNs for missing values: the numbers of
+    :meth:`~analysis.sentiment.vader.FastVader.score` for each text. Keeps the scores for
+    :meth:`~analysis.sentiment.vader.FastVader.score_recent` as ``score_many`` does."""
+    from analysis.text import _code_points, split_starts
+
+    n = len(texts)
+    out = np.full((n, _COLUMNS), np.nan)
+    where = np.flatnonzero(np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=n))
+    strings = [texts[i] for i in where.tolist()]
+    if not strings:
+        vader._recent = {}
+        return out
+    with gc_paused():
+        joined = "\n".join(strings)
+        if vader.normalize_typography and not joined.isascii():
+            # one character for one (offsets kept); str.replace scans in C where translate
+            # looks every character up in a dict
+            for char, ascii_char in vader.TYPOGRAPHY.items():
+                joined = joined.replace(chr(char), ascii_char)
+        raw = joined.split()
+        starts = split_starts(_code_points(joined))
+        if len(starts) != len(raw):  # never expected: str.split and str.isspace disagree
+            raise AssertionError("whitespace tokens and their offsets differ in number")
+        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+        text_start = np.cumsum(lengths + 1) - (lengths + 1)
+        row = np.searchsorted(text_start, starts, side="right") - 1
+        scores = _score_rows(vader, raw, row, strings)
+    out[where] = scores
+    vader._recent = (strings, scores)  # made a dict when score_recent first asks
+    return out
+
+
+def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) -> np.ndarray:
+    """Scores of ``strings`` whose whitespace tokens are ``raw`` (``raw_row``: the string of each).
+
+    Every look-up (memo, lexicon, rule words) is made once per distinct token and spread to
+    the tokens by their codes."""
+    import pandas as pd
+
+    n_rows = len(strings)
+    raw_codes, distinct = pd.factorize(np.array(raw, dtype=object))
+    distinct = distinct.tolist()
+    vader._learn(distinct)
+    entries = list(map(vader._token_cache.__getitem__, distinct))
+    kept_at = np.fromiter(map(bool, entries), dtype=bool, count=len(entries))  # None: a dropped 1-character token
+    word_of = np.array([e[0] if e else "" for e in entries], dtype=object)
+    lower_of = np.array([e[1] if e else "" for e in entries], dtype=object)
+
+    def flag(values, test) -> np.ndarray:
+        return np.fromiter(map(test, values), dtype=bool, count=len(values))
+
+    kept = kept_at[raw_codes]
+    code = raw_codes[kept]  # the distinct token of each VADER word
+    row = raw_row[kept]
+    n_words = np.bincount(row, minlength=n_rows)
+    first = np.cumsum(n_words) - n_words
+    pos = np.arange(len(row)) - first[row]  # place of each word in its sentence
+
+    def sentence(values: np.ndarray, r: int) -> list[str]:
+        return values[code[first[r]:first[r] + n_words[r]]].tolist()
+
+    # sentences scored one by one: a multiword entry occurs (words are merged first)
+    slow = np.zeros(n_rows, dtype=bool)
+    for r in np.unique(raw_row[flag(distinct, vader._phrase_raw.__contains__)[raw_codes]]).tolist():
+        slow[r] = vader._has_phrase(sentence(lower_of, r))
+    at = np.flatnonzero(flag(lower_of.tolist(), vader._candidates.__contains__)[code])
+    context = flag(lower_of.tolist(), vader._context.__contains__)[code]
+    idiom = flag(word_of.tolist(), vader._idiom_words.__contains__)[code]
+    cand_code, cand_pos, cand_row = code[at], pos[at], row[at]
+    slow |= np.bincount(cand_row, minlength=n_rows) > MAX_PLAIN_WORDS
+
+    # VADER scores a repeated word in the context of its first occurrence in the sentence
+    word_ids: dict[str, int] = {}
+    word_id = np.fromiter(map(word_ids.setdefault, word_of.tolist(), range(len(word_of))), dtype=np.int64,
+                          count=len(word_of))
+    _, first_index, inverse = np.unique(cand_row * len(word_of) + word_id[cand_code], return_index=True,
+                                        return_inverse=True)
+    first_of = first_index[inverse.ravel()]
+    plain = ~flag(word_of.tolist(), str.isupper)[cand_code]
+    for k in (1, 2, 3):  # a context word among the three before
+        plain &= ~((cand_pos >= k) & context[np.maximum(at - k, 0)])
+    length = n_words[cand_row]
+    last = max(len(code) - 1, 0)
+    for k in (-3, -2, -1, 0, 1, 2):  # an idiom word in words[i-3:i+3], from the fourth word on
+        plain &= ~((cand_pos >= 3) & (cand_pos + k < length) & idiom[np.clip(at + k, 0, last)])
+    lexicon = vader.lexicon
+    value = np.array([lexicon.get(low, 0.0) for low in lower_of.tolist()], dtype=float)[cand_code]
+    # "kind of" is worth nothing (VADER's first rule, before any other)
+    kind_of = flag(lower_of.tolist(), "kind".__eq__)[cand_code] & (cand_pos < length - 1)
+    kind_of[kind_of] = lower_of[code[np.minimum(at[kind_of] + 1, last)]] == "of"
+    value[kind_of] = 0.0
+    plain |= kind_of
+    # a rule may change the valence: VADER's own code, at the first occurrences that need it
+    cap_diff: dict[int, bool] = {}
+    for j in np.flatnonzero(~plain & (first_of == np.arange(len(at))) & ~slow[cand_row]).tolist():
+        r = int(cand_row[j])
+        sentence_words = sentence(word_of, r)
+        if r not in cap_diff:
+            upper = sum(map(str.isupper, sentence_words))
+            cap_diff[r] = 0 < n_words[r] - upper < n_words[r]
+        i = int(cand_pos[j])
+        value[j] = vader._valence_fast(value[j], sentence_words[i], i, sentence_words, sentence(lower_of, r),
+                                       cap_diff[r])
+    value = value[first_of]
+
+    # the plain sentences: lexicon valences, VADER's "but" rule, sums word by word
+    is_but = flag(lower_of.tolist(), "but".__eq__)[code]
+    if is_but.any():
+        but_rows, first_but = np.unique(row[is_but], return_index=True)
+        but_at = np.full(n_rows, -1, dtype=np.int64)
+        but_at[but_rows] = pos[is_but][first_but]
+        bi = but_at[cand_row]
+        value = np.where((bi >= 0) & (cand_pos < bi), value * 0.5,
+                         np.where((bi >= 0) & (cand_pos > bi), value * 1.5, value))
+    fast = ~slow[cand_row]
+    value, cand_row = value[fast], cand_row[fast]
+    rank = np.arange(len(cand_row)) - np.searchsorted(cand_row, cand_row, side="left")
+    sum_s = _sums_in_order(value, rank, cand_row, n_rows)
+    pos_sum = _sums_in_order(np.where(value > 0, value + 1, 0.0), rank, cand_row, n_rows)
+    neg_sum = _sums_in_order(np.where(value < 0, value - 1, 0.0), rank, cand_row, n_rows)
+    neu_count = n_words - np.bincount(cand_row, minlength=n_rows) + np.bincount(cand_row[value == 0], minlength=n_rows)
+    scores = _finish(sum_s, pos_sum, neg_sum, neu_count, strings)
+    scores[n_words == 0] = 0.0
+    for i in np.flatnonzero(slow).tolist():
+        scores[i] = vader.score(strings[i])
+    return scores
+
+
+def _sums_in_order(values: np.ndarray, rank: np.ndarray, row: np.ndarray, n_rows: int) -> np.ndarray:
+    """Per row, ``values`` added one at a time in order (``rank``: place within the row), as a
+    Python loop adds them; numpy's own sums add pairwise, which can differ in the last bit."""
+    out = np.zeros(n_rows)
+    if not len(values):
+        return out
+    table = np.zeros((int(rank.max()) + 1, n_rows))
+    table[rank, row] = values
+    for line in table:  # adding the padding's 0.0 changes nothing
+        out += line
+    return out
+
+
+def _finish(sum_s: np.ndarray, pos_sum: np.ndarray, neg_sum: np.ndarray, neu_count: np.ndarray,
+            texts: list[str]) -> np.ndarray:
+    """:meth:`FastVader._finish <analysis.sentiment.vader.FastVader._finish>` for arrays: the
+    same operations in the same order, then Python's ``round``."""
+    bangs = np.fromiter(map(str.count, texts, repeat("!")), dtype=np.int64, count=len(texts))
+    questions = np.fromiter(map(str.count, texts, repeat("?")), dtype=np.int64, count=len(texts))
+    ep = np.minimum(bangs, 4) * 0.292
+    qm = np.where(questions > 1, np.where(questions <= 3, questions * 0.18, 0.96), 0.0)
+    amp = ep + qm
+    sum_s = np.where(sum_s > 0, sum_s + amp, np.where(sum_s < 0, sum_s - amp, sum_s))
+    compound = sum_s / np.sqrt((sum_s * sum_s) + 15)
+    negative = np.fabs(neg_sum)
+    more_pos, more_neg = pos_sum > negative, pos_sum < negative
+    pos_sum = np.where(more_pos, pos_sum + amp, pos_sum)
+    neg_sum = np.where(more_neg, neg_sum - amp, neg_sum)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no word at all: set to 0 by the caller
+        total = pos_sum + np.fabs(neg_sum) + neu_count
+        columns = (np.fabs(neg_sum / total), np.fabs(neu_count / total), np.fabs(pos_sum / total))
+    out = np.empty((len(texts), _COLUMNS))
+    for j, (column, digits) in enumerate(zip((*columns, compound), (3, 3, 3, 4))):
+        out[:, j] = round_like_python(column, digits)
+    return out
+
+
+def round_like_python(values: np.ndarray, digits: int) -> np.ndarray:
+    """``round(v, digits)`` of each value in [-1, 1] (NaN kept): numpy's rounding, and Python's
+    where the two could differ.
+
+    Python rounds the exact binary value to the nearest decimal (half to even) and returns the
+    double nearest that decimal; numpy computes ``rint(v * 10**digits) / 10**digits``. The
+    division gives the double nearest the decimal too, so the two agree unless the product's
+    rounding error (below 1e-12 here) moved it across a half: those values, close to a half,
+    go through Python's ``round``.
+
+    >>> v = np.array([0.0005, 0.0015, 0.6705499999, -0.12345, 2.675 / 10, np.nan])
+    >>> round_like_python(v, 3).tolist()[:5] == [round(x, 3) for x in v.tolist()[:5]]
+    True
+    """
+    scaled = values * 10.0 ** digits
+    out = np.rint(scaled) / 10.0 ** digits
+    near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-9)
+    if len(near_half):
+        out[near_half] = list(map(round, values[near_half].tolist(), repeat(digits)))
+    return out

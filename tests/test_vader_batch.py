@@ -1,0 +1,92 @@
+"""Specification of sentence VADER over a batch (analysis.sentiment.vader_batch): the numbers of
+FastVader.score, sentence by sentence, whatever rule or oddity a sentence holds (issue 13)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.sentiment import FastVader, scorer
+from analysis.sentiment.vader_batch import MAX_PLAIN_WORDS, round_like_python, score_batch
+from analysis.text import sentences
+
+#: Every VADER rule and every way a sentence can leave the plain path.
+RULES = [
+    "Civilians were killed.", "The attack was NOT good!!", "The attack was not good.", "He isn't happy.",
+    "It was extremely bad.", "It was very, very bad!!!!", "never so good", "at least good", "the least good",
+    "kind of good", "a kind man", "good but bad", "bad BUT good", "but good", "good but", "Good good good.",
+    "GOOD good", "ALL CAPS GOOD NEWS", "the shit is the bomb", "yeah right good", "cut the mustard well",
+    "It was good? Really?? Really???", "Why?!?!", "What a great, great day!", "no", "", " ", "!!!", "x " * 300,
+    "Russia launched a special military operation.", "The full-scale invasion began.", "full scale invasion",
+    "What is there to discuss with such parties?", "Civilians were slaughtered.", "didn\u2019t help",
+    "\u201cGreat,\u201d he said.", "good\u00a0news", "Не было войны.", "Kyiv \U0001F600 good", "a b c d e f good",
+    "wow, the killed, wounded and hurt civilians", " ".join(["good", "bad"] * (MAX_PLAIN_WORDS + 5)),
+    "He was never so happy, but the war was horrible and very sad.", "so good", "this good", "sort of good",
+]
+
+
+@pytest.mark.parametrize("lexicon", ["vader", "war-news"])
+def test_a_batch_scores_every_rule_as_one_sentence_at_a_time(lexicon):
+    texts = RULES + [None, math.nan] + RULES[::-1]
+    one_by_one = FastVader.from_name(lexicon)
+    expected = [one_by_one.score(t) for t in texts]
+    got = score_batch(FastVader.from_name(lexicon), texts)
+    assert np.array_equal(got, np.array(expected), equal_nan=True)
+
+
+def test_score_many_scores_a_long_list_as_a_batch_and_remembers_it_for_score_recent():
+    vader = FastVader.from_name("war-news")
+    texts = RULES * 3
+    assert len(texts) >= vader.BATCH_FROM
+    assert vader.score_many(texts).tolist() == [list(vader.score(t)) for t in texts]
+    assert vader.score_recent(RULES[1]) == vader.score(RULES[1])
+
+
+@pytest.mark.shared
+def test_a_batch_of_real_sentences_scores_as_one_sentence_at_a_time(shared):
+    files = sorted((shared / "corpus" / "news_gdelt" / "articles").glob("*.txt"))[:60]
+    arts = pd.DataFrame({"article_id": [f.name for f in files], "text": [f.read_text() for f in files]})
+    texts = sentences(arts)["text"].tolist()
+    assert len(texts) >= 1000
+    for lexicon in ("vader", "war-news"):
+        one_by_one = FastVader.from_name(lexicon)
+        assert np.array_equal(score_batch(FastVader.from_name(lexicon), texts),
+                              np.array([one_by_one.score(t) for t in texts]))
+
+
+def test_a_full_token_memo_is_emptied_without_losing_the_tokens_of_the_sentence_being_scored():
+    vader = FastVader.from_name("vader")
+    vader._MAX_CACHE = 3
+    fresh = FastVader.from_name("vader")
+    for text in ["Civilians were killed here", "Civilians were not killed today", "Kyiv was not happy at all"]:
+        assert vader.score(text) == fresh.score(text)
+
+
+def test_a_batch_learns_its_tokens_also_when_the_token_memo_is_full():
+    vader = FastVader.from_name("vader")
+    vader._MAX_CACHE = 3
+    fresh = FastVader.from_name("vader")
+    for _ in range(2):
+        assert np.array_equal(score_batch(vader, RULES), np.array([fresh.score(t) for t in RULES]))
+
+
+def test_rounding_is_pythons_also_at_halves_and_near_them():
+    rng = np.random.default_rng(13)
+    halves = np.array([k / 2000 for k in range(-2000, 2001)] + [k / 20000 for k in range(-20000, 20001, 7)])
+    values = np.concatenate([halves, np.nextafter(halves, 2), np.nextafter(halves, -2), rng.uniform(-1, 1, 20000)])
+    for digits in (3, 4):
+        assert round_like_python(values, digits).tolist() == [round(v, digits) for v in values.tolist()]
+
+
+def test_sentence_sentiment_of_a_chunk_is_unchanged_by_batching(seed_articles):
+    sents = sentences(pd.concat([seed_articles] * 4, ignore_index=True).assign(article_id=list("abcd")))
+    assert len(sents) >= scorer("war-news").BATCH_FROM
+    one_by_one = FastVader.from_name("war-news")
+    expected = np.array([one_by_one.score(t) for t in sents["text"]])
+    from analysis.sentiment import sentence_sentiment
+
+    got = sentence_sentiment(sents)[["neg", "neu", "pos", "compound"]].to_numpy()
+    assert np.array_equal(got, expected)
