@@ -45,15 +45,16 @@ def test_serial_run_unfreezes_the_heap_and_matches_one_chunk():
         pd.testing.assert_frame_equal(engine.comparable(chunked[name]), engine.comparable(whole[name]))
 
 
-def test_frozen_heap_leaves_an_outer_freeze_alone():
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with engine._frozen_heap():
-            pass
-        assert gc.get_freeze_count() == frozen
-    finally:
-        gc.unfreeze()
+def test_frozen_heap_leaves_an_outer_freeze_alone(monkeypatch):
+    # Counting the permanent generation before and after is flaky under pytest-xdist: its
+    # messaging thread can free a frozen object in between. What matters is the calls.
+    calls = []
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: 1)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    with engine._frozen_heap():
+        pass
+    assert calls == []
 
 
 def test_uniform_strings_converts_text_and_all_missing_columns_only():
