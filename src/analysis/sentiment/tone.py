@@ -12,7 +12,7 @@ from itertools import filterfalse
 import numpy as np
 import pandas as pd
 
-from analysis.sentiment.vader import _lexicon
+from analysis.sentiment.vader import _ascii_typography, _lexicon
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")  # lexicon look-up words (letters only)
 
@@ -132,18 +132,7 @@ def whole_text_scores(texts, *, lexicon: str = "war-news") -> np.ndarray:
     return np.array(rows, dtype=float).reshape(len(rows), 4)
 
 
-@lru_cache(maxsize=1)
-def _typographic_pairs() -> tuple[tuple[str, str], ...]:
-    from analysis.sentiment.vader import _TYPOGRAPHIC
-
-    # no replacement is itself replaced, so successive str.replace == str.translate
-    return tuple((chr(k), v) for k, v in _TYPOGRAPHIC.items())
-
-
 def _whole_text_score(vader, text: str) -> tuple[float, float, float, float]:
     """:meth:`FastVader.score` of one text (same steps, same order, same arithmetic)."""
-    raw = text
-    if vader.normalize_typography and not text.isascii():
-        for old, new in _typographic_pairs():
-            raw = raw.replace(old, new)
+    raw = _ascii_typography(text) if vader.normalize_typography and not text.isascii() else text
     return vader._score_tokens(raw.split(), text, long_text=True)

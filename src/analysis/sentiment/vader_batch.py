@@ -28,6 +28,7 @@ from itertools import repeat
 import numpy as np
 
 from analysis.sentiment._shared import gc_paused
+from analysis.sentiment.vader import _ascii_typography
 
 #: A sentence with more lexicon words than this is scored one by one (the sums add one
 #: row of a words x sentences table per word).
@@ -53,10 +54,7 @@ def score_batch(vader, texts: list) -> np.ndarray:
     with gc_paused():
         joined = "\n".join(strings)
         if vader.normalize_typography and not joined.isascii():
-            # one character for one (offsets kept); str.replace scans in C where translate
-            # looks every character up in a dict
-            for char, ascii_char in vader.TYPOGRAPHY.items():
-                joined = joined.replace(chr(char), ascii_char)
+            joined = _ascii_typography(joined)  # one character for one: offsets kept
         raw = joined.split()
         starts = split_starts(_code_points(joined))
         if len(starts) != len(raw):  # never expected: str.split and str.isspace disagree
