@@ -569,12 +569,9 @@ class FastVader:
             n = len(entries) - entries.count(None)
             return (0.0, 1.0, 0.0, 0.0) if n else (0.0, 0.0, 0.0, 0.0)
         words, lowers = map(list, zip(*filter(None, entries)))
-        if not self._phrase_raw.isdisjoint(raw):
-            if long_text:
-                words, lowers = self._merge_phrases_lowered(words, lowers)
-            else:
-                if self._has_phrase(lowers):  # merge only when a phrase really occurs
-                    words, lowers = self._merge_phrases_lowered(words, lowers)
+        # a sentence merges only when a phrase really occurs; a whole document surely holds one
+        if not self._phrase_raw.isdisjoint(raw) and (long_text or self._has_phrase(lowers)):
+            words, lowers = self._merge_phrases_lowered(words, lowers)
         return self._score_words(words, lowers, text)
 
     def _has_phrase(self, lowers: list[str]) -> bool:
