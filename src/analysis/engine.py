@@ -67,6 +67,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.lang import _CYRILLIC_LANGS
+
 __all__ = [
     "ALL_STAGES",
     "OPTIONAL_STAGES",
@@ -484,8 +486,8 @@ def warm_up(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
             cyrillic_entities.discover_natasha([_WARM_UP_NATASHA])
 
 
+# not a raw string: the letters themselves, which pyarrow's RE2 reads too (it has no \u escape)
 _CYRILLIC_LETTER = "[\u0400-\u04FF]"
-_CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr"})
 
 
 def has_cyrillic(source, *, min_letters: int = 20) -> bool:
