@@ -216,11 +216,16 @@ def doc_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame | None = None, 
         if stop_words is not None:
             stop = {w.lower() for w in stop_words}
         else:
-            stop = _content_stopwords(code) | (CYR_NEWS_STOPWORDS if code in ("ru", "uk") else NEWS_STOPWORDS)
+            stop = _content_stopwords(code) | _news_stopwords(code)
         keep[rows] &= ~frame.loc[rows, "term"].isin(stop).to_numpy(bool)
     frame = frame[keep]
     out = frame.groupby(["article_id", "term"], sort=True).size().rename("count").reset_index()
     return out.astype({"count": "int64"})
+
+
+def _news_stopwords(lang: str) -> frozenset[str]:
+    """The news-copy stopwords of a language: :data:`CYR_NEWS_STOPWORDS` for ru/uk, else :data:`NEWS_STOPWORDS`."""
+    return CYR_NEWS_STOPWORDS if lang in ("ru", "uk") else NEWS_STOPWORDS
 
 
 def topic_doc_terms(article_counts: pd.DataFrame) -> pd.DataFrame:
@@ -241,7 +246,7 @@ def topic_doc_terms(article_counts: pd.DataFrame) -> pd.DataFrame:
     keep = np.array(article_counts["term"].ne(ALL_WORDS).to_numpy(bool), copy=True)
     for code in pd.unique(article_counts["lang"]):
         rows = (article_counts["lang"] == code).to_numpy(bool)
-        stop = CYR_NEWS_STOPWORDS if code in ("ru", "uk") else NEWS_STOPWORDS
+        stop = _news_stopwords(code)
         keep[rows] &= ~article_counts.loc[rows, "term"].isin(stop).to_numpy(bool)
     out = article_counts.loc[keep, ["article_id", "term", "count"]].reset_index(drop=True)
     return out.astype({"count": "int64"})
