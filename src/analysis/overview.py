@@ -570,6 +570,8 @@ def article_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_len
         return pd.DataFrame(columns=columns)
     present_codes, present = pd.factorize(tokens["article_id"])
     by_id = articles.drop_duplicates("article_id").set_index("article_id")
+    if "n_words" not in by_id.columns:
+        raise KeyError("article_term_counts() needs the articles' n_words (overview.with_sizes) for the per-10k denominator")
     langs = _lang_values(by_id).reindex(present).fillna("en").to_numpy(object)
     words = (tokens["is_alpha"].to_numpy(bool) & ~tokens["is_punct"].to_numpy(bool))
     term_col = "lemma" if "lemma" in tokens.columns else "lower"
@@ -591,8 +593,6 @@ def article_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_len
                              return_counts=True)
     rows = pd.DataFrame({"position": keys // max(len(terms), 1), "term": terms[keys % max(len(terms), 1)],
                          "count": counts.astype("int64"), "order": 0})
-    if "n_words" not in by_id.columns:
-        raise KeyError("article_term_counts() needs the articles' n_words (overview.with_sizes) for the per-10k denominator")
     totals = pd.DataFrame({"position": np.arange(len(present)), "term": ALL_WORDS,
                            "count": by_id["n_words"].reindex(present).fillna(0).astype("int64").to_numpy(), "order": 1})
     out = pd.concat([rows, totals], ignore_index=True).sort_values(["position", "order"], kind="stable")
