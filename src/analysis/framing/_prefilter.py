@@ -222,51 +222,65 @@ def superset(rx: re.Pattern | str, flags: int = 0) -> str | None:
     return _superset(pattern, int(flags) & (re.IGNORECASE | re.DOTALL | re.MULTILINE | re.VERBOSE | re.ASCII))
 
 
-def _mandatory(seq, ci: bool, out: list) -> None:
-    """Collect (min width, element, ci) for every element every match of ``seq`` consumes."""
+def _clean(emitted: str) -> bool:
+    """No wildcard in an emitted RE2 piece (a wildcard is hardly selective)."""
+    return _ANY not in emitted and _NOT_RE2_SPACE not in emitted
+
+
+def _needed(seq, ci: bool) -> tuple[str, int] | None:
+    """(RE2 pattern, fewest characters it matches) of a part every match of ``seq`` contains,
+    or None: the widest of its runs of consecutive literal characters / small classes and of
+    its mandatory groups (a group's part: its own widest part; an alternation's: the
+    alternation of every branch's part, when each branch has one)."""
+    best: tuple[str, int] | None = None
+    run: list[str] = []
+
+    def keep(candidate):
+        nonlocal best
+        if candidate is not None and (best is None or candidate[1] > best[1]):
+            best = candidate
+
     for item in seq:
         op, av = item
+        if op in (_C.LITERAL, _C.IN):
+            emitted = _emit([item], ci)
+            if _clean(emitted):
+                run.append(emitted)
+                continue
+        keep(("".join(run), len(run)) if run else None)
+        run = []
         if op is _C.SUBPATTERN:
             _group, add, delete, sub = av
-            inner_ci = (ci or bool(add & _C.SRE_FLAG_IGNORECASE)) and not (delete & _C.SRE_FLAG_IGNORECASE)
-            _mandatory(sub, inner_ci, out)
-            out.append((item, ci))
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or op is getattr(_C, "POSSESSIVE_REPEAT", None):
-            if av[0] >= 1:
-                _mandatory(av[2], ci, out)
-        elif op in (_C.BRANCH, _C.LITERAL, _C.IN):
-            out.append((item, ci))
+            keep(_needed(sub, (ci or bool(add & _C.SRE_FLAG_IGNORECASE)) and not (delete & _C.SRE_FLAG_IGNORECASE)))
+        elif op is _C.BRANCH:
+            parts = [_needed(branch, ci) for branch in av[1]]
+            if all(part is not None for part in parts):
+                keep(("(?:" + "|".join(part[0] for part in parts) + ")", min(part[1] for part in parts)))
+        elif (op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or op is getattr(_C, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            keep(_needed(av[2], ci))
+    keep(("".join(run), len(run)) if run else None)
+    return best
 
 
 @lru_cache(maxsize=512)
 def _core(pattern: str, flags: int) -> str | None:
     try:
-        parsed = _P.parse(pattern, flags)
-        found: list = []
-        _mandatory(parsed, bool(flags & re.IGNORECASE), found)
-        best, best_width = None, 2
-        for item, ci in found:
-            width = _P.SubPattern(parsed.state, [item]).getwidth()[0]
-            if width <= best_width:
-                continue
-            emitted = _emit([item], ci)
-            if _ANY in emitted or _NOT_RE2_SPACE in emitted:
-                continue  # a wildcard: hardly selective
-            best, best_width = emitted, width
-        return best
+        found = _needed(_P.parse(pattern, flags), bool(flags & re.IGNORECASE))
     except (_Untranslatable, re.error, RecursionError, TypeError, AttributeError):
         return None
+    return found[0] if found is not None and found[1] > 2 else None
 
 
 def core(rx: re.Pattern) -> str | None:
-    """An RE2 pattern for one part that every match of ``rx`` must contain (the
-    widest element of its top-level sequence without wildcards, e.g. the verb of
-    "<noun phrase> <verb>"), or None. A necessary condition like :func:`superset`,
+    """An RE2 pattern for one part that every match of ``rx`` must contain (its widest run
+    of literal characters or mandatory group without wildcards, e.g. the verb of
+    "<noun phrase> <verb>"; an alternation's part is the alternation of its branches'
+    parts), or None when no such part is three characters or more. A necessary condition like :func:`superset`,
     but a much smaller automaton: :meth:`TextBatch.masks` scans every text with
     the cores first and the full supersets only on the few texts that pass.
 
-    >>> core(re.compile(r"[A-Z]\\w+ (?:shelled|bombed)"))
-    '(?:shelled|bombed)'
+    >>> core(re.compile(r"[A-Z]\\w+ (?:shelled|bombed)")), core(re.compile(r"(?:pseudo|sham)referendums?|plebiscites?"))
+    ('(?:shelled|bombed)', '(?:referendum|plebiscite)')
     """
     if not isinstance(rx, re.Pattern) or not isinstance(rx.pattern, str):
         return None
@@ -335,18 +349,22 @@ class TextBatch:
         return self.mask_for(union(patterns))
 
     def masks(self, patterns: Sequence[re.Pattern | None]) -> list[np.ndarray]:
-        """``[self.mask(rx) for rx in patterns]``, or a superset of it: one pass with the
-        union of every pattern's :func:`core` first, then each full superset only on
+        """``[self.mask(rx) for rx in patterns]``, or a superset of it (see :meth:`group_masks`)."""
+        return self.group_masks([(rx,) for rx in patterns])
+
+    def group_masks(self, groups: Sequence[Sequence[re.Pattern | None]]) -> list[np.ndarray]:
+        """``[self.mask(*group) for group in groups]``, or a superset of it: one pass with the
+        union of every pattern's :func:`core` first, then each group's full superset only on
         the texts that pass (False still means "cannot match")."""
-        cores = [core(rx) for rx in patterns if rx is not None]
-        if self._array is None or len(patterns) < 2 or any(c is None for c in cores):
-            return [self.mask(rx) for rx in patterns]
+        cores = [core(rx) for group in groups for rx in group if rx is not None]
+        if self._array is None or len(groups) < 2 or any(c is None for c in cores):
+            return [self.mask(*group) for group in groups]
         idx = np.flatnonzero(self.mask_for("|".join(f"(?:{c})" for c in cores)))
         sub = self.subset(idx)
         out = []
-        for rx in patterns:
+        for group in groups:
             m = np.zeros(self.n, dtype=bool)
-            m[idx] = sub.mask(rx)
+            m[idx] = sub.mask(*group)
             out.append(m)
         return out
 

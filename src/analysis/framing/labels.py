@@ -268,10 +268,12 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
     # (sentence, concept, term) candidates: an RE2 superset of each term's patterns
     # rules out sentences where the exact Python regexes cannot match
     todo: dict[int, dict[int, list[int]]] = {}
-    # (one pass per concept over all sentences, then per term on the concept's few hits;
-    # one union of every term at once would be slower: RE2's automaton grows too big)
+    # (one pass with every term's literal core, each concept's superset on the sentences that pass,
+    # then per term on the concept's few hits; one union of every full superset at once would be
+    # slower: RE2's automaton grows too big)
+    concept_masks = batch.group_masks([[rx for term in terms for rx in term[5]] for _c, _ctx, terms in concepts])
     for c, (_concept, _ctx, terms) in enumerate(concepts):
-        hit = np.flatnonzero(batch.mask(*[rx for term in terms for rx in term[5]]))
+        hit = np.flatnonzero(concept_masks[c])
         if not len(hit):
             continue
         sub = batch.subset(hit) if len(terms) > 1 else None

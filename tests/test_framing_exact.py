@@ -1,0 +1,101 @@
+"""Specification of the speed forms inside analysis.framing: each finds exactly what the plain form finds.
+
+The RE2 cores only rule texts out (a text whose core does not match cannot hold a match), and the
+rewritten Python regexes give the same spans as the readable patterns they replace.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import numpy as np
+import pytest
+
+pa = pytest.importorskip("pyarrow")
+pc = pytest.importorskip("pyarrow.compute")
+
+#: sentences where names, appositives, noun phrases, pronouns and verbs meet in many ways
+SPEECH = [
+    "Vladimir Putin said that the West had provoked the war.",
+    "Putin, the Russian leader, told reporters on Monday that talks were over.",
+    "The U.S. State Department's spokesman Matthew Miller said Kyiv would decide.",
+    "He also said: \"We will win.\"",
+    "Officials say that the strikes continued, while the ministry of defence denied it.",
+    "A senior official in the Ministry of Defence accused Kyiv of staging the attack.",
+    "O'Brien-Smith repeatedly claimed the deal was dead, and Zelensky later warned of escalation.",
+    "the mayor's office reported that three people were wounded",
+    "Several witnesses in the town of Bucha said soldiers had been there.",
+    "According to Ukrainian officials, 12 people died.",
+    "They would say nothing; it was, they insisted, a provocation.",
+    "Kremlin spokesman Dmitry Peskov , the president's press secretary, stressed that Moscow was ready.",
+    "In Washington, U.S.A. officials A.B.C. D'Arcy and J.-P. Dupont-Aignan have said nothing since.",
+    "Another two hundred people who fled the city said the shelling never stopped.",
+    "Its forces said; his aides said, her lawyer said that she was innocent.",
+    "ALL CAPS HEADLINE SAYS WAR",
+    "Zelensky   said   that\tthe   counteroffensive had begun.",
+    "",
+]
+
+
+def test_the_indirect_speech_regex_with_possessive_runs_finds_the_spans_of_the_plain_speaker_pattern():
+    q = importlib.import_module("analysis.framing.quotes")
+    fast = q._patterns()["indirect"]
+    assert "{_SPEAKER_ATOMIC}" not in fast.pattern and "*+" in fast.pattern  # the speaker's runs are possessive
+    plain = re.compile(fast.pattern.replace(q._SPEAKER_ATOMIC, q._SPEAKER, 1), fast.flags)
+    assert plain.pattern != fast.pattern
+    groups = ("speaker", "verb", "obj", "that")
+    texts = SPEECH + [a + " " + b for a, b in zip(SPEECH, SPEECH[1:])]
+    for text in texts:
+        got = [[m.span(g) for g in groups] for m in fast.finditer(text)]
+        want = [[m.span(g) for g in groups] for m in plain.finditer(text)]
+        assert got == want, text
+    assert any(fast.search(t) for t in texts)
+
+
+def _re2_finds(pattern: str, texts: list[str]) -> list[bool]:
+    return pc.match_substring_regex(pa.array(texts, type=pa.large_string()), pattern).to_pylist()
+
+
+def test_the_core_of_every_label_and_agency_pattern_is_inside_each_of_its_matches():
+    from analysis.framing._prefilter import core
+
+    labels = importlib.import_module("analysis.framing.labels")
+    agency = importlib.import_module("analysis.framing.agency")
+    label_rx = [rx for _c, _ctx, terms in labels._compiled_concepts(None) for term in terms for rx in term[5]
+                if rx is not None]
+    agency_rx = [rx for name, rx in agency._regexes().items() if isinstance(rx, re.Pattern)]
+    # every label term written out as the lexicon spells it, in several cases and with a possessive
+    terms = [term["term"] for term in labels.label_lexicon().to_dict("records") if term["lang"] == "en"]
+    texts = SPEECH + [f"They spoke of {t}. {t.upper()}'s {t.lower()}-{t.title()} ({t})" for t in terms]
+    texts += ["Russian forces shelled Kharkiv overnight.", "Kharkiv was shelled by Russian forces.",
+              "A fire broke out at the plant.", "Moscow plans to attack again.", "Civilians killed in Bucha.",
+              "Explosions were heard in Kyiv.", "Russia launched coordinated missile strikes."]
+    checked = 0
+    for rx in label_rx + agency_rx:
+        found = core(rx)
+        if found is None:
+            continue
+        matches = [m.group() for t in texts for m in rx.finditer(t) if m.end() > m.start()]
+        if matches:
+            assert all(_re2_finds(found, matches)), (rx.pattern[:80], found[:80])
+            checked += 1
+    assert checked >= 20
+
+
+def test_group_masks_give_the_answers_of_one_group_at_a_time():
+    from analysis.framing._prefilter import TextBatch
+
+    groups = [[re.compile(r"(?<![\w\-])(?:sham[\s\-]+referend\w*|pseudo-?referend\w*)(?![\w])", re.IGNORECASE)],
+              [re.compile(r"\bKiev\b"), re.compile(r"(?i)\bkyiv\b")],
+              [re.compile(r"(?<![\w\-])(?:special military operation|SMO)(?![\w])")],
+              [None, re.compile(r"\bwar\b", re.IGNORECASE)]]
+    texts = ["A sham-referendum in Kherson", "KYIV and Kiev", "the special military operation", "SMO", "War.",
+             "nothing to see", "", "pseudoreferendums", "Kievan Rus"]
+    batch = TextBatch(texts)
+    together = batch.group_masks(groups)
+    apart = [batch.mask(*group) for group in groups]
+    assert [m.tolist() for m in together] == [m.tolist() for m in apart]
+    for group, mask in zip(groups, together):
+        real = np.array([any(rx is not None and rx.search(t) for rx in group) for t in texts])
+        assert not (real & ~mask).any()  # never rules out a real match
