@@ -99,3 +99,29 @@ def test_group_masks_give_the_answers_of_one_group_at_a_time():
     for group, mask in zip(groups, together):
         real = np.array([any(rx is not None and rx.search(t) for rx in group) for t in texts])
         assert not (real & ~mask).any()  # never rules out a real match
+
+
+def test_guarded_frame_regexes_count_what_the_look_behind_regexes_count():
+    from analysis.framing._lexicon import guarded_dispatch, lowered_dispatch
+    from analysis.framing.frames import MFC_FRAMES, _mfc_lexicon
+
+    frames = _mfc_lexicon(None)["frames"]
+    texts = [t.lower() for t in SPEECH] + [
+        "the tax-cuts' costs, taxes's and taxpayers' money; tax tax tax", "pre-war costs-costs", "costs'costs",
+        "labour  market, labor-market and labour\u2014market", "u.s. sanctions; the u.s.'s allies", "o'court courts'",
+        "gdp_growth gdp2 2gdp", "\u00e9conomy economy\u00e9 economy", "rights' rights\u2019 rights-based",
+    ]
+    guarded = 0
+    for frame in MFC_FRAMES:
+        patterns = tuple(frames[frame]["patterns"])
+        guard = guarded_dispatch(patterns)
+        if guard is None:
+            continue
+        guarded += 1
+        plain = lowered_dispatch(patterns)
+        for text in texts:
+            assert len(guard.findall("," + text)) == len(plain.findall(text)), (frame, text)
+    assert guarded >= 10
+    # an alternative starting with a non-word character ("\$\s?\d+") could start right after a match
+    assert guarded_dispatch(tuple(frames["Economic"]["patterns"])) is None
+    assert guarded_dispatch(("\\$\\d+", "costs?")) is None and guarded_dispatch(("costs?",)) is not None

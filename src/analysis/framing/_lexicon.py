@@ -86,7 +86,7 @@ def lowered_dispatch(patterns: tuple[str, ...], *, possessive: bool = True) -> r
     >>> "(?:(?:tax)|(?:tariffs?))|(?:(?:gdp))" in rx.pattern, [m.group() for m in rx.finditer("gdp, tariffs, tax")]
     (True, ['gdp', 'tariffs', 'tax'])
     """
-    from analysis.framing._prefilter import _P, lowered_pattern
+    from analysis.framing._prefilter import lowered_pattern
 
     ci, _cs = compile_patterns(patterns, possessive=possessive)
     fast = lowered_pattern(ci)
@@ -100,17 +100,63 @@ def lowered_dispatch(patterns: tuple[str, ...], *, possessive: bool = True) -> r
 
     if build(items) != fast.pattern:
         return None
-    groups: dict[int, list[str]] = {}
-    try:
-        for item in items:
-            parsed = _P.parse(item.lower(), fast.flags)
-            if not parsed.data or parsed.data[0][0] is not _P.LITERAL:
-                return None
-            groups.setdefault(parsed.data[0][1], []).append(item)
-    except (re.error, RecursionError):
+    firsts = _first_literals(tuple(items), fast.flags)
+    if firsts is None:
         return None
+    groups: dict[int, list[str]] = {}
+    for item, first in zip(items, firsts):
+        groups.setdefault(first, []).append(item)
     try:
         return re.compile(build("(?:" + "|".join(group) + ")" for group in groups.values()), fast.flags)
+    except re.error:
+        return None
+
+
+def _first_literals(items: tuple[str, ...], flags: int) -> list[int] | None:
+    """The code of the literal character each lower-cased alternative starts with, or None
+    when one starts otherwise."""
+    from analysis.framing._prefilter import _P
+
+    firsts = []
+    try:
+        for item in items:
+            parsed = _P.parse(item.lower(), flags)
+            if not parsed.data or parsed.data[0][0] is not _P.LITERAL:
+                return None
+            firsts.append(parsed.data[0][1])
+    except (re.error, RecursionError):
+        return None
+    return firsts
+
+
+_LOOK_BEHIND = r"(?<![\w\-])"
+
+
+@lru_cache(maxsize=512)
+def guarded_dispatch(patterns: tuple[str, ...], *, possessive: bool = True) -> re.Pattern | None:
+    """:func:`lowered_dispatch` with its look-behind ``(?<![\\w\\-])`` turned into a consumed
+    character ``[^\\w\\-]``, for counting matches (``len(findall)``) in lower-cased text that
+    starts with a barrier character: the regex engine then only tries the places after a
+    character that is no word character or hyphen, and skips the rest in its fast character scan.
+
+    Same count: a match's guard is the character before it, which no earlier match consumed -
+    an earlier match ends before a character that is no word character, so the next match could
+    start right there only with an alternative starting with such a character; then (or when the
+    pattern is not of that form) None.
+
+    >>> rx = guarded_dispatch(("tax", "gdp", "tariffs?"))
+    >>> rx.pattern.startswith("[^\\w\\-]"), len(rx.findall(",gdp tariffs, taxes tax-tariff"))
+    (True, 3)
+    """
+    rx = lowered_dispatch(patterns, possessive=possessive)
+    if rx is None or not rx.pattern.startswith(_LOOK_BEHIND):
+        return None
+    items = tuple(f"(?:{_pattern_source(p)})" for p in patterns if not is_case_sensitive(p))
+    firsts = _first_literals(items, rx.flags)
+    if firsts is None or not all(re.match(r"\w", chr(c)) for c in firsts):
+        return None
+    try:
+        return re.compile(r"[^\w\-]" + rx.pattern[len(_LOOK_BEHIND):], rx.flags)
     except re.error:
         return None
 
@@ -159,6 +205,8 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
              lowered_dispatch(tuple(p), possessive=possessive) or lowered_pattern(pair[0])
              for p, pair in zip(pattern_sets, compiled)]
     seps = [_joiner(fast, chars) for fast in fasts]
+    guarded = [None if fast is None else guarded_dispatch(tuple(p), possessive=possessive)
+               for p, fast in zip(pattern_sets, fasts)]
 
     def count(rx, i):
         return sum(1 for m in rx.finditer(pieces[i]) if m.end() > m.start())
@@ -188,9 +236,15 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
                         low[i] = pieces[i].lower() if lowerable(pieces[i]) else None
                 owners = owner[idx]
                 cut = np.flatnonzero(np.diff(owners)) + 1
+                guard = guarded[j]
                 for run in np.split(idx, cut):
                     lowered = [low[i] for i in run if low[i] is not None]
-                    n = len(fast.findall(sep.join(lowered))) if lowered else 0
+                    if not lowered:
+                        n = 0
+                    elif guard is not None:  # the joined pieces behind one more barrier character
+                        n = len(guard.findall(sep + sep.join(lowered)))
+                    else:
+                        n = len(fast.findall(sep.join(lowered)))
                     n += sum(count(ci, i) for i in run if low[i] is None)
                     out[owner[run[0]], j] += n
                 idx = idx[:0]  # counted

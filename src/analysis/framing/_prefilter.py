@@ -355,7 +355,12 @@ class TextBatch:
     def group_masks(self, groups: Sequence[Sequence[re.Pattern | None]]) -> list[np.ndarray]:
         """``[self.mask(*group) for group in groups]``, or a superset of it: one pass with the
         union of every pattern's :func:`core` first, then each group's full superset only on
-        the texts that pass (False still means "cannot match")."""
+        the texts that pass (False still means "cannot match").
+
+        >>> batch = TextBatch(["Kyiv said", "Kiev said", "nothing"])
+        >>> [m.tolist() for m in batch.group_masks([[re.compile("Kyiv")], [re.compile("Kiev"), re.compile("Kyiv")]])]
+        [[True, False, False], [True, True, False]]
+        """
         cores = [core(rx) for group in groups for rx in group if rx is not None]
         if self._array is None or len(groups) < 2 or any(c is None for c in cores):
             return [self.mask(*group) for group in groups]
