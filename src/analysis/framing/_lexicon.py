@@ -145,7 +145,7 @@ def guarded_dispatch(patterns: tuple[str, ...], *, possessive: bool = True) -> r
     pattern is not of that form) None.
 
     >>> rx = guarded_dispatch(("tax", "gdp", "tariffs?"))
-    >>> rx.pattern.startswith("[^\\w\\-]"), len(rx.findall(",gdp tariffs, taxes tax-tariff"))
+    >>> rx.pattern.startswith(r"[^\\w\\-]"), len(rx.findall(",gdp tariffs, taxes tax-tariff"))
     (True, 3)
     """
     rx = lowered_dispatch(patterns, possessive=possessive)
