@@ -88,7 +88,12 @@ def _clean_words(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]
 
 def _merge_units(words: list[tuple], gaz_spans, sent: str) -> list[tuple]:
     """Words (start, end, text, None) and gazetteer spans as one sequence of units (start, end,
-    text, gaz) — a span swallows the words it overlaps; gaz is (entity_id, type) or None."""
+    text, gaz) — a span swallows the words it overlaps; gaz is (entity_id, type) or None.
+
+    >>> _merge_units([(0, 3, "New", None), (4, 8, "York", None), (9, 14, "Times", None)],
+    ...              [(0, 8, "city:new_york", "GPE")], "New York Times")
+    [(0, 8, 'New York', ('city:new_york', 'GPE')), (9, 14, 'Times', None)]
+    """
     units: list[tuple] = []
     starts = [w[0] for w in words]
     ends = [w[1] for w in words]
@@ -308,7 +313,11 @@ def _scan_units(units: list[tuple], sent: str, first_start: int, lower_vocab) ->
 @lru_cache(maxsize=1 << 16)
 def _common_opening(w: str) -> bool:
     """A capitalised word that opens a sentence as a common word, whatever the article: a stop
-    word, a demonym, a word Punkt saw in lower case, an adverb or a gerund ("However", "Officials")."""
+    word, a demonym, a word Punkt saw in lower case, an adverb or a gerund.
+
+    >>> _common_opening("However"), _common_opening("Russian"), _common_opening("Syrskyi")
+    (True, True, False)
+    """
     return w.lower() in _stop() or w in _DEMONYMS or _common(w) or w.endswith("ly") or w.endswith("ing")
 
 
@@ -330,7 +339,11 @@ def _single_word_rejected(w: str) -> bool:
 
 def _type_sequence(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[tuple[int, int, str, str]]:
     """Type one capitalised sequence of units (start, end, text, gaz); ``initial``: the start of
-    the sentence's first word when it opens the sentence (else -1)."""
+    the sentence's first word when it opens the sentence (else -1).
+
+    >>> _type_sequence([(4, 8, "Oleg", None), (9, 18, "Synehubov", None)], "Gov Oleg Synehubov said", -1, set())
+    [(4, 18, 'Oleg Synehubov', 'PERSON')]
+    """
     articles = _ARTICLES
     conns = _CONNECTORS
     a = 0
