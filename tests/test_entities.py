@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import unicodedata
 
@@ -531,6 +532,47 @@ def test_fast_discovery_equals_the_reference_on_tricky_sentences():
     for text, rep, (names, _) in zip(TRICKY, reported, g.matcher.find_all(TRICKY)):
         spans = [(a, b, c[0][0], g.info[c[0][0]][1]) for a, b, c in names if c[0][1] == "alias"]
         assert ent._discover_fast(text, rep, spans, vocab) == ent._discover_sentence(text, 0, spans, vocab), text
+
+
+def _merge_word_by_word(words, spans, sent):
+    """Reference for ``discovery._merge_units``: walk the words; the first span not yet ended that
+    overlaps a word replaces it and every later word opening before the span ends."""
+    units, gi, wi, spans = [], 0, 0, sorted(spans)
+    while wi < len(words):
+        s, e, w, _ = words[wi]
+        while gi < len(spans) and spans[gi][1] <= s:
+            gi += 1
+        if gi < len(spans) and spans[gi][0] < e:
+            gs, ge, gid, gtype = spans[gi]
+            units.append((gs, ge, sent[gs:ge], (gid, gtype)))
+            while wi < len(words) and words[wi][0] < ge:
+                wi += 1
+            gi += 1
+            continue
+        units.append((s, e, w, None))
+        wi += 1
+    return units
+
+
+def test_gazetteer_spans_swallow_the_words_they_overlap_as_a_word_by_word_merge_does():
+    from analysis.entities.discovery import _merge_units
+
+    sent = "Kharkiv Regional Military Administration said"
+    words = [(0, 7, "Kharkiv", None), (8, 16, "Regional", None), (17, 25, "Military", None),
+             (26, 40, "Administration", None)]
+    assert _merge_units(words, [(0, 7, "city:kharkiv", "GPE")], sent)[:2] == [
+        (0, 7, "Kharkiv", ("city:kharkiv", "GPE")), (8, 16, "Regional", None)]
+    # spans in any order, overlapping each other, opening inside a word or past the last one
+    rng = random.Random(13)
+    text = "x" * 80
+    for _ in range(3000):
+        words, at = [], 0
+        for _ in range(rng.randint(0, 7)):
+            s = at + rng.randint(0, 3)
+            at = s + rng.randint(1, 6)
+            words.append((s, at, text[s:at], None))
+        spans = [(s, s + rng.randint(1, 14), "id", "GPE") for s in (rng.randint(0, at + 2) for _ in range(rng.randint(0, 4)))]
+        assert _merge_units(words, spans, text) == _merge_word_by_word(words, spans, text), (words, spans)
 
 
 def test_the_lower_case_vocabulary_answers_as_the_set_of_every_lower_case_word():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from analysis import vocabulary
@@ -76,14 +76,6 @@ def _capword(word: str) -> bool:
 _capword_cached = lru_cache(maxsize=1 << 16)(_capword)
 
 
-@dataclass(slots=True)
-class _Unit:
-    start: int
-    end: int
-    text: str
-    gaz: tuple | None = None  # (entity_id, type) when a gazetteer match
-
-
 def _clean_words(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Strip a trailing full stop unless it is an initial/abbreviation ("Gen.", "J.")."""
     cleaned = []
@@ -94,26 +86,30 @@ def _clean_words(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]
     return cleaned
 
 
-def _merge_units(words: list[tuple[int, int, str]], gaz_spans, sent: str) -> list[tuple]:
-    """Words and gazetteer spans as one sequence of units (start, end, text,
-    gaz) — a span swallows the words it overlaps; gaz is (entity_id, type) or None."""
+def _merge_units(words: list[tuple], gaz_spans, sent: str) -> list[tuple]:
+    """Words (start, end, text, None) and gazetteer spans as one sequence of units (start, end,
+    text, gaz) — a span swallows the words it overlaps; gaz is (entity_id, type) or None.
+
+    >>> _merge_units([(0, 3, "New", None), (4, 8, "York", None), (9, 14, "Times", None)],
+    ...              [(0, 8, "city:new_york", "GPE")], "New York Times")
+    [(0, 8, 'New York', ('city:new_york', 'GPE')), (9, 14, 'Times', None)]
+    """
     units: list[tuple] = []
-    gi = 0
-    gaz_spans = sorted(gaz_spans)
+    starts = [w[0] for w in words]
+    ends = [w[1] for w in words]
+    n = len(words)
     wi = 0
-    while wi < len(words):
-        s, e, w = words[wi][:3]
-        while gi < len(gaz_spans) and gaz_spans[gi][1] <= s:
-            gi += 1
-        if gi < len(gaz_spans) and gaz_spans[gi][0] < e:
-            gs, ge, gid, gtype = gaz_spans[gi]
-            units.append((gs, ge, sent[gs:ge], (gid, gtype)))
-            while wi < len(words) and words[wi][0] < ge:
-                wi += 1
-            gi += 1
-            continue
-        units.append((s, e, w, None))
-        wi += 1
+    for gs, ge, gid, gtype in sorted(gaz_spans):
+        j = bisect_right(ends, gs, wi)  # the first word ending after the span opens
+        units.extend(words[wi:j])
+        wi = j
+        if j == n:
+            break
+        if ge <= starts[j]:
+            continue  # the span ended before that word: it overlaps none
+        units.append((gs, ge, sent[gs:ge], (gid, gtype)))
+        wi = bisect_left(starts, ge, j)
+    units.extend(words[wi:])
     return units
 
 
@@ -134,7 +130,7 @@ def _discover_sentence(sent: str, offset: int, gaz_spans: list[tuple[int, int, s
     n_cap_stop = sum(1 for w in later if w[:1].isupper() and len(w) > 1 and w.lower() in _stop())
     if n_cap_stop >= 2 or (len(words) >= 4 and all(w[:1].isupper() for _, _, w in words)):
         return []
-    units = _merge_units(words, gaz_spans, sent)
+    units = _merge_units([(s, e, w, None) for s, e, w in words], gaz_spans, sent)
     return _scan_units(units, sent, units[0][0] if units else 0, lower_vocab)
 
 
@@ -239,9 +235,10 @@ def _discover_fast(sent: str, reported: tuple | None, gaz_spans: list[tuple[int,
         if len(full) >= 4 and all(w[:1].isupper() for w in full):
             return []
     if gaz_spans:
-        starts = {w[0] for w in words}
-        if any(g[0] not in starts for g in gaz_spans):
-            return _discover_sentence(sent, 0, gaz_spans, lower_vocab)
+        for g in gaz_spans:
+            at = bisect_left(words, (g[0],))
+            if at == len(words) or words[at][0] != g[0]:
+                return _discover_sentence(sent, 0, gaz_spans, lower_vocab)
         conn = conn + [g[1] for g in gaz_spans]
     # connectors right after a word or a gazetteer name: read the words that follow
     extra = {}
@@ -265,13 +262,9 @@ def _scan_units(units: list[tuple], sent: str, first_start: int, lower_vocab) ->
     """Capitalised sequences (connectors inside) of the units (start, end, text, gaz), typed."""
     out: list[tuple[int, int, str, str]] = []
     lead = sent[:first_start]
-    lead_alnum = bool(lead) and any(c.isalnum() for c in lead)
-
-    def sentence_initial(u: _Unit) -> bool:
-        return u.start == first_start and not lead_alnum
-
+    # the start of the sentence's first word when nothing alphanumeric comes before it, else -1
+    initial = -1 if lead and any(c.isalnum() for c in lead) else first_start
     capword = _capword_cached
-    stop = _stop()
     conns = _CONNECTORS
     i, n = 0, len(units)
     while i < n:
@@ -281,13 +274,16 @@ def _scan_units(units: list[tuple], sent: str, first_start: int, lower_vocab) ->
             continue
         # collect a capitalised sequence separated only by spaces, connectors inside
         seq = [u]
+        last = u
         j = i + 1
         while j < n:
             v = units[j]
-            if sent[seq[-1][1]:v[0]].strip():
+            gap = sent[last[1]:v[0]]
+            if gap and not gap.isspace():
                 break
-            if v[3] or capword(v[2]) or (_ROMAN.match(v[2]) and not seq[-1][3]):
+            if v[3] or capword(v[2]) or (not last[3] and _ROMAN.match(v[2])):
                 seq.append(v)
+                last = v
                 j += 1
                 continue
             if v[2] in conns and j + 1 < n and not sent[v[1]:units[j + 1][0]].strip():
@@ -297,6 +293,7 @@ def _scan_units(units: list[tuple], sent: str, first_start: int, lower_vocab) ->
                     k += 1
                 if k < n and (units[k][3] or _is_cap(units[k][2])) and k > j:
                     seq.extend(units[j:k])
+                    last = seq[-1]
                     j = k
                     continue
             break
@@ -305,15 +302,23 @@ def _scan_units(units: list[tuple], sent: str, first_start: int, lower_vocab) ->
             if u[3]:
                 continue  # a gazetteer name alone: nothing to discover (what _type_sequence returns)
             w = u[2]
-            if _single_word_rejected(w):
-                continue
-            if u[0] == first_start and not lead_alnum and (
-                    w.lower() in stop or w in _DEMONYMS or _common(w) or w.endswith("ly") or w.endswith("ing")):
-                continue  # a common word opening the sentence (what _type_plain returns)
+            if _single_word_rejected(w) or (u[0] == initial and _common_opening(w)):
+                continue  # (what _type_plain returns for a common word opening the sentence)
         elif all(x[3] for x in seq):
             continue
-        out.extend(_type_sequence([_Unit(*x) for x in seq], sent, sentence_initial, lower_vocab, units))
+        out.extend(_type_sequence(seq, sent, initial, lower_vocab))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _common_opening(w: str) -> bool:
+    """A capitalised word that opens a sentence as a common word, whatever the article: a stop
+    word, a demonym, a word Punkt saw in lower case, an adverb or a gerund.
+
+    >>> _common_opening("However"), _common_opening("Russian"), _common_opening("Syrskyi")
+    (True, True, False)
+    """
+    return w.lower() in _stop() or w in _DEMONYMS or _common(w) or w.endswith("ly") or w.endswith("ing")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -332,44 +337,62 @@ def _single_word_rejected(w: str) -> bool:
             or _DEMONYM_SUFFIX.search(w) is not None)
 
 
-def _type_sequence(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, units) -> list[tuple[int, int, str, str]]:
-    while seq and not seq[0].gaz and (seq[0].text in ("The", "the", "A", "An") or seq[0].text in _CONNECTORS):
-        seq = seq[1:]
+def _type_sequence(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[tuple[int, int, str, str]]:
+    """Type one capitalised sequence of units (start, end, text, gaz); ``initial``: the start of
+    the sentence's first word when it opens the sentence (else -1).
+
+    >>> _type_sequence([(4, 8, "Oleg", None), (9, 18, "Synehubov", None)], "Gov Oleg Synehubov said", -1, set())
+    [(4, 18, 'Oleg Synehubov', 'PERSON')]
+    """
+    articles = _ARTICLES
+    conns = _CONNECTORS
+    a = 0
+    while a < len(seq) and not seq[a][3] and (seq[a][2] in articles or seq[a][2] in conns):
+        a += 1
+    if a:
+        seq = seq[a:]
     if not seq:
         return []
-    plain = [u for u in seq if not u.gaz]
-    has_gaz = any(u.gaz for u in seq)
+    first, last = seq[0], seq[-1]
+    has_gaz = False
+    plain = False
+    for u in seq:
+        if u[3]:
+            has_gaz = True
+        else:
+            plain = True
+    if not has_gaz:
+        return _type_plain(seq, sent, initial, lower_vocab)
     # a gazetteer place + an organisation head forms one name: "Kharkiv Regional Military Administration"
-    if has_gaz and plain and seq[-1].gaz and seq[-1].gaz[1] == "ORG" and " " not in seq[-1].text \
-            and _common(seq[-1].text) and not seq[0].gaz and all(u.gaz is None for u in seq[:-1]) \
-            and not all(u.text in _DEMONYMS or u.text in _CONNECTORS for u in seq[:-1]):
+    if plain and last[3] and last[3][1] == "ORG" and " " not in last[2] \
+            and _common(last[2]) and not first[3] and all(u[3] is None for u in seq[:-1]) \
+            and not all(u[2] in _DEMONYMS or u[2] in conns for u in seq[:-1]):
         # a generic one-word alias inside a longer name: "Belarusian People's Congress"
-        return [(seq[0].start, seq[-1].end, sent[seq[0].start:seq[-1].end], "MERGE:ORG")]
-    if has_gaz:
-        mergeable = all(u.gaz is None or u.gaz[1] in ("GPE", "LOC") for u in seq)
-        last_plain_head = _head_type(seq[-1].text) if not seq[-1].gaz else None
-        first_plain_head = _head_type(seq[0].text) if not seq[0].gaz else None
-        if mergeable and plain and (last_plain_head in ("ORG", "MILITARY_UNIT", "FACILITY")
-                                    or (first_plain_head in ("ORG", "MILITARY_UNIT", "FACILITY")
-                                        and any(u.text in ("of", "for") for u in seq))):
-            t = last_plain_head or first_plain_head
-            return [(seq[0].start, seq[-1].end, sent[seq[0].start:seq[-1].end], "MERGE:" + t)]
-        # otherwise gazetteer units split the sequence
-        parts, cur = [], []
-        for u in seq:
-            if u.gaz:
-                if cur:
-                    parts.append(cur)
-                cur = []
-            else:
-                cur.append(u)
-        if cur:
-            parts.append(cur)
-        res = []
-        for p in parts:
-            res.extend(_type_plain(p, sent, sentence_initial, lower_vocab, units))
-        return res
-    return _type_plain(seq, sent, sentence_initial, lower_vocab, units)
+        return [(first[0], last[1], sent[first[0]:last[1]], "MERGE:ORG")]
+    mergeable = all(u[3] is None or u[3][1] in ("GPE", "LOC") for u in seq)
+    last_plain_head = _HEAD_TYPES.get(last[2]) if not last[3] else None
+    first_plain_head = _HEAD_TYPES.get(first[2]) if not first[3] else None
+    if mergeable and plain and (last_plain_head in ("ORG", "MILITARY_UNIT", "FACILITY")
+                                or (first_plain_head in ("ORG", "MILITARY_UNIT", "FACILITY")
+                                    and any(u[2] in ("of", "for") for u in seq))):
+        t = last_plain_head or first_plain_head
+        return [(first[0], last[1], sent[first[0]:last[1]], "MERGE:" + t)]
+    # otherwise gazetteer units split the sequence
+    res = []
+    cur: list[tuple] = []
+    for u in seq:
+        if u[3]:
+            if cur:
+                res.extend(_type_plain(cur, sent, initial, lower_vocab))
+            cur = []
+        else:
+            cur.append(u)
+    if cur:
+        res.extend(_type_plain(cur, sent, initial, lower_vocab))
+    return res
+
+
+_ARTICLES = ("The", "the", "A", "An")
 
 
 #: Head word -> the type it gives a name. A word in several lists takes the first type of this
@@ -439,101 +462,112 @@ def _common(word: str) -> bool:
     return bool(_ortho().get(word.lower(), 0) & _LC)
 
 
-def _type_plain(seq: list[_Unit], sent: str, sentence_initial, lower_vocab, units) -> list[tuple[int, int, str, str]]:
-    # trim connectors at the edges
-    while seq and seq[0].text in _CONNECTORS:
-        seq = seq[1:]
-    while seq and seq[-1].text in _CONNECTORS:
-        seq = seq[:-1]
-    if not seq:
+def _type_plain(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[tuple[int, int, str, str]]:
+    conns = _CONNECTORS
+    # trim connectors at the edges, then leading articles
+    a, b = 0, len(seq)
+    while a < b and seq[a][2] in conns:
+        a += 1
+    while b > a and seq[b - 1][2] in conns:
+        b -= 1
+    while a < b and seq[a][2] in _ARTICLES:
+        a += 1
+    if a == b:
         return []
-    while seq and seq[0].text in ("The", "the", "A", "An"):
-        seq = seq[1:]
-    if not seq or (seq[-1].text in _DOC_HEADS and not any(_head_type(u.text) in ("ORG", "MILITARY_UNIT") for u in seq)):
+    if a or b < len(seq):
+        seq = seq[a:b]
+    heads = [_HEAD_TYPES.get(u[2]) for u in seq]
+    if seq[-1][2] in _DOC_HEADS and "ORG" not in heads and "MILITARY_UNIT" not in heads:
         return []
+    n = len(seq)
     # transcript speaker labels and shouted headlines: "TERRY MORAN:", "PRESIDENT"
-    if all(u.text.isupper() for u in seq) and (len(seq) > 1 or len(seq[0].text) > 5):
+    if (n > 1 or len(seq[0][2]) > 5) and all(u[2].isupper() for u in seq):
         return []
     # sentence-initial artefacts: "The", "But", "Unfortunately" ... (common words in Punkt's tables)
-    if sentence_initial(seq[0]):
-        w = seq[0].text
-        if w.lower() in _stop() or w in _DEMONYMS or _common(w) or w.endswith("ly") or w.endswith("ing") \
-                or w.lower() in lower_vocab:
+    if seq[0][0] == initial:
+        w = seq[0][2]
+        if _common_opening(w) or w.lower() in lower_vocab:
             seq = seq[1:]
-    if not seq:
-        return []
+            heads = heads[1:]
+            n -= 1
+            if not n:
+                return []
     titled = False
     # titles and demonyms before a name: "Russian Deputy Foreign Minister Sergei Ryabkov"
     k = 0
-    while k < len(seq):
-        text = seq[k].text
+    while k < n:
+        text = seq[k][2]
         if _is_title(text):
             titled = True
-        elif not (text in _DEMONYMS or text in _CONNECTORS or text in _OFFICE_WORDS):
+        elif not (text in _DEMONYMS or text in conns or text in _OFFICE_WORDS):
             break
         k += 1
-    words_all = [u.text for u in seq]
-    heads = [_head_type(w) for w in words_all]
-    last_head = heads[-1]
-    any_org = any(h in ("ORG", "MILITARY_UNIT") for h in heads)
-    if len(seq) > 1 and (last_head is not None or any_org) and not (titled and k == len(seq)):
-        # a name with a head word keeps its demonym/title words: "Russian Ministry of Education"
-        pass
+    if n > 1 and (heads[-1] is not None or "ORG" in heads or "MILITARY_UNIT" in heads) and not (titled and k == n):
+        pass  # a name with a head word keeps its demonym/title words: "Russian Ministry of Education"
     else:
-        if titled and k == len(seq):
+        if titled and k == n:
             return []  # only titles: "Secretary of State", "Prime Minister"
-        seq = seq[k:]
-    while seq and seq[0].text in _CONNECTORS:
-        seq = seq[1:]
+        if k:
+            seq = seq[k:]
+            heads = heads[k:]
+    a = 0
+    while a < len(seq) and seq[a][2] in conns:
+        a += 1
+    if a:
+        seq = seq[a:]
+        heads = heads[a:]
     if not seq:
         return []
-    words = [u.text for u in seq]
-    if any(_norm(w) in _NOT_NAMES for w in words) and len(words) <= 2:
+    n = len(seq)
+    words = [u[2] for u in seq]
+    if n <= 2 and any(_norm(w) in _NOT_NAMES for w in words):
         return []
-    start, end = seq[0].start, seq[-1].end
-    surface = sent[start:end]
-    heads = [_head_type(w) for w in words]
-    if len(seq) == 1:
+    start, end = seq[0][0], seq[-1][1]
+    if n == 1:
         w = words[0]
         if w in _DEMONYMS or _norm(w) in _TITLES or w.rstrip(".") in _TITLES or w in _MONTHS_DAYS \
                 or w in _OFFICE_WORDS or heads[0] is not None:
             return []
         if len(w) < 2 or w.lower() in _stop():
             return []
-        if _DEMONYM_SUFFIX.search(w) and not titled:
+        if not titled and _DEMONYM_SUFFIX.search(w):
             return []
     # type by cues
     before = sent[:start].rstrip()
-    prev_word = before.rsplit(None, 1)[-1] if before else ""
-    prev2 = before.rsplit(None, 2)[-2:] if before else []
-    after = sent[end:].lstrip()
-    next_word = _NEXT_WORD.match(after).group() if after else ""
     last_head = heads[-1]
     etype = "UNKNOWN"
-    if len(seq) > 1 and last_head in ("MILITARY_UNIT", "ORG", "FACILITY", "LOC", "EVENT", "GPE"):
+    if n > 1 and last_head is not None:  # every head type: MILITARY_UNIT, ORG, FACILITY, LOC, EVENT, GPE
         etype = last_head
-    elif len(seq) > 1 and any(h in ("ORG", "MILITARY_UNIT") for h in heads):
+    elif n > 1 and ("ORG" in heads or "MILITARY_UNIT" in heads):
         etype = next(h for h in heads if h in ("ORG", "MILITARY_UNIT"))
     elif titled:
         etype = "PERSON"
-    elif next_word.lower() in _GPE_CUES_AFTER and next_word.islower() or len(prev2) == 2 and prev2[1] == "of" and prev2[0].lower() in _PLACE_OF:
-        etype = "GPE"
-    elif next_word in _SPEECH and len(seq) >= 2:
-        etype = "PERSON"
-    elif prev_word.lower() in _GPE_CUES_BEFORE and len(seq) <= 2 and not (len(seq) == 1 and _common(words[0])):
-        etype = "GPE"
-    elif 2 <= len(seq) <= 3 and all(w[:1].isupper() and any(c.islower() for c in w) for w in words) \
-            and not _common(words[-1]):
-        etype = "PERSON"
-    elif len(seq) == 1 and _PLACE_SUFFIX.search(words[0]) and not words[0].isupper() and not _common(words[0]):
-        etype = "GPE"
-    elif len(seq) == 1 and _PERSON_SUFFIX.search(words[0]) and not _common(words[0]) and not words[0].isupper():
-        etype = "PERSON"
-    elif len(seq) == 1 and words[0].isupper() and len(words[0]) <= 5:
-        etype = "ORG"
-    if etype == "UNKNOWN" and len(seq) == 1 and _common(words[0]):
+    else:
+        after = sent[end:].lstrip()
+        next_word = _NEXT_WORD.match(after).group() if after else ""
+        prev2 = before.rsplit(None, 2)[-2:] if before else []
+        if next_word.lower() in _GPE_CUES_AFTER and next_word.islower() \
+                or len(prev2) == 2 and prev2[1] == "of" and prev2[0].lower() in _PLACE_OF:
+            etype = "GPE"
+        elif next_word in _SPEECH and n >= 2:
+            etype = "PERSON"
+        elif n <= 2 and (prev2[-1].lower() if prev2 else "") in _GPE_CUES_BEFORE \
+                and not (n == 1 and _common(words[0])):
+            etype = "GPE"
+        elif 2 <= n <= 3 and all(w[:1].isupper() and any(c.islower() for c in w) for w in words) \
+                and not _common(words[-1]):
+            etype = "PERSON"
+        elif n == 1:
+            w = words[0]
+            if _PLACE_SUFFIX.search(w) and not w.isupper() and not _common(w):
+                etype = "GPE"
+            elif _PERSON_SUFFIX.search(w) and not _common(w) and not w.isupper():
+                etype = "PERSON"
+            elif w.isupper() and len(w) <= 5:
+                etype = "ORG"
+    if etype == "UNKNOWN" and n == 1 and _common(words[0]):
         return []  # a capitalised common noun ("Government", "Charter", "Glory")
-    return [(start, end, surface, etype)]
+    return [(start, end, sent[start:end], etype)]
 
 
 _DEMONYM_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ese)$")
