@@ -265,9 +265,6 @@ def _booster() -> Mapping[str, float]:
     return {k: v for k, v in VaderConstants.BOOSTER_DICT.items() if " " not in k}
 
 
-_TYPO = str.maketrans({"\u2019": "'", "\u2018": "'"})
-
-
 # Penn-Treebank-style word tokens (the conventions of analysis.text.tokens) as
 # one regular expression: this module tokenizes one sentence at a time and
 # needs only spans, so a single compiled pattern is the fastest route. The
@@ -328,8 +325,8 @@ def _lower_tokens(toks: Sequence[str]) -> list[str]:
     as it would in the token alone.
     """
     joined = " ".join(toks).lower()
-    if not joined.isascii():
-        joined = joined.translate(_TYPO)
+    if not joined.isascii():  # str.replace is many times faster than str.translate on non-ASCII text
+        joined = joined.replace("\u2019", "'").replace("\u2018", "'")
     return joined.split(" ") if toks else []
 
 
@@ -921,12 +918,11 @@ def _score_targets(texts: Sequence, starts: Sequence, ends: Sequence, *, method:
 
 
 def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
+    if method != "model":
+        return _score_rules(texts, starts, ends, params=params, lexicon=lexicon)
     pols: list[int] = []
     scores: list[float] = []
-    pos_t, neg_t = params.pos_threshold, params.neg_threshold
-    key = _lexicon_key(lexicon, params)
     blank: dict[str, bool] = {}
-    compound: dict[str, float] = {}
     for text, a, b in zip(texts, starts, ends):
         if not isinstance(text, str):
             pols.append(0)
@@ -943,17 +939,39 @@ def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
             a, b = int(a), int(b)
         except (TypeError, ValueError):
             a, b = 0, 0
-        if method == "model":
-            label, score = model.predict(text, a, b)
-            pols.append(int(label))
-            scores.append(float(score))
-        else:
-            parsed = _parse(text, key)
+        label, score = model.predict(text, a, b)
+        pols.append(int(label))
+        scores.append(float(score))
+    return pols, scores
+
+
+def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: RuleParams,
+                 lexicon: str) -> tuple[list[int], list[float]]:
+    """The rule polarity and score of each (sentence, start, end); each distinct sentence is
+    parsed once, together with the others (:func:`analysis.sentiment.target_parse.iter_parsed`),
+    and all its targets are scored from that parse. Blank or missing sentences are neutral."""
+    from analysis.sentiment.target_parse import iter_parsed
+
+    pols = [0] * len(texts)
+    scores = [0.0] * len(texts)
+    targets_of: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if isinstance(text, str):
+            targets_of.setdefault(text, []).append(i)
+    sentences = [text for text in targets_of if text.strip()]
+    pos_t, neg_t = params.pos_threshold, params.neg_threshold
+    compound: dict[str, float] = {}
+    for text, parsed in zip(sentences, iter_parsed(sentences, _lexicon_key(lexicon, params))):
+        for i in targets_of[text]:
+            try:
+                a, b = int(starts[i]), int(ends[i])
+            except (TypeError, ValueError):
+                a, b = 0, 0
             score = _analyse_parsed(parsed, a, b, params)
             if score == 0.0 and params.warm <= 1.0:
                 score = _warm_score(text, parsed, a, b, params, lexicon, compound)
-            pols.append(1 if score >= pos_t else -1 if score <= neg_t else 0)
-            scores.append(score)
+            pols[i] = 1 if score >= pos_t else -1 if score <= neg_t else 0
+            scores[i] = score
     return pols, scores
 
 
@@ -1033,17 +1051,24 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
     ends = [_offset(m, o) for m, o in zip(mentions["end"].tolist(), offsets)]
     if method == "model" and not isinstance(model, TargetModel):
         model = load_target_model(model)
+    english = texts
+    if "lang" in sentences.columns:  # ru/uk sentences: the Cyrillic target rules, below, not the English ones
+        from analysis.sentiment.cyrillic_target import cyrillic_langs
+
+        cyrillic = cyrillic_langs(rows, sentences["lang"].tolist())
+        if any(cyrillic):
+            english = [None if lang else t for t, lang in zip(texts, cyrillic)]
     if method == "vader":
         # object dtype: each row points at its sentence (a str column would copy it per mention)
-        scored = target_sentiment(pd.DataFrame({"text": pd.Series(texts, dtype=object),
+        scored = target_sentiment(pd.DataFrame({"text": pd.Series(english, dtype=object),
                                                 "from": starts, "to": ends}), method="vader")
         pols, scores = scored["polarity"].tolist(), scored["score"].tolist()
     else:
-        pols, scores = _score_targets(texts, starts, ends, method=method, model=model, params=params)
-    if "lang" in sentences.columns:  # ru/uk sentences: the Cyrillic target rules
+        pols, scores = _score_targets(english, starts, ends, method=method, model=model, params=params)
+    if english is not texts:
         from analysis.sentiment.cyrillic_target import overwrite_cyrillic
 
-        overwrite_cyrillic(pols, scores, texts, starts, ends, rows, sentences["lang"].tolist())
+        overwrite_cyrillic(pols, scores, texts, starts, ends, cyrillic)
     from analysis.sentiment._shared import _text_ids
 
     out = mentions.reset_index(drop=True)
