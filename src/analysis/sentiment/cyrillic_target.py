@@ -311,21 +311,21 @@ def cyr_target_scores(texts, starts, ends, langs, *, params: CyrTargetParams = C
     return pols, scores
 
 
-def cyrillic_langs(rows, sent_langs) -> list:
-    """The language of each mention's sentence when it is Russian or Ukrainian, else None
-    (``rows[i]``: a row of the sentences table or None; ``sent_langs``: their ``lang`` column).
+def cyrillic_langs(langs) -> list:
+    """Each language when it is Russian or Ukrainian, else None (``langs``: a sentences table's
+    ``lang`` column).
 
-    >>> cyrillic_langs([0, None, 1, 2], ["ru", "en", None])
-    ['ru', None, None, None]
+    >>> cyrillic_langs(["ru", "en", None, "uk"])
+    ['ru', None, None, 'uk']
     """
-    langs = [None if r is None else sent_langs[r] for r in rows]
     return [lang if isinstance(lang, str) and lang in CYR_LANGS else None for lang in langs]
 
 
 def overwrite_cyrillic(pols: list, scores: list, texts, starts, ends, langs) -> None:
     """Replace, in place, the polarity and score of every mention whose sentence is Russian or
-    Ukrainian (``langs[i]``, from :func:`cyrillic_langs`) with the Cyrillic rules': the hook
-    :func:`analysis.targeted.mention_sentiment` calls. Rows whose language is None are left alone."""
+    Ukrainian (``langs[i]``: that language, as :func:`cyrillic_langs` gives it, or None) with the
+    Cyrillic rules': the hook :func:`analysis.targeted.mention_sentiment` calls. Rows whose
+    language is None are left alone."""
     from analysis.sentiment.cyrillic import _path
 
     path = _path(None)  # the lexicon file, found once instead of once per sentence

@@ -85,7 +85,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from operator import sub
 from pathlib import Path
 from typing import NamedTuple
@@ -1039,23 +1039,21 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
         raise KeyError(f"mention_sentiment() needs mention column(s) {missing}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    # one dict lookup per mention instead of a merge: (article, sentence) -> row
+    # one dict lookup per mention instead of a merge: (article, sentence) -> row (-1: none)
     row_of = dict(zip(zip(sentences["article_id"].tolist(), sentences["sentence_id"].tolist()),
                       range(len(sentences))))
     sent_text = sentences["text"].tolist()
-    sent_start = sentences["start"].tolist()
-    rows = list(map(row_of.get, zip(mentions["article_id"].tolist(), mentions["sentence_id"].tolist())))
-    texts = [None if r is None else sent_text[r] for r in rows]
-    offsets = [0 if r is None else sent_start[r] for r in rows]
-    starts = [_offset(m, o) for m, o in zip(mentions["start"].tolist(), offsets)]
-    ends = [_offset(m, o) for m, o in zip(mentions["end"].tolist(), offsets)]
+    rows = np.fromiter(map(row_of.get, zip(mentions["article_id"].tolist(), mentions["sentence_id"].tolist()),
+                           repeat(-1)), dtype=np.intp, count=len(mentions))
+    texts = _per_mention(sent_text, rows, None)
+    starts, ends = (_offsets(mentions[c], sentences["start"], rows) for c in ("start", "end"))
     if method == "model" and not isinstance(model, TargetModel):
         model = load_target_model(model)
     english = texts
     if "lang" in sentences.columns:  # ru/uk sentences: the Cyrillic target rules, below, not the English ones
         from analysis.sentiment.cyrillic_target import cyrillic_langs
 
-        cyrillic = cyrillic_langs(rows, sentences["lang"].tolist())
+        cyrillic = _per_mention(cyrillic_langs(sentences["lang"].tolist()), rows, None)
         if any(cyrillic):
             english = [None if lang else t for t, lang in zip(texts, cyrillic)]
     if method == "vader":
@@ -1080,20 +1078,47 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
                       score=pd.Series(scores, dtype="float64", index=out.index))
 
 
-def _sentence_category(rows: list, sent_text: list) -> pd.Categorical:
-    """Each mention's sentence as a category built from codes: ``pd.Categorical(texts)`` would
-    first copy every row's text into one Arrow buffer (24,000 mentions of one 144 KB sentence:
-    a 4.7 GB allocation).
+def _per_mention(per_sentence: list, rows: np.ndarray, missing) -> list:
+    """``per_sentence[row]`` for each mention's sentence row, ``missing`` for a row of -1.
 
-    >>> _sentence_category([0, 0, None, 1], ["A b.", "C d."]).tolist()
+    >>> _per_mention(["A b.", "C d."], np.array([1, -1, 0]), None)
+    ['C d.', None, 'A b.']
+    """
+    return np.array(per_sentence + [missing], dtype=object)[rows].tolist()
+
+
+def _offsets(positions: pd.Series, sentence_starts: pd.Series, rows: np.ndarray) -> list[int]:
+    """Character offset of each mention position inside its sentence (0 when unknown):
+    integer columns are subtracted at once, anything else value by value (:func:`_offset`).
+
+    >>> _offsets(pd.Series([12, 30, 7]), pd.Series([10, 25]), np.array([0, 1, -1]))
+    [2, 5, 7]
+    """
+    if positions.dtype.kind in "iu" and sentence_starts.dtype.kind in "iu":
+        starts = np.append(sentence_starts.to_numpy(dtype=np.int64), 0)[rows]
+        return (positions.to_numpy(dtype=np.int64) - starts).tolist()
+    return [_offset(m, o) for m, o in zip(positions.tolist(), _per_mention(sentence_starts.tolist(), rows, 0))]
+
+
+def _sentence_category(rows: np.ndarray, sent_text: list) -> pd.Categorical:
+    """Each mention's sentence (``rows``: its row of the sentences, -1 for none) as a category
+    built from codes: ``pd.Categorical(texts)`` would first copy every row's text into one Arrow
+    buffer (24,000 mentions of one 144 KB sentence: a 4.7 GB allocation).
+
+    >>> _sentence_category(np.array([0, 0, -1, 1]), ["A b.", "C d."]).tolist()
     ['A b.', 'A b.', nan, 'C d.']
     """
-    code_of: dict[int, int] = {}
-    codes = [-1 if r is None else code_of.setdefault(r, len(code_of)) for r in rows]
-    categories = pd.Index([sent_text[r] for r in code_of], dtype=object)
+    found = rows >= 0
+    used, first, inverse = np.unique(rows[found], return_index=True, return_inverse=True)
+    order = np.argsort(first)  # categories in the order of their first mention
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    codes = np.full(len(rows), -1, dtype=np.intp)
+    codes[found] = rank[inverse.reshape(-1)]
+    categories = pd.Index([sent_text[r] for r in used[order].tolist()], dtype=object)
     if categories.has_duplicates:  # two sentence rows with the same text
         inverse, uniques = pd.factorize(categories)
-        codes = [-1 if c < 0 else int(inverse[c]) for c in codes]
+        codes = np.where(codes < 0, -1, inverse[np.maximum(codes, 0)])
         categories = pd.Index(uniques, dtype=object)
     return pd.Categorical.from_codes(codes, categories=categories)
 
