@@ -19,6 +19,7 @@ SENTENCES = [
     "special military",  # a phrase cut short by the end of the sentence
     "United States.", "the Ministry of Defence denied it -- but the ministry of defense",
     "Zelenskyy\u2019s \u201cpeace formula\u201d \u2013 rejected by Moscow.", "He said \"not good\".",
+    "a terrible crime,\u201d Conway said, \u201cand worse.", 'no deal." Kyiv said: "never',  # quotations open before
     'a " b " c " d', "\u039f\u0394\u039f\u03a3 \u0391\u03a3'\u0392 \u0130stanbul didn\u2019t DON'T can't won't",
     "U.S. officials (not all) said: no.", "  leading and trailing spaces  ", "tab\tand\nnewline", "", "   ",
     "x", ".", "Good good GOOD!!!", "a.b. U.S. a. b, ab. x (ab) \"ab\" ab] ab\u2019", "3.5 million, 2,000 -- 12:30",

@@ -97,6 +97,7 @@ from analysis import vocabulary
 
 # Part of this module's API since it was analysis.targeted; they live with the other aggregates.
 from analysis.sentiment.aggregates import bootstrap_mean_ci, sentiment_by_entity  # noqa: F401
+from analysis.sentiment.target_rules import agent_predicate  # at the top: _analyse_parsed runs once per mention
 
 __all__ = [
     "DEFAULT_RULES",
@@ -377,20 +378,30 @@ def _parse(sentence: str, lexicon: str = "war-news") -> _Parsed:
     inq = (False,) * n
     any_quote = False
     if not _QUOTES.isdisjoint(toks):
-        inq = list(inq)
-        # quote marks toggle; the tokens between an opening and a closing mark
-        # (or the end) are quoted, the marks themselves are not
-        marks = list(compress(range(n), map(_QUOTES.__contains__, toks)))
-        for k in range(0, len(marks), 2):
-            a = marks[k] + 1
-            b = marks[k + 1] if k + 1 < len(marks) else n
-            inq[a:b] = [True] * (b - a)
-        any_quote = True in inq
-        inq = tuple(inq)
+        inq, any_quote = _quoted(toks)
     nonzero = tuple(compress(range(n), val))
     verbs = tuple(compress(range(n), map(_VERB_SIGN.__contains__, lows)))
     commas = (0,) * n if "," not in lows else tuple(accumulate(map(",".__eq__, lows), initial=0))[1:]
     return _Parsed(toks, lows, tuple(val), clause, inq, starts, ends, nonzero, verbs, any_quote, commas)
+
+
+def _quoted(toks: Sequence[str]) -> tuple[tuple[bool, ...], bool]:
+    """Whether each token is inside a quotation, and whether any is (shared by :func:`_parse`
+    and :mod:`analysis.sentiment.target_parse`).
+
+    >>> _quoted(['He', 'said', '"', 'no', '"', '.'])
+    ((False, False, False, True, False, False), True)
+    """
+    n = len(toks)
+    inq = [False] * n
+    # quote marks toggle; the tokens between an opening and a closing mark
+    # (or the end) are quoted, the marks themselves are not
+    marks = list(compress(range(n), map(_QUOTES.__contains__, toks)))
+    for k in range(0, len(marks), 2):
+        a = marks[k] + 1
+        b = marks[k + 1] if k + 1 < len(marks) else n
+        inq[a:b] = [True] * (b - a)
+    return tuple(inq), True in inq
 
 
 def _target_tokens(spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
@@ -496,8 +507,6 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
 
     # --- the target's own predicate: "X lied", "X thanked ..." (analysis.sentiment.target_rules)
     if params.agent and mute_after < 0 and not role:
-        from analysis.sentiment.target_rules import agent_predicate
-
         role += agent_predicate(lows, te, modal=params.modal) * params.agent
 
     # --- prepositional objects of evaluative words: "sanctions against X",

@@ -9,8 +9,9 @@ give the same parses for a whole batch of sentences, faster: each sentence is st
 its own (the same regular expression), but every per-token decision is made once per *distinct*
 token string and spread over the batch with numpy (the 50,846 distinct sentences with an entity
 mention of the bench corpus have 1.34 M tokens, 41,191 distinct "gap+token" strings), and the
-running counts (clauses, commas) are cumulative sums restarted at each sentence. A sentence with
-a quotation mark is handed to the reference parser (6,149 of those 50,846). ``tests/test_target_parse.py``
+running counts (clauses, commas) are cumulative sums restarted at each sentence; quotations
+are read by the reference's own :func:`~analysis.sentiment.target._quoted`, sentence by sentence
+(6,149 of those 50,846 have a quotation mark). ``tests/test_target_parse.py``
 checks equality with the reference.
 
 >>> from analysis.sentiment.target_parse import parse_many
@@ -54,7 +55,7 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
     >>> [p.toks for p in iter_parsed(["Kyiv won.", ""], block=1)]
     [('Kyiv', 'won', '.'), ()]
     """
-    from analysis.sentiment.target import _GAP_TOKEN_RE, _parse, _Parsed
+    from analysis.sentiment.target import _GAP_TOKEN_RE, _Parsed, _quoted
 
     per_sentence = list(map(_GAP_TOKEN_RE.findall, sentences))
     n_tokens = np.fromiter(map(len, per_sentence), dtype=np.intp, count=len(per_sentence))
@@ -77,10 +78,9 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
     _merge_phrases(val, words, code, starts_at, lexicon)
     clause = _restarted_cumsum(words.clause[code], first_token)
     commas = _restarted_cumsum(words.comma[code], first_token)
-    # a sentence with a quotation mark is parsed alone (target._parse): quotations are rare
-    # (one sentence in eight in news) and their reading is the part of a parse most often refined
+    # a sentence with a quotation mark has its quotation read by target._quoted, as in target._parse
     marks = np.concatenate(([0], np.cumsum(words.quote[code], dtype=np.int64)))
-    quoted = (marks[starts_at[1:]] > marks[starts_at[:-1]]).tolist()
+    has_marks = (marks[starts_at[1:]] > marks[starts_at[:-1]]).tolist()
     nonzero, nonzero_at = _positions(val != 0, first_token, starts_at)
     verbs, verbs_at = _positions(words.verb[code], first_token, starts_at)
 
@@ -93,12 +93,10 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
             tuple(a[t0:t1].tolist()) for a in (val, clause, starts, ends, commas))
         bounds = (starts_at[s0:s1 + 1] - t0).tolist()
         for k, a, b in zip(range(s0, s1), bounds, bounds[1:]):
-            if quoted[k]:
-                yield _parse.__wrapped__(sentences[k], lexicon)
-                continue
-            yield _Parsed(toks[a:b], lows[a:b], val_b[a:b], clause_b[a:b], (False,) * (b - a), starts_b[a:b],
-                          ends_b[a:b], nonzero[nonzero_at[k]:nonzero_at[k + 1]], verbs[verbs_at[k]:verbs_at[k + 1]],
-                          False, commas_b[a:b])
+            inq, any_quote = _quoted(toks[a:b]) if has_marks[k] else ((False,) * (b - a), False)
+            yield _Parsed(toks[a:b], lows[a:b], val_b[a:b], clause_b[a:b], inq, starts_b[a:b], ends_b[a:b],
+                          nonzero[nonzero_at[k]:nonzero_at[k + 1]], verbs[verbs_at[k]:verbs_at[k + 1]],
+                          any_quote, commas_b[a:b])
 
 
 class _Words:
