@@ -7,7 +7,6 @@ import pytest
 
 from analysis.sentiment import target as T
 from analysis.sentiment.target_parse import iter_parsed, parse_many
-from analysis.text import sentences
 
 LEXICON_KEYS = ("war-news+news", "war-news", "vader")
 
@@ -62,10 +61,8 @@ def test_many_targets_score_as_each_target_alone():
 
 
 @pytest.mark.shared
-def test_the_batch_parse_equals_the_reference_on_real_news(shared):
-    files = sorted((shared / "corpus" / "news_gdelt" / "articles").glob("*.txt"))[:80]
-    arts = pd.DataFrame({"article_id": [f.name for f in files], "text": [f.read_text() for f in files]})
-    texts = sentences(arts)["text"].tolist()
+def test_the_batch_parse_equals_the_reference_on_real_news(news_sentences):
+    texts = news_sentences(80)
     assert len(texts) >= 1000
     for key in LEXICON_KEYS:
         assert same(parse_many(texts, key), reference(texts, key))
