@@ -33,6 +33,20 @@ def shared() -> Path:
 
 
 @pytest.fixture(scope="session")
+def news_sentences(shared):
+    """Sentence texts of the first ``n`` articles of ../shared's news_gdelt: ``news_sentences(n)``."""
+
+    def read(n: int) -> list[str]:
+        from analysis.text import sentences
+
+        files = sorted((shared / "corpus" / "news_gdelt" / "articles").glob("*.txt"))[:n]
+        arts = pd.DataFrame({"article_id": [f.name for f in files], "text": [f.read_text() for f in files]})
+        return sentences(arts)["text"].tolist()
+
+    return read
+
+
+@pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 

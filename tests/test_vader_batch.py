@@ -46,10 +46,8 @@ def test_score_many_scores_a_long_list_as_a_batch_and_remembers_it_for_score_rec
 
 
 @pytest.mark.shared
-def test_a_batch_of_real_sentences_scores_as_one_sentence_at_a_time(shared):
-    files = sorted((shared / "corpus" / "news_gdelt" / "articles").glob("*.txt"))[:60]
-    arts = pd.DataFrame({"article_id": [f.name for f in files], "text": [f.read_text() for f in files]})
-    texts = sentences(arts)["text"].tolist()
+def test_a_batch_of_real_sentences_scores_as_one_sentence_at_a_time(news_sentences):
+    texts = news_sentences(60)
     assert len(texts) >= 1000
     for lexicon in ("vader", "war-news"):
         one_by_one = FastVader.from_name(lexicon)

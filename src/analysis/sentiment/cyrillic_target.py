@@ -52,7 +52,7 @@ from functools import lru_cache
 from analysis.framing._cyr import CYR_LANGS, fold, lemma_forms, words
 
 __all__ = ["CyrTargetParams", "CYR_TARGET_RULES", "CYR_TARGET_BASELINE", "cyr_target_score", "cyr_target_scores",
-           "overwrite_cyrillic"]
+           "cyrillic_langs", "overwrite_cyrillic"]
 
 
 @dataclass(frozen=True)
@@ -311,12 +311,25 @@ def cyr_target_scores(texts, starts, ends, langs, *, params: CyrTargetParams = C
     return pols, scores
 
 
-def overwrite_cyrillic(pols: list, scores: list, texts, starts, ends, rows, sent_langs) -> None:
-    """Replace, in place, the (English-rule) polarity and score of every mention whose sentence
-    (``rows[i]``, a row of the sentences table or None) is Russian or Ukrainian: the hook
-    :func:`analysis.targeted.mention_sentiment` calls. Other rows are left alone."""
-    for i, r in enumerate(rows):
-        lang = None if r is None else sent_langs[r]
-        if isinstance(lang, str) and lang in CYR_LANGS:
-            p, s = cyr_target_score(texts[i], starts[i], ends[i], lang)
+def cyrillic_langs(langs) -> list:
+    """Each language when it is Russian or Ukrainian, else None (``langs``: a sentences table's
+    ``lang`` column).
+
+    >>> cyrillic_langs(["ru", "en", None, "uk"])
+    ['ru', None, None, 'uk']
+    """
+    return [lang if isinstance(lang, str) and lang in CYR_LANGS else None for lang in langs]
+
+
+def overwrite_cyrillic(pols: list, scores: list, texts, starts, ends, langs) -> None:
+    """Replace, in place, the polarity and score of every mention whose sentence is Russian or
+    Ukrainian (``langs[i]``: that language, as :func:`cyrillic_langs` gives it, or None) with the
+    Cyrillic rules': the hook :func:`analysis.targeted.mention_sentiment` calls. Rows whose
+    language is None are left alone."""
+    from analysis.sentiment.cyrillic import _path
+
+    path = _path(None)  # the lexicon file, found once instead of once per sentence
+    for i, lang in enumerate(langs):
+        if lang is not None:
+            p, s = cyr_target_score(texts[i], starts[i], ends[i], lang, path=path)
             pols[i], scores[i] = p, float(s)

@@ -85,7 +85,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from operator import sub
 from pathlib import Path
 from typing import NamedTuple
@@ -97,6 +97,7 @@ from analysis import vocabulary
 
 # Part of this module's API since it was analysis.targeted; they live with the other aggregates.
 from analysis.sentiment.aggregates import bootstrap_mean_ci, sentiment_by_entity  # noqa: F401
+from analysis.sentiment.target_rules import agent_predicate  # at the top: _analyse_parsed runs once per mention
 
 __all__ = [
     "DEFAULT_RULES",
@@ -265,9 +266,6 @@ def _booster() -> Mapping[str, float]:
     return {k: v for k, v in VaderConstants.BOOSTER_DICT.items() if " " not in k}
 
 
-_TYPO = str.maketrans({"\u2019": "'", "\u2018": "'"})
-
-
 # Penn-Treebank-style word tokens (the conventions of analysis.text.tokens) as
 # one regular expression: this module tokenizes one sentence at a time and
 # needs only spans, so a single compiled pattern is the fastest route. The
@@ -328,8 +326,8 @@ def _lower_tokens(toks: Sequence[str]) -> list[str]:
     as it would in the token alone.
     """
     joined = " ".join(toks).lower()
-    if not joined.isascii():
-        joined = joined.translate(_TYPO)
+    if not joined.isascii():  # str.replace is many times faster than str.translate on non-ASCII text
+        joined = joined.replace("\u2019", "'").replace("\u2018", "'")
     return joined.split(" ") if toks else []
 
 
@@ -380,20 +378,30 @@ def _parse(sentence: str, lexicon: str = "war-news") -> _Parsed:
     inq = (False,) * n
     any_quote = False
     if not _QUOTES.isdisjoint(toks):
-        inq = list(inq)
-        # quote marks toggle; the tokens between an opening and a closing mark
-        # (or the end) are quoted, the marks themselves are not
-        marks = list(compress(range(n), map(_QUOTES.__contains__, toks)))
-        for k in range(0, len(marks), 2):
-            a = marks[k] + 1
-            b = marks[k + 1] if k + 1 < len(marks) else n
-            inq[a:b] = [True] * (b - a)
-        any_quote = True in inq
-        inq = tuple(inq)
+        inq, any_quote = _quoted(toks)
     nonzero = tuple(compress(range(n), val))
     verbs = tuple(compress(range(n), map(_VERB_SIGN.__contains__, lows)))
     commas = (0,) * n if "," not in lows else tuple(accumulate(map(",".__eq__, lows), initial=0))[1:]
     return _Parsed(toks, lows, tuple(val), clause, inq, starts, ends, nonzero, verbs, any_quote, commas)
+
+
+def _quoted(toks: Sequence[str]) -> tuple[tuple[bool, ...], bool]:
+    """Whether each token is inside a quotation, and whether any is (shared by :func:`_parse`
+    and :mod:`analysis.sentiment.target_parse`).
+
+    >>> _quoted(['He', 'said', '"', 'no', '"', '.'])
+    ((False, False, False, True, False, False), True)
+    """
+    n = len(toks)
+    inq = [False] * n
+    # quote marks toggle; the tokens between an opening and a closing mark
+    # (or the end) are quoted, the marks themselves are not
+    marks = list(compress(range(n), map(_QUOTES.__contains__, toks)))
+    for k in range(0, len(marks), 2):
+        a = marks[k] + 1
+        b = marks[k + 1] if k + 1 < len(marks) else n
+        inq[a:b] = [True] * (b - a)
+    return tuple(inq), True in inq
 
 
 def _target_tokens(spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
@@ -499,8 +507,6 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
 
     # --- the target's own predicate: "X lied", "X thanked ..." (analysis.sentiment.target_rules)
     if params.agent and mute_after < 0 and not role:
-        from analysis.sentiment.target_rules import agent_predicate
-
         role += agent_predicate(lows, te, modal=params.modal) * params.agent
 
     # --- prepositional objects of evaluative words: "sanctions against X",
@@ -921,12 +927,11 @@ def _score_targets(texts: Sequence, starts: Sequence, ends: Sequence, *, method:
 
 
 def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
+    if method != "model":
+        return _score_rules(texts, starts, ends, params=params, lexicon=lexicon)
     pols: list[int] = []
     scores: list[float] = []
-    pos_t, neg_t = params.pos_threshold, params.neg_threshold
-    key = _lexicon_key(lexicon, params)
     blank: dict[str, bool] = {}
-    compound: dict[str, float] = {}
     for text, a, b in zip(texts, starts, ends):
         if not isinstance(text, str):
             pols.append(0)
@@ -943,17 +948,39 @@ def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
             a, b = int(a), int(b)
         except (TypeError, ValueError):
             a, b = 0, 0
-        if method == "model":
-            label, score = model.predict(text, a, b)
-            pols.append(int(label))
-            scores.append(float(score))
-        else:
-            parsed = _parse(text, key)
+        label, score = model.predict(text, a, b)
+        pols.append(int(label))
+        scores.append(float(score))
+    return pols, scores
+
+
+def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: RuleParams,
+                 lexicon: str) -> tuple[list[int], list[float]]:
+    """The rule polarity and score of each (sentence, start, end); each distinct sentence is
+    parsed once, together with the others (:func:`analysis.sentiment.target_parse.iter_parsed`),
+    and all its targets are scored from that parse. Blank or missing sentences are neutral."""
+    from analysis.sentiment.target_parse import iter_parsed
+
+    pols = [0] * len(texts)
+    scores = [0.0] * len(texts)
+    targets_of: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if isinstance(text, str):
+            targets_of.setdefault(text, []).append(i)
+    sentences = [text for text in targets_of if text.strip()]
+    pos_t, neg_t = params.pos_threshold, params.neg_threshold
+    compound: dict[str, float] = {}
+    for text, parsed in zip(sentences, iter_parsed(sentences, _lexicon_key(lexicon, params))):
+        for i in targets_of[text]:
+            try:
+                a, b = int(starts[i]), int(ends[i])
+            except (TypeError, ValueError):
+                a, b = 0, 0
             score = _analyse_parsed(parsed, a, b, params)
             if score == 0.0 and params.warm <= 1.0:
                 score = _warm_score(text, parsed, a, b, params, lexicon, compound)
-            pols.append(1 if score >= pos_t else -1 if score <= neg_t else 0)
-            scores.append(score)
+            pols[i] = 1 if score >= pos_t else -1 if score <= neg_t else 0
+            scores[i] = score
     return pols, scores
 
 
@@ -1021,29 +1048,34 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
         raise KeyError(f"mention_sentiment() needs mention column(s) {missing}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    # one dict lookup per mention instead of a merge: (article, sentence) -> row
+    # one dict lookup per mention instead of a merge: (article, sentence) -> row (-1: none)
     row_of = dict(zip(zip(sentences["article_id"].tolist(), sentences["sentence_id"].tolist()),
                       range(len(sentences))))
     sent_text = sentences["text"].tolist()
-    sent_start = sentences["start"].tolist()
-    rows = list(map(row_of.get, zip(mentions["article_id"].tolist(), mentions["sentence_id"].tolist())))
-    texts = [None if r is None else sent_text[r] for r in rows]
-    offsets = [0 if r is None else sent_start[r] for r in rows]
-    starts = [_offset(m, o) for m, o in zip(mentions["start"].tolist(), offsets)]
-    ends = [_offset(m, o) for m, o in zip(mentions["end"].tolist(), offsets)]
+    rows = np.fromiter(map(row_of.get, zip(mentions["article_id"].tolist(), mentions["sentence_id"].tolist()),
+                           repeat(-1)), dtype=np.intp, count=len(mentions))
+    texts = _per_mention(sent_text, rows, None)
+    starts, ends = (_offsets(mentions[c], sentences["start"], rows) for c in ("start", "end"))
     if method == "model" and not isinstance(model, TargetModel):
         model = load_target_model(model)
+    english = texts
+    if "lang" in sentences.columns:  # ru/uk sentences: the Cyrillic target rules, below, not the English ones
+        from analysis.sentiment.cyrillic_target import cyrillic_langs
+
+        cyrillic = _per_mention(cyrillic_langs(sentences["lang"].tolist()), rows, None)
+        if any(cyrillic):
+            english = [None if lang else t for t, lang in zip(texts, cyrillic)]
     if method == "vader":
         # object dtype: each row points at its sentence (a str column would copy it per mention)
-        scored = target_sentiment(pd.DataFrame({"text": pd.Series(texts, dtype=object),
+        scored = target_sentiment(pd.DataFrame({"text": pd.Series(english, dtype=object),
                                                 "from": starts, "to": ends}), method="vader")
         pols, scores = scored["polarity"].tolist(), scored["score"].tolist()
     else:
-        pols, scores = _score_targets(texts, starts, ends, method=method, model=model, params=params)
-    if "lang" in sentences.columns:  # ru/uk sentences: the Cyrillic target rules
+        pols, scores = _score_targets(english, starts, ends, method=method, model=model, params=params)
+    if english is not texts:
         from analysis.sentiment.cyrillic_target import overwrite_cyrillic
 
-        overwrite_cyrillic(pols, scores, texts, starts, ends, rows, sentences["lang"].tolist())
+        overwrite_cyrillic(pols, scores, texts, starts, ends, cyrillic)
     from analysis.sentiment._shared import _text_ids
 
     out = mentions.reset_index(drop=True)
@@ -1055,20 +1087,47 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
                       score=pd.Series(scores, dtype="float64", index=out.index))
 
 
-def _sentence_category(rows: list, sent_text: list) -> pd.Categorical:
-    """Each mention's sentence as a category built from codes: ``pd.Categorical(texts)`` would
-    first copy every row's text into one Arrow buffer (24,000 mentions of one 144 KB sentence:
-    a 4.7 GB allocation).
+def _per_mention(per_sentence: list, rows: np.ndarray, missing) -> list:
+    """``per_sentence[row]`` for each mention's sentence row, ``missing`` for a row of -1.
 
-    >>> _sentence_category([0, 0, None, 1], ["A b.", "C d."]).tolist()
+    >>> _per_mention(["A b.", "C d."], np.array([1, -1, 0]), None)
+    ['C d.', None, 'A b.']
+    """
+    return np.array(per_sentence + [missing], dtype=object)[rows].tolist()
+
+
+def _offsets(positions: pd.Series, sentence_starts: pd.Series, rows: np.ndarray) -> list[int]:
+    """Character offset of each mention position inside its sentence (0 when unknown):
+    integer columns are subtracted at once, anything else value by value (:func:`_offset`).
+
+    >>> _offsets(pd.Series([12, 30, 7]), pd.Series([10, 25]), np.array([0, 1, -1]))
+    [2, 5, 7]
+    """
+    if positions.dtype.kind in "iu" and sentence_starts.dtype.kind in "iu":
+        starts = np.append(sentence_starts.to_numpy(dtype=np.int64), 0)[rows]
+        return (positions.to_numpy(dtype=np.int64) - starts).tolist()
+    return [_offset(m, o) for m, o in zip(positions.tolist(), _per_mention(sentence_starts.tolist(), rows, 0))]
+
+
+def _sentence_category(rows: np.ndarray, sent_text: list) -> pd.Categorical:
+    """Each mention's sentence (``rows``: its row of the sentences, -1 for none) as a category
+    built from codes: ``pd.Categorical(texts)`` would first copy every row's text into one Arrow
+    buffer (24,000 mentions of one 144 KB sentence: a 4.7 GB allocation).
+
+    >>> _sentence_category(np.array([0, 0, -1, 1]), ["A b.", "C d."]).tolist()
     ['A b.', 'A b.', nan, 'C d.']
     """
-    code_of: dict[int, int] = {}
-    codes = [-1 if r is None else code_of.setdefault(r, len(code_of)) for r in rows]
-    categories = pd.Index([sent_text[r] for r in code_of], dtype=object)
+    found = rows >= 0
+    used, first, inverse = np.unique(rows[found], return_index=True, return_inverse=True)
+    order = np.argsort(first)  # categories in the order of their first mention
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    codes = np.full(len(rows), -1, dtype=np.intp)
+    codes[found] = rank[inverse.reshape(-1)]
+    categories = pd.Index([sent_text[r] for r in used[order].tolist()], dtype=object)
     if categories.has_duplicates:  # two sentence rows with the same text
         inverse, uniques = pd.factorize(categories)
-        codes = [-1 if c < 0 else int(inverse[c]) for c in codes]
+        codes = np.where(codes < 0, -1, inverse[np.maximum(codes, 0)])
         categories = pd.Index(uniques, dtype=object)
     return pd.Categorical.from_codes(codes, categories=categories)
 
