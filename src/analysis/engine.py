@@ -180,16 +180,24 @@ def process_articles(
     # Cyrillic letters is detected in analysis.text.sentences
     articles = articles[["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])]
     out: dict[str, pd.DataFrame] = {}
-    counted: list[np.ndarray] = []
+    made: dict[str, object] = {}
+
+    def split():
+        # the texts' whitespace tokens, split once per chunk for every whole-text measure
+        if "split" not in made:
+            from analysis.wordsplit import split_texts
+
+            made["split"] = split_texts(articles["text"].tolist())
+        return made["split"]
 
     def n_words() -> np.ndarray:
         # the denominator of every per-10k rate (frame scores, GDELT tone, the summary's
         # n_words): each article's words are counted once per chunk, by the first stage that needs them
-        if not counted:
-            from analysis.text import word_counts
+        if "n_words" not in made:
+            from analysis.wordsplit import word_counts_of
 
-            counted.append(word_counts(articles["text"].tolist()))
-        return counted[0]
+            made["n_words"] = word_counts_of(split())
+        return made["n_words"]
 
     def do_sentences():
         from analysis.text import sentences
@@ -230,7 +238,7 @@ def process_articles(
     def do_document():
         # Measures of the whole text (not of its sentences), so notebooks never need the texts:
         # a stage of its own, because the naive notebook the bench compares with computes none of them.
-        out["_document"] = _document_measures(articles, n_words=n_words())
+        out["_document"] = _document_measures(articles, n_words=n_words(), split=split())
 
     def do_roles():
         # what notebook 05 computed in the notebook: every main-actor mention cast (rules or the
@@ -388,13 +396,15 @@ def _evidence_offsets(labelled: pd.DataFrame, articles: pd.DataFrame, sentences:
     return frame.astype({"rank": np.int64, "start": np.int64, "end": np.int64, "sentence_id": np.int64})
 
 
-def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None,
+                       split=None) -> dict[str, np.ndarray]:
     """Stage ``document``: whole-text tone (:func:`_document_tone`) and the five generic frame
     scores of Semetko & Valkenburg (2000), 0-1, one value per article in article order.
-    ``n_words``: the articles' word counts, if counted already."""
+    ``n_words``: the articles' word counts, if counted already; ``split``: their
+    :func:`analysis.wordsplit.split_texts`, if split already."""
     from analysis.framing import GENERIC_FRAMES, generic_frames
 
-    out = _document_tone(articles, n_words=n_words)
+    out = _document_tone(articles, n_words=n_words, split=split)
     generic = generic_frames(articles).set_index("article_id").reindex(articles["article_id"].to_numpy(dtype=object))
     for column in GENERIC_FRAMES:
         out[column] = generic[column].to_numpy(float)
@@ -406,17 +416,20 @@ DOCUMENT_TONE = ("gdelt_tone", "gdelt_positive", "gdelt_negative", "gdelt_polari
                  "whole_compound")
 
 
-def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None,
+                   split=None) -> dict[str, np.ndarray]:
     """Per-article tone computed from the whole text, so notebooks never need the texts again:
     :func:`analysis.sentiment.gdelt_tone` (GDELT GKG-style word-count tone, Leetaru & Schrodt 2013)
     and the VADER compound of the whole text at once (Hutto & Gilbert 2014), the saturated
     figure notebook 03 contrasts with the mean of sentences."""
     from analysis.sentiment import gdelt_tone
     from analysis.sentiment.tone import whole_text_scores
+    from analysis.wordsplit import split_texts
 
-    gdelt = gdelt_tone(articles, n_words=n_words)
     texts = articles["text"].tolist()
-    whole = whole_text_scores(texts, lexicon="war-news")[:, 3] if len(texts) else np.zeros(0)
+    split = split_texts(texts) if split is None else split  # one split for both measures
+    gdelt = gdelt_tone(articles, n_words=n_words, split=split)
+    whole = whole_text_scores(texts, lexicon="war-news", split=split)[:, 3] if len(texts) else np.zeros(0)
     out = {f"gdelt_{c}": gdelt[c].to_numpy(float) for c in ("tone", "positive", "negative", "polarity")}
     out["gdelt_word_count"] = gdelt["word_count"].fillna(0).to_numpy(np.int64)
     out["whole_compound"] = np.asarray(whole, dtype=float)
