@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from analysis.sentiment import FastVader, scorer
-from analysis.sentiment.vader_batch import MAX_PLAIN_WORDS, round_like_python, score_batch
+from analysis.sentiment.vader_batch import round_like_python, score_batch
 from analysis.text import sentences
 
-#: Every VADER rule and every way a sentence can leave the plain path.
+#: Every VADER rule, multiword entries (merged in the arrays) and sentences with very many lexicon words.
 RULES = [
     "Civilians were killed.", "The attack was NOT good!!", "The attack was not good.", "He isn't happy.",
     "It was extremely bad.", "It was very, very bad!!!!", "never so good", "at least good", "the least good",
@@ -23,7 +23,8 @@ RULES = [
     "Russia launched a special military operation.", "The full-scale invasion began.", "full scale invasion",
     "What is there to discuss with such parties?", "Civilians were slaughtered.", "didn\u2019t help",
     "\u201cGreat,\u201d he said.", "good\u00a0news", "Не было войны.", "Kyiv \U0001F600 good", "a b c d e f good",
-    "wow, the killed, wounded and hurt civilians", " ".join(["good", "bad"] * (MAX_PLAIN_WORDS + 5)),
+    "wow, the killed, wounded and hurt civilians", " ".join(["good", "bad"] * 53),
+    " ".join(["the full scale invasion and the special military operation, but"] * 40),
     "He was never so happy, but the war was horrible and very sad.", "so good", "this good", "sort of good",
 ]
 

@@ -7,10 +7,10 @@ booster, negation, "so/this/never/least" among the three words before it, no idi
 it); those are found in arrays, and only the others go through VADER's rules
 (:meth:`FastVader._valence_fast`), at the first occurrence of each word in its sentence. A
 sentence's score is then the sum of its words' valences, halved before a "but" and raised by
-half after it, normalised (Hutto & Gilbert 2014). Sentences in which a multiword entry occurs,
-or with very many lexicon words, go through :meth:`FastVader.score` one by one. Sums run word
-by word in sentence order, as VADER adds them, so the floating-point results are the same
-bits, and rounding is Python's.
+half after it, normalised (Hutto & Gilbert 2014). Multiword entries are merged into one word
+first, in the arrays as well (:func:`_merge_phrases`). Sums run word by word in sentence order,
+as VADER adds them, so the floating-point results are the same bits, and rounding is Python's.
+Whole documents go through the same arrays (:func:`score_whole_texts`).
 
 >>> from analysis.sentiment import scorer
 >>> texts = ["Civilians were killed.", "The talks were NOT good!!", None, "Ceasefire talks"]
@@ -29,10 +29,6 @@ import numpy as np
 
 from analysis.sentiment._shared import gc_paused
 from analysis.sentiment.vader import _ascii_typography
-
-#: A sentence with more lexicon words than this is scored one by one (the sums add one
-#: row of a words x sentences table per word).
-MAX_PLAIN_WORDS = 48
 
 _COLUMNS = 4
 #: Cells of the words x strings table :func:`_sums_in_order` adds row by row at most; beyond,
@@ -76,8 +72,7 @@ def score_batch(vader, texts: list) -> np.ndarray:
 
 def score_whole_texts(vader, texts: list, *, split=None) -> np.ndarray:
     """(n, 4) float array of neg, neu, pos, compound of each whole text (NaNs for missing values):
-    the numbers of :meth:`~analysis.sentiment.vader.FastVader.score` on the text at once, every
-    text through the arrays (multiword entries merged there, however many lexicon words).
+    the numbers of :meth:`~analysis.sentiment.vader.FastVader.score` on the text at once.
     ``split``: the texts' :func:`analysis.wordsplit.split_texts`, when the caller has it already.
 
     >>> from analysis.sentiment import scorer
@@ -95,20 +90,18 @@ def score_whole_texts(vader, texts: list, *, split=None) -> np.ndarray:
         distinct = [t if t.isascii() else _ascii_typography(t) for t in distinct]
     strings = [t if ok else "" for t, ok in zip(texts, split.is_text.tolist())]
     with gc_paused():
-        scores = _score_rows(vader, split.codes, distinct, split.row, strings, whole=True)
+        scores = _score_rows(vader, split.codes, distinct, split.row, strings)
     scores[~split.is_text] = np.nan
     return scores
 
 
-def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.ndarray, strings: list[str], *,
-                whole: bool = False) -> np.ndarray:
+def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.ndarray,
+                strings: list[str]) -> np.ndarray:
     """Scores of ``strings`` whose whitespace tokens are ``distinct[raw_codes]`` (``raw_row``: the
     string of each; typography already normalised if ``vader`` does).
 
     Every look-up (memo, lexicon, rule words) is made once per distinct token and spread to
-    the tokens by their codes. ``whole``: every string is scored in the arrays, multiword entries
-    merged there (:func:`_merge_phrases`: whole documents hold many); else a sentence holding one,
-    or more than :data:`MAX_PLAIN_WORDS` lexicon words, is scored one by one."""
+    the tokens by their codes."""
     n_rows = len(strings)
     vader._learn(distinct)
     entries = list(map(vader._token_cache.__getitem__, distinct))
@@ -122,15 +115,10 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     kept = kept_at[raw_codes]
     code = raw_codes[kept]  # the distinct token of each VADER word
     row = raw_row[kept]
-    slow = np.zeros(n_rows, dtype=bool)
-    if whole:
-        code, row, word_of, lower_of = _merge_phrases(vader, code, row, word_of, lower_of)
+    code, row, word_of, lower_of = _merge_phrases(vader, code, row, word_of, lower_of)
     n_words = np.bincount(row, minlength=n_rows)
     first = np.cumsum(n_words) - n_words
     pos = np.arange(len(row)) - first[row]  # place of each word in its sentence
-    if not whole:  # sentences scored one by one: a multiword entry occurs (words are merged first)
-        for r in np.unique(raw_row[flag(distinct, vader._phrase_raw.__contains__)[raw_codes]]).tolist():
-            slow[r] = vader._has_phrase(lower_of[code[first[r]:first[r] + n_words[r]]].tolist())
     sentence_lists: dict[int, tuple[list[str], list[str]]] = {}
 
     def sentence(r: int) -> tuple[list[str], list[str]]:
@@ -145,8 +133,6 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     context = flag(lower_of.tolist(), vader._context.__contains__)[code]
     idiom = flag(word_of.tolist(), vader._idiom_words.__contains__)[code]
     cand_code, cand_pos, cand_row = code[at], pos[at], row[at]
-    if not whole:
-        slow |= np.bincount(cand_row, minlength=n_rows) > MAX_PLAIN_WORDS
 
     # VADER scores a repeated word in the context of its first occurrence in the sentence
     word_ids: dict[str, int] = {}
@@ -171,7 +157,7 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     plain |= kind_of
     # a rule may change the valence: VADER's own code, at the first occurrences that need it
     cap_diff: dict[int, bool] = {}
-    for j in np.flatnonzero(~plain & (first_of == np.arange(len(at))) & ~slow[cand_row]).tolist():
+    for j in np.flatnonzero(~plain & (first_of == np.arange(len(at)))).tolist():
         r = int(cand_row[j])
         sentence_words, sentence_lowers = sentence(r)
         if r not in cap_diff:
@@ -181,7 +167,7 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
         value[j] = vader._valence_fast(value[j], sentence_words[i], i, sentence_words, sentence_lowers, cap_diff[r])
     value = value[first_of]
 
-    # the plain sentences: lexicon valences, VADER's "but" rule, sums word by word
+    # VADER's "but" rule, sums word by word
     is_but = flag(lower_of.tolist(), "but".__eq__)[code]
     if is_but.any():
         but_rows, first_but = np.unique(row[is_but], return_index=True)
@@ -190,8 +176,6 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
         bi = but_at[cand_row]
         value = np.where((bi >= 0) & (cand_pos < bi), value * 0.5,
                          np.where((bi >= 0) & (cand_pos > bi), value * 1.5, value))
-    fast = ~slow[cand_row]
-    value, cand_row = value[fast], cand_row[fast]
     rank = np.arange(len(cand_row)) - np.searchsorted(cand_row, cand_row, side="left")
     sum_s = _sums_in_order(value, rank, cand_row, n_rows)
     pos_sum = _sums_in_order(np.where(value > 0, value + 1, 0.0), rank, cand_row, n_rows)
@@ -199,8 +183,6 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     neu_count = n_words - np.bincount(cand_row, minlength=n_rows) + np.bincount(cand_row[value == 0], minlength=n_rows)
     scores = _finish(sum_s, pos_sum, neg_sum, neu_count, strings)
     scores[n_words == 0] = 0.0
-    for i in np.flatnonzero(slow).tolist():
-        scores[i] = vader.score(strings[i])
     return scores
 
 
