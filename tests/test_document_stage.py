@@ -123,31 +123,37 @@ def test_word_counts_given_by_the_caller_are_the_ones_used():
         gdelt_tone(arts, n_words=n[:1])
 
 
-def test_the_engine_splits_and_counts_each_articles_words_once_per_chunk(monkeypatch, seed_text):
-    from analysis import engine, text, wordsplit
+def test_the_engine_counts_each_articles_words_once_per_chunk(monkeypatch, seed_text):
+    from analysis import engine, text
 
-    splits, counts = [], []
-    split_texts, word_counts_of = wordsplit.split_texts, wordsplit.word_counts_of
-    monkeypatch.setattr(wordsplit, "split_texts", lambda texts: splits.append(1) or split_texts(texts))
-    monkeypatch.setattr(wordsplit, "word_counts_of", lambda split: counts.append(1) or word_counts_of(split))
+    calls = []
+    original = text.word_counts
+    monkeypatch.setattr(text, "word_counts", lambda texts: calls.append(1) or original(texts))
     arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [seed_text, TRICKY[0], TRICKY[5]]})
     out = engine.run(arts, stages=engine.STAGES, chunk_size=2)
-    # two chunks, one split each for word counts, GDELT tone and whole-text VADER, and one count
-    # each for frames, GDELT tone and the summary
-    assert len(splits) == len(counts) == 2
+    assert len(calls) == 2  # two chunks, one count each for frames, GDELT tone and the summary
     summary = out["article_summary"]
-    assert summary["n_words"].tolist() == summary["gdelt_word_count"].tolist() == text.word_counts(arts["text"]).tolist()
+    assert summary["n_words"].tolist() == summary["gdelt_word_count"].tolist() == original(arts["text"]).tolist()
 
 
-def test_split_texts_words_are_the_words_of_each_text():
+def test_the_document_stage_splits_each_chunks_texts_once_for_both_tone_measures(monkeypatch, seed_text):
+    from analysis import engine, wordsplit
+
+    calls = []
+    original = wordsplit.split_texts
+    monkeypatch.setattr(wordsplit, "split_texts", lambda texts: calls.append(1) or original(texts))
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [seed_text, TRICKY[0], TRICKY[5]]})
+    engine.run(arts, stages=("document",), chunk_size=2)
+    assert len(calls) == 2  # two chunks: GDELT tone and whole-text VADER share each split
+
+
+def test_tone_from_a_split_given_by_the_caller_equals_tone_from_the_texts():
     from analysis.sentiment import gdelt_tone
     from analysis.sentiment.tone import whole_text_scores
-    from analysis.text import word_counts
-    from analysis.wordsplit import split_texts, word_counts_of
+    from analysis.wordsplit import split_texts
 
     texts = TRICKY + ["Kyiv\u2019s 1,000\u00a0drones \u00abgood\u00bb; \u0130stanbul \u212aremlin 6.5a", "  \n "]
     split = split_texts(texts)
-    assert word_counts_of(split).tolist() == word_counts(texts).tolist()
     arts = pd.DataFrame({"article_id": range(len(texts)), "text": texts})
     pd.testing.assert_frame_equal(gdelt_tone(arts, split=split), gdelt_tone(arts))
     np.testing.assert_array_equal(whole_text_scores(texts, split=split), whole_text_scores(texts))

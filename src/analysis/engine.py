@@ -180,24 +180,16 @@ def process_articles(
     # Cyrillic letters is detected in analysis.text.sentences
     articles = articles[["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])]
     out: dict[str, pd.DataFrame] = {}
-    made: dict[str, object] = {}
-
-    def split():
-        # the texts' whitespace tokens, split once per chunk for every whole-text measure
-        if "split" not in made:
-            from analysis.wordsplit import split_texts
-
-            made["split"] = split_texts(articles["text"].tolist())
-        return made["split"]
+    counted: list[np.ndarray] = []
 
     def n_words() -> np.ndarray:
         # the denominator of every per-10k rate (frame scores, GDELT tone, the summary's
         # n_words): each article's words are counted once per chunk, by the first stage that needs them
-        if "n_words" not in made:
-            from analysis.wordsplit import word_counts_of
+        if not counted:
+            from analysis.text import word_counts
 
-            made["n_words"] = word_counts_of(split())
-        return made["n_words"]
+            counted.append(word_counts(articles["text"].tolist()))
+        return counted[0]
 
     def do_sentences():
         from analysis.text import sentences
@@ -238,7 +230,7 @@ def process_articles(
     def do_document():
         # Measures of the whole text (not of its sentences), so notebooks never need the texts:
         # a stage of its own, because the naive notebook the bench compares with computes none of them.
-        out["_document"] = _document_measures(articles, n_words=n_words(), split=split())
+        out["_document"] = _document_measures(articles, n_words=n_words())
 
     def do_roles():
         # what notebook 05 computed in the notebook: every main-actor mention cast (rules or the
@@ -396,15 +388,13 @@ def _evidence_offsets(labelled: pd.DataFrame, articles: pd.DataFrame, sentences:
     return frame.astype({"rank": np.int64, "start": np.int64, "end": np.int64, "sentence_id": np.int64})
 
 
-def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None,
-                       split=None) -> dict[str, np.ndarray]:
+def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Stage ``document``: whole-text tone (:func:`_document_tone`) and the five generic frame
     scores of Semetko & Valkenburg (2000), 0-1, one value per article in article order.
-    ``n_words``: the articles' word counts, if counted already; ``split``: their
-    :func:`analysis.wordsplit.split_texts`, if split already."""
+    ``n_words``: the articles' word counts, if counted already."""
     from analysis.framing import GENERIC_FRAMES, generic_frames
 
-    out = _document_tone(articles, n_words=n_words, split=split)
+    out = _document_tone(articles, n_words=n_words)
     generic = generic_frames(articles).set_index("article_id").reindex(articles["article_id"].to_numpy(dtype=object))
     for column in GENERIC_FRAMES:
         out[column] = generic[column].to_numpy(float)
@@ -416,8 +406,7 @@ DOCUMENT_TONE = ("gdelt_tone", "gdelt_positive", "gdelt_negative", "gdelt_polari
                  "whole_compound")
 
 
-def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None,
-                   split=None) -> dict[str, np.ndarray]:
+def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per-article tone computed from the whole text, so notebooks never need the texts again:
     :func:`analysis.sentiment.gdelt_tone` (GDELT GKG-style word-count tone, Leetaru & Schrodt 2013)
     and the VADER compound of the whole text at once (Hutto & Gilbert 2014), the saturated
@@ -427,7 +416,7 @@ def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None,
     from analysis.wordsplit import split_texts
 
     texts = articles["text"].tolist()
-    split = split_texts(texts) if split is None else split  # one split for both measures
+    split = split_texts(texts)  # one split of the texts into whitespace tokens for both measures
     gdelt = gdelt_tone(articles, n_words=n_words, split=split)
     whole = whole_text_scores(texts, lexicon="war-news", split=split)[:, 3] if len(texts) else np.zeros(0)
     out = {f"gdelt_{c}": gdelt[c].to_numpy(float) for c in ("tone", "positive", "negative", "polarity")}

@@ -44,13 +44,14 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     >>> gdelt_tone(pd.DataFrame({"article_id": [1], "text": ["Troops killed two civilians; peace talks failed."]})).round(2).to_dict("records")
     [{'article_id': 1, 'tone': -14.29, 'positive': 14.29, 'negative': 28.57, 'polarity': 42.86, 'word_count': 7}]
     """
-    from analysis.wordsplit import split_texts, word_counts_of
+    from analysis.text import word_counts
+    from analysis.wordsplit import split_texts
 
     texts = articles[text_col].tolist()
     split = split_texts(texts) if split is None else split
     if split.n_texts != len(texts):
         raise ValueError(f"split has {split.n_texts} texts for {len(texts)} articles")
-    counts = (word_counts_of(split) if n_words is None else np.asarray(n_words, dtype=np.int64)).tolist()
+    counts = (word_counts(texts) if n_words is None else np.asarray(n_words, dtype=np.int64)).tolist()
     if len(counts) != len(texts):
         raise ValueError(f"n_words has {len(counts)} values for {len(texts)} articles")
     per_token = _polar_counts(split.tokens, lexicon)
