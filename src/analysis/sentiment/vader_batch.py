@@ -39,34 +39,14 @@ _MAX_SUM_TABLE = 2_000_000
 def score_batch(vader, texts: list) -> np.ndarray:
     """(n, 4) float array of neg, neu, pos, compound of ``texts`` by ``vader`` (a
     :class:`~analysis.sentiment.vader.FastVader`), NaNs for missing values: the numbers of
-    :meth:`~analysis.sentiment.vader.FastVader.score` for each text. Keeps the scores for
-    :meth:`~analysis.sentiment.vader.FastVader.score_recent` as ``score_many`` does."""
-    import pandas as pd
-
-    from analysis.text import _code_points, split_starts
-
-    n = len(texts)
-    out = np.full((n, _COLUMNS), np.nan)
-    where = np.flatnonzero(np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=n))
-    strings = [texts[i] for i in where.tolist()]
-    if not strings:
-        vader._recent = {}
-        return out
-    with gc_paused():
-        joined = "\n".join(strings)
-        if vader.normalize_typography and not joined.isascii():
-            joined = _ascii_typography(joined)  # one character for one: offsets kept
-        raw = joined.split()
-        starts = split_starts(_code_points(joined))
-        if len(starts) != len(raw):  # never expected: str.split and str.isspace disagree
-            raise AssertionError("whitespace tokens and their offsets differ in number")
-        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
-        text_start = np.cumsum(lengths + 1) - (lengths + 1)
-        row = np.searchsorted(text_start, starts, side="right") - 1
-        raw_codes, distinct = pd.factorize(np.array(raw, dtype=object))
-        scores = _score_rows(vader, raw_codes, distinct.tolist(), row, strings)
-    out[where] = scores
-    vader._recent = (strings, scores)  # made a dict when score_recent first asks
+    :meth:`~analysis.sentiment.vader.FastVader.score` for each text (:func:`score_whole_texts`).
+    Keeps the scores for :meth:`~analysis.sentiment.vader.FastVader.score_recent` as
+    ``score_many`` does."""
+    texts = texts if isinstance(texts, list) else list(texts)
+    out = score_whole_texts(vader, texts)
+    where = np.flatnonzero(np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=len(texts)))
+    # made a dict when score_recent first asks
+    vader._recent = ([texts[i] for i in where.tolist()], out[where]) if len(where) else {}
     return out
 
 
@@ -82,14 +62,14 @@ def score_whole_texts(vader, texts: list, *, split=None) -> np.ndarray:
     """
     from analysis.wordsplit import split_texts
 
-    split = split_texts(texts) if split is None else split
-    if split.n_texts != len(texts):
-        raise ValueError(f"split has {split.n_texts} texts for {len(texts)} texts to score")
-    distinct = split.tokens
-    if vader.normalize_typography:  # one character for one, never white space: tokens kept
-        distinct = [t if t.isascii() else _ascii_typography(t) for t in distinct]
-    strings = [t if ok else "" for t, ok in zip(texts, split.is_text.tolist())]
     with gc_paused():
+        split = split_texts(texts) if split is None else split
+        if split.n_texts != len(texts):
+            raise ValueError(f"split has {split.n_texts} texts for {len(texts)} texts to score")
+        distinct = split.tokens
+        if vader.normalize_typography:  # one character for one, never white space: tokens kept
+            distinct = [t if t.isascii() else _ascii_typography(t) for t in distinct]
+        strings = [t if ok else "" for t, ok in zip(texts, split.is_text.tolist())]
         scores = _score_rows(vader, split.codes, distinct, split.row, strings)
     scores[~split.is_text] = np.nan
     return scores
