@@ -91,3 +91,13 @@ def test_sentence_sentiment_of_a_chunk_is_unchanged_by_batching(seed_articles):
 
     got = sentence_sentiment(sents)[["neg", "neu", "pos", "compound"]].to_numpy()
     assert np.array_equal(got, expected)
+
+
+def test_rows_too_long_for_one_table_are_summed_row_by_row_to_the_same_bits(monkeypatch):
+    from analysis.sentiment import vader_batch
+
+    monkeypatch.setattr(vader_batch, "_MAX_SUM_TABLE", 0)  # every batch takes the row-by-row sums
+    texts = RULES + [None] + [" ".join(RULES)]
+    one_by_one = FastVader.from_name("war-news")
+    got = score_batch(FastVader.from_name("war-news"), texts)
+    assert np.array_equal(got, np.array([one_by_one.score(t) for t in texts]), equal_nan=True)
