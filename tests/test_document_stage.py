@@ -134,3 +134,28 @@ def test_the_engine_counts_each_articles_words_once_per_chunk(monkeypatch, seed_
     assert len(calls) == 2  # two chunks, one count each for frames, GDELT tone and the summary
     summary = out["article_summary"]
     assert summary["n_words"].tolist() == summary["gdelt_word_count"].tolist() == original(arts["text"]).tolist()
+
+
+def test_the_document_stage_splits_each_chunks_texts_once_for_both_tone_measures(monkeypatch, seed_text):
+    from analysis import engine, wordsplit
+
+    calls = []
+    original = wordsplit.split_texts
+    monkeypatch.setattr(wordsplit, "split_texts", lambda texts: calls.append(1) or original(texts))
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [seed_text, TRICKY[0], TRICKY[5]]})
+    engine.run(arts, stages=("document",), chunk_size=2)
+    assert len(calls) == 2  # two chunks: GDELT tone and whole-text VADER share each split
+
+
+def test_tone_from_a_split_given_by_the_caller_equals_tone_from_the_texts():
+    from analysis.sentiment import gdelt_tone
+    from analysis.sentiment.tone import whole_text_scores
+    from analysis.wordsplit import split_texts
+
+    texts = TRICKY + ["Kyiv\u2019s 1,000\u00a0drones \u00abgood\u00bb; \u0130stanbul \u212aremlin 6.5a", "  \n "]
+    split = split_texts(texts)
+    arts = pd.DataFrame({"article_id": range(len(texts)), "text": texts})
+    pd.testing.assert_frame_equal(gdelt_tone(arts, split=split), gdelt_tone(arts))
+    np.testing.assert_array_equal(whole_text_scores(texts, split=split), whole_text_scores(texts))
+    with pytest.raises(ValueError, match="split has 2 texts for 3 articles"):
+        gdelt_tone(arts.head(3), split=split_texts(texts[:2]))

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from analysis.sentiment import FastVader, scorer
-from analysis.sentiment.vader_batch import MAX_PLAIN_WORDS, round_like_python, score_batch
+from analysis.sentiment.vader_batch import round_like_python, score_batch
 from analysis.text import sentences
 
-#: Every VADER rule and every way a sentence can leave the plain path.
+#: Every VADER rule, multiword entries (merged in the arrays) and sentences with very many lexicon words.
 RULES = [
     "Civilians were killed.", "The attack was NOT good!!", "The attack was not good.", "He isn't happy.",
     "It was extremely bad.", "It was very, very bad!!!!", "never so good", "at least good", "the least good",
@@ -23,7 +23,8 @@ RULES = [
     "Russia launched a special military operation.", "The full-scale invasion began.", "full scale invasion",
     "What is there to discuss with such parties?", "Civilians were slaughtered.", "didn\u2019t help",
     "\u201cGreat,\u201d he said.", "good\u00a0news", "Не было войны.", "Kyiv \U0001F600 good", "a b c d e f good",
-    "wow, the killed, wounded and hurt civilians", " ".join(["good", "bad"] * (MAX_PLAIN_WORDS + 5)),
+    "wow, the killed, wounded and hurt civilians", " ".join(["good", "bad"] * 53),
+    " ".join(["the full scale invasion and the special military operation, but"] * 40),
     "He was never so happy, but the war was horrible and very sad.", "so good", "this good", "sort of good",
 ]
 
@@ -88,3 +89,13 @@ def test_sentence_sentiment_of_a_chunk_is_unchanged_by_batching(seed_articles):
 
     got = sentence_sentiment(sents)[["neg", "neu", "pos", "compound"]].to_numpy()
     assert np.array_equal(got, expected)
+
+
+def test_rows_too_long_for_one_table_are_summed_row_by_row_to_the_same_bits(monkeypatch):
+    from analysis.sentiment import vader_batch
+
+    monkeypatch.setattr(vader_batch, "_MAX_SUM_TABLE", 0)  # every batch takes the row-by-row sums
+    texts = RULES + [None] + [" ".join(RULES)]
+    one_by_one = FastVader.from_name("war-news")
+    got = score_batch(FastVader.from_name("war-news"), texts)
+    assert np.array_equal(got, np.array([one_by_one.score(t) for t in texts]), equal_nan=True)

@@ -413,10 +413,12 @@ def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None)
     figure notebook 03 contrasts with the mean of sentences."""
     from analysis.sentiment import gdelt_tone
     from analysis.sentiment.tone import whole_text_scores
+    from analysis.wordsplit import split_texts
 
-    gdelt = gdelt_tone(articles, n_words=n_words)
     texts = articles["text"].tolist()
-    whole = whole_text_scores(texts, lexicon="war-news")[:, 3] if len(texts) else np.zeros(0)
+    split = split_texts(texts)  # one split of the texts into whitespace tokens for both measures
+    gdelt = gdelt_tone(articles, n_words=n_words, split=split)
+    whole = whole_text_scores(texts, lexicon="war-news", split=split)[:, 3] if len(texts) else np.zeros(0)
     out = {f"gdelt_{c}": gdelt[c].to_numpy(float) for c in ("tone", "positive", "negative", "polarity")}
     out["gdelt_word_count"] = gdelt["word_count"].fillna(0).to_numpy(np.int64)
     out["whole_compound"] = np.asarray(whole, dtype=float)

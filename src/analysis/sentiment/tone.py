@@ -7,18 +7,17 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from itertools import filterfalse
 
 import numpy as np
 import pandas as pd
 
-from analysis.sentiment.vader import _ascii_typography, _lexicon
+from analysis.sentiment.vader import _lexicon
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")  # lexicon look-up words (letters only)
 
 
 def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: str = "text",
-               n_words=None) -> pd.DataFrame:
+               n_words=None, split=None) -> pd.DataFrame:
     """GDELT-style document tone from lexicon word counts.
 
     Following the GDELT Global Knowledge Graph "TONE" field (Leetaru & Schrodt
@@ -35,7 +34,9 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     (:func:`analysis.sentiment.cyrillic.word_valences`).
 
     ``n_words``, optional: the articles' :func:`analysis.text.word_counts`, when the caller has
-    them already (the engine counts a chunk's words once for every rate).
+    them already (the engine counts a chunk's words once for every rate). ``split``, optional: the
+    :func:`analysis.wordsplit.split_texts` of the texts, when the caller has it already; lexicon
+    words are looked up once per distinct whitespace token, then counted per text.
 
     Returns DataFrame[article_id, tone, positive, negative, polarity, word_count].
 
@@ -43,17 +44,21 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     >>> gdelt_tone(pd.DataFrame({"article_id": [1], "text": ["Troops killed two civilians; peace talks failed."]})).round(2).to_dict("records")
     [{'article_id': 1, 'tone': -14.29, 'positive': 14.29, 'negative': 28.57, 'polarity': 42.86, 'word_count': 7}]
     """
-    from analysis.framing._prefilter import lowerable
-    from analysis.text import word_count
+    from analysis.text import word_counts
+    from analysis.wordsplit import split_texts
 
-    lex = _lexicon(lexicon)[0]
-    positive, negative = _polar_words(lexicon)
+    texts = articles[text_col].tolist()
+    split = split_texts(texts) if split is None else split
+    if split.n_texts != len(texts):
+        raise ValueError(f"split has {split.n_texts} texts for {len(texts)} articles")
+    counts = (word_counts(texts) if n_words is None else np.asarray(n_words, dtype=np.int64)).tolist()
+    if len(counts) != len(texts):
+        raise ValueError(f"n_words has {len(counts)} values for {len(texts)} articles")
+    per_token = _polar_counts(split.tokens, lexicon)
+    positives, negatives = (split.per_text(c).tolist() for c in per_token)
+    langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(texts)
     rows = []
-    langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
-    counts = [None] * len(articles) if n_words is None else np.asarray(n_words, dtype=np.int64).tolist()
-    if len(counts) != len(articles):
-        raise ValueError(f"n_words has {len(counts)} values for {len(articles)} articles")
-    for text, code, n in zip(articles[text_col].tolist(), langs, counts):
+    for text, code, n, pos, neg in zip(texts, langs, counts, positives, negatives):
         if not isinstance(text, str):
             rows.append((math.nan, math.nan, math.nan, math.nan, 0))
             continue
@@ -62,28 +67,7 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
 
             vals = word_valences(text, code)
             n = len(vals)
-            if n == 0:
-                rows.append((0.0, 0.0, 0.0, 0.0, 0))
-                continue
-            p, q = 100.0 * sum(v > 0 for v in vals) / n, 100.0 * sum(v < 0 for v in vals) / n
-            rows.append((p - q, p, q, p + q, n))
-            continue
-        if lowerable(text):
-            # one pass: lower-casing the text first finds the same words, already lower-cased,
-            # and its letter-only chunks are words without the regex (analysis.text.split_letter_chunks)
-            low = text.lower().replace("\u2019", "'")
-            chunks = low.split()
-            letters = list(filter(str.isalpha, chunks))
-            rest = " ".join(filterfalse(str.isalpha, chunks)) if len(letters) < len(chunks) else ""
-            words = _WORD_RE.findall(rest)
-            pos = sum(map(positive.__contains__, letters)) + sum(map(positive.__contains__, words))
-            neg = sum(map(negative.__contains__, letters)) + sum(map(negative.__contains__, words))
-        else:
-            words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(text)]
-            pos = sum(1 for w in words if lex.get(w, 0) > 0)
-            neg = sum(1 for w in words if lex.get(w, 0) < 0)
-        if n is None:
-            n = word_count(text)  # the project's one definition of a word; lexicon look-ups use letter words
+            pos, neg = sum(v > 0 for v in vals), sum(v < 0 for v in vals)
         if n == 0:
             rows.append((0.0, 0.0, 0.0, 0.0, 0))
             continue
@@ -95,6 +79,25 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     return out
 
 
+def _polar_counts(tokens: list[str], lexicon: str) -> tuple[list[int], list[int]]:
+    """Per whitespace token, its words (letters, joined by apostrophes or hyphens; lower case,
+    typographic apostrophe made ASCII) of positive and of negative valence in ``lexicon``.
+
+    >>> _polar_counts(["killed", "Peace-talks", "peace,", "war\u2019s", "1,000"], "vader")
+    ([0, 0, 1, 0, 0], [1, 0, 0, 0, 0])
+    """
+    positive, negative = _polar_words(lexicon)
+    pos, neg = [], []
+    for token in tokens:
+        if token.isalpha():  # one word (every letter is a word character)
+            low = token.lower()
+            pos.append(1 if low in positive else 0)
+            neg.append(1 if low in negative else 0)
+        else:
+            words = [w.lower().replace("\u2019", "'") for w in _WORD_RE.findall(token)]
+            pos.append(sum(map(positive.__contains__, words)))
+            neg.append(sum(map(negative.__contains__, words)))
+    return pos, neg
 
 
 @lru_cache(maxsize=4)
@@ -104,35 +107,18 @@ def _polar_words(lexicon: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w, v in lex.items() if v > 0), frozenset(w for w, v in lex.items() if v < 0)
 
 
-def whole_text_scores(texts, *, lexicon: str = "war-news") -> np.ndarray:
+def whole_text_scores(texts, *, lexicon: str = "war-news", split=None) -> np.ndarray:
     """VADER's (neg, neu, pos, compound) of each whole text at once (Hutto & Gilbert 2014), as an
     (n, 4) float array (NaNs for a missing text): the numbers of
-    :meth:`analysis.sentiment.FastVader.score` on the whole text, computed without its steps that
-    grow with the square of a long article's length (each lexicon word's first occurrence found by
-    a list search; a phrase merge walking every word; a character-by-character translation table).
+    :meth:`analysis.sentiment.FastVader.score` on the whole text, computed for all texts together
+    in arrays (:func:`analysis.sentiment.vader_batch.score_whole_texts`), without the steps that
+    grow with the square of a long article's length. ``split``: the texts'
+    :func:`analysis.wordsplit.split_texts`, when the caller has it already.
 
     >>> whole_text_scores(["Peace talks failed. Civilians were killed.", None]).round(4).tolist()[0]
     [0.545, 0.21, 0.245, -0.6486]
     """
-    from analysis.sentiment._shared import gc_paused
     from analysis.sentiment.vader import scorer
+    from analysis.sentiment.vader_batch import score_whole_texts
 
-    vader = scorer(lexicon)
-    rows = []
-    memo: dict[str, tuple] = {}
-    with gc_paused():
-        for text in texts:
-            if not isinstance(text, str):
-                rows.append((math.nan,) * 4)
-                continue
-            row = memo.get(text)
-            if row is None:
-                row = memo[text] = _whole_text_score(vader, text)
-            rows.append(row)
-    return np.array(rows, dtype=float).reshape(len(rows), 4)
-
-
-def _whole_text_score(vader, text: str) -> tuple[float, float, float, float]:
-    """:meth:`FastVader.score` of one text (same steps, same order, same arithmetic)."""
-    raw = _ascii_typography(text) if vader.normalize_typography and not text.isascii() else text
-    return vader._score_tokens(raw.split(), text, long_text=True)
+    return score_whole_texts(scorer(lexicon), texts if isinstance(texts, list) else list(texts), split=split)

@@ -556,9 +556,8 @@ class FastVader:
                else text).split()
         return self._score_tokens(raw, text)
 
-    def _score_tokens(self, raw: list[str], text: str, *, long_text: bool = False) -> tuple[float, float, float, float]:
-        """:meth:`score` of ``text`` split into ``raw``. ``long_text``: merge phrases without
-        first checking that one occurs (on a whole document one surely does)."""
+    def _score_tokens(self, raw: list[str], text: str) -> tuple[float, float, float, float]:
+        """:meth:`score` of ``text`` split into ``raw``."""
         cache = self._token_cache
         try:
             entries = list(map(cache.__getitem__, raw))
@@ -569,8 +568,8 @@ class FastVader:
             n = len(entries) - entries.count(None)
             return (0.0, 1.0, 0.0, 0.0) if n else (0.0, 0.0, 0.0, 0.0)
         words, lowers = map(list, zip(*filter(None, entries)))
-        # a sentence merges only when a phrase really occurs; a whole document surely holds one
-        if not self._phrase_raw.isdisjoint(raw) and (long_text or self._has_phrase(lowers)):
+        # a sentence merges only when a phrase really occurs
+        if not self._phrase_raw.isdisjoint(raw) and self._has_phrase(lowers):
             words, lowers = self._merge_phrases_lowered(words, lowers)
         return self._score_words(words, lowers, text)
 

@@ -7,10 +7,10 @@ booster, negation, "so/this/never/least" among the three words before it, no idi
 it); those are found in arrays, and only the others go through VADER's rules
 (:meth:`FastVader._valence_fast`), at the first occurrence of each word in its sentence. A
 sentence's score is then the sum of its words' valences, halved before a "but" and raised by
-half after it, normalised (Hutto & Gilbert 2014). Sentences in which a multiword entry occurs,
-or with very many lexicon words, go through :meth:`FastVader.score` one by one. Sums run word
-by word in sentence order, as VADER adds them, so the floating-point results are the same
-bits, and rounding is Python's.
+half after it, normalised (Hutto & Gilbert 2014). Multiword entries are merged into one word
+first, in the arrays as well (:func:`_merge_phrases`). Sums run word by word in sentence order,
+as VADER adds them, so the floating-point results are the same bits, and rounding is Python's.
+Whole documents go through the same arrays (:func:`score_whole_texts`).
 
 >>> from analysis.sentiment import scorer
 >>> texts = ["Civilians were killed.", "The talks were NOT good!!", None, "Ceasefire talks"]
@@ -30,54 +30,59 @@ import numpy as np
 from analysis.sentiment._shared import gc_paused
 from analysis.sentiment.vader import _ascii_typography
 
-#: A sentence with more lexicon words than this is scored one by one (the sums add one
-#: row of a words x sentences table per word).
-MAX_PLAIN_WORDS = 48
-
 _COLUMNS = 4
+#: Cells of the words x strings table :func:`_sums_in_order` adds row by row at most; beyond,
+#: each string's words are added on their own.
+_MAX_SUM_TABLE = 2_000_000
 
 
 def score_batch(vader, texts: list) -> np.ndarray:
     """(n, 4) float array of neg, neu, pos, compound of ``texts`` by ``vader`` (a
     :class:`~analysis.sentiment.vader.FastVader`), NaNs for missing values: the numbers of
-    :meth:`~analysis.sentiment.vader.FastVader.score` for each text. Keeps the scores for
-    :meth:`~analysis.sentiment.vader.FastVader.score_recent` as ``score_many`` does."""
-    from analysis.text import _code_points, split_starts
-
-    n = len(texts)
-    out = np.full((n, _COLUMNS), np.nan)
-    where = np.flatnonzero(np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=n))
-    strings = [texts[i] for i in where.tolist()]
-    if not strings:
-        vader._recent = {}
-        return out
-    with gc_paused():
-        joined = "\n".join(strings)
-        if vader.normalize_typography and not joined.isascii():
-            joined = _ascii_typography(joined)  # one character for one: offsets kept
-        raw = joined.split()
-        starts = split_starts(_code_points(joined))
-        if len(starts) != len(raw):  # never expected: str.split and str.isspace disagree
-            raise AssertionError("whitespace tokens and their offsets differ in number")
-        lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
-        text_start = np.cumsum(lengths + 1) - (lengths + 1)
-        row = np.searchsorted(text_start, starts, side="right") - 1
-        scores = _score_rows(vader, raw, row, strings)
-    out[where] = scores
-    vader._recent = (strings, scores)  # made a dict when score_recent first asks
+    :meth:`~analysis.sentiment.vader.FastVader.score` for each text (:func:`score_whole_texts`).
+    Keeps the scores for :meth:`~analysis.sentiment.vader.FastVader.score_recent` as
+    ``score_many`` does."""
+    texts = texts if isinstance(texts, list) else list(texts)
+    out = score_whole_texts(vader, texts)
+    where = np.flatnonzero(np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=len(texts)))
+    # made a dict when score_recent first asks
+    vader._recent = ([texts[i] for i in where.tolist()], out[where]) if len(where) else {}
     return out
 
 
-def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) -> np.ndarray:
-    """Scores of ``strings`` whose whitespace tokens are ``raw`` (``raw_row``: the string of each).
+def score_whole_texts(vader, texts: list, *, split=None) -> np.ndarray:
+    """(n, 4) float array of neg, neu, pos, compound of each whole text (NaNs for missing values):
+    the numbers of :meth:`~analysis.sentiment.vader.FastVader.score` on the text at once.
+    ``split``: the texts' :func:`analysis.wordsplit.split_texts`, when the caller has it already.
+
+    >>> from analysis.sentiment import scorer
+    >>> text = "Peace talks failed. The full scale invasion went on, but Kyiv held."
+    >>> score_whole_texts(scorer("war-news"), [text, None]).tolist()[0] == list(scorer("war-news").score(text))
+    True
+    """
+    from analysis.wordsplit import split_texts
+
+    with gc_paused():
+        split = split_texts(texts) if split is None else split
+        if split.n_texts != len(texts):
+            raise ValueError(f"split has {split.n_texts} texts for {len(texts)} texts to score")
+        distinct = split.tokens
+        if vader.normalize_typography:  # one character for one, never white space: tokens kept
+            distinct = [t if t.isascii() else _ascii_typography(t) for t in distinct]
+        strings = [t if ok else "" for t, ok in zip(texts, split.is_text.tolist())]
+        scores = _score_rows(vader, split.codes, distinct, split.row, strings)
+    scores[~split.is_text] = np.nan
+    return scores
+
+
+def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.ndarray,
+                strings: list[str]) -> np.ndarray:
+    """Scores of ``strings`` whose whitespace tokens are ``distinct[raw_codes]`` (``raw_row``: the
+    string of each; typography already normalised if ``vader`` does).
 
     Every look-up (memo, lexicon, rule words) is made once per distinct token and spread to
     the tokens by their codes."""
-    import pandas as pd
-
     n_rows = len(strings)
-    raw_codes, distinct = pd.factorize(np.array(raw, dtype=object))
-    distinct = distinct.tolist()
     vader._learn(distinct)
     entries = list(map(vader._token_cache.__getitem__, distinct))
     kept_at = np.fromiter(map(bool, entries), dtype=bool, count=len(entries))  # None: a dropped 1-character token
@@ -90,22 +95,24 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
     kept = kept_at[raw_codes]
     code = raw_codes[kept]  # the distinct token of each VADER word
     row = raw_row[kept]
+    code, row, word_of, lower_of = _merge_phrases(vader, code, row, word_of, lower_of)
     n_words = np.bincount(row, minlength=n_rows)
     first = np.cumsum(n_words) - n_words
     pos = np.arange(len(row)) - first[row]  # place of each word in its sentence
+    sentence_lists: dict[int, tuple[list[str], list[str]]] = {}
 
-    def sentence(values: np.ndarray, r: int) -> list[str]:
-        return values[code[first[r]:first[r] + n_words[r]]].tolist()
+    def sentence(r: int) -> tuple[list[str], list[str]]:
+        """The words and lower-case words of string ``r``, made once."""
+        found = sentence_lists.get(r)
+        if found is None:
+            codes = code[first[r]:first[r] + n_words[r]]
+            found = sentence_lists[r] = (word_of[codes].tolist(), lower_of[codes].tolist())
+        return found
 
-    # sentences scored one by one: a multiword entry occurs (words are merged first)
-    slow = np.zeros(n_rows, dtype=bool)
-    for r in np.unique(raw_row[flag(distinct, vader._phrase_raw.__contains__)[raw_codes]]).tolist():
-        slow[r] = vader._has_phrase(sentence(lower_of, r))
     at = np.flatnonzero(flag(lower_of.tolist(), vader._candidates.__contains__)[code])
     context = flag(lower_of.tolist(), vader._context.__contains__)[code]
     idiom = flag(word_of.tolist(), vader._idiom_words.__contains__)[code]
     cand_code, cand_pos, cand_row = code[at], pos[at], row[at]
-    slow |= np.bincount(cand_row, minlength=n_rows) > MAX_PLAIN_WORDS
 
     # VADER scores a repeated word in the context of its first occurrence in the sentence
     word_ids: dict[str, int] = {}
@@ -130,18 +137,17 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
     plain |= kind_of
     # a rule may change the valence: VADER's own code, at the first occurrences that need it
     cap_diff: dict[int, bool] = {}
-    for j in np.flatnonzero(~plain & (first_of == np.arange(len(at))) & ~slow[cand_row]).tolist():
+    for j in np.flatnonzero(~plain & (first_of == np.arange(len(at)))).tolist():
         r = int(cand_row[j])
-        sentence_words = sentence(word_of, r)
+        sentence_words, sentence_lowers = sentence(r)
         if r not in cap_diff:
             upper = sum(map(str.isupper, sentence_words))
             cap_diff[r] = 0 < n_words[r] - upper < n_words[r]
         i = int(cand_pos[j])
-        value[j] = vader._valence_fast(value[j], sentence_words[i], i, sentence_words, sentence(lower_of, r),
-                                       cap_diff[r])
+        value[j] = vader._valence_fast(value[j], sentence_words[i], i, sentence_words, sentence_lowers, cap_diff[r])
     value = value[first_of]
 
-    # the plain sentences: lexicon valences, VADER's "but" rule, sums word by word
+    # VADER's "but" rule, sums word by word
     is_but = flag(lower_of.tolist(), "but".__eq__)[code]
     if is_but.any():
         but_rows, first_but = np.unique(row[is_but], return_index=True)
@@ -150,8 +156,6 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
         bi = but_at[cand_row]
         value = np.where((bi >= 0) & (cand_pos < bi), value * 0.5,
                          np.where((bi >= 0) & (cand_pos > bi), value * 1.5, value))
-    fast = ~slow[cand_row]
-    value, cand_row = value[fast], cand_row[fast]
     rank = np.arange(len(cand_row)) - np.searchsorted(cand_row, cand_row, side="left")
     sum_s = _sums_in_order(value, rank, cand_row, n_rows)
     pos_sum = _sums_in_order(np.where(value > 0, value + 1, 0.0), rank, cand_row, n_rows)
@@ -159,16 +163,64 @@ def _score_rows(vader, raw: list[str], raw_row: np.ndarray, strings: list[str]) 
     neu_count = n_words - np.bincount(cand_row, minlength=n_rows) + np.bincount(cand_row[value == 0], minlength=n_rows)
     scores = _finish(sum_s, pos_sum, neg_sum, neu_count, strings)
     scores[n_words == 0] = 0.0
-    for i in np.flatnonzero(slow).tolist():
-        scores[i] = vader.score(strings[i])
     return scores
+
+
+def _merge_phrases(vader, code: np.ndarray, row: np.ndarray, word_of: np.ndarray, lower_of: np.ndarray):
+    """:meth:`FastVader._merge_phrases_lowered <analysis.sentiment.vader.FastVader._merge_phrases_lowered>`
+    of every string at once: ``(code, row, word_of, lower_of)`` with each multiword entry found
+    (greedy, left to right, longest first, within one string) made one word, the entry itself,
+    whose code is appended to ``word_of`` and ``lower_of``."""
+    phrases = vader.phrases
+    starts = np.flatnonzero(np.fromiter(map(phrases.__contains__, lower_of.tolist()), dtype=bool,
+                                        count=len(lower_of))[code])
+    if not len(starts):
+        return code, row, word_of, lower_of
+    lowers = lower_of[code].tolist()
+    rows = row.tolist()
+    n = len(lowers)
+    keys: dict[str, int] = {}
+    merged_at, merged_len, merged_code = [], [], []
+    done = 0
+    for i in starts.tolist():
+        if i < done:
+            continue
+        for cand in phrases[lowers[i]]:
+            k = len(cand)
+            end = i + k
+            if end <= n and rows[end - 1] == rows[i] and tuple(lowers[i:end]) == cand:
+                merged_at.append(i)
+                merged_len.append(k)
+                merged_code.append(keys.setdefault(" ".join(cand), len(lower_of) + len(keys)))
+                done = end
+                break
+    if not merged_at:
+        return code, row, word_of, lower_of
+    at = np.asarray(merged_at, dtype=np.int64)
+    length = np.asarray(merged_len, dtype=np.int64)
+    code = code.copy()
+    code[at] = merged_code
+    # the words after each entry's first are dropped: +1 where an entry's tail starts, -1 after it
+    tail = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(tail, at + 1, 1)
+    np.add.at(tail, at + length, -1)
+    keep = np.cumsum(tail[:n]) == 0
+    added = np.empty(len(keys), dtype=object)
+    added[:] = list(keys)
+    return code[keep], row[keep], np.concatenate([word_of, added]), np.concatenate([lower_of, added])
 
 
 def _sums_in_order(values: np.ndarray, rank: np.ndarray, row: np.ndarray, n_rows: int) -> np.ndarray:
     """Per row, ``values`` added one at a time in order (``rank``: place within the row), as a
-    Python loop adds them; numpy's own sums add pairwise, which can differ in the last bit."""
+    Python loop adds them; numpy's own sums add pairwise, which can differ in the last bit
+    (``np.add.accumulate`` adds one at a time, as Python does)."""
     out = np.zeros(n_rows)
     if not len(values):
+        return out
+    if (int(rank.max()) + 1) * n_rows > _MAX_SUM_TABLE:  # whole documents: row by row
+        bounds = np.flatnonzero(rank == 0).tolist() + [len(values)]
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            out[row[a]] = np.add.accumulate(values[a:b])[-1]
         return out
     table = np.zeros((int(rank.max()) + 1, n_rows))
     table[rank, row] = values
