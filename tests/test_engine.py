@@ -389,3 +389,16 @@ def test_forked_workers_allocate_arrow_memory_through_the_c_library_and_the_call
         if engine._mp_context().get_start_method() == "fork":
             assert pa.default_memory_pool().backend_name == "system"  # what forked workers inherit
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_one_language_scan_answers_has_cyrillic_and_the_language_sample(tmp_path):
+    arts = pd.DataFrame({"article_id": list("abcd"),
+                         "text": ["Putin said", "Путин сказал, что Киев атаковал Курск.", "еру", None],
+                         "lang": [None, None, None, "uk"]})
+    arts.to_parquet(tmp_path / "arts.parquet")
+    for source in (arts, tmp_path / "arts.parquet", arts.drop(columns="lang").iloc[[0, 2]]):
+        found = engine.scan_languages(source)
+        assert found.cyrillic == engine.has_cyrillic(source)
+        pd.testing.assert_frame_equal(found.sample, engine._language_sample(source))
+    assert engine.scan_languages(arts).sample["article_id"].tolist() == ["b", "c", "d"]
+    assert not engine.scan_languages(arts.drop(columns="lang").iloc[[0, 2]]).cyrillic  # three stray letters
