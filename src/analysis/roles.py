@@ -187,8 +187,8 @@ def detect_lang(text: str) -> str:
 class _Article:
     """One article tokenised once: tokens (lower, start, end), sentences, stance."""
 
-    __slots__ = ("text", "lang", "low", "starts", "ends", "sents", "stance", "surface_counts", "title_end", "lemmas",
-                 "lowered", "entity_ctx")
+    __slots__ = ("text", "lang", "low", "starts", "ends", "sents", "sent_starts", "stance", "surface_counts",
+                 "title_end", "lemmas", "lowered", "entity_ctx")
 
     def __init__(self, text: str, lang: str | None = None):
         from analysis.text import sentence_spans
@@ -205,6 +205,7 @@ class _Article:
             self.sents = [(0, len(self.text))]
         if not self.sents:
             self.sents = [(0, len(self.text))]
+        self.sent_starts = [start for start, _ in self.sents]
         lowered = self.lowered = self.text.lower()
         self.entity_ctx: dict = {}
         cues = _cues(self.lang)["stance"]
@@ -277,7 +278,7 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     ts = bisect_right(art.ends, start)
     te = max(bisect_left(art.starts, end), ts + 1)
     n = len(low)
-    k = bisect_right([s for s, _ in art.sents], start) - 1
+    k = bisect_right(art.sent_starts, start) - 1
     s0, s1 = art.sents[max(k, 0)]
     ss, se = bisect_left(art.starts, s0), bisect_left(art.starts, s1)
     lang = art.lang
