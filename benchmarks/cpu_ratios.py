@@ -9,7 +9,10 @@ statements + news_gdelt), after :func:`analysis.engine.warm_up` as in ``run.py``
 
 Usage::
 
-    PYTHONPATH=src python benchmarks/cpu_ratios.py [--limit N]
+    PYTHONPATH=src python benchmarks/cpu_ratios.py [--limit N] [--report-stages]
+
+``--report-stages`` adds a third line: the report's stages (:data:`analysis.engine.REPORT_STAGES`,
+the whole pipeline plus ``roles`` and ``narratives``), with CPU seconds per article of each.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ sys.path.insert(0, str(HERE))
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="only the first N articles")
+    parser.add_argument("--report-stages", action="store_true",
+                        help="also time the report's stages (the whole pipeline + roles and narratives)")
     args = parser.parse_args(argv)
     time.perf_counter = time.process_time  # every timer below (ours and the naive one) in CPU seconds
 
@@ -41,12 +46,20 @@ def main(argv=None) -> int:
     engine.warm_up()
     naive = run_naive(articles)["timings"]
     figures = {"naive": naive["total"], "naive_vadersentiment": naive["total_vadersentiment"]}
-    for name, stages in (("same_work", ("sentences", "tokens", "sentiment")), ("full_pipeline", engine.STAGES)):
+    runs = [("same_work", ("sentences", "tokens", "sentiment")), ("full_pipeline", engine.STAGES)]
+    if args.report_stages:
+        runs.append(("report_stages", engine.REPORT_STAGES))
+    for name, stages in runs:
         clock: dict = {}
         started = time.perf_counter()
-        engine.run(articles, stages=stages, chunk_size=200, timings=clock)
+        out = engine.run(articles, stages=stages, chunk_size=200, timings=clock)
         figures[name] = time.perf_counter() - started
         print(f"{name}: {figures[name]:.2f} CPU s (" + ", ".join(f"{k} {v:.2f}" for k, v in clock.items()) + ")")
+        if name == "report_stages":
+            print(f"  per article ({len(articles):,}): " + ", ".join(
+                f"{k} {1000 * v / len(articles):.2f} ms" for k, v in clock.items() if k in engine.OPTIONAL_STAGES)
+                + f"; roles: {len(out['roles']):,} mentions, {len(out['roles']) / max(clock['roles'], 1e-9):,.0f}/CPU s;"
+                f" narratives: {len(articles) / max(clock['narratives'], 1e-9):,.0f} articles/CPU s")
     print(f"naive: {figures['naive']:.2f} CPU s, naive with vaderSentiment: {figures['naive_vadersentiment']:.2f} CPU s")
     for ours, label in (("same_work", "speedup_vs_naive"), ("full_pipeline", "full_pipeline_vs_naive")):
         print(f"{label}: {figures['naive'] / figures[ours]:.2f}")

@@ -55,6 +55,26 @@ def test_streaming_to_parquet_gives_the_same_tables(serial, articles, tmp_path):
     assert_same_tables(serial, {name: engine.read_table(tmp_path, name) for name in serial})
 
 
+def test_workers_get_the_longest_chunks_first_and_the_parts_keep_the_input_order(serial, articles, tmp_path,
+                                                                                  monkeypatch):
+    # Issue 13: in input order the last chunk could be a long one, run alone while the other
+    # worker idled. Longest first leaves the short chunks for the end.
+    handed_out = []
+    submit = engine._WorkerSlots.submit
+
+    def record(slots, func, chunk, *args):
+        handed_out.append(chunk["article_id"].tolist())
+        submit(slots, func, chunk, *args)
+
+    monkeypatch.setattr(engine._WorkerSlots, "submit", record)
+    parts = engine.run_to_parquet(articles, tmp_path, chunk_size=2, n_jobs=2)
+    lengths = [sum(len(t) for t in articles.set_index("article_id").loc[ids, "text"]) for ids in handed_out]
+    assert lengths == sorted(lengths, reverse=True)
+    assert handed_out[0] == ["a0", "a1"]  # the seed article: the longest chunk
+    assert parts["part"].tolist() == [0, 1, 2, 3]
+    assert_same_tables(serial, {name: engine.read_table(tmp_path, name) for name in serial})
+
+
 def test_chunking_does_not_change_results_when_ids_are_not_sorted(articles):
     # some stages sort by article_id inside a chunk; every table still comes in input order
     backwards = articles.iloc[::-1].reset_index(drop=True)
@@ -389,3 +409,16 @@ def test_forked_workers_allocate_arrow_memory_through_the_c_library_and_the_call
         if engine._mp_context().get_start_method() == "fork":
             assert pa.default_memory_pool().backend_name == "system"  # what forked workers inherit
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_one_language_scan_answers_has_cyrillic_and_the_language_sample(tmp_path):
+    arts = pd.DataFrame({"article_id": list("abcd"),
+                         "text": ["Putin said", "Путин сказал, что Киев атаковал Курск.", "еру", None],
+                         "lang": [None, None, None, "uk"]})
+    arts.to_parquet(tmp_path / "arts.parquet")
+    for source in (arts, tmp_path / "arts.parquet", arts.drop(columns="lang").iloc[[0, 2]]):
+        found = engine.scan_languages(source)
+        assert found.cyrillic == engine.has_cyrillic(source)
+        pd.testing.assert_frame_equal(found.sample, engine._language_sample(source))
+    assert engine.scan_languages(arts).sample["article_id"].tolist() == ["b", "c", "d"]
+    assert not engine.scan_languages(arts.drop(columns="lang").iloc[[0, 2]]).cyrillic  # three stray letters

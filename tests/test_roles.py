@@ -95,6 +95,24 @@ def test_auto_falls_back_to_rules_without_weights(tmp_path, monkeypatch):
         predict_roles(MENTIONS, ARTICLES, method="model")
 
 
+def test_rules_read_only_the_cues_so_no_features_are_computed_for_them(tmp_path, monkeypatch):
+    # Issue 13: the report casts every main-actor mention with the rules (no weights in a fresh
+    # clone), yet each mention's model features were computed and thrown away: half the stage's time.
+    import analysis.roles as roles
+
+    expected = predict_roles(MENTIONS, ARTICLES, method="rules")
+    monkeypatch.setattr(roles, "default_model_path", lambda lang="en": tmp_path / f"none_{lang}.json")
+
+    def no_features(*args, **kwargs):
+        raise AssertionError("a feature was computed for the rules")
+
+    monkeypatch.setattr(roles, "art_narratives", no_features)
+    monkeypatch.setattr(roles, "_embedding_features", no_features)
+    for method in ("rules", "auto"):
+        pd.testing.assert_frame_equal(predict_roles(MENTIONS, ARTICLES, method=method), expected)
+    assert featurize(MENTIONS, ARTICLES, features=lambda lang: False)[0] == [{}] * len(MENTIONS)
+
+
 def test_role_shares_have_counts_and_wilson_intervals():
     roles = predict_roles(MENTIONS, ARTICLES, method="rules")
     shares = role_shares(roles, ARTICLES, by="outlet", min_n=2)

@@ -63,6 +63,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -78,12 +79,14 @@ __all__ = [
     "comparable",
     "in_article_order",
     "iter_chunks",
+    "largest_first",
     "read_table",
     "process_articles",
     "run",
     "run_dask",
     "run_to_parquet",
     "has_cyrillic",
+    "scan_languages",
     "shared_lexicons",
     "split_by_chars",
     "to_arrow_dtypes",
@@ -497,36 +500,16 @@ def has_cyrillic(source, *, min_letters: int = 20) -> bool:
     article with at least ``min_letters`` Cyrillic letters, or a Cyrillic-script ``lang``: what
     decides if :func:`shared_lexicons` loads the Russian/Ukrainian layer before the fork. A few
     stray letters (a homoglyph typo such as "еру" for "the") make no Russian sentence; a worker
-    that meets Cyrillic text anyway loads that layer itself (same output, more memory). A parquet
-    corpus is read one column batch at a time and the scan stops at the first hit.
+    that meets Cyrillic text anyway loads that layer itself (same output, more memory). The corpus
+    is read one batch of articles at a time and the scan stops at the first hit
+    (:func:`scan_languages`, which also takes :func:`warm_up`'s language sample in the same read).
 
     >>> has_cyrillic(pd.DataFrame({"article_id": ["a"], "text": ["Putin said еру"]}))
     False
     >>> has_cyrillic(pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin said", "Путин сказал, что Киев атаковал"]}))
     True
     """
-    if isinstance(source, pd.DataFrame):
-        if "lang" in source.columns and source["lang"].isin(_CYRILLIC_LANGS).any():
-            return True
-        if "text" not in source.columns or not len(source):
-            return False
-        counts = source["text"].astype("string").str.count(_CYRILLIC_LETTER).fillna(0)
-        return bool((counts >= min_letters).any())
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
-    dataset = ds.dataset(str(source), format="parquet")
-    columns = ["text"] + (["lang"] if "lang" in dataset.schema.names else [])
-    for batch in dataset.to_batches(columns=columns, batch_size=2000, batch_readahead=1, fragment_readahead=1):
-        if not batch.num_rows:
-            continue
-        if "lang" in columns and pc.any(pc.is_in(batch.column(1), pa.array(sorted(_CYRILLIC_LANGS)))).as_py():
-            return True
-        counts = pc.count_substring_regex(batch.column(0), _CYRILLIC_LETTER)
-        if (pc.max(counts).as_py() or 0) >= min_letters:
-            return True
-    return False
+    return scan_languages(source, min_letters=min_letters, scan=0).cyrillic
 
 
 #: Articles :func:`_language_sample` reads at most, and the number of articles with Cyrillic text
@@ -545,32 +528,80 @@ def _language_sample(source, *, scan: int = LANGUAGE_SCAN, limit: int = MANY_CYR
     >>> _language_sample(arts)["article_id"].tolist()
     ['b']
     """
+    return scan_languages(source, scan=scan, limit=limit, stop_at_cyrillic=False).sample
+
+
+class LanguageScan(NamedTuple):
+    """What the parent needs to know of a corpus's languages before it forks (:func:`shared_lexicons`)."""
+
+    #: :func:`has_cyrillic`: load the Russian/Ukrainian layer
+    cyrillic: bool
+    #: :func:`_language_sample`: the articles whose language detection decides which lingua models to load
+    sample: pd.DataFrame
+
+
+def scan_languages(source, *, min_letters: int = 20, scan: int = LANGUAGE_SCAN, limit: int = MANY_CYRILLIC,
+                   stop_at_cyrillic: bool = True) -> LanguageScan:
+    """:func:`has_cyrillic` and :func:`_language_sample` of a corpus (an articles DataFrame or a
+    parquet file/folder) in one read, batch by batch: each batch's Cyrillic letters are counted
+    once for both. The read stops once both are known (an article with ``min_letters`` Cyrillic
+    letters found and ``scan`` articles read or ``limit`` sampled); ``stop_at_cyrillic=False``
+    reads the ``scan`` articles of the sample even when nothing Cyrillic turns up (for the sample alone).
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin said", "Путин сказал, что Киев атаковал"]})
+    >>> found = scan_languages(arts)
+    >>> found.cyrillic, found.sample["article_id"].tolist()
+    (True, ['b'])
+    """
+    found: list[pd.DataFrame] = []
+    none_found = pd.DataFrame(columns=["article_id", "text"])
+    read, sampled, cyrillic = 0, 0, False
+    for letters, declared, rows in _cyrillic_letter_counts(source):
+        if not read:
+            none_found = rows(np.zeros(len(letters), dtype=bool))  # the corpus's columns and dtypes
+        cyrillic = cyrillic or bool(((letters >= min_letters) | declared).any())
+        if read < scan and sampled < limit:
+            wanted = (letters > 0) | declared
+            wanted[scan - read:] = False
+            if wanted.any():
+                found.append(rows(wanted))
+                sampled += len(found[-1])
+        read += len(letters)
+        if (read >= scan or sampled >= limit) and (cyrillic or not stop_at_cyrillic):
+            break
+    sample = pd.concat(found, ignore_index=True).head(limit) if found else none_found
+    return LanguageScan(cyrillic, sample)
+
+
+def _cyrillic_letter_counts(source, *, batch_size: int = 1000):
+    """Per batch of a corpus: the Cyrillic letters of each text (0 when missing), whether each
+    ``lang`` is Cyrillic-script, and a function returning the batch's rows of a mask as a DataFrame
+    of ``article_id``, ``text`` and ``lang`` (if declared)."""
     if isinstance(source, pd.DataFrame):
-        head = source.head(scan)
-        columns = [c for c in ("article_id", "text", "lang") if c in head.columns]
-        wanted = head["text"].astype("string").str.contains(_CYRILLIC_LETTER).fillna(False).to_numpy(bool)
-        if "lang" in head.columns:
-            wanted |= head["lang"].isin(_CYRILLIC_LANGS).to_numpy(bool)
-        return head.loc[wanted, columns].head(limit).reset_index(drop=True)
+        columns = [c for c in ("article_id", "text", "lang") if c in source.columns]
+        if "text" not in columns:
+            return
+        for start in range(0, len(source), batch_size):
+            part = source.iloc[start:start + batch_size]
+            letters = part["text"].astype("string").str.count(_CYRILLIC_LETTER).fillna(0).to_numpy(np.int64)
+            declared = (part["lang"].isin(_CYRILLIC_LANGS).to_numpy(bool) if "lang" in columns
+                        else np.zeros(len(part), dtype=bool))
+            yield letters, declared, lambda mask, part=part: part.loc[mask, columns].reset_index(drop=True)
+        return
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
     dataset = ds.dataset(str(source), format="parquet")
     columns = ["article_id", "text"] + (["lang"] if "lang" in dataset.schema.names else [])
-    found, read = [], 0
-    for batch in dataset.to_batches(columns=columns, batch_size=1000, batch_readahead=1, fragment_readahead=1):
-        batch = batch.slice(0, scan - read)
-        read += batch.num_rows
-        wanted = pc.fill_null(pc.match_substring_regex(batch.column(1), _CYRILLIC_LETTER), False)
-        if "lang" in columns:
-            wanted = pc.or_(wanted, pc.fill_null(pc.is_in(batch.column(2), pa.array(sorted(_CYRILLIC_LANGS))), False))
-        found.append(batch.filter(wanted).to_pandas())
-        if read >= scan or sum(map(len, found)) >= limit:
-            break
-    if not found:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(found, ignore_index=True).head(limit)
+    for batch in dataset.to_batches(columns=columns, batch_size=batch_size, batch_readahead=1, fragment_readahead=1):
+        if not batch.num_rows:
+            continue
+        letters = pc.fill_null(pc.count_substring_regex(batch.column(1), _CYRILLIC_LETTER), 0).to_numpy()
+        declared = (pc.fill_null(pc.is_in(batch.column(2), pa.array(sorted(_CYRILLIC_LANGS))), False)
+                    .to_numpy(zero_copy_only=False) if "lang" in columns else np.zeros(batch.num_rows, dtype=bool))
+        yield letters.astype(np.int64), declared.astype(bool), \
+            lambda mask, batch=batch: batch.filter(pa.array(mask)).to_pandas()
 
 
 def _mp_context():
@@ -581,7 +612,7 @@ def _mp_context():
 
 @contextmanager
 def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
-                    sample: pd.DataFrame | None = None):
+                    sample: pd.DataFrame | None = None, corpus=None):
     """Build lexicons, gazetteer tries and tokenizer tables once in this process, so that
     forked workers share them instead of each building its own copy.
 
@@ -600,12 +631,15 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     A forked worker starts with ~3 MB of its own and
     holds 60-75 MB (English chunk of 100 articles) or 90-125 MB (half Russian) after one chunk:
     pages its reference counts touched plus its memos. ``cyrillic``, ``sample``: as :func:`warm_up`
-    (:func:`run` and :func:`run_to_parquet` pass :func:`has_cyrillic` and :func:`_language_sample`
-    of their corpus, so an English corpus holds neither the Russian layer nor lingua's models).
+    ``corpus`` (an articles DataFrame or a parquet file/folder, as :func:`run` and
+    :func:`run_to_parquet` pass theirs): both are taken from one read of it, :func:`scan_languages`,
+    so an English corpus holds neither the Russian layer nor lingua's models.
     """
     if _mp_context().get_start_method() != "fork":
         yield
         return
+    if corpus is not None:
+        cyrillic, sample = scan_languages(corpus)
     warm_up(stages, cyrillic=cyrillic, sample=sample)
     gc.collect()
     gc.freeze()
@@ -774,10 +808,11 @@ def run(
                 if bar is not None:
                     bar.update(len(chunk))
     else:
-        with shared_lexicons(stages, cyrillic=has_cyrillic(articles), sample=_language_sample(articles)), ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
-            futures = [pool.submit(_process_with_timings, chunk, stages) for chunk in chunks]
-            for chunk, future in zip(chunks, futures):
-                result, chunk_timings = future.result()
+        with shared_lexicons(stages, corpus=articles), \
+                ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+            futures = {i: pool.submit(_process_with_timings, chunk, stages) for i, chunk in largest_first(chunks)}
+            for i, chunk in enumerate(chunks):
+                result, chunk_timings = futures.pop(i).result()
                 results.append(result)
                 for stage, seconds in chunk_timings.items():
                     clock[stage] = clock.get(stage, 0.0) + seconds
@@ -870,6 +905,26 @@ def split_by_chars(chunk: pd.DataFrame, max_chars: int | None) -> Iterator[pd.Da
             start, total = i, 0
         total += n
     yield chunk.iloc[start:]
+
+
+def largest_first(chunks: Iterable[pd.DataFrame]) -> list[tuple[int, pd.DataFrame]]:
+    """``(position, chunk)`` pairs of ``chunks``, the chunks with the most characters of ``text``
+    first (ties keep their order): the order in which worker processes are handed them.
+
+    In input order the last chunk to finish ran alone on one worker while the others idled, for
+    up to a chunk's time (bench corpus, 18 chunks on 2 processes: 1-2 s of a 25 s run). Longest
+    first (Graham's LPT rule, 1969) leaves the shortest chunks for the end, so the workers finish
+    close together. Text length stands in for a chunk's cost (correlation 0.83 with its CPU
+    seconds on the bench corpus). Each result keeps its position (its part number), so the
+    tables are the same in any order.
+
+    >>> arts = pd.DataFrame({"article_id": list("abc"), "text": ["x", "xxx", "xx"]})
+    >>> [(i, c["article_id"].tolist()) for i, c in largest_first(iter_chunks(arts, 1))]
+    [(1, ['b']), (2, ['c']), (0, ['a'])]
+    """
+    numbered = list(enumerate(chunks))
+    chars = [int(chunk["text"].fillna("").astype(str).str.len().sum()) for _, chunk in numbered]
+    return [numbered[i] for i in sorted(range(len(numbered)), key=lambda i: -chars[i])]
 
 
 def _iter_source(source, chunk_size: int, columns=("article_id", "text"),
@@ -981,7 +1036,9 @@ def run_to_parquet(
     the others (:class:`_WorkerSlots`; ``None``: never): what a worker
     accumulates — memos filling up to their bounds, a fragmented heap, shared
     lexicon pages copied on write — is then bounded by that many chunks instead
-    of growing with the corpus. Returns a table of rows written per part and table.
+    of growing with the corpus. With ``n_jobs > 1`` the chunks of a DataFrame are handed out
+    longest first (:func:`largest_first`); part numbers follow the input order whatever the order
+    they are processed in. Returns a table of rows written per part and table.
     """
     stages = _normalise_stages(stages)
     out = Path(out_dir)
@@ -1006,10 +1063,14 @@ def run_to_parquet(
     else:
         # The parent builds the lexicons once and forks: workers share those pages
         # instead of each loading its own copy on its first chunk.
-        with shared_lexicons(stages, cyrillic=has_cyrillic(source), sample=_language_sample(source)):
+        with shared_lexicons(stages, corpus=source):
             slots = _WorkerSlots(n_jobs, recycle_after)
+            chunks = _iter_source(source, chunk_size, max_chars=max_chunk_chars)
+            # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
+            # out longest first; a parquet corpus streams in its order
+            numbered = largest_first(chunks) if isinstance(source, pd.DataFrame) else enumerate(chunks)
             try:
-                for part, chunk in enumerate(_iter_source(source, chunk_size, max_chars=max_chunk_chars)):
+                for part, chunk in numbered:
                     while not slots.free(limit):
                         for result in slots.wait_one():
                             record(*result)

@@ -53,7 +53,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -187,8 +187,8 @@ def detect_lang(text: str) -> str:
 class _Article:
     """One article tokenised once: tokens (lower, start, end), sentences, stance."""
 
-    __slots__ = ("text", "lang", "low", "starts", "ends", "sents", "stance", "surface_counts", "title_end", "lemmas",
-                 "lowered", "entity_ctx")
+    __slots__ = ("text", "lang", "low", "starts", "ends", "sents", "sent_starts", "stance", "surface_counts",
+                 "title_end", "lemmas", "lowered", "entity_ctx")
 
     def __init__(self, text: str, lang: str | None = None):
         from analysis.text import sentence_spans
@@ -205,6 +205,7 @@ class _Article:
             self.sents = [(0, len(self.text))]
         if not self.sents:
             self.sents = [(0, len(self.text))]
+        self.sent_starts = [start for start, _ in self.sents]
         lowered = self.lowered = self.text.lower()
         self.entity_ctx: dict = {}
         cues = _cues(self.lang)["stance"]
@@ -265,92 +266,95 @@ def _sentiment(sentence: str, a: int, b: int) -> tuple[float, float, bool]:
 
 
 def mention_features(art: _Article, start: int, end: int, *, side: str | None = None,
-                     surface: str | None = None) -> tuple[dict[str, float], dict]:
+                     surface: str | None = None, features: bool = True) -> tuple[dict[str, float], dict]:
     """Sparse features of one mention and the rule cues they rest on.
 
     Returns ``(features, cues)``; ``cues`` holds side, stance, sentiment,
     innocent, agent/patient of harm and fine-role cue counts (the rules read
-    only these)."""
+    only these). ``features=False``: the cues alone and ``{}`` for the features (no word
+    windows, lemmas, word vectors, entity context or narrative cues: what the rules skip)."""
     text, low = art.text, art.low
     surface = surface if surface is not None else text[start:end]
     ts = bisect_right(art.ends, start)
     te = max(bisect_left(art.starts, end), ts + 1)
     n = len(low)
-    k = bisect_right([s for s, _ in art.sents], start) - 1
+    k = bisect_right(art.sent_starts, start) - 1
     s0, s1 = art.sents[max(k, 0)]
     ss, se = bisect_left(art.starts, s0), bisect_left(art.starts, s1)
     lang = art.lang
     side = mention_side(surface, lang, side)
-    f: dict[str, float] = {"bias": 1.0, "side:" + side: 1.0}
-    ment = low[ts:te]
-    for w in ment:
-        f["M:" + w] = 1.0
     ms = surface.lower()
-    padded = f" {ms} "
-    for i in range(len(padded) - 3):
-        f["C:" + padded[i:i + 4]] = 0.5
-    lem = art.lemma_list() if lang in ("ru", "uk") else None
     lo, hi = max(ss, ts - RULE_WINDOW), min(se, te + RULE_WINDOW)
-    for i in range(lo, hi):
-        if ts <= i < te:
-            continue
-        w = low[i]
-        if not w[:1].isalnum():
-            continue
-        d = ts - i if i < ts else i - te + 1
-        wt = 1.0 / (1.0 + (d - 1) / 4.0)
-        tag = "L" if i < ts else "R"
-        f[f"W{tag}:" + w] = max(f.get(f"W{tag}:" + w, 0.0), wt)
-        if len(w) > 5:
-            f["P:" + w[:5]] = max(f.get("P:" + w[:5], 0.0), wt)
-        if lem is not None:
-            f["LM:" + lem[i]] = max(f.get("LM:" + lem[i], 0.0), wt)
-    if lem is not None and lang == "ru":  # Russian: navec word vectors of the window and of the mention (lemmas)
-        f.update(_embedding_features(lem, ts, te))
-    for d in (1, 2):
-        if ts - d >= 0:
-            f[f"L{d}:" + low[ts - d]] = 1.0
-        if te + d - 1 < n:
-            f[f"R{d}:" + low[te + d - 1]] = 1.0
-    sent_words = {w for w in low[ss:se] if w[:1].isalnum()}
-    norm = 1.0 / math.sqrt(max(len(sent_words), 1))
-    for w in sent_words:
-        f["S:" + w] = norm
-    # every occurrence of the same surface in the article: the words around them
-    # (an actor's casting is mostly consistent within an article)
-    ctx = art.entity_ctx.get(ms)
-    if ctx is None:
-        ctx = {}
-        if ms.strip():
-            width = max(te - ts, 1)
-            occ = 0
-            for m in re.finditer(re.escape(ms), art.lowered):
-                occ += 1
-                i = bisect_right(art.ends, m.start())
-                for j in list(range(max(0, i - 5), i)) + list(range(i + width, min(n, i + width + 5))):
-                    w = low[j]
-                    if w[:1].isalnum():
-                        ctx["E:" + w] = ctx.get("E:" + w, 0.0) + 1.0
-            if ctx:
-                norm_e = 1.0 / math.sqrt(sum(v * v for v in ctx.values()))
-                ctx = {k: v * norm_e for k, v in ctx.items()}
-            ctx["E_occurrences"] = math.log1p(occ) / 3.0
-        art.entity_ctx[ms] = ctx
-    f.update(ctx)
-    # article context
     stance = art.stance
-    st = "pro_ua" if stance > 0.2 else "pro_ru" if stance < -0.2 else "neutral"
-    f["stance"] = stance
-    f["stance:" + st] = 1.0
-    f[f"side_x_stance:{side}:{st}"] = 1.0
-    # which war narratives the article's vocabulary carries (narrative cue lexicon), crossed with the side
-    for name, value in art_narratives(art).items():
-        f[f"nar_x_side:{name}:{side}"] = value
-    cnt = art.surface_counts.get(ms, 1)
-    f["count_log"] = math.log1p(cnt) / 3.0
-    if start < art.title_end:
-        f["in_title"] = 1.0
-    f["position"] = start / max(len(text), 1)
+    f: dict[str, float] = {}
+    if features:  # the rules read only the cues below
+        f.update({"bias": 1.0, "side:" + side: 1.0})
+        ment = low[ts:te]
+        for w in ment:
+            f["M:" + w] = 1.0
+        padded = f" {ms} "
+        for i in range(len(padded) - 3):
+            f["C:" + padded[i:i + 4]] = 0.5
+        lem = art.lemma_list() if lang in ("ru", "uk") else None
+        for i in range(lo, hi):
+            if ts <= i < te:
+                continue
+            w = low[i]
+            if not w[:1].isalnum():
+                continue
+            d = ts - i if i < ts else i - te + 1
+            wt = 1.0 / (1.0 + (d - 1) / 4.0)
+            tag = "L" if i < ts else "R"
+            f[f"W{tag}:" + w] = max(f.get(f"W{tag}:" + w, 0.0), wt)
+            if len(w) > 5:
+                f["P:" + w[:5]] = max(f.get("P:" + w[:5], 0.0), wt)
+            if lem is not None:
+                f["LM:" + lem[i]] = max(f.get("LM:" + lem[i], 0.0), wt)
+        if lem is not None and lang == "ru":  # Russian: navec word vectors of the window and of the mention (lemmas)
+            f.update(_embedding_features(lem, ts, te))
+        for d in (1, 2):
+            if ts - d >= 0:
+                f[f"L{d}:" + low[ts - d]] = 1.0
+            if te + d - 1 < n:
+                f[f"R{d}:" + low[te + d - 1]] = 1.0
+        sent_words = {w for w in low[ss:se] if w[:1].isalnum()}
+        norm = 1.0 / math.sqrt(max(len(sent_words), 1))
+        for w in sent_words:
+            f["S:" + w] = norm
+        # every occurrence of the same surface in the article: the words around them
+        # (an actor's casting is mostly consistent within an article)
+        ctx = art.entity_ctx.get(ms)
+        if ctx is None:
+            ctx = {}
+            if ms.strip():
+                width = max(te - ts, 1)
+                occ = 0
+                for m in re.finditer(re.escape(ms), art.lowered):
+                    occ += 1
+                    i = bisect_right(art.ends, m.start())
+                    for j in list(range(max(0, i - 5), i)) + list(range(i + width, min(n, i + width + 5))):
+                        w = low[j]
+                        if w[:1].isalnum():
+                            ctx["E:" + w] = ctx.get("E:" + w, 0.0) + 1.0
+                if ctx:
+                    norm_e = 1.0 / math.sqrt(sum(v * v for v in ctx.values()))
+                    ctx = {k: v * norm_e for k, v in ctx.items()}
+                ctx["E_occurrences"] = math.log1p(occ) / 3.0
+            art.entity_ctx[ms] = ctx
+        f.update(ctx)
+        # article context
+        st = "pro_ua" if stance > 0.2 else "pro_ru" if stance < -0.2 else "neutral"
+        f["stance"] = stance
+        f["stance:" + st] = 1.0
+        f[f"side_x_stance:{side}:{st}"] = 1.0
+        # which war narratives the article's vocabulary carries (narrative cue lexicon), crossed with the side
+        for name, value in art_narratives(art).items():
+            f[f"nar_x_side:{name}:{side}"] = value
+        cnt = art.surface_counts.get(ms, 1)
+        f["count_log"] = math.log1p(cnt) / 3.0
+        if start < art.title_end:
+            f["in_title"] = 1.0
+        f["position"] = start / max(len(text), 1)
     # cues
     window = " ".join(low[lo:hi])
     cue = _cues(lang)
@@ -398,7 +402,7 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
         f["tsent_x_side:" + side] = score
     cues_out = {"side": side, "stance": stance, "score": score, "role": role, "speaker": speaker,
                 "innocent": innocent, "agent": agent, "patient": patient, "fine": fine_counts}
-    return f, cues_out
+    return (f if features else {}), cues_out
 
 
 #: scale of each L2-normalised embedding block (chosen from 1 / 2 by grouped 5-fold CV on the ru folder)
@@ -733,10 +737,12 @@ def tune_fine_thresholds(P: np.ndarray, classes: Sequence[str], mains: Sequence[
 
 # --------------------------------------------------------------------------- public API
 def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str = "text",
-              lang: str | None = None) -> tuple[list[dict], list[dict], list[str]]:
+              lang: str | None = None,
+              features: Callable[[str], bool] | None = None) -> tuple[list[dict], list[dict], list[str]]:
     """Features and rule cues of each mention row (``article_id``, ``start``, ``end``;
     optional ``surface``/``mention`` and ``side`` or ``entity_id``). Returns
-    (features, cues, lang of each row)."""
+    (features, cues, lang of each row). ``features``: whether the mentions of an article in a
+    language need their features (``{}`` where not: the rules read the cues alone); default all."""
     texts = dict(zip(articles["article_id"].tolist(), articles[text_col].tolist()))
     langs = (dict(zip(articles["article_id"].tolist(), articles["lang"].tolist()))
              if "lang" in articles.columns else {})
@@ -767,8 +773,9 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
             cache.clear()  # keeping all held ~3.6 GB at 10k articles in notebook 05
             art = cache[aid] = _Article(texts.get(aid, ""), lang or langs.get(aid))
             art.surface_counts = per_article.get(aid, Counter())
+            wanted = features is None or features(art.lang)
         f, c = mention_features(art, a, b, side=sd if isinstance(sd, str) else None,
-                                surface=s if isinstance(s, str) else None)
+                                surface=s if isinstance(s, str) else None, features=wanted)
         feats.append(f)
         cues.append(c)
         row_langs.append(art.lang)
@@ -805,19 +812,22 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
         for col in ROLE_COLUMNS:
             out[col] = pd.Series(dtype="float64" if col.startswith("p_") or col.endswith("confidence") else "str")
         return out
-    feats, cues, langs = featurize(out, articles, text_col=text_col, lang=lang)
-    models: dict[str, RoleModel | None] = {}
-    if isinstance(model, RoleModel):
-        models = {code: model for code in set(langs)}
-    elif isinstance(model, Mapping):
-        models = dict(model)
-    elif model is not None:
-        m = load_role_model(model)
-        models = {code: m for code in set(langs)}
+    models: dict[str, RoleModel | None] = dict(model) if isinstance(model, Mapping) else {}
+    every_lang = None if model is None or isinstance(model, Mapping) else (
+        model if isinstance(model, RoleModel) else load_role_model(model))
+
+    def has_model(code: str) -> bool:
+        # each language's weights, looked up as it turns up: only a model reads the features
+        if method == "rules":
+            return False
+        if code not in models:
+            models[code] = every_lang if every_lang is not None else load_role_model(lang=code)
+        return models[code] is not None
+
+    feats, cues, langs = featurize(out, articles, text_col=text_col, lang=lang, features=has_model)
     if method != "rules":
         for code in set(langs):
-            if code not in models:
-                models[code] = load_role_model(lang=code)
+            has_model(code)
         if method == "model" and any(models.get(code) is None for code in set(langs)):
             raise FileNotFoundError("method='model' needs weights: run python -m analysis.train roles "
                                     "--train DIR --out data/models/roles_<lang>.json")
