@@ -184,3 +184,18 @@ def test_named_tables_cut_before_joining_the_articles_and_give_the_page_of_the_w
         return re.sub(r"itables_[0-9a-f_]{36}", "itables_ID", body)
 
     assert same(capped.body) == same(whole.body)
+
+
+def test_term_lines_give_the_first_per_term_lines_of_each_term_in_article_order_and_stop_scanning_when_all_are_found():
+    # Issue 13: the explorer's lines are read in one pass; a bigram is only joined where its first word starts
+    # one of the terms, and the scan stops once every term has its lines. Same lines as reading every n-gram.
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"],
+                         "text": ["Kyiv's mayor met the Kyiv mayor.", "The mayor of Kyiv left Kyiv.", None]})
+    lines = interactive.term_lines(arts, ["kyiv", "kyiv mayor", "mayor of", "left"], per_term=2, window=4)
+    assert lines[["term", "article_id", "match"]].values.tolist() == [
+        ["kyiv", "a", "Kyiv's"], ["kyiv mayor", "a", "Kyiv's mayor"], ["kyiv", "a", "Kyiv"],
+        ["kyiv mayor", "a", "Kyiv mayor"], ["mayor of", "b", "mayor of"], ["left", "b", "left"]]
+    assert (lines["left"] + lines["match"] + lines["right"]).str.len().le(4 + 12 + 4).all()
+    assert interactive.term_lines(arts, ["kyiv"], per_term=0).empty
+    trigrams = interactive.term_lines(arts, ["the kyiv mayor", "mayor of kyiv"], ngram=(1, 3), window=0)
+    assert trigrams["match"].tolist() == ["the Kyiv mayor", "mayor of Kyiv"]

@@ -139,13 +139,6 @@ def _plotly_html(fig, *, div_id: str, post_script: str | None = None) -> str:
 # (a) Distinctive-terms explorer
 # --------------------------------------------------------------------------------------------
 
-def _token_spans(text: str):
-    """(start, end, term) of the words :func:`analysis.framing.distinctive.term_counts` counts."""
-    from analysis.framing.distinctive import _WORD, _word_term
-
-    return [(m.start(), m.end(), _word_term(m.group())) for m in _WORD.finditer(text)]
-
-
 def term_lines(articles: pd.DataFrame, terms, *, window: int = 60, per_term: int = 20,
                ngram: tuple[int, int] = (1, 2), group: str | None = None) -> pd.DataFrame:
     """KWIC lines for many terms in one pass over the texts (unigrams and bigrams as
@@ -160,24 +153,41 @@ def term_lines(articles: pd.DataFrame, terms, *, window: int = 60, per_term: int
     >>> term_lines(arts, ["kyiv", "kyiv mayor"], window=5)[["term", "left", "match", "right"]].values.tolist()
     [['kyiv', '', "Kyiv's", ' mayo'], ['kyiv mayor', '', "Kyiv's mayor", ' said'], ['kyiv', 'said ', 'Kyiv', ' held']]
     """
-    wanted = set(terms)
-    counts = dict.fromkeys(wanted, 0)
+    from analysis.framing.distinctive import _WORD, word_terms
+
+    open_terms = set(terms) if per_term > 0 else set()  # the terms still short of per_term lines
+    counts = dict.fromkeys(open_terms, 0)
+    # an n-gram (n > 1) can only start at a word that starts one of the terms: the n-gram is
+    # joined only there, not at every word of every text
+    heads = {t.split(" ", 1)[0] for t in open_terms if " " in t}
+    as_term = word_terms()
     rows = []
     lo, hi = ngram
     groups = articles[group].tolist() if group else [None] * len(articles)
     for aid, text, g in zip(articles["article_id"].tolist(), articles["text"].tolist(), groups):
+        if not open_terms:  # every term has its lines: the rest of the texts cannot add one
+            break
         if not isinstance(text, str):
             continue
-        toks = _token_spans(text)
-        words = [t[2] for t in toks]
-        for i in range(len(toks)):
+        words = [as_term[w] for w in _WORD.findall(text)]
+        spans = None  # the words' offsets, found only in a text that gives a line
+        for i, word in enumerate(words):
             for n in range(lo, hi + 1):
-                if i + n > len(toks):
+                if i + n > len(words):
                     break
-                term = words[i] if n == 1 else " ".join(words[i:i + n])
-                if term in wanted and counts[term] < per_term:
+                if n == 1:
+                    term = word
+                elif word in heads:
+                    term = " ".join(words[i:i + n])
+                else:
+                    continue
+                if term in open_terms:
                     counts[term] += 1
-                    s, e = toks[i][0], toks[i + n - 1][1]
+                    if counts[term] >= per_term:
+                        open_terms.discard(term)
+                    if spans is None:
+                        spans = [m.span() for m in _WORD.finditer(text)]
+                    s, e = spans[i][0], spans[i + n - 1][1]
                     rows.append((term, aid, s, e, _flat(text[max(0, s - window):s]), _flat(text[s:e]),
                                  _flat(text[e:e + window]), g))
     out = pd.DataFrame(rows, columns=["term", "article_id", "start", "end", "left", "match", "right", "_g"])
