@@ -217,3 +217,13 @@ def test_capped_sample_keeps_at_most_n_articles_per_group_and_says_so_in_the_sou
                       "at most 4 per period; corpus 9f86d081")
     whole, none = report.capped_sample(docs, "period", n=6, label="data/raw", articles=docs)
     assert whole is docs and none is None
+
+
+def test_neutralise_formulas_never_changes_the_table_it_was_given():
+    # Issue 13: the escaped table is a copy-on-write view (a table of millions of mentions is not copied
+    # whole); the caller's table keeps its cells, column names and index.
+    data = pd.DataFrame({"=name": ["=HYPERLINK(1)", "ok"], "n": [-1, 2]}, index=pd.Index(["@a", "b"], name="id"))
+    before = data.copy()
+    safe = report.neutralise_formulas(data)
+    assert safe.loc["'@a", "'=name"] == "'=HYPERLINK(1)"
+    pd.testing.assert_frame_equal(data, before)

@@ -409,7 +409,7 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     >>> neutralise_formulas(pd.DataFrame({"=x": ["@SUM(A1)", "ok"], "n": [-1, 2]})).to_dict("list")
     {"'=x": ["'@SUM(A1)", 'ok'], 'n': [-1, 2]}
     """
-    out = data.copy()
+    out = data.copy(deep=False)  # copy-on-write: only the columns escaped below are new arrays
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             out[col] = _escaped_column(out[col])
