@@ -422,3 +422,25 @@ def test_one_language_scan_answers_has_cyrillic_and_the_language_sample(tmp_path
         pd.testing.assert_frame_equal(found.sample, engine._language_sample(source))
     assert engine.scan_languages(arts).sample["article_id"].tolist() == ["b", "c", "d"]
     assert not engine.scan_languages(arts.drop(columns="lang").iloc[[0, 2]]).cyrillic  # three stray letters
+
+
+def test_in_article_order_uses_an_index_it_is_given_instead_of_building_a_new_lookup_per_part():
+    # Issue 13: Analysis reads a table part by part and orders each part by the corpus's article order. Rebuilding
+    # that order's lookup for every part made a table read quadratic in the corpus (hundreds of parts x 100k ids).
+    from unittest import mock
+
+    order = pd.Index([f"id{i}" for i in range(1_000)])
+    part = pd.DataFrame({"article_id": ["id7", "id3", "id7", "id999"], "start": [0, 0, 5, 1]})
+    expected = engine.in_article_order(part, order.tolist())
+    looked_up_in = []
+    real = pd.Index.get_indexer
+
+    def spy(self, *args, **kwargs):
+        looked_up_in.append(self)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(pd.Index, "get_indexer", spy):
+        got = engine.in_article_order(part, order)
+    assert looked_up_in and all(index is order for index in looked_up_in)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["article_id"].tolist() == ["id3", "id7", "id7", "id999"]

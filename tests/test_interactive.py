@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -158,3 +159,43 @@ def test_pages_display_themselves_in_jupyter(arts):
     assert page.element_id in shown and "Plotly.newPlot" in shown
     table = interactive.table(arts.drop(columns="text"))
     assert "_itables_" in table._repr_html_()  # the DataTables bundle comes with the table
+
+
+def test_a_page_of_the_first_rows_of_a_longer_table_counts_the_rest_as_left_out():
+    # Issue 13: the mentions/labels/quotes pages join only the rows they embed to the articles (a table of
+    # millions of mentions is never joined whole); the note still counts the whole table.
+    rows = pd.DataFrame({"n": range(10)})
+    assert "Showing 10 of 25 rows (15 left out); the full table is in n.csv" in interactive.table(
+        rows, max_rows=10, total_rows=25, full_table="n.csv").body
+    assert "Showing 4 of 25 rows (21 left out)" in interactive.table(rows.head(4), max_rows=10, total_rows=25).body
+    assert "Showing" not in interactive.table(rows, max_rows=10, total_rows=10).body
+
+
+def test_named_tables_cut_before_joining_the_articles_and_give_the_page_of_the_whole_join(arts):
+    mentions = pd.DataFrame({"article_id": [arts["article_id"].iloc[i % len(arts)] for i in range(40)],
+                             "entity_id": [f"person:p{i:02d}" for i in range(40)], "name": ["P"] * 40})
+    capped = interactive.mentions_table(mentions, arts, max_rows=7, full_table="mentions.csv")
+    whole = interactive.table(interactive._with_articles(mentions, arts), max_rows=7, full_table="mentions.csv",
+                              columns=interactive._pick(interactive._with_articles(mentions, arts),
+                                                        ["outlet", "published", "entity_id", "name", "type", "surface",
+                                                         "method", "article_id", "sentence_id", "start", "end",
+                                                         "title"]), title="Entity mentions")
+    def same(body):  # itables names each table with a random uuid
+        return re.sub(r"itables_[0-9a-f_]{36}", "itables_ID", body)
+
+    assert same(capped.body) == same(whole.body)
+
+
+def test_term_lines_give_the_first_per_term_lines_of_each_term_in_article_order_and_stop_scanning_when_all_are_found():
+    # Issue 13: the explorer's lines are read in one pass; a bigram is only joined where its first word starts
+    # one of the terms, and the scan stops once every term has its lines. Same lines as reading every n-gram.
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"],
+                         "text": ["Kyiv's mayor met the Kyiv mayor.", "The mayor of Kyiv left Kyiv.", None]})
+    lines = interactive.term_lines(arts, ["kyiv", "kyiv mayor", "mayor of", "left"], per_term=2, window=4)
+    assert lines[["term", "article_id", "match"]].values.tolist() == [
+        ["kyiv", "a", "Kyiv's"], ["kyiv mayor", "a", "Kyiv's mayor"], ["kyiv", "a", "Kyiv"],
+        ["kyiv mayor", "a", "Kyiv mayor"], ["mayor of", "b", "mayor of"], ["left", "b", "left"]]
+    assert (lines["left"] + lines["match"] + lines["right"]).str.len().le(4 + 12 + 4).all()
+    assert interactive.term_lines(arts, ["kyiv"], per_term=0).empty
+    trigrams = interactive.term_lines(arts, ["the kyiv mayor", "mayor of kyiv"], ngram=(1, 3), window=0)
+    assert trigrams["match"].tolist() == ["the Kyiv mayor", "mayor of Kyiv"]

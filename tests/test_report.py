@@ -186,3 +186,44 @@ def test_neutralised_tables_escape_every_cell_as_escape_formula_does_one_by_one(
     for col in ("name", "arrow", "lists"):
         assert cells(out[col]) == cells(report.escape_formula(v) for v in table[col]), col
     assert out["n"].tolist() == [1, -2, 3, 4, 5, 6]
+
+
+def test_save_explorer_writes_every_row_as_csv_and_a_page_of_max_rows_that_names_that_csv(tmp_path):
+    # Issue 13: notebooks 02 and 04 wrote "the full CSV + a capped page" three times, each by hand.
+    from analysis import interactive
+
+    export = report.Exporter("04_framing", output_dir=tmp_path)
+    quotes = pd.DataFrame({"article_id": [f"a{i}" for i in range(12)], "speaker": ["Zelensky"] * 12,
+                           "quote": [f"quote number {i:02d}" for i in range(12)]})
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(12)], "outlet": ["Wire"] * 12})
+    csv, page = export.save_explorer(quotes, "quotes", interactive.quotes_table, max_rows=5, articles=articles,
+                                     title="Quotes")
+    assert (csv.name, page.name) == ("quotes.csv", "quotes.html") and csv.parent == page.parent
+    assert pd.read_csv(csv)["quote"].tolist() == quotes["quote"].tolist()
+    html = page.read_text(encoding="utf-8")
+    assert "Showing 5 of 12 rows (7 left out); the full table is in quotes.csv" in html
+    assert "quote number 04" in html and "quote number 05" not in html and "Wire" in html
+
+
+def test_capped_sample_keeps_at_most_n_articles_per_group_and_says_so_in_the_source_line():
+    # Issue 13: notebook 04's inline capped(): a contrast that scans every text runs on a fixed-seed sample.
+    docs = pd.DataFrame({"article_id": [f"a{i}" for i in range(9)], "period": ["before"] * 6 + ["after"] * 3,
+                         "text": ["x"] * 9})
+    docs.attrs["corpus_hash"] = "9f86d081884c7d65"
+    sample, source = report.capped_sample(docs, "period", n=4, label="data/raw", articles=docs)
+    assert sample["period"].value_counts().to_dict() == {"before": 4, "after": 3}
+    assert sample.equals(report.capped_sample(docs, "period", n=4, label="data/raw", articles=docs)[0])
+    assert source == ("Source: data/raw; 9 articles; distinctive terms on a sample of 7 of 9 articles, "
+                      "at most 4 per period; corpus 9f86d081")
+    whole, none = report.capped_sample(docs, "period", n=6, label="data/raw", articles=docs)
+    assert whole is docs and none is None
+
+
+def test_neutralise_formulas_never_changes_the_table_it_was_given():
+    # Issue 13: the escaped table is a copy-on-write view (a table of millions of mentions is not copied
+    # whole); the caller's table keeps its cells, column names and index.
+    data = pd.DataFrame({"=name": ["=HYPERLINK(1)", "ok"], "n": [-1, 2]}, index=pd.Index(["@a", "b"], name="id"))
+    before = data.copy()
+    safe = report.neutralise_formulas(data)
+    assert safe.loc["'@a", "'=name"] == "'=HYPERLINK(1)"
+    pd.testing.assert_frame_equal(data, before)

@@ -139,13 +139,6 @@ def _plotly_html(fig, *, div_id: str, post_script: str | None = None) -> str:
 # (a) Distinctive-terms explorer
 # --------------------------------------------------------------------------------------------
 
-def _token_spans(text: str):
-    """(start, end, term) of the words :func:`analysis.framing.distinctive.term_counts` counts."""
-    from analysis.framing.distinctive import _WORD, _word_term
-
-    return [(m.start(), m.end(), _word_term(m.group())) for m in _WORD.finditer(text)]
-
-
 def term_lines(articles: pd.DataFrame, terms, *, window: int = 60, per_term: int = 20,
                ngram: tuple[int, int] = (1, 2), group: str | None = None) -> pd.DataFrame:
     """KWIC lines for many terms in one pass over the texts (unigrams and bigrams as
@@ -160,24 +153,41 @@ def term_lines(articles: pd.DataFrame, terms, *, window: int = 60, per_term: int
     >>> term_lines(arts, ["kyiv", "kyiv mayor"], window=5)[["term", "left", "match", "right"]].values.tolist()
     [['kyiv', '', "Kyiv's", ' mayo'], ['kyiv mayor', '', "Kyiv's mayor", ' said'], ['kyiv', 'said ', 'Kyiv', ' held']]
     """
-    wanted = set(terms)
-    counts = dict.fromkeys(wanted, 0)
+    from analysis.framing.distinctive import _WORD, word_terms
+
+    open_terms = set(terms) if per_term > 0 else set()  # the terms still short of per_term lines
+    counts = dict.fromkeys(open_terms, 0)
+    # an n-gram (n > 1) can only start at a word that starts one of the terms: the n-gram is
+    # joined only there, not at every word of every text
+    heads = {t.split(" ", 1)[0] for t in open_terms if " " in t}
+    as_term = word_terms()
     rows = []
     lo, hi = ngram
     groups = articles[group].tolist() if group else [None] * len(articles)
     for aid, text, g in zip(articles["article_id"].tolist(), articles["text"].tolist(), groups):
+        if not open_terms:  # every term has its lines: the rest of the texts cannot add one
+            break
         if not isinstance(text, str):
             continue
-        toks = _token_spans(text)
-        words = [t[2] for t in toks]
-        for i in range(len(toks)):
+        words = [as_term[w] for w in _WORD.findall(text)]
+        spans = None  # the words' offsets, found only in a text that gives a line
+        for i, word in enumerate(words):
             for n in range(lo, hi + 1):
-                if i + n > len(toks):
+                if i + n > len(words):
                     break
-                term = words[i] if n == 1 else " ".join(words[i:i + n])
-                if term in wanted and counts[term] < per_term:
+                if n == 1:
+                    term = word
+                elif word in heads:
+                    term = " ".join(words[i:i + n])
+                else:
+                    continue
+                if term in open_terms:
                     counts[term] += 1
-                    s, e = toks[i][0], toks[i + n - 1][1]
+                    if counts[term] >= per_term:
+                        open_terms.discard(term)
+                    if spans is None:
+                        spans = [m.span() for m in _WORD.finditer(text)]
+                    s, e = spans[i][0], spans[i + n - 1][1]
                     rows.append((term, aid, s, e, _flat(text[max(0, s - window):s]), _flat(text[s:e]),
                                  _flat(text[e:e + window]), g))
     out = pd.DataFrame(rows, columns=["term", "article_id", "start", "end", "left", "match", "right", "_g"])
@@ -366,12 +376,14 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(df: pd.DataFrame, *, title: str = "Table", columns: list[str] | None = None, max_rows: int = 50_000,
-          page_length: int = 25, full_table: str | os.PathLike | None = None) -> Page:
+          page_length: int = 25, full_table: str | os.PathLike | None = None, total_rows: int | None = None) -> Page:
     """A searchable, sortable table with a filter box above each column (DataTables via
     itables, library embedded). At most ``max_rows`` rows are embedded (the first ones), so a
     page's size stays flat however large the corpus; a capped page says so above the table:
     "Showing N of M rows (K left out); the full table is in ``full_table``" (a CSV or parquet
     path the caller wrote or stored; without one the note still counts what was left out).
+    ``total_rows``: the length of the whole table when ``df`` is already its first rows (the
+    note then counts the rows not passed in as left out).
 
     >>> import pandas as pd
     >>> page = table(pd.DataFrame({"outlet": ["A", "B"], "n": [1, 2]}), title="Counts")
@@ -384,11 +396,13 @@ def table(df: pd.DataFrame, *, title: str = "Table", columns: list[str] | None =
     from itables import to_html_datatable
 
     data = df[columns] if columns is not None else df
+    total = len(data) if total_rows is None else max(total_rows, len(data))
     note = ""
-    if len(data) > max_rows:
+    if total > max_rows:
+        shown = min(max_rows, len(data))
         where = f"; the full table is in {html_module.escape(str(full_table))}" if full_table is not None else ""
-        note = (f"<p class=\"wca-note\">Showing {max_rows:,} of {len(data):,} rows "
-                f"({len(data) - max_rows:,} left out){where}.</p>")
+        note = (f"<p class=\"wca-note\">Showing {shown:,} of {total:,} rows "
+                f"({total - shown:,} left out){where}.</p>")
         data = data.head(max_rows)
     body = to_html_datatable(_plain(data.reset_index(drop=True)), connected=False, column_filters="header",
                              maxBytes=0, pageLength=page_length, showIndex=False, classes="display compact",
@@ -408,28 +422,35 @@ def _with_articles(df: pd.DataFrame, articles: pd.DataFrame | None, cols=("outle
     return df.merge(articles[["article_id", *extra]].drop_duplicates("article_id"), on="article_id", how="left")
 
 
+def _joined_table(df: pd.DataFrame, articles: pd.DataFrame | None, preferred: list[str], title: str,
+                  options: dict) -> Page:
+    """:func:`table` of ``df`` joined to the articles' outlet/date/title, ``preferred`` columns first.
+    Only the rows the page embeds (the first ``max_rows``) are joined: a capped page of a table with
+    millions of rows costs the same as a page of a short one."""
+    max_rows = options.get("max_rows", 50_000)
+    shown = _with_articles(df.head(max_rows), articles)
+    return table(shown, columns=_pick(shown, preferred), title=options.pop("title", title),
+                 total_rows=len(df), **options)
+
+
 def mentions_table(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, **options) -> Page:
     """Entity mentions (:func:`analysis.entities.mentions`), joined to outlet/date/title."""
-    df = _with_articles(mentions, articles)
-    cols = _pick(df, ["outlet", "published", "entity_id", "name", "type", "surface", "method", "article_id",
-                      "sentence_id", "start", "end", "title"])
-    return table(df, columns=cols, title=options.pop("title", "Entity mentions"), **options)
+    return _joined_table(mentions, articles, ["outlet", "published", "entity_id", "name", "type", "surface", "method",
+                                              "article_id", "sentence_id", "start", "end", "title"],
+                         "Entity mentions", options)
 
 
 def quotes_table(quotes: pd.DataFrame, articles: pd.DataFrame | None = None, **options) -> Page:
     """Quotes (:func:`analysis.framing.quotes`), joined to outlet/date/title."""
-    df = _with_articles(quotes, articles)
-    cols = _pick(df, ["outlet", "published", "speaker", "entity_id", "verb", "verb_class", "kind", "quote",
-                      "article_id"])
-    return table(df, columns=cols, title=options.pop("title", "Quotes"), **options)
+    return _joined_table(quotes, articles, ["outlet", "published", "speaker", "entity_id", "verb", "verb_class", "kind",
+                                            "quote", "article_id"], "Quotes", options)
 
 
 def labels_table(labels: pd.DataFrame, articles: pd.DataFrame | None = None, **options) -> Page:
     """Contested-label matches (:func:`analysis.framing.label_matches`), joined to outlet/date."""
-    df = _with_articles(labels, articles)
-    cols = _pick(df, ["outlet", "published", "concept", "term", "side", "surface", "in_quote", "weight",
-                      "article_id", "sentence_id", "start", "end"])
-    return table(df, columns=cols, title=options.pop("title", "Contested labels"), **options)
+    return _joined_table(labels, articles, ["outlet", "published", "concept", "term", "side", "surface", "in_quote",
+                                            "weight", "article_id", "sentence_id", "start", "end"],
+                         "Contested labels", options)
 
 
 def rejects_table(articles_or_rejects: pd.DataFrame, **options) -> Page:

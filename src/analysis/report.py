@@ -54,6 +54,7 @@ __all__ = [
     "Exporter",
     "add_events",
     "bar_chart",
+    "capped_sample",
     "corpus_hash",
     "figure_dir",
     "format_date_axis",
@@ -408,7 +409,7 @@ def neutralise_formulas(data: pd.DataFrame) -> pd.DataFrame:
     >>> neutralise_formulas(pd.DataFrame({"=x": ["@SUM(A1)", "ok"], "n": [-1, 2]})).to_dict("list")
     {"'=x": ["'@SUM(A1)", 'ok'], 'n': [-1, 2]}
     """
-    out = data.copy()
+    out = data.copy(deep=False)  # copy-on-write: only the columns escaped below are new arrays
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
             out[col] = _escaped_column(out[col])
@@ -626,6 +627,23 @@ class Exporter:
                 display(Markdown("_No lines in this corpus._"))
         return written
 
+    def save_explorer(self, data: pd.DataFrame, name: str, page, *, max_rows: int, **options) -> tuple[Path, Path]:
+        """Every row of ``data`` as ``<name>.csv`` (:meth:`save_table`) and a searchable page
+        ``<name>.html`` (:meth:`save_page`) built by ``page`` (e.g. :func:`analysis.interactive.labels_table`)
+        from at most its first ``max_rows`` rows, which names that CSV as the full table: the page's
+        size stays flat however large the corpus. ``options`` go to ``page`` (``articles=``, ``title=``).
+
+        >>> import tempfile
+        >>> from analysis import interactive
+        >>> export = Exporter("04_framing", output_dir=tempfile.mkdtemp())
+        >>> labels = pd.DataFrame({"article_id": ["a", "b", "c"], "term": ["Kiev", "Kyiv", "Kiev"]})
+        >>> csv, html = export.save_explorer(labels, "labels", interactive.labels_table, max_rows=2)
+        >>> len(pd.read_csv(csv)), "Showing 2 of 3 rows (1 left out); the full table is in labels.csv" in html.read_text()
+        (3, True)
+        """
+        csv = self.save_table(data, name)
+        return csv, self.save_page(page(data, max_rows=max_rows, full_table=csv.name, **options), name)
+
     def save_page(self, page, name: str, *, text: str | None = None) -> Path:
         """Write an :mod:`analysis.interactive` page as ``<name>.html`` beside the figures and,
         inside a notebook, show a link to it (relative to the report page, which sits two
@@ -642,6 +660,29 @@ class Exporter:
             display(HTML(f'<p>&#128279; <a href="{href}" target="_blank">{label}</a> '
                          f'(<code>{html.escape(href)}</code>, works offline)</p>'))
         return path
+
+
+def capped_sample(frame: pd.DataFrame, by: str, *, n: int, label: str, articles: pd.DataFrame,
+                  what: str = "distinctive terms", seed: int = 0) -> tuple[pd.DataFrame, str | None]:
+    """At most ``n`` rows of ``frame`` per value of ``by`` (:func:`analysis.overview.sample_groups`, a
+    fixed-seed sample) and the source line that says so, or ``frame`` itself and ``None`` when no group
+    is larger than ``n``. A step that scans every text (term counts, explorer lines) on the sample keeps
+    its time and memory flat however large the corpus.
+
+    >>> docs = pd.DataFrame({"article_id": list("abcde"), "period": ["before"] * 4 + ["after"], "text": list("vwxyz")})
+    >>> sample, source = capped_sample(docs, "period", n=2, label="data/raw", articles=docs)
+    >>> len(sample), "; distinctive terms on a sample of 3 of 5 articles, at most 2 per period;" in source
+    (3, True)
+    >>> capped_sample(docs, "period", n=4, label="data/raw", articles=docs)[1] is None
+    True
+    """
+    from analysis.overview import sample_groups
+
+    if not (frame[by].value_counts() > n).any():
+        return frame, None
+    sample = sample_groups(frame, by, n=n, seed=seed)
+    return sample, source_line(label, articles, extra=f"{what} on a sample of {len(sample):,} of {len(frame):,} "
+                                                      f"articles, at most {n:,} per {by}")
 
 
 def add_events(ax, events: pd.DataFrame | None = None, *, which=None, fontsize: float = 7, color: str = "#666666",

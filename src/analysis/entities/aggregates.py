@@ -162,7 +162,7 @@ def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "se
         return pd.DataFrame(columns=cols)
     names = dict(zip(m["entity_id"], m["name"]))
     n_units = pairs[unit].drop_duplicates().shape[0]
-    n_x = pairs["entity_id"].value_counts()
+    n_x = pairs["entity_id"].value_counts().to_dict()  # a dict: one lookup per pair, not a Series index
     rows = []
     for a, b, c in zip(*_pair_counts(pairs, unit)):
         if c < min_count:

@@ -60,6 +60,24 @@ def _word_term(word: str) -> str:
     return low[:-2] if low.endswith(("'s", "\u2019s")) else low
 
 
+class _WordTerms(dict):
+    """word -> :func:`_word_term`, each distinct word computed once (a text repeats its words)."""
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = _word_term(word)
+        return term
+
+
+def word_terms() -> dict[str, str]:
+    """A fresh mapping from a matched word to its term (:func:`_word_term`), filled as it is read.
+
+    >>> terms = word_terms()
+    >>> [terms[w] for w in ["Kyiv's", "Kyiv", "Kyiv's"]], len(terms)
+    (['kyiv', 'kyiv', 'kyiv'], 2)
+    """
+    return _WordTerms()
+
+
 def _terms(text: str, ngram: tuple[int, int], stop: frozenset[str]) -> list[str]:
     return _ngrams([_word_term(t) for t in _WORD.findall(text or "")], ngram, stop)
 
