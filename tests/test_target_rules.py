@@ -137,3 +137,12 @@ def test_repeated_cross_validation_reports_every_seed_and_seed_zero_is_the_singl
     assert rep["seeds"] == [0, 1, 2] and len(rep["f1_macro"]) == 3
     assert rep["f1_macro"][0] == single
     assert np.isclose(rep["f1_macro_mean"], np.mean(rep["f1_macro"]), atol=1e-4)
+
+
+def test_a_speaker_after_a_quotation_that_began_in_an_earlier_sentence_is_still_the_speaker():
+    # the sentence splitter leaves the opening mark in the previous sentence: the closing mark
+    # must not open a new quotation around the speaker (which made the quote count toward them)
+    for closing in ("\u201d", '"'):
+        s = f"It was a disgrace and a failure,{closing} Conway said."
+        assert _pol(s, "Conway") == 0
+    assert _pol("\u201cIt was a disgrace and a failure,\u201d Conway said.", "Conway") == 0

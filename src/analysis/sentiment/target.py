@@ -17,6 +17,8 @@ Sentiment Classification in Political News Articles", EACL) — in two ways:
     * reporting verbs — when the target is the *speaker* ("X said ...",
       "according to X", a quotation attributed to X), what X says is not
       sentiment toward X (a reporting-verb analysis after Bednarek 2006);
+      a closing quote mark with no opening one in the sentence ends a
+      quotation that began in an earlier sentence;
     * accusation verbs ("X accused/blamed/criticised Y for ...") — negative
       toward the object Y, the complement attributed to Y, and not toward the
       accuser X; passives ("Y was blamed by X") reverse the roles;
@@ -384,6 +386,8 @@ def _parse(sentence: str, lexicon: str = "war-news") -> _Parsed:
         # quote marks toggle; the tokens between an opening and a closing mark
         # (or the end) are quoted, the marks themselves are not
         marks = list(compress(range(n), map(_QUOTES.__contains__, toks)))
+        if _closes_a_quote(toks, marks[0]):
+            marks.insert(0, -1)  # the quotation began before this sentence
         for k in range(0, len(marks), 2):
             a = marks[k] + 1
             b = marks[k + 1] if k + 1 < len(marks) else n
@@ -394,6 +398,18 @@ def _parse(sentence: str, lexicon: str = "war-news") -> _Parsed:
     verbs = tuple(compress(range(n), map(_VERB_SIGN.__contains__, lows)))
     commas = (0,) * n if "," not in lows else tuple(accumulate(map(",".__eq__, lows), initial=0))[1:]
     return _Parsed(toks, lows, tuple(val), clause, inq, starts, ends, nonzero, verbs, any_quote, commas)
+
+
+_CLOSING_QUOTES = frozenset({"\u201d", "''"})
+_BEFORE_CLOSING = frozenset({",", ".", "?", "!", "\u2026"})
+
+
+def _closes_a_quote(toks: Sequence[str], k: int) -> bool:
+    """Whether the quote mark at ``k`` closes a quotation opened before the
+    sentence: a closing typographic mark, or a straight one after the
+    quotation's last punctuation (``...,” Conway said``)."""
+    return toks[k] in _CLOSING_QUOTES or (k > 0 and toks[k] == '"' and toks[k - 1] in _BEFORE_CLOSING
+                                          and toks.count('"') % 2 == 1)
 
 
 def _target_tokens(spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
