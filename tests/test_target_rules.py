@@ -146,3 +146,11 @@ def test_a_speaker_after_a_quotation_that_began_in_an_earlier_sentence_is_still_
         s = f"It was a disgrace and a failure,{closing} Conway said."
         assert _pol(s, "Conway") == 0
     assert _pol("\u201cIt was a disgrace and a failure,\u201d Conway said.", "Conway") == 0
+
+
+def test_the_agent_of_an_attack_or_threat_is_evaluated_but_an_accuser_is_not():
+    assert _pol("Trump attacked the judge on Twitter.", "Trump") == -1
+    assert _pol("Russia threatened Ukraine with new strikes.", "Russia") == -1
+    assert _pol("Kyiv blamed Russia for starting the fire.", "Kyiv") == 0
+    assert _pol("Trump attacked the judge on Twitter.", "Trump", dataclasses.replace(T.DEFAULT_RULES, aggressor=0.0)) == 0
+    assert T.LEGACY_RULES.aggressor == 0.0

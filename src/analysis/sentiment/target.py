@@ -23,6 +23,9 @@ Sentiment Classification in Political News Articles", EACL) — in two ways:
       toward the object Y, the complement attributed to Y, and not toward the
       accuser X; passives ("Y was blamed by X") reverse the roles;
     * praise verbs ("X praised/thanked Y") — positive toward Y;
+    * the agent of an attack or threat ("X attacked / threatened Y") is
+      negative too (``RuleParams.aggressor``), unlike the accuser of "X
+      blamed Y", who stays neutral;
     * the target's own predicate ("X pleaded / resigned / apologized" negative,
       "X won / vowed / delivered" positive; :mod:`analysis.sentiment.target_rules`,
       after the connotation frames of Rashkin, Singh & Choi 2016), and
@@ -165,6 +168,7 @@ def _inflect(lemmas: Iterable[str]) -> frozenset[str]:
 REPORTING_VERBS = _inflect(_REPORTING)
 ACCUSE_VERBS = _inflect(_ACCUSE)
 PRAISE_VERBS = _inflect(_PRAISE)
+AGGRESSION_VERBS = _inflect(["attack", "threaten"])  #: accuse verbs whose agent is evaluated too
 _PASSIVE_AUX = frozenset("was were is are be been being get got gets getting".split())
 _CLAUSE_BREAK = frozenset({";", ":", "--", "\u2014", "\u2013", "(", ")"})
 _CONTRAST = frozenset("but while whereas although though however yet despite".split())
@@ -195,13 +199,14 @@ class RuleParams:
     modal: float = 0.0           #: share of ``agent`` for a modal/negation after the target ("X should ...")
     accuser: float = 0.0         #: valence (x verb sign) for the agent of an accuse/praise verb (0: muted, the spec)
     warm: float = 0.4            #: sentence compound >= this makes a cue-less, non-speaker target positive (> 1: off)
+    aggressor: float = 2.0       #: valence (negative) for the agent of an attack/threat ("X attacked Y"; 0: muted)
 
 
 DEFAULT_RULES = RuleParams()
 #: The first version of the rules (before the news supplement, prepositional
 #: objects and the re-fitted negative threshold); kept for comparisons.
 LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0, modal=0.0,
-                          speaker_left=1.0, warm=2.0)
+                          speaker_left=1.0, warm=2.0, aggressor=0.0)
 
 
 # --------------------------------------------------------------------------- sentence analysis
@@ -506,6 +511,8 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
             elif i - te <= 6:
                 mute_after = i  # "Kyiv blamed Russia ..." : Kyiv is the agent
                 role += sign * params.accuser  # ... and the accuser is evaluated too (target_rules)
+                if lows[i] in AGGRESSION_VERBS:
+                    role -= params.aggressor
         elif i < ts:  # target after the verb
             if passive and "by" in lows[i + 1:ts]:
                 mute_after = 0  # "... was blamed by Kyiv": Kyiv is the agent
