@@ -154,3 +154,20 @@ def test_the_agent_of_an_attack_or_threat_is_evaluated_but_an_accuser_is_not():
     assert _pol("Kyiv blamed Russia for starting the fire.", "Kyiv") == 0
     assert _pol("Trump attacked the judge on Twitter.", "Trump", dataclasses.replace(T.DEFAULT_RULES, aggressor=0.0)) == 0
     assert T.LEGACY_RULES.aggressor == 0.0
+
+
+def test_a_sentence_that_names_the_person_several_times_counts_once_in_the_document_score():
+    doc = "Anna Smith said Smith would win. Critics said Smith lied."
+    d = pd.DataFrame({"DOCUMENT": [doc], "TARGET_ENTITY": ["Anna Smith"]})
+    spans = T.find_person_mentions(doc, "Anna Smith")
+    first, second = doc.index("Critics") - 1, len(doc)
+    frame = pd.DataFrame({"text": [doc[:first] if a < first else doc[first + 1:second] for a, _ in spans],
+                          "from": [a if a < first else a - first - 1 for a, _ in spans],
+                          "to": [b if a < first else b - first - 1 for a, b in spans]})
+    mention = T.target_sentiment(frame)["score"].to_numpy()
+    in_first = np.array([a < first for a, _ in spans])
+    per_sentence = (mention[in_first].mean() + mention[~in_first].mean()) / 2
+    shrink = np.sqrt(len(spans) / 10)
+    assert np.isclose(T.document_sentiment(d)["score"].iloc[0], per_sentence * shrink)
+    assert np.isclose(T.document_sentiment(d, per_sentence=False)["score"].iloc[0], mention.mean() * shrink)
+    assert not np.isclose(per_sentence, mention.mean())

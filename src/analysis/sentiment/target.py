@@ -1154,7 +1154,7 @@ def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", e
                        method: str = "rules", model: TargetModel | str | Path | None = None,
                        pos_threshold: float = 0.05, neg_threshold: float = -0.15,
                        lexicon: str = "war-news", params: RuleParams = DEFAULT_RULES,
-                       evidence: int = 10) -> pd.DataFrame:
+                       evidence: int = 10, per_sentence: bool = True) -> pd.DataFrame:
     """Sentiment toward the main person of each document (PerSenT's task).
 
     Mentions are found with :func:`find_person_mentions`; each is scored in its
@@ -1168,6 +1168,12 @@ def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", e
     already a signal). ``evidence=10`` was chosen on PerSenT dev (macro F1
     with 5-fold cross-validated thresholds 0.511 vs 0.494 for the plain
     mean; 5 -> 0.49, 20 -> 0.49), so it is tuned on the only PerSenT split here.
+    With ``per_sentence`` (default) the mean is taken over sentences, each
+    the mean of its mentions' scores: "He said his plan ... he" is one
+    sentence's evidence, not three (PerSenT dev, in-sample, 5-fold CV
+    thresholds: 0.4788 -> 0.5124 with the current rules, 0.4955 -> 0.5196
+    with the previous ones); ``per_sentence=False`` is the plain mean over
+    mentions.
 
     Returns DataFrame[polarity, score, n_mentions] aligned with ``documents``.
 
@@ -1191,15 +1197,21 @@ def document_sentiment(documents: pd.DataFrame, *, text_col: str = "DOCUMENT", e
             rows.append((0, 0.0, 0))
             continue
         sents = sentence_spans(text)
-        tgt = []
+        tgt, sentence_of = [], []
         for a, b in spans:
-            for s, e in sents:
+            for k, (s, e) in enumerate(sents):
                 if s <= a < e:
                     tgt.append((text[s:e], a - s, min(b, e) - s))
+                    sentence_of.append(k)
                     break
         frame = pd.DataFrame(tgt, columns=["text", "from", "to"])
         scored = target_sentiment(frame, method=method, model=model, lexicon=lexicon, params=params)
-        score = float(scored["score"].mean()) if len(scored) else 0.0
+        if not len(scored):
+            score = 0.0
+        elif per_sentence:
+            score = float(scored["score"].groupby(sentence_of).mean().mean())
+        else:
+            score = float(scored["score"].mean())
         if evidence > 1:
             score *= math.sqrt(min(len(scored), evidence) / evidence)
         pol = 1 if score >= pos_threshold else -1 if score <= neg_threshold else 0
