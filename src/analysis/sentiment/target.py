@@ -511,7 +511,7 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
             elif i - te <= 6:
                 mute_after = i  # "Kyiv blamed Russia ..." : Kyiv is the agent
                 role += sign * params.accuser  # ... and the accuser is evaluated too (target_rules)
-                if lows[i] in AGGRESSION_VERBS:
+                if lows[i] in AGGRESSION_VERBS and not speaker:  # "Peskov said the attack ..." is no attack by Peskov
                     role -= params.aggressor
         elif i < ts:  # target after the verb
             if passive and "by" in lows[i + 1:ts]:
