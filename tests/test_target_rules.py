@@ -137,3 +137,37 @@ def test_repeated_cross_validation_reports_every_seed_and_seed_zero_is_the_singl
     assert rep["seeds"] == [0, 1, 2] and len(rep["f1_macro"]) == 3
     assert rep["f1_macro"][0] == single
     assert np.isclose(rep["f1_macro_mean"], np.mean(rep["f1_macro"]), atol=1e-4)
+
+
+def test_a_speaker_after_a_quotation_that_began_in_an_earlier_sentence_is_still_the_speaker():
+    # the sentence splitter leaves the opening mark in the previous sentence: the closing mark
+    # must not open a new quotation around the speaker (which made the quote count toward them)
+    for closing in ("\u201d", '"'):
+        s = f"It was a disgrace and a failure,{closing} Conway said."
+        assert _pol(s, "Conway") == 0
+    assert _pol("\u201cIt was a disgrace and a failure,\u201d Conway said.", "Conway") == 0
+
+
+def test_the_agent_of_an_attack_or_threat_is_evaluated_but_an_accuser_is_not():
+    assert _pol("Trump attacked the judge on Twitter.", "Trump") == -1
+    assert _pol("Russia threatened Ukraine with new strikes.", "Russia") == -1
+    assert _pol("Kyiv blamed Russia for starting the fire.", "Kyiv") == 0
+    assert _pol("Trump attacked the judge on Twitter.", "Trump", dataclasses.replace(T.DEFAULT_RULES, aggressor=0.0)) == 0
+    assert T.LEGACY_RULES.aggressor == 0.0
+
+
+def test_a_sentence_that_names_the_person_several_times_counts_once_in_the_document_score():
+    doc = "Anna Smith said Smith would win. Critics said Smith lied."
+    d = pd.DataFrame({"DOCUMENT": [doc], "TARGET_ENTITY": ["Anna Smith"]})
+    spans = T.find_person_mentions(doc, "Anna Smith")
+    first, second = doc.index("Critics") - 1, len(doc)
+    frame = pd.DataFrame({"text": [doc[:first] if a < first else doc[first + 1:second] for a, _ in spans],
+                          "from": [a if a < first else a - first - 1 for a, _ in spans],
+                          "to": [b if a < first else b - first - 1 for a, b in spans]})
+    mention = T.target_sentiment(frame)["score"].to_numpy()
+    in_first = np.array([a < first for a, _ in spans])
+    per_sentence = (mention[in_first].mean() + mention[~in_first].mean()) / 2
+    shrink = np.sqrt(len(spans) / 10)
+    assert np.isclose(T.document_sentiment(d)["score"].iloc[0], per_sentence * shrink)
+    assert np.isclose(T.document_sentiment(d, per_sentence=False)["score"].iloc[0], mention.mean() * shrink)
+    assert not np.isclose(per_sentence, mention.mean())
