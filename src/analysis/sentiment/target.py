@@ -338,6 +338,22 @@ def _lower_tokens(toks: Sequence[str]) -> list[str]:
     return joined.split(" ") if toks else []
 
 
+#: VADER's damping of a booster one, two and three words before a valenced word (Hutto & Gilbert 2014)
+BOOST_DAMPING = (1.0, 0.95, 0.9)
+#: VADER's N_SCALAR: a negator among the three words before a valenced word flips and damps it
+N_SCALAR = -0.74
+
+
+def is_negator(word: str) -> bool:
+    """Whether a lower-case token negates the valenced word after it (shared by :func:`_parse`
+    and :mod:`analysis.sentiment.target_parse`).
+
+    >>> is_negator("never"), is_negator("didn't"), is_negator("now")
+    (True, True, False)
+    """
+    return word in _NEGATORS or word.endswith("n't")
+
+
 @lru_cache(maxsize=1024)  # ~6 KB a sentence; 20,000 held ~120 MB per worker for the same hit rate
 def _parse(sentence: str, lexicon: str = "war-news") -> _Parsed:
     """Tokens, spans, lower forms, per-token valences, clause ids, quote flags."""
@@ -359,10 +375,10 @@ def _parse(sentence: str, lexicon: str = "war-news") -> _Parsed:
                 break
             p = lows[i - k]
             if p in boost:
-                b = boost[p] * (1.0, 0.95, 0.9)[k - 1]
+                b = boost[p] * BOOST_DAMPING[k - 1]
                 v += b if v > 0 else -b
-            if p in _NEGATORS or p.endswith("n't"):
-                v *= -0.74
+            if is_negator(p):
+                v *= N_SCALAR
                 break
         val[i] = v
     # merge phrase entries ("special military operation", "united states"):

@@ -29,12 +29,10 @@ from itertools import chain, count
 
 import numpy as np
 
+from analysis.sentiment.target import BOOST_DAMPING, N_SCALAR, is_negator
+
 __all__ = ["iter_parsed", "parse_many"]
 
-#: the distance damping of a booster one, two and three words before a valenced word (VADER)
-_BOOST_DAMPING = (1.0, 0.95, 0.9)
-#: VADER's N_SCALAR: a negator among the three words before a valenced word flips and damps it
-_NEGATION = -0.74
 
 
 def parse_many(sentences: Sequence[str], lexicon: str = "war-news") -> list:
@@ -115,7 +113,7 @@ class _Words:
         self.valence = np.array([lex.get(w, 0.0) for w in low], dtype=np.float64)
         self.booster = np.array([boost.get(w, 0.0) for w in low], dtype=np.float64)
         self.is_booster = _flags(map(boost.__contains__, low), len(low))
-        self.negator = _flags((w in t._NEGATORS or w.endswith("n't") for w in low), len(low))
+        self.negator = _flags(map(is_negator, low), len(low))
         self.clause = _flags(map(t._CLAUSE_SPLIT.__contains__, low), len(low))
         self.comma = _flags(map(",".__eq__, low), len(low))
         self.quote = _flags(map(t._QUOTES.__contains__, tok), len(tok))
@@ -141,14 +139,14 @@ def _valences(words: _Words, code: np.ndarray, position: np.ndarray) -> np.ndarr
     hit = np.flatnonzero(words.in_lex[code] & ~words.is_booster[code])
     v = words.valence[code[hit]]
     going = np.ones(len(hit), dtype=bool)  # no negator met yet
-    for k, damping in enumerate(_BOOST_DAMPING, start=1):
+    for k, damping in enumerate(BOOST_DAMPING, start=1):
         going &= position[hit] >= k  # the sentence starts before the k-th word back
         before = code[np.where(going, hit - k, 0)]
         boosted = going & words.is_booster[before]
         b = words.booster[before] * damping
         v = np.where(boosted, np.where(v > 0, v + b, v - b), v)
         negated = going & words.negator[before]
-        v = np.where(negated, v * _NEGATION, v)
+        v = np.where(negated, v * N_SCALAR, v)
         going &= ~negated
     val[hit] = v
     return val
