@@ -128,7 +128,7 @@ def test_the_engine_counts_each_articles_words_once_per_chunk(monkeypatch, seed_
 
     calls = []
     original = text.word_counts
-    monkeypatch.setattr(text, "word_counts", lambda texts: calls.append(1) or original(texts))
+    monkeypatch.setattr(text, "word_counts", lambda texts, **how: calls.append(1) or original(texts, **how))
     arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [seed_text, TRICKY[0], TRICKY[5]]})
     out = engine.run(arts, stages=engine.STAGES, chunk_size=2)
     assert len(calls) == 2  # two chunks, one count each for frames, GDELT tone and the summary

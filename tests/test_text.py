@@ -344,19 +344,40 @@ def test_clitics_split_in_every_sentence_and_abbreviation_stops_stay_on_words():
 def test_word_presplit_gives_the_same_tokens_as_one_regex_pass():
     import random
 
-    from analysis.text import _TOKEN_SPLIT_RE, _split_tokens
+    from analysis.text import _TOKEN_SPLIT_RE, _split_words
 
     rng = random.Random(7)
     pieces = ["Gen", "U", "S", ".", "..", "...", "1", ",", "000", ":", "'s", "n't", "\u2019", "-", "--", "_",
               "Путин", "e\u0301", "x", " ", "  ", "\n", "\xa0", "\u3000", "(", '"', "\u2026", "\U0001F600", "²"]
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
-        toks, lengths, word, offset = _split_tokens(text)
-        expected = _TOKEN_SPLIT_RE.split(text)[1::2]
-        assert toks.tolist() == expected, repr(text)
-        assert lengths.tolist() == [len(t) for t in expected]
         words = text.split()
-        assert all(words[w][o:o + n] == t for t, n, w, o in zip(expected, lengths.tolist(), word.tolist(), offset.tolist()))
+        owner, offset, lengths, toks = _split_words(words)
+        expected = _TOKEN_SPLIT_RE.split(text)[1::2]
+        assert toks == expected, repr(text)
+        assert lengths.tolist() == [len(t) for t in expected]
+        assert all(words[w][o:o + n] == t for t, n, w, o in zip(expected, lengths.tolist(), owner.tolist(), offset.tolist()))
+
+
+def test_each_distinct_word_tokenized_once_gives_the_tokens_of_every_text_on_its_own():
+    """The block tokenizer splits each distinct whitespace token once; a stop after an
+    abbreviation at the end of a whitespace token ("Gen.") joins it only where another token of
+    the same text follows, as the one-string tokenizer decides."""
+    import random
+
+    from analysis.text import NEWS_ABBREVIATIONS, _token_spans_python, _tokenize_texts
+
+    rng = random.Random(13)
+    pieces = ["Gen", "gen", "Mr", "U.S", "Lt", ".", ". ", "..", "Col", "'s", "n't", "don't", "Kyiv\u2019s", "'",
+              "-", "x", " ", "  ", "\n", "\xa0", "(", ")", '"', "1,000", "6.5", "\U0001F600", "Путин"]
+    for _ in range(200):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(1, 6))]
+        row, starts, ends, toks = _tokenize_texts(texts, NEWS_ABBREVIATIONS)
+        for i, text in enumerate(texts):
+            mine = row == i
+            spans = list(zip(starts[mine].tolist(), ends[mine].tolist()))
+            assert spans == _token_spans_python(text, NEWS_ABBREVIATIONS), repr(texts)
+            assert toks[mine].tolist() == [text[a:b] for a, b in spans], repr(texts)
 
 
 def test_single_string_fast_path_matches_the_block_tokenizer(seed_articles):

@@ -72,3 +72,18 @@ def test_gdelt_tone_divides_by_the_definition(article):
 def test_engine_article_summary_counts_words_by_the_definition(article):
     summary = engine.run(article, stages=("sentences", "tokens"))["article_summary"]
     assert summary["n_words"].tolist() == [expected_words(article)]
+
+
+def test_words_counted_per_whitespace_token_of_a_split_equal_the_words_of_each_text(seed_text):
+    from analysis.text import word_counts
+    from analysis.wordsplit import split_texts
+
+    texts = [TRICKY, seed_text, None, "", "  \n ", "6.5\u00a0km, e\u0301te\u0301 Й\u0306ошкар-Ола 1,000abc a_b", "x"]
+    assert word_counts(texts, split=split_texts(texts)).tolist() == [word_count(t) for t in texts]
+    with pytest.raises(ValueError, match="split has 2 texts for 7 texts"):
+        word_counts(texts, split=split_texts(texts[:2]))
+
+
+def test_the_full_pipeline_counts_words_by_the_definition(article):
+    summary = engine.run(article, stages=engine.STAGES)["article_summary"]
+    assert summary["n_words"].tolist() == summary["gdelt_word_count"].tolist() == [expected_words(article)]

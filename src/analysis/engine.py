@@ -61,7 +61,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -183,16 +183,29 @@ def process_articles(
     # Cyrillic letters is detected in analysis.text.sentences
     articles = articles[["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])]
     out: dict[str, pd.DataFrame] = {}
-    counted: list[np.ndarray] = []
 
+    # Work several stages share is done once per chunk, by the first stage that needs it.
+    @cache
+    def article_split():
+        # the articles' whitespace tokens: the document stage's tone measures, and its word counts
+        from analysis.wordsplit import split_texts
+
+        return split_texts(articles["text"].tolist())
+
+    @cache
     def n_words() -> np.ndarray:
-        # the denominator of every per-10k rate (frame scores, GDELT tone, the summary's
-        # n_words): each article's words are counted once per chunk, by the first stage that needs them
-        if not counted:
-            from analysis.text import word_counts
+        # the denominator of every per-10k rate (frame scores, GDELT tone, the summary's n_words);
+        # counted from the articles' split when the document stage splits them anyway
+        from analysis.text import word_counts
 
-            counted.append(word_counts(articles["text"].tolist()))
-        return counted[0]
+        return word_counts(articles["text"].tolist(), split=article_split() if "document" in stages else None)
+
+    @cache
+    def sentence_split():
+        # the sentences' whitespace tokens, for the tokens and sentence VADER
+        from analysis.wordsplit import split_texts
+
+        return split_texts(out["sentences"]["text"].tolist())
 
     def do_sentences():
         from analysis.text import sentences
@@ -202,7 +215,7 @@ def process_articles(
     def do_tokens():
         from analysis.text import tokens
 
-        out["tokens"] = tokens(out["sentences"])
+        out["tokens"] = tokens(out["sentences"], split=sentence_split())
 
     def do_entities():
         from analysis.entities import mentions
@@ -212,7 +225,7 @@ def process_articles(
     def do_sentiment():
         from analysis.sentiment import sentence_sentiment
 
-        scores = sentence_sentiment(out["sentences"])
+        scores = sentence_sentiment(out["sentences"], split=sentence_split())
         out["sentence_sentiment"] = scores.reset_index(drop=True)
         if "mentions" in out:
             from analysis.targeted import mention_sentiment
@@ -233,7 +246,7 @@ def process_articles(
     def do_document():
         # Measures of the whole text (not of its sentences), so notebooks never need the texts:
         # a stage of its own, because the naive notebook the bench compares with computes none of them.
-        out["_document"] = _document_measures(articles, n_words=n_words())
+        out["_document"] = _document_measures(articles, n_words=n_words(), split=article_split())
 
     def do_roles():
         # what notebook 05 computed in the notebook: every main-actor mention cast (rules or the
@@ -394,13 +407,15 @@ def _evidence_offsets(labelled: pd.DataFrame, articles: pd.DataFrame, sentences:
     return frame.astype({"rank": np.int64, "start": np.int64, "end": np.int64, "sentence_id": np.int64})
 
 
-def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None,
+                       split=None) -> dict[str, np.ndarray]:
     """Stage ``document``: whole-text tone (:func:`_document_tone`) and the five generic frame
     scores of Semetko & Valkenburg (2000), 0-1, one value per article in article order.
-    ``n_words``: the articles' word counts, if counted already."""
+    ``n_words``: the articles' word counts, if counted already; ``split``: their
+    :func:`analysis.wordsplit.split_texts`, if split already."""
     from analysis.framing import GENERIC_FRAMES, generic_frames
 
-    out = _document_tone(articles, n_words=n_words)
+    out = _document_tone(articles, n_words=n_words, split=split)
     generic = generic_frames(articles).set_index("article_id").reindex(articles["article_id"].to_numpy(dtype=object))
     for column in GENERIC_FRAMES:
         out[column] = generic[column].to_numpy(float)
@@ -412,7 +427,8 @@ DOCUMENT_TONE = ("gdelt_tone", "gdelt_positive", "gdelt_negative", "gdelt_polari
                  "whole_compound")
 
 
-def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None,
+                   split=None) -> dict[str, np.ndarray]:
     """Per-article tone computed from the whole text, so notebooks never need the texts again:
     :func:`analysis.sentiment.gdelt_tone` (GDELT GKG-style word-count tone, Leetaru & Schrodt 2013)
     and the VADER compound of the whole text at once (Hutto & Gilbert 2014), the saturated
@@ -422,7 +438,8 @@ def _document_tone(articles: pd.DataFrame, *, n_words: np.ndarray | None = None)
     from analysis.wordsplit import split_texts
 
     texts = articles["text"].tolist()
-    split = split_texts(texts)  # one split of the texts into whitespace tokens for both measures
+    if split is None:  # one split of the texts into whitespace tokens for both measures
+        split = split_texts(texts)
     gdelt = gdelt_tone(articles, n_words=n_words, split=split)
     whole = whole_text_scores(texts, lexicon="war-news", split=split)[:, 3] if len(texts) else np.zeros(0)
     out = {f"gdelt_{c}": gdelt[c].to_numpy(float) for c in ("tone", "positive", "negative", "polarity")}

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import cyrillic as _cyrillic
+from analysis.wordsplit import SplitTexts, split_texts
 
 __all__ = [
     "NEWS_ABBREVIATIONS",
@@ -601,6 +602,9 @@ _TOKEN_SPLIT_RE = re.compile(
 _CLITIC_RE = re.compile(r"^(.+?)((?:[nN]['\u2019][tT])|['\u2019](?:[sSdDmM]|re|RE|ve|VE|ll|LL))$")
 
 
+_APOSTROPHE_RE = re.compile("['\u2019]")
+
+
 def _split_clitic(token: str) -> tuple[str, ...]:
     """("Russia's",) -> ("Russia", "'s"); ("didn't",) -> ("did", "n't"); O'Brien stays whole."""
     match = _CLITIC_RE.match(token)
@@ -612,85 +616,144 @@ def _split_clitic(token: str) -> tuple[str, ...]:
     return (head, tail)
 
 
-@lru_cache(maxsize=1)
-def _space_table() -> np.ndarray:
-    """Boolean table over UTF-16 code units: ``str.isspace`` (= ``re``'s ``\\s``).
+def _split_words(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The Treebank pieces of each of ``words`` (whitespace-free strings), before clitics and
+    abbreviation dots: ``(owner, offset, lengths, pieces)``, one entry per piece in order,
+    ``owner`` the index of its word and ``offset`` its place there.
 
-    Every whitespace code point is below U+3001 (U+3000 IDEOGRAPHIC SPACE is last).
+    A token never spans white space, so each word splits on its own: the ~85% of words that
+    are plain letters and digits are one piece without the regex, and the others go through
+    ``_TOKEN_SPLIT_RE`` together, joined by spaces.
+
+    >>> _split_words(["Kyiv", "U.S.-led", "(2024)."])
+    (array([0, 1, 1, 1, 2, 2, 2, 2]), array([0, 0, 4, 5, 0, 1, 5, 6]), array([4, 4, 1, 3, 1, 4, 1, 1]), \
+['Kyiv', 'U.S.', '-', 'led', '(', '2024', ')', '.'])
     """
-    table = np.zeros(0x10000, dtype=bool)
-    table[[c for c in range(0x3001) if chr(c).isspace()]] = True
-    return table
-
-
-def _code_points(text: str) -> np.ndarray:
-    """The characters of ``text`` as integers, one per character (UTF-16 if it can)."""
-    units = text.encode("utf-16-le", "surrogatepass")
-    if len(units) == 2 * len(text):  # no character beyond the BMP
-        return np.frombuffer(units, dtype=np.uint16)
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def split_starts(codes: np.ndarray) -> np.ndarray:
-    """Where each piece of ``str.split()`` starts, given the text's :func:`_code_points`: a piece
-    starts where white space (``str.isspace``, what ``str.split`` cuts at) gives way.
-
-    >>> text = " Kyiv  said\\tno "
-    >>> split_starts(_code_points(text)).tolist(), [text.index(w) for w in text.split()]
-    ([1, 7, 12], [1, 7, 12])
-    """
-    space = _space_table()[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF)
-    starts = np.flatnonzero(space[:-1] & ~space[1:]) + 1
-    if len(space) and not space[0]:
-        starts = np.r_[0, starts]
-    return starts
-
-
-def _split_tokens(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Tokens of ``text`` in order: ``(tokens, lengths, word, offset)``.
-
-    ``tokens`` is what ``_TOKEN_SPLIT_RE.split(text)[1::2]`` gives, as an object
-    array; ``word`` is the index of the whitespace-separated word (as
-    ``text.split()``) each token lies in and ``offset`` its position there. A
-    token never spans whitespace, so the text splits into words first, and the
-    ~85% of words that are plain letters and digits are single tokens without
-    the regex.
-    """
-    words = text.split()
-    if not words:
-        empty = np.zeros(0, dtype=np.int64)
-        return np.zeros(0, dtype=object), empty, empty, empty
-    word_arr = np.array(words, dtype=object)
-    word_len = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    plain = np.fromiter(map(str.isalnum, words), dtype=bool, count=len(words))
+    n = len(words)
+    word_len = np.fromiter(map(len, words), dtype=np.int64, count=n)
+    plain = np.fromiter(map(str.isalnum, words), dtype=bool, count=n)
     mixed = np.flatnonzero(~plain)
     if not len(mixed):
-        return word_arr, word_len, np.arange(len(words)), np.zeros(len(words), dtype=np.int64)
-    pieces = _TOKEN_SPLIT_RE.split(" ".join(word_arr[mixed].tolist()))[1::2]
+        return np.arange(n), np.zeros(n, dtype=np.int64), word_len, list(words)
+    words_arr = np.empty(n, dtype=object)
+    words_arr[:] = words
+    pieces = _TOKEN_SPLIT_RE.split(" ".join(words_arr[mixed].tolist()))[1::2]
     piece_len = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-    # Pieces tile the mixed words' characters: owner = the word each comes from.
+    # Pieces tile the mixed words' characters: mixed_owner = the mixed word each comes from.
     piece_at = np.cumsum(piece_len) - piece_len
     mixed_at = np.cumsum(word_len[mixed]) - word_len[mixed]
-    owner = np.searchsorted(mixed_at, piece_at, side="right") - 1
-    per_word = np.ones(len(words), dtype=np.int64)
-    per_word[mixed] = np.bincount(owner, minlength=len(mixed))
+    mixed_owner = np.searchsorted(mixed_at, piece_at, side="right") - 1
+    per_word = np.ones(n, dtype=np.int64)
+    per_word[mixed] = np.bincount(mixed_owner, minlength=len(mixed))
     first = np.cumsum(per_word) - per_word
-    n = int(first[-1] + per_word[-1])
-    toks = np.empty(n, dtype=object)
-    lengths = np.empty(n, dtype=np.int64)
-    word = np.repeat(np.arange(len(words)), per_word)
-    offset = np.zeros(n, dtype=np.int64)
+    total = int(first[-1] + per_word[-1])
+    out = np.empty(total, dtype=object)
+    lengths = np.empty(total, dtype=np.int64)
+    offset = np.zeros(total, dtype=np.int64)
     plain = np.flatnonzero(plain)
-    toks[first[plain]] = word_arr[plain]
+    out[first[plain]] = words_arr[plain]
     lengths[first[plain]] = word_len[plain]
-    slot = first[mixed[owner]] + np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+    slot = first[mixed[mixed_owner]] + np.arange(len(mixed_owner)) - np.searchsorted(mixed_owner, mixed_owner)
     piece_arr = np.empty(len(pieces), dtype=object)
     piece_arr[:] = pieces
-    toks[slot] = piece_arr
+    out[slot] = piece_arr
     lengths[slot] = piece_len
-    offset[slot] = piece_at - mixed_at[owner]
-    return toks, lengths, word, offset
+    offset[slot] = piece_at - mixed_at[mixed_owner]
+    return np.repeat(np.arange(n), per_word), offset, lengths, out.tolist()
 
+
+def _split_clitics(owner: np.ndarray, offset: np.ndarray, lengths: np.ndarray, pieces: list[str]):
+    """The pieces of :func:`_split_words` with clitics split off ("Russia's" -> "Russia", "'s");
+    only pieces with an apostrophe are looked at."""
+    # the pieces holding an apostrophe, found in all pieces joined by newlines
+    joined = "\n".join(pieces)
+    marks = [m.start() for m in _APOSTROPHE_RE.finditer(joined)]
+    if not marks:
+        return owner, offset, lengths, pieces
+    piece_at = np.cumsum(lengths + 1) - (lengths + 1)
+    candidates = np.unique(np.searchsorted(piece_at, marks, side="right") - 1)
+    split_at, heads, tails = [], [], []
+    for i in candidates[lengths[candidates] > 1].tolist():
+        parts = _split_clitic(pieces[i])
+        if len(parts) > 1:
+            split_at.append(i)
+            heads.append(parts[0])
+            tails.append(parts[1])
+    if not split_at:
+        return owner, offset, lengths, pieces
+    at = np.asarray(split_at, dtype=np.int64)
+    head_len = np.fromiter(map(len, heads), dtype=np.int64, count=len(heads))
+    arr = np.empty(len(pieces), dtype=object)
+    arr[:] = pieces
+    head_arr, tail_arr = np.empty(len(heads), dtype=object), np.empty(len(tails), dtype=object)
+    head_arr[:], tail_arr[:] = heads, tails
+    arr[at] = head_arr
+    tail_len = lengths[at] - head_len
+    lengths = lengths.copy()
+    lengths[at] = head_len
+    return (np.insert(owner, at + 1, owner[at]), np.insert(offset, at + 1, offset[at] + head_len),
+            np.insert(lengths, at + 1, tail_len), np.insert(arr, at + 1, tail_arr).tolist())
+
+
+def _tokenize_split(split: SplitTexts, abbreviations: frozenset[str] = NEWS_ABBREVIATIONS):
+    """Treebank tokens of the texts of ``split`` (:func:`analysis.wordsplit.split_texts`), each
+    distinct whitespace token tokenized once: ``(row, start, end, code, distinct)``, per token its
+    text, its span there and the index of its string in the list ``distinct``.
+
+    A full stop after a known abbreviation joins it ("Gen" + "." -> "Gen.") unless it is the last
+    token of its text. Where the stop ends its whitespace token that depends on what follows, so
+    such a token gets a second form, with the stop joined, used where another token of its text
+    follows.
+
+    >>> from analysis.wordsplit import split_texts
+    >>> row, start, end, code, distinct = _tokenize_split(split_texts(["Gen. Smith met Gen.", "Gen."]))
+    >>> [distinct[c] for c in code], row.tolist(), start.tolist()
+    (['Gen.', 'Smith', 'met', 'Gen', '.', 'Gen', '.'], [0, 0, 0, 0, 0, 1, 1], [0, 5, 11, 15, 18, 0, 3])
+    """
+    owner, offset, lengths, pieces = _split_clitics(*_split_words(split.tokens))
+    n_words = len(split.tokens)
+    table = np.empty(len(pieces), dtype=object)
+    table[:] = pieces
+    dots = np.flatnonzero(table[1:] == ".") + 1
+    dots = dots[owner[dots - 1] == owner[dots]]
+    dots = np.asarray([i for i in dots.tolist() if pieces[i - 1].lower() in abbreviations], dtype=np.int64)
+    ends_word = np.r_[owner[1:] != owner[:-1], True][dots]
+    inner, ending = dots[~ends_word], dots[ends_word]
+    if len(inner):  # a stop inside a whitespace token: always joined
+        table[inner - 1] = table[inner - 1] + "."
+        lengths = lengths.copy()
+        lengths[inner - 1] += 1
+        keep = np.ones(len(table), dtype=bool)
+        keep[inner] = False
+        owner, offset, lengths, table = owner[keep], offset[keep], lengths[keep], table[keep]
+        ending = ending - np.searchsorted(inner, ending)
+    if len(ending):  # a stop ending a whitespace token: a second form with it joined
+        first_piece = np.searchsorted(owner, owner[ending])
+        extra = np.concatenate([np.arange(a, e) for a, e in zip(first_piece.tolist(), ending.tolist())])
+        extra_owner = np.repeat(n_words + np.arange(len(ending)), ending - first_piece)
+        joined = np.cumsum(ending - first_piece) - 1  # the last piece of each second form
+        extra_table, extra_lengths = table[extra], lengths[extra]
+        extra_table[joined] = extra_table[joined] + "."
+        extra_lengths[joined] += 1
+        owner = np.concatenate([owner, extra_owner])
+        offset = np.concatenate([offset, offset[extra]])
+        lengths = np.concatenate([lengths, extra_lengths])
+        table = np.concatenate([table, extra_table])
+    piece_code, distinct = pd.factorize(table) if len(table) else (np.zeros(0, dtype=np.int64), [])
+    per_form = np.bincount(owner, minlength=n_words + len(ending))
+    form_first = np.cumsum(per_form) - per_form
+
+    form, row, start = split.codes, split.row, split.start
+    if len(ending):
+        second = np.full(n_words, -1, dtype=np.int64)
+        second[owner[ending]] = n_words + np.arange(len(ending))
+        followed = np.r_[row[1:] == row[:-1], False]  # another token of the text follows
+        form = np.where(followed & (second[form] >= 0), second[form], form)
+    counts = per_form[form]
+    occurrence = np.repeat(np.arange(len(form)), counts)
+    at = np.arange(len(occurrence)) + np.repeat(form_first[form] - (np.cumsum(counts) - counts), counts)
+    token_start = start[occurrence] + offset[at]
+    return row[occurrence], token_start, token_start + lengths[at], piece_code[at], list(distinct)
 
 def _tokenize_texts(texts: list[str], abbreviations: frozenset[str] = NEWS_ABBREVIATIONS):
     """Tokenize many strings at once.
@@ -699,62 +762,10 @@ def _tokenize_texts(texts: list[str], abbreviations: frozenset[str] = NEWS_ABBRE
     the local character span of each token, and an object array of the token
     strings.
     """
-    joined = "\n".join(texts)
-    toks, lengths, word, offset = _split_tokens(joined)
-    codes = _code_points(joined)
-    starts = split_starts(codes)[word] + offset
-    ends = starts + lengths
-
-    # Clitics: rare, so only tokens with an apostrophe are looked at.
-    apostrophes = np.flatnonzero((codes == 0x27) | (codes == 0x2019))
-    if len(apostrophes):
-        candidates = np.unique(np.searchsorted(starts, apostrophes, side="right") - 1)
-        candidates = candidates[lengths[candidates] > 1]
-        split_at, heads, tails = [], [], []
-        for i, token in zip(candidates.tolist(), toks[candidates].tolist()):
-            pieces = _split_clitic(token)
-            if len(pieces) > 1:
-                split_at.append(i)
-                heads.append(pieces[0])
-                tails.append(pieces[1])
-        if split_at:
-            at = np.asarray(split_at, dtype=np.int64)
-            cut = starts[at] + np.fromiter(map(len, heads), dtype=np.int64, count=len(heads))
-            tail_arr = np.empty(len(tails), dtype=object)
-            tail_arr[:] = tails
-            toks = np.insert(toks, at + 1, tail_arr)
-            starts = np.insert(starts, at + 1, cut)
-            ends = np.insert(ends, at + 1, ends[at])
-            moved = at + np.arange(len(at))  # where the split tokens now sit
-            head_arr = np.empty(len(heads), dtype=object)
-            head_arr[:] = heads
-            toks[moved] = head_arr
-            ends[moved] = cut
-
-    # Row of each token, and row extents in the joined string.
-    text_lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    row_start = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        np.cumsum(text_lengths[:-1] + 1, out=row_start[1:])
-    row = np.searchsorted(row_start, starts, side="right") - 1
-
-    # "Gen" + "." -> "Gen." when adjacent and not the end of the text (Treebank
-    # only splits the final period of a sentence): another token follows in the row.
-    if len(toks) > 2:
-        dots = np.flatnonzero(ends[1:-1] - starts[1:-1] == 1) + 1
-        dots = dots[(codes[starts[dots]] == 0x2E) & (ends[dots - 1] == starts[dots])]
-        dots = dots[(row[dots - 1] == row[dots]) & (row[dots + 1] == row[dots])]
-        keep_dots = [i for i, w in zip(dots.tolist(), toks[dots - 1].tolist()) if w.lower() in abbreviations]
-        if keep_dots:
-            merge = np.array(keep_dots, dtype=np.int64)
-            toks[merge - 1] = toks[merge - 1] + "."
-            ends[merge - 1] = ends[merge]
-            mask = np.ones(len(toks), dtype=bool)
-            mask[merge] = False
-            toks, starts, ends, row = toks[mask], starts[mask], ends[mask], row[mask]
-
-    local = row_start[row]
-    return row, starts - local, ends - local, toks
+    row, start, end, code, distinct = _tokenize_split(split_texts(texts), abbreviations)
+    strings = np.empty(len(distinct), dtype=object)
+    strings[:] = distinct
+    return row, start, end, strings[code]
 
 
 def token_spans(text: str, *, abbreviations: frozenset[str] = NEWS_ABBREVIATIONS) -> list[tuple[int, int]]:
@@ -907,11 +918,6 @@ def _tokenize_cyrillic(texts: list[str]):
     return row, starts - local, ends - local, toks
 
 
-def _empty_tokens():
-    e = np.zeros(0, dtype=np.int64)
-    return e, e, e, np.zeros(0, dtype=object)
-
-
 def stopwords_for(lang: str) -> frozenset[str]:
     """The stop list of a language: English (scikit-learn's, negations kept out) or the
     hand-written Russian/Ukrainian lists of :mod:`analysis.cyrillic`; empty for others.
@@ -924,7 +930,8 @@ def stopwords_for(lang: str) -> frozenset[str]:
     return _cyrillic.STOPWORDS.get(lang, frozenset())
 
 
-def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> pd.DataFrame:
+def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None,
+           split: SplitTexts | None = None) -> pd.DataFrame:
     """Tokenize articles (``article_id``, ``text``) or a :func:`sentences` table.
 
     Given articles, sentences are split first. Offsets are always into the
@@ -948,23 +955,27 @@ def tokens(frame: pd.DataFrame, *, stop_words: Iterable[str] | None = None) -> p
     texts = [t if isinstance(t, str) else "" for t in frame["text"].tolist()]
     langs = np.asarray(frame["lang"].tolist() if "lang" in frame.columns else ["en"] * len(texts), dtype=object)
     cyr_rows = np.fromiter((lg in _cyrillic.CYRILLIC_LANGS for lg in langs), dtype=bool, count=len(langs))
-    if not cyr_rows.any():
-        row, local_start, local_end, toks = _tokenize_texts(texts)
-    else:
-        en_idx, cy_idx = np.flatnonzero(~cyr_rows), np.flatnonzero(cyr_rows)
-        r1, s1, e1, t1 = _tokenize_texts([texts[i] for i in en_idx]) if len(en_idx) else _empty_tokens()
+    split = split_texts(texts) if split is None else split
+    if split.n_texts != len(texts):
+        raise ValueError(f"split has {split.n_texts} texts for {len(texts)} sentences")
+    row, local_start, local_end, codes, distinct = _tokenize_split(split.only(~cyr_rows) if cyr_rows.any() else split)
+    if cyr_rows.any():
+        cy_idx = np.flatnonzero(cyr_rows)
         r2, s2, e2, t2 = _tokenize_cyrillic([texts[i] for i in cy_idx])
-        row = np.concatenate([en_idx[r1], cy_idx[r2]])
+        c2, u2 = pd.factorize(t2) if len(t2) else (np.zeros(0, dtype=np.int64), [])
+        row = np.concatenate([row, cy_idx[r2]])
         order = np.argsort(row, kind="stable")
         row = row[order]
-        local_start = np.concatenate([s1, s2])[order]
-        local_end = np.concatenate([e1, e2])[order]
-        toks = np.concatenate([t1, t2])[order]
+        local_start = np.concatenate([local_start, s2])[order]
+        local_end = np.concatenate([local_end, e2])[order]
+        codes = np.concatenate([codes, c2 + len(distinct)])[order]
+        distinct = distinct + list(u2)
     offsets = frame["start"].to_numpy(dtype=np.int64)[row]
 
     # Flags are computed once per distinct token, then broadcast.
-    codes, uniques = pd.factorize(toks, sort=False)
-    unique_list = uniques.tolist()
+    uniques = np.empty(len(distinct), dtype=object)
+    uniques[:] = distinct
+    unique_list = distinct
     unique_lower = list(map(str.lower, unique_list))
     is_alpha = np.fromiter(map(str.isalpha, unique_list), dtype=bool, count=len(uniques))[codes]
     is_punct = _punctuation_flags(unique_list)[codes]
@@ -1085,10 +1096,23 @@ def split_letter_chunks(text: str) -> tuple[int, str]:
     return letters, " ".join(filterfalse(str.isalpha, chunks)) if letters < len(chunks) else ""
 
 
-def word_counts(texts: Iterable[str]) -> np.ndarray:
-    """:func:`word_count` of each text, as an int64 array.
+def word_counts(texts: Iterable[str], *, split: SplitTexts | None = None) -> np.ndarray:
+    """:func:`word_count` of each text, as an int64 array. ``split``: the texts'
+    :func:`analysis.wordsplit.split_texts`, when the caller has it already: no :data:`WORD`
+    crosses white space, so the words are counted once per distinct whitespace token.
 
-    >>> word_counts(["One two.", None, "Три чотири п'ять"]).tolist()
-    [2, 0, 3]
+    >>> texts = ["One two.", None, "Три чотири п'ять"]
+    >>> word_counts(texts).tolist(), word_counts(texts, split=split_texts(texts)).tolist()
+    ([2, 0, 3], [2, 0, 3])
     """
-    return np.fromiter((word_count(t) for t in texts), dtype=np.int64)
+    if split is None:
+        return np.fromiter((word_count(t) for t in texts), dtype=np.int64)
+    texts = texts if isinstance(texts, list) else list(texts)
+    if split.n_texts != len(texts):
+        raise ValueError(f"split has {split.n_texts} texts for {len(texts)} texts to count")
+    # a token of letters only is one word; only the others are read by the regex
+    per_token = np.fromiter(map(str.isalpha, split.tokens), dtype=np.int64, count=len(split.tokens))
+    others = np.flatnonzero(per_token == 0)
+    findall = WORD.findall
+    per_token[others] = [len(findall(split.tokens[i])) for i in others.tolist()]
+    return split.per_text(per_token)

@@ -1,15 +1,16 @@
 """The whitespace tokens (``str.split``) of many texts at once, each distinct token once.
 
-The whole-text tone measures of the engine's ``document`` stage — GDELT tone
-(:func:`analysis.sentiment.gdelt_tone`) and whole-text VADER
-(:func:`analysis.sentiment.tone.whole_text_scores`) — both start from the texts' whitespace
-tokens, and nothing either looks for crosses white space. Splitting a chunk of articles once and
-working on its distinct tokens (a 200-article chunk of ~140 k tokens holds ~30 k distinct ones)
-lets each measure do its per-word work once per distinct token, then add up per text.
+The word-level measures of a chunk start from the texts' whitespace tokens: the Treebank tokens
+of sentences (:func:`analysis.text.tokens`), sentence VADER (:func:`analysis.sentiment.sentence_sentiment`),
+and the document stage's word counts, GDELT tone (:func:`analysis.sentiment.gdelt_tone`) and
+whole-text VADER (:func:`analysis.sentiment.tone.whole_text_scores`); nothing any of them looks
+for crosses white space. Splitting a chunk's texts once and working on its distinct tokens (a
+200-article chunk of ~140 k tokens holds ~30 k distinct ones) lets each measure do its per-word
+work once per distinct token, then spread it to the tokens or add it up per text.
 
 >>> split = split_texts(["Kyiv said no. Kyiv said", None, "no"])
->>> split.tokens, split.codes.tolist(), split.row.tolist()
-(['Kyiv', 'said', 'no.', 'no'], [0, 1, 2, 0, 1, 3], [0, 0, 0, 0, 0, 2])
+>>> split.tokens, split.codes.tolist(), split.row.tolist(), split.start.tolist()
+(['Kyiv', 'said', 'no.', 'no'], [0, 1, 2, 0, 1, 3], [0, 0, 0, 0, 0, 2], [0, 5, 10, 14, 19, 0])
 >>> split.per_text([1, 1, 1, 1]).tolist()  # whitespace tokens per text
 [5, 0, 1]
 """
@@ -17,18 +18,20 @@ lets each measure do its per-word work once per distinct token, then add up per 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from itertools import chain, repeat
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["SplitTexts", "split_texts"]
+__all__ = ["SplitTexts", "split_texts", "split_starts"]
 
 
 @dataclass(frozen=True)
 class SplitTexts:
-    """``texts[row[i]].split()`` holds ``tokens[codes[i]]``, in order; a missing text has none.
+    """``texts[row[i]].split()`` holds ``tokens[codes[i]]``, in order, starting at character
+    ``start[i]`` of its text; a missing text has none.
 
     ``tokens``: the distinct tokens, in order of first occurrence; ``is_text``: which texts are
     strings.
@@ -38,6 +41,7 @@ class SplitTexts:
     codes: np.ndarray
     row: np.ndarray
     is_text: np.ndarray
+    start: np.ndarray
 
     @property
     def n_texts(self) -> int:
@@ -50,15 +54,84 @@ class SplitTexts:
             return np.zeros(self.n_texts, dtype=np.int64)
         return np.bincount(self.row, weights=values[self.codes], minlength=self.n_texts).astype(np.int64)
 
+    def only(self, keep) -> SplitTexts:
+        """The same split with the texts where ``keep`` (one bool per text) is false taken as
+        missing: their tokens are dropped (``tokens`` stays the same list).
+
+        >>> split_texts(["a b", "c", "a"]).only([True, False, True]).row.tolist()
+        [0, 0, 2]
+        """
+        keep = np.asarray(keep, dtype=bool)
+        if keep.all():
+            return self
+        at = keep[self.row]
+        return replace(self, codes=self.codes[at], row=self.row[at], start=self.start[at],
+                       is_text=self.is_text & keep)
+
 
 def split_texts(texts: Iterable) -> SplitTexts:
-    """:class:`SplitTexts` of ``texts`` (anything but a string counts as a missing text)."""
+    """:class:`SplitTexts` of ``texts`` (anything but a string counts as a missing text).
+
+    The texts are joined by newlines and split once: ``str.split`` cuts at the newlines as at any
+    white space, and :func:`split_starts` tells where each token starts.
+    """
     texts = texts if isinstance(texts, list) else list(texts)
     is_text = np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=len(texts))
-    parts = [t.split() if ok else [] for t, ok in zip(texts, is_text.tolist())]
-    n = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    flat = np.empty(int(n.sum()), dtype=object)
-    flat[:] = list(chain.from_iterable(parts))
-    codes, distinct = pd.factorize(flat) if len(flat) else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
-    return SplitTexts(tokens=distinct.tolist(), codes=np.asarray(codes, dtype=np.int64),
-                      row=np.repeat(np.arange(len(texts)), n), is_text=is_text)
+    strings = texts if is_text.all() else [t if ok else "" for t, ok in zip(texts, is_text.tolist())]
+    joined = "\n".join(strings)
+    words = joined.split()
+    if not words:
+        empty = np.zeros(0, dtype=np.int64)
+        return SplitTexts(tokens=[], codes=empty, row=empty, is_text=is_text, start=empty)
+    flat = np.empty(len(words), dtype=object)
+    flat[:] = words
+    codes, distinct = pd.factorize(flat)
+    text_start = np.zeros(len(strings), dtype=np.int64)
+    if len(strings) > 1:
+        np.cumsum(np.fromiter(map(len, strings[:-1]), dtype=np.int64, count=len(strings) - 1) + 1,
+                  out=text_start[1:])
+    word_start = split_starts(code_points(joined))
+    row = np.searchsorted(text_start, word_start, side="right") - 1
+    return SplitTexts(tokens=distinct.tolist(), codes=np.asarray(codes, dtype=np.int64), row=row,
+                      is_text=is_text, start=word_start - text_start[row])
+
+
+@lru_cache(maxsize=1)
+def _space_table() -> np.ndarray:
+    """Boolean table over UTF-16 code units: ``str.isspace`` (= ``re``'s ``\\s``).
+
+    Every whitespace code point is below U+3001 (U+3000 IDEOGRAPHIC SPACE is last).
+    """
+    table = np.zeros(0x10000, dtype=bool)
+    table[[c for c in range(0x3001) if chr(c).isspace()]] = True
+    return table
+
+
+def code_points(text: str) -> np.ndarray:
+    """The characters of ``text`` as integers, one per character (UTF-16 if it can).
+
+    >>> code_points("Kyiv \\U0001F600").tolist()
+    [75, 121, 105, 118, 32, 128512]
+    """
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) == 2 * len(text):  # no character beyond the BMP
+        return np.frombuffer(units, dtype=np.uint16)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def split_starts(codes: np.ndarray) -> np.ndarray:
+    """Where each piece of ``str.split()`` starts, given the text's :func:`code_points`: a piece
+    starts where white space (``str.isspace``, what ``str.split`` cuts at) gives way.
+
+    >>> text = " Kyiv  said\\tno "
+    >>> split_starts(code_points(text)).tolist(), [text.index(w) for w in text.split()]
+    ([1, 7, 12], [1, 7, 12])
+    """
+    if codes.dtype == np.uint16:  # UTF-16 code units index the table as they are
+        space = _space_table()[codes]
+    else:
+        space = _space_table()[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF)
+    starts = np.flatnonzero(space[:-1] & ~space[1:]) + 1
+    if len(space) and not space[0]:
+        starts = np.r_[0, starts]
+    return starts

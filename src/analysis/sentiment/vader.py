@@ -685,8 +685,9 @@ class FastVader:
     #: (:func:`analysis.sentiment.vader_batch.score_batch`), below one by one.
     BATCH_FROM = 64
 
-    def score_many(self, texts: Iterable) -> np.ndarray:
-        """(n, 4) float array of neg, neu, pos, compound; repeated texts scored once.
+    def score_many(self, texts: Iterable, *, split=None) -> np.ndarray:
+        """(n, 4) float array of neg, neu, pos, compound; repeated texts scored once. ``split``:
+        the texts' :func:`analysis.wordsplit.split_texts`, when the caller has it already.
 
         >>> v = FastVader.from_name("vader")
         >>> texts = ["Civilians were killed.", "Kyiv thanked its partners!"] * 40
@@ -697,7 +698,7 @@ class FastVader:
         if len(texts) >= self.BATCH_FROM:
             from analysis.sentiment.vader_batch import score_batch
 
-            return score_batch(self, texts)
+            return score_batch(self, texts, split=split)
         memo: dict[str, tuple] = {}
         self._recent = memo
         missing = (math.nan,) * 4
@@ -725,7 +726,7 @@ def scorer(lexicon: str = "war-news") -> FastVader:
 
 # --------------------------------------------------------------------------- tables
 def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
-                       text_col: str = "text") -> pd.DataFrame:
+                       text_col: str = "text", split=None) -> pd.DataFrame:
     """VADER scores of every sentence.
 
     Parameters
@@ -736,6 +737,8 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
         Rows whose ``lang`` column is "ru" or "uk" are scored with the
         Russian/Ukrainian lemma lexicon of :mod:`analysis.sentiment.cyrillic`
         (same columns and scale) whatever ``lexicon`` says.
+    split : the texts' :func:`analysis.wordsplit.split_texts`, when the caller has it already
+        (the engine splits a chunk's sentences once for tokens and sentiment).
 
     Returns
     -------
@@ -757,9 +760,10 @@ def sentence_sentiment(sentences: pd.DataFrame, *, lexicon: str = "war-news",
         cyr = sentences["lang"].isin(["ru", "uk"]).to_numpy()
         if cyr.any():  # Russian/Ukrainian rows: the lemma lexicon of analysis.sentiment.cyrillic
             texts = [None if c else t for t, c in zip(texts, cyr)]
+            split = split.only(~cyr) if split is not None else None
         else:
             cyr = None
-    scores = scorer(lexicon).score_many(texts)
+    scores = scorer(lexicon).score_many(texts, split=split)
     out = pd.DataFrame(scores, columns=["neg", "neu", "pos", "compound"], index=sentences.index)
     if cyr is not None:
         from analysis.sentiment.cyrillic import cyr_sentence_tone

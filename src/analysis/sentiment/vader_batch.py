@@ -36,14 +36,14 @@ _COLUMNS = 4
 _MAX_SUM_TABLE = 2_000_000
 
 
-def score_batch(vader, texts: list) -> np.ndarray:
+def score_batch(vader, texts: list, *, split=None) -> np.ndarray:
     """(n, 4) float array of neg, neu, pos, compound of ``texts`` by ``vader`` (a
     :class:`~analysis.sentiment.vader.FastVader`), NaNs for missing values: the numbers of
-    :meth:`~analysis.sentiment.vader.FastVader.score` for each text (:func:`score_whole_texts`).
-    Keeps the scores for :meth:`~analysis.sentiment.vader.FastVader.score_recent` as
-    ``score_many`` does."""
+    :meth:`~analysis.sentiment.vader.FastVader.score` for each text (:func:`score_whole_texts`,
+    ``split`` as there). Keeps the scores for
+    :meth:`~analysis.sentiment.vader.FastVader.score_recent` as ``score_many`` does."""
     texts = texts if isinstance(texts, list) else list(texts)
-    out = score_whole_texts(vader, texts)
+    out = score_whole_texts(vader, texts, split=split)
     where = np.flatnonzero(np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=len(texts)))
     # made a dict when score_recent first asks
     vader._recent = ([texts[i] for i in where.tolist()], out[where]) if len(where) else {}
