@@ -562,7 +562,7 @@ def sentences(
             else:
                 sent_langs.extend([lang] * len(found))
     counts = np.asarray(counts, dtype=np.int64)
-    bounds = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    bounds = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2)
     first = np.repeat(np.cumsum(counts) - counts, counts)
     article_ids = pd.Series(ids, dtype=object).to_numpy()[np.repeat(np.arange(len(ids)), counts)]
     return pd.DataFrame(
@@ -1092,8 +1092,8 @@ def split_letter_chunks(text: str) -> tuple[int, str]:
     (5, "Putin's Kyiv, Aug. 12")
     """
     chunks = text.split()
-    letters = sum(map(str.isalpha, chunks))
-    return letters, " ".join(filterfalse(str.isalpha, chunks)) if letters < len(chunks) else ""
+    others = list(filterfalse(str.isalpha, chunks))  # one str.isalpha pass
+    return len(chunks) - len(others), " ".join(others)
 
 
 def word_counts(texts: Iterable[str], *, split: SplitTexts | None = None) -> np.ndarray:

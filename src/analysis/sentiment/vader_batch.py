@@ -67,9 +67,12 @@ def score_whole_texts(vader, texts: list, *, split=None) -> np.ndarray:
         if split.n_texts != len(texts):
             raise ValueError(f"split has {split.n_texts} texts for {len(texts)} texts to score")
         distinct = split.tokens
-        if vader.normalize_typography:  # one character for one, never white space: tokens kept
-            distinct = [t if t.isascii() else _ascii_typography(t) for t in distinct]
-        strings = [t if ok else "" for t, ok in zip(texts, split.is_text.tolist())]
+        if vader.normalize_typography and distinct:
+            # one character for one, never white space: the tokens, joined by newlines, keep their places
+            joined = "\n".join(distinct)
+            if not joined.isascii():
+                distinct = _ascii_typography(joined).split("\n")
+        strings = texts if split.is_text.all() else [t if ok else "" for t, ok in zip(texts, split.is_text.tolist())]
         scores = _score_rows(vader, split.codes, distinct, split.row, strings)
     scores[~split.is_text] = np.nan
     return scores
@@ -109,19 +112,20 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
             found = sentence_lists[r] = (word_of[codes].tolist(), lower_of[codes].tolist())
         return found
 
-    at = np.flatnonzero(flag(lower_of.tolist(), vader._candidates.__contains__)[code])
-    context = flag(lower_of.tolist(), vader._context.__contains__)[code]
-    idiom = flag(word_of.tolist(), vader._idiom_words.__contains__)[code]
+    lowers, words = lower_of.tolist(), word_of.tolist()
+    at = np.flatnonzero(flag(lowers, vader._candidates.__contains__)[code])
+    context = flag(lowers, vader._context.__contains__)[code]
+    idiom = flag(words, vader._idiom_words.__contains__)[code]
     cand_code, cand_pos, cand_row = code[at], pos[at], row[at]
 
     # VADER scores a repeated word in the context of its first occurrence in the sentence
     word_ids: dict[str, int] = {}
-    word_id = np.fromiter(map(word_ids.setdefault, word_of.tolist(), range(len(word_of))), dtype=np.int64,
+    word_id = np.fromiter(map(word_ids.setdefault, words, range(len(word_of))), dtype=np.int64,
                           count=len(word_of))
     _, first_index, inverse = np.unique(cand_row * len(word_of) + word_id[cand_code], return_index=True,
                                         return_inverse=True)
     first_of = first_index[inverse.ravel()]
-    plain = ~flag(word_of.tolist(), str.isupper)[cand_code]
+    plain = ~flag(words, str.isupper)[cand_code]
     for k in (1, 2, 3):  # a context word among the three before
         plain &= ~((cand_pos >= k) & context[np.maximum(at - k, 0)])
     length = n_words[cand_row]
@@ -129,9 +133,9 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     for k in (-3, -2, -1, 0, 1, 2):  # an idiom word in words[i-3:i+3], from the fourth word on
         plain &= ~((cand_pos >= 3) & (cand_pos + k < length) & idiom[np.clip(at + k, 0, last)])
     lexicon = vader.lexicon
-    value = np.array([lexicon.get(low, 0.0) for low in lower_of.tolist()], dtype=float)[cand_code]
+    value = np.fromiter(map(lexicon.get, lowers, repeat(0.0)), dtype=float, count=len(lowers))[cand_code]
     # "kind of" is worth nothing (VADER's first rule, before any other)
-    kind_of = flag(lower_of.tolist(), "kind".__eq__)[cand_code] & (cand_pos < length - 1)
+    kind_of = flag(lowers, "kind".__eq__)[cand_code] & (cand_pos < length - 1)
     kind_of[kind_of] = lower_of[code[np.minimum(at[kind_of] + 1, last)]] == "of"
     value[kind_of] = 0.0
     plain |= kind_of
@@ -148,7 +152,7 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     value = value[first_of]
 
     # VADER's "but" rule, sums word by word
-    is_but = flag(lower_of.tolist(), "but".__eq__)[code]
+    is_but = flag(lowers, "but".__eq__)[code]
     if is_but.any():
         but_rows, first_but = np.unique(row[is_but], return_index=True)
         but_at = np.full(n_rows, -1, dtype=np.int64)
@@ -176,23 +180,27 @@ def _merge_phrases(vader, code: np.ndarray, row: np.ndarray, word_of: np.ndarray
                                         count=len(lower_of))[code])
     if not len(starts):
         return code, row, word_of, lower_of
-    lowers = lower_of[code].tolist()
-    rows = row.tolist()
-    n = len(lowers)
+    n = len(code)
+    # the words from each start on, as far as the longest entry reaches, and whether each is
+    # still in the start's string (only these windows are read, not every word of the batch)
+    longest = max(len(cand) for cands in phrases.values() for cand in cands)
+    reach = starts[:, None] + np.arange(longest)
+    window = np.minimum(reach, n - 1)
+    lowers = lower_of[code[window]].tolist()
+    same_string = ((reach < n) & (row[window] == row[starts][:, None])).tolist()
     keys: dict[str, int] = {}
     merged_at, merged_len, merged_code = [], [], []
     done = 0
-    for i in starts.tolist():
+    for i, words, inside in zip(starts.tolist(), lowers, same_string):
         if i < done:
             continue
-        for cand in phrases[lowers[i]]:
+        for cand in phrases[words[0]]:
             k = len(cand)
-            end = i + k
-            if end <= n and rows[end - 1] == rows[i] and tuple(lowers[i:end]) == cand:
+            if inside[k - 1] and tuple(words[:k]) == cand:
                 merged_at.append(i)
                 merged_len.append(k)
                 merged_code.append(keys.setdefault(" ".join(cand), len(lower_of) + len(keys)))
-                done = end
+                done = i + k
                 break
     if not merged_at:
         return code, row, word_of, lower_of
