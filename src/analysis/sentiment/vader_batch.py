@@ -89,8 +89,9 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     vader._learn(distinct)
     entries = list(map(vader._token_cache.__getitem__, distinct))
     kept_at = np.fromiter(map(bool, entries), dtype=bool, count=len(entries))  # None: a dropped 1-character token
-    word_of = np.array([e[0] if e else "" for e in entries], dtype=object)
-    lower_of = np.array([e[1] if e else "" for e in entries], dtype=object)
+    word_of, lower_of = np.empty(len(entries), dtype=object), np.empty(len(entries), dtype=object)
+    if entries:
+        word_of[:], lower_of[:] = zip(*[e or ("", "") for e in entries])
 
     def flag(values, test) -> np.ndarray:
         return np.fromiter(map(test, values), dtype=bool, count=len(values))
@@ -125,7 +126,8 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     _, first_index, inverse = np.unique(cand_row * len(word_of) + word_id[cand_code], return_index=True,
                                         return_inverse=True)
     first_of = first_index[inverse.ravel()]
-    plain = ~flag(words, str.isupper)[cand_code]
+    is_upper = flag(words, str.isupper)
+    plain = ~is_upper[cand_code]
     for k in (1, 2, 3):  # a context word among the three before
         plain &= ~((cand_pos >= k) & context[np.maximum(at - k, 0)])
     length = n_words[cand_row]
@@ -139,14 +141,13 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     kind_of[kind_of] = lower_of[code[np.minimum(at[kind_of] + 1, last)]] == "of"
     value[kind_of] = 0.0
     plain |= kind_of
-    # a rule may change the valence: VADER's own code, at the first occurrences that need it
-    cap_diff: dict[int, bool] = {}
+    # a rule may change the valence: VADER's own code, at the first occurrences that need it;
+    # a string's capitals matter when some but not all of its words are in capitals
+    n_lower = n_words - np.bincount(row, weights=is_upper[code], minlength=n_rows).astype(np.int64)
+    cap_diff = ((0 < n_lower) & (n_lower < n_words)).tolist()
     for j in np.flatnonzero(~plain & (first_of == np.arange(len(at)))).tolist():
         r = int(cand_row[j])
         sentence_words, sentence_lowers = sentence(r)
-        if r not in cap_diff:
-            upper = sum(map(str.isupper, sentence_words))
-            cap_diff[r] = 0 < n_words[r] - upper < n_words[r]
         i = int(cand_pos[j])
         value[j] = vader._valence_fast(value[j], sentence_words[i], i, sentence_words, sentence_lowers, cap_diff[r])
     value = value[first_of]
