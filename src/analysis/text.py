@@ -254,7 +254,7 @@ _ORTHO_LC = _ORTHO_BEG_LC | _ORTHO_MID_LC | _ORTHO_UNK_LC
 
 @lru_cache(maxsize=8)
 def _fast_punkt(extra_abbreviations: frozenset[str] = frozenset()):
-    """Punkt's decisions for our fixed parameters: ``(breaks, contains_sentbreak)``.
+    """Punkt's decisions for our fixed parameters: ``(breaks, contains_sentbreak, ends_sentence)``.
 
     Same tables as :func:`_punkt`; the annotation passes of NLTK's
     ``PunktSentenceTokenizer`` become set and dict look-ups on token strings,
@@ -337,6 +337,17 @@ def _fast_punkt(extra_abbreviations: frozenset[str] = frozenset()):
                 return False
         return sentbreak
 
+    collocation_firsts = frozenset(first for first, _ in collocations)
+
+    @lru_cache(maxsize=1 << 16)
+    def ends_sentence(word: str) -> bool:
+        """Whether ``word`` + "." (``word`` letters and digits) ends a sentence whatever token
+        follows: :func:`breaks` returns ``sentbreak`` unless the type starts a collocation or
+        the token is an abbreviation, an initial or a number, each decided with the next token.
+        False: ask :func:`breaks`."""
+        sentbreak, abbr_or_ellipsis, initial, typ, number = left(word + ".")
+        return sentbreak and not (abbr_or_ellipsis or initial or number or typ in collocation_firsts)
+
     def contains_sentbreak(context: str) -> bool:
         """PunktSentenceTokenizer.text_contains_sentbreak: a break before the last token."""
         if "\n" in context:
@@ -352,15 +363,15 @@ def _fast_punkt(extra_abbreviations: frozenset[str] = frozenset()):
                 return True
         return False
 
-    return breaks, contains_sentbreak
+    return breaks, contains_sentbreak, ends_sentence
 
 
 def _fast_punkt_spans(chunk: str, decide) -> list[tuple[int, int]]:
     """``PunktSentenceTokenizer.span_tokenize(chunk)`` for the fast engine.
 
-    ``decide`` is the ``(breaks, contains_sentbreak)`` pair from :func:`_fast_punkt`.
+    ``decide`` is the ``(breaks, contains_sentbreak, ends_sentence)`` triple from :func:`_fast_punkt`.
     """
-    breaks, contains_sentbreak = decide
+    breaks, contains_sentbreak, ends_sentence = decide
     # _match_potential_end_contexts + _slices_from_text. A candidate's context
     # is the word before it, the candidate and what follows (one punctuation
     # mark, or whitespace and the next word): one slice of the chunk.
@@ -388,7 +399,7 @@ def _fast_punkt_spans(chunk: str, decide) -> list[tuple[int, int]]:
             word = chunk[prev_start:prev_stop]
             if next_start > prev_stop + 1 and word.isalnum() and chunk[next_start:after_end].isalnum():
                 # "word. Next": tokens are exactly [word + char, Next] (or [word, ?, Next]).
-                is_break = char != "." or breaks(word + ".", chunk[next_start:after_end])
+                is_break = char != "." or ends_sentence(word) or breaks(word + ".", chunk[next_start:after_end])
             else:
                 is_break = contains_sentbreak(chunk[prev_start:after_end])
             if is_break:
