@@ -159,3 +159,39 @@ def test_tone_from_a_split_given_by_the_caller_equals_tone_from_the_texts():
     np.testing.assert_array_equal(whole_text_scores(texts, split=split), whole_text_scores(texts))
     with pytest.raises(ValueError, match="split has 2 texts for 3 articles"):
         gdelt_tone(arts.head(3), split=split_texts(texts[:2]))
+
+
+def test_the_engine_splits_each_chunks_sentences_once_for_tokens_and_sentence_vader(monkeypatch, seed_text):
+    from analysis import engine, wordsplit
+    from analysis.sentiment import sentence_sentiment
+    from analysis.text import sentences, tokens
+
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [seed_text, TRICKY[0], TRICKY[7]]})
+    sents = sentences(arts)
+    expected_tokens, expected_scores = tokens(sents), sentence_sentiment(sents)
+    calls = []
+    original = wordsplit.split_texts
+    monkeypatch.setattr(wordsplit, "split_texts", lambda texts: calls.append(1) or original(texts))
+    out = engine.run(arts, stages=("sentences", "tokens", "sentiment"), chunk_size=2)
+    assert len(calls) == 2  # two chunks: the tokens and sentence VADER share each split
+    assert out["tokens"]["token"].tolist() == expected_tokens["token"].tolist()
+    assert out["tokens"]["start"].tolist() == expected_tokens["start"].tolist()
+    np.testing.assert_array_equal(out["sentence_sentiment"][["neg", "neu", "pos", "compound"]].to_numpy(),
+                                  expected_scores[["neg", "neu", "pos", "compound"]].to_numpy())
+
+
+def test_tokens_and_sentence_vader_from_a_split_given_by_the_caller_equal_those_from_the_texts():
+    from analysis.sentiment import sentence_sentiment
+    from analysis.text import tokens
+    from analysis.wordsplit import split_texts
+
+    # 6 copies: enough sentences for the batch scorer (FastVader.BATCH_FROM)
+    texts = ([t for t in TRICKY if t] + ["Gen. Smith met Gen.", "Kyiv\u2019s Gen.", "Путин заявил, что Киев не прав."]) * 6
+    sents = pd.DataFrame({"article_id": ["a"] * len(texts), "sentence_id": range(len(texts)),
+                          "start": [0] * len(texts), "text": texts,
+                          "lang": ["ru" if "Путин" in t else "en" for t in texts]})
+    split = split_texts(texts)
+    pd.testing.assert_frame_equal(tokens(sents, split=split), tokens(sents))
+    pd.testing.assert_frame_equal(sentence_sentiment(sents, split=split), sentence_sentiment(sents))
+    with pytest.raises(ValueError, match="split has 2 texts for"):
+        tokens(sents, split=split_texts(texts[:2]))
