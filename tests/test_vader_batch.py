@@ -26,6 +26,9 @@ RULES = [
     "wow, the killed, wounded and hurt civilians", " ".join(["good", "bad"] * 53),
     " ".join(["the full scale invasion and the special military operation, but"] * 40),
     "He was never so happy, but the war was horrible and very sad.", "so good", "this good", "sort of good",
+    # rule words at both ends of a string and of a long one: the rules read three words before, two after
+    "good", "never good", "least good", "good yeah right", "a b c good cut the mustard", "x y z very good",
+    " ".join(["x"] * 60) + " the shit is the bomb", "KIND of BAD at least NOT good " + " ".join(["x"] * 60),
 ]
 
 

@@ -31,6 +31,8 @@ from analysis.sentiment._shared import gc_paused
 from analysis.sentiment.vader import _ascii_typography
 
 _COLUMNS = 4
+#: Words the valence rules read around a word: three before it, the word, two after it.
+_RULE_WINDOW = 6
 #: Cells of the words x strings table :func:`_sums_in_order` adds row by row at most; beyond,
 #: each string's words are added on their own.
 _MAX_SUM_TABLE = 2_000_000
@@ -103,16 +105,6 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     n_words = np.bincount(row, minlength=n_rows)
     first = np.cumsum(n_words) - n_words
     pos = np.arange(len(row)) - first[row]  # place of each word in its sentence
-    sentence_lists: dict[int, tuple[list[str], list[str]]] = {}
-
-    def sentence(r: int) -> tuple[list[str], list[str]]:
-        """The words and lower-case words of string ``r``, made once."""
-        found = sentence_lists.get(r)
-        if found is None:
-            codes = code[first[r]:first[r] + n_words[r]]
-            found = sentence_lists[r] = (word_of[codes].tolist(), lower_of[codes].tolist())
-        return found
-
     lowers, words = lower_of.tolist(), word_of.tolist()
     at = np.flatnonzero(flag(lowers, vader._candidates.__contains__)[code])
     context = flag(lowers, vader._context.__contains__)[code]
@@ -144,12 +136,20 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     # a rule may change the valence: VADER's own code, at the first occurrences that need it;
     # a string's capitals matter when some but not all of its words are in capitals
     n_lower = n_words - np.bincount(row, weights=is_upper[code], minlength=n_rows).astype(np.int64)
-    cap_diff = ((0 < n_lower) & (n_lower < n_words)).tolist()
-    for j in np.flatnonzero(~plain & (first_of == np.arange(len(at)))).tolist():
-        r = int(cand_row[j])
-        sentence_words, sentence_lowers = sentence(r)
-        i = int(cand_pos[j])
-        value[j] = vader._valence_fast(value[j], sentence_words[i], i, sentence_words, sentence_lowers, cap_diff[r])
+    cap_diff = (0 < n_lower) & (n_lower < n_words)
+    rules = np.flatnonzero(~plain & (first_of == np.arange(len(at))))
+    if len(rules):
+        # the rules read the words from three before to two after the word (_valence_fast,
+        # _idioms): each gets that window of its string, its place there and the window's length
+        i, r = cand_pos[rules], cand_row[rules]
+        since = np.maximum(i - 3, 0)
+        width = np.minimum(n_words[r], i + 3) - since
+        window = code[np.minimum((first[r] + since)[:, None] + np.arange(_RULE_WINDOW), len(code) - 1)]
+        for j, k, n, ws, lows, cap in zip(rules.tolist(), (i - since).tolist(), width.tolist(),
+                                           word_of[window].tolist(), lower_of[window].tolist(),
+                                           cap_diff[r].tolist()):
+            ws, lows = ws[:n], lows[:n]
+            value[j] = vader._valence_fast(value[j], ws[k], k, ws, lows, cap)
     value = value[first_of]
 
     # VADER's "but" rule, sums word by word
