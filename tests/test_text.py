@@ -352,11 +352,12 @@ def test_word_presplit_gives_the_same_tokens_as_one_regex_pass():
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         words = text.split()
-        owner, offset, lengths, toks = _split_words(words)
+        owner, offset, lengths, toks, marked = _split_words(words)
         expected = _TOKEN_SPLIT_RE.split(text)[1::2]
         assert toks == expected, repr(text)
         assert lengths.tolist() == [len(t) for t in expected]
         assert all(words[w][o:o + n] == t for t, n, w, o in zip(expected, lengths.tolist(), owner.tolist(), offset.tolist()))
+        assert marked.tolist() == [i for i, t in enumerate(expected) if "'" in t or "\u2019" in t]
 
 
 def test_each_distinct_word_tokenized_once_gives_the_tokens_of_every_text_on_its_own():

@@ -627,28 +627,30 @@ def _split_clitic(token: str) -> tuple[str, ...]:
     return (head, tail)
 
 
-def _split_words(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _split_words(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
     """The Treebank pieces of each of ``words`` (whitespace-free strings), before clitics and
-    abbreviation dots: ``(owner, offset, lengths, pieces)``, one entry per piece in order,
-    ``owner`` the index of its word and ``offset`` its place there.
+    abbreviation dots: ``(owner, offset, lengths, pieces, marked)``, one entry per piece in order,
+    ``owner`` the index of its word and ``offset`` its place there; ``marked``: the pieces
+    holding an apostrophe.
 
     A token never spans white space, so each word splits on its own: the ~85% of words that
     are plain letters and digits are one piece without the regex, and the others go through
     ``_TOKEN_SPLIT_RE`` together, joined by spaces.
 
-    >>> _split_words(["Kyiv", "U.S.-led", "(2024)."])
-    (array([0, 1, 1, 1, 2, 2, 2, 2]), array([0, 0, 4, 5, 0, 1, 5, 6]), array([4, 4, 1, 3, 1, 4, 1, 1]), \
-['Kyiv', 'U.S.', '-', 'led', '(', '2024', ')', '.'])
+    >>> _split_words(["Kyiv", "U.S.-led", "(2024).", "Kyiv's"])
+    (array([0, 1, 1, 1, 2, 2, 2, 2, 3]), array([0, 0, 4, 5, 0, 1, 5, 6, 0]), \
+array([4, 4, 1, 3, 1, 4, 1, 1, 6]), ['Kyiv', 'U.S.', '-', 'led', '(', '2024', ')', '.', "Kyiv's"], array([8]))
     """
     n = len(words)
     word_len = np.fromiter(map(len, words), dtype=np.int64, count=n)
     plain = np.fromiter(map(str.isalnum, words), dtype=bool, count=n)
     mixed = np.flatnonzero(~plain)
-    if not len(mixed):
-        return np.arange(n), np.zeros(n, dtype=np.int64), word_len, list(words)
+    if not len(mixed):  # letters and digits only: no apostrophe either
+        return np.arange(n), np.zeros(n, dtype=np.int64), word_len, list(words), np.zeros(0, dtype=np.int64)
     words_arr = np.empty(n, dtype=object)
     words_arr[:] = words
-    pieces = _TOKEN_SPLIT_RE.split(" ".join(words_arr[mixed].tolist()))[1::2]
+    joined = " ".join(words_arr[mixed].tolist())
+    pieces = _TOKEN_SPLIT_RE.split(joined)[1::2]
     piece_len = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
     # Pieces tile the mixed words' characters: mixed_owner = the mixed word each comes from.
     piece_at = np.cumsum(piece_len) - piece_len
@@ -670,21 +672,19 @@ def _split_words(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     out[slot] = piece_arr
     lengths[slot] = piece_len
     offset[slot] = piece_at - mixed_at[mixed_owner]
-    return np.repeat(np.arange(n), per_word), offset, lengths, out.tolist()
-
-
-def _split_clitics(owner: np.ndarray, offset: np.ndarray, lengths: np.ndarray, pieces: list[str]):
-    """The pieces of :func:`_split_words` with clitics split off ("Russia's" -> "Russia", "'s");
-    only pieces with an apostrophe are looked at."""
-    # the pieces holding an apostrophe, found in all pieces joined by newlines
-    joined = "\n".join(pieces)
+    # apostrophes (in mixed words only), found in the joined string: piece k of mixed word m starts at piece_at[k] + m
     marks = [m.start() for m in _APOSTROPHE_RE.finditer(joined)]
-    if not marks:
-        return owner, offset, lengths, pieces
-    piece_at = np.cumsum(lengths + 1) - (lengths + 1)
-    candidates = np.unique(np.searchsorted(piece_at, marks, side="right") - 1)
+    marked = slot[np.unique(np.searchsorted(piece_at + mixed_owner, marks, side="right") - 1)] if marks \
+        else np.zeros(0, dtype=np.int64)
+    return np.repeat(np.arange(n), per_word), offset, lengths, out.tolist(), marked
+
+
+def _split_clitics(owner: np.ndarray, offset: np.ndarray, lengths: np.ndarray, pieces: list[str],
+                   marked: np.ndarray):
+    """The pieces of :func:`_split_words` with clitics split off ("Russia's" -> "Russia", "'s");
+    only the ``marked`` pieces (those with an apostrophe) are looked at."""
     split_at, heads, tails = [], [], []
-    for i in candidates[lengths[candidates] > 1].tolist():
+    for i in marked[lengths[marked] > 1].tolist():
         parts = _split_clitic(pieces[i])
         if len(parts) > 1:
             split_at.append(i)
