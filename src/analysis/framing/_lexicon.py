@@ -181,14 +181,38 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
 
     Returns an int64 array of shape (len(texts), len(pattern_sets)); missing or
     empty texts count 0. Identical to calling :func:`count_matches` in a loop,
-    but fast: texts are cut at punctuation no pattern can match
-    (:func:`~analysis.framing._prefilter.barrier_chars`), an RE2 superset of
-    each set rules out the pieces that cannot match, and the exact Python
-    regexes only run on the rest.
+    but fast: RE2 counts every set over the whole column of texts in C++
+    (:mod:`~analysis.framing._re2count`, exact translations of the regexes); the
+    texts and sets it cannot count exactly take :func:`_python_counts`.
 
     >>> count_matrix(["Kiev, Kiev. Kyiv", "", None], [("Kiev",), ("Ky[a-z]+", "Kiev")]).tolist()
     [[2, 3], [0, 0], [0, 0]]
     """
+    from analysis.framing._re2count import re2_counts
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    compiled = [compile_patterns(tuple(p), possessive=possessive) for p in pattern_sets]
+    out, left = re2_counts(texts, compiled)
+    for rows, sets in left:  # (texts, sets) RE2 could not count exactly
+        if len(rows) >= _FEW_TEXTS and len(sets):
+            counts = _python_counts([texts[i] for i in rows], [pattern_sets[j] for j in sets], possessive=possessive)
+            out[np.ix_(rows, sets)] = counts
+        else:  # a few texts: counted as they are, without preparing pieces and prefilters
+            for i in rows:
+                for j in sets:
+                    out[i, j] = len(find_all(texts[i], tuple(pattern_sets[j]), possessive=possessive))
+    return out
+
+
+#: below this many texts, the texts RE2 leaves over are counted one by one (:func:`find_all`)
+_FEW_TEXTS = 20
+
+
+def _python_counts(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], *,
+                   possessive: bool = True) -> np.ndarray:
+    """:func:`count_matrix` with Python's regexes: texts are cut at punctuation no pattern can match
+    (:func:`~analysis.framing._prefilter.barrier_chars`), an RE2 superset of each set rules out
+    the pieces that cannot match, and the exact Python regexes only run on the rest."""
     from analysis.framing._prefilter import TextBatch, barrier_chars, lowerable, lowered_pattern, segments
 
     texts = [t if isinstance(t, str) else "" for t in texts]
