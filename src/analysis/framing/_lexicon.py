@@ -193,15 +193,40 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
     texts = [t if isinstance(t, str) else "" for t in texts]
     compiled = [compile_patterns(tuple(p), possessive=possessive) for p in pattern_sets]
     out, left = re2_counts(texts, compiled)
-    for rows, sets in left:  # (texts, sets) RE2 could not count exactly
-        if len(rows) >= _FEW_TEXTS and len(sets):
-            counts = _python_counts([texts[i] for i in rows], [pattern_sets[j] for j in sets], possessive=possessive)
-            out[np.ix_(rows, sets)] = counts
-        else:  # a few texts: counted as they are, without preparing pieces and prefilters
-            for i in rows:
-                for j in sets:
-                    out[i, j] = len(find_all(texts[i], tuple(pattern_sets[j]), possessive=possessive))
+    for rows, sets, counts in _python_blocks(texts, pattern_sets, left, possessive=possessive):
+        out[np.ix_(rows, sets)] = counts
     return out
+
+
+def at_least(texts: Sequence, pattern_sets: Sequence[tuple[str, ...]], min_hits: Sequence[int]) -> np.ndarray:
+    r"""Boolean (len(texts), len(pattern_sets)): does ``text`` hold at least ``min_hits[j]``
+    matches of pattern set ``j``? The answers of ``count_matrix(texts, pattern_sets) >= min_hits``;
+    RE2 stops at a text's first match where one is enough.
+
+    >>> at_least(["Kyiv blamed Moscow; Moscow blames Kyiv.", None], [(r"blam\w*",), ("moscow",)], [2, 3]).tolist()
+    [[True, False], [False, False]]
+    """
+    from analysis.framing._re2count import re2_counts
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    ks = [int(k) for k in min_hits]
+    out, left = re2_counts(texts, [compile_patterns(tuple(p)) for p in pattern_sets], at_least=ks)
+    for rows, sets, counts in _python_blocks(texts, pattern_sets, left):
+        out[np.ix_(rows, sets)] = counts >= np.array([ks[j] for j in sets])[None, :]
+    return out
+
+
+def _python_blocks(texts, pattern_sets, left, *, possessive: bool = True):
+    """(rows, sets, counts) of the blocks RE2 left over, counted with Python's regexes."""
+    for rows, sets in left:
+        if not len(rows) or not len(sets):
+            continue
+        if len(rows) >= _FEW_TEXTS:
+            yield rows, sets, _python_counts([texts[i] for i in rows], [pattern_sets[j] for j in sets],
+                                             possessive=possessive)
+        else:  # a few texts: counted as they are, without preparing pieces and prefilters
+            yield rows, sets, np.array([[len(find_all(texts[i], tuple(pattern_sets[j]), possessive=possessive))
+                                         for j in sets] for i in rows], dtype=np.int64)
 
 
 #: below this many texts, the texts RE2 leaves over are counted one by one (:func:`find_all`)

@@ -350,36 +350,42 @@ def subject(text) -> str | None:
     return " " + _NONASCII_WORD.sub("_", text)
 
 
-def count_column(array, forms: Sequence[Re2Form | None]) -> list[np.ndarray | None]:
+def count_column(array, forms: Sequence[Re2Form | None], *, any_match: bool = False) -> list[np.ndarray | None]:
     """Counts of each form in every text of the Arrow ``array`` of :func:`subject` texts (None for
     an untranslated form or one RE2 refuses); exact except in the texts :meth:`Re2Form.inexact`
-    names."""
+    names. ``any_match``: 1 where the form matches at all, else 0 - exact in every text (the first
+    match of a text is never right after another one), and RE2 stops at it."""
     import pyarrow.compute as pc
 
+    kernel = pc.match_substring_regex if any_match else pc.count_substring_regex
     out: list[np.ndarray | None] = []
     for form in forms:
         if form is None:
             out.append(None)
             continue
         try:
-            counts = pc.count_substring_regex(array, form.pattern)
+            counts = kernel(array, form.pattern)
         except Exception:  # RE2 refused the pattern (too big ...)
             out.append(None)
             continue
-        out.append(counts.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64))
+        out.append(counts.fill_null(False if any_match else 0).to_numpy(zero_copy_only=False).astype(np.int64))
     return out
 
 
-def re2_counts(texts: Sequence[str], compiled: Sequence[tuple[re.Pattern | None, re.Pattern | None]]):
+def re2_counts(texts: Sequence[str], compiled: Sequence[tuple[re.Pattern | None, re.Pattern | None]], *,
+               at_least: Sequence[int] | None = None):
     """Counts of every (case-insensitive, case-sensitive) regex pair in every text, as far as RE2 can
     count them exactly, and what is left: ``(out, left)`` with ``out`` int64 (len(texts), len(compiled))
     and ``left`` a list of (text rows, set columns) blocks whose counts the caller must fill in.
+    ``at_least`` (one number per pair): ``out`` says instead whether the count reaches it (bool).
 
     >>> from analysis.framing._lexicon import compile_patterns
     >>> sets = [compile_patterns(("kiev",)), compile_patterns(("costs?", r"\\$\\d"))]
     >>> out, left = re2_counts(["Kiev, Kiev.", "costs’$5", "costs $5", "\u212aiev"], sets)
     >>> out.tolist(), [(rows.tolist(), sets) for rows, sets in left]
     ([[2, 0], [0, 0], [0, 2], [0, 0]], [([3], [0, 1]), ([1], [1])])
+    >>> re2_counts(["Kiev, Kiev.", "costs’$5", "costs $5", "\u212aiev"], sets, at_least=[2, 1])[0].tolist()
+    [[True, False], [False, True], [False, True], [False, False]]
     """
     out = np.zeros((len(texts), len(compiled)), dtype=np.int64)
     subjects = [subject(t) for t in texts]
@@ -391,20 +397,24 @@ def re2_counts(texts: Sequence[str], compiled: Sequence[tuple[re.Pattern | None,
 
         array = pa.array([subjects[i] for i in rows], type=pa.large_string()) if len(rows) else None
     except Exception:  # no pyarrow: everything in Python
-        return out, [(np.arange(len(texts)), list(range(len(compiled))))]
+        left = [(np.arange(len(texts)), list(range(len(compiled))))]
+        return (out if at_least is None else out.astype(bool)), left
     untranslated: list[int] = []
     for j, pair in enumerate(compiled):
+        any_match = at_least is not None and at_least[j] == 1
         forms = [exact_form(rx) for rx in pair if rx is not None]
-        counts = count_column(array, forms) if array is not None else []
+        counts = count_column(array, forms, any_match=any_match) if array is not None else []
         if any(c is None for c in counts) or any(f is None for f in forms):
             untranslated.append(j)
             continue
         for c in counts:
             out[rows, j] += c
-        if any(f.lead for f in forms):  # the few texts RE2 may miscount: Python counts them
+        if not any_match and any(f.lead for f in forms):  # the few texts RE2 may miscount: Python counts them
             recount = rows[[any(f.inexact(subjects[i]) for f in forms) for i in rows]] if len(rows) else rows
             out[recount, j] = 0
             left.append((recount, [j]))
     if untranslated:
         left.append((rows, untranslated))
+    if at_least is not None:
+        out = out >= np.asarray(at_least, dtype=np.int64)[None, :] if len(compiled) else out.astype(bool)
     return out, left
