@@ -19,6 +19,8 @@ gives up (the caller then counts with Python):
 * The look-ahead ``(?![\\w])`` becomes ``\\b`` after a word character and ``\\B`` after any other;
   where the last character can be either, the suffix is distributed over the alternation before
   it (``(a|b)S`` = ``(aS|bS)``, ``(x)?S`` = ``(xS|S)``: same leftmost-first order).
+* A case-insensitive regex is written in lower case and counted in the ASCII-lower-cased column
+  (``pyarrow.compute.ascii_lower``; RE2's case folding costs time in every automaton it builds).
 * ``\\s`` is written out as the characters Python's ``\\s`` matches; RE2's ``\\w``, ``\\d`` and
   ``\\b`` are ASCII, so :func:`subject` replaces every non-ASCII word character of a text by
   ``_``, which every translated atom treats exactly as it treats that character (patterns with a
@@ -62,6 +64,8 @@ class Re2Form:
     pattern: str
     lead: str
     after: str
+    #: a case-insensitive regex, written in lower case for ASCII-lower-cased texts
+    lowered: bool = False
 
     def inexact(self, text: str) -> bool:
         """Is ``text`` one of the few whose count RE2 may get wrong?
@@ -87,6 +91,11 @@ def _check_char(ch: str, ci: bool) -> str:
     return ch
 
 
+def _lit(ch: str, ci: bool) -> str:
+    """An RE2 literal; under IGNORECASE the lower-case letter, matched in ASCII-lower-cased text."""
+    return _esc(ch.lower() if ci and ch.isascii() else ch)
+
+
 def _spaces() -> list[str]:
     return list(_python_spaces())
 
@@ -97,7 +106,7 @@ def _class_chars(items, ci: bool) -> tuple[str, set[str]]:
     for op, av in items:
         if op is _C.LITERAL:
             ch = _check_char(chr(av), ci)
-            body.append(_esc(ch))
+            body.append(_lit(ch, ci))
             kinds.add(_W if ch in _ASCII_WORD else _N)
         elif op is _C.RANGE:
             lo, hi = av
@@ -110,7 +119,7 @@ def _class_chars(items, ci: bool) -> tuple[str, set[str]]:
                     "".join(chars).isalpha() and "".join(chars).isascii()
                     and ("".join(chars).islower() or "".join(chars).isupper())):
                 raise _Untranslatable("range mixing letters")  # [A-z]: case folding differs
-            body.append(f"{_esc(chars[0])}-{_esc(chars[-1])}")
+            body.append(f"{_lit(chars[0], ci)}-{_lit(chars[-1], ci)}")
             kinds |= {_W if ch in _ASCII_WORD else _N for ch in chars}
         elif op is _C.CATEGORY:
             name = str(av).upper().replace("CATEGORY_", "").replace("UNI_", "")
@@ -140,12 +149,12 @@ def _atom(op, av, ci: bool) -> tuple[str, set[str]]:
     """(RE2, kinds) of a one-character atom."""
     if op is _C.LITERAL:
         ch = _check_char(chr(av), ci)
-        return _esc(ch), {_W if ch in _ASCII_WORD else _N}
+        return _lit(ch, ci), {_W if ch in _ASCII_WORD else _N}
     if op is _C.ANY:
         return "[^\\n]", {_W, _N}
     if op is _C.NOT_LITERAL:
         ch = _check_char(chr(av), ci)
-        return f"[^{_esc(ch)}]", {_W, _N}
+        return f"[^{_lit(ch, ci)}]", {_W, _N}
     if op is _C.IN:
         if av and av[0][0] is _C.NEGATE:
             body, _kinds = _class_chars(av[1:], ci)
@@ -299,7 +308,7 @@ def _form(pattern: str, flags: int) -> Re2Form | None:
         after = _edge_chars(body, ci, last=True) - {"-"} if lead else set()
     except (_Untranslatable, re.error, RecursionError, TypeError, AttributeError, IndexError):
         return None
-    return Re2Form(("(?i)" if ci else "") + r"[^\w\-]" + end, "".join(sorted(lead)), "".join(sorted(after)))
+    return Re2Form(r"[^\w\-]" + end, "".join(sorted(lead)), "".join(sorted(after)), lowered=ci)
 
 
 def exact_form(rx: re.Pattern | None) -> Re2Form | None:
@@ -307,8 +316,8 @@ def exact_form(rx: re.Pattern | None) -> Re2Form | None:
 
     >>> from analysis.framing._lexicon import compile_patterns
     >>> form = exact_form(compile_patterns(("costs?", r"\$\d+"))[0])
-    >>> form.lead, form.after, form.pattern.startswith(r"(?i)[^\w\-]")
-    ('$', "'’", True)
+    >>> form.lead, form.after, form.pattern.startswith(r"[^\w\-](?:cost"), form.lowered
+    ('$', "'’", True, True)
     """
     if rx is None or not isinstance(rx.pattern, str):
         return None
@@ -350,7 +359,8 @@ def subject(text) -> str | None:
     return " " + _NONASCII_WORD.sub("_", text)
 
 
-def count_column(array, forms: Sequence[Re2Form | None], *, any_match: bool = False) -> list[np.ndarray | None]:
+def count_column(array, forms: Sequence[Re2Form | None], *, any_match: bool = False,
+                 lowered=None) -> list[np.ndarray | None]:
     """Counts of each form in every text of the Arrow ``array`` of :func:`subject` texts (None for
     an untranslated form or one RE2 refuses); exact except in the texts :meth:`Re2Form.inexact`
     names. ``any_match``: 1 where the form matches at all, else 0 - exact in every text (the first
@@ -364,7 +374,9 @@ def count_column(array, forms: Sequence[Re2Form | None], *, any_match: bool = Fa
             out.append(None)
             continue
         try:
-            counts = kernel(array, form.pattern)
+            if form.lowered and lowered is None:
+                lowered = pc.ascii_lower(array)
+            counts = kernel(lowered if form.lowered else array, form.pattern)
         except Exception:  # RE2 refused the pattern (too big ...)
             out.append(None)
             continue
@@ -400,10 +412,15 @@ def re2_counts(texts: Sequence[str], compiled: Sequence[tuple[re.Pattern | None,
         left = [(np.arange(len(texts)), list(range(len(compiled))))]
         return (out if at_least is None else out.astype(bool)), left
     untranslated: list[int] = []
+    lowered = None
     for j, pair in enumerate(compiled):
         any_match = at_least is not None and at_least[j] == 1
         forms = [exact_form(rx) for rx in pair if rx is not None]
-        counts = count_column(array, forms, any_match=any_match) if array is not None else []
+        if lowered is None and array is not None and any(f is not None and f.lowered for f in forms):
+            import pyarrow.compute as pc
+
+            lowered = pc.ascii_lower(array)
+        counts = count_column(array, forms, any_match=any_match, lowered=lowered) if array is not None else []
         if any(c is None for c in counts) or any(f is None for f in forms):
             untranslated.append(j)
             continue
