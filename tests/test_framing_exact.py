@@ -125,3 +125,77 @@ def test_guarded_frame_regexes_count_what_the_look_behind_regexes_count():
     # an alternative starting with a non-word character ("\$\s?\d+") could start right after a match
     assert guarded_dispatch(tuple(frames["Economic"]["patterns"])) is None
     assert guarded_dispatch(("\\$\\d+", "costs?")) is None and guarded_dispatch(("costs?",)) is not None
+
+
+# ----------------------------------------------------------------------------- RE2 counts
+#: neighbours that meet the look-arounds: hyphens, possessives with and without s, dashes, no-break
+#: spaces, non-ASCII letters glued to words, currency signs and % right after a match, digits
+GLUE = [" ", "-", "\u2014", "\u2019", "'", "'s ", "\u2019s", "\u00e9", "\u0436", "_", "$5", "\u20ac 3", "\u00a33",
+        "%", ".", ",", "", "\u00a0", "\n", "x", "2", "U.S.", " the ", "\u2019$5", "'%", " $ 4"]
+
+
+def _lexicon_sets():
+    from analysis.framing._lexicon import resolve
+    from analysis.framing.frames import GENERIC_FRAMES, MFC_FRAMES, _mfc_lexicon
+
+    frames = _mfc_lexicon(None)["frames"]
+    generic = resolve(None, "generic_frames.yml")["frames"]
+    return [tuple(frames[f]["patterns"]) for f in MFC_FRAMES] + [
+        tuple(item["patterns"]) for frame in GENERIC_FRAMES for item in generic[frame]["items"]]
+
+
+def _glued_texts(sets, n: int, seed: int = 0) -> list[str]:
+    """Lexicon words written out and glued to each other and to GLUE, in random case."""
+    rnd = np.random.default_rng(seed)
+    words = sorted({re.sub(r"\\w[*+]|[()?|\\]", "", p).replace("s?", "s") for s in sets for p in s})
+    texts = []
+    for _ in range(n):
+        parts = []
+        for _ in range(int(rnd.integers(1, 25))):
+            word = words[int(rnd.integers(len(words)))]
+            word = word.upper() if rnd.random() < 0.2 else word.title() if rnd.random() < 0.2 else word
+            parts.append(word if rnd.random() < 0.6 else GLUE[int(rnd.integers(len(GLUE)))])
+        texts.append("".join(parts))
+    return texts
+
+
+def test_re2_forms_count_every_frame_and_generic_item_as_python_does():
+    from analysis.framing._lexicon import compile_patterns
+    from analysis.framing._re2count import count_column, exact_form, subject
+
+    sets = _lexicon_sets()
+    texts = SPEECH + _glued_texts(sets, 600) + ["costs\u2019$5 and costs$5, costs'\u00a34", "50%% 'poll'%"]
+    subjects = [subject(t) for t in texts]
+    assert all(s is not None for s in subjects)
+    array = pa.array(subjects, type=pa.large_string())
+    regexes = [rx for s in sets for rx in compile_patterns(s) if rx is not None]
+    forms = [exact_form(rx) for rx in regexes]
+    assert all(f is not None for f in forms)  # every shipped pattern translates
+    assert any(f.lead for f in forms)  # ... some with matches that may start with "$" or "%"
+    compared = 0
+    for rx, form, counts in zip(regexes, forms, count_column(array, forms)):
+        for text, sub, got in zip(texts, subjects, counts):
+            if not form.inexact(sub):
+                assert got == sum(1 for m in rx.finditer(text) if m.end() > m.start()), (rx.pattern[:60], text)
+                compared += 1
+    assert compared > 0.95 * len(regexes) * len(texts)  # the texts left to Python are few
+
+
+def test_texts_re2_cannot_read_as_python_does_are_left_to_python():
+    from analysis.framing._re2count import subject
+
+    # IGNORECASE equates the Kelvin sign with k, long s with s, dotless i with i; \d reads Arabic-Indic digits
+    for text in ("\u212aremlin", "\u017fanctions", "\u0131stanbul", "\u0662\u0663 dollars", "\U0001d7d8 dollars"):
+        assert subject(text) is None, text
+    # other letters become "_" (a word character to both engines), everything else stays
+    assert subject("Zelensky\u2019s caf\u00e9 \u0432 \U0001f600") == " Zelensky\u2019s caf_ _ \U0001f600"
+
+
+def test_count_matrix_counts_the_texts_re2_leaves_over_with_python():
+    from analysis.framing._lexicon import count_matches, count_matrix
+
+    sets = _lexicon_sets()[:14]
+    texts = ["the costs\u2019$5 bill; costs$5", "\u212aremlin sanctions cost \u0131stanbul \u00a3 5",
+             "polls' %", "", None] + _glued_texts(sets, 40, seed=1)
+    expected = [[count_matches(t, p) if t else 0 for p in sets] for t in texts]
+    assert count_matrix(texts, sets).tolist() == expected

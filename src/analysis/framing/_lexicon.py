@@ -181,14 +181,63 @@ def count_matrix(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], 
 
     Returns an int64 array of shape (len(texts), len(pattern_sets)); missing or
     empty texts count 0. Identical to calling :func:`count_matches` in a loop,
-    but fast: texts are cut at punctuation no pattern can match
-    (:func:`~analysis.framing._prefilter.barrier_chars`), an RE2 superset of
-    each set rules out the pieces that cannot match, and the exact Python
-    regexes only run on the rest.
+    but fast: RE2 counts every set over the whole column of texts in C++
+    (:mod:`~analysis.framing._re2count`, exact translations of the regexes); the
+    texts and sets it cannot count exactly take :func:`_python_counts`.
 
     >>> count_matrix(["Kiev, Kiev. Kyiv", "", None], [("Kiev",), ("Ky[a-z]+", "Kiev")]).tolist()
     [[2, 3], [0, 0], [0, 0]]
     """
+    from analysis.framing._re2count import re2_counts
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    compiled = [compile_patterns(tuple(p), possessive=possessive) for p in pattern_sets]
+    out, left = re2_counts(texts, compiled)
+    for rows, sets, counts in _python_blocks(texts, pattern_sets, left, possessive=possessive):
+        out[np.ix_(rows, sets)] = counts
+    return out
+
+
+def at_least(texts: Sequence, pattern_sets: Sequence[tuple[str, ...]], min_hits: Sequence[int]) -> np.ndarray:
+    r"""Boolean (len(texts), len(pattern_sets)): does ``text`` hold at least ``min_hits[j]``
+    matches of pattern set ``j``? The answers of ``count_matrix(texts, pattern_sets) >= min_hits``;
+    RE2 stops at a text's first match where one is enough.
+
+    >>> at_least(["Kyiv blamed Moscow; Moscow blames Kyiv.", None], [(r"blam\w*",), ("moscow",)], [2, 3]).tolist()
+    [[True, False], [False, False]]
+    """
+    from analysis.framing._re2count import re2_counts
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    ks = [int(k) for k in min_hits]
+    out, left = re2_counts(texts, [compile_patterns(tuple(p)) for p in pattern_sets], at_least=ks)
+    for rows, sets, counts in _python_blocks(texts, pattern_sets, left):
+        out[np.ix_(rows, sets)] = counts >= np.array([ks[j] for j in sets])[None, :]
+    return out
+
+
+def _python_blocks(texts, pattern_sets, left, *, possessive: bool = True):
+    """(rows, sets, counts) of the blocks RE2 left over, counted with Python's regexes."""
+    for rows, sets in left:
+        if not len(rows) or not len(sets):
+            continue
+        if len(rows) >= _FEW_TEXTS:
+            yield rows, sets, _python_counts([texts[i] for i in rows], [pattern_sets[j] for j in sets],
+                                             possessive=possessive)
+        else:  # a few texts: counted as they are, without preparing pieces and prefilters
+            yield rows, sets, np.array([[len(find_all(texts[i], tuple(pattern_sets[j]), possessive=possessive))
+                                         for j in sets] for i in rows], dtype=np.int64)
+
+
+#: below this many texts, the texts RE2 leaves over are counted one by one (:func:`find_all`)
+_FEW_TEXTS = 20
+
+
+def _python_counts(texts: Sequence[str], pattern_sets: Sequence[tuple[str, ...]], *,
+                   possessive: bool = True) -> np.ndarray:
+    """:func:`count_matrix` with Python's regexes: texts are cut at punctuation no pattern can match
+    (:func:`~analysis.framing._prefilter.barrier_chars`), an RE2 superset of each set rules out
+    the pieces that cannot match, and the exact Python regexes only run on the rest."""
     from analysis.framing._prefilter import TextBatch, barrier_chars, lowerable, lowered_pattern, segments
 
     texts = [t if isinstance(t, str) else "" for t in texts]

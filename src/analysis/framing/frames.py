@@ -49,8 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.framing._anchored import at_least
-from analysis.framing._lexicon import count_matrix, resolve, word_count
+from analysis.framing._lexicon import at_least, count_matrix, resolve, word_count
 
 __all__ = [
     "MFC_FRAMES", "GENERIC_FRAMES", "read_semeval_frames", "frame_density", "frame_scores", "frames", "frames_wide",
@@ -535,25 +534,22 @@ def generic_frames(articles: pd.DataFrame, *, lexicon=None, items: bool = False)
     spec = lex.get("frames") or {}
     texts = [t if isinstance(t, str) else "" for t in articles["text"].tolist()]
     all_items = [item for frame in GENERIC_FRAMES for item in spec.get(frame, {}).get("items", [])]
-    # yes/no per item: matches are tried only where one can start, up to min_hits (same answers
-    # as counting every match with count_matrix)
+    # yes/no per item: the answers of count_matrix(...) >= min_hits, RE2 stopping at a first match
     answered = at_least(texts, [tuple(item.get("patterns", [])) for item in all_items],
                         [int(item.get("min_hits", 1)) for item in all_items])
-    column = {id(item): j for j, item in enumerate(all_items)}
-    rows = []
-    for i, (aid, text) in enumerate(zip(articles["article_id"].tolist(), texts)):
-        row = {"article_id": aid}
-        for frame in GENERIC_FRAMES:
-            answers = []
-            for item in spec.get(frame, {}).get("items", []):
-                yes = int(answered[i, column[id(item)]])
-                answers.append(yes)
-                if items:
-                    row[item["id"]] = yes
-            row[frame] = float(np.mean(answers)) if answers and text.strip() else np.nan
-        rows.append(row)
+    blank = np.array([not t.strip() for t in texts], dtype=bool)
+    scores: dict[str, np.ndarray] = {}
+    answers: dict[str, np.ndarray] = {}
+    first = 0
+    for frame in GENERIC_FRAMES:
+        frame_items = spec.get(frame, {}).get("items", [])
+        yes = answered[:, first:first + len(frame_items)]
+        first += len(frame_items)
+        if items:
+            answers.update({item["id"]: yes[:, k].astype(np.int64) for k, item in enumerate(frame_items)})
+        scores[frame] = np.where(blank, np.nan, yes.mean(axis=1)) if frame_items else np.full(len(texts), np.nan)
     cols = ["article_id", *GENERIC_FRAMES]
-    out = pd.DataFrame(rows)
-    if out.empty:
+    if not len(texts):
         return pd.DataFrame(columns=cols)
-    return out[cols + [c for c in out.columns if c not in cols]]
+    out = pd.DataFrame({"article_id": articles["article_id"].tolist(), **scores})
+    return out.join(pd.DataFrame(answers, index=out.index)) if answers else out
