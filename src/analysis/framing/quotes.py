@@ -35,6 +35,7 @@ Example
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 import numpy as np
@@ -449,22 +450,29 @@ def _name_info(name: str) -> tuple[str, bool, bool, bool, str, bool]:
 class _Context:
     """Running memory of the last named person / organisation in an article.
 
-    Lazy: names are only read from a sentence (and remembered) when a pronoun
+    Lazy: names are only read from sentences (and remembered) when a pronoun
     or role actually needs resolving, which most sentences never do; the
     queue keeps reading order, so the answer is the same as eager reading.
+    Sentences are queued as ranges of their indices (``read_upto``), not one
+    by one.
     """
 
-    def __init__(self, in_quote=None, proper=None):
+    def __init__(self, in_quote=None, proper=None, *, stexts=(), starts=()):
         self._person: tuple[str, int, int] | None = None
         self._group: tuple[str, int, int] | None = None
         self.surnames: set[str] = set()
         self._pending: list = []
         self._in_quote = in_quote
         self._proper = proper
+        self._stexts = stexts
+        self._starts = starts
+        self._read = 0
 
-    def read_sentence(self, stext: str, offset: int):
-        """Queue the names of a sentence (those outside quotation marks)."""
-        self._pending.append((stext, offset, None))
+    def read_upto(self, k: int):
+        """Queue the names of the sentences before index ``k`` (those outside quotation marks)."""
+        if k > self._read:
+            self._pending.append((self._read, k, None))
+            self._read = k
 
     def see(self, name: str, s: int, e: int, *, speaker: bool = False):
         self._pending.append((name, s, speaker))
@@ -473,14 +481,31 @@ class _Context:
         pending, self._pending = self._pending, []
         for first, pos, speaker in pending:
             if speaker is None:
-                for name, ns, _ne in _names_in(first, pos, self._proper):
-                    if not self._in_quote[ns]:
-                        self._see(name, ns, False)
+                self._read_names(first, pos)
             else:
-                self._see(first, pos, speaker)
+                self._see(_name_info(first), pos, speaker)
 
-    def _see(self, name: str, s: int, speaker: bool):
-        name, person_like, simple, several, key, orgish = _name_info(name)
+    def _read_names(self, k0: int, k1: int):
+        """Remember the names of sentences ``k0`` to ``k1 - 1`` outside quotation marks: one scan
+        of the sentences joined at NUL (no name runs over one), each hit mapped back to its sentence."""
+        stexts, starts, in_quote = self._stexts, self._starts, self._in_quote
+        k, base = k0, 0
+        stop = len(stexts[k]) + 1  # where sentence k's text ends in the joined text, + 1
+        for m in self._proper.finditer("\0".join(stexts[k0:k1])):
+            at = m.start()
+            while at >= stop:
+                k += 1
+                base = stop
+                stop += len(stexts[k]) + 1
+            reading = _name_reading(m.group())
+            if reading is None or (reading[0] and at == base):
+                continue
+            ns = starts[k] + at - base + reading[1]
+            if not in_quote[ns]:
+                self._see(reading[2], ns, False)
+
+    def _see(self, info: tuple, s: int, speaker: bool):
+        name, person_like, simple, several, key, orgish = info
         if person_like and (speaker or (simple and (several or key in self.surnames))):
             if several:
                 self.surnames.add(key)
@@ -546,19 +571,24 @@ def _entity_for(span, ments):
     return str(eid), None
 
 
-def _names_in(text: str, offset: int, pat) -> list[tuple[str, int, int]]:
-    out = []
-    for m in pat.finditer(text):
-        name = _strip_leading(m.group())
-        words = name.split()
-        if not words or (len(words) == 1 and m.start() == 0):  # noqa: SIM102 - the case, then the stop-word test
-            # sentence-initial single capitalised word is too often not a name
-            if not words or words[0].lower() in {"the", "a", "but", "and", "in", "on", "at", "it", "this", "he", "she", "they", "we", "i"}:
-                continue
-        name = name.rstrip(".")
-        end = offset + m.start() + len(m.group().rstrip("."))
-        out.append((name, end - len(name), end))
-    return out
+@lru_cache(maxsize=65536)
+def _name_reading(found: str) -> tuple[bool, int, tuple] | None:
+    """How the context reads a capitalised phrase ``found`` in a sentence (pure, so cached):
+    None when it never names anyone, else (ignored at the sentence's start, offset of the name
+    in ``found``, :func:`_name_info` of the name). "But Putin." names "Putin" at 4; a single
+    word such as "The" or "He" is no name at a sentence's start (there it is capitalised anyway).
+
+    >>> _name_reading("But Putin.")[:2], _name_reading("He")[:2], _name_reading("Kremlin")[2][5]
+    ((False, 4), (True, 0), True)
+    """
+    name = _strip_leading(found)
+    words = name.split()
+    if not words:
+        return None
+    initial = len(words) == 1 and words[0].lower() in {"the", "a", "but", "and", "in", "on", "at", "it", "this", "he",
+                                                       "she", "they", "we", "i"}
+    name = name.rstrip(".")
+    return initial, len(found.rstrip(".")) - len(name), _name_info(name)
 
 
 #: dtypes of :func:`quotes` output (article_id keeps the input's dtype)
@@ -658,25 +688,29 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         for s, e in spans:
             in_quote[max(s - 1, 0):e + 1] = True
 
-        # events in reading order so pronouns see the names before them
-        ctx = _Context(in_quote, pats["proper"])
+        # events in reading order so pronouns see the names before them: the quotes and the sentences
+        # that may hold indirect speech (every sentence before an event is read into the context first)
+        cues = np.flatnonzero(may_cue[first:first + len(starts)]).tolist()
+        if not spans and not cues:
+            continue
+        starts_list = starts.tolist()
+        ctx = _Context(in_quote, pats["proper"], stexts=stexts[first:first + len(starts)], starts=starts_list)
         # (pos, 0 for a sentence / 1 for a quote, payload): at one position sentences come first, and
         # the payloads (sentence index, span) rise in insertion order, so a plain sort is the stable one
         events = [(s, 1, (s, e)) for s, e in spans]
-        events.extend((st, 0, k) for k, st in enumerate(starts.tolist()))
+        events.extend((starts_list[k], 0, k) for k in cues)
         events.sort()
 
         last_direct = None
-        for _pos, kind, payload in events:
+        for pos, kind, payload in events:
             if kind == 0:
                 k = payload
-                st = int(starts[k])
-                stext = stexts[first + k]
+                ctx.read_upto(k)
                 # indirect speech in the parts of the sentence outside quotes
-                if may_cue[first + k]:
-                    rows_out.extend(_indirect(aid, int(sids[k]), stext, st, in_quote, ctx, ments, pats))
-                ctx.read_sentence(stext, st)
+                rows_out.extend(_indirect(aid, int(sids[k]), stexts[first + k], pos, in_quote, ctx, ments, pats))
+                ctx.read_upto(k + 1)
                 continue
+            ctx.read_upto(bisect_right(starts_list, pos))
             s, e = payload
             quote = text[s:e]
             n_words = len(quote.split())
