@@ -125,3 +125,27 @@ def test_guarded_frame_regexes_count_what_the_look_behind_regexes_count():
     # an alternative starting with a non-word character ("\$\s?\d+") could start right after a match
     assert guarded_dispatch(tuple(frames["Economic"]["patterns"])) is None
     assert guarded_dispatch(("\\$\\d+", "costs?")) is None and guarded_dispatch(("costs?",)) is not None
+
+
+#: indirect speech whose match runs past the last reporting verb (an object with a hyphen, a
+#: "that" clause after a comma), a verb of several words, a verb at the very end, none at all
+PAST_THE_VERB = [
+    "He warned Ukraine-Russia talks would fail.",
+    "Officials said, that it was over.",
+    "Kyiv pointed out that the bridge was hit, and Moscow went on to deny it.",
+    "They said",
+    "Nothing happened here at all.",
+    "Zelensky told reporters on Monday; the minister of defence then accused NATO-backed forces of lying.",
+]
+
+
+def test_indirect_matches_cut_at_the_last_reporting_verb_are_the_matches_of_the_whole_text():
+    q = importlib.import_module("analysis.framing.quotes")
+    pats = q._patterns()
+    groups = ("speaker", "verb", "obj", "that")
+    texts = SPEECH + PAST_THE_VERB + [a + " " + b for a, b in zip(SPEECH + PAST_THE_VERB, PAST_THE_VERB + SPEECH)]
+    for text in texts:
+        want = [[m.span(g) for g in groups] + [m.span()] for m in pats["indirect"].finditer(text)]
+        got = [[m.span(g) for g in groups] + [m.span()] for m in q._indirect_matches(text, pats)]
+        assert got == want, text
+    assert sum(len(q._indirect_matches(t, pats)) for t in texts) >= 20

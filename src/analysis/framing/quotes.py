@@ -199,6 +199,8 @@ def _patterns():
         # reporting verb, or "according to"): a cheap necessary condition for
         # the RE2 pre-filter
         "cue": re.compile(rf"\s(?:{v})\b|[Aa]ccording\s+to\s", re.UNICODE),
+        # a reporting verb after white space, as "indirect" reads it (for _indirect_matches)
+        "spaced_verb": re.compile(rf"\s(?:{v})\b", re.UNICODE),
         # the subject of a verb before an opening quote (last speaker-like phrase), any name or
         # pronoun there, a noun phrase ending the text: compiled once, not looked up per quote
         "subject_before": re.compile(rf"(?P<s>{_SPEAKER}){_ADV}\s*,?\s*$"),
@@ -864,6 +866,39 @@ def _attribute_direct(text, s, e, sent_bounds, pats):
     return None
 
 
+_SPACE = re.compile(r"\s")
+
+
+def _indirect_matches(stext: str, pats) -> list[re.Match]:
+    """``pats["indirect"].finditer(stext)``, without scanning past the last reporting verb.
+
+    Every match holds white space and a verb there (``spaced_verb``); the last verb hit ends at
+    ``stop``, before a non-word character. So no match starts at or after ``stop``, and up to it the
+    search cut at ``stop`` tries what the whole text tries (a test reading past ``stop`` fails
+    there; if it passes in the whole text, the match runs past ``stop`` and is the last one).
+    Each start is therefore the whole text's, and its match is taken again from the whole text.
+    A verb of several words could hide another verb inside its hit: then the whole text is scanned.
+
+    >>> pats = _patterns()
+    >>> text = "Putin said that the West lied, and he warned Europe. Then nothing more was heard of it."
+    >>> [m.span() for m in _indirect_matches(text, pats)] == [m.span() for m in pats["indirect"].finditer(text)]
+    True
+    """
+    rx = pats["indirect"]
+    stop = 0
+    for hit in pats["spaced_verb"].finditer(stext):
+        if _SPACE.search(hit.group(), 1):
+            return list(rx.finditer(stext))
+        stop = hit.end()
+    found = []
+    for cut in rx.finditer(stext, 0, stop):
+        whole = rx.match(stext, cut.start())
+        found.append(whole)
+        if whole.end() != cut.end():
+            break  # the whole text's match runs past stop: nothing starts after it
+    return found
+
+
 def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
     out = []
     if _RX6.match(stext):
@@ -872,7 +907,7 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
     found = []
     if m and not in_quote[offset + m.start()]:
         found.append((m.group("speaker"), "according to", m.start("speaker"), m.end("speaker"), m.end()))
-    for m in pats["indirect"].finditer(stext):
+    for m in _indirect_matches(stext, pats):
         if in_quote[offset + m.start("verb")]:
             continue
         verb = m.group("verb")
