@@ -601,9 +601,16 @@ QUOTE_DTYPES = {"sentence_id": "int64", "start": "int64", "end": "int64", "quote
 
 def _typed(frame: pd.DataFrame, columns, dtypes, id_dtype) -> pd.DataFrame:
     """``frame`` with fixed dtypes, the same whether it has rows or not."""
+    return _typed_columns({column: frame[column].to_numpy(dtype=object) for column in columns} if len(frame) else {},
+                          columns, dtypes, id_dtype)
+
+
+def _typed_columns(data: dict, columns, dtypes, id_dtype) -> pd.DataFrame:
+    """A frame of ``columns`` with fixed dtypes from ``data`` ({column: values}; {} for no rows):
+    a missing string or nullable integer (None or NaN) becomes missing."""
     out = {}
     for column in columns:
-        values = frame[column].to_numpy(dtype=object) if len(frame) else np.array([], dtype=object)
+        values = np.array(data[column], dtype=object) if data else np.array([], dtype=object)
         dtype = id_dtype if column == "article_id" else dtypes[column]
         if dtype in ("str", "Int64"):
             values = np.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values],
@@ -659,7 +666,7 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         s_ends = np.array([all_ends[r] for r in rows])
         text = _buffer_from(starts.tolist(), s_ends.tolist(), [all_texts[r] for r in rows])
         first = len(stexts)
-        stexts.extend(text[int(st):int(en)] for st, en in zip(starts, s_ends))
+        stexts.extend(text[st:en] for st, en in zip(starts.tolist(), s_ends.tolist()))
         articles.append((aid, rows, starts, s_ends, text, first))
     # sentences where no indirect-speech cue can match skip the (slow) cue regexes
     may_cue = TextBatch(stexts).mask(pats["cue"])
@@ -744,22 +751,24 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
             rows_out.append(rec)
             last_direct = {"end": e, "speaker": speaker, "verb": verb, "sp_span": sp_span}
     id_dtype = sentences["article_id"].dtype
-    out = pd.DataFrame(rows_out, columns=cols)
-    if out.empty:
-        return _typed(out, cols, QUOTE_DTYPES, id_dtype)
-    out = out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
-    out = _inherit_from_enclosing(out)
-    return _typed(out, cols, QUOTE_DTYPES, id_dtype)
+    if not rows_out:
+        return _typed_columns({}, cols, QUOTE_DTYPES, id_dtype)
+    # rows by article and start (stable), as columns: no frame of Python rows is built and re-read
+    keys = pd.DataFrame({"article_id": [r["article_id"] for r in rows_out], "start": [r["start"] for r in rows_out]})
+    order = keys.sort_values(["article_id", "start"], kind="stable").index.tolist()
+    data = {c: [rows_out[i][c] for i in order] for c in cols}
+    _inherit_from_enclosing(data)
+    return _typed_columns(data, cols, QUOTE_DTYPES, id_dtype)
 
 
-def _inherit_from_enclosing(out: pd.DataFrame) -> pd.DataFrame:
+def _inherit_from_enclosing(data: dict) -> None:
     """A quoted fragment inside an indirect quote ('Putin accused Kyiv of a
-    "provocation"') is the indirect speaker's words: inherit speaker and verb."""
-    kinds = out["quote_type"].tolist()
+    "provocation"') is the indirect speaker's words: inherit speaker and verb.
+    ``data`` is the quote table as {column: list of values} sorted by article and start; changed in place."""
+    kinds = data["quote_type"]
     if "indirect" not in kinds:
-        return out
+        return
     cols = ["speaker", "speaker_entity_id", "speaker_start", "speaker_end", "verb", "verb_lemma", "verb_class"]
-    data = {c: out[c].tolist() for c in out.columns}
     aids, qstarts, qends = data["article_id"], list(data["start"]), list(data["end"])  # as before any change
     indirect: dict = {}  # article_id -> its indirect quotes, in row order
     for j, t in enumerate(kinds):
@@ -781,7 +790,6 @@ def _inherit_from_enclosing(out: pd.DataFrame) -> pd.DataFrame:
             data["quote"][j] = cut
             data["end"][j] = int(data["start"][j]) + len(cut)
             data["n_words"][j] = len(cut.split())
-    return pd.DataFrame(data, columns=list(out.columns))
 
 
 _ROLE = re.compile(r"^(?:the|this|that)\s+(?:[\w'\u2019.\-]+\s+){0,4}?(?:president|minister|leader|chairman|"
