@@ -216,6 +216,9 @@ def _clean_speaker(raw: str) -> str:
     return _RX1.sub("", s)
 
 
+_KEY_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019.\-]*")
+
+
 def speaker_key(name: str | None) -> str:
     """Slug of a speaker name for matching without a gazetteer: the last
     capitalised word, lower-case, without possessive ('Vladimir Putin' ->
@@ -226,7 +229,7 @@ def speaker_key(name: str | None) -> str:
     """
     if not isinstance(name, str) or not name.strip():
         return ""
-    words = [w for w in re.findall(r"[A-Za-z\u00C0-\u024F][\w'\u2019.\-]*", name)]
+    words = _KEY_WORD.findall(name)
     caps = [w for w in words if w[0].isupper() and w.lower() not in _TITLES]
     word = caps[-1] if caps else " ".join(words).lower()
     return _RX2.sub("", word).rstrip(".").lower()
@@ -911,7 +914,7 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
     out = []
     if _RX6.match(stext):
         return out
-    m = pats["indirect_acc"].search(stext)
+    m = pats["indirect_acc"].search(stext) if "ccording" in stext else None  # "[Aa]ccording" or no match
     found = []
     if m and not in_quote[offset + m.start()]:
         found.append((m.group("speaker"), "according to", m.start("speaker"), m.end("speaker"), m.end()))
