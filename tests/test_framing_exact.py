@@ -149,3 +149,44 @@ def test_indirect_matches_cut_at_the_last_reporting_verb_are_the_matches_of_the_
         got = [[m.span(g) for g in groups] + [m.span()] for m in q._indirect_matches(text, pats)]
         assert got == want, text
     assert sum(len(q._indirect_matches(t, pats)) for t in texts) >= 20
+
+
+def _names_one_sentence_at_a_time(q, sentences, starts):
+    """The context's names read the plain way: the capitalised phrases of each sentence on its own,
+    a lone stop word at a sentence's start skipped, a trailing full stop dropped."""
+    stop = {"the", "a", "but", "and", "in", "on", "at", "it", "this", "he", "she", "they", "we", "i"}
+    found = []
+    for text, offset in zip(sentences, starts):
+        for m in q._patterns()["proper"].finditer(text):
+            name = q._strip_leading(m.group())
+            words = name.split()
+            if not words or (len(words) == 1 and m.start() == 0 and words[0].lower() in stop):
+                continue
+            name = name.rstrip(".")
+            end = offset + m.start() + len(m.group().rstrip("."))
+            found.append((q._name_info(name), end - len(name)))
+    return found
+
+
+def test_the_context_reads_sentences_joined_at_nul_as_it_reads_them_one_at_a_time():
+    q = importlib.import_module("analysis.framing.quotes")
+    sentences = SPEECH + PAST_THE_VERB + ["But Putin.", "The", "He", "Meanwhile, Zelensky arrived.", "U.S.",
+                                         "Kyiv\x00Moscow talks", "Mr. Smith of the Ministry of Defence.", "I"]
+    starts, pos = [], 0
+    for text in sentences:
+        starts.append(pos)
+        pos += len(text) + 2
+    seen = []
+
+    class Recording(q._Context):
+        def _see(self, info, s, speaker):
+            seen.append((info, s))
+            super()._see(info, s, speaker)
+
+    ctx = Recording(np.zeros(pos + 1, dtype=bool), q._patterns()["proper"], stexts=sentences, starts=starts)
+    ctx.read_upto(5)
+    assert ctx.person is not None  # reading the first five sentences
+    ctx.read_upto(len(sentences))
+    ctx.group  # noqa: B018 - reading the rest
+    assert seen == _names_one_sentence_at_a_time(q, sentences, starts)
+    assert len(seen) >= 30
