@@ -567,10 +567,11 @@ def _entity_for(span, ments):
     if ments is None or span is None or not len(ments.starts):
         return None, None
     s, e = span
-    hit = np.flatnonzero((ments.starts < e) & (ments.ends > s))
-    if not len(hit):
+    overlaps = (ments.starts < e) & (ments.ends > s)
+    first = int(overlaps.argmax())  # the first True, or 0 when there is none
+    if not overlaps[first]:
         return None, None
-    eid = ments.eids[hit[0]]
+    eid = ments.eids[first]
     if eid is None or (isinstance(eid, float) and np.isnan(eid)):
         return None, None
     return str(eid), None
@@ -687,25 +688,24 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
                 rows_out.extend(cyr_quotes_for_article(aid, text, starts, s_ends, sids, code, ments))
                 continue
 
-        def sid_at(pos, starts=starts, sids=sids):
-            k = int(np.searchsorted(starts, pos, side="right")) - 1
-            return int(sids[max(k, 0)])
-
-        def sent_bounds(pos, starts=starts, s_ends=s_ends):
-            k = max(int(np.searchsorted(starts, pos, side="right")) - 1, 0)
-            return int(starts[k]), int(s_ends[k])
-
         spans = _spans_of(text)
-        in_quote = np.zeros(len(text) + 1, dtype=bool)
-        for s, e in spans:
-            in_quote[max(s - 1, 0):e + 1] = True
-
         # events in reading order so pronouns see the names before them: the quotes and the sentences
         # that may hold indirect speech (every sentence before an event is read into the context first)
         cues = np.flatnonzero(may_cue[first:first + len(starts)]).tolist()
         if not spans and not cues:
             continue
-        starts_list = starts.tolist()
+        starts_list, ends_list, sids_list = starts.tolist(), s_ends.tolist(), sids.tolist()
+
+        def sid_at(pos, starts=starts_list, sids=sids_list):
+            return int(sids[max(bisect_right(starts, pos) - 1, 0)])
+
+        def sent_bounds(pos, starts=starts_list, s_ends=ends_list):
+            k = max(bisect_right(starts, pos) - 1, 0)
+            return int(starts[k]), int(s_ends[k])
+
+        in_quote = np.zeros(len(text) + 1, dtype=bool)
+        for s, e in spans:
+            in_quote[max(s - 1, 0):e + 1] = True
         ctx = _Context(in_quote, pats["proper"], stexts=stexts[first:first + len(starts)], starts=starts_list)
         # (pos, 0 for a sentence / 1 for a quote, payload): at one position sentences come first, and
         # the payloads (sentence index, span) rise in insertion order, so a plain sort is the stable one
@@ -719,7 +719,7 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
                 k = payload
                 ctx.read_upto(k)
                 # indirect speech in the parts of the sentence outside quotes
-                rows_out.extend(_indirect(aid, int(sids[k]), stexts[first + k], pos, in_quote, ctx, ments, pats))
+                rows_out.extend(_indirect(aid, int(sids_list[k]), stexts[first + k], pos, in_quote, ctx, ments, pats))
                 ctx.read_upto(k + 1)
                 continue
             ctx.read_upto(bisect_right(starts_list, pos))
