@@ -199,3 +199,67 @@ def test_count_matrix_counts_the_texts_re2_leaves_over_with_python():
              "polls' %", "", None] + _glued_texts(sets, 40, seed=1)
     expected = [[count_matches(t, p) if t else 0 for p in sets] for t in texts]
     assert count_matrix(texts, sets).tolist() == expected
+
+#: indirect speech whose match runs past the last reporting verb (an object with a hyphen, a
+#: "that" clause after a comma), a verb of several words, a verb at the very end, none at all
+PAST_THE_VERB = [
+    "He warned Ukraine-Russia talks would fail.",
+    "Officials said, that it was over.",
+    "Kyiv pointed out that the bridge was hit, and Moscow went on to deny it.",
+    "They said",
+    "Nothing happened here at all.",
+    "Zelensky told reporters on Monday; the minister of defence then accused NATO-backed forces of lying.",
+]
+
+
+def test_indirect_matches_cut_at_the_last_reporting_verb_are_the_matches_of_the_whole_text():
+    q = importlib.import_module("analysis.framing.quotes")
+    pats = q._patterns()
+    groups = ("speaker", "verb", "obj", "that")
+    texts = SPEECH + PAST_THE_VERB + [a + " " + b for a, b in zip(SPEECH + PAST_THE_VERB, PAST_THE_VERB + SPEECH)]
+    for text in texts:
+        want = [[m.span(g) for g in groups] + [m.span()] for m in pats["indirect"].finditer(text)]
+        got = [[m.span(g) for g in groups] + [m.span()] for m in q._indirect_matches(text, pats)]
+        assert got == want, text
+    assert sum(len(q._indirect_matches(t, pats)) for t in texts) >= 20
+
+
+def _names_one_sentence_at_a_time(q, sentences, starts):
+    """The context's names read the plain way: the capitalised phrases of each sentence on its own,
+    a lone stop word at a sentence's start skipped, a trailing full stop dropped."""
+    stop = {"the", "a", "but", "and", "in", "on", "at", "it", "this", "he", "she", "they", "we", "i"}
+    found = []
+    for text, offset in zip(sentences, starts):
+        for m in q._patterns()["proper"].finditer(text):
+            name = q._strip_leading(m.group())
+            words = name.split()
+            if not words or (len(words) == 1 and m.start() == 0 and words[0].lower() in stop):
+                continue
+            name = name.rstrip(".")
+            end = offset + m.start() + len(m.group().rstrip("."))
+            found.append((q._name_info(name), end - len(name)))
+    return found
+
+
+def test_the_context_reads_sentences_joined_at_nul_as_it_reads_them_one_at_a_time():
+    q = importlib.import_module("analysis.framing.quotes")
+    sentences = SPEECH + PAST_THE_VERB + ["But Putin.", "The", "He", "Meanwhile, Zelensky arrived.", "U.S.",
+                                         "Kyiv\x00Moscow talks", "Mr. Smith of the Ministry of Defence.", "I"]
+    starts, pos = [], 0
+    for text in sentences:
+        starts.append(pos)
+        pos += len(text) + 2
+    seen = []
+
+    class Recording(q._Context):
+        def _see(self, info, s, speaker):
+            seen.append((info, s))
+            super()._see(info, s, speaker)
+
+    ctx = Recording(np.zeros(pos + 1, dtype=bool), q._patterns()["proper"], stexts=sentences, starts=starts)
+    ctx.read_upto(5)
+    assert ctx.person is not None  # reading the first five sentences
+    ctx.read_upto(len(sentences))
+    ctx.group  # noqa: B018 - reading the rest
+    assert seen == _names_one_sentence_at_a_time(q, sentences, starts)
+    assert len(seen) >= 30

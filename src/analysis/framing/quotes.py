@@ -35,6 +35,7 @@ Example
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 import numpy as np
@@ -198,6 +199,8 @@ def _patterns():
         # reporting verb, or "according to"): a cheap necessary condition for
         # the RE2 pre-filter
         "cue": re.compile(rf"\s(?:{v})\b|[Aa]ccording\s+to\s", re.UNICODE),
+        # a reporting verb after white space, as "indirect" reads it (for _indirect_matches)
+        "spaced_verb": re.compile(rf"\s(?:{v})\b", re.UNICODE),
         # the subject of a verb before an opening quote (last speaker-like phrase), any name or
         # pronoun there, a noun phrase ending the text: compiled once, not looked up per quote
         "subject_before": re.compile(rf"(?P<s>{_SPEAKER}){_ADV}\s*,?\s*$"),
@@ -213,6 +216,9 @@ def _clean_speaker(raw: str) -> str:
     return _RX1.sub("", s)
 
 
+_KEY_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'\u2019.\-]*")
+
+
 def speaker_key(name: str | None) -> str:
     """Slug of a speaker name for matching without a gazetteer: the last
     capitalised word, lower-case, without possessive ('Vladimir Putin' ->
@@ -223,7 +229,7 @@ def speaker_key(name: str | None) -> str:
     """
     if not isinstance(name, str) or not name.strip():
         return ""
-    words = [w for w in re.findall(r"[A-Za-z\u00C0-\u024F][\w'\u2019.\-]*", name)]
+    words = _KEY_WORD.findall(name)
     caps = [w for w in words if w[0].isupper() and w.lower() not in _TITLES]
     word = caps[-1] if caps else " ".join(words).lower()
     return _RX2.sub("", word).rstrip(".").lower()
@@ -449,22 +455,29 @@ def _name_info(name: str) -> tuple[str, bool, bool, bool, str, bool]:
 class _Context:
     """Running memory of the last named person / organisation in an article.
 
-    Lazy: names are only read from a sentence (and remembered) when a pronoun
+    Lazy: names are only read from sentences (and remembered) when a pronoun
     or role actually needs resolving, which most sentences never do; the
     queue keeps reading order, so the answer is the same as eager reading.
+    Sentences are queued as ranges of their indices (``read_upto``), not one
+    by one.
     """
 
-    def __init__(self, in_quote=None, proper=None):
+    def __init__(self, in_quote=None, proper=None, *, stexts=(), starts=()):
         self._person: tuple[str, int, int] | None = None
         self._group: tuple[str, int, int] | None = None
         self.surnames: set[str] = set()
         self._pending: list = []
         self._in_quote = in_quote
         self._proper = proper
+        self._stexts = stexts
+        self._starts = starts
+        self._read = 0
 
-    def read_sentence(self, stext: str, offset: int):
-        """Queue the names of a sentence (those outside quotation marks)."""
-        self._pending.append((stext, offset, None))
+    def read_upto(self, k: int):
+        """Queue the names of the sentences before index ``k`` (those outside quotation marks)."""
+        if k > self._read:
+            self._pending.append((self._read, k, None))
+            self._read = k
 
     def see(self, name: str, s: int, e: int, *, speaker: bool = False):
         self._pending.append((name, s, speaker))
@@ -473,14 +486,31 @@ class _Context:
         pending, self._pending = self._pending, []
         for first, pos, speaker in pending:
             if speaker is None:
-                for name, ns, _ne in _names_in(first, pos, self._proper):
-                    if not self._in_quote[ns]:
-                        self._see(name, ns, False)
+                self._read_names(first, pos)
             else:
-                self._see(first, pos, speaker)
+                self._see(_name_info(first), pos, speaker)
 
-    def _see(self, name: str, s: int, speaker: bool):
-        name, person_like, simple, several, key, orgish = _name_info(name)
+    def _read_names(self, k0: int, k1: int):
+        """Remember the names of sentences ``k0`` to ``k1 - 1`` outside quotation marks: one scan
+        of the sentences joined at NUL (no name runs over one), each hit mapped back to its sentence."""
+        stexts, starts, in_quote = self._stexts, self._starts, self._in_quote
+        k, base = k0, 0
+        stop = len(stexts[k]) + 1  # where sentence k's text ends in the joined text, + 1
+        for m in self._proper.finditer("\0".join(stexts[k0:k1])):
+            at = m.start()
+            while at >= stop:
+                k += 1
+                base = stop
+                stop += len(stexts[k]) + 1
+            reading = _name_reading(m.group())
+            if reading is None or (reading[0] and at == base):
+                continue
+            ns = starts[k] + at - base + reading[1]
+            if not in_quote[ns]:
+                self._see(reading[2], ns, False)
+
+    def _see(self, info: tuple, s: int, speaker: bool):
+        name, person_like, simple, several, key, orgish = info
         if person_like and (speaker or (simple and (several or key in self.surnames))):
             if several:
                 self.surnames.add(key)
@@ -537,28 +567,34 @@ def _entity_for(span, ments):
     if ments is None or span is None or not len(ments.starts):
         return None, None
     s, e = span
-    hit = np.flatnonzero((ments.starts < e) & (ments.ends > s))
-    if not len(hit):
+    overlaps = (ments.starts < e) & (ments.ends > s)
+    first = int(overlaps.argmax())  # the first True, or 0 when there is none
+    if not overlaps[first]:
         return None, None
-    eid = ments.eids[hit[0]]
+    eid = ments.eids[first]
     if eid is None or (isinstance(eid, float) and np.isnan(eid)):
         return None, None
     return str(eid), None
 
 
-def _names_in(text: str, offset: int, pat) -> list[tuple[str, int, int]]:
-    out = []
-    for m in pat.finditer(text):
-        name = _strip_leading(m.group())
-        words = name.split()
-        if not words or (len(words) == 1 and m.start() == 0):  # noqa: SIM102 - the case, then the stop-word test
-            # sentence-initial single capitalised word is too often not a name
-            if not words or words[0].lower() in {"the", "a", "but", "and", "in", "on", "at", "it", "this", "he", "she", "they", "we", "i"}:
-                continue
-        name = name.rstrip(".")
-        end = offset + m.start() + len(m.group().rstrip("."))
-        out.append((name, end - len(name), end))
-    return out
+@lru_cache(maxsize=65536)
+def _name_reading(found: str) -> tuple[bool, int, tuple] | None:
+    """How the context reads a capitalised phrase ``found`` in a sentence (pure, so cached):
+    None when it never names anyone, else (ignored at the sentence's start, offset of the name
+    in ``found``, :func:`_name_info` of the name). "But Putin." names "Putin" at 4; a single
+    word such as "The" or "He" is no name at a sentence's start (there it is capitalised anyway).
+
+    >>> _name_reading("But Putin.")[:2], _name_reading("He")[:2], _name_reading("Kremlin")[2][5]
+    ((False, 4), (True, 0), True)
+    """
+    name = _strip_leading(found)
+    words = name.split()
+    if not words:
+        return None
+    initial = len(words) == 1 and words[0].lower() in {"the", "a", "but", "and", "in", "on", "at", "it", "this", "he",
+                                                       "she", "they", "we", "i"}
+    name = name.rstrip(".")
+    return initial, len(found.rstrip(".")) - len(name), _name_info(name)
 
 
 #: dtypes of :func:`quotes` output (article_id keeps the input's dtype)
@@ -569,9 +605,16 @@ QUOTE_DTYPES = {"sentence_id": "int64", "start": "int64", "end": "int64", "quote
 
 def _typed(frame: pd.DataFrame, columns, dtypes, id_dtype) -> pd.DataFrame:
     """``frame`` with fixed dtypes, the same whether it has rows or not."""
+    return _typed_columns({column: frame[column].to_numpy(dtype=object) for column in columns} if len(frame) else {},
+                          columns, dtypes, id_dtype)
+
+
+def _typed_columns(data: dict, columns, dtypes, id_dtype) -> pd.DataFrame:
+    """A frame of ``columns`` with fixed dtypes from ``data`` ({column: values}; {} for no rows):
+    a missing string or nullable integer (None or NaN) becomes missing."""
     out = {}
     for column in columns:
-        values = frame[column].to_numpy(dtype=object) if len(frame) else np.array([], dtype=object)
+        values = np.array(data[column], dtype=object) if data else np.array([], dtype=object)
         dtype = id_dtype if column == "article_id" else dtypes[column]
         if dtype in ("str", "Int64"):
             values = np.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values],
@@ -627,7 +670,7 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         s_ends = np.array([all_ends[r] for r in rows])
         text = _buffer_from(starts.tolist(), s_ends.tolist(), [all_texts[r] for r in rows])
         first = len(stexts)
-        stexts.extend(text[int(st):int(en)] for st, en in zip(starts, s_ends))
+        stexts.extend(text[st:en] for st, en in zip(starts.tolist(), s_ends.tolist()))
         articles.append((aid, rows, starts, s_ends, text, first))
     # sentences where no indirect-speech cue can match skip the (slow) cue regexes
     may_cue = TextBatch(stexts).mask(pats["cue"])
@@ -645,38 +688,41 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
                 rows_out.extend(cyr_quotes_for_article(aid, text, starts, s_ends, sids, code, ments))
                 continue
 
-        def sid_at(pos, starts=starts, sids=sids):
-            k = int(np.searchsorted(starts, pos, side="right")) - 1
-            return int(sids[max(k, 0)])
+        spans = _spans_of(text)
+        # events in reading order so pronouns see the names before them: the quotes and the sentences
+        # that may hold indirect speech (every sentence before an event is read into the context first)
+        cues = np.flatnonzero(may_cue[first:first + len(starts)]).tolist()
+        if not spans and not cues:
+            continue
+        starts_list, ends_list, sids_list = starts.tolist(), s_ends.tolist(), sids.tolist()
 
-        def sent_bounds(pos, starts=starts, s_ends=s_ends):
-            k = max(int(np.searchsorted(starts, pos, side="right")) - 1, 0)
+        def sid_at(pos, starts=starts_list, sids=sids_list):
+            return int(sids[max(bisect_right(starts, pos) - 1, 0)])
+
+        def sent_bounds(pos, starts=starts_list, s_ends=ends_list):
+            k = max(bisect_right(starts, pos) - 1, 0)
             return int(starts[k]), int(s_ends[k])
 
-        spans = _spans_of(text)
         in_quote = np.zeros(len(text) + 1, dtype=bool)
         for s, e in spans:
             in_quote[max(s - 1, 0):e + 1] = True
-
-        # events in reading order so pronouns see the names before them
-        ctx = _Context(in_quote, pats["proper"])
+        ctx = _Context(in_quote, pats["proper"], stexts=stexts[first:first + len(starts)], starts=starts_list)
         # (pos, 0 for a sentence / 1 for a quote, payload): at one position sentences come first, and
         # the payloads (sentence index, span) rise in insertion order, so a plain sort is the stable one
         events = [(s, 1, (s, e)) for s, e in spans]
-        events.extend((st, 0, k) for k, st in enumerate(starts.tolist()))
+        events.extend((starts_list[k], 0, k) for k in cues)
         events.sort()
 
         last_direct = None
-        for _pos, kind, payload in events:
+        for pos, kind, payload in events:
             if kind == 0:
                 k = payload
-                st = int(starts[k])
-                stext = stexts[first + k]
+                ctx.read_upto(k)
                 # indirect speech in the parts of the sentence outside quotes
-                if may_cue[first + k]:
-                    rows_out.extend(_indirect(aid, int(sids[k]), stext, st, in_quote, ctx, ments, pats))
-                ctx.read_sentence(stext, st)
+                rows_out.extend(_indirect(aid, int(sids_list[k]), stexts[first + k], pos, in_quote, ctx, ments, pats))
+                ctx.read_upto(k + 1)
                 continue
+            ctx.read_upto(bisect_right(starts_list, pos))
             s, e = payload
             quote = text[s:e]
             n_words = len(quote.split())
@@ -708,22 +754,24 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
             rows_out.append(rec)
             last_direct = {"end": e, "speaker": speaker, "verb": verb, "sp_span": sp_span}
     id_dtype = sentences["article_id"].dtype
-    out = pd.DataFrame(rows_out, columns=cols)
-    if out.empty:
-        return _typed(out, cols, QUOTE_DTYPES, id_dtype)
-    out = out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
-    out = _inherit_from_enclosing(out)
-    return _typed(out, cols, QUOTE_DTYPES, id_dtype)
+    if not rows_out:
+        return _typed_columns({}, cols, QUOTE_DTYPES, id_dtype)
+    # rows by article and start (stable), as columns: no frame of Python rows is built and re-read
+    keys = pd.DataFrame({"article_id": [r["article_id"] for r in rows_out], "start": [r["start"] for r in rows_out]})
+    order = keys.sort_values(["article_id", "start"], kind="stable").index.tolist()
+    data = {c: [rows_out[i][c] for i in order] for c in cols}
+    _inherit_from_enclosing(data)
+    return _typed_columns(data, cols, QUOTE_DTYPES, id_dtype)
 
 
-def _inherit_from_enclosing(out: pd.DataFrame) -> pd.DataFrame:
+def _inherit_from_enclosing(data: dict) -> None:
     """A quoted fragment inside an indirect quote ('Putin accused Kyiv of a
-    "provocation"') is the indirect speaker's words: inherit speaker and verb."""
-    kinds = out["quote_type"].tolist()
+    "provocation"') is the indirect speaker's words: inherit speaker and verb.
+    ``data`` is the quote table as {column: list of values} sorted by article and start; changed in place."""
+    kinds = data["quote_type"]
     if "indirect" not in kinds:
-        return out
+        return
     cols = ["speaker", "speaker_entity_id", "speaker_start", "speaker_end", "verb", "verb_lemma", "verb_class"]
-    data = {c: out[c].tolist() for c in out.columns}
     aids, qstarts, qends = data["article_id"], list(data["start"]), list(data["end"])  # as before any change
     indirect: dict = {}  # article_id -> its indirect quotes, in row order
     for j, t in enumerate(kinds):
@@ -745,7 +793,6 @@ def _inherit_from_enclosing(out: pd.DataFrame) -> pd.DataFrame:
             data["quote"][j] = cut
             data["end"][j] = int(data["start"][j]) + len(cut)
             data["n_words"][j] = len(cut.split())
-    return pd.DataFrame(data, columns=list(out.columns))
 
 
 _ROLE = re.compile(r"^(?:the|this|that)\s+(?:[\w'\u2019.\-]+\s+){0,4}?(?:president|minister|leader|chairman|"
@@ -830,15 +877,48 @@ def _attribute_direct(text, s, e, sent_bounds, pats):
     return None
 
 
+_SPACE = re.compile(r"\s")
+
+
+def _indirect_matches(stext: str, pats) -> list[re.Match]:
+    """``pats["indirect"].finditer(stext)``, without scanning past the last reporting verb.
+
+    Every match holds white space and a verb there (``spaced_verb``); the last verb hit ends at
+    ``stop``, before a non-word character. So no match starts at or after ``stop``, and up to it the
+    search cut at ``stop`` tries what the whole text tries (a test reading past ``stop`` fails
+    there; if it passes in the whole text, the match runs past ``stop`` and is the last one).
+    Each start is therefore the whole text's, and its match is taken again from the whole text.
+    A verb of several words could hide another verb inside its hit: then the whole text is scanned.
+
+    >>> pats = _patterns()
+    >>> text = "Putin said that the West lied, and he warned Europe. Then nothing more was heard of it."
+    >>> [m.span() for m in _indirect_matches(text, pats)] == [m.span() for m in pats["indirect"].finditer(text)]
+    True
+    """
+    rx = pats["indirect"]
+    stop = 0
+    for hit in pats["spaced_verb"].finditer(stext):
+        if _SPACE.search(hit.group(), 1):
+            return list(rx.finditer(stext))
+        stop = hit.end()
+    found = []
+    for cut in rx.finditer(stext, 0, stop):
+        whole = rx.match(stext, cut.start())
+        found.append(whole)
+        if whole.end() != cut.end():
+            break  # the whole text's match runs past stop: nothing starts after it
+    return found
+
+
 def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
     out = []
     if _RX6.match(stext):
         return out
-    m = pats["indirect_acc"].search(stext)
+    m = pats["indirect_acc"].search(stext) if "ccording" in stext else None  # "[Aa]ccording" or no match
     found = []
     if m and not in_quote[offset + m.start()]:
         found.append((m.group("speaker"), "according to", m.start("speaker"), m.end("speaker"), m.end()))
-    for m in pats["indirect"].finditer(stext):
+    for m in _indirect_matches(stext, pats):
         if in_quote[offset + m.start("verb")]:
             continue
         verb = m.group("verb")

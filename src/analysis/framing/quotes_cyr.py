@@ -54,6 +54,7 @@ def cyr_verb_table(path: str | None = None) -> dict[str, dict[str, tuple[str, st
     return out
 
 
+@lru_cache(maxsize=65536)  # pure: the default verb table and the pymorphy3 parse memo
 def cyr_verb_class(word: str, lang: str) -> tuple[str, str] | None:
     """(lemma, class) of a Russian/Ukrainian reporting-verb form, or None.
 
