@@ -2,7 +2,8 @@
 
 The package follows the steps below: :mod:`~analysis.entities.gazetteer` (entries, aliases,
 loader), :mod:`~analysis.entities.matching` (trie lookup, nested references and the
-:func:`mentions` entry), :mod:`~analysis.entities.discovery` (names the gazetteer lacks),
+:func:`mentions` entry), :mod:`~analysis.entities.discovery` (names the gazetteer lacks; :mod:`~analysis.entities.wordruns`
+picks the sentences it reads),
 :mod:`~analysis.entities.cyrillic` (Russian/Ukrainian mentions),
 :mod:`~analysis.entities.aggregates` (review table, counts, co-occurrence, naming variants) and
 :mod:`~analysis.entities.network` (graphs for Gephi).
@@ -39,9 +40,11 @@ Mentions are found in three steps, all over the sentence table of
 
 Speed: the three steps look only at the tokens that can matter. One scan of
 all sentences with prefix-factored regex alternations finds the tokens that
-open an alias (:class:`_Matcher`), another the words that do not start with a
-lower-case letter (:func:`_reported_words`); Python then walks the trie from
-those tokens and types those words. The output is exactly that of the
+open an alias (:class:`_Matcher`), one ``re.split`` of the chunk the words that
+do not start with a lower-case letter, grouped into runs with numpy so that
+only sentences where discovery can find a name are read further
+(:mod:`~analysis.entities.wordruns`); Python then walks the trie from those
+tokens and types those words. The output is exactly that of the
 reference implementations kept beside them (:func:`_match`,
 :func:`_discover_sentence`), which the tests compare against.
 

@@ -12,8 +12,9 @@ from itertools import accumulate
 import numpy as np
 import pandas as pd
 
-from analysis.entities.discovery import _discover_fast, _reported_words, _slug
+from analysis.entities.discovery import _discover_fast, _slug
 from analysis.entities.gazetteer import _QUOTE_MAP, MENTION_COLUMNS, Gazetteer, load_gazetteer
+from analysis.entities.wordruns import NOTHING, discovery_words
 
 # --------------------------------------------------------------------------------------
 # Matching
@@ -322,7 +323,7 @@ def _latin_rows(sents: pd.DataFrame, gaz: Gazetteer, *, discover: bool, descript
     art, sid, off, txt = sentence_columns(sents)
     # whole-table passes: gazetteer matches and the words discovery looks at
     found = gaz.matcher.find_all(txt, nested=descriptions)
-    reported = _reported_words(txt) if discover else [None] * len(txt)
+    reported = discovery_words(txt, [names for names, _ in found], info) if discover else [NOTHING] * len(txt)
     i, n = 0, len(art)
     while i < n:
         j = i
@@ -433,7 +434,7 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
                 if text[s:e].lower().startswith("the ") and kind == "description":
                     s += 4
                 kept.append((s, e, eid, info[eid][1], "description" if kind == "description" else "gazetteer"))
-        if discover:
+        if discover and reported[idx] is not NOTHING:
             if lower_vocab is None:
                 lower_vocab = _LowerVocab([p[3] for p in per_sent])
             gaz_spans = [(s, e, eid, et) for s, e, eid, et, m in kept if m != "description" and et != "EVENT"] \
