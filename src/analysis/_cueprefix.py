@@ -128,6 +128,12 @@ class CueMatcher:
                                          for _label, _rank, segs in cands}) if index else None
 
     def find_all(self, text: str) -> dict[re.Pattern, list[tuple[int, str]]]:
+        return dict(zip(self.regexes, self.find_each(text)))
+
+    def find_each(self, text: str) -> list[list[tuple[int, str]]]:
+        """:meth:`find_all`'s matches as a list in the order of :attr:`regexes`. For callers that look
+        matches up once per short text: hashing a compiled regex reads all its compiled code (a fine-role
+        cue regex: ~0.2 us), a list index does not."""
         found: dict[int, list] = {}
         last_end: dict[int, int] = {}
         if self._starts is not None:
@@ -153,7 +159,7 @@ class CueMatcher:
                     if i >= last_end.get(label, 0):
                         found.setdefault(label, []).append((i, text[i:end]))
                         last_end[label] = end
-        return {rx: found.get(label, []) for label, rx in enumerate(self.regexes)}
+        return [found.get(label, []) for label in range(len(self.regexes))]
 
 
 def _candidate_regex(heads) -> re.Pattern:

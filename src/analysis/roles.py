@@ -407,10 +407,12 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     if _FINE_MATCHER[0] is not fine_rx:
         from analysis._cueprefix import CueMatcher
 
-        _FINE_MATCHER[:] = [fine_rx, CueMatcher(fine_rx.values())]
-    found = _FINE_MATCHER[1].find_all(window)
-    fine_counts = {r: (len(found[rx]) if rx in found else len(rx.findall(window))) if rx is not None else 0
-                   for r, rx in fine_rx.items()}
+        matcher = CueMatcher(fine_rx.values())
+        slot = {rx: k for k, rx in enumerate(matcher.regexes)}
+        _FINE_MATCHER[:] = [fine_rx, matcher, [(r, rx, slot.get(rx)) for r, rx in fine_rx.items()]]
+    found = _FINE_MATCHER[1].find_each(window)  # by position: no regex hashed per mention
+    fine_counts = {r: (len(found[k]) if k is not None else len(rx.findall(window))) if rx is not None else 0
+                   for r, rx, k in _FINE_MATCHER[2]}
     for r, c in fine_counts.items():
         if c:
             f["cue:" + r] = min(c, 3) / 3.0
@@ -511,8 +513,9 @@ def strip_embeddings(f: Mapping[str, float]) -> dict[str, float]:
     return {k: v for k, v in f.items() if not (k.startswith(("nvw", "nvm")) and k[3:].isdigit() or k in ("nvw", "nvm"))}
 
 
-#: [the fine-role cue regexes of one language, their analysis._cueprefix.CueMatcher] (mention_features)
-_FINE_MATCHER: list = [None, None]
+#: [the fine-role cue regexes of one language, their analysis._cueprefix.CueMatcher, (fine role, regex, its
+#: position in the matcher's regexes or None)] (mention_features)
+_FINE_MATCHER: list = [None, None, None]
 
 
 def art_narratives(art: _Article) -> dict[str, float]:
