@@ -44,3 +44,21 @@ def test_other_patterns_are_left_to_the_regex():
         rx = re.compile(pattern)
         assert _alternatives(rx) is None and rx not in CueMatcher([rx]).find_all("war")
 
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_matcher_equals_finditer_on_texts_made_of_cue_pieces(lang):
+    # the matcher visits only the word starts where some cue's first literal begins: texts glued from
+    # pieces of the cues themselves put near-misses, prefixes of one another and cues inside words everywhere
+    import random
+
+    rxs = _regexes(lang)
+    matcher = CueMatcher(rxs)
+    pieces = sorted({word for rx in rxs for word in re.split(r"\\s\+|\\|\(\?<!\\w\)\(\?:|\)$", rx.pattern) if word})
+    rng = random.Random(0)
+    for _ in range(200):
+        text = "".join(rng.choice(pieces)[: rng.randint(1, 12)] + rng.choice([" ", "", "  ", "\n", "-", ", "])
+                       for _ in range(40))
+        found = matcher.find_all(text)
+        for rx in rxs:
+            assert found[rx] == [(m.start(), m.group()) for m in rx.finditer(text)], (rx.pattern[:60], text[:60])

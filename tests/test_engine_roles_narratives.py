@@ -55,6 +55,18 @@ def test_roles_stage_equals_predict_roles_on_the_actor_mentions(serial, articles
     pd.testing.assert_frame_equal(engine.comparable(serial["roles"]), engine.comparable(direct))
 
 
+def test_after_the_sentiment_stage_roles_and_narratives_read_its_work_with_the_same_tables(articles):
+    # in the report the roles stage reads mention sentiment's parses and both stages the sentences
+    # table's spans (engine._english_sentence_spans) instead of recomputing them
+    report = engine.run(articles, stages=engine.REPORT_STAGES, chunk_size=1000)
+    direct = roles.predict_roles(roles.actor_mentions(report["mentions"], articles), articles)
+    pd.testing.assert_frame_equal(engine.comparable(report["roles"]), engine.comparable(direct))
+    labelled = nar.narratives(articles, evidence=engine.NARRATIVE_EVIDENCE).drop(columns="evidence")
+    pd.testing.assert_frame_equal(engine.comparable(report["narratives"]), engine.comparable(labelled))
+    english = engine._english_sentence_spans(articles, report["sentences"])
+    assert set(english) == {"a0", "a1", "a2", "a4"}  # not the empty one, nor the Russian and Ukrainian ones
+
+
 def test_narratives_stage_equals_narratives_and_keeps_evidence_as_offsets(serial, articles):
     direct = nar.narratives(articles, evidence=engine.NARRATIVE_EVIDENCE)
     pd.testing.assert_frame_equal(engine.comparable(serial["narratives"]),

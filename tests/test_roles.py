@@ -446,3 +446,40 @@ def test_russian_mentions_get_word_vector_blocks_and_english_models_drop_them(tm
     a = predict_roles(RU_MENTIONS, RU_ARTICLES, method="model", model=ru)
     b = predict_roles(RU_MENTIONS, RU_ARTICLES, method="model", model=again)
     assert np.allclose(a["p_antagonist"], b["p_antagonist"], atol=1e-4)
+
+
+def test_predict_roles_reads_the_sentence_spans_and_target_parses_it_is_handed(monkeypatch):
+    # the pipeline hands the roles stage the spans of its sentences table and the parses mention
+    # sentiment made; read instead of recomputed, they give the same table
+    from analysis import targeted
+    from analysis.text import sentence_spans, sentences
+
+    sents = sentences(ARTICLES)
+    ments = MENTIONS.assign(sentence_id=[0, 0, 1, 0, 0, 1])
+    parses: dict = {}
+    targeted.mention_sentiment(ments, sents, parses=parses)
+    key = targeted._lexicon_key("war-news", targeted.DEFAULT_RULES)  # the lexicon _analyse parses with
+    assert set(parses) == set(sents["text"]) and all(p == targeted._parse(s, key) for s, p in parses.items())
+    spans = {aid: sentence_spans(text) for aid, text in zip(ARTICLES["article_id"], ARTICLES["text"])}
+    expected = predict_roles(MENTIONS, ARTICLES, method="rules")
+
+    def never(*args, **kwargs):
+        raise AssertionError("parsed or split again")
+
+    monkeypatch.setattr(targeted, "_analyse", never)
+    monkeypatch.setattr("analysis.text.sentence_spans", never)
+    got = predict_roles(MENTIONS, ARTICLES, method="rules", sentence_spans=spans, parses=parses)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_mention_sentiment_hands_on_only_the_parses_roles_would_make():
+    # other rule weights may read another lexicon: those parses are not what _analyse would make
+    from analysis import targeted
+    from analysis.text import sentences
+
+    sents = sentences(ARTICLES)
+    ments = MENTIONS.assign(sentence_id=[0, 0, 1, 0, 0, 1])
+    parses: dict = {}
+    other = targeted.RuleParams(news_terms=not targeted.DEFAULT_RULES.news_terms)
+    targeted.mention_sentiment(ments, sents, params=other, parses=parses)
+    assert parses == {}

@@ -183,6 +183,14 @@ def process_articles(
     # Cyrillic letters is detected in analysis.text.sentences
     articles = articles[["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])]
     out: dict[str, pd.DataFrame] = {}
+    # work one stage hands to a later one: the mention-sentiment stage's sentence parses (roles read
+    # them) and the English articles' sentence spans (roles and narratives split no sentence again)
+    handed: dict = {}
+
+    def english_spans() -> dict:
+        if "spans" not in handed:
+            handed["spans"] = _english_sentence_spans(articles, out["sentences"])
+        return handed["spans"]
 
     # Work several stages share is done once per chunk, by the first stage that needs it.
     @cache
@@ -230,7 +238,8 @@ def process_articles(
         if "mentions" in out:
             from analysis.targeted import mention_sentiment
 
-            scored = mention_sentiment(out["mentions"], out["sentences"])
+            parses = handed["parses"] = {} if "roles" in stages else None
+            scored = mention_sentiment(out["mentions"], out["sentences"], parses=parses)
             keep = ["article_id", "sentence_id", "start", "end", "entity_id", "polarity", "score"]
             out["mention_sentiment"] = scored[[c for c in keep if c in scored.columns]].reset_index(drop=True)
 
@@ -253,12 +262,13 @@ def process_articles(
         # trained weights of data/models/, which are part of analysis.pipeline.analyse's key)
         from analysis import roles
 
-        out["roles"] = roles.predict_roles(roles.actor_mentions(out["mentions"], articles), articles)
+        out["roles"] = roles.predict_roles(roles.actor_mentions(out["mentions"], articles), articles,
+                                           sentence_spans=english_spans(), parses=handed.pop("parses", None))
 
     def do_narratives():
         from analysis import narratives
 
-        labelled = narratives.narratives(articles, evidence=NARRATIVE_EVIDENCE)
+        labelled = narratives.narratives(articles, evidence=NARRATIVE_EVIDENCE, sentence_spans=english_spans())
         out["narrative_evidence"] = _evidence_offsets(labelled, articles, out["sentences"])
         out["narratives"] = labelled.drop(columns="evidence")
 
@@ -270,6 +280,30 @@ def process_articles(
     timed("summary", lambda: out.__setitem__("article_summary", _article_summary(articles, out, n_words=n_words)))
     out.pop("_document", None)
     return {name: in_article_order(frame, articles["article_id"]) for name, frame in out.items()}
+
+
+def _english_sentence_spans(articles: pd.DataFrame, sentences: pd.DataFrame) -> dict:
+    """{article_id: [(start, end), ...]} from ``sentences`` (:func:`analysis.text.sentences` of ``articles``)
+    for the articles it split on the English path, whose spans are :func:`analysis.text.sentence_spans`
+    of the text (what roles and narratives would compute again); the Cyrillic ones are left out.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Kyiv held. Moscow fell.", "Киев устоял."]})
+    >>> from analysis.text import sentences
+    >>> _english_sentence_spans(arts, sentences(arts))
+    {'a': [(0, 10), (11, 23)]}
+    """
+    from analysis.cyrillic import CYRILLIC_LANGS
+    from analysis.text import _article_languages
+
+    # the same decision analysis.text.sentences made (language detection is memoised)
+    langs = _article_languages(articles, articles["text"].tolist())
+    english = {aid for aid, lang in zip(articles["article_id"].tolist(), langs) if lang not in CYRILLIC_LANGS}
+    spans: dict = {}
+    for aid, start, end in zip(sentences["article_id"].tolist(), sentences["start"].tolist(),
+                               sentences["end"].tolist()):
+        if aid in english:
+            spans.setdefault(aid, []).append((start, end))
+    return spans
 
 
 def in_article_order(frame: pd.DataFrame, article_ids) -> pd.DataFrame:

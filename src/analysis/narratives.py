@@ -144,13 +144,14 @@ def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
 class _Doc:
     __slots__ = ("text", "lang", "lower", "sents", "hits", "fine_hits")
 
-    def __init__(self, text: str, lang: str | None = None):
+    def __init__(self, text: str, lang: str | None = None, *, sents: list[tuple[int, int]] | None = None):
         from analysis.roles import detect_lang
 
         self.text = text if isinstance(text, str) else ""
         self.lang = lang or detect_lang(self.text)
         self.lower = self.text.lower()
-        self.sents = _sentences(self.text, self.lang)
+        # sents: analysis.text.sentence_spans of the text when the caller has them (what _sentences returns)
+        self.sents = sents if sents and self.lang == "en" else _sentences(self.text, self.lang)
         coarse, fine = _cue_regexes(self.lang)
         # label -> list of (sentence index, cue) matches
         self.hits = {c: self._find(rx) for c, rx in coarse.items()}
@@ -431,9 +432,12 @@ def _decide_per_label(p: np.ndarray, classes: list[str], thresholds: Mapping[str
     return [classes.index(OTHER)] if OTHER in classes else [int(np.argmax(p))]
 
 
-def _docs(articles: pd.DataFrame, text_col: str = "text", lang: str | None = None) -> list[_Doc]:
+def _docs(articles: pd.DataFrame, text_col: str = "text", lang: str | None = None, *,
+          sentence_spans: Mapping | None = None) -> list[_Doc]:
     langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
-    return [_Doc(t, lang or doc_lang) for t, doc_lang in zip(articles[text_col].tolist(), langs)]
+    spans = [sentence_spans.get(aid) for aid in articles["article_id"].tolist()] if sentence_spans \
+        else [None] * len(articles)
+    return [_Doc(t, lang or doc_lang, sents=s) for t, doc_lang, s in zip(articles[text_col].tolist(), langs, spans)]
 
 
 def _decide(p: np.ndarray, classes: list[str], threshold: float) -> list[int]:
@@ -447,7 +451,8 @@ def _decide(p: np.ndarray, classes: list[str], threshold: float) -> list[int]:
 
 # --------------------------------------------------------------------------- public API
 def narratives(articles: pd.DataFrame, *, method: str = "auto", model: NarrativeModel | str | Path | Mapping | None = None,
-               text_col: str = "text", lang: str | None = None, evidence: int = 2) -> pd.DataFrame:
+               text_col: str = "text", lang: str | None = None, evidence: int = 2,
+               sentence_spans: Mapping | None = None) -> pd.DataFrame:
     """Narratives and sub-narratives of each article, with evidence sentences.
 
     Returns DataFrame[:data:`NARRATIVE_COLUMNS`]: ``narratives`` and
@@ -455,11 +460,13 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
     the task's scorer), ``confidence`` (model: probability of the top
     narrative; lexicon: share of the top narrative's cue hits), ``method``,
     ``evidence`` = list of (label, sentence) pairs. Long-format evidence:
-    :func:`narrative_evidence`.
+    :func:`narrative_evidence`. ``sentence_spans``: {article_id: spans} the caller already has, as
+    :func:`analysis.text.sentence_spans` gives them (read for English articles; the pipeline passes
+    those of its sentences table).
     """
     if method not in ("auto", "lexicon", "model"):
         raise ValueError(f"method must be auto, lexicon or model, got {method!r}")
-    docs = _docs(articles, text_col, lang)
+    docs = _docs(articles, text_col, lang, sentence_spans=sentence_spans)
     models: dict = {}
     if isinstance(model, NarrativeModel):
         models = {d.lang: model for d in docs}

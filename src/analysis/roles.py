@@ -55,6 +55,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from itertools import accumulate
+from operator import sub
 from pathlib import Path
 
 import numpy as np
@@ -101,6 +103,11 @@ FINE_FALLBACK = 0.3
 MODEL_FORMAT = "analysis.roles/1"
 
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*|[^\w\s]")
+# _WORD preceded by the whitespace it skips (every other character starts a word): findall's "gap+word"
+# strings give the spans by their lengths, without a Match object per word. Possessive, as no match
+# could give characters back (\w never matches [-'\u2019] or a space), and \S for [^\w\s]: after the
+# gap a character that starts no \w run is neither a word character nor a space.
+_GAP_WORD = re.compile(r"\s*+(?:\w++(?:[-'\u2019]\w++)*+|\S)")
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -184,23 +191,45 @@ def detect_lang(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- article context
+def word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The lower-cased words of ``text`` (:data:`_WORD`: words and single punctuation marks) with their
+    start and end offsets, as three lists.
+
+    >>> word_spans("Kyiv's  MAYOR said: no.")
+    (["kyiv's", 'mayor', 'said', ':', 'no', '.'], [0, 8, 14, 18, 20, 22], [6, 13, 18, 19, 22, 23])
+    """
+    chunks = _GAP_WORD.findall(text)
+    words = [chunk.lstrip() for chunk in chunks]
+    ends = list(accumulate(map(len, chunks)))
+    # words hold no whitespace, so they are lower-cased in one call on their space-joined string (a
+    # space stops the final-sigma context as the end of a lone word does)
+    low = " ".join(words).lower().split(" ") if words else []
+    return low, list(map(sub, ends, map(len, words))), ends
+
+
 class _Article:
-    """One article tokenised once: tokens (lower, start, end), sentences, stance."""
+    """One article tokenised once: tokens (lower, start, end), sentences, stance.
+
+    ``sents``: the English sentence spans when the caller already has them (they must be
+    :func:`analysis.text.sentence_spans` of ``text``); ``parses``: target parses of sentences
+    (:func:`analysis.sentiment.target.mention_sentiment`'s ``parses``) read instead of parsing again."""
 
     __slots__ = ("text", "lang", "low", "starts", "ends", "sents", "sent_starts", "stance", "surface_counts",
-                 "title_end", "lemmas", "lowered", "entity_ctx")
+                 "title_end", "lemmas", "lowered", "entity_ctx", "parses")
 
-    def __init__(self, text: str, lang: str | None = None):
+    def __init__(self, text: str, lang: str | None = None, *, sents: list[tuple[int, int]] | None = None,
+                 parses: Mapping | None = None):
         from analysis.text import sentence_spans
 
         self.text = text if isinstance(text, str) else ""
         self.lang = lang or detect_lang(self.text)
-        toks = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(self.text)]
-        self.low = [t[0] for t in toks]
-        self.starts = [t[1] for t in toks]
-        self.ends = [t[2] for t in toks]
+        self.parses = parses
+        self.low, self.starts, self.ends = word_spans(self.text)
         try:
-            self.sents = sentence_spans(self.text) if self.lang == "en" else _simple_sentences(self.text)
+            if self.lang != "en":
+                self.sents = _simple_sentences(self.text)
+            else:
+                self.sents = sents if sents is not None else sentence_spans(self.text)
         except Exception:  # noqa: BLE001 - any splitter failure: one sentence
             self.sents = [(0, len(self.text))]
         if not self.sents:
@@ -209,8 +238,7 @@ class _Article:
         lowered = self.lowered = self.text.lower()
         self.entity_ctx: dict = {}
         cues = _cues(self.lang)["stance"]
-        ru = len(cues["pro_russia"].findall(lowered)) if cues["pro_russia"] is not None else 0
-        ua = len(cues["pro_ukraine"].findall(lowered)) if cues["pro_ukraine"] is not None else 0
+        ru, ua = _counts(lowered, cues["pro_russia"], cues["pro_ukraine"])
         self.stance = (ua - ru) / (ua + ru) if ua + ru else 0.0
         self.surface_counts: Counter = Counter()
         nl = self.text.find("\n")
@@ -226,6 +254,19 @@ class _Article:
             else:
                 self.lemmas = self.low
         return self.lemmas
+
+
+def _counts(text: str, *regexes: re.Pattern | None) -> list[int]:
+    """How many matches of each cue regex ``text`` holds (0 for None): all in one pass
+    (:func:`analysis._cueprefix.matcher`, exact) when the regexes have the cue form.
+
+    >>> _counts("kiev regime; the kiev regime", _prefix_regex(["kiev regime"]), None)
+    [2, 0]
+    """
+    from analysis._cueprefix import matcher
+
+    found = matcher(tuple(rx for rx in regexes if rx is not None)).find_all(text)
+    return [0 if rx is None else len(found[rx]) if rx in found else len(rx.findall(text)) for rx in regexes]
 
 
 def _simple_sentences(text: str) -> list[tuple[int, int]]:
@@ -255,11 +296,14 @@ def _harm_forms() -> tuple[frozenset, frozenset]:
 _PASSIVE = frozenset("was were is are been being be got".split())
 
 
-def _sentiment(sentence: str, a: int, b: int) -> tuple[float, float, bool]:
-    from analysis.targeted import _analyse
+def _sentiment(sentence: str, a: int, b: int, parses: Mapping | None = None) -> tuple[float, float, bool]:
+    """Target rule score, role and speaker flag of [a, b) in ``sentence`` (:func:`analysis.targeted._analyse`),
+    from its parse in ``parses`` when there (parsed with the default rules' lexicon)."""
+    from analysis.targeted import _analyse, _analyse_parsed
 
     try:
-        r = _analyse(sentence, a, b)
+        parsed = parses.get(sentence) if parses else None
+        r = _analyse(sentence, a, b) if parsed is None else _analyse_parsed(parsed, a, b, full=True)
     except Exception:  # noqa: BLE001 - never let a scoring glitch stop role prediction
         return 0.0, 0.0, False
     return float(r["score"]), float(r["role"]), bool(r["speaker"])
@@ -363,10 +407,12 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     if _FINE_MATCHER[0] is not fine_rx:
         from analysis._cueprefix import CueMatcher
 
-        _FINE_MATCHER[:] = [fine_rx, CueMatcher(fine_rx.values())]
-    found = _FINE_MATCHER[1].find_all(window)
-    fine_counts = {r: (len(found[rx]) if rx in found else len(rx.findall(window))) if rx is not None else 0
-                   for r, rx in fine_rx.items()}
+        matcher = CueMatcher(fine_rx.values())
+        slot = {rx: k for k, rx in enumerate(matcher.regexes)}
+        _FINE_MATCHER[:] = [fine_rx, matcher, [(r, rx, slot.get(rx)) for r, rx in fine_rx.items()]]
+    found = _FINE_MATCHER[1].find_each(window)  # by position: no regex hashed per mention
+    fine_counts = {r: (len(found[k]) if k is not None else len(rx.findall(window))) if rx is not None else 0
+                   for r, rx, k in _FINE_MATCHER[2]}
     for r, c in fine_counts.items():
         if c:
             f["cue:" + r] = min(c, 3) / 3.0
@@ -393,7 +439,7 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     speaker = False
     if lang == "en" and se > ss:
         sent_text = text[s0:s1]
-        score, role, speaker = _sentiment(sent_text, start - s0, min(end, s1) - s0)
+        score, role, speaker = _sentiment(sent_text, start - s0, min(end, s1) - s0, art.parses)
         f["tsent"] = score
         f["tsent_role"] = role / 2.0
         f["tsent_pol:" + ("neg" if score <= -0.025 else "pos" if score >= 0.10 else "neu")] = 1.0
@@ -467,8 +513,9 @@ def strip_embeddings(f: Mapping[str, float]) -> dict[str, float]:
     return {k: v for k, v in f.items() if not (k.startswith(("nvw", "nvm")) and k[3:].isdigit() or k in ("nvw", "nvm"))}
 
 
-#: [the fine-role cue regexes of one language, their analysis._cueprefix.CueMatcher] (mention_features)
-_FINE_MATCHER: list = [None, None]
+#: [the fine-role cue regexes of one language, their analysis._cueprefix.CueMatcher, (fine role, regex, its
+#: position in the matcher's regexes or None)] (mention_features)
+_FINE_MATCHER: list = [None, None, None]
 
 
 def art_narratives(art: _Article) -> dict[str, float]:
@@ -737,12 +784,14 @@ def tune_fine_thresholds(P: np.ndarray, classes: Sequence[str], mains: Sequence[
 
 # --------------------------------------------------------------------------- public API
 def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str = "text",
-              lang: str | None = None,
-              features: Callable[[str], bool] | None = None) -> tuple[list[dict], list[dict], list[str]]:
+              lang: str | None = None, features: Callable[[str], bool] | None = None,
+              sentence_spans: Mapping[object, list[tuple[int, int]]] | None = None,
+              parses: Mapping | None = None) -> tuple[list[dict], list[dict], list[str]]:
     """Features and rule cues of each mention row (``article_id``, ``start``, ``end``;
     optional ``surface``/``mention`` and ``side`` or ``entity_id``). Returns
     (features, cues, lang of each row). ``features``: whether the mentions of an article in a
-    language need their features (``{}`` where not: the rules read the cues alone); default all."""
+    language need their features (``{}`` where not: the rules read the cues alone); default all.
+    ``sentence_spans`` and ``parses``: work a caller has already done, as in :func:`predict_roles`."""
     texts = dict(zip(articles["article_id"].tolist(), articles[text_col].tolist()))
     langs = (dict(zip(articles["article_id"].tolist(), articles["lang"].tolist()))
              if "lang" in articles.columns else {})
@@ -771,7 +820,8 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
         art = cache.get(aid)
         if art is None:  # one parsed article held at a time (mentions come grouped by article):
             cache.clear()  # keeping all held ~3.6 GB at 10k articles in notebook 05
-            art = cache[aid] = _Article(texts.get(aid, ""), lang or langs.get(aid))
+            art = cache[aid] = _Article(texts.get(aid, ""), lang or langs.get(aid), parses=parses,
+                                        sents=sentence_spans.get(aid) if sentence_spans else None)
             art.surface_counts = per_article.get(aid, Counter())
             wanted = features is None or features(art.lang)
         f, c = mention_features(art, a, b, side=sd if isinstance(sd, str) else None,
@@ -784,7 +834,8 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
 
 def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str = "auto",
                   model: RoleModel | str | Path | Mapping[str, RoleModel] | None = None, text_col: str = "text",
-                  lang: str | None = None) -> pd.DataFrame:
+                  lang: str | None = None, sentence_spans: Mapping[object, list[tuple[int, int]]] | None = None,
+                  parses: Mapping | None = None) -> pd.DataFrame:
     """Main and fine role of every mention.
 
     Parameters
@@ -796,6 +847,11 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
     method : ``"auto"`` (trained weights of the mention's language when
         present, else rules), ``"rules"`` or ``"model"``.
     model : a :class:`RoleModel`, a path to its JSON, or {lang: RoleModel}.
+    sentence_spans : {article_id: its sentence spans} for articles whose spans the caller already has, as
+        :func:`analysis.text.sentence_spans` gives them (read for English articles only; the pipeline
+        passes those of its sentences table).
+    parses : {sentence: target parse} from :func:`analysis.sentiment.target.mention_sentiment`
+        (``parses=``): the target sentiment of a mention in one of these sentences reads its parse.
 
     Returns
     -------
@@ -824,7 +880,8 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
             models[code] = every_lang if every_lang is not None else load_role_model(lang=code)
         return models[code] is not None
 
-    feats, cues, langs = featurize(out, articles, text_col=text_col, lang=lang, features=has_model)
+    feats, cues, langs = featurize(out, articles, text_col=text_col, lang=lang, features=has_model,
+                                   sentence_spans=sentence_spans, parses=parses)
     if method != "rules":
         for code in set(langs):
             has_model(code)

@@ -44,12 +44,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.framing._cyr import CYR_LANGS, best_lemma, fold, lang_column, lemma_forms, lookup_form, words
+from analysis.sentiment.target import BOOST_DAMPING, N_SCALAR  # VADER's, as the English target rules use them
 
 __all__ = ["tone_lexicon", "score_text", "rule_valences", "cyr_sentence_tone", "word_valences", "LEXICON_FILE"]
 
 LEXICON_FILE = "sentiment_ru_uk.csv"
 B_INCR = 0.293
-N_SCALAR = -0.74
 ALPHA = 15.0
 
 NEGATORS = {
@@ -145,7 +145,7 @@ def rule_valences(toks: list[str], raw: list[str], lang: str, *, negation: bool 
                 for dist in (1, 2, 3):
                     j = i - dist
                     if j >= 0 and toks[j] in boost:
-                        inc = boost[toks[j]] * (1.0, 0.95, 0.9)[dist - 1]
+                        inc = boost[toks[j]] * BOOST_DAMPING[dist - 1]
                         v += inc if v > 0 else -inc
             if negation:
                 before = any(i - d >= 0 and toks[i - d] in negs and not (i - d + 1 < len(toks) and toks[i - d + 1] in notneg)

@@ -956,18 +956,19 @@ def target_sentiment(frame: pd.DataFrame, *, sentence_col: str = "text", start_c
 
 def _score_targets(texts: Sequence, starts: Sequence, ends: Sequence, *, method: str = "rules",
                    model: TargetModel | None = None, params: RuleParams = DEFAULT_RULES,
-                   lexicon: str = "war-news") -> tuple[list[int], list[float]]:
-    """Polarity and score of each (sentence, start, end); blank sentences are neutral."""
+                   lexicon: str = "war-news", parses: dict | None = None) -> tuple[list[int], list[float]]:
+    """Polarity and score of each (sentence, start, end); blank sentences are neutral. ``parses``:
+    see :func:`_score_rules`."""
     from analysis.sentiment._shared import gc_paused
 
     with gc_paused():
         return _score_targets_loop(texts, starts, ends, method=method, model=model, params=params,
-                                   lexicon=lexicon)
+                                   lexicon=lexicon, parses=parses)
 
 
-def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
+def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon, parses=None):
     if method != "model":
-        return _score_rules(texts, starts, ends, params=params, lexicon=lexicon)
+        return _score_rules(texts, starts, ends, params=params, lexicon=lexicon, parses=parses)
     pols: list[int] = []
     scores: list[float] = []
     blank: dict[str, bool] = {}
@@ -994,10 +995,12 @@ def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon):
 
 
 def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: RuleParams,
-                 lexicon: str) -> tuple[list[int], list[float]]:
+                 lexicon: str, parses: dict | None = None) -> tuple[list[int], list[float]]:
     """The rule polarity and score of each (sentence, start, end); each distinct sentence is
     parsed once, together with the others (:func:`analysis.sentiment.target_parse.iter_parsed`),
-    and all its targets are scored from that parse. Blank or missing sentences are neutral."""
+    and all its targets are scored from that parse. Blank or missing sentences are neutral.
+    ``parses``, a dict, receives each sentence's parse when it is the one :func:`_analyse` would make
+    (the default rules' lexicon), for a later reader of the same sentences (the roles stage)."""
     from analysis.sentiment.target_parse import iter_parsed
 
     pols = [0] * len(texts)
@@ -1009,7 +1012,12 @@ def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: R
     sentences = [text for text in targets_of if text.strip()]
     pos_t, neg_t = params.pos_threshold, params.neg_threshold
     compound: dict[str, float] = {}
-    for text, parsed in zip(sentences, iter_parsed(sentences, _lexicon_key(lexicon, params))):
+    key = _lexicon_key(lexicon, params)
+    if parses is not None and key != _lexicon_key("war-news", DEFAULT_RULES):
+        parses = None
+    for text, parsed in zip(sentences, iter_parsed(sentences, key)):
+        if parses is not None:
+            parses[text] = parsed
         for i in targets_of[text]:
             try:
                 a, b = int(starts[i]), int(ends[i])
@@ -1052,7 +1060,7 @@ def _warm_score(text: str, parsed: _Parsed, a: int, b: int, params: RuleParams, 
 
 def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method: str = "rules",
                       model: TargetModel | str | Path | None = None,
-                      params: RuleParams = DEFAULT_RULES) -> pd.DataFrame:
+                      params: RuleParams = DEFAULT_RULES, parses: dict | None = None) -> pd.DataFrame:
     """Score every entity mention in its sentence.
 
     Parameters
@@ -1063,6 +1071,9 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
         sentence_id, start, text.
 
     params : rule weights (default :data:`DEFAULT_RULES`).
+    parses : a dict that receives {sentence: parse} of the English sentences the rules parsed (with
+        the lexicon :func:`_analyse` uses), so a later stage reads them instead of parsing again
+        (:func:`analysis.roles.predict_roles`'s ``parses``).
 
     Returns
     -------
@@ -1110,7 +1121,8 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
                                                 "from": starts, "to": ends}), method="vader")
         pols, scores = scored["polarity"].tolist(), scored["score"].tolist()
     else:
-        pols, scores = _score_targets(english, starts, ends, method=method, model=model, params=params)
+        pols, scores = _score_targets(english, starts, ends, method=method, model=model, params=params,
+                                      parses=parses)
     if english is not texts:
         from analysis.sentiment.cyrillic_target import overwrite_cyrillic
 
