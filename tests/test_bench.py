@@ -25,6 +25,7 @@ def test_bench_runs_end_to_end_on_a_small_slice(root, shared, tmp_path):
         "full_pipeline_vs_naive", "full_pipeline_vs_naive_vadersentiment"]
     figures = json.loads(out.read_text())
     assert figures["two_processes"]["identical"] is True
+    assert figures["two_processes"]["cpu_seconds"] > 0 and figures["two_processes"]["one_process_cpu_seconds"] > 0
     assert [point["articles"] for point in figures["curve"]] == [60, 120]
     assert all(point["peak_memory_mb"] > 0 and point["seconds"] > 0 for point in figures["curve"])
     incremental = figures["incremental"]

@@ -117,6 +117,36 @@ def test_a_worker_due_for_recycling_does_not_wait_for_the_other_workers_chunk():
         slots.close()
 
 
+def test_a_recycled_worker_exits_while_its_replacement_works_and_close_waits_for_every_exit(monkeypatch):
+    # Issue 13: the slot waited for its old worker's exit (the teardown of a few hundred MB) before forking
+    # the fresh one, idling at every recycle. The old worker now exits in the background; close() still
+    # returns only once every worker, recycled or not, has exited.
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    exits = []
+    shutdown = ProcessPoolExecutor.shutdown
+
+    def slow_exit(pool, wait=True, **options):
+        shutdown(pool, wait=wait, **options)
+        if wait:
+            time.sleep(3.0)  # a worker that takes long to exit
+            exits.append(pool)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "shutdown", slow_exit)
+    slots = engine._WorkerSlots(1, recycle_after=1)
+    first = slots.pools[0]
+    slots.submit(_sleep_then_pid, 0.0)
+    (first_pid,) = slots.wait_one()
+    started = time.perf_counter()
+    slots.submit(_sleep_then_pid, 0.0)  # the slot's worker is due for recycling
+    (second_pid,) = slots.wait_one()
+    assert time.perf_counter() - started < 2.5  # did not wait for the old worker to exit
+    assert second_pid != first_pid and first not in exits
+    slots.close()
+    assert first in exits and slots.pools[0] in exits
+
+
 def test_parquet_source_streams_in_batches(articles, tmp_path):
     source = tmp_path / "corpus.parquet"
     articles.to_parquet(source, index=False)
