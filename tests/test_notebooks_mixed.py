@@ -147,3 +147,15 @@ def test_04_before_after_contrast_on_the_corpus_samples_at_most_max_docs_contras
     figure = tmp_path / "figures" / "04_framing" / "fightin_before_after.svg"
     assert figure.exists()
     assert "distinctive terms on a sample of 4 of 6 articles, at most 2 per period" in figure.read_text(encoding="utf-8")
+
+
+def test_01_fits_a_language_with_more_than_max_topic_docs_articles_on_a_sample_and_weighs_all(mixed, tmp_path):
+    # Issue 13: the topic model's fit is capped (MAX_TOPIC_DOCS); 4 Russian articles, a sample of 3.
+    import json
+
+    _run(mixed, tmp_path, ["01"], MAX_TOPIC_DOCS=3)
+    cells = json.loads((tmp_path / "01_corpus_overview.ipynb").read_text(encoding="utf-8"))["cells"]
+    printed = "".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    assert "Russian: 4 articles (fitted on a sample of 3)" in printed
+    reps = _csv(tmp_path / "figures" / "01_corpus_overview" / "topic_representative_articles_ru.csv")
+    assert len(reps), "the fitted model weighs every Russian article"

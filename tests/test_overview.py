@@ -123,3 +123,19 @@ def test_sample_groups_keeps_at_most_n_rows_per_group_the_same_on_every_run_in_t
     assert not picked.equals(sample_groups(docs, "side", n=10, seed=1))
     order = picked["text"].str[1:].astype(int).tolist()
     assert order == sorted(order) and picked.index.tolist() == list(range(13)), "original order, fresh index"
+
+
+def test_article_term_counts_part_by_part_takes_the_articles_indexed_once_and_gives_the_same_counts():
+    # Issue 13: notebook 01 called it once per stored part with the whole corpus's articles, which every
+    # call re-indexed (quadratic: +94 ms per part with 100k articles); indexed once, each part looks up its own.
+    import pandas as pd
+
+    from analysis.overview import article_term_counts
+
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "lang": ["ru", "en", None], "n_words": [3, 2, 4]})
+    toks = pd.DataFrame({"article_id": ["a", "a", "a", "b", "b", "c"],
+                         "lemma": ["Удар", "по", "удар", "shelling", "the", "Kyiv"], "is_alpha": True, "is_punct": False})
+    by_id = arts.set_index("article_id")
+    parts = [toks[toks["article_id"].isin(ids)] for ids in (["a"], ["b", "c"])]
+    pd.testing.assert_frame_equal(pd.concat([article_term_counts(p, by_id) for p in parts], ignore_index=True),
+                                  article_term_counts(toks, arts))

@@ -82,3 +82,38 @@ def test_topics_over_time_by_month_and_quarter(arts):
 def test_bad_options_are_refused(arts):
     with pytest.raises(ValueError, match="method"):
         fit_topics(arts, method="bertopic")
+
+
+def _counts(texts_by_id: dict) -> pd.DataFrame:
+    rows = [(a, w) for a, text in texts_by_id.items() for w in text.lower().split()]
+    return pd.DataFrame(rows, columns=["article_id", "term"]).assign(count=1)
+
+
+@pytest.mark.parametrize("method", ["nmf", "lda"])
+def test_a_topic_model_over_more_than_max_docs_articles_is_fitted_on_a_sample_and_weighs_every_article(method):
+    # Issue 13: notebook 01's NMF cost grew with the corpus (500 iterations over every article); above
+    # MAX_TOPIC_DOCS it is fitted on a fixed-seed sample and the model gives every article its weights.
+    from analysis.topics import fit_topics_from_counts
+
+    texts = {f"g{i}": GRAIN[i % 4] for i in range(12)} | {f"s{i}": STRIKES[i % 4] for i in range(12)}
+    counts = _counts(texts)
+    sampled = fit_topics_from_counts(counts, n_topics=2, min_df=1, method=method, max_docs=10)
+    assert sampled.options["fit_articles"] == 10 and sampled.options["n_articles"] == 24
+    assert sorted(sampled.doc_topics["article_id"].unique()) == sorted(texts)
+    dominant = sampled.doc_topics.loc[sampled.doc_topics.groupby("article_id")["weight"].idxmax()].set_index(
+        "article_id")["topic"]
+    assert dominant[[f"g{i}" for i in range(12)]].nunique() == 1 and dominant[[f"s{i}" for i in range(12)]].nunique() == 1
+    assert dominant["g0"] != dominant["s0"]
+    again = fit_topics_from_counts(counts, n_topics=2, min_df=1, method=method, max_docs=10)
+    pd.testing.assert_frame_equal(sampled.doc_topics, again.doc_topics)
+
+
+def test_max_docs_at_or_above_the_corpus_size_changes_nothing():
+    from analysis.topics import fit_topics_from_counts
+
+    counts = _counts({f"g{i}": GRAIN[i] for i in range(4)} | {f"s{i}": STRIKES[i] for i in range(4)})
+    whole = fit_topics_from_counts(counts, n_topics=2, min_df=1)
+    capped = fit_topics_from_counts(counts, n_topics=2, min_df=1, max_docs=8)
+    pd.testing.assert_frame_equal(whole.terms, capped.terms)
+    pd.testing.assert_frame_equal(whole.doc_topics, capped.doc_topics)
+    assert whole.options == capped.options

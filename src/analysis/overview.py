@@ -555,7 +555,9 @@ def article_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_len
     absent), alphabetic, at least ``min_length`` letters, not in the article language's stop list.
     Each article present in ``tokens`` also gets one :data:`ALL_WORDS` row holding its ``n_words``
     (``articles`` needs ``article_id``, ``n_words`` and optionally ``lang``, English when missing).
-    Every distinct id and term is looked up once, not once per token.
+    Every distinct id and term is looked up once, not once per token. Called part by part over a
+    large corpus, pass ``articles`` indexed by ``article_id`` (unique), built once: only the part's
+    articles are then looked up, instead of every call re-indexing the whole corpus (quadratic).
 
     Returns DataFrame[article_id, lang, term, count].
 
@@ -564,15 +566,19 @@ def article_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_len
     ...     "lemma": ["Удар", "по", "удар", "shelling", "the"], "is_alpha": True, "is_punct": False})
     >>> article_term_counts(toks, arts).values.tolist()
     [['a', 'ru', 'удар', 2], ['a', 'ru', '<all words>', 3], ['b', 'en', 'shelling', 1], ['b', 'en', '<all words>', 2]]
+    >>> article_term_counts(toks, arts.set_index("article_id")).equals(article_term_counts(toks, arts))
+    True
     """
     columns = ["article_id", "lang", "term", "count"]
     if not len(tokens):
         return pd.DataFrame(columns=columns)
     present_codes, present = pd.factorize(tokens["article_id"])
-    by_id = articles.drop_duplicates("article_id").set_index("article_id")
+    by_id = articles.drop_duplicates("article_id").set_index("article_id") if "article_id" in articles.columns \
+        else articles
     if "n_words" not in by_id.columns:
         raise KeyError("article_term_counts() needs the articles' n_words (overview.with_sizes) for the per-10k denominator")
-    langs = _lang_values(by_id).reindex(present).fillna("en").to_numpy(object)
+    by_id = by_id.reindex(present)  # the part's articles only (missing ones: English, 0 words)
+    langs = _lang_values(by_id).to_numpy(object)
     words = (tokens["is_alpha"].to_numpy(bool) & ~tokens["is_punct"].to_numpy(bool))
     term_col = "lemma" if "lemma" in tokens.columns else "lower"
     raw_codes, raw_terms = pd.factorize(tokens.loc[words, term_col])
@@ -594,7 +600,7 @@ def article_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_len
     rows = pd.DataFrame({"position": keys // max(len(terms), 1), "term": terms[keys % max(len(terms), 1)],
                          "count": counts.astype("int64"), "order": 0})
     totals = pd.DataFrame({"position": np.arange(len(present)), "term": ALL_WORDS,
-                           "count": by_id["n_words"].reindex(present).fillna(0).astype("int64").to_numpy(), "order": 1})
+                           "count": by_id["n_words"].fillna(0).astype("int64").to_numpy(), "order": 1})
     out = pd.concat([rows, totals], ignore_index=True).sort_values(["position", "order"], kind="stable")
     positions = out["position"].to_numpy()
     out = pd.DataFrame({"article_id": np.asarray(present, dtype=object)[positions], "lang": langs[positions],

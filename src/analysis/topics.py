@@ -254,7 +254,7 @@ def topic_doc_terms(article_counts: pd.DataFrame) -> pd.DataFrame:
 
 def fit_topics_from_counts(doc_terms: pd.DataFrame, *, article_ids=None, n_topics: int = 10, method: str = "nmf",
                            seed: int = 0, top_n: int = 10, min_df: float = 2, max_df: float = 0.9,
-                           max_features: int = 20_000) -> TopicModel:
+                           max_features: int = 20_000, max_docs: int | None = None) -> TopicModel:
     """:func:`fit_topics` on per-article term counts (:func:`doc_term_counts`, summed over the
     parts of the stored token table) instead of article texts.
 
@@ -263,6 +263,11 @@ def fit_topics_from_counts(doc_terms: pd.DataFrame, *, article_ids=None, n_topic
     have scikit-learn's meaning (an int ``min_df`` is a document count, a float a share);
     ``nmf`` weighs counts by sublinear tf-idf (as :func:`fit_topics`), ``lda`` uses raw counts.
     Same input, same topics.
+
+    ``max_docs``: with more articles than this, the vocabulary, the idf weights and the topics are
+    fitted on a fixed-seed sample of ``max_docs`` of them (``seed``) and every article's topic
+    weights come from the fitted model (``transform``), so the fit costs the same however large the
+    corpus; ``options["fit_articles"]`` says how many articles it saw. ``None`` (default) fits on all.
 
     >>> counts = pd.DataFrame({"article_id": list("aaabbbcccdddeeefff"),
     ...     "term": ["grain", "ports", "ships"] * 3 + ["drones", "missiles", "strikes"] * 3, "count": 1})
@@ -291,12 +296,17 @@ def fit_topics_from_counts(doc_terms: pd.DataFrame, *, article_ids=None, n_topic
     every = sparse.csr_matrix((doc_terms["count"].to_numpy(float)[kept], (row[kept], term_codes[kept])),
                               shape=(n_docs, len(terms)))
     terms = np.asarray(terms, dtype=object)
-    n_articles = np.bincount(every.indices, minlength=len(terms))  # articles holding each term
-    lo = min_df if isinstance(min_df, int) else min_df * n_docs
-    hi = (max_df if isinstance(max_df, int) else max_df * n_docs) if n_docs > 1 else n_docs
+    sampled = max_docs is not None and n_docs > max_docs
+    # the rows the vocabulary and the model are fitted on: every article, or a fixed-seed sample
+    fitted_on = sparse.csr_matrix(every[np.sort(np.random.default_rng(seed).choice(n_docs, max_docs, replace=False))]) \
+        if sampled else every
+    n_fit = fitted_on.shape[0]
+    n_articles = np.bincount(fitted_on.indices, minlength=len(terms))  # articles holding each term
+    lo = min_df if isinstance(min_df, int) else min_df * n_fit
+    hi = (max_df if isinstance(max_df, int) else max_df * n_fit) if n_fit > 1 else n_fit
     candidates = np.flatnonzero((n_articles > 0) & (n_articles >= lo) & (n_articles <= hi))
     if max_features and len(candidates) > max_features:
-        tf = pd.DataFrame({"term": terms[candidates], "count": np.asarray(every.sum(axis=0)).ravel()[candidates],
+        tf = pd.DataFrame({"term": terms[candidates], "count": np.asarray(fitted_on.sum(axis=0)).ravel()[candidates],
                            "column": candidates})
         tf = tf.sort_values(["count", "term"], ascending=[False, True], kind="stable")
         candidates = tf["column"].head(max_features).to_numpy()
@@ -304,12 +314,18 @@ def fit_topics_from_counts(doc_terms: pd.DataFrame, *, article_ids=None, n_topic
     vocab = np.array([terms[c] for c in columns], dtype=object)
     if not len(vocab):
         raise ValueError("no term is left after min_df/max_df: too few articles for a topic model")
-    X = sparse.csr_matrix(every[:, columns])
+    X = sparse.csr_matrix(fitted_on[:, columns])
     X.sort_indices()
+    X_all = None
+    if sampled:
+        X_all = sparse.csr_matrix(every[:, columns])
+        X_all.sort_indices()
     if method == "nmf":
         from sklearn.decomposition import NMF
 
-        X = TfidfTransformer(sublinear_tf=True).fit_transform(X)
+        tfidf = TfidfTransformer(sublinear_tf=True)
+        X = tfidf.fit_transform(X)
+        X_all = None if X_all is None else tfidf.transform(X_all)
         est = NMF(n_components=min(n_topics, *X.shape), init="nndsvda", random_state=seed, max_iter=500)
     else:
         from sklearn.decomposition import LatentDirichletAllocation
@@ -319,7 +335,9 @@ def fit_topics_from_counts(doc_terms: pd.DataFrame, *, article_ids=None, n_topic
     options = {"n_topics": n_topics, "method": method, "seed": seed, "min_df": min_df, "max_df": max_df,
                "max_features": max_features, "ngram": (1, 1), "n_articles": n_docs, "n_terms": len(vocab),
                "source": "term counts"}
-    return _fitted(method, est, X, vocab, np.asarray(ids, dtype=object), top_n=top_n, options=options)
+    if sampled:
+        options.update(max_docs=max_docs, fit_articles=n_fit)
+    return _fitted(method, est, X, vocab, np.asarray(ids, dtype=object), top_n=top_n, options=options, X_all=X_all)
 
 
 def fit_topics_by_lang(doc_terms: pd.DataFrame, articles: pd.DataFrame, *, min_docs: int = 20,
@@ -353,10 +371,13 @@ def fit_topics_by_lang(doc_terms: pd.DataFrame, articles: pd.DataFrame, *, min_d
     return models
 
 
-def _fitted(method: str, est, X, vocab, ids, *, top_n: int, options: dict, vectorizer=None) -> TopicModel:
-    """Fit ``est`` on the document-term matrix ``X`` (rows = ``ids``) and build the tidy tables."""
+def _fitted(method: str, est, X, vocab, ids, *, top_n: int, options: dict, vectorizer=None, X_all=None) -> TopicModel:
+    """Fit ``est`` on the document-term matrix ``X`` (rows = ``ids``) and build the tidy tables;
+    with ``X_all`` (rows = ``ids``), fit on ``X`` (a sample of those rows) and weigh ``X_all``'s."""
     k = est.n_components
     W = est.fit_transform(X)
+    if X_all is not None:
+        W = est.transform(X_all)
     H = est.components_
     # number topics by prevalence, ties by their top term, so the numbering is stable and meaningful
     totals = W.sum(axis=0)
