@@ -28,7 +28,12 @@ Two methods, one output schema (:data:`ROLE_COLUMNS`):
     cues and the target-sentiment score; for Russian also the mean navec
     word vector (the ``natasha`` wheel's news vectors) of the window's and of
     the mention's lemmas, as dense blocks (:func:`_embedding_features`; grouped
-    5-fold CV on the SemEval ru folder 0.738 -> 0.767 main accuracy).
+    5-fold CV on the SemEval ru folder 0.738 -> 0.767 main accuracy); for English,
+    once ``python -m analysis.train wordvectors`` has learned vectors from
+    unlabelled text (:mod:`analysis.wordvectors`), the frequency-weighted mean
+    vectors of the window and of the words around every occurrence of the
+    mention's surface (:func:`_en_window_vector`, :func:`_en_context_vector`;
+    grouped 5-fold CV on the en folder, mean of 10 fold seeds, 0.692 -> 0.709).
     Language-agnostic except for the lemmas, vectors and sentiment, so
     Russian gets its own trained model too. Weights
     are written as JSON by ``python -m analysis.train roles --train DIR --out
