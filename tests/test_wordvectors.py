@@ -109,3 +109,13 @@ def test_vectors_from_the_shared_news_articles_place_related_words_together(shar
     assert {"injured", "wounded"} <= set(neighbours("killed"))
     assert "vladimir" in neighbours("putin")
     assert {"impose", "imposed"} & set(neighbours("sanctions"))
+
+
+def test_the_roles_store_key_follows_the_word_vectors_file(tmp_path, monkeypatch, small_vectors):
+    from analysis import pipeline
+
+    monkeypatch.setenv("ANALYSIS_MODELS", str(tmp_path))
+    (tmp_path / "roles_en.json").write_text("{}")
+    before = pipeline.model_key(("roles",))
+    small_vectors.save(tmp_path / "wordvec_en.npz")  # new vectors change the English role features
+    assert pipeline.model_key(("roles",)) != before
