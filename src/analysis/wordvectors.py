@@ -26,7 +26,6 @@ as a numpy ``.npz`` of a string array and a float32 matrix, read with ``allow_pi
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cached_property, lru_cache
@@ -36,8 +35,6 @@ import numpy as np
 
 __all__ = ["WordVectors", "corpus_texts", "default_vectors_path", "load_word_vectors", "train_word_vectors"]
 
-#: the tokens of :mod:`analysis.roles` (``_WORD``), lower-cased: look-ups there must hit these keys
-_WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*|[^\w\s]")
 FORMAT = "analysis.wordvectors/1"
 #: the smoothing constant of :meth:`WordVectors.sif_mean`
 SIF_A = 1e-3
@@ -109,6 +106,8 @@ def tokens(text: str) -> list[str]:
     >>> tokens("Kyiv's forces held.")
     ["kyiv's", 'forces', 'held', '.']
     """
+    from analysis.roles import _WORD  # the role features look words up as roles tokenises them
+
     return [m.group().lower() for m in _WORD.finditer(text)]
 
 
