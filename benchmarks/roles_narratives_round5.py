@@ -6,8 +6,9 @@ learned offline from the unlabelled English texts of ../shared/corpus (:mod:`ana
 Subcommands:
 
 * ``roles-vectors`` - English main role (joint en+ru, C 1, argmax of the main model, as the default) with the
-  mean vector of the +-8-token window and of the mention's words as dense blocks: vector dimension, training
-  window, scale, blocks, frequency weighting;
+  mean vector of the +-8-token window, of the mention's words, of the words around every occurrence of the
+  mention's surface (``e``, the kept one with ``w``) as dense blocks: vector dimension, training window, scale,
+  blocks, frequency (SIF) weighting; and k-means word clusters of the window as sparse features;
 * ``roles-seeds`` - the current model vs the vector variants named by ``--variants`` with outer fold seed ``--seed``;
 * ``roles-selftrain`` - self-training on the unlabelled GDELT news articles: gazetteer mentions whose
   predicted main-role probability reaches a threshold (chosen by inner grouped 4-fold CV from 0.7 / 0.8 /
