@@ -100,11 +100,11 @@ def test_the_cache_key_covers_the_new_package_files():
 
     files = {p.relative_to(SRC).as_posix() for p in package_files()}
     assert {"corpus/load.py", "corpus/readers.py", "entities/matching.py", "sentiment/target.py",
-            "sentiment/_shared.py", "vocabulary.py"} <= files
+            "sentiment/_shared.py", "vocabulary.py", "wordvectors.py"} <= files
 
 
 @pytest.mark.parametrize("module", [f"analysis.{pkg}.{name}" for pkg, names in SUBMODULES.items() for name in names]
-                         + [f"analysis.{pkg}" for pkg in SUBMODULES] + ["analysis.vocabulary"])
+                         + [f"analysis.{pkg}" for pkg in SUBMODULES] + ["analysis.vocabulary", "analysis.wordvectors"])
 def test_the_moved_docstring_examples_still_run(module):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0

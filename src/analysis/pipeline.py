@@ -642,18 +642,19 @@ def _selection(partitions: list[tuple[Path, pd.DataFrame]], hashes: list[str], f
 
 
 #: Trained weights (in :func:`analysis.paths.models_dir`) that a stage reads when they exist.
-_STAGE_MODELS = {"roles": "roles_*.json", "narratives": "narratives_*.json"}
+#: The English word vectors change the role features (:func:`analysis.roles._en_window_vector`).
+_STAGE_MODELS = {"roles": ("roles_*.json", "wordvec_*.npz"), "narratives": ("narratives_*.json",)}
 
 
 def model_key(stages: Iterable[str]) -> str:
-    """Hash of the trained weight files the ``stages`` would use (``roles_<lang>.json``,
+    """Hash of the trained weight files the ``stages`` would use (``roles_<lang>.json``, ``wordvec_<lang>.npz``,
     ``narratives_<lang>.json`` in :func:`analysis.paths.models_dir`): training new weights changes
     the key, so stored roles and narratives are recomputed. ``""`` when no stage reads weights.
 
     >>> model_key(("sentences",))
     ''
     """
-    patterns = [_STAGE_MODELS[s] for s in stages if s in _STAGE_MODELS]
+    patterns = [p for s in stages if s in _STAGE_MODELS for p in _STAGE_MODELS[s]]
     if not patterns:
         return ""
     root = paths.models_dir()

@@ -28,7 +28,12 @@ Two methods, one output schema (:data:`ROLE_COLUMNS`):
     cues and the target-sentiment score; for Russian also the mean navec
     word vector (the ``natasha`` wheel's news vectors) of the window's and of
     the mention's lemmas, as dense blocks (:func:`_embedding_features`; grouped
-    5-fold CV on the SemEval ru folder 0.738 -> 0.767 main accuracy).
+    5-fold CV on the SemEval ru folder 0.738 -> 0.767 main accuracy); for English,
+    once ``python -m analysis.train wordvectors`` has learned vectors from
+    unlabelled text (:mod:`analysis.wordvectors`), the frequency-weighted mean
+    vectors of the window and of the words around every occurrence of the
+    mention's surface (:func:`_en_window_vector`, :func:`_en_context_vector`;
+    grouped 5-fold CV on the en folder, mean of 10 fold seeds, 0.692 -> 0.709).
     Language-agnostic except for the lemmas, vectors and sentiment, so
     Russian gets its own trained model too. Weights
     are written as JSON by ``python -m analysis.train roles --train DIR --out
@@ -356,6 +361,8 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
                 f["LM:" + lem[i]] = max(f.get("LM:" + lem[i], 0.0), wt)
         if lem is not None and lang == "ru":  # Russian: navec word vectors of the window and of the mention (lemmas)
             f.update(_embedding_features(lem, ts, te))
+        elif lang == "en":  # English: word vectors learned offline (analysis.wordvectors), when trained
+            f.update(_en_window_vector(low, ts, te))
         for d in (1, 2):
             if ts - d >= 0:
                 f[f"L{d}:" + low[ts - d]] = 1.0
@@ -373,6 +380,7 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
             if ms.strip():
                 width = max(te - ts, 1)
                 occ = 0
+                around = []
                 for m in re.finditer(re.escape(ms), art.lowered):
                     occ += 1
                     i = bisect_right(art.ends, m.start())
@@ -380,10 +388,13 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
                         w = low[j]
                         if w[:1].isalnum():
                             ctx["E:" + w] = ctx.get("E:" + w, 0.0) + 1.0
+                            around.append(w)
                 if ctx:
                     norm_e = 1.0 / math.sqrt(sum(v * v for v in ctx.values()))
                     ctx = {k: v * norm_e for k, v in ctx.items()}
                 ctx["E_occurrences"] = math.log1p(occ) / 3.0
+                if lang == "en":
+                    ctx.update(_en_context_vector(around))
             art.entity_ctx[ms] = ctx
         f.update(ctx)
         # article context
@@ -502,6 +513,43 @@ def _ru_vector(word: str) -> np.ndarray | None:
     navec decodes a product-quantised row per call."""
     emb = _ru_vectors()
     return emb[word] if emb is not None and word in emb else None
+
+
+@lru_cache(maxsize=1)
+def _en_vectors():
+    """English word vectors learned offline (``data/models/wordvec_en.npz``, :mod:`analysis.wordvectors`),
+    read once per process; None when they were not trained."""
+    from analysis.wordvectors import load_word_vectors
+
+    return load_word_vectors()
+
+
+def _en_window_vector(low: Sequence[str], ts: int, te: int, *, vectors=None) -> dict:
+    """``{"evw": v}``: the frequency-weighted mean vector (:meth:`~analysis.wordvectors.WordVectors.sif_mean`)
+    of the words in the +-:data:`EMBED_WINDOW` tokens around the mention (tokens ``ts:te`` of ``low``),
+    scaled by :data:`EMBED_SCALE`; ``{}`` without vectors or known words. ``vectors`` default: :func:`_en_vectors`.
+
+    The English counterpart of :func:`_embedding_features`. With :func:`_en_context_vector`, grouped 5-fold CV
+    on the SemEval-2025 en folder (joint en+ru model), mean of fold seeds 0-9: main accuracy / macro-F1
+    0.692 / 0.572 -> 0.709 / 0.583 (README-roles.md, round 5).
+
+    >>> from analysis.wordvectors import train_word_vectors
+    >>> wv = train_word_vectors(["Russian forces shelled the city."] * 5, dim=2)
+    >>> f = _en_window_vector(["russian", "forces", "shelled", "the", "city"], 0, 2, vectors=wv)
+    >>> sorted(f), round(float(np.linalg.norm(f["evw"])), 3)
+    (['evw'], 2.0)
+    """
+    wv = vectors if vectors is not None else _en_vectors()
+    v = wv.sif_mean(low[max(0, ts - EMBED_WINDOW):ts] + low[te:te + EMBED_WINDOW]) if wv is not None else None
+    return {} if v is None else {"evw": v * EMBED_SCALE}
+
+
+def _en_context_vector(words: Sequence[str], *, vectors=None) -> dict:
+    """``{"eve": v}``: as :func:`_en_window_vector` over ``words``, the words around every occurrence of the
+    mention's surface in the article (the ``E:`` features' words)."""
+    wv = vectors if vectors is not None else _en_vectors()
+    v = wv.sif_mean(words) if wv is not None else None
+    return {} if v is None else {"eve": v * EMBED_SCALE}
 
 
 def strip_embeddings(f: Mapping[str, float]) -> dict[str, float]:
@@ -674,7 +722,21 @@ def load_role_model(path: str | Path | None = None, *, lang: str = "en") -> Role
         path = default_model_path(lang)
         if not path.exists():
             return None
-    return RoleModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    model = RoleModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    trained_on = model.meta.get("word_vectors")
+    if trained_on and getattr(_en_vectors(), "fingerprint", None) != trained_on:
+        import warnings
+
+        warnings.warn(f"{path} was trained with English word vectors {trained_on} that are not the ones in "
+                      f"{_vectors_path()} (absent or retrained): its vector features are left out or differ; "
+                      "retrain both with python -m analysis.train wordvectors / roles", stacklevel=2)
+    return model
+
+
+def _vectors_path() -> Path:
+    from analysis.wordvectors import default_vectors_path
+
+    return default_vectors_path("en")
 
 
 def _main_fine(fine_roles: str) -> list[str]:
@@ -748,10 +810,11 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
                 fx.append(f)
                 fy.append(r)
         fine = fit_linear(fx, fy, C=C_fine, class_weight=None, min_count=min_count, seed=seed)
-    return RoleModel(main, fine, lang, {"n_train": len(features), "C": C, "C_fine": C_fine,
-                                        "class_weight": class_weight, "min_count": min_count,
-                                        "decision": decision, "fine_kind": fine_kind}, main_bias=bias,
-                     fine_thresholds=fine_thresholds)
+    meta = {"n_train": len(features), "C": C, "C_fine": C_fine, "class_weight": class_weight,
+            "min_count": min_count, "decision": decision, "fine_kind": fine_kind}
+    if _en_vectors() is not None and any("evw" in f or "eve" in f for f in features):
+        meta["word_vectors"] = _en_vectors().fingerprint  # load_role_model warns when others are loaded
+    return RoleModel(main, fine, lang, meta, main_bias=bias, fine_thresholds=fine_thresholds)
 
 
 #: thresholds :func:`tune_fine_thresholds` chooses from (above 1: never add a second role)

@@ -5,6 +5,7 @@ Usage::
     python -m analysis.train roles --train DIR [DIR ...] [--out data/models/roles_en.json]
     python -m analysis.train narratives --train DIR [DIR ...] [--out data/models/narratives_en.json]
     python -m analysis.train target-sentiment --train TRAIN.jsonl [--out data/models/targeted.json]
+    python -m analysis.train wordvectors --train ../shared/corpus [--out data/models/wordvec_en.npz]
 
 DIR is a SemEval-2025 Task 10 language folder; with several, the first one's
 language names the model and the others add training data (e.g. ``--train
@@ -17,6 +18,10 @@ default (joint training, better in grouped CV); ``--no-joint`` opts out. A folde
 project may not redistribute are never committed); the library uses it when
 present (``method="auto"``) and falls back to the training-free rules
 otherwise. Prints one JSON line (output path, training size, features, seconds).
+
+``wordvectors`` learns English word vectors from the unlabelled texts of a corpus folder (news articles,
+official statements, headlines: :func:`analysis.wordvectors.corpus_texts`); the English role features use
+them when present, so train them before ``roles``.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import pandas as pd
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("task", choices=["roles", "narratives", "target-sentiment"])
+    ap.add_argument("task", choices=["roles", "narratives", "target-sentiment", "wordvectors"])
     ap.add_argument("--train", nargs="+", required=True)
     ap.add_argument("--out", default=None)
     ap.add_argument("--C", type=float, default=None)
@@ -52,7 +57,16 @@ def main(argv: list[str] | None = None) -> int:
         extra = ["--out", args.out] if args.out else []
         extra += ["--C", str(args.C)] if args.C is not None else []
         return cli(["train", *args.train, *extra])
-    if args.task == "roles":
+    if args.task == "wordvectors":
+        from analysis.wordvectors import corpus_texts, default_vectors_path, train_word_vectors
+
+        texts = [t for folder in args.train for t in corpus_texts(folder)]
+        wv = train_word_vectors(texts, seed=args.seed)
+        out = wv.save(args.out or default_vectors_path("en"))
+        lang = "en"
+        info = {"documents": wv.meta["documents"], "tokens": wv.meta["tokens"], "words": len(wv.words),
+                "dim": wv.dim, "fingerprint": wv.fingerprint}
+    elif args.task == "roles":
         from analysis.evaluation.roles import DEFAULTS, JOINT_TRAIN, joint_train_dirs
         from analysis.roles import default_model_path, featurize, read_roles_dir, train_role_model
 
