@@ -195,6 +195,38 @@ def run_variant(dx, name, seed):
         return fine_main(dx, seed, mix=name == "fine_mix")
     if name in ("surface_avg", "entity_avg"):
         return consistency(dx, seed, by=name)
+    if name.startswith("cw"):  # softened class weights (n / (k n_c)) ** power, power 1 = "balanced"
+        power = float(name[2:])
+
+        def fit(X, Y):
+            from collections import Counter
+
+            n = Counter(Y)
+            cw = {c: (len(Y) / (len(n) * v)) ** power for c, v in n.items()}
+            return fit_linear(X, Y, C=1.0, class_weight=cw, min_count=2, seed=0)
+        return _scores(y, decide(oof(dx, seed, fit=fit)))
+    if name == "en_x2":  # English training rows counted twice against the Russian ones
+        return _scores(y, decide(oof(dx, seed, fit=lambda X, Y: fit_linear(
+            X[:-len(dx.ru_y)] * 2 + X[-len(dx.ru_y):], Y[:-len(dx.ru_y)] * 2 + Y[-len(dx.ru_y):], C=1.0,
+            class_weight="balanced", min_count=2, seed=0))))
+    if name == "collective":
+        return collective_cv(dx, seed)
+    if name == "lean_oracle":  # upper bound: the lean of the *other* gold mentions of the article x the side
+        def loo(lang):
+            d_ = dx.D[lang]
+            g = d_["gold"]
+            tot: dict = {}
+            vals = [LEAN.get((c["side"], r), 0) for c, r in zip(d_["cues"], g["main_role"])]
+            for a, v in zip(g["article_id"], vals):
+                tot[a] = tot.get(a, 0) + v
+
+            def fn(i):
+                v = tot[g["article_id"].iat[i]] - vals[i]
+                lab = "pro_ru" if v > 0 else "pro_ua" if v < 0 else "none"
+                return {f"lean:{lab}:{d_['cues'][i]['side']}": 1.0}
+            return fn
+        F, ruF = with_extra(dx, loo("en"), loo("ru"))
+        return _scores(y, decide(oof(dx, seed, F=F, ruF=ruF)))
     if name.startswith("lean"):  # lean, lean_C4, lean_x2
         kw = {}
         for part in name.split("_")[1:]:
@@ -358,6 +390,53 @@ def lean_cv(dx, seed, *, C=1.0, scale=1.0, ru_oof=True):
         p = m.proba(Fte)
         P[te] = np.column_stack([p[:, m.classes.index(c)] for c in R.MAIN_ROLES])
     return _scores(y, decide(P))
+
+
+def collective_cv(dx, seed):
+    """Two-stage (collective) decoding: the article lean implied by the stage-1 probabilities of the article's
+    *other* mentions (sum of P(role) x LEAN(side, role)), squashed by tanh and crossed with the mention's side, is
+    added as a feature of a stage-2 model. Stage-1 probabilities: inner 5-fold out-of-fold for training rows,
+    the outer training part's model for test rows; the Russian rows carry no such feature."""
+    d = dx.D["en"]
+    y = d["gold"]["main_role"].to_numpy()
+    aids = d["gold"]["article_id"].to_numpy()
+    sides = [c["side"] for c in d["cues"]]
+    F = d["feats"]
+    roles = list(R.MAIN_ROLES)
+
+    def fit(X, Y):
+        return fit_linear(X, Y, C=1.0, class_weight="balanced", min_count=2, seed=0)
+
+    def probs(m, rows):
+        p = m.proba([F[j] for j in rows])
+        return np.column_stack([p[:, m.classes.index(c)] for c in roles])
+
+    def extra(rows, P):
+        contrib = {}
+        for k, j in enumerate(rows):
+            v = sum(P[k, c] * LEAN.get((sides[j], r), 0) for c, r in enumerate(roles))
+            contrib[j] = v
+        tot: dict = {}
+        for j in rows:
+            tot[aids[j]] = tot.get(aids[j], 0.0) + contrib[j]
+        return {j: {f"coll:{sides[j]}": float(np.tanh(tot[aids[j]] - contrib[j]))} for j in rows}
+
+    P2 = np.zeros((len(y), 3))
+    for tr, te in grouped_folds(aids, 5, seed):
+        Ptr = np.zeros((len(tr), 3))
+        for itr, ite in grouped_folds(aids[tr], 5, seed + 11):
+            m = fit([F[j] for j in tr[itr]] + dx.ru_feats, list(y[tr[itr]]) + dx.ru_y)
+            Ptr[ite] = probs(m, tr[ite])
+        m1 = fit([F[j] for j in tr] + dx.ru_feats, list(y[tr]) + dx.ru_y)
+        ex = {**extra(list(tr), Ptr), **extra(list(te), probs(m1, te))}
+        m2 = fit([{**F[j], **ex[j]} for j in tr] + dx.ru_feats, list(y[tr]) + dx.ru_y)
+        P2[te] = probs_of(m2, [{**F[j], **ex[j]} for j in te])
+    return _scores(y, decide(P2))
+
+
+def probs_of(m, X):
+    p = m.proba(X)
+    return np.column_stack([p[:, m.classes.index(c)] for c in R.MAIN_ROLES])
 
 
 def main(argv=None) -> int:
