@@ -8,7 +8,14 @@ Subcommands:
 
 * ``errors`` - out-of-fold predictions of the current joint model (seed 0), accuracy by article domain (gold
   narratives: URW / CC / Other / unlabelled), by gazetteer side and by gold role;
-* ``variants`` - main accuracy / macro-F1 of the variants in :data:`VARIANTS` for each fold seed, and the mean.
+* ``variants`` - main accuracy / macro-F1 of the variants named by ``--variants`` (:data:`VARIANTS`) for each
+  fold seed, and the mean: ``current``; ``C0.5``, ``C2`` (main model C); ``cw<p>`` (class weights
+  (n / (k n_c)) ** p); ``en_x2`` (English training rows twice); ``gold_narr_x_side`` and ``lean_oracle`` (oracles:
+  gold narratives / the gold lean of the article's other mentions, crossed with the side); ``pred_narr_x_side``
+  (narrative-model probabilities x side); ``lean``, ``lean_C4``, ``lean_x2`` (predicted article lean x side);
+  ``surface_avg``, ``entity_avg`` (structured decoding within an article); ``collective`` (stage-2 model with the
+  lean implied by the stage-1 probabilities of the article's other mentions); ``fine_sum``, ``fine_mix`` (main
+  role from the fine-role model, alone / averaged with the main model).
 
 The features are those of ``python -m analysis.evaluate roles`` (with ``data/models/wordvec_en.npz`` when it
 exists); the model is the joint en+ru default (C 1, balanced, argmax). Exits 0 with a "skipped" line when
@@ -173,8 +180,9 @@ def _store(out, m, arts):
         out[aid] = dict(zip(m.coarse.classes, p))
 
 
-VARIANTS = ("current", "C0.5", "C2", "gold_narr_x_side", "pred_narr_x_side", "fine_sum", "fine_mix",
-            "surface_avg", "entity_avg", "sgd_hinge", "domain_prior")
+VARIANTS = ("current", "C0.5", "C2", "cw0.5", "cw0.75", "cw1.25", "en_x2", "gold_narr_x_side", "lean_oracle",
+            "pred_narr_x_side", "lean", "lean_C4", "lean_x2", "surface_avg", "entity_avg", "collective", "fine_sum",
+            "fine_mix")
 
 
 def run_variant(dx, name, seed):
@@ -439,6 +447,18 @@ def probs_of(m, X):
     return np.column_stack([p[:, m.classes.index(c)] for c in R.MAIN_ROLES])
 
 
+def _semeval_root(arg):
+    """The SemEval-2025 T10 folder (``--root`` or ../shared/eval/semeval25); None, with a "skipped" line, when its
+    en/ru folders are absent."""
+    from analysis.paths import shared_dir
+
+    root = Path(arg) if arg else shared_dir() / "eval" / "semeval25"
+    if (root / "en").is_dir() and (root / "ru").is_dir():
+        return root
+    print(f"skipped: {root} (SemEval-2025 T10 en/ru folders) is absent")
+    return None
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["errors", "variants"])
@@ -446,11 +466,8 @@ def main(argv=None) -> int:
     ap.add_argument("--variants", nargs="+", default=["current"])
     ap.add_argument("--root", default=None)
     args = ap.parse_args(argv)
-    from analysis.paths import shared_dir
-
-    root = Path(args.root) if args.root else shared_dir() / "eval" / "semeval25"
-    if not (root / "en").is_dir() or not (root / "ru").is_dir():
-        print(f"skipped: {root} (SemEval-2025 T10 en/ru folders) is absent")
+    root = _semeval_root(args.root)
+    if root is None:
         return 0
     dx = Data(root)
     dx.root = root
