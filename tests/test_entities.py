@@ -585,3 +585,32 @@ def test_the_lower_case_vocabulary_answers_as_the_set_of_every_lower_case_word()
     queries = every | {w.lower() for t in texts for w in t.split()} | {"well", "t", "ab", "mayor", "kyiv", "ab-c", ""}
     queries |= {q[:k] for q in every for k in range(1, len(q))}
     assert {q for q in queries if q in vocab} == every
+
+
+def test_mentions_pauses_the_garbage_collector_and_hands_it_back_as_it_found_it():
+    import gc
+
+    from analysis.entities.gazetteer import Gazetteer
+
+    seen = []
+    g = Gazetteer(load_gazetteer().entries)  # its own copy: the spy below stays in this test
+    info = g.info
+
+    class Spy(dict):  # reads the collector's state while the matcher works
+        def __getitem__(self, key):
+            seen.append(gc.isenabled())
+            return info[key]
+
+    g.info = Spy(info)
+    sents = pd.DataFrame({"article_id": ["a"], "text": ["The Kremlin said Ukrainian forces shelled Sudzha."]})
+    assert len(ent.mentions(sents, gazetteer=g)) == 3
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        ent.mentions(sents, gazetteer=g)
+        assert not gc.isenabled()  # a caller's own pause stays
+    finally:
+        gc.enable()
+    with pytest.raises(KeyError):
+        ent.mentions(pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0]}), gazetteer=g)
+    assert gc.isenabled()

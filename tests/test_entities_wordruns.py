@@ -4,12 +4,13 @@ what it reads there is what the reference gives, and a sentence it leaves out ha
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
 from analysis import entities as ent
 from analysis.entities import load_gazetteer
-from analysis.entities.wordruns import NOTHING, discovery_words
+from analysis.entities.wordruns import _UNIT_OPENER, NOTHING, discovery_words
 from test_entities import TRICKY as ENTITY_TRICKY
 
 TRICKY = ENTITY_TRICKY + [
@@ -96,3 +97,11 @@ def test_sentences_with_a_name_to_discover_are_read():
     names = [names for names, _ in g.matcher.find_all(texts)]
     read = [got is not NOTHING for got in discovery_words(texts, names, g.info)]
     assert read == [False, True, False, True, True, True]
+
+
+def test_a_word_opens_on_exactly_the_characters_that_are_word_characters_but_not_a_z_or_underscore():
+    # the scan's first character class is written as ranges (fast) with a look-behind (exact)
+    opener = re.compile(_UNIT_OPENER)
+    reference = re.compile(r"[^\W_a-z]")
+    differ = [c for c in map(chr, range(0x110000)) if bool(opener.fullmatch(c)) != bool(reference.fullmatch(c))]
+    assert differ == []

@@ -12,6 +12,7 @@ from itertools import accumulate
 import numpy as np
 import pandas as pd
 
+from analysis._gc import gc_paused
 from analysis.entities.discovery import _discover_fast, _slug
 from analysis.entities.gazetteer import _QUOTE_MAP, MENTION_COLUMNS, Gazetteer, load_gazetteer
 from analysis.entities.wordruns import NOTHING, discovery_words
@@ -291,6 +292,14 @@ def mentions(sentences: pd.DataFrame, *, gazetteer: Gazetteer | None = None, dis
     for col in ("article_id", "sentence_id", "start", "text"):
         if col not in sents.columns:
             raise KeyError(f"mentions() needs column {col!r}; got {list(sents.columns)}")
+    # matching allocates a few tuples per sentence (matches, words, rows): without the pause the
+    # collector's passes over them took 9% of the stage (0.26 of 2.96 CPU s on the bench)
+    with gc_paused():
+        return _gazetteer_mentions(sents, gaz, discover=discover, descriptions=descriptions)
+
+
+def _gazetteer_mentions(sents: pd.DataFrame, gaz: Gazetteer, *, discover: bool, descriptions: bool) -> pd.DataFrame:
+    """:func:`mentions` of a sentence table with the default backend."""
     if "lang" in sents.columns:
         from analysis.entities import cyrillic as entities_cyr
 

@@ -5,36 +5,10 @@ module, never each other the other way round.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 import pandas as pd
 
+from analysis._gc import gc_paused  # noqa: F401 - the scorers import it from here
 
-@contextmanager
-def gc_paused():
-    """Pause Python's cyclic garbage collector for a bulk scoring loop.
-
-    Scoring allocates many small, short-lived and acyclic containers (token
-    lists, tuples); every 700 of them trigger a collection that also walks the
-    young objects' contents, about a tenth of the loop's time. Reference
-    counting still frees everything at once; the collector is re-enabled (if it
-    was enabled) when the block exits, even on error.
-
-    >>> import gc
-    >>> with gc_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 def _text_ids(series: pd.Series) -> pd.Series:
     """Object columns holding only strings (or nothing) as pandas' ``str`` dtype."""
