@@ -73,6 +73,13 @@ def overlap_fields(gold, train) -> dict:
     return out
 
 
+def vectors_note(vectors) -> str:
+    """What the classifier's ``word_vectors`` field says: the fingerprint of the vectors used, or that it fell back."""
+    if vectors is None:
+        return "absent: classifier without word-vector features (python -m analysis.train wordvectors)"
+    return vectors.fingerprint
+
+
 def grouped_cv_report(frame, *, k: int = 5, seed: int = 0, **train_kw) -> dict:
     """Out-of-fold scores of the classifier on NewsMTSC rows, K folds grouped by article.
 
@@ -92,8 +99,11 @@ def grouped_cv_report(frame, *, k: int = 5, seed: int = 0, **train_kw) -> dict:
     articles = newsmtsc_articles(frame)
     folds = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(frame, y, articles)
     result = classification_report(y, out_of_fold_polarity(frame, folds, **train_kw))
+    from analysis.wordvectors import load_word_vectors
+
     result.update({"method": "model", "cv": {"k": k, "seed": seed, "grouped_by": "article",
-                                             "articles": len(set(articles))}})
+                                             "articles": len(set(articles))},
+                   "word_vectors": vectors_note(train_kw.get("vectors", load_word_vectors()))})
     return result
 
 
@@ -156,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             method = args.method or "model"
     elif method == "model":
         model = load_target_model(args.model)
+    if model is not None:  # the classifier falls back to no vector features when none were trained
+        extra["word_vectors"] = vectors_note(model.vectors)
     # score twice: the first pass warms the per-sentence cache, the timed pass is cold per target
     import pandas as pd
 

@@ -611,8 +611,10 @@ def _polarity(score: float, params: RuleParams = DEFAULT_RULES) -> int:
 
 
 # --------------------------------------------------------------------------- features / model
-def _features(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_RULES) -> dict[str, float]:
-    """Sparse features for the trainable target classifier."""
+def _features(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_RULES, *,
+              vectors=None) -> dict[str, float]:
+    """Sparse features for the trainable target classifier; with ``vectors`` (English
+    :class:`~analysis.wordvectors.WordVectors`) also the dense context block of :func:`_vector_features`."""
     a = _analyse(sentence, start, end, params)
     parsed = _parse(sentence, _lexicon_key("war-news", params))
     lows, val = parsed.lows, parsed.val
@@ -670,7 +672,33 @@ def _features(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_
     if a["score"] == 0.0 and not a["speaker"]:
         f["warm"] = max(comp, 0.0)
         f["grim"] = min(comp, 0.0)
+    if vectors is not None:
+        f.update(_vector_features(lows, ts, te, vectors))
     return f
+
+
+#: tokens each side of the target whose mean word vector is a feature, and its length (round 8 of issue 11:
+#: chosen by NewsMTSC train 5-fold CV grouped by article and dev_mt; README-sentiment.md)
+VECTOR_WINDOW = 8
+VECTOR_SCALE = 0.5
+
+
+def _vector_features(lows: Sequence[str], ts: int, te: int, vectors) -> dict[str, float]:
+    """``wv0``, ``wv1``, ...: the frequency-weighted mean word vector (:meth:`~analysis.wordvectors.WordVectors.sif_mean`)
+    of the :data:`VECTOR_WINDOW` tokens each side of the target (tokens ``ts:te``), of length :data:`VECTOR_SCALE`;
+    nothing when no context word is known. Similar contexts get similar features, so evaluative words the
+    training targets never had next to them still count ("lambasted" near "slammed").
+
+    >>> from analysis.wordvectors import train_word_vectors
+    >>> wv = train_word_vectors(["Critics slammed the corrupt senator.", "Fans cheered the honest senator."] * 5, dim=2)
+    >>> f = _vector_features(["critics", "slammed", "the", "corrupt", "senator", "."], 4, 5, wv)
+    >>> sorted(f), round(math.hypot(*f.values()), 3)
+    (['wv0', 'wv1'], 0.5)
+    """
+    from analysis._linear import expand_blocks
+
+    v = vectors.sif_mean(list(lows[max(0, ts - VECTOR_WINDOW):ts]) + list(lows[te:te + VECTOR_WINDOW]))
+    return {} if v is None else dict(expand_blocks({"wv": v * VECTOR_SCALE}))
 
 
 @lru_cache(maxsize=4096)
@@ -716,6 +744,8 @@ class TargetModel:
     weights: dict[str, list[float]]
     params: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    #: the word vectors of the ``wv`` features (None: those features are left out; see :func:`load_target_model`)
+    vectors: object = field(default=None, repr=False, compare=False)
 
     def decision(self, feats: Mapping[str, float]) -> list[float]:
         z = list(self.intercept)
@@ -729,7 +759,7 @@ class TargetModel:
         return z
 
     def predict(self, sentence: str, start: int, end: int) -> tuple[int, float]:
-        z = self.decision(_features(sentence, start, end, self.rule_params))
+        z = self.decision(_features(sentence, start, end, self.rule_params, vectors=self.vectors))
         m = max(z)
         e = [math.exp(x - m) for x in z]
         s = sum(e)
@@ -763,9 +793,23 @@ def load_target_model(path: str | Path | None = None) -> TargetModel:
     payload = json.loads(Path(path).read_text(encoding="utf-8"))
     if payload.get("format") != "analysis.targeted/1":
         raise ValueError(f"{path} is not a target-sentiment model file")
-    return TargetModel(classes=[int(c) for c in payload["classes"]], intercept=payload["intercept"],
-                       weights=payload["weights"], params=payload.get("params", {}),
-                       meta=payload.get("meta", {}))
+    model = TargetModel(classes=[int(c) for c in payload["classes"]], intercept=payload["intercept"],
+                        weights=payload["weights"], params=payload.get("params", {}),
+                        meta=payload.get("meta", {}))
+    trained_on = model.meta.get("word_vectors")
+    if trained_on:
+        from analysis.wordvectors import load_word_vectors
+
+        wv = load_word_vectors()
+        if wv is not None and wv.fingerprint == trained_on:
+            model.vectors = wv
+        else:
+            import warnings
+
+            warnings.warn(f"{path} was trained with English word vectors {trained_on} that are not in data/models "
+                          "(absent or retrained): its word-vector features are left out (lower accuracy); retrain "
+                          "with python -m analysis.train wordvectors / target-sentiment", stacklevel=2)
+    return model
 
 
 def read_newsmtsc(path: str | Path) -> pd.DataFrame:
@@ -786,7 +830,7 @@ def read_newsmtsc(path: str | Path) -> pd.DataFrame:
 def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start_col: str = "from",
                        end_col: str = "to", label_col: str = "polarity", C: float = 0.2,
                        min_count: int = 2, seed: int = 0, params: RuleParams = DEFAULT_RULES,
-                       class_weight: str | None = None) -> TargetModel:
+                       class_weight: str | None = None, vectors="default") -> TargetModel:
     """Fit the logistic-regression target classifier on NewsMTSC-format rows.
 
     ``C`` = 0.2 was chosen by 5-fold cross-validation on NewsMTSC train
@@ -798,11 +842,19 @@ def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start
     positive vs 27% in train), so it is an option, not the default.
     Features seen fewer than ``min_count`` times are dropped; the fitted
     coefficients are returned as a :class:`TargetModel` (JSON, no pickle).
+    ``vectors``: English word vectors for the context-vector features
+    (:func:`_vector_features`); ``"default"`` = ``data/models/wordvec_en.npz``
+    when it was trained (``python -m analysis.train wordvectors``), else the
+    model is trained without them (``meta["word_vectors"]`` None); None = off.
     """
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    feats = [_features(s, int(a), int(b), params) for s, a, b in
+    if isinstance(vectors, str) and vectors == "default":
+        from analysis.wordvectors import load_word_vectors
+
+        vectors = load_word_vectors()
+    feats = [_features(s, int(a), int(b), params, vectors=vectors) for s, a, b in
              zip(frame[sentence_col].tolist(), frame[start_col].tolist(), frame[end_col].tolist())]
     counts: dict[str, int] = {}
     for f in feats:
@@ -821,7 +873,9 @@ def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start
     return TargetModel(classes=[int(c) for c in clf.classes_], intercept=[float(x) for x in clf.intercept_],
                        weights=weights, params=asdict(params),
                        meta={"n_train": int(len(y)), "C": C, "min_count": min_count, "class_weight": class_weight,
-                             "features": len(weights)})
+                             "features": len(weights),
+                             "word_vectors": vectors.fingerprint if vectors is not None else None},
+                       vectors=vectors)
 
 
 def guarded_target_model(frame: pd.DataFrame, *, k: int = 3, seed: int = 0, C: float = 0.2,
