@@ -176,10 +176,10 @@ class H:
             self.cache[key] = names, _lr_ovr(M[tr], self.Y(tr, names), C, min_count=1)(M[te])
         return self.cache[key]
 
-    def blend_small(self, kind, a, only_other):
+    def blend_small(self, kind, a, only_other, C=1.0):
         def f(tr, te):
             n1, p1 = self.base(tr, te)
-            _, p2 = self.small(tr, te, kind)
+            _, p2 = self.small(tr, te, kind, C)
             p = p1.copy()
             cols = [n1.index(OTHER)] if only_other and OTHER in n1 else slice(None)
             p[:, cols] = (1 - a) * p1[:, cols] + a * p2[:, cols]
@@ -310,8 +310,8 @@ def scorer_for(h: H, name: str):
         return h.blend_mil_other(float(parts[3]), parts[2])
     if name == "stack":
         return h.stack
-    if parts[0] in ("oth", "all"):  # oth-KIND-A / all-KIND-A: small dense model blended into Other / all labels
-        return h.blend_small(parts[1], float(parts[2]), parts[0] == "oth")
+    if parts[0] in ("oth", "all"):  # oth-KIND-A[-C] / all-KIND-A[-C]: small dense model (C 1) blended into Other / all labels
+        return h.blend_small(parts[1], float(parts[2]), parts[0] == "oth", float(parts[3]) if len(parts) > 3 else 1.0)
     if parts[0] == "small":
         return lambda tr, te: h.small(tr, te, parts[1])
     if parts[0] == "feat":  # feat-KEY+KEY-SCALE: standardised scores from a .npz (--extra) as extra columns

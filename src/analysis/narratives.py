@@ -20,7 +20,8 @@ Two methods, one output (:func:`narratives`):
     one-vs-rest logistic regressions over binary word unigrams and bigrams,
     5-letter word prefixes, pymorphy3 lemmas for Russian and the lexicon's cue
     counts, one per coarse narrative (``Other`` included) and one per
-    sub-narrative; the top coarse label is always kept, others above a
+    sub-narrative; P(Other) is averaged with that of a small cue-count model
+    (round 6); the top coarse label is always kept, others above a
     threshold; each kept narrative gets its best sub-narrative. Evidence: the
     sentences whose words contribute most to the label's score. Trained by
     ``python -m analysis.train narratives --train DIR --out
