@@ -179,3 +179,23 @@ def test_wilson_bounds_are_exact_at_no_and_all_successes_so_every_share_lies_in_
     share = k / n
     assert low[0] == 0.0 and high[2] == 1.0
     assert (share - low >= 0).all() and (high - share >= 0).all()
+
+
+def test_other_probability_averages_the_word_model_and_a_cue_count_model(tmp_path):
+    from analysis.narratives import _Doc
+
+    arts, labels = _tiny_labels()
+    model = train_narrative_model(arts, labels, min_count=1)
+    assert model.other is not None and model.other.classes == ["Other"]
+    assert all(k.startswith(("cue:", "fcue:")) for k in model.other.vocab), "the Other model sees cue counts only"
+    f = model.features(_Doc(ARTICLES["text"][1], "en"))
+    j = model.coarse.classes.index("Other")
+    words_only = model.coarse.proba([f])[0]
+    blended = model.coarse_proba([f])[0]
+    assert blended[j] == pytest.approx((words_only[j] + model.other.proba([{}])[0, 0]) / 2)
+    assert np.array_equal(np.delete(blended, j), np.delete(words_only, j)), "the narratives' probabilities stay"
+    again = load_narrative_model(model.to_json(tmp_path / "n.json"))
+    assert np.allclose(again.coarse_proba([f]), model.coarse_proba([f]), atol=1e-6)  # weights rounded in JSON
+    plain = train_narrative_model(arts, labels, min_count=1, other_model=False)
+    assert plain.other is None and "other" not in plain.to_dict()
+    assert np.array_equal(plain.coarse_proba([f]), plain.coarse.proba([f]))

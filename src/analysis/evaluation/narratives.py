@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--thresholds", choices=["global", "per_label"], default=None,
                     help="one global threshold (top label always kept) or per-label thresholds by inner CV")
     ap.add_argument("--class-weight", choices=["none", "balanced"], default=None)
+    ap.add_argument("--no-other-model", action="store_true",
+                    help="P(Other) from the word model alone (before round 6), not averaged with the cue-count model")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -102,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         kw["features"] = args.features
     if args.thresholds is not None:
         kw["thresholds"] = args.thresholds
+    if args.no_other_model:
+        kw["other_model"] = False
     if args.class_weight is not None:
         kw["class_weight"] = None if args.class_weight == "none" else args.class_weight
 
