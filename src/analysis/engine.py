@@ -204,9 +204,12 @@ def process_articles(
     @cache
     def n_words() -> np.ndarray:
         # the denominator of every per-10k rate (frame scores, GDELT tone, the summary's n_words);
-        # counted from the articles' split when the document stage splits them anyway
-        from analysis.text import word_counts
+        # counted from the articles' split when the document stage splits them anyway, else from the
+        # sentences' split when the tokens or sentence VADER split them anyway
+        from analysis.text import word_counts, word_counts_from_sentences
 
+        if "document" not in stages and "sentences" in out and ("tokens" in stages or "sentiment" in stages):
+            return word_counts_from_sentences(articles, out["sentences"], split=sentence_split())
         return word_counts(articles["text"].tolist(), split=article_split() if "document" in stages else None)
 
     @cache
