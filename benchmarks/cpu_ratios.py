@@ -21,7 +21,7 @@ same work 3.68 / 3.88 / 3.32 -> 3.16 / 3.37 / 3.19 CPU s (mean 3.63 -> 3.24, -11
 the article), tokens and sentiment -0.03 to -0.1 each (Arrow's dictionary encoding of the split's
 words, the Cyrillic tone's lexicon path found once, no re-ordering of tables built in article order).
 This script, base / new alternating (load 13-27): same work 3.81, 3.50 -> 3.09, 3.30 CPU s;
-``speedup_vs_naive`` 7.57, 7.28 -> 8.41 and ``_vadersentiment`` 4.94, 4.92 -> 5.85 (new run 1).
+``speedup_vs_naive`` 7.57, 7.28 -> 8.41, 8.02 and ``_vadersentiment`` 4.94, 4.92 -> 5.85, 5.35.
 """
 
 from __future__ import annotations
