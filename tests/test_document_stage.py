@@ -183,3 +183,16 @@ def test_tokens_and_sentence_vader_from_a_split_given_by_the_caller_equal_those_
     pd.testing.assert_frame_equal(sentence_sentiment(sents, split=split), sentence_sentiment(sents))
     with pytest.raises(ValueError, match="split has 2 texts for"):
         tokens(sents, split=split_texts(texts[:2]))
+
+
+@pytest.mark.parametrize("extra", ["", "lone \ud800 surrogate \ud800"])
+def test_a_split_holds_each_texts_whitespace_tokens_in_order_with_the_distinct_ones_in_order_of_first_use(extra):
+    from analysis.wordsplit import split_texts
+
+    texts = TRICKY + [None, "Kyiv\u2019s 1,000\u00a0drones Kyiv \u00abgood\u00bb " + extra, "\U0001F600 e\u0301 \U0001F600"]
+    split = split_texts(texts)
+    flat = [w for t in texts if isinstance(t, str) for w in t.split()]
+    assert split.codes.dtype == "int64"
+    assert [split.tokens[c] for c in split.codes] == flat
+    assert split.tokens == list(dict.fromkeys(flat))
+    assert [texts[r][s:s + len(split.tokens[c])] for r, s, c in zip(split.row, split.start, split.codes)] == flat

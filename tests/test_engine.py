@@ -476,3 +476,16 @@ def test_in_article_order_uses_an_index_it_is_given_instead_of_building_a_new_lo
     assert looked_up_in and all(index is order for index in looked_up_in)
     pd.testing.assert_frame_equal(got, expected)
     assert got["article_id"].tolist() == ["id3", "id7", "id7", "id999"]
+
+
+def test_tables_built_in_article_order_come_out_in_the_order_of_the_articles_not_of_their_ids(articles):
+    from mixed_corpus import TEXTS
+
+    cyrillic = [text.partition("\n")[2] for _name, _outlet, _lang, _country, _date, text in TEXTS[-2:]]
+    arts = pd.concat([articles, pd.DataFrame({"article_id": ["z-uk", "0-uk"], "text": cyrillic})])
+    arts = arts.iloc[[7, 2, 0, 8, 5, 1]].reset_index(drop=True)  # ids neither sorted nor grouped by language
+    out = engine.process_articles(arts, stages=("sentences", "tokens", "sentiment"))
+    assert set(engine._BUILT_IN_ARTICLE_ORDER) == set(out)
+    for name, frame in out.items():
+        pd.testing.assert_frame_equal(frame, engine.in_article_order(frame, arts["article_id"]), obj=name)
+        assert list(dict.fromkeys(frame["article_id"].tolist())) == arts["article_id"].tolist(), name

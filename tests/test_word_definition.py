@@ -87,3 +87,18 @@ def test_words_counted_per_whitespace_token_of_a_split_equal_the_words_of_each_t
 def test_the_full_pipeline_counts_words_by_the_definition(article):
     summary = engine.run(article, stages=engine.STAGES)["article_summary"]
     assert summary["n_words"].tolist() == summary["gdelt_word_count"].tolist() == [expected_words(article)]
+
+
+def test_words_counted_from_the_sentences_equal_the_words_of_each_article(seed_text):
+    from analysis.text import sentences, word_counts_from_sentences
+    from analysis.wordsplit import split_texts
+
+    texts = [TRICKY, seed_text, None, "", "  \n ", "  Kyiv held.\n\nMoscow fell.  ", "Then?!Yes. No.", "6.5 km.7 km", "End.\"Next one.",
+             "a\x01b c. D\x01e", "Зеленський заявив. Київ, п'ять.", "(It sold.)Then? \"Yes.\" x"]
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": texts})
+    sents = sentences(articles)
+    counted = word_counts_from_sentences(articles, sents, split=split_texts(sents["text"].tolist()))
+    assert counted.dtype == "int64"
+    assert counted.tolist() == [word_count(t) for t in texts]
+    with pytest.raises(ValueError, match="split has 1 texts for"):
+        word_counts_from_sentences(articles, sents, split=split_texts(["x"]))

@@ -204,9 +204,12 @@ def process_articles(
     @cache
     def n_words() -> np.ndarray:
         # the denominator of every per-10k rate (frame scores, GDELT tone, the summary's n_words);
-        # counted from the articles' split when the document stage splits them anyway
-        from analysis.text import word_counts
+        # counted from the articles' split when the document stage splits them anyway, else from the
+        # sentences' split when the tokens or sentence VADER split them anyway
+        from analysis.text import word_counts, word_counts_from_sentences
 
+        if "document" not in stages and "sentences" in out and ("tokens" in stages or "sentiment" in stages):
+            return word_counts_from_sentences(articles, out["sentences"], split=sentence_split())
         return word_counts(articles["text"].tolist(), split=article_split() if "document" in stages else None)
 
     @cache
@@ -280,7 +283,14 @@ def process_articles(
         timed(stage, steps[stage])
     timed("summary", lambda: out.__setitem__("article_summary", _article_summary(articles, out, n_words=n_words)))
     out.pop("_document", None)
-    return {name: in_article_order(frame, articles["article_id"]) for name, frame in out.items()}
+    return {name: frame if name in _BUILT_IN_ARTICLE_ORDER else in_article_order(frame, articles["article_id"])
+            for name, frame in out.items()}
+
+
+#: Tables :func:`process_articles` builds in the order of its articles (sentences article by
+#: article, tokens and sentence tone sentence by sentence, the summary from the ids): ordering them
+#: again would only confirm it (a factorize of 2 M token rows per bench run).
+_BUILT_IN_ARTICLE_ORDER = frozenset({"sentences", "tokens", "sentence_sentiment", "article_summary"})
 
 
 def _english_sentence_spans(articles: pd.DataFrame, sentences: pd.DataFrame) -> dict:

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import cyrillic as _cyrillic
-from analysis.wordsplit import SplitTexts, split_texts
+from analysis.wordsplit import SplitTexts, code_points, split_texts
 
 __all__ = [
     "NEWS_ABBREVIATIONS",
@@ -1121,9 +1121,66 @@ def word_counts(texts: Iterable[str], *, split: SplitTexts | None = None) -> np.
     texts = texts if isinstance(texts, list) else list(texts)
     if split.n_texts != len(texts):
         raise ValueError(f"split has {split.n_texts} texts for {len(texts)} texts to count")
+    return split.per_text(_words_per_token(split.tokens))
+
+
+def _words_per_token(tokens: list[str]) -> np.ndarray:
+    """The number of :data:`WORD` matches in each of ``tokens`` (whitespace-free strings)."""
     # a token of letters only is one word; only the others are read by the regex
-    per_token = np.fromiter(map(str.isalpha, split.tokens), dtype=np.int64, count=len(split.tokens))
-    others = np.flatnonzero(per_token == 0)
-    findall = WORD.findall
-    per_token[others] = [len(findall(split.tokens[i])) for i in others.tolist()]
-    return split.per_text(per_token)
+    per_token = np.fromiter(map(str.isalpha, tokens), dtype=np.int64, count=len(tokens))
+    others = np.flatnonzero(per_token == 0).tolist()
+    if not others:
+        return per_token
+    # The others are read in one pass, joined by newlines (no token holds white space), each word
+    # replaced by one \x01: one regex call instead of one per token (~7 k per 200 articles).
+    joined = "\n".join([tokens[i] for i in others])
+    if "\x01" in joined:  # the marker would be ambiguous
+        findall = WORD.findall
+        per_token[others] = [len(findall(tokens[i])) for i in others]
+        return per_token
+    units = code_points(WORD.sub("\x01", joined))
+    token_of_word = np.searchsorted(np.flatnonzero(units == 10), np.flatnonzero(units == 1))
+    per_token[others] = np.bincount(token_of_word, minlength=len(others))
+    return per_token
+
+
+def word_counts_from_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, *, split: SplitTexts) -> np.ndarray:
+    """:func:`word_counts` of ``articles["text"]``, counted from their ``sentences``
+    (:func:`sentences` of ``articles``, whose ids are unique) and the sentences' texts'
+    :func:`analysis.wordsplit.split_texts`, which the tokens and sentence VADER make anyway.
+
+    No :data:`WORD` crosses white space, so where an article's sentences hold all its characters
+    but white space and are cut from each other by white space, its whitespace tokens are theirs
+    and so are its words. The other articles (a cut without white space, text outside every
+    sentence) are counted in their text.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["Kyiv held. Moscow fell.", None, "No?!Yes."]})
+    >>> sents = sentences(arts)
+    >>> word_counts_from_sentences(arts, sents, split=split_texts(sents["text"].tolist())).tolist()
+    [4, 0, 2]
+    """
+    texts = articles["text"].tolist()
+    if split.n_texts != len(sentences):
+        raise ValueError(f"split has {split.n_texts} texts for {len(sentences)} sentences")
+    position = {aid: i for i, aid in enumerate(articles["article_id"].tolist())}
+    at = np.fromiter(map(position.__getitem__, sentences["article_id"].tolist()), dtype=np.int64,
+                     count=len(sentences))
+    tiled = np.zeros(len(texts), dtype=bool)
+    text, prev_at, prev_end = "", -1, 0
+    for i, start, end in zip(at.tolist(), sentences["start"].tolist(), sentences["end"].tolist()):
+        if i != prev_at:
+            # the previous article's tail, then this one's head: white space or nothing
+            if prev_at >= 0 and prev_end < len(text) and not text[prev_end:].isspace():
+                tiled[prev_at] = False
+            text, prev_at = texts[i], i
+            tiled[i] = start == 0 or text[:start].isspace()
+        elif not (prev_end < start and text[prev_end:start].isspace()):
+            tiled[i] = False
+        prev_end = end
+    if prev_at >= 0 and prev_end < len(text) and not text[prev_end:].isspace():
+        tiled[prev_at] = False
+    counts = np.bincount(at, weights=split.per_text(_words_per_token(split.tokens)), minlength=len(texts))
+    counts = counts.astype(np.int64)
+    for i in np.flatnonzero(~tiled).tolist():
+        counts[i] = word_count(texts[i])
+    return counts

@@ -195,6 +195,7 @@ def cyr_sentence_tone(sentences: pd.DataFrame, *, text_col: str = "text", negati
     The language comes from the ``lang`` column (or ``lang=``); rows in other languages get NaN."""
     codes = np.full(len(sentences), lang, dtype=object) if lang else lang_column(sentences)
     texts = sentences[text_col].tolist()
+    path = _path(path)  # found once: lexicon_dir() looks for the checkout on the file system
     scores = [score_text(t, c, negation=negation, boosters=boosters, contrast=contrast, path=path)
               if c in CYR_LANGS else (np.nan,) * 4 for t, c in zip(texts, codes)]
     out = pd.DataFrame(scores, columns=["neg", "neu", "pos", "compound"], index=sentences.index, dtype=float)
