@@ -37,7 +37,6 @@ parts, so the matches agree one by one.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,7 +44,15 @@ from itertools import accumulate
 
 import numpy as np
 
-from analysis.framing._prefilter import _C, _P, _nonascii_casefolds, _python_spaces, _uncased
+from analysis.framing._prefilter import (
+    _C,
+    _P,
+    _nonascii_casefolds,
+    _python_spaces,
+    _uncased,
+    compiled_re2,
+    re2_text_hits,
+)
 
 __all__ = ["Re2Form", "exact_form", "subject", "count_column", "re2_counts"]
 
@@ -362,21 +369,6 @@ def subject(text) -> str | None:
     return " " + _NONASCII_WORD.sub("_", text)
 
 
-@lru_cache(maxsize=256)
-def _compiled(pattern: str):
-    """``pattern`` compiled once by RE2 (google-re2), or None when RE2 refuses it or the binding is
-    missing. RE2's options as ``pyarrow.compute`` sets them (UTF-8, 8 MiB of automaton memory);
-    the lazily built DFA stays with the object, so later chunks do not build it again."""
-    try:
-        import re2
-    except ImportError:
-        return None
-    options = re2.Options()
-    options.log_errors = False
-    rx = re2._re2.RE2(pattern.encode("utf-8"), options)
-    return rx if rx.ok() else None
-
-
 class _Buffer:
     """:func:`subject` texts as one UTF-8 buffer (``ends``: where each text ends), its
     ASCII-lower-cased twin (``bytes.lower`` changes only ASCII letters, as ``ascii_lower``) and,
@@ -408,28 +400,13 @@ class _Buffer:
 
 
 def _count_buffer(rx, buffer: _Buffer, data: bytes, any_match: bool) -> np.ndarray:
-    """Non-overlapping matches of ``rx`` in each text of ``buffer``, as RE2 counts them in each text
-    alone: one ``Match`` call per match over the joined texts. A form's matches start with a consumed
+    """Matches of ``rx`` in each text of ``buffer``, as RE2 counts them in each text alone (see
+    :func:`~analysis.framing._prefilter.re2_text_hits`): a form's matches start with a consumed
     guard, and a text's last character and the next text's leading space are both non-word
-    characters to ``\\b``, so the matches inside a text are the text's own; a match running into
-    the next text is searched again with the search ending where its text ends."""
-    unanchored = type(rx).Anchor.UNANCHORED
-    ends, total = buffer.ends, len(data)
-    hits: list[int] = []
-    pos = 0
-    while pos < total:
-        start, end = rx.Match(unanchored, data, pos, total)[0]
-        if start < 0:
-            break
-        k = bisect_right(ends, start)
-        if end > ends[k]:  # the match runs into the next text
-            start, end = rx.Match(unanchored, data, start, ends[k])[0]
-            if start < 0:
-                pos = ends[k]
-                continue
-        hits.append(k)
-        pos = ends[k] if any_match or end == start else end
-    return np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(ends)).astype(np.int64)
+    characters to ``\\b``."""
+    lo = [0] + buffer.ends[:-1]
+    hits = re2_text_hits(rx, data, lo, lo, buffer.ends, first_only=any_match)
+    return np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(lo)).astype(np.int64)
 
 
 def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool = False) -> list[np.ndarray | None]:
@@ -437,7 +414,7 @@ def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool = Fa
     untranslated form or one RE2 refuses); exact except in the texts :meth:`Re2Form.inexact` names.
     ``any_match``: 1 where the form matches at all, else 0 - exact in every text (the first match of
     a text is never right after another one), and RE2 stops at it. Each pattern is compiled once
-    (google-re2, :func:`_compiled`); without the binding ``pyarrow.compute`` counts, compiling and
+    (google-re2, :func:`~analysis.framing._prefilter.compiled_re2`); without the binding ``pyarrow.compute`` counts, compiling and
     building its automaton again on every call."""
     buffer = texts if isinstance(texts, _Buffer) else _Buffer(list(texts))
     out: list[np.ndarray | None] = []
@@ -445,7 +422,7 @@ def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool = Fa
         if form is None:
             out.append(None)
             continue
-        rx = _compiled(form.pattern)
+        rx = compiled_re2(form.pattern)
         if rx is not None:
             out.append(_count_buffer(rx, buffer, buffer.lowered if form.lowered else buffer.data, any_match))
             continue
