@@ -80,22 +80,30 @@ def re2_text_hits(rx, data: bytes, lo: list[int], content: list[int], hi: list[i
     [0, 1]
     """
     unanchored = type(rx).Anchor.UNANCHORED
-    total = len(data)
     out: list[int] = []
-    pos = 0
-    while pos <= total:
-        start, end = rx.Match(unanchored, data, pos, total)[0]
-        if start < 0:
-            break
-        j = bisect_right(lo, start) - 1
-        if start < content[j] or end > hi[j]:  # not the text's own match: search within the text
-            start, end = rx.Match(unanchored, data, max(start, content[j]), hi[j])[0]
+    n = len(lo)
+    for first in range(0, n, _BLOCK):  # a match runs at most to the end of its block (".*" patterns)
+        last = min(n, first + _BLOCK) - 1
+        pos, stop = lo[first], hi[last]
+        while pos <= stop:
+            start, end = rx.Match(unanchored, data, pos, stop)[0]
             if start < 0:
-                pos = hi[j] + (hi[j] == pos)
-                continue
-        out.append(j)
-        pos = hi[j] + (hi[j] == pos) if first_only else end + (end == start)
+                break
+            j = bisect_right(lo, start) - 1
+            if j > last:
+                break
+            if start < content[j] or end > hi[j]:  # not the text's own match: search within the text
+                start, end = rx.Match(unanchored, data, max(start, content[j]), hi[j])[0]
+                if start < 0:
+                    pos = hi[j] + (hi[j] == pos)
+                    continue
+            out.append(j)
+            pos = hi[j] + (hi[j] == pos) if first_only else end + (end == start)
     return out
+
+
+#: texts searched together by :func:`re2_text_hits`
+_BLOCK = 32
 
 
 @lru_cache(maxsize=1)
