@@ -167,18 +167,54 @@ def test_re2_forms_count_every_frame_and_generic_item_as_python_does():
     texts = SPEECH + _glued_texts(sets, 600) + ["costs\u2019$5 and costs$5, costs'\u00a34", "50%% 'poll'%"]
     subjects = [subject(t) for t in texts]
     assert all(s is not None for s in subjects)
-    array = pa.array(subjects, type=pa.large_string())
     regexes = [rx for s in sets for rx in compile_patterns(s) if rx is not None]
     forms = [exact_form(rx) for rx in regexes]
     assert all(f is not None for f in forms)  # every shipped pattern translates
     assert any(f.lead for f in forms)  # ... some with matches that may start with "$" or "%"
     compared = 0
-    for rx, form, counts in zip(regexes, forms, count_column(array, forms)):
+    for rx, form, counts in zip(regexes, forms, count_column(subjects, forms)):
         for text, sub, got in zip(texts, subjects, counts):
             if not form.inexact(sub):
                 assert got == sum(1 for m in rx.finditer(text) if m.end() > m.start()), (rx.pattern[:60], text)
                 compared += 1
     assert compared > 0.95 * len(regexes) * len(texts)  # the texts left to Python are few
+
+
+def test_patterns_compiled_once_count_each_text_as_re2_counts_it_alone():
+    pytest.importorskip("re2")
+    from analysis.framing._lexicon import compile_patterns
+    from analysis.framing._prefilter import compiled_re2
+    from analysis.framing._re2count import count_column, exact_form, subject
+
+    # the texts are counted joined: a text ending in "$" or "costs" before one starting with "5"
+    # holds a match of the joined buffer that belongs to neither text
+    texts = ["costs $", "5 dollars, costs", "s 5%", "$5 $ 6", "%", "cost", "s", "x $5"] + SPEECH
+    subjects = [subject(t) for t in texts]
+    forms = [exact_form(compile_patterns((r"\$\s?\d+", "costs?", r"\d+\s?%", "dollars"))[0]),
+             exact_form(compile_patterns(("US", "Kyiv"))[1])]
+    assert all(f is not None and compiled_re2(f.pattern) is not None for f in forms)
+    array = pa.array(subjects, type=pa.large_string())
+    for any_match in (False, True):
+        kernel = pc.match_substring_regex if any_match else pc.count_substring_regex
+        for form, got in zip(forms, count_column(subjects, forms, any_match=any_match)):
+            column = pc.ascii_lower(array) if form.lowered else array
+            want = kernel(column, form.pattern).to_numpy(zero_copy_only=False).astype(np.int64)
+            assert got.tolist() == want.tolist(), (form.pattern[:40], any_match)
+
+
+def test_prefilter_masks_from_patterns_compiled_once_answer_as_re2_on_each_text_alone():
+    pytest.importorskip("re2")
+    from analysis.framing._prefilter import TextBatch
+
+    # the texts are searched joined at newlines: a match may start in the newline before a text,
+    # run into the next text or to the end of every text; each text must still answer for itself
+    texts = ["Kharkiv was shelled", "was here", "Nothing here.", "  was", "ab", "abc", "", "x ab", None, "ab"]
+    patterns = [r"(?:^|[^\w])was(?s:.)*", r"\s+was", r"ab$", r"(?:^|[^a-z])ab(?:$|[^a-z])", r"h(?s:.)*N", r"e\.?"]
+    batch = TextBatch(texts)
+    array = pa.array([t if isinstance(t, str) else None for t in texts], type=pa.large_string())
+    for pattern in patterns:
+        want = pc.match_substring_regex(array, pattern).fill_null(False).to_pylist()
+        assert batch.mask_for(pattern).tolist() == want, pattern
 
 
 def test_texts_re2_cannot_read_as_python_does_are_left_to_python():

@@ -25,6 +25,7 @@ exactly the matches of the whole text (see :func:`segments`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import repeat
@@ -38,7 +39,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _C  # type: ignore
     import sre_parse as _P  # type: ignore
 
-__all__ = ["superset", "core", "TextBatch", "barrier_chars", "min_width", "segments", "lowered_pattern", "lowerable"]
+__all__ = ["superset", "core", "TextBatch", "compiled_re2", "barrier_chars", "min_width", "segments", "lowered_pattern", "lowerable"]
 
 _ANY = "(?s:.)"
 #: RE2's \s is ASCII [\t\n\f\r ]; Python's \w never contains these characters
@@ -47,6 +48,62 @@ _NOT_RE2_SPACE = r"[^\t\n\f\r ]"
 
 class _Untranslatable(Exception):
     pass
+
+
+@lru_cache(maxsize=512)
+def compiled_re2(pattern: str):
+    """``pattern`` compiled once by RE2 (google-re2, the binding of RE2 itself), or None when RE2
+    refuses it or the binding is missing. RE2's options as ``pyarrow.compute`` sets them (UTF-8,
+    8 MiB of automaton memory); the lazily built DFA stays with the object, so later chunks do not
+    build it again (``pyarrow.compute`` compiles and builds it on every call)."""
+    try:
+        import re2
+    except ImportError:
+        return None
+    options = re2.Options()
+    options.log_errors = False
+    rx = re2._re2.RE2(pattern.encode("utf-8"), options)
+    return rx if rx.ok() else None
+
+
+def re2_text_hits(rx, data: bytes, lo: list[int], content: list[int], hi: list[int], *,
+                  first_only: bool) -> list[int]:
+    """The text of every non-overlapping match of the compiled ``rx`` (:func:`compiled_re2`) in
+    texts joined into ``data``, each counted as in its text alone. Text ``j`` has the region
+    ``lo[j]:hi[j]`` of ``data`` (the regions tile it; ``lo[j]:content[j]`` is a separator before
+    it); ``first_only``: at most one match per text. A match that starts in a separator or runs past
+    its text is searched again within the text, so matches are the text's own as long as ``data``
+    shows ``rx``'s assertions what the text's ends show them (the caller's concern).
+
+    >>> rx = compiled_re2("(?m)ab$")
+    >>> re2_text_hits(rx, b"ab\\nab\\nabc", [0, 2, 5], [0, 3, 6], [2, 5, 9], first_only=False)
+    [0, 1]
+    """
+    unanchored = type(rx).Anchor.UNANCHORED
+    out: list[int] = []
+    n = len(lo)
+    for first in range(0, n, _BLOCK):  # a match runs at most to the end of its block (".*" patterns)
+        last = min(n, first + _BLOCK) - 1
+        pos, stop = lo[first], hi[last]
+        while pos <= stop:
+            start, end = rx.Match(unanchored, data, pos, stop)[0]
+            if start < 0:
+                break
+            j = bisect_right(lo, start) - 1
+            if j > last:
+                break
+            if start < content[j] or end > hi[j]:  # not the text's own match: search within the text
+                start, end = rx.Match(unanchored, data, max(start, content[j]), hi[j])[0]
+                if start < 0:
+                    pos = hi[j] + (hi[j] == pos)
+                    continue
+            out.append(j)
+            pos = hi[j] + (hi[j] == pos) if first_only else end + (end == start)
+    return out
+
+
+#: texts searched together by :func:`re2_text_hits`
+_BLOCK = 32
 
 
 @lru_cache(maxsize=1)
@@ -330,6 +387,8 @@ class TextBatch:
             self._array = pa.array(strings, type=pa.large_string())
         except Exception:  # no pyarrow, lone surrogates, ...: no filtering
             self._array = None
+        self._texts = texts
+        self._joined: tuple[bytes, tuple] | None = None
 
     def subset(self, idx: np.ndarray) -> TextBatch:
         """The texts at positions ``idx`` (no new conversion)."""
@@ -337,15 +396,23 @@ class TextBatch:
         sub.n = len(idx)
         sub.valid = self.valid[idx]
         sub._array = None
+        sub._texts = [self._texts[i] for i in idx]
+        sub._joined = None
         if self._array is not None:
             import pyarrow as pa
 
             sub._array = self._array.take(pa.array(np.asarray(idx, dtype=np.int64)))
         return sub
 
-    def mask_for(self, pattern: str | None) -> np.ndarray:
+    def mask_for(self, pattern: str | None, *, dense: bool = False) -> np.ndarray:
+        """False where ``pattern`` (an RE2 pattern without ``\\A``/``\\z``) cannot match. Compiled once
+        (:func:`compiled_re2`), one call per text it matches in; ``dense``: most texts are expected
+        to match, so ``pyarrow.compute``'s one call over every text is cheaper."""
         if self._array is None or pattern is None or self.n == 0:
             return self.valid.copy()
+        rx = None if dense or "\\A" in pattern or "\\z" in pattern else compiled_re2("(?m)" + pattern)
+        if rx is not None:
+            return self._hits(rx) & self.valid
         import pyarrow.compute as pc
 
         try:
@@ -354,8 +421,25 @@ class TextBatch:
             return self.valid.copy()
         return hit.fill_null(False).to_numpy(zero_copy_only=False).astype(bool) & self.valid
 
-    def mask(self, *patterns: re.Pattern | None) -> np.ndarray:
-        return self.mask_for(union(patterns))
+    def _hits(self, rx) -> np.ndarray:
+        """Texts where the compiled ``(?m)``-pattern ``rx`` matches: one ``Match`` call per text it
+        matches in, over the texts joined at newlines (:func:`re2_text_hits`). In multi-line mode
+        ``^``/``$`` (the only anchors of :func:`superset` patterns) hold at each text's ends, as in
+        the text alone, and also at a newline inside a text: a superset, never fewer texts."""
+        if self._joined is None:
+            encoded = [t.encode("utf-8") if isinstance(t, str) else b"" for t in self._texts]
+            content = [0]
+            for b in encoded[:-1]:
+                content.append(content[-1] + len(b) + 1)
+            hi = [c + len(b) for c, b in zip(content, encoded)]
+            self._joined = (b"\n".join(encoded), ([0] + hi[:-1], content, hi))
+        data, bounds = self._joined
+        out = np.zeros(self.n, dtype=bool)
+        out[re2_text_hits(rx, data, *bounds, first_only=True)] = True
+        return out
+
+    def mask(self, *patterns: re.Pattern | None, dense: bool = False) -> np.ndarray:
+        return self.mask_for(union(patterns), dense=dense)
 
     def masks(self, patterns: Sequence[re.Pattern | None]) -> list[np.ndarray]:
         """``[self.mask(rx) for rx in patterns]``, or a superset of it (see :meth:`group_masks`)."""
@@ -373,7 +457,7 @@ class TextBatch:
         cores = [core(rx) for group in groups for rx in group if rx is not None]
         if self._array is None or len(groups) < 2 or any(c is None for c in cores):
             return [self.mask(*group) for group in groups]
-        idx = np.flatnonzero(self.mask_for("|".join(f"(?:{c})" for c in cores)))
+        idx = np.flatnonzero(self.mask_for("|".join(f"(?:{c})" for c in cores), dense=True))
         sub = self.subset(idx)
         out = []
         for group in groups:

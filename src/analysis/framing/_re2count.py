@@ -4,7 +4,8 @@
 pattern set, ``(?<![\\w\\-])(?:...)(?:['’]s?)?(?![\\w])`` (see
 :func:`~analysis.framing._lexicon.compile_patterns`), in every article. Python's ``re`` scans a few
 MB/s; ``pyarrow.compute.count_substring_regex`` (RE2, hundreds of MB/s) counts whole columns.
-RE2 has no look-arounds and other Unicode rules, so :func:`exact_form` rewrites a pattern into an
+The patterns are compiled once per process by google-re2 (the binding of RE2 itself), whose
+automaton then serves every chunk; ``pyarrow.compute`` counts without it. RE2 has no look-arounds and other Unicode rules, so :func:`exact_form` rewrites a pattern into an
 RE2 pattern with *the same matches in the same order* on the texts :func:`subject` prepares, or
 gives up (the caller then counts with Python):
 
@@ -39,10 +40,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
-from analysis.framing._prefilter import _C, _P, _nonascii_casefolds, _python_spaces, _uncased
+from analysis.framing._prefilter import (
+    _C,
+    _P,
+    _nonascii_casefolds,
+    _python_spaces,
+    _uncased,
+    compiled_re2,
+    re2_text_hits,
+)
 
 __all__ = ["Re2Form", "exact_form", "subject", "count_column", "re2_counts"]
 
@@ -359,24 +369,68 @@ def subject(text) -> str | None:
     return " " + _NONASCII_WORD.sub("_", text)
 
 
-def count_column(array, forms: Sequence[Re2Form | None], *, any_match: bool = False,
-                 lowered=None) -> list[np.ndarray | None]:
-    """Counts of each form in every text of the Arrow ``array`` of :func:`subject` texts (None for
-    an untranslated form or one RE2 refuses); exact except in the texts :meth:`Re2Form.inexact`
-    names. ``any_match``: 1 where the form matches at all, else 0 - exact in every text (the first
-    match of a text is never right after another one), and RE2 stops at it."""
-    import pyarrow.compute as pc
+class _Buffer:
+    """:func:`subject` texts as one UTF-8 buffer (``ends``: where each text ends), its
+    ASCII-lower-cased twin (``bytes.lower`` changes only ASCII letters, as ``ascii_lower``) and,
+    for the patterns google-re2 cannot take, the Arrow array and its lower-cased twin."""
 
-    kernel = pc.match_substring_regex if any_match else pc.count_substring_regex
+    def __init__(self, texts: Sequence[str]):
+        self.texts = texts
+        encoded = [t.encode("utf-8") for t in texts]
+        self.ends = list(accumulate(map(len, encoded)))
+        self.data = b"".join(encoded)
+        self._lowered: bytes | None = None
+        self._arrow: dict = {}
+
+    @property
+    def lowered(self) -> bytes:
+        if self._lowered is None:
+            self._lowered = self.data.lower()
+        return self._lowered
+
+    def arrow(self, lowered: bool):
+        if lowered not in self._arrow:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            array = self._arrow[False] = self._arrow.get(False) or pa.array(self.texts, type=pa.large_string())
+            if lowered:
+                self._arrow[True] = pc.ascii_lower(array)
+        return self._arrow[lowered]
+
+
+def _count_buffer(rx, buffer: _Buffer, data: bytes, any_match: bool) -> np.ndarray:
+    """Matches of ``rx`` in each text of ``buffer``, as RE2 counts them in each text alone (see
+    :func:`~analysis.framing._prefilter.re2_text_hits`): a form's matches start with a consumed
+    guard, and a text's last character and the next text's leading space are both non-word
+    characters to ``\\b``."""
+    lo = [0] + buffer.ends[:-1]
+    hits = re2_text_hits(rx, data, lo, lo, buffer.ends, first_only=any_match)
+    return np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(lo)).astype(np.int64)
+
+
+def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool = False) -> list[np.ndarray | None]:
+    """Counts of each form in every one of ``texts`` (:func:`subject` texts) (None for an
+    untranslated form or one RE2 refuses); exact except in the texts :meth:`Re2Form.inexact` names.
+    ``any_match``: 1 where the form matches at all, else 0 - exact in every text (the first match of
+    a text is never right after another one), and RE2 stops at it. Each pattern is compiled once
+    (google-re2, :func:`~analysis.framing._prefilter.compiled_re2`); without the binding ``pyarrow.compute`` counts, compiling and
+    building its automaton again on every call."""
+    buffer = texts if isinstance(texts, _Buffer) else _Buffer(list(texts))
     out: list[np.ndarray | None] = []
     for form in forms:
         if form is None:
             out.append(None)
             continue
+        rx = compiled_re2(form.pattern)
+        if rx is not None:
+            out.append(_count_buffer(rx, buffer, buffer.lowered if form.lowered else buffer.data, any_match))
+            continue
+        import pyarrow.compute as pc
+
+        kernel = pc.match_substring_regex if any_match else pc.count_substring_regex
         try:
-            if form.lowered and lowered is None:
-                lowered = pc.ascii_lower(array)
-            counts = kernel(lowered if form.lowered else array, form.pattern)
+            counts = kernel(buffer.arrow(form.lowered), form.pattern)
         except Exception:  # RE2 refused the pattern (too big ...)
             out.append(None)
             continue
@@ -405,22 +459,16 @@ def re2_counts(texts: Sequence[str], compiled: Sequence[tuple[re.Pattern | None,
     python_rows = np.array([i for i, s in enumerate(subjects) if s is None], dtype=np.int64)
     left: list[tuple[np.ndarray, list[int]]] = [(python_rows, list(range(len(compiled))))]
     try:
-        import pyarrow as pa
-
-        array = pa.array([subjects[i] for i in rows], type=pa.large_string()) if len(rows) else None
+        import pyarrow  # noqa: F401  (RE2's fallback, a core dependency)
     except Exception:  # no pyarrow: everything in Python
         left = [(np.arange(len(texts)), list(range(len(compiled))))]
         return (out if at_least is None else out.astype(bool)), left
+    buffer = _Buffer([subjects[i] for i in rows]) if len(rows) else None
     untranslated: list[int] = []
-    lowered = None
     for j, pair in enumerate(compiled):
         any_match = at_least is not None and at_least[j] == 1
         forms = [exact_form(rx) for rx in pair if rx is not None]
-        if lowered is None and array is not None and any(f is not None and f.lowered for f in forms):
-            import pyarrow.compute as pc
-
-            lowered = pc.ascii_lower(array)
-        counts = count_column(array, forms, any_match=any_match, lowered=lowered) if array is not None else []
+        counts = count_column(buffer, forms, any_match=any_match) if buffer is not None else []
         if any(c is None for c in counts) or any(f is None for f in forms):
             untranslated.append(j)
             continue
