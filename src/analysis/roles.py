@@ -303,14 +303,9 @@ _PASSIVE = frozenset("was were is are been being be got".split())
 
 def _sentiment(sentence: str, a: int, b: int, parses: Mapping | None = None) -> tuple[float, float, bool]:
     """Target rule score, role and speaker flag of [a, b) in ``sentence`` (:func:`analysis.targeted._analyse`),
-    read from ``parses`` (:func:`analysis.targeted.mention_sentiment`'s) when it holds them or the
-    sentence's parse."""
+    from its parse in ``parses`` when there (parsed with the default rules' lexicon)."""
     from analysis.targeted import _analyse, _analyse_parsed
 
-    if parses:
-        found = parses.get((sentence, a, b))
-        if found is not None:
-            return found
     try:
         parsed = parses.get(sentence) if parses else None
         r = _analyse(sentence, a, b) if parsed is None else _analyse_parsed(parsed, a, b, full=True)
@@ -919,8 +914,7 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
         :func:`analysis.text.sentence_spans` gives them (read for English articles only; the pipeline
         passes those of its sentences table).
     parses : {sentence: target parse} from :func:`analysis.sentiment.target.mention_sentiment`
-        (``parses=``): the target sentiment of a mention in one of these sentences reads its parse, or
-        the cues mention sentiment found for the same target.
+        (``parses=``): the target sentiment of a mention in one of these sentences reads its parse.
 
     Returns
     -------

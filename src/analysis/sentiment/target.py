@@ -1050,9 +1050,7 @@ def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: R
     parsed once (with no memo: :func:`_parse`'s would only churn) and all its targets are scored
     from that parse. Blank or missing sentences are neutral.
     ``parses``, a dict, receives each sentence's parse when it is the one :func:`_analyse` would make
-    (the default rules' lexicon), for a later reader of the same sentences (the roles stage), and
-    with the default rules also ``(sentence, start, end) -> (score, role, speaker)`` of each target
-    (:func:`_analyse`'s cues, the score before the warm rule)."""
+    (the default rules' lexicon), for a later reader of the same sentences (the roles stage)."""
     pols = [0] * len(texts)
     scores = [0.0] * len(texts)
     targets_of: dict[str, list[int]] = {}
@@ -1065,7 +1063,6 @@ def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: R
     key = _lexicon_key(lexicon, params)
     if parses is not None and key != _lexicon_key("war-news", DEFAULT_RULES):
         parses = None
-    cues = parses if params == DEFAULT_RULES else None
     for text in sentences:
         parsed = _parse.__wrapped__(text, key)
         if parses is not None:
@@ -1075,11 +1072,7 @@ def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: R
                 a, b = int(starts[i]), int(ends[i])
             except (TypeError, ValueError):
                 a, b = 0, 0
-            if cues is None:
-                score = _analyse_parsed(parsed, a, b, params)
-            else:
-                r = _analyse_parsed(parsed, a, b, params, full=True)
-                score, cues[text, a, b] = r["score"], (float(r["score"]), float(r["role"]), bool(r["speaker"]))
+            score = _analyse_parsed(parsed, a, b, params)
             if score == 0.0 and params.warm <= 1.0:
                 score = _warm_score(text, parsed, a, b, params, lexicon, compound)
             pols[i] = 1 if score >= pos_t else -1 if score <= neg_t else 0
@@ -1128,9 +1121,8 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
 
     params : rule weights (default :data:`DEFAULT_RULES`).
     parses : a dict that receives {sentence: parse} of the English sentences the rules parsed (with
-        the lexicon :func:`_analyse` uses) and, with the default rules, {(sentence, start, end): (score,
-        role, speaker)} of their targets, so a later stage reads them instead of parsing and analysing
-        again (:func:`analysis.roles.predict_roles`'s ``parses``).
+        the lexicon :func:`_analyse` uses), so a later stage reads them instead of parsing again
+        (:func:`analysis.roles.predict_roles`'s ``parses``).
 
     Returns
     -------
