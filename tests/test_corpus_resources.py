@@ -1,7 +1,9 @@
-"""No input under 10 MB may make load_corpus (and sentence/token splitting) take more than 60 s or
-2 GB. Each large hostile input is loaded in its own subprocess, which reports its wall time and
-peak resident memory (``resource.getrusage(...).ru_maxrss``). Generous limits: these are checks
-against blow-ups (the old figures were 48 s to 111 s and 5.5 to 5.9 GB), not benchmarks."""
+"""No input under 10 MB may make load_corpus (and sentence/token splitting) take more than 60 CPU
+seconds or 2 GB. Each large hostile input is loaded in its own subprocess, which reports its CPU time
+(``time.process_time``) and peak resident memory (``resource.getrusage(...).ru_maxrss``). Generous
+limits: these are checks against blow-ups (the old figures were 48 s to 111 s and 5.5 to 5.9 GB), not
+benchmarks. CPU time, not wall time, so that a busy machine (other jobs on both cores) does not fail a
+probe that did no more work than on an idle one."""
 
 from __future__ import annotations
 
@@ -24,14 +26,14 @@ import json, resource, sys, time, warnings
 warnings.simplefilter("ignore")
 from analysis.corpus import load_corpus, files_of
 from analysis.text import sentences, tokens
-started = time.perf_counter()
+started = time.process_time()
 articles = load_corpus(sys.argv[1], reference_time="2024-08-12T12:00Z")
 toks = tokens(sentences(articles))
 if sys.argv[2] == "pipeline":
     from analysis.engine import process_articles
     process_articles(articles)
 table = files_of(articles)
-print(json.dumps({"seconds": time.perf_counter() - started,
+print(json.dumps({"seconds": time.process_time() - started,
                   "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "read": int(table["rows_read"].sum()), "loaded": int(table["loaded"].sum()),
                   "rejected": int(table["rejected"].sum()), "tokens": len(toks)}))
@@ -120,7 +122,7 @@ def test_a_hostile_input_under_10_mb_loads_within_60_s_and_2_gb(tmp_path, name):
     env = {**os.environ, "PYTHONPATH": str(SRC), "MPLBACKEND": "Agg"}
     mode = "pipeline" if name in PIPELINE else "load"
     done = subprocess.run([sys.executable, "-c", PROBE, str(path), mode], capture_output=True, text=True,
-                          env=env, timeout=LIMIT_SECONDS * 3)
+                          env=env, timeout=LIMIT_SECONDS * 10)  # a hang guard in wall time, loose for loaded machines
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     print(name, f"{size:,} bytes", result)
