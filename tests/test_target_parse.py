@@ -1,12 +1,12 @@
-"""The one parse of the target rules (analysis.sentiment.target._parse): tokens with their spans and
-lower forms, valences after VADER's boosters and negation and the lexicon's phrases, clause and comma
-segments, quotations; the rule scores of many targets read from it are the scores of each target alone
-(issues 11 and 13: the batch parser it replaced was a second implementation of the same parse)."""
+"""The batch parser of the target rules (analysis.sentiment.target_parse) gives, for every sentence,
+exactly the parse of the one-sentence reference (analysis.sentiment.target._parse), and the rule
+scores of many targets computed from it are the scores of each target alone (issue 13)."""
 
 import pandas as pd
 import pytest
 
 from analysis.sentiment import target as T
+from analysis.sentiment.target_parse import iter_parsed, parse_many
 
 LEXICON_KEYS = ("war-news+news", "war-news", "vader")
 
@@ -23,55 +23,28 @@ SENTENCES = [
     "U.S. officials (not all) said: no.", "  leading and trailing spaces  ", "tab\tand\nnewline", "", "   ",
     "x", ".", "Good good GOOD!!!", "a.b. U.S. a. b, ab. x (ab) \"ab\" ab] ab\u2019", "3.5 million, 2,000 -- 12:30",
 ]
-KEY = "war-news+news"
 
 
-def parse(text, key=KEY):
-    return T._parse.__wrapped__(text, key)
+def reference(texts, key):
+    return [T._parse.__wrapped__(text, key) for text in texts]
+
+
+def same(batch, one):
+    # repr tells 0 from 0.0 and -0.0 from 0.0, which == does not
+    return len(batch) == len(one) and all(repr(a) == repr(b) for a, b in zip(batch, one))
 
 
 @pytest.mark.parametrize("key", LEXICON_KEYS)
-def test_tokens_carry_their_spans_and_lower_forms(key):
-    for text in SENTENCES:
-        p = parse(text, key)
-        assert [text[a:b] for a, b in zip(p.starts, p.ends)] == list(p.toks)
-        assert p.lows == tuple(t.lower().replace("\u2019", "'").replace("\u2018", "'") for t in p.toks)
-        assert not text[p.ends[-1]:].strip() if p.toks else not text.strip()
-        assert len({len(p.toks), len(p.val), len(p.clause), len(p.commas), len(p.inq)}) == 1
+def test_a_batch_parse_is_the_parse_of_each_sentence_alone(key):
+    assert same(parse_many(SENTENCES, key), reference(SENTENCES, key))
+    assert same(parse_many(SENTENCES[::-1], key), reference(SENTENCES[::-1], key))
 
 
-def test_boosters_add_and_a_negator_flips_and_damps_the_next_valenced_word():
-    lex, boost = T._lex(KEY), T._booster()
-    p = parse("The very brutal attack was not very good.")
-    assert p.val[1] == 0.0  # a booster itself scores 0
-    assert p.val[2] == lex["brutal"] - boost["very"]  # the booster pushes away from 0
-    assert p.val[7] == (lex["good"] + boost["very"]) * T.N_SCALAR  # "not" two words back, "very" one
-    assert p.nonzero == tuple(i for i, v in enumerate(p.val) if v)
-    assert parse("not so very bad").val[3] == (lex["bad"] - boost["very"] - boost["so"] * 0.95) * T.N_SCALAR
-    assert parse("parties were not parties").val == (0.0, 0.0, 0.0, -0.0)  # a 0-valence entry, negated
-
-
-def test_a_phrase_entry_gives_its_valence_to_its_first_word():
-    lex = T._lex(KEY)
-    p = parse("The special military operation began; the United States responded.")
-    assert p.val[1:4] == (lex["special military operation"], 0.0, 0.0) and p.nonzero == (1,)
-    assert parse("special military").val == (lex["special"], 0.0)  # cut short: the words alone
-
-
-def test_clauses_commas_and_quotations_are_counted_per_token():
-    p = parse('Kyiv blamed Russia, "not good"; but fine.')
-    assert p.toks == ("Kyiv", "blamed", "Russia", ",", '"', "not", "good", '"', ";", "but", "fine", ".")
-    assert p.commas == (0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1)
-    assert p.clause == (0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 2)  # the break and the contrast word each start one
-    assert p.inq == (False,) * 5 + (True, True) + (False,) * 5 and p.any_quote
-    assert p.verbs == (1,)
-    assert T._running_count(list(range(0, 200, 2)), 200) == tuple(k // 2 + 1 for k in range(200))
-
-
-def test_the_memo_gives_the_parse_made_without_it():
-    T._parse.cache_clear()
-    assert [T._parse(s, key) for key in LEXICON_KEYS for s in SENTENCES] == [
-        parse(s, key) for key in LEXICON_KEYS for s in SENTENCES]
+def test_parses_come_one_block_at_a_time_in_order():
+    parses = iter_parsed(SENTENCES, "war-news+news", block=3)
+    assert next(parses) == T._parse.__wrapped__(SENTENCES[0], "war-news+news")
+    assert same([next(parses)] + list(parses), reference(SENTENCES[1:], "war-news+news"))
+    assert parse_many([]) == []
 
 
 def test_many_targets_score_as_each_target_alone():
@@ -88,14 +61,11 @@ def test_many_targets_score_as_each_target_alone():
 
 
 @pytest.mark.shared
-def test_real_news_sentences_parse_consistently(news_sentences):
+def test_the_batch_parse_equals_the_reference_on_real_news(news_sentences):
     texts = news_sentences(80)
     assert len(texts) >= 1000
-    for text in texts:
-        p = parse(text)
-        assert [text[a:b] for a, b in zip(p.starts, p.ends)] == list(p.toks)
-        assert p.nonzero == tuple(i for i, v in enumerate(p.val) if v)
-        assert p.verbs == tuple(i for i, w in enumerate(p.lows) if w in T._VERB_SIGN)
+    for key in LEXICON_KEYS:
+        assert same(parse_many(texts, key), reference(texts, key))
 
 
 def test_the_english_rules_never_read_a_russian_sentence(monkeypatch):

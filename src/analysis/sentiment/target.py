@@ -345,7 +345,8 @@ N_SCALAR = -0.74
 
 
 def is_negator(word: str) -> bool:
-    """Whether a lower-case token negates the valenced word after it.
+    """Whether a lower-case token negates the valenced word after it (shared by :func:`_parse`
+    and :mod:`analysis.sentiment.target_parse`).
 
     >>> is_negator("never"), is_negator("didn't"), is_negator("now")
     (True, True, False)
@@ -353,114 +354,63 @@ def is_negator(word: str) -> bool:
     return word in _NEGATORS or word.endswith("n't")
 
 
-# what _parse reads of a lower-case token, as bits of _cue_words' values
-_VALENCED, _PHRASE_HEAD, _VERB, _CLAUSE, _COMMA = 1, 2, 4, 8, 16
-
-
-@lru_cache(maxsize=4)
-def _cue_words(lexicon: str) -> tuple[Mapping[str, int], Mapping[str, float], Mapping[str, float], Mapping]:
-    """{lower-case token: bits} of every token that :func:`_parse` reads beyond its spelling: a
-    lexicon entry that is no booster (boosters score 0), the first word of a phrase entry, an
-    accuse/praise verb, a clause break or contrast word, a comma (most tokens are none of these,
-    so one look-up per token finds the few a sentence's loop visits); and the lexicon, boosters and
-    phrases it reads them in (one cached call per sentence instead of four)."""
-    lex, boost, phrases = _lex(lexicon), _booster(), _phrases(lexicon)
-    bits: dict[str, int] = {}
-    for words, bit in ((filter(lambda w: w not in boost, lex), _VALENCED), (phrases, _PHRASE_HEAD),
-                       (_VERB_SIGN, _VERB), (_CLAUSE_SPLIT, _CLAUSE), ((",",), _COMMA)):
-        for w in words:
-            bits[w] = bits.get(w, 0) | bit
-    return bits, lex, boost, phrases
-
-
-def _running_count(at: Sequence[int], n: int) -> tuple[int, ...]:
-    """For each of ``n`` tokens, how many of the positions ``at`` (sorted) are at or before it.
-
-    >>> _running_count([1, 3], 5)
-    (0, 1, 1, 2, 2)
-    """
-    if len(at) > 64:  # linear for a long list (the tuple concatenation below copies the prefix each time)
-        return tuple(accumulate(map(set(at).__contains__, range(n)), initial=0))[1:]
-    out = (0,) * at[0] if at else (0,) * n
-    for k, a in enumerate(at, start=1):
-        out += (k,) * ((at[k] if k < len(at) else n) - a)
-    return out
-
-
 @lru_cache(maxsize=1024)  # ~6 KB a sentence; 20,000 held ~120 MB per worker for the same hit rate
 def _parse(sentence: str, lexicon: str = "war-news") -> _Parsed:
-    """Tokens, spans, lower forms, per-token valences (VADER's boosters and negation, Hutto &
-    Gilbert 2014, and the lexicon's phrases), clause and comma segment numbers, quote flags, and
-    the positions of valenced words and of accuse/praise verbs. Callers that parse each sentence
-    once (:func:`_score_rules`) call ``_parse.__wrapped__``, which keeps no memo.
-
-    >>> p = _parse('Kyiv blamed Russia, "not good".')
-    >>> p.toks, p.verbs, p.commas, p.inq[5], p.val[6] < 0
-    (('Kyiv', 'blamed', 'Russia', ',', '"', 'not', 'good', '"', '.'), (1,), (0, 0, 0, 1, 1, 1, 1, 1, 1), True, True)
-    """
+    """Tokens, spans, lower forms, per-token valences, clause ids, quote flags."""
     chunks = _GAP_TOKEN_RE.findall(sentence)
     toks = tuple(map(str.lstrip, chunks))
     ends = tuple(accumulate(map(len, chunks)))
     starts = tuple(map(sub, ends, map(len, toks)))
     lows = tuple(_lower_tokens(toks))
+    lex, boost = _lex(lexicon), _booster()
     n = len(toks)
-    cue, lex, boost, phrases = _cue_words(lexicon)
-    val = None
-    heads, verbs, splits, commas = [], [], [], []
-    for i in compress(range(n), map(cue.__contains__, lows)):
+    val = [0.0] * n
+    for i in compress(range(n), map(lex.__contains__, lows)):
         w = lows[i]
-        bits = cue[w]
-        if bits & _VALENCED:
-            v = lex[w]
-            for k in (1, 2, 3):
-                if i - k < 0:
-                    break
-                p = lows[i - k]
-                b = boost.get(p)
-                if b is not None:
-                    b *= BOOST_DAMPING[k - 1]
-                    v += b if v > 0 else -b
-                if is_negator(p):
-                    v *= N_SCALAR
-                    break
-            if val is None:
-                val = [0.0] * n
-            val[i] = v
-        if bits & _PHRASE_HEAD:
-            heads.append(i)
-        if bits & _VERB:
-            verbs.append(i)
-        if bits & _CLAUSE:
-            splits.append(i)
-        if bits & _COMMA:
-            commas.append(i)
+        if w in boost:
+            continue
+        v = lex[w]
+        for k in (1, 2, 3):
+            if i - k < 0:
+                break
+            p = lows[i - k]
+            if p in boost:
+                b = boost[p] * BOOST_DAMPING[k - 1]
+                v += b if v > 0 else -b
+            if is_negator(p):
+                v *= N_SCALAR
+                break
+        val[i] = v
     # merge phrase entries ("special military operation", "united states"):
     # the phrase valence goes to its first token, the others are zeroed.
-    for i in heads:
-        for cand in phrases[lows[i]]:
-            k = len(cand)
-            if lows[i:i + k] == cand:
-                if val is None:
-                    val = [0.0] * n
-                val[i] = lex.get(" ".join(cand), 0.0)
-                for j in range(i + 1, i + k):
-                    val[j] = 0.0
-                break
+    phrases = _phrases(lexicon)
+    if not phrases.keys().isdisjoint(lows):
+        for i in compress(range(n), map(phrases.__contains__, lows)):
+            w = lows[i]
+            for cand in phrases[w]:
+                k = len(cand)
+                if tuple(lows[i:i + k]) == cand:
+                    val[i] = lex.get(" ".join(cand), 0.0)
+                    for j in range(i + 1, i + k):
+                        val[j] = 0.0
+                    break
+    if _CLAUSE_SPLIT.isdisjoint(lows):
+        clause = (0,) * n
+    else:
+        clause = tuple(accumulate(map(_CLAUSE_SPLIT.__contains__, lows), initial=0))[1:]
     inq = (False,) * n
     any_quote = False
     if not _QUOTES.isdisjoint(toks):
         inq, any_quote = _quoted(toks)
-    if val is None:
-        val, nonzero = (0.0,) * n, ()
-    else:
-        nonzero = tuple(compress(range(n), val))
-        val = tuple(val)
-    return _Parsed(toks, lows, val, _running_count(splits, n), inq, starts, ends, nonzero, tuple(verbs), any_quote,
-                   _running_count(commas, n))
+    nonzero = tuple(compress(range(n), val))
+    verbs = tuple(compress(range(n), map(_VERB_SIGN.__contains__, lows)))
+    commas = (0,) * n if "," not in lows else tuple(accumulate(map(",".__eq__, lows), initial=0))[1:]
+    return _Parsed(toks, lows, tuple(val), clause, inq, starts, ends, nonzero, verbs, any_quote, commas)
 
 
 def _quoted(toks: Sequence[str]) -> tuple[tuple[bool, ...], bool]:
-    """Whether each token is inside a quotation, and whether any is.
+    """Whether each token is inside a quotation, and whether any is (shared by :func:`_parse`
+    and :mod:`analysis.sentiment.target_parse`).
 
     >>> _quoted(['He', 'said', '"', 'no', '"', '.'])
     ((False, False, False, True, False, False), True)
@@ -1101,10 +1051,12 @@ def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon, 
 def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: RuleParams,
                  lexicon: str, parses: dict | None = None) -> tuple[list[int], list[float]]:
     """The rule polarity and score of each (sentence, start, end); each distinct sentence is
-    parsed once (with no memo: :func:`_parse`'s would only churn) and all its targets are scored
-    from that parse. Blank or missing sentences are neutral.
+    parsed once, together with the others (:func:`analysis.sentiment.target_parse.iter_parsed`),
+    and all its targets are scored from that parse. Blank or missing sentences are neutral.
     ``parses``, a dict, receives each sentence's parse when it is the one :func:`_analyse` would make
     (the default rules' lexicon), for a later reader of the same sentences (the roles stage)."""
+    from analysis.sentiment.target_parse import iter_parsed
+
     pols = [0] * len(texts)
     scores = [0.0] * len(texts)
     targets_of: dict[str, list[int]] = {}
@@ -1117,8 +1069,7 @@ def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: R
     key = _lexicon_key(lexicon, params)
     if parses is not None and key != _lexicon_key("war-news", DEFAULT_RULES):
         parses = None
-    for text in sentences:
-        parsed = _parse.__wrapped__(text, key)
+    for text, parsed in zip(sentences, iter_parsed(sentences, key)):
         if parses is not None:
             parses[text] = parsed
         for i in targets_of[text]:
