@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _C  # type: ignore
     import sre_parse as _P  # type: ignore
 
-__all__ = ["superset", "core", "TextBatch", "compiled_re2", "barrier_chars", "min_width", "segments", "lowered_pattern", "lowerable"]
+__all__ = ["superset", "core", "TextBatch", "compiled_re2", "joined_utf8", "barrier_chars", "min_width", "segments", "lowered_pattern", "lowerable"]
 
 _ANY = "(?s:.)"
 #: RE2's \s is ASCII [\t\n\f\r ]; Python's \w never contains these characters
@@ -104,6 +104,25 @@ def re2_text_hits(rx, data: bytes, lo: list[int], content: list[int], hi: list[i
 
 #: texts searched together by :func:`re2_text_hits`
 _BLOCK = 32
+
+
+def joined_utf8(texts: Sequence, sep: bytes = b"") -> tuple[bytes, list[int], list[int], list[int]]:
+    """``texts`` (non-strings as empty texts) encoded as UTF-8 and joined by ``sep``, with the
+    regions :func:`re2_text_hits` reads: ``(data, lo, content, hi)``, text ``j`` at
+    ``content[j]:hi[j]`` and its region ``lo[j]:hi[j]`` (the separator before it, then the text).
+
+    >>> joined_utf8(["ab", None, "é"], b"\\n")
+    (b'ab\\n\\n\\xc3\\xa9', [0, 2, 3], [0, 3, 4], [2, 3, 6])
+    """
+    encoded = [t.encode("utf-8") if isinstance(t, str) else b"" for t in texts]
+    content, hi = [], []
+    at = 0
+    for b in encoded:
+        content.append(at)
+        at += len(b)
+        hi.append(at)
+        at += len(sep)
+    return sep.join(encoded), [0] + hi[:-1], content, hi
 
 
 @lru_cache(maxsize=1)
@@ -427,12 +446,8 @@ class TextBatch:
         ``^``/``$`` (the only anchors of :func:`superset` patterns) hold at each text's ends, as in
         the text alone, and also at a newline inside a text: a superset, never fewer texts."""
         if self._joined is None:
-            encoded = [t.encode("utf-8") if isinstance(t, str) else b"" for t in self._texts]
-            content = [0]
-            for b in encoded[:-1]:
-                content.append(content[-1] + len(b) + 1)
-            hi = [c + len(b) for c, b in zip(content, encoded)]
-            self._joined = (b"\n".join(encoded), ([0] + hi[:-1], content, hi))
+            data, *bounds = joined_utf8(self._texts, b"\n")
+            self._joined = (data, tuple(bounds))
         data, bounds = self._joined
         out = np.zeros(self.n, dtype=bool)
         out[re2_text_hits(rx, data, *bounds, first_only=True)] = True

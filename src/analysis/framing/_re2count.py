@@ -40,7 +40,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 import numpy as np
 
@@ -51,6 +50,7 @@ from analysis.framing._prefilter import (
     _python_spaces,
     _uncased,
     compiled_re2,
+    joined_utf8,
     re2_text_hits,
 )
 
@@ -370,15 +370,14 @@ def subject(text) -> str | None:
 
 
 class _Buffer:
-    """:func:`subject` texts as one UTF-8 buffer (``ends``: where each text ends), its
-    ASCII-lower-cased twin (``bytes.lower`` changes only ASCII letters, as ``ascii_lower``) and,
-    for the patterns google-re2 cannot take, the Arrow array and its lower-cased twin."""
+    """:func:`subject` texts as one UTF-8 buffer (:func:`~analysis.framing._prefilter.joined_utf8`
+    without separators: text ``j`` is ``data[lo[j]:hi[j]]``), its ASCII-lower-cased twin
+    (``bytes.lower`` changes only ASCII letters, as ``ascii_lower``) and, for the patterns
+    google-re2 cannot take, the Arrow array and its lower-cased twin."""
 
     def __init__(self, texts: Sequence[str]):
         self.texts = texts
-        encoded = [t.encode("utf-8") for t in texts]
-        self.ends = list(accumulate(map(len, encoded)))
-        self.data = b"".join(encoded)
+        self.data, self.lo, _, self.hi = joined_utf8(texts)
         self._lowered: bytes | None = None
         self._arrow: dict = {}
 
@@ -404,9 +403,8 @@ def _count_buffer(rx, buffer: _Buffer, data: bytes, any_match: bool) -> np.ndarr
     :func:`~analysis.framing._prefilter.re2_text_hits`): a form's matches start with a consumed
     guard, and a text's last character and the next text's leading space are both non-word
     characters to ``\\b``."""
-    lo = [0] + buffer.ends[:-1]
-    hits = re2_text_hits(rx, data, lo, lo, buffer.ends, first_only=any_match)
-    return np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(lo)).astype(np.int64)
+    hits = re2_text_hits(rx, data, buffer.lo, buffer.lo, buffer.hi, first_only=any_match)
+    return np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(buffer.lo)).astype(np.int64)
 
 
 def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool = False) -> list[np.ndarray | None]:
