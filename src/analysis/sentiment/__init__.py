@@ -60,7 +60,7 @@ Command line (training the optional target classifier)::
 
 from __future__ import annotations
 
-from analysis.sentiment._shared import gc_paused
+from analysis._gc import gc_paused
 from analysis.sentiment.aggregates import (
     ARTICLE_SENTIMENT_COLUMNS,
     article_sentiment,

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis._gc import gc_paused  # noqa: F401 - the scorers import it from here
-
 
 def _text_ids(series: pd.Series) -> pd.Series:
     """Object columns holding only strings (or nothing) as pandas' ``str`` dtype."""

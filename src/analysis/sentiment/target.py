@@ -1013,7 +1013,7 @@ def _score_targets(texts: Sequence, starts: Sequence, ends: Sequence, *, method:
                    lexicon: str = "war-news", parses: dict | None = None) -> tuple[list[int], list[float]]:
     """Polarity and score of each (sentence, start, end); blank sentences are neutral. ``parses``:
     see :func:`_score_rules`."""
-    from analysis.sentiment._shared import gc_paused
+    from analysis._gc import gc_paused
 
     with gc_paused():
         return _score_targets_loop(texts, starts, ends, method=method, model=model, params=params,

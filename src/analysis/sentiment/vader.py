@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.sentiment._shared import _text_ids, gc_paused
+from analysis._gc import gc_paused
+from analysis.sentiment._shared import _text_ids
 
 LEXICONS = ("war-news", "vader")
 SENTENCE_SCORE_COLUMNS = ["article_id", "sentence_id", "neg", "neu", "pos", "compound"]

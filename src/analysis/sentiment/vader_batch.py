@@ -27,7 +27,7 @@ from itertools import repeat
 
 import numpy as np
 
-from analysis.sentiment._shared import gc_paused
+from analysis._gc import gc_paused
 from analysis.sentiment.vader import _ascii_typography
 
 _COLUMNS = 4
