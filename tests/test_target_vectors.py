@@ -65,3 +65,13 @@ def test_evaluate_says_whether_the_classifier_used_word_vectors(monkeypatch, tmp
         assert E.main([str(path), "--train", str(path), "--C", "10", "--guard", "0"]) == 0
         out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
         assert out["word_vectors"].startswith(expected) and out["method"] == "model"
+
+
+def test_grouped_cv_names_the_vectors_whether_they_are_given_as_default_or_left_unsaid(monkeypatch, small_vectors):
+    from analysis.evaluation import target_sentiment as E
+
+    monkeypatch.setattr(wordvectors, "load_word_vectors", lambda path=None: small_vectors)
+    unsaid = E.grouped_cv_report(FRAME, k=2, C=10.0, min_count=1)
+    default = E.grouped_cv_report(FRAME, k=2, C=10.0, min_count=1, vectors="default")
+    assert unsaid["word_vectors"] == default["word_vectors"] == small_vectors.fingerprint
+    assert E.grouped_cv_report(FRAME, k=2, C=10.0, min_count=1, vectors=None)["word_vectors"].startswith("absent")

@@ -99,11 +99,11 @@ def grouped_cv_report(frame, *, k: int = 5, seed: int = 0, **train_kw) -> dict:
     articles = newsmtsc_articles(frame)
     folds = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(frame, y, articles)
     result = classification_report(y, out_of_fold_polarity(frame, folds, **train_kw))
-    from analysis.wordvectors import load_word_vectors
+    from analysis.sentiment.target import resolve_word_vectors
 
     result.update({"method": "model", "cv": {"k": k, "seed": seed, "grouped_by": "article",
                                              "articles": len(set(articles))},
-                   "word_vectors": vectors_note(train_kw.get("vectors", load_word_vectors()))})
+                   "word_vectors": vectors_note(resolve_word_vectors(train_kw.get("vectors", "default")))})
     return result
 
 

@@ -827,6 +827,16 @@ def read_newsmtsc(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def resolve_word_vectors(vectors="default"):
+    """The word vectors :func:`train_target_model`'s ``vectors`` names: ``"default"`` is
+    ``data/models/wordvec_en.npz`` when it was trained, else None; anything else is itself."""
+    if isinstance(vectors, str) and vectors == "default":
+        from analysis.wordvectors import load_word_vectors
+
+        return load_word_vectors()
+    return vectors
+
+
 def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start_col: str = "from",
                        end_col: str = "to", label_col: str = "polarity", C: float = 0.2,
                        min_count: int = 2, seed: int = 0, params: RuleParams = DEFAULT_RULES,
@@ -850,10 +860,7 @@ def train_target_model(frame: pd.DataFrame, *, sentence_col: str = "text", start
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    if isinstance(vectors, str) and vectors == "default":
-        from analysis.wordvectors import load_word_vectors
-
-        vectors = load_word_vectors()
+    vectors = resolve_word_vectors(vectors)
     feats = [_features(s, int(a), int(b), params, vectors=vectors) for s, a, b in
              zip(frame[sentence_col].tolist(), frame[start_col].tolist(), frame[end_col].tolist())]
     counts: dict[str, int] = {}
