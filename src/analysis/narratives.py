@@ -388,8 +388,7 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
     per_label = None
     if threshold == "cv" or thresholds == "per_label":
         P = _oof_proba(docs, Yc, coarse_names, C=C, class_weight=class_weight, min_count=min_count, seed=seed,
-                       k=inner_folds, features=features, min_df=min_df, other=[OTHER in s for s in cs] if other_model
-                       else None)
+                       k=inner_folds, features=features, min_df=min_df, gold_sets=cs if other_model else None)
         best, inner = _cv_threshold(P, coarse_names, cs)
         if threshold == "cv":
             threshold = best
@@ -429,9 +428,9 @@ def _coarse_proba(coarse: SparseLinear, other: SparseLinear | None, feats) -> np
 
 
 def _oof_proba(docs, Y, names, *, C, class_weight, min_count, seed, k, features, min_df,
-               other: Sequence[bool] | None = None) -> np.ndarray:
+               gold_sets: Sequence[set] | None = None) -> np.ndarray:
     """Out-of-fold coarse probabilities of an inner ``k``-fold CV (idf refit on each inner training part);
-    ``other``: the articles' gold "is Other" flags, to average in the cue-count Other model."""
+    ``gold_sets``: the articles' gold coarse labels, to average in the cue-count Other model (:func:`_fit_other`)."""
     from analysis.evaluation.narratives import folds
 
     n = len(docs)
@@ -442,7 +441,7 @@ def _oof_proba(docs, Y, names, *, C, class_weight, min_count, seed, k, features,
         trf = [_doc_features(docs[i], idf) for i in tr]
         m = fit_linear(trf, Y[tr], kind="ovr", classes=names, C=C, class_weight=class_weight, min_count=min_count,
                        seed=seed)
-        om = _fit_other(trf, [{OTHER} if other[i] else set() for i in tr], seed=seed) if other is not None else None
+        om = _fit_other(trf, [gold_sets[i] for i in tr], seed=seed) if gold_sets is not None else None
         P[te] = _coarse_proba(m, om, [_doc_features(docs[i], idf) for i in te])
     return P
 

@@ -392,9 +392,10 @@ class _Buffer:
             import pyarrow as pa
             import pyarrow.compute as pc
 
-            array = self._arrow[False] = self._arrow.get(False) or pa.array(self.texts, type=pa.large_string())
+            if False not in self._arrow:
+                self._arrow[False] = pa.array(self.texts, type=pa.large_string())
             if lowered:
-                self._arrow[True] = pc.ascii_lower(array)
+                self._arrow[True] = pc.ascii_lower(self._arrow[False])
         return self._arrow[lowered]
 
 
