@@ -299,3 +299,43 @@ def test_the_context_reads_sentences_joined_at_nul_as_it_reads_them_one_at_a_tim
     ctx.group  # noqa: B018 - reading the rest
     assert seen == _names_one_sentence_at_a_time(q, sentences, starts)
     assert len(seen) >= 30
+
+
+def test_a_google_re2_without_the_private_layer_falls_back_to_pyarrow_with_the_same_framing_tables(monkeypatch):
+    """The RE2 speed path reads google-re2's private ``re2._re2``; a release that moves it must not
+    break framing or change its tables: every count falls back to ``pyarrow.compute``."""
+    import sys
+    import types
+
+    import pandas as pd
+
+    from analysis import engine
+    from analysis.framing import _prefilter
+
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(6)],
+                             "text": [" ".join(SPEECH[i::6]) + " Sanctions cost $5 billion; 40% said the invasion was "
+                                      "a special military operation." for i in range(6)]})
+    stages = ("sentences", "framing")
+    with_binding = engine.run(articles, stages=stages)
+
+    moved = types.ModuleType("re2")  # a release whose public API stays but whose private layer moved
+    moved.Options = sys.modules["re2"].Options if "re2" in sys.modules else object
+    monkeypatch.setitem(sys.modules, "re2", moved)
+    _clear_re2_caches(_prefilter)
+    try:
+        assert _prefilter.compiled_re2("costs?") is None
+        without = engine.run(articles, stages=stages)
+    finally:
+        monkeypatch.undo()
+        _clear_re2_caches(_prefilter)
+    assert set(without) == set(with_binding)
+    for name, frame in with_binding.items():
+        pd.testing.assert_frame_equal(without[name], frame, check_exact=True, obj=name)
+    assert sum(len(with_binding[t]) for t in ("labels", "quotes", "frames")) > 0
+
+
+def _clear_re2_caches(prefilter) -> None:
+    for name in ("_re2_binding", "compiled_re2"):
+        cached = getattr(prefilter, name, None)
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()

@@ -50,19 +50,39 @@ class _Untranslatable(Exception):
     pass
 
 
+@lru_cache(maxsize=1)
+def _re2_binding():
+    """google-re2's low-level ``(RE2 class, Options)``, or None when the binding is missing or its
+    private ``re2._re2`` layer (the only one that searches a byte range without slicing) is not the
+    one this module was written against: every caller then counts with ``pyarrow.compute``, which
+    gives the same results, only slower. A self-check on a known match guards against a changed
+    ``Match`` signature or result layout (checked once per process)."""
+    try:
+        import re2
+
+        options = re2.Options()
+        options.log_errors = False
+        rx = re2._re2.RE2(b"b+", options)
+        found = rx.Match(type(rx).Anchor.UNANCHORED, b"abbc", 0, 4)[0]
+        if not rx.ok() or tuple(found) != (1, 3):
+            return None
+        return re2._re2.RE2, options
+    except Exception:  # ImportError, or a binding whose private API moved (AttributeError, TypeError ...)
+        return None
+
+
 @lru_cache(maxsize=512)
 def compiled_re2(pattern: str):
     """``pattern`` compiled once by RE2 (google-re2, the binding of RE2 itself), or None when RE2
-    refuses it or the binding is missing. RE2's options as ``pyarrow.compute`` sets them (UTF-8,
-    8 MiB of automaton memory); the lazily built DFA stays with the object, so later chunks do not
-    build it again (``pyarrow.compute`` compiles and builds it on every call)."""
-    try:
-        import re2
-    except ImportError:
+    refuses it or the binding is missing or unusable (:func:`_re2_binding`). RE2's options as
+    ``pyarrow.compute`` sets them (UTF-8, 8 MiB of automaton memory); the lazily built DFA stays with
+    the object, so later chunks do not build it again (``pyarrow.compute`` compiles and builds it on
+    every call)."""
+    binding = _re2_binding()
+    if binding is None:
         return None
-    options = re2.Options()
-    options.log_errors = False
-    rx = re2._re2.RE2(pattern.encode("utf-8"), options)
+    regex_class, options = binding
+    rx = regex_class(pattern.encode("utf-8"), options)
     return rx if rx.ok() else None
 
 
