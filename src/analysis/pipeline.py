@@ -723,7 +723,9 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
         sources, found = [], np.zeros(len(hashes), dtype=bool)
     missing = np.flatnonzero(~found)
     if len(missing):
-        new = articles.iloc[missing][["article_id", "text"]].reset_index(drop=True)
+        # every article new (an empty store): the columns themselves, not a copy of every text
+        new = (articles[["article_id", "text"]] if len(missing) == len(articles)
+               else articles.iloc[missing][["article_id", "text"]]).reset_index(drop=True)
         folder = _write_partition(new, [hashes[i] for i in missing], store, stages=stages, n_jobs=n_jobs,
                                   chunk_size=chunk_size, progress=progress)
         added, _ = _selection([(folder, pd.read_parquet(folder / INDEX_FILE))], hashes, found)
