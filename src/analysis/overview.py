@@ -703,17 +703,20 @@ def _summed_by_codes(article_counts: pd.DataFrame, articles: pd.DataFrame, *, by
     groups = pd.Series(_group_values(articles, by).to_numpy(object), index=articles["article_id"].to_numpy())
     groups = groups[~groups.index.duplicated()].reindex(ids.categories)
     group_codes, _ = pd.factorize(groups)  # an article missing from ``articles``: -1, left out as before
-    first_of_group = pd.Series(np.arange(len(groups))).groupby(group_codes).first()
+    valid = group_codes >= 0
+    first_of_group = pd.Series(np.flatnonzero(valid)).groupby(group_codes[valid]).first()  # index 0, 1, ...
     row_groups = group_codes[ids.codes]
     kept = row_groups >= 0
-    keys = pd.DataFrame({"lang": article_counts["lang"].cat.codes.to_numpy()[kept], "group": row_groups[kept],
-                         "term": article_counts["term"].cat.codes.to_numpy()[kept],
-                         "count": article_counts["count"].to_numpy("int64")[kept]})
-    sums = keys.groupby(["lang", "group", "term"], sort=False)["count"].sum().reset_index()
+    n_groups, n_terms = max(len(first_of_group), 1), max(len(article_counts["term"].cat.categories), 1)
+    # one int64 key per row (language, group, term): a single hashed column, not three
+    key = (article_counts["lang"].cat.codes.to_numpy().astype(np.int64)[kept] * n_groups + row_groups[kept]) * n_terms \
+        + article_counts["term"].cat.codes.to_numpy()[kept]
+    sums = pd.Series(article_counts["count"].to_numpy("int64")[kept]).groupby(key, sort=False).sum()
+    key = sums.index.to_numpy()
     column = {c: article_counts[c].cat.categories.to_numpy(object) for c in ("lang", "term")}
-    return pd.DataFrame({"article_id": ids.categories.to_numpy(object)[first_of_group.reindex(sums["group"]).to_numpy()],
-                         "lang": column["lang"][sums["lang"].to_numpy()], "term": column["term"][sums["term"].to_numpy()],
-                         "count": sums["count"].to_numpy("int64")})
+    first = first_of_group.to_numpy()[key // n_terms % n_groups]
+    return pd.DataFrame({"article_id": ids.categories.to_numpy(object)[first], "lang": column["lang"][key // n_terms // n_groups],
+                         "term": column["term"][key % n_terms], "count": sums.to_numpy("int64")})
 
 
 def top_terms_by_lang(counts: pd.DataFrame, *, by: str = "outlet", n: int = 15) -> pd.DataFrame:
