@@ -185,3 +185,35 @@ def test_every_notebook_has_a_documented_lang_parameter_and_filters_by_it(root):
         assert line.startswith('LANG = "all"  # '), f"{path.name}: LANG defaults to 'all', with a comment"
         code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
         assert "overview.filter_lang(articles, LANG)" in code, path.name
+
+
+def test_stored_article_term_counts_are_the_per_article_counts_as_codes_read_part_by_part(run, meta, monkeypatch):
+    # Issue 13: at 100k articles the per-article counts are ~20M rows; as strings, turned into Python
+    # objects by group_term_counts, they set notebook 01's peak. As categorical codes they are the same
+    # rows, give the same top terms and topic input, and the token table is never read whole.
+    from analysis.pipeline import Analysis
+
+    columns = ["article_id", "lemma", "is_alpha", "is_punct"]
+    per_article = run.aggregate("tokens", lambda part: overview.article_term_counts(part, meta), columns=columns)
+    whole_reads = []
+    monkeypatch.setattr(Analysis, "table", lambda self, name, **options: whole_reads.append(name))
+    compact = overview.stored_article_term_counts(run, meta)
+    assert whole_reads == [], "only part by part (Analysis.aggregate)"
+    assert compact.dtypes.astype(str).tolist() == ["category", "category", "category", "int64"]
+    pd.testing.assert_frame_equal(compact.astype(per_article.dtypes.to_dict()), per_article, check_exact=True)
+    pd.testing.assert_frame_equal(overview.group_term_counts(compact, meta, by="outlet"),
+                                  overview.group_term_counts(per_article, meta, by="outlet"), check_exact=True)
+    doc_terms = topics.topic_doc_terms(per_article)
+    pd.testing.assert_frame_equal(topics.topic_doc_terms(compact).astype(doc_terms.dtypes.to_dict()), doc_terms,
+                                  check_exact=True)
+
+
+def test_group_term_counts_of_compact_counts_leave_out_articles_missing_from_the_articles_as_before():
+    arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None], "lang": "en", "n_words": [3, 2]})
+    per_article = pd.DataFrame({"article_id": ["a", "a", "b", "z"], "lang": "en",
+                                "term": ["kyiv", overview.ALL_WORDS, "kyiv", "kyiv"], "count": [2, 3, 1, 7]})
+    compact = per_article.astype({"article_id": "category", "lang": "category", "term": "category"})
+    expected = overview.group_term_counts(per_article, arts)
+    assert expected.values.tolist() == [["en", "(unknown)", "kyiv", True, 1], ["en", "X", "<all words>", False, 3],
+                                        ["en", "X", "kyiv", True, 2]]
+    pd.testing.assert_frame_equal(overview.group_term_counts(compact, arts), expected, check_exact=True)

@@ -45,6 +45,7 @@ __all__ = [
     "languages_present",
     "lemma_glosses",
     "sample_groups",
+    "stored_article_term_counts",
     "term_counts",
     "time_bins",
     "top_terms",
@@ -248,7 +249,9 @@ def exclude_duplicates(articles: pd.DataFrame, *, keep_duplicates: bool = False)
 
     digest = articles.attrs.get("corpus_hash") or corpus_hash(articles)
     exact = _exact_duplicates(articles)
-    kept = articles.copy() if keep_duplicates else articles.loc[~exact].copy()
+    # a new frame either way (its attrs are its own); copy-on-write shares the columns, so the
+    # texts of a large corpus are not copied (keep_duplicates=True) or copied once (a row selection)
+    kept = articles.copy(deep=False) if keep_duplicates or not exact.any() else articles.loc[~exact]
     kept.attrs = {**articles.attrs, "corpus_hash": digest,
                   "duplicates_excluded": 0 if keep_duplicates else int(exact.sum())}
     return kept
@@ -420,7 +423,7 @@ def filter_lang(articles: pd.DataFrame, lang: str = ALL_LANGS) -> pd.DataFrame:
     if not lang.isalpha() or len(lang) not in (2, 3):
         raise ValueError(f"LANG must be 'all' or a language code such as 'en', 'ru', 'uk'; got {lang!r}")
     values = _lang_values(articles)
-    kept = articles.loc[(values == lang).to_numpy(bool)].copy()
+    kept = articles.loc[(values == lang).to_numpy(bool)]  # a new frame: copy-on-write, no deep copy
     if kept.empty and len(articles):
         found = ", ".join(f"{code} ({n:,})" for code, n in values.value_counts().items())
         raise ValueError(f"LANG={lang!r}: no article in that language; the corpus has {found}")
@@ -572,6 +575,16 @@ def article_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_len
     columns = ["article_id", "lang", "term", "count"]
     if not len(tokens):
         return pd.DataFrame(columns=columns)
+    present, langs, terms, positions, term_index, counts = _article_term_rows(tokens, articles, min_length=min_length)
+    out = pd.DataFrame({"article_id": np.asarray(present, dtype=object)[positions], "lang": langs[positions],
+                        "term": terms[term_index], "count": counts})
+    return out[columns]
+
+
+def _article_term_rows(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_length: int):
+    """:func:`article_term_counts` as integer codes: ``(present ids, their langs, terms, positions,
+    term_index, counts)``; row ``i`` is article ``present[positions[i]]`` (language
+    ``langs[positions[i]]``), term ``terms[term_index[i]]`` (:data:`ALL_WORDS` included), ``counts[i]``."""
     present_codes, present = pd.factorize(tokens["article_id"])
     by_id = articles.drop_duplicates("article_id").set_index("article_id") if "article_id" in articles.columns \
         else articles
@@ -597,15 +610,64 @@ def article_term_counts(tokens: pd.DataFrame, articles: pd.DataFrame, *, min_len
     kept[kept] = content[token_langs[kept], token_terms[kept]]
     keys, counts = np.unique(article_codes[kept].astype(np.int64) * max(len(terms), 1) + token_terms[kept],
                              return_counts=True)
-    rows = pd.DataFrame({"position": keys // max(len(terms), 1), "term": terms[keys % max(len(terms), 1)],
+    rows = pd.DataFrame({"position": keys // max(len(terms), 1), "term_index": keys % max(len(terms), 1),
                          "count": counts.astype("int64"), "order": 0})
-    totals = pd.DataFrame({"position": np.arange(len(present)), "term": ALL_WORDS,
+    totals = pd.DataFrame({"position": np.arange(len(present)), "term_index": 0,
                            "count": by_id["n_words"].fillna(0).astype("int64").to_numpy(), "order": 1})
     out = pd.concat([rows, totals], ignore_index=True).sort_values(["position", "order"], kind="stable")
     positions = out["position"].to_numpy()
-    out = pd.DataFrame({"article_id": np.asarray(present, dtype=object)[positions], "lang": langs[positions],
-                        "term": out["term"].to_numpy(object), "count": out["count"].to_numpy("int64")})
-    return out[columns]
+    terms = np.append(terms, ALL_WORDS).astype(object)  # ALL_WORDS is the last term
+    term_index = np.where(out["order"].to_numpy() == 1, len(terms) - 1, out["term_index"].to_numpy())
+    return present, langs, terms, positions, term_index, out["count"].to_numpy("int64")
+
+
+def stored_article_term_counts(run, articles: pd.DataFrame, *, min_length: int = 3) -> pd.DataFrame:
+    """:func:`article_term_counts` over every part of a stored token table (``run``: an
+    :class:`analysis.pipeline.Analysis`), kept compact: the same rows in the same order, with
+    ``article_id``, ``lang`` and ``term`` as categoricals (integer codes) instead of one string per row.
+
+    On a large corpus the per-article counts are the largest table notebook 01 holds (3.9M rows for
+    20,000 articles): as strings 225 MB, and several times that once the top terms turn them into
+    Python objects; as codes about 17 bytes a row. Each part's distinct ids and terms are encoded
+    once (a dictionary across parts), so no string is built per row.
+    :func:`group_term_counts` and :func:`analysis.topics.topic_doc_terms` take either form.
+
+    Returns DataFrame[article_id (category), lang (category), term (category), count].
+
+    >>> import tempfile
+    >>> from analysis import pipeline
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Shelling near Kyiv.", "Kyiv shelling, shelling."]})
+    >>> run = pipeline.analyse(arts, stages=["tokens"], cache_dir=tempfile.mkdtemp(), progress=False)
+    >>> sized = arts.assign(lang="en", n_words=[3, 3])
+    >>> compact = stored_article_term_counts(run, sized)
+    >>> compact.dtypes.astype(str).tolist()
+    ['category', 'category', 'category', 'int64']
+    >>> compact.values.tolist() == article_term_counts(run.table("tokens"), sized).values.tolist()
+    True
+    """
+    by_id = articles.drop_duplicates("article_id").set_index("article_id") if "article_id" in articles.columns \
+        else articles
+    vocabularies = {"article_id": {}, "lang": {}, "term": {}}
+
+    def encode(column: str, values) -> np.ndarray:
+        seen = vocabularies[column]
+        return np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int32, count=len(values))
+
+    def part(tokens: pd.DataFrame) -> pd.DataFrame:
+        if not len(tokens):
+            return pd.DataFrame({c: np.zeros(0, np.int32) for c in vocabularies} | {"count": np.zeros(0, np.int64)})
+        present, langs, terms, positions, term_index, counts = _article_term_rows(tokens, by_id, min_length=min_length)
+        return pd.DataFrame({"article_id": encode("article_id", list(present))[positions],
+                             "lang": encode("lang", langs)[positions], "term": encode("term", terms)[term_index],
+                             "count": counts})
+
+    from analysis.pipeline import release_arrow_memory
+
+    codes = run.aggregate("tokens", part, columns=["article_id", "lemma", "is_alpha", "is_punct"])
+    release_arrow_memory()  # the parts' read buffers
+    return pd.DataFrame({column: pd.Categorical.from_codes(codes[column].to_numpy(),
+                                                           categories=pd.Index(list(seen), dtype=object))
+                         for column, seen in vocabularies.items()} | {"count": codes["count"].to_numpy("int64")})
 
 
 def group_term_counts(article_counts: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
@@ -621,6 +683,8 @@ def group_term_counts(article_counts: pd.DataFrame, articles: pd.DataFrame, *, b
     """
     if by == "lang":
         raise ValueError("group_term_counts() always splits by language; group by another column (e.g. 'outlet')")
+    if all(isinstance(article_counts[c].dtype, pd.CategoricalDtype) for c in ("article_id", "lang", "term")):
+        article_counts = _summed_by_codes(article_counts, articles, by=by)
     codes, ids = pd.factorize(article_counts["article_id"])
     groups = pd.Series(_group_values(articles, by).to_numpy(object), index=articles["article_id"].to_numpy())
     groups = groups[~groups.index.duplicated()].reindex(ids).to_numpy(object)
@@ -629,6 +693,30 @@ def group_term_counts(article_counts: pd.DataFrame, articles: pd.DataFrame, *, b
     out = frame.groupby(["lang", by, "term"], sort=True)["count"].sum().reset_index()
     out["content"] = out["term"].ne(ALL_WORDS)
     return out[["lang", by, "term", "content", "count"]].astype({"count": "int64"})
+
+
+def _summed_by_codes(article_counts: pd.DataFrame, articles: pd.DataFrame, *, by: str) -> pd.DataFrame:
+    """Compact per-article counts (:func:`stored_article_term_counts`) summed per language, group
+    and term on their integer codes: one row per sum, standing for the first article of its group,
+    so :func:`group_term_counts` then turns only these few rows into strings (same sums)."""
+    ids = article_counts["article_id"].cat
+    groups = pd.Series(_group_values(articles, by).to_numpy(object), index=articles["article_id"].to_numpy())
+    groups = groups[~groups.index.duplicated()].reindex(ids.categories)
+    group_codes, _ = pd.factorize(groups)  # an article missing from ``articles``: -1, left out as before
+    valid = group_codes >= 0
+    first_of_group = pd.Series(np.flatnonzero(valid)).groupby(group_codes[valid]).first()  # index 0, 1, ...
+    row_groups = group_codes[ids.codes]
+    kept = row_groups >= 0
+    n_groups, n_terms = max(len(first_of_group), 1), max(len(article_counts["term"].cat.categories), 1)
+    # one int64 key per row (language, group, term): a single hashed column, not three
+    key = (article_counts["lang"].cat.codes.to_numpy().astype(np.int64)[kept] * n_groups + row_groups[kept]) * n_terms \
+        + article_counts["term"].cat.codes.to_numpy()[kept]
+    sums = pd.Series(article_counts["count"].to_numpy("int64")[kept]).groupby(key, sort=False).sum()
+    key = sums.index.to_numpy()
+    column = {c: article_counts[c].cat.categories.to_numpy(object) for c in ("lang", "term")}
+    first = first_of_group.to_numpy()[key // n_terms % n_groups]
+    return pd.DataFrame({"article_id": ids.categories.to_numpy(object)[first], "lang": column["lang"][key // n_terms // n_groups],
+                         "term": column["term"][key % n_terms], "count": sums.to_numpy("int64")})
 
 
 def top_terms_by_lang(counts: pd.DataFrame, *, by: str = "outlet", n: int = 15) -> pd.DataFrame:

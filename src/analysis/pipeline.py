@@ -228,7 +228,17 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
         attrs = dict(frame.attrs)
         frame = frame[keep]
         frame.attrs = attrs
+    release_arrow_memory()
     return frame
+
+
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow's pool keeps after a large read back to the system: reading a cached
+    corpus of 20,000 articles (93 MB of columns) left 250 MB resident, 120 MB of it freed buffers
+    the pool (mimalloc) kept for reuse; every notebook pays the load, so this is done after it."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _corpus_files_key(corpus) -> str:
@@ -713,7 +723,9 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
         sources, found = [], np.zeros(len(hashes), dtype=bool)
     missing = np.flatnonzero(~found)
     if len(missing):
-        new = articles.iloc[missing][["article_id", "text"]].reset_index(drop=True)
+        # every article new (an empty store): the columns themselves, not a copy of every text
+        new = (articles[["article_id", "text"]] if len(missing) == len(articles)
+               else articles.iloc[missing][["article_id", "text"]]).reset_index(drop=True)
         folder = _write_partition(new, [hashes[i] for i in missing], store, stages=stages, n_jobs=n_jobs,
                                   chunk_size=chunk_size, progress=progress)
         added, _ = _selection([(folder, pd.read_parquet(folder / INDEX_FILE))], hashes, found)

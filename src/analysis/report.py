@@ -258,11 +258,21 @@ def corpus_hash(articles: pd.DataFrame) -> str:
     True
     """
     columns = [c for c in _HASH_COLUMNS if c in articles.columns]
-    ordered = articles.sort_values(columns[:1], kind="stable") if columns else articles
     digest = hashlib.sha256("\x1f".join(columns).encode())
-    for row in zip(*(ordered[c].tolist() for c in columns)):
-        digest.update(b"\x1e" + "\x1f".join(map(str, row)).encode("utf-8", "surrogatepass"))
+    if not columns:
+        return digest.hexdigest()
+    # in the first column's order, block by block: a large corpus's texts are never all copied
+    # (sorted) or turned into Python strings at once (every notebook and the report index hash it)
+    hashed = articles[columns].reset_index(drop=True)
+    order = hashed[columns[:1]].sort_values(columns[:1], kind="stable").index.to_numpy()
+    for start in range(0, len(order), _HASH_BLOCK):
+        block = hashed.take(order[start:start + _HASH_BLOCK])
+        for row in zip(*(block[c].tolist() for c in columns)):
+            digest.update(b"\x1e" + "\x1f".join(map(str, row)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+_HASH_BLOCK = 5_000  # rows of :func:`corpus_hash` turned into strings at a time
 
 
 def _short_hash(value: str) -> str:
