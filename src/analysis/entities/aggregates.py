@@ -65,7 +65,7 @@ class StoredMentions:
         order = self.run.article_order
         frames, seqs, rows = [], [], 0
         for i, part in enumerate(self.run.parts("mentions", columns=columns, filters=filters)):
-            part = _as_python_strings(part)
+            part = _as_python_strings(part, dtype="str")
             rank = (np.full(len(part), i, dtype=np.int64) if order is None
                     else order.get_indexer(part["article_id"]).astype(np.int64))
             frames.append(part)
@@ -81,9 +81,12 @@ class StoredMentions:
         return f"StoredMentions({self.run!r}, discovered={self.discovered})"
 
 
-def _as_python_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    """The mention's text columns as Python strings (what the aggregates were written for)."""
-    return frame.astype({c: object for c in ("surface", "entity_id", "name", "type", "method") if c in frame.columns})
+def _as_python_strings(frame: pd.DataFrame, columns=("surface", "entity_id", "name", "type", "method"),
+                       dtype=object) -> pd.DataFrame:
+    """The mention's text ``columns`` as Python strings, as ``.astype(object)`` of a stored table gives
+    (or, ``dtype="str"``, as Arrow strings with NaN for missing, which results built from such
+    Python strings hold: a cheap change of dtype where a million Python strings are not)."""
+    return frame.astype({c: dtype for c in columns if c in frame.columns})
 
 
 def stored_mentions(run, *, discovered: bool = True, batch_rows: int = 250_000) -> StoredMentions:
@@ -169,7 +172,8 @@ def discovered_entities(mentions: pd.DataFrame, *, min_count: int = 1, examples:
         "examples": refs.groupby("entity_id", sort=False)["_ref"].agg(list),
     }).reindex(order).rename_axis("entity_id").reset_index()
     out = out[out["count"] >= min_count]
-    return out.sort_values(["count", "n_articles", "surface"], ascending=[False, False, True]).reset_index(drop=True)[cols]
+    out = out.sort_values(["count", "n_articles", "surface"], ascending=[False, False, True]).reset_index(drop=True)[cols]
+    return out
 
 
 def _most_frequent(counts: pd.DataFrame, column: str) -> pd.Series:
@@ -195,9 +199,11 @@ def entity_stats(mentions) -> pd.DataFrame:
             partials.append(part.assign(**{_SEQ: seq}).groupby("entity_id").agg(
                 type=("type", "first"), n=("entity_id", "size"), **{_SEQ: (_SEQ, "min")}))
     if len(partials) < 2:
-        return (partials[0] if partials else pd.DataFrame({"type": [], "n": []})).drop(columns=_SEQ, errors="ignore")
-    both = pd.concat(partials).sort_values(_SEQ, kind="stable")
-    return both.groupby(level=0).agg(type=("type", "first"), n=("n", "sum"))
+        out = (partials[0] if partials else pd.DataFrame({"type": [], "n": []})).drop(columns=_SEQ, errors="ignore")
+    else:
+        both = pd.concat(partials).sort_values(_SEQ, kind="stable")
+        out = both.groupby(level=0).agg(type=("type", "first"), n=("n", "sum"))
+    return _as_python_strings(out)
 
 
 def _word_counts(articles: pd.DataFrame) -> pd.Series:
@@ -291,7 +297,8 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
         out["words"] = int(arts["_words"].sum())
     out["per_10k"] = out["mentions"] / out["words"].where(out["words"] > 0) * per
     out = out.sort_values(keys + ["per_10k", "name"], ascending=[True] * len(keys) + [False, True]).reset_index(drop=True)
-    return out[cols]
+    # the values of the stored Arrow strings as Python strings, as a table read whole and .astype(object) gives
+    return out[cols] if isinstance(mentions, pd.DataFrame) else _as_python_strings(out[cols], ("name", "type"))
 
 
 def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "sentence",
