@@ -10,6 +10,7 @@ import pytest
 
 from analysis import entities, interactive, pipeline, report
 from analysis.entities import (
+    aggregates,
     cooccurrence,
     discovered_entities,
     entity_counts,
@@ -51,9 +52,13 @@ def _whole(run):
     return run.table("mentions").astype({c: object for c in text})
 
 
-@pytest.mark.parametrize("batch_rows", [1, 5, 250_000])
-def test_aggregates_of_the_stored_mentions_equal_those_of_the_whole_table(stored, batch_rows):
+@pytest.mark.parametrize("batch_rows, fold", [(1, True), (5, False), (5, True), (250_000, False)])
+def test_aggregates_of_the_stored_mentions_equal_those_of_the_whole_table(stored, batch_rows, fold, monkeypatch):
+    """``fold``: partial results are combined after every part (on a large corpus, once they grow)."""
     run, arts = stored
+    if fold:
+        real = aggregates._folded
+        monkeypatch.setattr(aggregates, "_folded", lambda partials, combine, limit=0: real(partials, combine, limit=0))
     whole, parts = _whole(run), stored_mentions(run, batch_rows=batch_rows)
     for by, freq in [("outlet", None), (None, None), (None, "MS"), ("outlet", "MS")]:
         pd.testing.assert_frame_equal(entity_counts(parts, arts, by=by, freq=freq),

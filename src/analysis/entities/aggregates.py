@@ -158,11 +158,12 @@ def discovered_entities(mentions: pd.DataFrame, *, min_count: int = 1, examples:
         ref = d["article_id"].astype(str) + ":" + d["sentence_id"].astype(str)
         r = pd.DataFrame({"entity_id": d["entity_id"].to_numpy(), "_ref": ref.to_numpy(), _SEQ: d[_SEQ].to_numpy()})
         refs.append(r.drop_duplicates(["entity_id", "_ref"]).groupby("entity_id", sort=False).head(examples))
+        refs = _folded(refs, lambda both: _first_refs(both, examples))
         seen.append(groups[_SEQ].min())
     if not sizes:
         return pd.DataFrame(columns=cols)
     totals = pd.concat(sizes).groupby(level=0, sort=False).sum()
-    refs = pd.concat(refs).sort_values(_SEQ, kind="stable").groupby("entity_id", sort=False).head(examples)
+    refs = _first_refs(pd.concat(refs), examples)
     order = pd.concat(seen).groupby(level=0, sort=False).min().sort_values(kind="stable").index
     out = pd.DataFrame({
         "surface": _most_frequent(pd.concat(names), "name"),
@@ -174,6 +175,11 @@ def discovered_entities(mentions: pd.DataFrame, *, min_count: int = 1, examples:
     out = out[out["count"] >= min_count]
     out = out.sort_values(["count", "n_articles", "surface"], ascending=[False, False, True]).reset_index(drop=True)[cols]
     return out
+
+
+def _first_refs(refs: pd.DataFrame, examples: int) -> pd.DataFrame:
+    """The first ``examples`` references of each entity in table order."""
+    return refs.sort_values(_SEQ, kind="stable").groupby("entity_id", sort=False).head(examples)
 
 
 def _most_frequent(counts: pd.DataFrame, column: str) -> pd.Series:
@@ -275,19 +281,11 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
             agg["first_seen"] = ("_date", "min")
             agg["last_seen"] = ("_date", "max")
         partials.append(mm.groupby(gkeys, dropna=False, sort=True).agg(**agg).reset_index())
+        partials = _folded(partials, lambda both: _combine_counts(both, gkeys))
     if not partials:
         return pd.DataFrame(columns=cols)
-    if len(partials) == 1:
-        out = partials[0].drop(columns=_SEQ)
-    else:
-        # the counts add up over parts (an article is in one part); name and type are those of
-        # the group's first mention in table order, as a groupby "first" over the whole table
-        both = pd.concat(partials, ignore_index=True).sort_values(_SEQ, kind="stable")
-        agg = {"name": ("name", "first"), "type": ("type", "first"), "mentions": ("mentions", "sum"),
-               "articles": ("articles", "sum")}
-        if "first_seen" in both.columns:
-            agg.update(first_seen=("first_seen", "min"), last_seen=("last_seen", "max"))
-        out = both.groupby(gkeys, dropna=False, sort=True).agg(**agg).reset_index()
+    out = _combine_counts(pd.concat(partials, ignore_index=True), gkeys) if len(partials) > 1 else partials[0]
+    out = out.drop(columns=_SEQ)
     if "first_seen" not in out.columns:
         out["first_seen"] = pd.NaT
         out["last_seen"] = pd.NaT
@@ -299,6 +297,26 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
     out = out.sort_values(keys + ["per_10k", "name"], ascending=[True] * len(keys) + [False, True]).reset_index(drop=True)
     # the values of the stored Arrow strings as Python strings, as a table read whole and .astype(object) gives
     return out[cols] if isinstance(mentions, pd.DataFrame) else _as_python_strings(out[cols], ("name", "type"))
+
+
+def _combine_counts(both: pd.DataFrame, gkeys: list[str]) -> pd.DataFrame:
+    """Partial :func:`entity_counts` rows of several parts as one: the counts add up (an article
+    is in one part); name and type are those of the group's first mention in table order, as a
+    groupby "first" over the whole table gives."""
+    both = both.sort_values(_SEQ, kind="stable")
+    agg = {"name": ("name", "first"), "type": ("type", "first"), "mentions": ("mentions", "sum"),
+           "articles": ("articles", "sum"), _SEQ: (_SEQ, "min")}
+    if "first_seen" in both.columns:
+        agg.update(first_seen=("first_seen", "min"), last_seen=("last_seen", "max"))
+    return both.groupby(gkeys, dropna=False, sort=True).agg(**agg).reset_index()
+
+
+def _folded(partials: list[pd.DataFrame], combine, *, limit: int = 200_000) -> list[pd.DataFrame]:
+    """``partials`` combined into one once they hold more than ``limit`` rows: what a pass keeps
+    grows with its result, not with the number of parts."""
+    if len(partials) > 1 and sum(map(len, partials)) > limit:
+        return [combine(pd.concat(partials, ignore_index=True))]
+    return partials
 
 
 def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "sentence",
@@ -335,8 +353,7 @@ def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "se
         n_units += pairs[unit].drop_duplicates().shape[0]
         n_x.append(pairs["entity_id"].value_counts())
         counted.append(pd.DataFrame(dict(zip(("a", "b", "c"), _pair_counts(pairs, unit)))))
-        if len(counted) > 1 and sum(map(len, counted)) > 2_000_000:
-            counted = [_sum_pairs(counted)]
+        counted = _folded(counted, _sum_pairs, limit=2_000_000)
         last = m.assign(**{_SEQ: seq[keep]}).drop_duplicates("entity_id", keep="last")
         names.append(last[["entity_id", "name", _SEQ]])
     if not counted:
@@ -345,7 +362,7 @@ def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "se
     last = pd.concat(names).sort_values(_SEQ, kind="stable")
     names = dict(zip(last["entity_id"], last["name"]))
     n_x = pd.concat(n_x).groupby(level=0).sum().to_dict()  # a dict: one lookup per pair, not a Series index
-    counted = _sum_pairs(counted)
+    counted = _sum_pairs(pd.concat(counted, ignore_index=True)) if len(counted) > 1 else counted[0]
     rows = []
     for a, b, c in zip(counted["a"].tolist(), counted["b"].tolist(), counted["c"].tolist()):
         if c < min_count:
@@ -358,11 +375,9 @@ def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "se
     return out.sort_values(["count", "npmi", "source", "target"], ascending=[False, False, True, True]).reset_index(drop=True)
 
 
-def _sum_pairs(counted: list[pd.DataFrame]) -> pd.DataFrame:
+def _sum_pairs(counted: pd.DataFrame) -> pd.DataFrame:
     """Pair counts of several parts (a, b, c) summed per pair."""
-    if len(counted) == 1:
-        return counted[0]
-    return pd.concat(counted, ignore_index=True).groupby(["a", "b"], sort=False, as_index=False)["c"].sum()
+    return counted.groupby(["a", "b"], sort=False, as_index=False)["c"].sum()
 
 
 def _pair_counts(pairs: pd.DataFrame, unit: list[str]) -> tuple[list, list, list[int]]:
