@@ -126,3 +126,15 @@ def test_the_explorer_streams_the_parts_into_the_same_csv_and_page(stored, tmp_p
 
     assert same(page2) == same(page)
     assert f"Showing 3 of {len(whole):,} rows" in page2.read_text()
+
+
+def test_notebook_02_reads_no_stored_table_whole_but_the_article_summary(root):
+    """Issue 13: on a 100k-article corpus the mentions table alone is millions of rows; the notebook
+    reads it through stored_mentions (part by part) and run.rows/run.kwic (the rows it shows)."""
+    import json
+
+    cells = json.loads((root / "notebooks" / "02_entities.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert re.findall(r"run\.table\(\s*\"(\w+)\"", code) == ["article_summary"]
+    assert "entities.stored_mentions(run" in code
+    assert ".astype(object)" not in code and "mentions=mentions)" in code  # only to_network's node stats
