@@ -430,7 +430,7 @@ def _joined_table(df: pd.DataFrame, articles: pd.DataFrame | None, preferred: li
     max_rows = options.get("max_rows", 50_000)
     shown = _with_articles(df.head(max_rows), articles)
     return table(shown, columns=_pick(shown, preferred), title=options.pop("title", title),
-                 total_rows=len(df), **options)
+                 total_rows=options.pop("total_rows", len(df)), **options)
 
 
 def mentions_table(mentions: pd.DataFrame, articles: pd.DataFrame | None = None, **options) -> Page:

@@ -27,7 +27,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -327,6 +327,11 @@ class Analysis:
         self._sources, self._order = sources, order
 
     @property
+    def article_order(self) -> pd.Index | None:
+        """The article ids in the order tables come in (None: a plain folder, in part order)."""
+        return self._order
+
+    @property
     def tables(self) -> list[str]:
         folders = [self.folder] if self._sources is None else [folder for folder, _ in self._sources]
         return sorted({p.name for folder in folders for p in folder.iterdir() if p.is_dir()})
@@ -484,11 +489,22 @@ class Analysis:
 
         Parts come in the order of their first article in the input.
         """
-        results = []
+        return pd.concat([func(frame) for frame in self.parts(name, columns=columns, filters=filters)],
+                         ignore_index=True)
+
+    def parts(self, name: str, *, columns: list[str] | None = None, filters=None) -> Iterator[pd.DataFrame]:
+        """The table one part at a time (rows of an article never span two parts), parts in the
+        order of their first article, each part's rows in article order: for a pass whose
+        memory must stay bounded by one part (:meth:`aggregate`, a CSV written part by part).
+
+        >>> import pandas as pd, tempfile
+        >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Kyiv said so.", "Moscow denied it."]})
+        >>> run = analyse(arts, stages=("sentences",), cache_dir=tempfile.mkdtemp())
+        >>> sum(len(part) for part in run.parts("sentences", columns=["article_id"]))
+        2
+        """
         for path, ids in self._parts(name):
-            frame = self._read(path, ids, columns, filters)
-            results.append(func(self._in_article_order(frame, columns)))
-        return pd.concat(results, ignore_index=True)
+            yield self._in_article_order(self._read(path, ids, columns, filters), columns)
 
     # ----------------------------------------------------------------- reading parts of the store
     def _parts(self, name: str, *, article_ids: list | None = None) -> list[tuple[Path, list | None]]:

@@ -37,7 +37,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -637,8 +637,9 @@ class Exporter:
                 display(Markdown("_No lines in this corpus._"))
         return written
 
-    def save_explorer(self, data: pd.DataFrame, name: str, page, *, max_rows: int, **options) -> tuple[Path, Path]:
-        """Every row of ``data`` as ``<name>.csv`` (:meth:`save_table`) and a searchable page
+    def save_explorer(self, data, name: str, page, *, max_rows: int, **options) -> tuple[Path, Path]:
+        """Every row of ``data`` (a DataFrame, or its parts, e.g. :meth:`analysis.pipeline.Analysis.parts`,
+        then written part by part) as ``<name>.csv`` (:meth:`save_table`) and a searchable page
         ``<name>.html`` (:meth:`save_page`) built by ``page`` (e.g. :func:`analysis.interactive.labels_table`)
         from at most its first ``max_rows`` rows, which names that CSV as the full table: the page's
         size stays flat however large the corpus. ``options`` go to ``page`` (``articles=``, ``title=``).
@@ -651,8 +652,29 @@ class Exporter:
         >>> len(pd.read_csv(csv)), "Showing 2 of 3 rows (1 left out); the full table is in labels.csv" in html.read_text()
         (3, True)
         """
+        if not isinstance(data, pd.DataFrame):  # the table's parts (e.g. StoredMentions.parts): streamed
+            csv, head, total = self._save_table_parts(data, name, keep=max_rows)
+            return csv, self.save_page(page(head, max_rows=max_rows, full_table=csv.name, total_rows=total,
+                                            **options), name)
         csv = self.save_table(data, name)
         return csv, self.save_page(page(data, max_rows=max_rows, full_table=csv.name, **options), name)
+
+    def _save_table_parts(self, parts: Iterable[pd.DataFrame], name: str, *, keep: int
+                          ) -> tuple[Path, pd.DataFrame, int]:
+        """The CSV :meth:`save_table` writes for the concatenated ``parts``, written part by part (one
+        part in memory at a time); returns it with the first ``keep`` rows and the number of rows."""
+        folder = figure_dir(self.notebook, self.output_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{_NAME_RE.sub('_', name)}.csv"
+        head, kept, total = [], 0, 0
+        path.write_text("")  # no part at all: an empty table
+        for i, part in enumerate(parts):
+            neutralise_formulas(part).to_csv(path, index=False, mode="w" if i == 0 else "a", header=i == 0)
+            if kept < keep:
+                head.append(part.head(keep - kept))
+                kept += len(head[-1])
+            total += len(part)
+        return path, (pd.concat(head, ignore_index=True) if head else pd.DataFrame()), total
 
     def save_page(self, page, name: str, *, text: str | None = None) -> Path:
         """Write an :mod:`analysis.interactive` page as ``<name>.html`` beside the figures and,

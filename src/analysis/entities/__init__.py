@@ -5,7 +5,8 @@ loader), :mod:`~analysis.entities.matching` (trie lookup, nested references and 
 :func:`mentions` entry), :mod:`~analysis.entities.discovery` (names the gazetteer lacks; :mod:`~analysis.entities.wordruns`
 picks the sentences it reads),
 :mod:`~analysis.entities.cyrillic` (Russian/Ukrainian mentions),
-:mod:`~analysis.entities.aggregates` (review table, counts, co-occurrence, naming variants) and
+:mod:`~analysis.entities.aggregates` (review table, counts, co-occurrence, naming variants; each reads
+a mentions DataFrame or, part by part, the stored table of a large corpus: :func:`stored_mentions`) and
 :mod:`~analysis.entities.network` (graphs for Gephi).
 
 Mentions are found in three steps, all over the sentence table of
@@ -75,11 +76,15 @@ Example
 from __future__ import annotations
 
 from analysis.entities.aggregates import (
+    StoredMentions,
     cooccurrence,
     discovered_entities,
     entity_counts,
+    entity_stats,
+    mention_summary,
     naming_variants,
     span_overlaps,  # noqa: F401
+    stored_mentions,
 )
 
 # The reference implementations the tests compare the fast paths against (private; importable
@@ -114,4 +119,8 @@ __all__ = [
     "export_network",
     "naming_variants",
     "conll_type",
+    "StoredMentions",
+    "stored_mentions",
+    "mention_summary",
+    "entity_stats",
 ]

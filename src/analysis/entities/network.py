@@ -9,14 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.entities.aggregates import entity_stats
 
-def to_network(cooc: pd.DataFrame, *, mentions: pd.DataFrame | None = None, weight: str = "count"):
+
+def to_network(cooc: pd.DataFrame, *, mentions=None, weight: str = "count"):
     """networkx Graph of a :func:`cooccurrence` table.
 
-    Nodes carry ``name`` (and ``type``, ``mentions`` when ``mentions`` is
-    given); edges carry ``count``, ``pmi``, ``npmi`` and ``weight``.
+    Nodes carry ``name`` (and ``type``, ``mentions`` when ``mentions``, a mentions table or a
+    stored one, :func:`~analysis.entities.stored_mentions`, is given); edges carry ``count``, ``pmi``, ``npmi`` and ``weight``.
 
     >>> import pandas as pd
+
+from analysis.entities.aggregates import entity_stats
     >>> g = to_network(pd.DataFrame({"source": ["a"], "target": ["b"], "source_name": ["A"],
     ...     "target_name": ["B"], "count": [3], "pmi": [1.0], "npmi": [0.5]}))
     >>> g.number_of_nodes(), g["a"]["b"]["weight"]
@@ -30,8 +34,8 @@ def to_network(cooc: pd.DataFrame, *, mentions: pd.DataFrame | None = None, weig
         g.add_node(r.target, name=str(r.target_name))
         g.add_edge(r.source, r.target, count=int(r.count), pmi=float(r.pmi), npmi=float(r.npmi),
                    weight=float(getattr(r, weight)))
-    if mentions is not None and len(mentions):
-        stats = mentions.groupby("entity_id").agg(type=("type", "first"), n=("start", "size"))
+    stats = None if mentions is None else entity_stats(mentions)
+    if stats is not None and len(stats):
         for node in g.nodes:
             if node in stats.index:
                 g.nodes[node]["type"] = str(stats.at[node, "type"])
