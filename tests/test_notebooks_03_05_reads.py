@@ -62,3 +62,12 @@ def test_name_counts_summed_over_parts_rank_like_value_counts_of_the_whole():
     expected = names.value_counts()  # ties (all 2) in order of first appearance
     assert ranked["name"].tolist() == expected.index.tolist() == ["Kyiv", "Putin", "NATO", "EU"]
     assert ranked["count"].tolist() == expected.tolist()
+
+
+def test_as_objects_equals_astype_object_with_one_string_per_distinct_value():
+    from analysis import report
+
+    f = pd.DataFrame({"speaker": pd.Series(["Putin", None, "Putin"], dtype="string"), "n": [1, 2, 3]})
+    out = report.as_objects(f, ["speaker", "not_a_column"])
+    pd.testing.assert_frame_equal(out, f.astype({"speaker": object}), check_exact=True)
+    assert out["speaker"].iloc[0] is out["speaker"].iloc[2]
