@@ -506,6 +506,31 @@ class Analysis:
         for path, ids in self._parts(name):
             yield self._in_article_order(self._read(path, ids, columns, filters), columns)
 
+    def aggregate_tables(self, columns: dict[str, list[str] | None],
+                         func: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+        """:meth:`aggregate` over several tables at once: ``func`` gets the same part (the same
+        articles) of every table named in ``columns`` (``{table: columns or None}``), as positional
+        arguments in that order, each in article order, and the results are concatenated: memory bounded by one part of
+        each table, e.g. to join ``mention_sentiment`` with ``mentions`` without holding either whole.
+
+        >>> import pandas as pd, tempfile
+        >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Kyiv said so.", "Moscow denied it. Twice."]})
+        >>> run = analyse(arts, stages=("sentences", "sentiment"), cache_dir=tempfile.mkdtemp())
+        >>> run.aggregate_tables({"sentences": ["article_id", "sentence_id", "text"],
+        ...                       "sentence_sentiment": ["article_id", "sentence_id", "compound"]},
+        ...                      lambda sents, scores: sents.merge(scores)).shape
+        (3, 4)
+        """
+        names = list(columns)
+        results = []
+        for path, ids in self._parts(names[0]):
+            frames = []
+            for name in names:
+                other = path.parent.parent / name / path.name  # every table is written for every part
+                frames.append(self._in_article_order(self._read(other, ids, columns[name], None), columns[name]))
+            results.append(func(*frames))
+        return pd.concat(results, ignore_index=True)
+
     # ----------------------------------------------------------------- reading parts of the store
     def _parts(self, name: str, *, article_ids: list | None = None) -> list[tuple[Path, list | None]]:
         """``(part file, article ids to keep or None for all)``, ordered by first article; with

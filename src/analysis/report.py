@@ -456,6 +456,21 @@ def _escaped_column(column: pd.Series) -> pd.Series:
     return pd.Series(values, index=column.index, name=column.name, dtype=object)
 
 
+def as_objects(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``data.astype({c: object for c in columns})`` (columns ``data`` lacks are skipped), each
+    distinct value one Python string shared by all its rows: the column goes through a
+    categorical, so a million stored speakers, verbs or names cost a pointer a row rather than a
+    new string a row (~60 bytes). Same dtype, values and missing values as the plain ``astype``.
+
+    >>> f = pd.DataFrame({"speaker": pd.Series(["Putin", "Putin", None], dtype="string"), "n": [1, 2, 3]})
+    >>> out = as_objects(f, ["speaker", "verb"])
+    >>> out["speaker"].dtype, out["speaker"].tolist(), out["speaker"].iloc[0] is out["speaker"].iloc[1]
+    (dtype('O'), ['Putin', 'Putin', <NA>], True)
+    """
+    present = [c for c in columns if c in data.columns]
+    return data.astype({c: "category" for c in present}).astype({c: object for c in present})
+
+
 def save_table(data: pd.DataFrame, name: str, *, folder: str | os.PathLike | None = None,
                notebook: str | None = None) -> Path:
     """Write ``data`` as CSV (UTF-8, no index unless it is named) and return the path.

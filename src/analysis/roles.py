@@ -1043,6 +1043,9 @@ def role_shares(roles: pd.DataFrame, articles: pd.DataFrame | None = None, *, en
     from analysis.framing.agency import wilson
     from analysis.overview import with_groups
 
+    wanted = [entity, role, "article_id", *([by] if isinstance(by, str) else list(by or [])), *([date] if freq else [])]
+    # only the columns counted are copied (a large corpus casts millions of mentions)
+    roles = roles[[c for c in dict.fromkeys(wanted) if c in roles.columns]]
     frame, groups = with_groups(roles, articles, by=by, freq=freq, date=date, caller="role_shares()")
     keys = [entity, *groups]
     labels = list(MAIN_ROLES) if role == "main_role" else list(FINE_ROLES)
@@ -1072,8 +1075,9 @@ def role_evidence(roles: pd.DataFrame, articles: pd.DataFrame, *, entity: str = 
     cols = [entity, role, "article_id", "start", "end", "confidence", "sentence"]
     if roles.empty:
         return pd.DataFrame(columns=cols)
-    best = (roles.sort_values("main_confidence", ascending=False)
-            .groupby([entity, role], sort=True).head(top))
+    # the columns read, sorted (the same order as sorting every column: one sort key)
+    best = (roles[list(dict.fromkeys([entity, role, "article_id", "start", "end", "main_confidence"]))]
+            .sort_values("main_confidence", ascending=False).groupby([entity, role], sort=True).head(top))
     rows = []
     for r in best.itertuples(index=False):
         d = r._asdict()

@@ -62,9 +62,13 @@ from __future__ import annotations
 
 from analysis._gc import gc_paused
 from analysis.sentiment.aggregates import (
+    ACTOR_SCORE_COLUMNS,
+    ACTOR_TYPES,
     ARTICLE_SENTIMENT_COLUMNS,
+    actor_mention_scores,
     article_sentiment,
     bootstrap_mean_ci,
+    name_counts,
     sentiment_by_entity,
 )
 from analysis.sentiment.target import (
@@ -104,6 +108,10 @@ __all__ = [
     "POSITIVE_THRESHOLD",
     "NEGATIVE_THRESHOLD",
     "ARTICLE_SENTIMENT_COLUMNS",
+    "ACTOR_SCORE_COLUMNS",
+    "ACTOR_TYPES",
+    "actor_mention_scores",
+    "name_counts",
     "FastVader",
     "article_sentiment",
     "bootstrap_mean_ci",

@@ -172,3 +172,67 @@ def sentiment_by_entity(target_scores: pd.DataFrame, articles: pd.DataFrame | No
         rows.append((*key, len(g), g["article_id"].nunique(), m, lo, hi, g["_neg"].mean(), g["_pos"].mean(),
                      len(g) >= min_n))
     return pd.DataFrame(rows, columns=cols)
+
+
+#: Entity types charted as actors (people, places/states, organisations, nationalities).
+ACTOR_TYPES = ("PERSON", "GPE", "ORG", "NORP")
+#: Columns of :func:`actor_mention_scores`.
+ACTOR_SCORE_COLUMNS = ["article_id", "sentence_id", "name", "type", "polarity", "score"]
+
+
+def actor_mention_scores(scores: pd.DataFrame, mentions: pd.DataFrame, *, types: Sequence[str] = ACTOR_TYPES,
+                         names: Sequence[str] | None = None) -> pd.DataFrame:
+    """The target scores of actor mentions: ``scores`` (the stored ``mention_sentiment`` rows, or
+    :func:`mention_sentiment`'s output) joined to their ``mentions`` rows on article_id,
+    sentence_id, start, end and entity_id (an inner join, in ``scores``' order) when they lack a
+    name, kept when the mention's ``type`` is in ``types`` (and its ``name`` in ``names``, if given).
+
+    Only the columns a tone chart reads are kept, as stored (no object columns): applied part by
+    part (:meth:`analysis.pipeline.Analysis.aggregate_tables`) the result of a 100k-article
+    corpus stays small where the whole joined table would not.
+
+    Returns
+    -------
+    DataFrame[article_id, sentence_id, name, type, polarity, score].
+
+    >>> import pandas as pd
+    >>> keys = {"article_id": ["a", "a"], "sentence_id": [0, 0], "start": [0, 9], "end": [4, 15],
+    ...         "entity_id": ["Q1", "Q2"]}
+    >>> s = pd.DataFrame({**keys, "polarity": [0, -1], "score": [0.0, -0.4]})
+    >>> m = pd.DataFrame({**keys, "name": ["Kyiv", "Sunday"], "type": ["GPE", "DATE"]})
+    >>> actor_mention_scores(s, m)[["name", "score"]].to_dict("records")
+    [{'name': 'Kyiv', 'score': 0.0}]
+    """
+    if "name" not in scores.columns:
+        keys = ["article_id", "sentence_id", "start", "end", "entity_id"]
+        scores = scores[[*keys, "polarity", "score"]].merge(mentions[[*keys, "name", "type"]], on=keys)
+    keep = scores["type"].isin(list(types))
+    if names is not None:
+        keep &= scores["name"].isin(list(names))
+    return scores.loc[keep.to_numpy(bool), ACTOR_SCORE_COLUMNS].reset_index(drop=True)
+
+
+def name_counts(frame: pd.DataFrame, *, column: str = "name", count: str | None = None,
+                sort: bool = True) -> pd.DataFrame:
+    """Rows per value of ``column`` (or the sum of its ``count`` column), most frequent first with
+    ties in order of first appearance: ``frame[column].value_counts()``'s counts and order.
+    ``sort=False`` keeps the order of first appearance, so counts made part by part
+    (:meth:`analysis.pipeline.Analysis.aggregate_tables`) and summed with ``count="count"`` give
+    those of the whole table without holding its rows together.
+
+    Returns
+    -------
+    DataFrame[column, count].
+
+    >>> import pandas as pd
+    >>> parts = [name_counts(pd.DataFrame({"name": n}), sort=False) for n in (["Kyiv", "Putin"], ["Putin"])]
+    >>> name_counts(pd.concat(parts), count="count").values.tolist()
+    [['Putin', 2], ['Kyiv', 1]]
+    """
+    if count is None:
+        counts = frame[column].value_counts(sort=False)
+    else:
+        counts = frame.groupby(column, sort=False, observed=True)[count].sum()
+    if sort:
+        counts = counts.sort_values(ascending=False, kind="stable")
+    return counts.rename_axis(column).rename("count").reset_index()
