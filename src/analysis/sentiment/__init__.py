@@ -69,6 +69,7 @@ from analysis.sentiment.aggregates import (
 )
 from analysis.sentiment.target import (
     DEFAULT_RULES,
+    DOCUMENT_RULES,
     LEGACY_RULES,
     METHODS,
     TARGET_COLUMNS,
@@ -121,6 +122,7 @@ __all__ = [
     "vader_lexicon_path",
     "war_news_adjustments",
     "DEFAULT_RULES",
+    "DOCUMENT_RULES",
     "LEGACY_RULES",
     "METHODS",
     "TARGET_COLUMNS",
