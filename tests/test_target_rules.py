@@ -164,10 +164,21 @@ def test_a_sentence_that_names_the_person_several_times_counts_once_in_the_docum
     frame = pd.DataFrame({"text": [doc[:first] if a < first else doc[first + 1:second] for a, _ in spans],
                           "from": [a if a < first else a - first - 1 for a, _ in spans],
                           "to": [b if a < first else b - first - 1 for a, b in spans]})
-    mention = T.target_sentiment(frame)["score"].to_numpy()
+    mention = T.target_sentiment(frame, params=T.DOCUMENT_RULES)["score"].to_numpy()
     in_first = np.array([a < first for a, _ in spans])
     per_sentence = (mention[in_first].mean() + mention[~in_first].mean()) / 2
     shrink = np.sqrt(len(spans) / 10)
     assert np.isclose(T.document_sentiment(d)["score"].iloc[0], per_sentence * shrink)
     assert np.isclose(T.document_sentiment(d, per_sentence=False)["score"].iloc[0], mention.mean() * shrink)
     assert not np.isclose(per_sentence, mention.mean())
+
+
+def test_a_negative_word_outweighs_an_equally_near_positive_one():
+    # negativity bias ("bad is stronger than good"): good intentions that end in failure are no praise
+    s = "The minister's good intentions ended in a costly failure."
+    assert _pol(s, "minister") == -1
+    assert _pol(s, "minister", dataclasses.replace(T.DEFAULT_RULES, neg_weight=1.0)) == 1
+    assert _pol("Zelenskyy won praise for his courage.", "Zelenskyy") == 1, "a warm sentence stays warm"
+    assert T.LEGACY_RULES.neg_weight == 1.0
+    # a document's stance is scored without it (it cost PerSenT 2.7 points)
+    assert T.DOCUMENT_RULES == dataclasses.replace(T.DEFAULT_RULES, neg_weight=1.0)

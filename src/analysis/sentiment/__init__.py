@@ -73,6 +73,7 @@ from analysis.sentiment.aggregates import (
 )
 from analysis.sentiment.target import (
     DEFAULT_RULES,
+    DOCUMENT_RULES,
     LEGACY_RULES,
     METHODS,
     TARGET_COLUMNS,
@@ -129,6 +130,7 @@ __all__ = [
     "vader_lexicon_path",
     "war_news_adjustments",
     "DEFAULT_RULES",
+    "DOCUMENT_RULES",
     "LEGACY_RULES",
     "METHODS",
     "TARGET_COLUMNS",
