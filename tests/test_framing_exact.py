@@ -339,3 +339,22 @@ def _clear_re2_caches(prefilter) -> None:
         cached = getattr(prefilter, name, None)
         if hasattr(cached, "cache_clear"):
             cached.cache_clear()
+
+
+def test_a_name_is_person_like_when_a_word_is_left_after_titles_places_and_possessives():
+    q = importlib.import_module("analysis.framing.quotes")
+
+    def plain(name):  # the rule as first written: a regex per word, the organisation words searched last
+        words = [re.sub(r"['\u2019]s$", "", w.strip(".,'\u2019").lower()) for w in name.split()]
+        content = [w for w in words if w not in q._NOT_PERSON and w not in q._TITLES]
+        return bool(content) and not q._ORG_WORDS.search(name)
+
+    names = ["Vladimir Putin", "President Putin's", "Russia's", "Kyiv\u2019s", "The Kremlin", "Ministry of Defence",
+             "Mr. Smith,", "U.S.", "President", "Zelensky'S", "'s", "Putin\u2019s.", "Monday", "", "  ", "O'Brien's"]
+    names += [m.group() for text in SPEECH for m in q._patterns()["proper"].finditer(text)]
+    for name in names:
+        assert q._person_like(name) == plain(name), name
+        info = q._name_info(name)
+        trimmed = name.rstrip(".,")
+        assert info[1] == plain(trimmed), name
+        assert info[5] == bool(q._ORG_WORDS.search(trimmed) or trimmed.lower().rstrip("'\u2019s") in q._NOT_PERSON)

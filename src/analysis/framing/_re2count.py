@@ -399,13 +399,43 @@ class _Buffer:
         return self._arrow[lowered]
 
 
-def _count_buffer(rx, buffer: _Buffer, data: bytes, any_match: bool) -> np.ndarray:
-    """Matches of ``rx`` in each text of ``buffer``, as RE2 counts them in each text alone (see
+def _count_buffer(pattern: str, buffer: _Buffer, data: bytes, any_match: bool) -> np.ndarray | None:
+    """Matches of the RE2 ``pattern`` in each text of ``buffer``, as RE2 counts them in each text alone (see
     :func:`~analysis.framing._prefilter.re2_text_hits`): a form's matches start with a consumed
     guard, and a text's last character and the next text's leading space are both non-word
-    characters to ``\\b``."""
-    hits = re2_text_hits(rx, data, buffer.lo, buffer.lo, buffer.hi, first_only=any_match)
-    return np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(buffer.lo)).astype(np.int64)
+    characters to ``\\b``. None when RE2 refuses the pattern.
+
+    Counting searches each text's region alone, anchored at the search position with a lazy
+    ``(?s:.)*?`` in front of the pattern: leftmost-first, its match ends where the pattern's next
+    match ends, and RE2 no longer runs its reverse automaton to find where that match starts (one
+    forward scan per match instead of two). A region searched alone gives the matches
+    ``re2_text_hits`` keeps: RE2 reads the characters around a region as its assertions' context, so a
+    match inside the region is a match of the whole buffer, and the buffer's leftmost match, when it runs
+    past the text, is searched again within the text. The match is empty only where it ends at the
+    search position (the lazy prefix is tried empty first), and then the search moves on by one byte
+    as there (a form's match is never empty: it consumes its guard).
+    """
+    if any_match:
+        rx = compiled_re2(pattern)
+        if rx is None:
+            return None
+        hits = re2_text_hits(rx, data, buffer.lo, buffer.lo, buffer.hi, first_only=True)
+        return np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(buffer.lo)).astype(np.int64)
+    rx = compiled_re2(f"(?s:.)*?(?:{pattern})") if compiled_re2(pattern) is not None else None
+    if rx is None:
+        return None
+    match, anchored = rx.Match, type(rx).Anchor.ANCHOR_START
+    counts = np.zeros(len(buffer.lo), dtype=np.int64)
+    for j, (pos, hi) in enumerate(zip(buffer.lo, buffer.hi)):
+        n = 0
+        while pos <= hi:
+            end = match(anchored, data, pos, hi)[0][1]
+            if end < 0:
+                break
+            n += 1
+            pos = end + (end == pos)
+        counts[j] = n
+    return counts
 
 
 def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool = False) -> list[np.ndarray | None]:
@@ -421,9 +451,9 @@ def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool = Fa
         if form is None:
             out.append(None)
             continue
-        rx = compiled_re2(form.pattern)
-        if rx is not None:
-            out.append(_count_buffer(rx, buffer, buffer.lowered if form.lowered else buffer.data, any_match))
+        counts = _count_buffer(form.pattern, buffer, buffer.lowered if form.lowered else buffer.data, any_match)
+        if counts is not None:
+            out.append(counts)
             continue
         import pyarrow.compute as pc
 

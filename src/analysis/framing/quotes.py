@@ -433,10 +433,19 @@ _ORG_WORDS = re.compile(r"\b(Ministry|Office|Kremlin|Government|Council|Forces|A
 
 
 def _person_like(name: str) -> bool:
-    words = [w.strip(".,'\u2019").lower() for w in name.split()]
-    words = [_RX2.sub("", w) for w in words]
-    content = [w for w in words if w not in _NOT_PERSON and w not in _TITLES]
-    return bool(content) and not _ORG_WORDS.search(name)
+    return not _ORG_WORDS.search(name) and _has_person_word(name)
+
+
+def _has_person_word(name: str) -> bool:
+    """Is a word of ``name`` (trimmed, lower-cased, without a possessive 's) neither a non-person
+    word nor a title?"""
+    for word in name.split():
+        word = word.strip(".,'\u2019").lower()
+        if word.endswith(("'s", "\u2019s")):  # _RX2 on a word: split() leaves no newline for "$"
+            word = word[:-2]
+        if word not in _NOT_PERSON and word not in _TITLES:
+            return True
+    return False
 
 
 _SIMPLE_NAME = re.compile(r"(?:[A-Z][\w'\u2019.\-]+\s+){0,3}[A-Z][\w'\u2019\-]+")
@@ -448,8 +457,9 @@ def _name_info(name: str) -> tuple[str, bool, bool, bool, str, bool]:
     (name without trailing punctuation, person-like, simple, several words,
     surname key, organisation-like)."""
     name = name.rstrip(".,")
-    return (name, _person_like(name), _SIMPLE_NAME.fullmatch(name) is not None, len(name.split()) >= 2,
-            speaker_key(name), bool(_ORG_WORDS.search(name) or name.lower().rstrip("'\u2019s") in _NOT_PERSON))
+    org = _ORG_WORDS.search(name) is not None  # searched once for both flags
+    return (name, not org and _has_person_word(name), _SIMPLE_NAME.fullmatch(name) is not None,
+            len(name.split()) >= 2, speaker_key(name), org or name.lower().rstrip("'\u2019s") in _NOT_PERSON)
 
 
 class _Context:
@@ -940,13 +950,13 @@ def _indirect(aid, sid, stext, offset, in_quote, ctx, ments, pats):
             rest = stext[content_start:]
             if not lead.group().strip(" ,;:"):
                 continue  # "X said, ..." with no clause cue: a quote or an aside, not indirect speech
-        if len(rest.split()) < 3 or _RX9.search(rest[:80]):
+        if len(rest.split(None, 2)) < 3 or _RX9.search(rest[:80]):  # fewer than three words
             continue
         takes_object = verb_class(verb) in {"accusatory", "denying"}
         if not m.group("that") and not takes_object and _ADVERBIAL_START.match(rest):
             continue
         # a direct quote right after the verb ("Putin said: "...") is not indirect
-        if _RX10.match(stext[m.end("verb"):]) or in_quote[min(offset + content_start + 1, len(in_quote) - 1)]:
+        if _RX10.match(stext, m.end("verb")) or in_quote[min(offset + content_start + 1, len(in_quote) - 1)]:
             continue
         # accusatory/denying verbs take an object + "of"/"for" ("accused Kyiv of X")
         if not m.group("that") and not takes_object and not _RX11.match(rest):
