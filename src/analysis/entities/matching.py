@@ -333,13 +333,14 @@ def _latin_rows(sents: pd.DataFrame, gaz: Gazetteer, *, discover: bool, descript
     # whole-table passes: gazetteer matches and the words discovery looks at
     found = gaz.matcher.find_all(txt, nested=descriptions)
     reported = discovery_words(txt, [names for names, _ in found], info) if discover else [NOTHING] * len(txt)
+    chosen: dict[int, tuple | None] = {}
     i, n = 0, len(art)
     while i < n:
         j = i
         while j < n and art[j] == art[i]:
             j += 1
         rows.extend(_article_mentions(art[i], sid[i:j], off[i:j], txt[i:j], found[i:j], reported[i:j], info,
-                                      discover, descriptions))
+                                      discover, descriptions, chosen))
         i = j
     return rows
 
@@ -410,7 +411,18 @@ def _frame(rows) -> pd.DataFrame:
 _INT_COLUMNS = {"sentence_id": "int32", "start": "int64", "end": "int64"}
 
 
-def _article_mentions(article_id, sids, offsets, texts, found, reported, info, discover, descriptions):
+def _name_choice(cands: list, info: dict) -> tuple | None:
+    """(entity id, type, method) of the first alias or metonym among a name match's candidates,
+    else None (a short form, kept only when the article names its entity in full)."""
+    for eid, kind in cands:
+        if kind in ("alias", "metonym"):
+            return eid, info[eid][1], "gazetteer" if kind == "alias" else "metonym"
+    return None
+
+
+def _article_mentions(article_id, sids, offsets, texts, found, reported, info, discover, descriptions, chosen):
+    """Mention rows of one article's sentences; ``chosen``: :func:`_name_choice` by id of the
+    candidate list (the trie's own lists, alive for the whole call), filled as it goes."""
     per_sent = []
     named: set[str] = set()
     for idx, (sentence_id, offset, text) in enumerate(zip(sids, offsets, texts)):
@@ -429,18 +441,15 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
     for idx, sentence_id, offset, text, matches, nested in per_sent:
         kept = []  # (start, end, eid, type, method)
         for a, b, cands in matches:
-            choice = None
-            for eid, kind in cands:
-                if kind in ("alias", "metonym"):
-                    choice = (eid, "gazetteer" if kind == "alias" else "metonym")
-                    break
+            choice = chosen.get(id(cands), cands)
+            if choice is cands:
+                choice = chosen[id(cands)] = _name_choice(cands, info)
             if choice is None:
                 seen = [eid for eid, kind in cands if kind == "short_form" and eid in named]
-                if seen:
-                    choice = (seen[0], "short_form")
-            if choice is None:
-                continue
-            kept.append((a, b, choice[0], info[choice[0]][1], choice[1]))
+                if not seen:
+                    continue
+                choice = (seen[0], info[seen[0]][1], "short_form")
+            kept.append((a, b, *choice))
         if descriptions and nested:
             sentence_named = {k[2] for k in kept}
             for s, e, cands in nested:
