@@ -151,22 +151,23 @@ class _Matcher:
         none: tuple[list, list] = ([], [])
         out: list[tuple[list, list]] = [none] * len(texts)
         joined = _SEPARATOR.join(texts)
-        found = set()
+        # each scan's candidates come in text order: sorting their concatenation merges a few
+        # sorted runs (sorting them from a set took 0.08 CPU s of the bench's 0.85 s)
+        found = []
+        if self.lower_head is not None and self.lower_head.match(joined):
+            found.append((0, _token_len(joined, 0)))
         for scan, shift in self.scans:
             if shift == 0:
                 spans = [m.span() for m in scan.finditer(joined)]
                 # drop matches inside a token (the scans carry no look-behind, to stay fast)
-                found.update([(a, b) for a, b in spans
-                              if not a or not ((c := joined[a - 1]).isalnum() or c == "_")])
+                found += [(a, b) for a, b in spans if not a or not ((c := joined[a - 1]).isalnum() or c == "_")]
             else:
-                found.update([(a, a + _token_len(joined, a))
-                              for a in [m.start() + shift for m in scan.finditer(joined)]
-                              if not ((c := joined[a - 1]).isalnum() or c == "_")])
-        if self.lower_head is not None and self.lower_head.match(joined):
-            found.add((0, _token_len(joined, 0)))
+                found += [(a, a + _token_len(joined, a)) for a in [m.start() + shift for m in scan.finditer(joined)]
+                          if not ((c := joined[a - 1]).isalnum() or c == "_")]
         if not found:
             return out
-        cands = sorted(found)
+        found.sort()
+        cands = list(dict.fromkeys(found))  # a token two scans found, once
         bases = np.fromiter(accumulate((len(t) + 1 for t in texts), initial=0), dtype=np.int64, count=len(texts) + 1)
         for slot, trie in enumerate(self.tries[:2] if nested else self.tries[:1]):
             matches = _walk(trie, joined, cands)
