@@ -4,7 +4,9 @@ Discovery (:func:`analysis.entities.discovery._discover_fast`) finds a name only
 *sequence*: words that do not start with a-z, joined by whitespace or by connectors ("of",
 "the", "von"), gazetteer names inside. A sequence of one word finds nothing when that word is
 rejected whatever its context (:func:`~analysis.entities.discovery._single_word_rejected`, or
-not a capitalised word at all), and a sequence that is one gazetteer name finds nothing either.
+not a capitalised word at all), a sequence that is one gazetteer name finds nothing either (also
+when the name's last word ends in a full stop discovery cuts off: "... for Russia."), and a
+sequence opens only at a capitalised word or a name ("71.5", "June 10" open none).
 Most sentences hold no other sequence ("He said Russia attacked.").
 
 :func:`discovery_words` splits the chunk's joined text once (``re.split`` builds no match
