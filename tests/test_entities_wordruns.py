@@ -18,6 +18,8 @@ TRICKY = ENTITY_TRICKY + [
     "Mr President, the Kremlin said.", "He met Lloyd Austin; Austin and Johnson agreed.",
     "Goodbye.", "2022 Kharkiv Regional Military Administration",
     "The Vinnytsia oblast Council met at the port of Odesa Authority.",
+    "This is a problem not only for Russia.", "Prices rose 71.5 percent by June 10.", "It met U.S. Army. Gen. X.",
+    "Kyiv Oblast.", "In Kyiv Oblast. Then 12 II.", "By June 10 Kyiv. Oblast of the Kremlin.",
 ]
 
 PIECES = ["Kyiv", "Vladimir Putin", "Putin", "The", "the", "However", "Ministry", "of", "Defence", "U.S.", "RUSSIA'S",
@@ -97,6 +99,20 @@ def test_sentences_with_a_name_to_discover_are_read():
     names = [names for names, _ in g.matcher.find_all(texts)]
     read = [got is not NOTHING for got in discovery_words(texts, names, g.info)]
     assert read == [False, True, False, True, True, True]
+
+
+def test_sentences_whose_runs_cannot_open_a_name_are_left_out():
+    texts = [
+        "This is a problem not only for Russia.",  # the name's word ends in a full stop discovery cuts off
+        "Prices rose 71.5 percent by June 10.",  # runs without a capitalised word or a name
+        "Prices rose 71.5 percent, Hrytsenko said on June 10.", "It rose by 71.5 in Zubrytsia Oblast.",
+    ]
+    g = load_gazetteer()
+    names = [names for names, _ in g.matcher.find_all(texts)]
+    read = [got is not NOTHING for got in discovery_words(texts, names, g.info)]
+    assert read == [False, False, True, True]
+    assert [ent._discover_sentence(t, 0, _spans(g, found, short_forms=False), set()) != []
+            for t, found in zip(texts, names)] == [False, False, True, True]
 
 
 def test_a_word_opens_on_exactly_the_characters_that_are_word_characters_but_not_a_z_or_underscore():

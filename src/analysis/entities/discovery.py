@@ -481,7 +481,7 @@ def _type_plain(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[
         return []
     n = len(seq)
     # transcript speaker labels and shouted headlines: "TERRY MORAN:", "PRESIDENT"
-    if (n > 1 or len(seq[0][2]) > 5) and all(u[2].isupper() for u in seq):
+    if seq[0][2].isupper() and (n > 1 or len(seq[0][2]) > 5) and all(u[2].isupper() for u in seq):
         return []
     # sentence-initial artefacts: "The", "But", "Unfortunately" ... (common words in Punkt's tables)
     if seq[0][0] == initial:
@@ -520,20 +520,12 @@ def _type_plain(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[
         return []
     n = len(seq)
     words = [u[2] for u in seq]
-    if n <= 2 and any(_norm(w) in _NOT_NAMES for w in words):
+    if n <= 2 and (_not_name(words[0]) or n == 2 and _not_name(words[1])):
         return []
     start, end = seq[0][0], seq[-1][1]
-    if n == 1:
-        w = words[0]
-        if w in _DEMONYMS or _norm(w) in _TITLES or w.rstrip(".") in _TITLES or w in _MONTHS_DAYS \
-                or w in _OFFICE_WORDS or heads[0] is not None:
-            return []
-        if len(w) < 2 or w.lower() in _stop():
-            return []
-        if not titled and _DEMONYM_SUFFIX.search(w):
-            return []
+    if n == 1 and (_rejected_alone(words[0]) or not titled and _DEMONYM_SUFFIX.search(words[0])):
+        return []
     # type by cues
-    before = sent[:start].rstrip()
     last_head = heads[-1]
     etype = "UNKNOWN"
     if n > 1 and last_head is not None:  # every head type: MILITARY_UNIT, ORG, FACILITY, LOC, EVENT, GPE
@@ -545,6 +537,7 @@ def _type_plain(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[
     else:
         after = sent[end:].lstrip()
         next_word = _NEXT_WORD.match(after).group() if after else ""
+        before = sent[:start].rstrip()
         prev2 = before.rsplit(None, 2)[-2:] if before else []
         if next_word.lower() in _GPE_CUES_AFTER and next_word.islower() \
                 or len(prev2) == 2 and prev2[1] == "of" and prev2[0].lower() in _PLACE_OF:
@@ -554,23 +547,53 @@ def _type_plain(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[
         elif n <= 2 and (prev2[-1].lower() if prev2 else "") in _GPE_CUES_BEFORE \
                 and not (n == 1 and _common(words[0])):
             etype = "GPE"
-        elif 2 <= n <= 3 and all(w[:1].isupper() and any(c.islower() for c in w) for w in words) \
-                and not _common(words[-1]):
+        elif 2 <= n <= 3 and all(map(_mixed_case, words)) and not _common(words[-1]):
             etype = "PERSON"
         elif n == 1:
-            w = words[0]
-            if _PLACE_SUFFIX.search(w) and not w.isupper() and not _common(w):
-                etype = "GPE"
-            elif _PERSON_SUFFIX.search(w) and not _common(w) and not w.isupper():
-                etype = "PERSON"
-            elif w.isupper() and len(w) <= 5:
-                etype = "ORG"
+            etype = _word_type(words[0])
     if etype == "UNKNOWN" and n == 1 and _common(words[0]):
         return []  # a capitalised common noun ("Government", "Charter", "Glory")
     return [(start, end, sent[start:end], etype)]
 
 
 _DEMONYM_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ese)$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _not_name(word: str) -> bool:
+    """A capitalised term that is no name ("HIMARS", "Telegram"), typographic apostrophes made ASCII."""
+    return _norm(word) in _NOT_NAMES
+
+
+@lru_cache(maxsize=1 << 16)
+def _rejected_alone(w: str) -> bool:
+    """A word that is no name on its own, after a title too: a demonym, a title, a month or day,
+    an office or head word, a stop word or a single letter."""
+    return w in _DEMONYMS or _norm(w) in _TITLES or w.rstrip(".") in _TITLES or w in _MONTHS_DAYS \
+        or w in _OFFICE_WORDS or w in _HEAD_TYPES or len(w) < 2 or w.lower() in _stop()
+
+
+@lru_cache(maxsize=1 << 16)
+def _mixed_case(word: str) -> bool:
+    """Capitalised with a lower-case letter in it ("Kovalenko", not "NATO"): a word of a person's name."""
+    return word[:1].isupper() and any(c.islower() for c in word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_type(w: str) -> str:
+    """The type a one-word name takes from its own letters when no cue around it gives one:
+    a place or a person by its ending, an organisation when it is a short acronym.
+
+    >>> _word_type("Novomykhailivka"), _word_type("Kovalenko"), _word_type("OSCE"), _word_type("Glory")
+    ('GPE', 'PERSON', 'ORG', 'UNKNOWN')
+    """
+    if _PLACE_SUFFIX.search(w) and not w.isupper() and not _common(w):
+        return "GPE"
+    if _PERSON_SUFFIX.search(w) and not _common(w) and not w.isupper():
+        return "PERSON"
+    if w.isupper() and len(w) <= 5:
+        return "ORG"
+    return "UNKNOWN"
 _NEXT_WORD = re.compile(r"[\w'-]*")
 
 

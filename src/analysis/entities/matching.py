@@ -151,22 +151,23 @@ class _Matcher:
         none: tuple[list, list] = ([], [])
         out: list[tuple[list, list]] = [none] * len(texts)
         joined = _SEPARATOR.join(texts)
-        found = set()
+        # each scan's candidates come in text order: sorting their concatenation merges a few
+        # sorted runs (sorting them from a set took 0.08 CPU s of the bench's 0.85 s)
+        found = []
+        if self.lower_head is not None and self.lower_head.match(joined):
+            found.append((0, _token_len(joined, 0)))
         for scan, shift in self.scans:
             if shift == 0:
                 spans = [m.span() for m in scan.finditer(joined)]
                 # drop matches inside a token (the scans carry no look-behind, to stay fast)
-                found.update([(a, b) for a, b in spans
-                              if not a or not ((c := joined[a - 1]).isalnum() or c == "_")])
+                found += [(a, b) for a, b in spans if not a or not ((c := joined[a - 1]).isalnum() or c == "_")]
             else:
-                found.update([(a, a + _token_len(joined, a))
-                              for a in [m.start() + shift for m in scan.finditer(joined)]
-                              if not ((c := joined[a - 1]).isalnum() or c == "_")])
-        if self.lower_head is not None and self.lower_head.match(joined):
-            found.add((0, _token_len(joined, 0)))
+                found += [(a, a + _token_len(joined, a)) for a in [m.start() + shift for m in scan.finditer(joined)]
+                          if not ((c := joined[a - 1]).isalnum() or c == "_")]
         if not found:
             return out
-        cands = sorted(found)
+        found.sort()
+        cands = list(dict.fromkeys(found))  # a token two scans found, once
         bases = np.fromiter(accumulate((len(t) + 1 for t in texts), initial=0), dtype=np.int64, count=len(texts) + 1)
         for slot, trie in enumerate(self.tries[:2] if nested else self.tries[:1]):
             matches = _walk(trie, joined, cands)
@@ -333,13 +334,14 @@ def _latin_rows(sents: pd.DataFrame, gaz: Gazetteer, *, discover: bool, descript
     # whole-table passes: gazetteer matches and the words discovery looks at
     found = gaz.matcher.find_all(txt, nested=descriptions)
     reported = discovery_words(txt, [names for names, _ in found], info) if discover else [NOTHING] * len(txt)
+    chosen: dict[int, tuple | None] = {}
     i, n = 0, len(art)
     while i < n:
         j = i
         while j < n and art[j] == art[i]:
             j += 1
         rows.extend(_article_mentions(art[i], sid[i:j], off[i:j], txt[i:j], found[i:j], reported[i:j], info,
-                                      discover, descriptions))
+                                      discover, descriptions, chosen))
         i = j
     return rows
 
@@ -396,14 +398,32 @@ class _LowerVocab:
 
 
 def _frame(rows) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    df = df.astype({"sentence_id": "int32", "start": "int64", "end": "int64"})
-    if len(df):
-        df = df.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
-    return df
+    if not rows:
+        return pd.DataFrame(rows, columns=MENTION_COLUMNS).astype(_INT_COLUMNS)
+    # column by column: the integer columns built in their dtypes, not inferred from a table of
+    # Python objects and cast (0.21 -> 0.16 CPU s over the bench's 120k rows)
+    columns = dict(zip(MENTION_COLUMNS, zip(*rows)))
+    for col, dtype in _INT_COLUMNS.items():
+        columns[col] = np.array(columns[col], dtype=dtype)
+    df = pd.DataFrame(columns)
+    return df.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
 
 
-def _article_mentions(article_id, sids, offsets, texts, found, reported, info, discover, descriptions):
+_INT_COLUMNS = {"sentence_id": "int32", "start": "int64", "end": "int64"}
+
+
+def _name_choice(cands: list, info: dict) -> tuple | None:
+    """(entity id, type, method) of the first alias or metonym among a name match's candidates,
+    else None (a short form, kept only when the article names its entity in full)."""
+    for eid, kind in cands:
+        if kind in ("alias", "metonym"):
+            return eid, info[eid][1], "gazetteer" if kind == "alias" else "metonym"
+    return None
+
+
+def _article_mentions(article_id, sids, offsets, texts, found, reported, info, discover, descriptions, chosen):
+    """Mention rows of one article's sentences; ``chosen``: :func:`_name_choice` by id of the
+    candidate list (the trie's own lists, alive for the whole call), filled as it goes."""
     per_sent = []
     named: set[str] = set()
     for idx, (sentence_id, offset, text) in enumerate(zip(sids, offsets, texts)):
@@ -422,18 +442,15 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
     for idx, sentence_id, offset, text, matches, nested in per_sent:
         kept = []  # (start, end, eid, type, method)
         for a, b, cands in matches:
-            choice = None
-            for eid, kind in cands:
-                if kind in ("alias", "metonym"):
-                    choice = (eid, "gazetteer" if kind == "alias" else "metonym")
-                    break
+            choice = chosen.get(id(cands), cands)
+            if choice is cands:
+                choice = chosen[id(cands)] = _name_choice(cands, info)
             if choice is None:
                 seen = [eid for eid, kind in cands if kind == "short_form" and eid in named]
-                if seen:
-                    choice = (seen[0], "short_form")
-            if choice is None:
-                continue
-            kept.append((a, b, choice[0], info[choice[0]][1], choice[1]))
+                if not seen:
+                    continue
+                choice = (seen[0], info[seen[0]][1], "short_form")
+            kept.append((a, b, *choice))
         if descriptions and nested:
             sentence_named = {k[2] for k in kept}
             for s, e, cands in nested:

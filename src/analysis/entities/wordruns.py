@@ -4,7 +4,9 @@ Discovery (:func:`analysis.entities.discovery._discover_fast`) finds a name only
 *sequence*: words that do not start with a-z, joined by whitespace or by connectors ("of",
 "the", "von"), gazetteer names inside. A sequence of one word finds nothing when that word is
 rejected whatever its context (:func:`~analysis.entities.discovery._single_word_rejected`, or
-not a capitalised word at all), and a sequence that is one gazetteer name finds nothing either.
+not a capitalised word at all), a sequence that is one gazetteer name finds nothing either (also
+when the name's last word ends in a full stop discovery cuts off: "... for Russia."), and a
+sequence opens only at a capitalised word or a name ("71.5", "June 10" open none).
 Most sentences hold no other sequence ("He said Russia attacked.").
 
 :func:`discovery_words` splits the chunk's joined text once (``re.split`` builds no match
@@ -56,12 +58,14 @@ _ALNUM = re.compile(r"[^\W_]")
 
 
 class _Inert(dict):
-    """word -> True when a sequence of that word alone finds nothing (memo of the questions)."""
+    """word -> bits: 1 when a sequence of that word alone finds nothing, 2 when the word is
+    capitalised (can open a sequence) (memo of the questions)."""
 
-    def __missing__(self, word: str) -> bool:
+    def __missing__(self, word: str) -> int:
         ((_, _, cleaned),) = _clean_words([(0, len(word), word)])
-        inert = self[word] = not _capword_cached(cleaned) or _single_word_rejected(cleaned)
-        return inert
+        opens = _capword_cached(cleaned)
+        bits = self[word] = (not opens or _single_word_rejected(cleaned)) | opens << 1
+        return bits
 
 
 class _Unit(dict):
@@ -165,8 +169,11 @@ def _needs_discovery(words, w_start, w_end, owner, pieces, lens, names, bases, i
     run_first = np.flatnonzero(opens)
     run_last = np.append(run_first[1:] - 1, m - 1)
     run_start, run_end = w_start[run_first], w_end[run_last]
-    inert = np.fromiter(map(_INERT.__getitem__, words), dtype=bool, count=m)
-    live = (run_last > run_first) | ~inert[run_first]
+    bits = np.fromiter(map(_INERT.__getitem__, words), dtype=np.int8, count=m)
+    inert = (bits & 1) > 0
+    # a sequence opens at a capitalised word or at a name: a run with neither ("71.5", "June 10")
+    # holds none
+    opener = (bits & 2) > 0
     run_of = np.cumsum(opens) - 1
     starts, stops, sure, owners = _name_spans(names, bases, info)
     if len(starts):
@@ -175,11 +182,20 @@ def _needs_discovery(words, w_start, w_end, owner, pieces, lens, names, bases, i
         at = np.minimum(np.searchsorted(w_start, starts), m - 1)
         aligned = (w_start[at] == starts) & (run_end[run_of[at]] >= stops)
         need[owners[~aligned]] = True
+        opener[at[aligned]] = True
+    live = ((run_last > run_first) & (np.add.reduceat(opener, run_first) > 0)) | ~inert[run_first]
+    if len(starts):
         # a run inside one name that is surely kept is that name alone: nothing to find
         s_start, s_stop = starts[sure], stops[sure]
         if len(s_start):
             at = np.searchsorted(s_start, run_start, side="right") - 1
-            covered = (at >= 0) & (s_stop[np.maximum(at, 0)] >= run_end)
+            stop = np.where(at >= 0, s_stop[np.maximum(at, 0)], -1)
+            covered = stop >= run_end
+            # a run one character longer than the name: its last word ends with a full stop that
+            # _reported_words cuts off ("for Russia."), so its word ends where the name does
+            for r in np.flatnonzero(stop == run_end - 1).tolist():
+                word = words[run_last[r]]
+                covered[r] = word[-1] == "." and len(_UNIT_OF[word]) < len(word)
             live &= ~covered
     # a common word opening the sentence alone ("However", "Unfortunately") is no name either
     alone = run_first[live & (run_last == run_first)]
