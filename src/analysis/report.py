@@ -478,12 +478,16 @@ def save_table(data: pd.DataFrame, name: str, *, folder: str | os.PathLike | Non
     Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the
     start) are written with a leading ``'`` (:func:`neutralise_formulas`).
     """
-    folder = Path(folder) if folder is not None else figure_dir(notebook)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{_NAME_RE.sub('_', name)}.csv"
+    path = _table_path(Path(folder) if folder is not None else figure_dir(notebook), name)
     keep_index = any(n is not None for n in data.index.names)
     neutralise_formulas(data).to_csv(path, index=keep_index)
     return path
+
+
+def _table_path(folder: Path, name: str) -> Path:
+    """``<folder>/<name>.csv`` for :func:`save_table` (the folder created, the name made safe)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{_NAME_RE.sub('_', name)}.csv"
 
 
 def bar_chart(
@@ -678,9 +682,7 @@ class Exporter:
                           ) -> tuple[Path, pd.DataFrame, int]:
         """The CSV :meth:`save_table` writes for the concatenated ``parts``, written part by part (one
         part in memory at a time); returns it with the first ``keep`` rows and the number of rows."""
-        folder = figure_dir(self.notebook, self.output_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{_NAME_RE.sub('_', name)}.csv"
+        path = _table_path(figure_dir(self.notebook, self.output_dir), name)
         head, kept, total = [], 0, 0
         path.write_text("")  # no part at all: an empty table
         for i, part in enumerate(parts):
