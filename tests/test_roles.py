@@ -483,3 +483,81 @@ def test_mention_sentiment_hands_on_only_the_parses_roles_would_make():
     other = targeted.RuleParams(news_terms=not targeted.DEFAULT_RULES.news_terms)
     targeted.mention_sentiment(ments, sents, params=other, parses=parses)
     assert parses == {}
+
+
+# ------------------------------------------------------------------ collective decoding (round 7)
+def test_collective_feature_is_the_mean_lean_of_the_other_sided_mentions_of_the_same_article():
+    from analysis.roles import collective_features
+
+    feats = [{"side:russia": 1.0}, {"side:ukraine": 1.0}, {"side:west": 1.0}, {"side:none": 1.0},
+             {"side:russia": 1.0}]
+    # Russia antagonist (pro-Ukrainian: -1), Ukraine innocent (-1), the West half protagonist (-0.5; a West
+    # innocent has no lean), a side-less mention (no lean) and, in another article, Russia as protagonist (+1)
+    p = np.array([[0, 1, 0], [0, 0, 1], [0.5, 0, 0.5], [1, 0, 0], [1, 0, 0]], dtype=float)
+    out = collective_features(feats, p, ["a", "a", "a", "a", "b"])
+    lean = [next(v for k, v in f.items() if k.startswith("coll:")) for f in out]
+    assert lean == [-0.75, -0.75, -1.0, pytest.approx(-2.5 / 3), 0.0]  # never the mention's own role
+    assert [next(k for k in f if k.startswith("coll:")) for f in out] == [
+        "coll:russia", "coll:ukraine", "coll:west", "coll:none", "coll:russia"]
+    assert out[0]["side:russia"] == 1.0 and "coll:russia" not in feats[0]  # the input is left as it was
+
+
+def test_collective_feature_has_the_same_scale_for_many_or_few_mentions_of_an_article():
+    """The pipeline casts every gazetteer mention (dozens per article), the SemEval sets a few: a mean."""
+    from analysis.roles import collective_features
+
+    few = collective_features([{"side:russia": 1.0}, {"side:ukraine": 1.0}], np.array([[0, 1, 0], [0, 1, 0]]),
+                              ["a", "a"])
+    many = collective_features([{"side:russia": 1.0}] + [{"side:ukraine": 1.0}] * 20,
+                               np.array([[0, 1, 0]] * 21), ["a"] * 21)
+    assert few[0]["coll:russia"] == many[0]["coll:russia"] == 1.0
+
+
+def _collective_training():
+    gold = pd.concat([MENTIONS] * 4, ignore_index=True)
+    main = ["Antagonist", "Innocent", "Protagonist", "Antagonist", "Antagonist", "Protagonist"] * 4
+    fine = ["Terrorist", "Victim", "Guardian", "Instigator", "Foreign Adversary", "Virtuous"] * 4
+    groups = [f"{a}{i // 6}" for i, a in enumerate(gold["article_id"])]
+    return featurize(gold, ARTICLES)[0], main, fine, groups
+
+
+def test_collective_model_needs_groups_and_round_trips_through_json():
+    feats, main, fine, groups = _collective_training()
+    with pytest.raises(ValueError, match="groups"):
+        train_role_model(feats, main, fine, min_count=1, collective=True)
+    with pytest.raises(ValueError, match="argmax"):
+        train_role_model(feats, main, fine, min_count=1, collective=True, groups=groups, decision="accuracy")
+    m = train_role_model(feats, main, fine, min_count=1, collective=True, groups=groups)
+    assert m.collective is not None and m.meta["collective"] is True
+    assert any(k.startswith("coll:") for k in m.collective.vocab)
+    back = RoleModel.from_dict(json.loads(json.dumps(m.to_dict())))
+    a = predict_roles(MENTIONS, ARTICLES, method="model", model=m)
+    b = predict_roles(MENTIONS, ARTICLES, method="model", model=back)
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ValueError, match="article id"):
+        m.main_proba(feats[:2])
+    # scoring adds the lean's weights to the stage-2 scores: the same as the stage-2 model on the features
+    # with the lean feature added, as it was trained
+    from analysis.roles import collective_features
+
+    stage1 = m.main.proba(feats)[:, [m.main.classes.index(r) for r in MAIN_ROLES]]
+    stage2 = m.collective.proba(collective_features(feats, stage1, groups))
+    np.testing.assert_allclose(m.main_proba(feats, groups),
+                               stage2[:, [m.collective.classes.index(r) for r in MAIN_ROLES]], rtol=1e-12)
+    plain = train_role_model(feats, main, fine, min_count=1)
+    assert plain.collective is None and "collective" not in plain.to_dict()
+
+
+def test_collective_model_scores_a_mention_with_the_other_mentions_of_its_article_only():
+    feats, main, fine, groups = _collective_training()
+    m = train_role_model(feats, main, fine, min_count=1, collective=True, groups=groups)
+    cols = ["p_protagonist", "p_antagonist", "p_innocent"]
+    both = predict_roles(MENTIONS, ARTICLES, method="model", model=m)
+    alone_a = predict_roles(MENTIONS[MENTIONS["article_id"] == "a"], ARTICLES, method="model", model=m)
+    # article b's mentions do not change article a's, whatever their order
+    pd.testing.assert_frame_equal(both.iloc[:3][cols], alone_a[cols])
+    shuffled = predict_roles(MENTIONS.iloc[::-1], ARTICLES, method="model", model=m)
+    np.testing.assert_allclose(shuffled[cols].to_numpy()[::-1], both[cols].to_numpy())
+    # but a mention scored without the others of its article reads no lean
+    first = predict_roles(MENTIONS.iloc[:1], ARTICLES, method="model", model=m)
+    assert not np.allclose(first[cols].to_numpy(), both.iloc[:1][cols].to_numpy())

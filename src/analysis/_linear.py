@@ -73,8 +73,11 @@ class SparseLinear:
             z += X @ self.coef
         return z
 
-    def proba(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
+    def proba(self, feats: Sequence[Mapping[str, float]], offset: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities; ``offset`` (n, n_classes), when given, is added to the linear scores first."""
         z = self.decision(feats)
+        if offset is not None:
+            z += offset
         if self.kind == "ovr":
             return 1.0 / (1.0 + np.exp(-z))
         if z.shape[1] == 1:  # binary softmax stored as one column (sklearn convention)

@@ -77,6 +77,7 @@ __all__ = [
     "RoleModel",
     "actor_mentions",
     "apply_bias",
+    "collective_features",
     "entity_roles",
     "role_evidence",
     "load_role_model",
@@ -615,19 +616,42 @@ class RoleModel:
 
     ``main_bias`` ({main role: offset}, default none) is added to the main
     model's log-probabilities before the decision (a prior correction tuned by
-    :func:`tune_main_bias`); the reported probabilities are the corrected ones."""
+    :func:`tune_main_bias`); the reported probabilities are the corrected ones.
+
+    ``collective`` (optional): a stage-2 main-role model whose features are the
+    stage-1 (``main``) features plus the lean of the article's other mentions
+    (:func:`collective_features`); with it, :meth:`main_proba` needs the article
+    id of every row and scores all the rows of an article before deciding any."""
 
     def __init__(self, main: SparseLinear, fine: SparseLinear, lang: str = "en", meta: dict | None = None,
-                 main_bias: Mapping[str, float] | None = None, fine_thresholds: Mapping[str, float] | None = None):
+                 main_bias: Mapping[str, float] | None = None, fine_thresholds: Mapping[str, float] | None = None,
+                 collective: SparseLinear | None = None):
         self.main, self.fine, self.lang, self.meta = main, fine, lang, dict(meta or {})
         self.main_bias = {k: float(v) for k, v in (main_bias or {}).items()}
         #: one-vs-rest fine model only: a second (third ...) fine role of the predicted main role is added
         #: when its probability reaches its threshold (the most probable one is always kept)
         self.fine_thresholds = {k: float(v) for k, v in (fine_thresholds or {}).items()}
+        self.collective = collective
 
-    def main_proba(self, feats: Sequence[Mapping[str, float]]) -> np.ndarray:
-        """Main-role probabilities in :data:`MAIN_ROLES` order, prior-corrected by ``main_bias``."""
-        p = self.main.proba(feats)[:, [self.main.classes.index(r) for r in MAIN_ROLES]]
+    def main_proba(self, feats: Sequence[Mapping[str, float]], article_ids: Sequence | None = None) -> np.ndarray:
+        """Main-role probabilities in :data:`MAIN_ROLES` order, prior-corrected by ``main_bias``.
+
+        ``article_ids`` (one per row; required by a model with a ``collective`` stage): the rows of one
+        article are one another's "other mentions" for the stage-2 model."""
+        p = _main_columns(self.main, feats)
+        if self.collective is not None:
+            if article_ids is None:
+                raise ValueError("a role model with a collective stage needs the article id of every row")
+            # the stage-2 scores of the features plus coll:<side> (collective_features), without copying the
+            # feature dicts: the one extra feature's weight row times its value is added to the scores
+            sides, lean = _other_lean(feats, p, article_ids)
+            m = self.collective
+            rows = [m.vocab.get("coll:" + s) for s in sides]
+            offset = np.zeros((len(sides), len(m.classes)))
+            for r, (j, v) in enumerate(zip(rows, lean)):
+                if j is not None:
+                    offset[r] = m.coef[j] * v
+            p = _main_columns(m, feats, offset)
         return apply_bias(p, self.main_bias)
 
     def to_dict(self) -> dict:
@@ -635,6 +659,8 @@ class RoleModel:
                "main_bias": self.main_bias, "meta": self.meta}
         if self.fine_thresholds:
             out["fine_thresholds"] = self.fine_thresholds
+        if self.collective is not None:
+            out["collective"] = self.collective.to_dict()
         return out
 
     def to_json(self, path: str | Path) -> Path:
@@ -644,9 +670,60 @@ class RoleModel:
     def from_dict(cls, payload: Mapping) -> RoleModel:
         if payload.get("format") != MODEL_FORMAT:
             raise ValueError(f"not a role model file (format != {MODEL_FORMAT!r})")
+        stage2 = payload.get("collective")
         return cls(SparseLinear.from_dict(payload["main"]), SparseLinear.from_dict(payload["fine"]),
                    payload.get("lang", "en"), payload.get("meta"), payload.get("main_bias"),
-                   payload.get("fine_thresholds"))
+                   payload.get("fine_thresholds"), SparseLinear.from_dict(stage2) if stage2 else None)
+
+
+def _main_columns(model: SparseLinear, feats: Sequence[Mapping[str, float]],
+                  offset: np.ndarray | None = None) -> np.ndarray:
+    """``model``'s probabilities (scores + ``offset``) in :data:`MAIN_ROLES` order (a role it never saw: 0)."""
+    p = model.proba(feats, offset)
+    return np.column_stack([p[:, model.classes.index(r)] if r in model.classes else np.zeros(len(p))
+                            for r in MAIN_ROLES])
+
+
+#: the article lean a main role implies, by (side of the mention, main role): +1 pro-Russian, -1 pro-Ukrainian
+#: (Russia cast as protagonist or innocent, Ukraine or the West as antagonist: +1; and vice versa)
+LEAN_SIGN: dict[str, tuple[int, int, int]] = {"russia": (1, -1, 1), "ukraine": (-1, 1, -1), "west": (-1, 1, 0)}
+
+
+def _feature_side(f: Mapping[str, float]) -> str:
+    """The side a mention's features carry (``side:<side>``, see :func:`mention_features`)."""
+    return next((k[5:] for k in f if k.startswith("side:")), "none")
+
+
+def collective_features(feats: Sequence[Mapping[str, float]], p: np.ndarray, article_ids: Sequence) -> list[dict]:
+    """``feats`` with one more feature each, ``coll:<side>``: the lean of the article implied by the main-role
+    probabilities ``p`` (:data:`MAIN_ROLES` order) of the article's *other* mentions - the mean over those of a
+    side with a lean sign (:data:`LEAN_SIGN`) of sum_role P(role) x sign(side, role), 0 when there is none -
+    crossed with the mention's own side. A mean, not a sum, so that an article's dozens of gazetteer mentions
+    and the few annotated ones of the SemEval sets give the feature the same scale.
+
+    The two-stage ("collective") decoding of round 7 (README-roles.md), in the spirit of stacked
+    collective classification (Kou & Cohen 2007, "Stacked graphical models").
+
+    >>> f = [{"side:russia": 1.0}, {"side:ukraine": 1.0}, {"side:none": 1.0}]
+    >>> p = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    >>> [x for g in collective_features(f, p, ["a", "a", "a"]) for x in g.items() if x[0].startswith("coll")]
+    [('coll:russia', -1.0), ('coll:ukraine', -1.0), ('coll:none', -1.0)]
+    """
+    sides, lean = _other_lean(feats, p, article_ids)
+    return [{**f, "coll:" + s: float(v)} for f, s, v in zip(feats, sides, lean)]
+
+
+def _other_lean(feats: Sequence[Mapping[str, float]], p: np.ndarray, article_ids: Sequence) -> tuple[list[str],
+                                                                                                      np.ndarray]:
+    """The side of each row and the lean of its article's other mentions (:func:`collective_features`)."""
+    sides = [_feature_side(f) for f in feats]
+    signs = np.array([LEAN_SIGN.get(s, (0, 0, 0)) for s in sides], dtype=float).reshape(len(sides), 3)
+    contrib = (np.asarray(p, dtype=float) * signs).sum(axis=1)
+    sided = np.abs(signs).any(axis=1).astype(float)
+    groups = pd.factorize(pd.Series(list(article_ids), dtype=object))[0]
+    total = np.bincount(groups, contrib)[groups] - contrib
+    count = np.bincount(groups, sided)[groups] - sided
+    return sides, np.divide(total, count, out=np.zeros(len(sides)), where=count > 0)
 
 
 def apply_bias(p: np.ndarray, bias: Mapping[str, float] | None) -> np.ndarray:
@@ -746,7 +823,8 @@ def _main_fine(fine_roles: str) -> list[str]:
 def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequence[str],
                      fine_roles: Sequence[str], *, lang: str = "en", C: float = 0.3, C_fine: float = 0.3,
                      class_weight="balanced", min_count: int = 2, seed: int = 0, decision: str = "argmax",
-                     groups: Sequence | None = None, inner_folds: int = 4, fine_kind: str = "softmax") -> RoleModel:
+                     groups: Sequence | None = None, inner_folds: int = 4, fine_kind: str = "softmax",
+                     collective: bool = False) -> RoleModel:
     """Fit both classifiers on mention features (from :func:`featurize`) and gold labels.
 
     Fine roles: a multinomial model over the 22 roles, one training row per
@@ -765,29 +843,45 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
     reaches its own threshold is added. The thresholds (grid
     :data:`FINE_THRESHOLD_GRID`, coordinate ascent on fine exact match) are
     chosen on out-of-fold probabilities of the inner grouped CV (``groups``
-    required), restricted to the gold main role."""
+    required), restricted to the gold main role.
+
+    ``collective=True`` adds a stage-2 main-role model (:class:`RoleModel`'s
+    ``collective``) trained on the features plus :func:`collective_features`
+    of out-of-fold stage-1 probabilities (inner grouped CV by ``groups``, as
+    at prediction the stage-1 model has not seen the article); the
+    reported main role and probabilities are then stage 2's. Only with the
+    ``argmax`` decision."""
     if fine_kind not in ("softmax", "ovr"):
         raise ValueError(f"fine_kind must be 'softmax' or 'ovr', got {fine_kind!r}")
     if lang != "ru":  # embedding features exist only for Russian text: a joint English model must not lean on them
         features = [strip_embeddings(f) for f in features]
     y = list(main_roles)
     main = fit_linear(features, y, C=C, class_weight=class_weight, min_count=min_count, seed=seed)
-    bias: dict = {}
-    if decision != "argmax":
-        if decision not in DECISIONS:
-            raise ValueError(f"decision must be one of {DECISIONS}, got {decision!r}")
+
+    def inner_main_proba(why: str) -> np.ndarray:
+        # out-of-fold stage-1 main-role probabilities of the training rows (inner CV grouped by article)
         if groups is None:
-            raise ValueError("decision tuning needs groups (the article id of each row) for its inner CV")
+            raise ValueError(f"{why} needs groups (the article id of each row) for its inner CV")
         from analysis.evaluation.roles import grouped_folds
 
         P = np.zeros((len(y), 3))
         for tr, te in grouped_folds(np.asarray(list(groups)), inner_folds, seed + 1):
             m = fit_linear([features[i] for i in tr], [y[i] for i in tr], C=C, class_weight=class_weight,
                            min_count=min_count, seed=seed)
-            pt = m.proba([features[i] for i in te])
-            P[te] = np.column_stack([pt[:, m.classes.index(r)] if r in m.classes else np.zeros(len(te))
-                                     for r in MAIN_ROLES])
-        bias = tune_main_bias(P, y, objective=decision)
+            P[te] = _main_columns(m, [features[i] for i in te])
+        return P
+
+    bias: dict = {}
+    if decision != "argmax":
+        if decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {DECISIONS}, got {decision!r}")
+        if collective:
+            raise ValueError("collective=True takes the argmax decision only (offsets are tuned on stage 1)")
+        bias = tune_main_bias(inner_main_proba("decision tuning"), y, objective=decision)
+    stage2 = None
+    if collective:
+        stage2 = fit_linear(collective_features(features, inner_main_proba("collective=True"), list(groups)), y,
+                            C=C, class_weight=class_weight, min_count=min_count, seed=seed)
     fine_thresholds: dict = {}
     if fine_kind == "ovr":
         names = [r for r in FINE_ROLES if any(r in _main_fine(x) for x in fine_roles)]
@@ -811,10 +905,10 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
                 fy.append(r)
         fine = fit_linear(fx, fy, C=C_fine, class_weight=None, min_count=min_count, seed=seed)
     meta = {"n_train": len(features), "C": C, "C_fine": C_fine, "class_weight": class_weight,
-            "min_count": min_count, "decision": decision, "fine_kind": fine_kind}
+            "min_count": min_count, "decision": decision, "fine_kind": fine_kind, "collective": collective}
     if _en_vectors() is not None and any("evw" in f or "eve" in f for f in features):
         meta["word_vectors"] = _en_vectors().fingerprint  # load_role_model warns when others are loaded
-    return RoleModel(main, fine, lang, meta, main_bias=bias, fine_thresholds=fine_thresholds)
+    return RoleModel(main, fine, lang, meta, main_bias=bias, fine_thresholds=fine_thresholds, collective=stage2)
 
 
 #: thresholds :func:`tune_fine_thresholds` chooses from (above 1: never add a second role)
@@ -952,6 +1046,7 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
             raise FileNotFoundError("method='model' needs weights: run python -m analysis.train roles "
                                     "--train DIR --out data/models/roles_<lang>.json")
     n = len(out)
+    aids = out["article_id"].tolist()
     main = [""] * n
     conf = np.zeros(n)
     P = np.zeros((n, 3))
@@ -970,7 +1065,8 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
                 P[i, order.index(r)] = c
             continue
         sub = [feats[i] for i in idx]
-        pm = m.main_proba(sub)
+        # every mention of the language's articles is scored at once: a collective stage reads the others
+        pm = m.main_proba(sub, [aids[i] for i in idx] if m.collective is not None else None)
         pf = m.fine.proba(sub)
         for j, i in enumerate(idx):
             p = pm[j]

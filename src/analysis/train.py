@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="narratives: one threshold or per-label thresholds (inner CV)")
     ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
                     help="roles: main-role decision (see python -m analysis.evaluate roles --help)")
+    ap.add_argument("--collective", choices=["yes", "no"], default=None,
+                    help="roles: two-stage main role reading the article's other mentions (default: yes for the "
+                         "joint English model; see python -m analysis.evaluate roles --help)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.task == "target-sentiment":
@@ -84,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             kw["C"] = args.C
         if args.decision is not None:
             kw["decision"] = args.decision
+        if args.collective is not None:
+            kw["collective"] = args.collective == "yes"
         feats, _, _ = featurize(gold, arts)
         model = train_role_model(feats, gold["main_role"].tolist(), gold["fine_roles"].tolist(), lang=lang,
                                  seed=args.seed, groups=gold["article_id"].tolist(), **kw)

@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="English: do not add the sibling Russian folder to the training data (see JOINT_TRAIN)")
     ap.add_argument("--fine", choices=["softmax", "ovr"], default=None,
                     help="fine-role model: multinomial (default) or one-vs-rest with per-role thresholds by inner CV")
+    ap.add_argument("--collective", choices=["yes", "no"], default=None,
+                    help="main role in two stages, the second reading the lean of the article's other mentions "
+                         "(default: yes for the joint English model, see JOINT_TRAIN; no otherwise)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
@@ -113,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         kw["decision"] = args.decision
     if args.fine is not None:
         kw["fine_kind"] = args.fine
+    if args.collective is not None:
+        kw["collective"] = args.collective == "yes"
     lang = str(arts["lang"].mode().iloc[0]) if len(arts) else "en"
     if args.cv and args.add_train is None and not args.no_joint:
         args.add_train = joint_train_dirs(args.dir, lang) or None
