@@ -136,7 +136,10 @@ def main(argv=None) -> int:
     dx = r6.Data(root)
     dx.root = root
     for name in args.variants:
-        res = [run(dx, name, s) for s in args.seed]
+        res = []
+        for s in args.seed:
+            res.append(run(dx, name, s))
+            print(f"  {name} seed {s}: {res[-1]}", file=sys.stderr, flush=True)
         tail = f" mean {tuple(np.round(np.mean(res, 0), 4).tolist())}" if len(res) > 1 else ""
         print(name, *res, tail, flush=True)
     return 0
