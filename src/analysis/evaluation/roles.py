@@ -211,8 +211,8 @@ DEFAULTS: dict[str, dict] = {"en": {}, "ru": {}}
 #: language -> (sibling folder whose mentions are added to its training data by default, hyper-parameters of
 #: the joint model). English gains from the Russian mentions in grouped 5-fold CV (main accuracy / macro-F1
 #: 0.669 / 0.537 -> 0.687 / 0.560 at C 1, README-roles.md); Russian does not gain from English, so it has none.
-#: Collective decoding (round 7): English, mean of fold seeds 0-9, 0.706 / 0.582 -> 0.716 / 0.591 in the round-7
-#: harness (Russian alone: 0.767 / 0.676 -> 0.760 / 0.671 at seed 0, so off there).
+#: Collective decoding (round 7): English grouped 5-fold CV, mean of fold seeds 0-9, 0.706 / 0.581 -> 0.713 / 0.585
+#: (Russian alone: 0.767 / 0.676 -> 0.760 / 0.671 at seed 0, so off there).
 JOINT_TRAIN: dict[str, tuple[str, dict]] = {"en": ("ru", {"C": 1.0, "collective": True})}
 
 
