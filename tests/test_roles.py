@@ -561,3 +561,11 @@ def test_collective_model_scores_a_mention_with_the_other_mentions_of_its_articl
     # but a mention scored without the others of its article reads no lean
     first = predict_roles(MENTIONS.iloc[:1], ARTICLES, method="model", model=m)
     assert not np.allclose(first[cols].to_numpy(), both.iloc[:1][cols].to_numpy())
+
+
+def test_collective_feature_treats_missing_article_ids_as_one_article():
+    from analysis.roles import collective_features
+
+    out = collective_features([{"side:russia": 1.0}, {"side:ukraine": 1.0}], np.array([[0, 1, 0], [0, 1, 0]]),
+                              [None, None])
+    assert [out[0]["coll:russia"], out[1]["coll:ukraine"]] == [1.0, -1.0]

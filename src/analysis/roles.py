@@ -725,7 +725,7 @@ def _other_lean(feats: Sequence[Mapping[str, float]], p: np.ndarray, article_ids
     signs = np.array([LEAN_SIGN.get(s, (0, 0, 0)) for s in sides], dtype=float).reshape(len(sides), 3)
     contrib = (np.asarray(p, dtype=float) * signs).sum(axis=1)
     sided = np.abs(signs).any(axis=1).astype(float)
-    groups = pd.factorize(pd.Series(list(article_ids), dtype=object))[0]
+    groups = pd.factorize(pd.Series(list(article_ids), dtype=object), use_na_sentinel=False)[0]
     total = np.bincount(groups, contrib)[groups] - contrib
     count = np.bincount(groups, sided)[groups] - sided
     return sides, np.divide(total, count, out=np.zeros(len(sides)), where=count > 0)
