@@ -211,9 +211,10 @@ DEFAULTS: dict[str, dict] = {"en": {}, "ru": {}}
 #: language -> (sibling folder whose mentions are added to its training data by default, hyper-parameters of
 #: the joint model). English gains from the Russian mentions in grouped 5-fold CV (main accuracy / macro-F1
 #: 0.669 / 0.537 -> 0.687 / 0.560 at C 1, README-roles.md); Russian does not gain from English, so it has none.
-#: Collective decoding (round 7): English grouped 5-fold CV, mean of fold seeds 0-9, 0.706 / 0.581 -> 0.713 / 0.585
-#: (Russian alone: 0.767 / 0.676 -> 0.760 / 0.671 at seed 0, so off there).
-JOINT_TRAIN: dict[str, tuple[str, dict]] = {"en": ("ru", {"C": 1.0, "collective": True})}
+#: Collective decoding (round 7, ``--collective yes``) stays an option: English grouped 5-fold CV, mean of fold
+#: seeds 0-9, 0.706 / 0.581 -> 0.713 / 0.585, less than the spread between fold draws, macro-F1 lower at 4 of 10
+#: seeds (seed 0 among them), ~20% slower roles stage; Russian 0.767 / 0.676 -> 0.760 / 0.671 at seed 0.
+JOINT_TRAIN: dict[str, tuple[str, dict]] = {"en": ("ru", {"C": 1.0})}
 
 
 def joint_train_dirs(folder, lang: str) -> list[str]:
