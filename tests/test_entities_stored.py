@@ -138,3 +138,43 @@ def test_notebook_02_reads_no_stored_table_whole_but_the_article_summary(root):
     assert re.findall(r"run\.table\(\s*\"(\w+)\"", code) == ["article_summary"]
     assert "entities.stored_mentions(run" in code
     assert ".astype(object)" not in code and "mentions=mentions)" in code  # only to_network's node stats
+
+
+def test_the_stored_mentions_are_read_once_for_every_aggregate_of_the_notebook(stored, monkeypatch):
+    """Notebook 02 makes a dozen passes (five entity_counts, co-occurrence, variants, ...): the first
+    reads the store and keeps the mentions packed, the others read no stored part again, and every
+    result is what the passes that read the store each time give."""
+    run, arts = stored
+    reads = []
+    real = pipeline.Analysis.parts
+    monkeypatch.setattr(pipeline.Analysis, "parts", lambda self, name, **k: reads.append(name) or real(self, name, **k))
+
+    def every_aggregate(parts):
+        return [mention_summary(parts), *(entity_counts(parts, arts, by=by, freq=freq) for by, freq in
+                                          [("outlet", None), (None, None), (None, "MS"), ("outlet", "MS")]),
+                cooccurrence(parts, min_count=1), naming_variants(parts, arts), discovered_entities(parts),
+                aggregates.entity_stats(parts)]
+
+    kept = every_aggregate(stored_mentions(run, batch_rows=5))
+    assert reads == ["mentions"]  # one pass over the stored parts
+    reads.clear()
+    each_time = every_aggregate(stored_mentions(run, batch_rows=5, keep_rows=0))
+    assert reads == ["mentions"] * 9  # keep_rows=0 (or a table larger than it): every pass reads the store
+    for a, b in zip(kept, each_time, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        assert a.attrs == b.attrs
+
+
+def test_a_pass_keeps_the_mentions_only_up_to_keep_rows(stored):
+    run, _ = stored
+    n = sum(len(p) for p in run.parts("mentions"))
+    small = stored_mentions(run, batch_rows=5, keep_rows=n - 1)
+    assert sum(len(p) for p, _ in small.ordered_parts(["entity_id"])) == n
+    assert small._kept is None  # it stops keeping once the rows pass keep_rows
+    whole = stored_mentions(run, batch_rows=5, keep_rows=n)
+    first = [(p.copy(), s) for p, s in whole.ordered_parts(["entity_id", "sentence_id", "type"])]
+    assert whole._kept is not None
+    again = list(whole.ordered_parts(["entity_id", "sentence_id", "type"]))
+    for (a, sa), (b, sb) in zip(first, again, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        assert (sa == sb).all()

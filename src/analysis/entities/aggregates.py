@@ -37,8 +37,9 @@ class StoredMentions:
     [['X', 'Kyiv', 1], ['X', 'Vladimir Putin', 1], ['Y', 'Kyiv', 2]]
     """
 
-    def __init__(self, run, *, discovered: bool = True, batch_rows: int = 250_000):
-        self.run, self.discovered, self.batch_rows = run, discovered, batch_rows
+    def __init__(self, run, *, discovered: bool = True, batch_rows: int = 250_000, keep_rows: int = 20_000_000):
+        self.run, self.discovered, self.batch_rows, self.keep_rows = run, discovered, batch_rows, keep_rows
+        self._kept: list[tuple[_Packed, np.ndarray]] | None = None
 
     def parts(self, columns: list[str], *, articles: int = 5_000):
         """The table's ``columns`` in its row order (that of ``table(...)``, text columns as Python
@@ -57,11 +58,34 @@ class StoredMentions:
     def ordered_parts(self, columns: list[str]):
         """``(part, seq)``: each part (:meth:`parts`) and its rows' order key in the whole table.
         Stored parts are read together until ``batch_rows`` rows: a pass costs a few pandas calls
-        per hundred thousand mentions, not per stored part of a few thousand."""
+        per hundred thousand mentions, not per stored part of a few thousand.
+
+        The first pass reads the columns every aggregate of this module uses (``KEPT_COLUMNS``) and
+        keeps them packed (integer codes and each batch's distinct values, ~30 bytes a mention) when
+        the table has at most ``keep_rows`` rows: the next passes (a notebook makes a dozen) decode
+        them instead of reading and ordering every stored part again."""
+        columns = list(dict.fromkeys([*columns, "article_id"]))
+        keep = set(columns) <= set(KEPT_COLUMNS)
+        if keep and self._kept is not None:
+            for packed, seq in self._kept:
+                yield packed.frame(columns), seq
+            return
+        kept, rows = ([] if keep and self.keep_rows > 0 else None), 0
+        for part, seq in self._read_parts(KEPT_COLUMNS if kept is not None else columns):
+            rows += len(part)
+            if kept is not None and rows <= self.keep_rows:
+                kept.append((_Packed(part), seq))
+            else:
+                kept = None
+            yield part[columns], seq
+        if kept is not None:
+            self._kept = kept
+
+    def _read_parts(self, columns: list[str]):
+        """``(part, seq)`` batches of ``columns`` read from the store (see :meth:`ordered_parts`)."""
         import pyarrow.compute as pc
 
         filters = None if self.discovered else ~pc.starts_with(pc.field("entity_id"), "new:")
-        columns = list(dict.fromkeys([*columns, "article_id"]))
         order = self.run.article_order
         frames, seqs, rows = [], [], 0
         for i, part in enumerate(self.run.parts("mentions", columns=columns, filters=filters)):
@@ -81,6 +105,31 @@ class StoredMentions:
         return f"StoredMentions({self.run!r}, discovered={self.discovered})"
 
 
+#: The mentions columns a pass of :class:`StoredMentions` keeps after reading them once.
+KEPT_COLUMNS = ["article_id", "sentence_id", "entity_id", "name", "type", "method", "surface"]
+
+
+class _Packed:
+    """A batch of mentions held compactly: each text column as integer codes into its distinct
+    values (pandas.factorize), numbers as they are; :meth:`frame` gives back the exact frame."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.length, self.columns = len(frame), {}
+        for name, column in frame.items():
+            if pd.api.types.is_numeric_dtype(column.dtype):
+                self.columns[name] = column.array
+            else:
+                codes, uniques = pd.factorize(column.array)
+                self.columns[name] = (codes.astype(np.int32), uniques)
+
+    def frame(self, columns: list[str]) -> pd.DataFrame:
+        out = {}
+        for name in columns:
+            value = self.columns[name]
+            out[name] = value[1].take(value[0], allow_fill=True) if isinstance(value, tuple) else value
+        return pd.DataFrame(out, index=pd.RangeIndex(self.length))
+
+
 def _as_python_strings(frame: pd.DataFrame, columns=("surface", "entity_id", "name", "type", "method"),
                        dtype=object) -> pd.DataFrame:
     """The mention's text ``columns`` as Python strings, as ``.astype(object)`` of a stored table gives
@@ -89,9 +138,10 @@ def _as_python_strings(frame: pd.DataFrame, columns=("surface", "entity_id", "na
     return frame.astype({c: dtype for c in columns if c in frame.columns})
 
 
-def stored_mentions(run, *, discovered: bool = True, batch_rows: int = 250_000) -> StoredMentions:
+def stored_mentions(run, *, discovered: bool = True, batch_rows: int = 250_000,
+                    keep_rows: int = 20_000_000) -> StoredMentions:
     """The stored ``mentions`` of ``run`` for the aggregates of this module (see :class:`StoredMentions`)."""
-    return StoredMentions(run, discovered=discovered, batch_rows=batch_rows)
+    return StoredMentions(run, discovered=discovered, batch_rows=batch_rows, keep_rows=keep_rows)
 
 
 def _parts(mentions, columns: list[str]):
