@@ -40,6 +40,7 @@ class StoredMentions:
     def __init__(self, run, *, discovered: bool = True, batch_rows: int = 250_000, keep_rows: int = 20_000_000):
         self.run, self.discovered, self.batch_rows, self.keep_rows = run, discovered, batch_rows, keep_rows
         self._kept: list[tuple[_Packed, np.ndarray]] | None = None
+        self._kept_in_order = False
 
     def parts(self, columns: list[str], *, articles: int = 5_000):
         """The table's ``columns`` in its row order (that of ``table(...)``, text columns as Python
@@ -48,6 +49,11 @@ class StoredMentions:
         order = self.run.article_order
         if order is None:
             yield from (part for part, _ in self.ordered_parts(columns))
+            return
+        if self._kept is not None and self._kept_in_order and set(columns) <= set(KEPT_COLUMNS):
+            # kept by an earlier pass, in table order: decoded batch by batch (the CSV is the same)
+            for packed, _ in self._kept:
+                yield _as_python_strings(packed.frame(columns))
             return
         for start in range(0, len(order), articles):
             part = self.run.rows("mentions", article_ids=order[start:start + articles], columns=columns)
@@ -80,6 +86,41 @@ class StoredMentions:
             yield part[columns], seq
         if kept is not None:
             self._kept = kept
+            seqs = [seq for _, seq in kept if len(seq)]
+            self._kept_in_order = all((np.diff(seq) > 0).all() for seq in seqs) and all(
+                a[-1] < b[0] for a, b in zip(seqs, seqs[1:]))
+
+    def rows(self, *, where: dict, columns: list[str] | None = None) -> pd.DataFrame:
+        """The mentions whose column equals a value (or is in a list), e.g. ``where={"entity_id":
+        ["person:vladimir_putin"]}``: the rows :meth:`analysis.pipeline.Analysis.rows` reads from
+        the store, in table order, text columns as :meth:`ordered_parts` gives them, taken from the
+        mentions an earlier pass kept (one pass is made to keep them if none was).
+        :meth:`analysis.pipeline.Analysis.kwic` takes them for an entity's lines (``mentions=``).
+
+        >>> import pandas as pd, tempfile
+        >>> from analysis import pipeline
+        >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin spoke in Kyiv.", "Kiev and Kyiv."]})
+        >>> run = pipeline.analyse(arts, stages=("sentences", "entities"), cache_dir=tempfile.mkdtemp())
+        >>> stored_mentions(run).rows(where={"entity_id": "city:kyiv"}, columns=["article_id", "surface"]).values.tolist()
+        [['a', 'Kyiv'], ['b', 'Kiev'], ['b', 'Kyiv']]
+        """
+        columns = list(KEPT_COLUMNS if columns is None else columns)
+        wanted = list(dict.fromkeys([*columns, *where]))
+        if self._kept is None and set(wanted) <= set(KEPT_COLUMNS):
+            for _ in self.ordered_parts(KEPT_COLUMNS):
+                pass
+        if self._kept is None or not set(wanted) <= set(KEPT_COLUMNS):
+            found = self.run.rows("mentions", where=where, columns=list(dict.fromkeys([*wanted, "article_id"])))
+            if not self.discovered:
+                found = found[~found["entity_id"].str.startswith("new:").to_numpy(bool)].reset_index(drop=True)
+            return _as_python_strings(found, dtype="str")[columns]
+        frames, seqs = [], []
+        for packed, seq in self._kept:
+            keep = packed.mask(where)
+            frames.append(packed.frame(columns, rows=keep))
+            seqs.append(seq[keep])
+        found = pd.concat(frames, ignore_index=True)
+        return found.take(np.argsort(np.concatenate(seqs), kind="stable")).reset_index(drop=True)
 
     def _read_parts(self, columns: list[str]):
         """``(part, seq)`` batches of ``columns`` read from the store (see :meth:`ordered_parts`)."""
@@ -106,7 +147,8 @@ class StoredMentions:
 
 
 #: The mentions columns a pass of :class:`StoredMentions` keeps after reading them once.
-KEPT_COLUMNS = ["article_id", "sentence_id", "entity_id", "name", "type", "method", "surface"]
+KEPT_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "entity_id", "name", "type", "method"]
+_TEXT = ("surface", "entity_id", "name", "type", "method")
 
 
 class _Packed:
@@ -120,18 +162,34 @@ class _Packed:
                 self.columns[name] = column.array
             else:
                 codes, uniques = pd.factorize(column.array)
-                self.columns[name] = (codes.astype(np.int32), uniques)
+                small = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32_767 else np.int32
+                self.columns[name] = (codes.astype(small), uniques)
 
-    def frame(self, columns: list[str]) -> pd.DataFrame:
+    def mask(self, where: dict) -> np.ndarray:
+        """Rows whose column equals the value (or is in the list) of each ``where`` item."""
+        keep = np.ones(self.length, dtype=bool)
+        for name, value in where.items():
+            values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            column = self.columns[name]
+            if isinstance(column, tuple):
+                keep &= np.isin(column[0], np.flatnonzero(column[1].isin(values)))
+            else:
+                keep &= np.isin(np.asarray(column), values)
+        return keep
+
+    def frame(self, columns: list[str], *, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """The batch's ``columns`` as they were (only ``rows``, a boolean mask, when given)."""
         out = {}
         for name in columns:
             value = self.columns[name]
-            out[name] = value[1].take(value[0], allow_fill=True) if isinstance(value, tuple) else value
-        return pd.DataFrame(out, index=pd.RangeIndex(self.length))
+            if isinstance(value, tuple):
+                out[name] = value[1].take(value[0] if rows is None else value[0][rows], allow_fill=True)
+            else:
+                out[name] = value if rows is None else value[rows]
+        return pd.DataFrame(out, index=pd.RangeIndex(self.length if rows is None else int(rows.sum())))
 
 
-def _as_python_strings(frame: pd.DataFrame, columns=("surface", "entity_id", "name", "type", "method"),
-                       dtype=object) -> pd.DataFrame:
+def _as_python_strings(frame: pd.DataFrame, columns=_TEXT, dtype=object) -> pd.DataFrame:
     """The mention's text ``columns`` as Python strings, as ``.astype(object)`` of a stored table gives
     (or, ``dtype="str"``, as Arrow strings with NaN for missing, which results built from such
     Python strings hold: a cheap change of dtype where a million Python strings are not)."""
