@@ -131,8 +131,11 @@ class StoredMentions:
         frames, seqs, rows = [], [], 0
         for i, part in enumerate(self.run.parts("mentions", columns=columns, filters=filters)):
             part = _as_python_strings(part, dtype="str")
-            rank = (np.full(len(part), i, dtype=np.int64) if order is None
-                    else order.get_indexer(part["article_id"]).astype(np.int64))
+            if order is None:
+                rank = np.full(len(part), i, dtype=np.int64)
+            else:  # the part's few distinct ids are looked up, not every row's
+                codes, ids = pd.factorize(part["article_id"], use_na_sentinel=False)
+                rank = order.get_indexer(ids).astype(np.int64)[codes]
             frames.append(part)
             seqs.append((rank << 32) + np.arange(len(part), dtype=np.int64))
             rows += len(part)
@@ -373,7 +376,8 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
     cols = keys + ["entity_id", "name", "type", "mentions", "articles", "words", "per_10k", "first_seen", "last_seen"]
     gkeys = keys + ["entity_id"]
     partials = []
-    for part, seq in _parts(mentions, ["article_id", "entity_id", "name", "type", "method"]):
+    wanted = ["article_id", "entity_id", "name", "type"] + (["method"] if methods is not None else [])
+    for part, seq in _parts(mentions, wanted):
         keep = part["type"].isin(list(types)) if types is not None else part["type"] != "UNKNOWN"
         if methods is not None:
             keep &= part["method"].isin(list(methods))
@@ -448,7 +452,8 @@ def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "se
     cols = ["source", "target", "source_name", "target_name", "count", "pmi", "npmi"]
     unit = ["article_id", "sentence_id"] if level == "sentence" else ["article_id"]
     n_units, n_x, counted, names = 0, [], [], []
-    for part, seq in _parts(mentions, unit + ["entity_id", "name", "type", "method"]):
+    wanted = unit + ["entity_id", "name", "type"] + (["method"] if methods is not None else [])
+    for part, seq in _parts(mentions, wanted):
         keep = part["type"] != "UNKNOWN"
         if methods is not None:
             keep &= part["method"].isin(list(methods))
