@@ -156,39 +156,41 @@ _TEXT = ("surface", "entity_id", "name", "type", "method")
 
 class _Packed:
     """A batch of mentions held compactly: each text column as integer codes into its distinct
-    values (pandas.factorize), numbers as they are; :meth:`frame` gives back the exact frame."""
+    values (pandas.factorize), int64 offsets as int32 when they fit, other numbers as they are;
+    :meth:`frame` gives back the exact frame."""
 
     def __init__(self, frame: pd.DataFrame):
         self.length, self.columns = len(frame), {}
         for name, column in frame.items():
-            if pd.api.types.is_numeric_dtype(column.dtype):
-                self.columns[name] = column.array
+            if column.dtype == np.int64 and (not len(column) or (column.min() >= 0 and column.max() < 2**31)):
+                self.columns[name] = ("int", column.to_numpy(np.int32), column.dtype)
+            elif pd.api.types.is_numeric_dtype(column.dtype):
+                self.columns[name] = ("as is", column.array, None)
             else:
                 codes, uniques = pd.factorize(column.array)
                 small = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32_767 else np.int32
-                self.columns[name] = (codes.astype(small), uniques)
+                self.columns[name] = ("codes", codes.astype(small), uniques)
 
     def mask(self, where: dict) -> np.ndarray:
         """Rows whose column equals the value (or is in the list) of each ``where`` item."""
         keep = np.ones(self.length, dtype=bool)
         for name, value in where.items():
             values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
-            column = self.columns[name]
-            if isinstance(column, tuple):
-                keep &= np.isin(column[0], np.flatnonzero(column[1].isin(values)))
+            kind, data, uniques = self.columns[name]
+            if kind == "codes":
+                keep &= np.isin(data, np.flatnonzero(uniques.isin(values)))
             else:
-                keep &= np.isin(np.asarray(column), values)
+                keep &= np.isin(np.asarray(data), values)
         return keep
 
     def frame(self, columns: list[str], *, rows: np.ndarray | None = None) -> pd.DataFrame:
         """The batch's ``columns`` as they were (only ``rows``, a boolean mask, when given)."""
         out = {}
         for name in columns:
-            value = self.columns[name]
-            if isinstance(value, tuple):
-                out[name] = value[1].take(value[0] if rows is None else value[0][rows], allow_fill=True)
-            else:
-                out[name] = value if rows is None else value[rows]
+            kind, data, extra = self.columns[name]
+            data = data if rows is None else data[rows]
+            out[name] = (extra.take(data, allow_fill=True) if kind == "codes"
+                         else data.astype(extra) if kind == "int" else data)
         return pd.DataFrame(out, index=pd.RangeIndex(self.length if rows is None else int(rows.sum())))
 
 
