@@ -137,4 +137,69 @@ def test_notebook_02_reads_no_stored_table_whole_but_the_article_summary(root):
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     assert re.findall(r"run\.table\(\s*\"(\w+)\"", code) == ["article_summary"]
     assert "entities.stored_mentions(run" in code
-    assert ".astype(object)" not in code and "mentions=mentions)" in code  # only to_network's node stats
+    assert ".astype(object)" not in code and "mentions=mentions)" in code  # the kept mentions: node stats, KWIC
+
+
+def test_the_stored_mentions_are_read_once_for_every_aggregate_of_the_notebook(stored, monkeypatch):
+    """Notebook 02 makes a dozen passes (five entity_counts, co-occurrence, variants, ...): the first
+    reads the store and keeps the mentions packed, the others read no stored part again, and every
+    result is what the passes that read the store each time give."""
+    run, arts = stored
+    reads = []
+    real = pipeline.Analysis.parts
+    monkeypatch.setattr(pipeline.Analysis, "parts", lambda self, name, **k: reads.append(name) or real(self, name, **k))
+
+    def every_aggregate(parts):
+        return [mention_summary(parts), *(entity_counts(parts, arts, by=by, freq=freq) for by, freq in
+                                          [("outlet", None), (None, None), (None, "MS"), ("outlet", "MS")]),
+                cooccurrence(parts, min_count=1), naming_variants(parts, arts), discovered_entities(parts),
+                aggregates.entity_stats(parts)]
+
+    kept = every_aggregate(stored_mentions(run, batch_rows=5))
+    assert reads == ["mentions"]  # one pass over the stored parts
+    reads.clear()
+    each_time = every_aggregate(stored_mentions(run, batch_rows=5, keep_rows=0))
+    assert reads == ["mentions"] * 9  # keep_rows=0 (or a table larger than it): every pass reads the store
+    for a, b in zip(kept, each_time, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        assert a.attrs == b.attrs
+
+
+def test_a_pass_keeps_the_mentions_only_up_to_keep_rows(stored):
+    run, _ = stored
+    n = sum(len(p) for p in run.parts("mentions"))
+    small = stored_mentions(run, batch_rows=5, keep_rows=n - 1)
+    assert sum(len(p) for p, _ in small.ordered_parts(["entity_id"])) == n
+    assert small._kept is None  # it stops keeping once the rows pass keep_rows
+    whole = stored_mentions(run, batch_rows=5, keep_rows=n)
+    first = [(p.copy(), s) for p, s in whole.ordered_parts(["entity_id", "sentence_id", "type"])]
+    assert whole._kept is not None
+    again = list(whole.ordered_parts(["entity_id", "sentence_id", "type"]))
+    for (a, sa), (b, sb) in zip(first, again, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        assert (sa == sb).all()
+
+
+def test_kwic_and_rows_take_an_entitys_mentions_from_those_kept_as_the_store_gives_them(stored, monkeypatch):
+    run, arts = stored
+    parts = stored_mentions(run, batch_rows=5)
+    columns = ["article_id", "sentence_id", "entity_id"]
+    for ids in (["person:vladimir_putin"], ["person:vladimir_putin", "person:alexander_lukashenko"], ["nobody"]):
+        expected = run.rows("mentions", where={"entity_id": ids}, columns=columns)
+        got = parts.rows(where={"entity_id": ids}, columns=columns)
+        assert got.astype(object).values.tolist() == expected.astype(object).values.tolist()
+    assert parts._kept is not None  # rows() made the one pass that keeps them
+    read = pipeline.Analysis.rows
+
+    def no_stored_mentions(self, name, **options):
+        assert name != "mentions", "read the stored mentions again"
+        return read(self, name, **options)
+
+    for entity in ("person:vladimir_putin", "city:kyiv"):
+        for scope in (None, ["a0", "a2", "a4"]):
+            expected = run.kwic(entity, arts, article_ids=scope, limit=3)
+            monkeypatch.setattr(pipeline.Analysis, "rows", no_stored_mentions)
+            got = run.kwic(entity, arts, article_ids=scope, limit=3, mentions=parts)
+            monkeypatch.setattr(pipeline.Analysis, "rows", read)
+            assert len(got)
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)

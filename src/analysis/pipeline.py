@@ -386,7 +386,7 @@ class Analysis:
 
     def kwic(self, query, articles: pd.DataFrame, *, limit: int = 8, max_articles: int | None = None,
              article_ids: Iterable | None = None, kind: str = "auto", window: int = 60,
-             by: str | None = None, where: dict | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+             by: str | None = None, where: dict | None = None, mentions=None) -> pd.DataFrame:
         """Keyword-in-context lines (:func:`analysis.kwic.kwic`) read from the stored tables:
         only the sentences (and mentions or labels) of the first ``max_articles`` articles
         (default ``4 * limit``) that contain ``query`` are read, never the whole table.
@@ -398,7 +398,8 @@ class Analysis:
         entity or label query (e.g. ``{"in_quote": False}``: the outlet's own words only).
         ``mentions``: the stored mentions table already read (``table("mentions")``, at least
         ``article_id, sentence_id, start, end, entity_id, name``): an entity's hits are taken from
-        it instead of reading every part of the store again (without ``where``).
+        it instead of reading every part of the store again (without ``where``); or the stored
+        mentions of :func:`analysis.entities.stored_mentions`, which give only that entity's rows.
 
         >>> import pandas as pd, tempfile
         >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
@@ -418,6 +419,9 @@ class Analysis:
         scope_ids = None if everything else scope["article_id"]
         extra: dict = {}
         if k.name == "entity" and mentions is not None and not where:
+            if not isinstance(mentions, pd.DataFrame):  # StoredMentions: the entity's rows, from those it kept
+                mentions = mentions.rows(where={"entity_id": [query]},
+                                         columns=["article_id", "sentence_id", "start", "end", "entity_id", "name"])
             hits = mentions[(mentions["entity_id"] == query).to_numpy(bool)]
             hits = hits if scope_ids is None else hits[hits["article_id"].isin(scope_ids)]
             ids = pd.unique(hits["article_id"])

@@ -37,8 +37,10 @@ class StoredMentions:
     [['X', 'Kyiv', 1], ['X', 'Vladimir Putin', 1], ['Y', 'Kyiv', 2]]
     """
 
-    def __init__(self, run, *, discovered: bool = True, batch_rows: int = 250_000):
-        self.run, self.discovered, self.batch_rows = run, discovered, batch_rows
+    def __init__(self, run, *, discovered: bool = True, batch_rows: int = 250_000, keep_rows: int = 20_000_000):
+        self.run, self.discovered, self.batch_rows, self.keep_rows = run, discovered, batch_rows, keep_rows
+        self._kept: list[tuple[_Packed, np.ndarray]] | None = None
+        self._kept_in_order = False
 
     def parts(self, columns: list[str], *, articles: int = 5_000):
         """The table's ``columns`` in its row order (that of ``table(...)``, text columns as Python
@@ -47,6 +49,11 @@ class StoredMentions:
         order = self.run.article_order
         if order is None:
             yield from (part for part, _ in self.ordered_parts(columns))
+            return
+        if self._kept is not None and self._kept_in_order and set(columns) <= set(KEPT_COLUMNS):
+            # kept by an earlier pass, in table order: decoded batch by batch (the CSV is the same)
+            for packed, _ in self._kept:
+                yield _as_python_strings(packed.frame(columns))
             return
         for start in range(0, len(order), articles):
             part = self.run.rows("mentions", article_ids=order[start:start + articles], columns=columns)
@@ -57,17 +64,78 @@ class StoredMentions:
     def ordered_parts(self, columns: list[str]):
         """``(part, seq)``: each part (:meth:`parts`) and its rows' order key in the whole table.
         Stored parts are read together until ``batch_rows`` rows: a pass costs a few pandas calls
-        per hundred thousand mentions, not per stored part of a few thousand."""
+        per hundred thousand mentions, not per stored part of a few thousand.
+
+        The first pass reads the columns every aggregate of this module uses (``KEPT_COLUMNS``) and
+        keeps them packed (integer codes and each batch's distinct values, ~30 bytes a mention) when
+        the table has at most ``keep_rows`` rows: the next passes (a notebook makes a dozen) decode
+        them instead of reading and ordering every stored part again."""
+        columns = list(dict.fromkeys([*columns, "article_id"]))
+        keep = set(columns) <= set(KEPT_COLUMNS)
+        if keep and self._kept is not None:
+            for packed, seq in self._kept:
+                yield packed.frame(columns), seq
+            return
+        kept, rows = ([] if keep and self.keep_rows > 0 else None), 0
+        for part, seq in self._read_parts(KEPT_COLUMNS if kept is not None else columns):
+            rows += len(part)
+            if kept is not None and rows <= self.keep_rows:
+                kept.append((_Packed(part), seq))
+            else:
+                kept = None
+            yield part[columns], seq
+        if kept is not None:
+            self._kept = kept
+            seqs = [seq for _, seq in kept if len(seq)]
+            self._kept_in_order = all((np.diff(seq) > 0).all() for seq in seqs) and all(
+                a[-1] < b[0] for a, b in zip(seqs, seqs[1:]))
+
+    def rows(self, *, where: dict, columns: list[str] | None = None) -> pd.DataFrame:
+        """The mentions whose column equals a value (or is in a list), e.g. ``where={"entity_id":
+        ["person:vladimir_putin"]}``: the rows :meth:`analysis.pipeline.Analysis.rows` reads from
+        the store, in table order, text columns as :meth:`ordered_parts` gives them, taken from the
+        mentions an earlier pass kept (one pass is made to keep them if none was).
+        :meth:`analysis.pipeline.Analysis.kwic` takes them for an entity's lines (``mentions=``).
+
+        >>> import pandas as pd, tempfile
+        >>> from analysis import pipeline
+        >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Putin spoke in Kyiv.", "Kiev and Kyiv."]})
+        >>> run = pipeline.analyse(arts, stages=("sentences", "entities"), cache_dir=tempfile.mkdtemp())
+        >>> stored_mentions(run).rows(where={"entity_id": "city:kyiv"}, columns=["article_id", "surface"]).values.tolist()
+        [['a', 'Kyiv'], ['b', 'Kiev'], ['b', 'Kyiv']]
+        """
+        columns = list(KEPT_COLUMNS if columns is None else columns)
+        wanted = list(dict.fromkeys([*columns, *where]))
+        if self._kept is None and set(wanted) <= set(KEPT_COLUMNS):
+            for _ in self.ordered_parts(KEPT_COLUMNS):
+                pass
+        if self._kept is None or not set(wanted) <= set(KEPT_COLUMNS):
+            found = self.run.rows("mentions", where=where, columns=list(dict.fromkeys([*wanted, "article_id"])))
+            if not self.discovered:
+                found = found[~found["entity_id"].str.startswith("new:").to_numpy(bool)].reset_index(drop=True)
+            return _as_python_strings(found, dtype="str")[columns]
+        frames, seqs = [], []
+        for packed, seq in self._kept:
+            keep = packed.mask(where)
+            frames.append(packed.frame(columns, rows=keep))
+            seqs.append(seq[keep])
+        found = pd.concat(frames, ignore_index=True)
+        return found.take(np.argsort(np.concatenate(seqs), kind="stable")).reset_index(drop=True)
+
+    def _read_parts(self, columns: list[str]):
+        """``(part, seq)`` batches of ``columns`` read from the store (see :meth:`ordered_parts`)."""
         import pyarrow.compute as pc
 
         filters = None if self.discovered else ~pc.starts_with(pc.field("entity_id"), "new:")
-        columns = list(dict.fromkeys([*columns, "article_id"]))
         order = self.run.article_order
         frames, seqs, rows = [], [], 0
         for i, part in enumerate(self.run.parts("mentions", columns=columns, filters=filters)):
             part = _as_python_strings(part, dtype="str")
-            rank = (np.full(len(part), i, dtype=np.int64) if order is None
-                    else order.get_indexer(part["article_id"]).astype(np.int64))
+            if order is None:
+                rank = np.full(len(part), i, dtype=np.int64)
+            else:  # the part's few distinct ids are looked up, not every row's
+                codes, ids = pd.factorize(part["article_id"], use_na_sentinel=False)
+                rank = order.get_indexer(ids).astype(np.int64)[codes]
             frames.append(part)
             seqs.append((rank << 32) + np.arange(len(part), dtype=np.int64))
             rows += len(part)
@@ -81,17 +149,62 @@ class StoredMentions:
         return f"StoredMentions({self.run!r}, discovered={self.discovered})"
 
 
-def _as_python_strings(frame: pd.DataFrame, columns=("surface", "entity_id", "name", "type", "method"),
-                       dtype=object) -> pd.DataFrame:
+#: The mentions columns a pass of :class:`StoredMentions` keeps after reading them once.
+KEPT_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "entity_id", "name", "type", "method"]
+_TEXT = ("surface", "entity_id", "name", "type", "method")
+
+
+class _Packed:
+    """A batch of mentions held compactly: each text column as integer codes into its distinct
+    values (pandas.factorize), int64 offsets as int32 when they fit, other numbers as they are;
+    :meth:`frame` gives back the exact frame."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.length, self.columns = len(frame), {}
+        for name, column in frame.items():
+            if column.dtype == np.int64 and (not len(column) or (column.min() >= 0 and column.max() < 2**31)):
+                self.columns[name] = ("int", column.to_numpy(np.int32), column.dtype)
+            elif pd.api.types.is_numeric_dtype(column.dtype):
+                self.columns[name] = ("as is", column.array, None)
+            else:
+                codes, uniques = pd.factorize(column.array)
+                small = np.int8 if len(uniques) < 127 else np.int16 if len(uniques) < 32_767 else np.int32
+                self.columns[name] = ("codes", codes.astype(small), uniques)
+
+    def mask(self, where: dict) -> np.ndarray:
+        """Rows whose column equals the value (or is in the list) of each ``where`` item."""
+        keep = np.ones(self.length, dtype=bool)
+        for name, value in where.items():
+            values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            kind, data, uniques = self.columns[name]
+            if kind == "codes":
+                keep &= np.isin(data, np.flatnonzero(uniques.isin(values)))
+            else:
+                keep &= np.isin(np.asarray(data), values)
+        return keep
+
+    def frame(self, columns: list[str], *, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """The batch's ``columns`` as they were (only ``rows``, a boolean mask, when given)."""
+        out = {}
+        for name in columns:
+            kind, data, extra = self.columns[name]
+            data = data if rows is None else data[rows]
+            out[name] = (extra.take(data, allow_fill=True) if kind == "codes"
+                         else data.astype(extra) if kind == "int" else data)
+        return pd.DataFrame(out, index=pd.RangeIndex(self.length if rows is None else int(rows.sum())))
+
+
+def _as_python_strings(frame: pd.DataFrame, columns=_TEXT, dtype=object) -> pd.DataFrame:
     """The mention's text ``columns`` as Python strings, as ``.astype(object)`` of a stored table gives
     (or, ``dtype="str"``, as Arrow strings with NaN for missing, which results built from such
     Python strings hold: a cheap change of dtype where a million Python strings are not)."""
     return frame.astype({c: dtype for c in columns if c in frame.columns})
 
 
-def stored_mentions(run, *, discovered: bool = True, batch_rows: int = 250_000) -> StoredMentions:
+def stored_mentions(run, *, discovered: bool = True, batch_rows: int = 250_000,
+                    keep_rows: int = 20_000_000) -> StoredMentions:
     """The stored ``mentions`` of ``run`` for the aggregates of this module (see :class:`StoredMentions`)."""
-    return StoredMentions(run, discovered=discovered, batch_rows=batch_rows)
+    return StoredMentions(run, discovered=discovered, batch_rows=batch_rows, keep_rows=keep_rows)
 
 
 def _parts(mentions, columns: list[str]):
@@ -265,7 +378,8 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str | l
     cols = keys + ["entity_id", "name", "type", "mentions", "articles", "words", "per_10k", "first_seen", "last_seen"]
     gkeys = keys + ["entity_id"]
     partials = []
-    for part, seq in _parts(mentions, ["article_id", "entity_id", "name", "type", "method"]):
+    wanted = ["article_id", "entity_id", "name", "type"] + (["method"] if methods is not None else [])
+    for part, seq in _parts(mentions, wanted):
         keep = part["type"].isin(list(types)) if types is not None else part["type"] != "UNKNOWN"
         if methods is not None:
             keep &= part["method"].isin(list(methods))
@@ -340,7 +454,8 @@ def cooccurrence(mentions: pd.DataFrame, *, min_count: int = 2, level: str = "se
     cols = ["source", "target", "source_name", "target_name", "count", "pmi", "npmi"]
     unit = ["article_id", "sentence_id"] if level == "sentence" else ["article_id"]
     n_units, n_x, counted, names = 0, [], [], []
-    for part, seq in _parts(mentions, unit + ["entity_id", "name", "type", "method"]):
+    wanted = unit + ["entity_id", "name", "type"] + (["method"] if methods is not None else [])
+    for part, seq in _parts(mentions, wanted):
         keep = part["type"] != "UNKNOWN"
         if methods is not None:
             keep &= part["method"].isin(list(methods))
