@@ -216,6 +216,8 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
         frame = cached("articles", key, load, cache_dir=cache_dir)
         path = (Path(cache_dir) if cache_dir is not None else processed_dir()) / f"articles-{key}.parquet"
         if frame.attrs.get("cache") == "miss":  # the same dtypes as a hit: read back what was written
+            del frame
+            release_memory()  # the load's freed heap, before the read back allocates more
             frame = pd.read_parquet(path)
             frame.attrs["cache"] = "miss"
         else:
