@@ -347,3 +347,62 @@ def test_cached_corpus_loads_unused_for_a_week_are_pruned_too(tmp_path):
     week_ago = time.time() - 8 * 24 * 3600
     os.utime(loaded, (week_ago, week_ago))
     assert pipeline.prune_stores(tmp_path / "cache") == [loaded] and corpus.exists()
+
+
+def test_a_pipeline_run_in_a_child_process_stores_the_same_tables(paragraphs, tmp_path):
+    inside = pipeline.analyse(paragraphs, chunk_size=4, cache_dir=tmp_path / "inside", isolate=False)
+    child = pipeline.analyse(paragraphs, chunk_size=4, cache_dir=tmp_path / "child", isolate=True)
+    assert (child.cache, child.processed) == ("miss", len(paragraphs))
+    assert child.tables == inside.tables
+    for name in inside.tables:
+        pd.testing.assert_frame_equal(child.table(name), inside.table(name), check_exact=True, obj=name)
+
+
+def test_the_caller_of_an_isolated_run_never_loads_the_pipelines_language_resources():
+    # issue 13: notebook 01 kept ~1 GB of lexicons and language models for all its later cells
+    import subprocess
+    import sys
+
+    code = ("import tempfile, pandas as pd; from analysis import lang, morph, pipeline\n"
+            "arts = pd.DataFrame({'article_id': ['a', 'b'], 'text': ['Putin said Kyiv attacked.', "
+            "'Путин заявил, что Киев атаковал Курск. Мертвая тишина.']})\n"
+            "def loaded(): return morph.analyzer.cache_info().currsize + lang._detector.cache_info().currsize\n"
+            "pipeline.analyse(arts, stages=('sentences', 'tokens'), cache_dir=tempfile.mkdtemp(), isolate=True)\n"
+            "print(loaded())\n"
+            "pipeline.analyse(arts, stages=('sentences', 'tokens'), cache_dir=tempfile.mkdtemp(), isolate=False)\n"
+            "print(loaded())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[-2] == "0"  # nothing loaded in the caller by the run in a child
+    assert out[-1] != "0"  # the same run in the caller's process loads them (what the check detects)
+
+
+def test_a_large_run_goes_to_a_child_process_by_default_and_a_small_one_does_not(paragraphs, tmp_path, monkeypatch):
+    sizes = []
+    original = pipeline._in_child
+
+    def recording(func, *args, **kwargs):
+        sizes.append(len(args[0]))  # the new articles
+        return original(func, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_in_child", recording)
+    monkeypatch.setattr(pipeline, "ISOLATE_FROM", 5)
+    pipeline.analyse(paragraphs.head(4), stages=("sentences",), cache_dir=tmp_path)  # 4 new: in this process
+    run = pipeline.analyse(paragraphs, stages=("sentences",), cache_dir=tmp_path)  # 6 new: in a child
+    assert sizes == [6]
+    assert (run.cache, run.processed) == ("partial", 6)
+    assert_same_tables(run, paragraphs, stages=("sentences",))
+
+
+def test_an_error_in_the_child_process_is_raised_in_the_caller():
+    with pytest.raises(ValueError, match="invalid literal") as raised:
+        pipeline._in_child(int, "not a number")
+    assert any("child process" in note for note in raised.value.__notes__)
+
+
+def test_article_hashes_are_the_same_whatever_the_batch_of_texts_turned_into_strings(monkeypatch):
+    arts = pd.DataFrame({"article_id": ["a", "b", "c", "d", "e"],
+                         "text": pd.array(["Kyiv.", None, "Київ.", "Kyiv.", "Москва."], dtype="str")})
+    one_by_one = [pipeline.article_hashes(arts.iloc[[i]], "k")[0] for i in range(len(arts))]
+    monkeypatch.setattr(pipeline, "_HASH_BATCH", 2)
+    assert pipeline.article_hashes(arts, "k") == one_by_one
+    assert len(set(one_by_one)) == 5

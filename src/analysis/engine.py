@@ -706,6 +706,7 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     if corpus is not None:
         cyrillic, sample = scan_languages(corpus)
     warm_up(stages, cyrillic=cyrillic, sample=sample)
+    _release_memory()  # the warm-up's freed heap (264 MB at 100k articles) is not carried into every worker
     # no gc.collect() first: a full collection walks every object of the heap (0.1 s on the bench,
     # before any worker starts), and the holes it leaves are pages the workers fill and copy; cyclic
     # garbage frozen with the rest is collected after gc.unfreeze()

@@ -54,6 +54,10 @@ def _minhash(sh: np.ndarray) -> np.ndarray:
     return sig >> np.uint64(16)
 
 
+#: Texts :func:`find_duplicates` turns into Python strings at a time.
+_TEXT_BLOCK = 5000
+
+
 def find_duplicates(articles: pd.DataFrame, *, near: bool = True, threshold: float = 0.8,
                     min_words: int = 20) -> pd.DataFrame:
     """Flag exact and near-duplicate articles; nothing is dropped.
@@ -75,7 +79,6 @@ def find_duplicates(articles: pd.DataFrame, *, near: bool = True, threshold: flo
     [nan, 'a', nan]
     """
     n = len(articles)
-    texts = articles["text"].astype(str).tolist()
     ids = articles["article_id"].astype(str).tolist()
     parent = list(range(n))
 
@@ -90,11 +93,15 @@ def find_duplicates(articles: pd.DataFrame, *, near: bool = True, threshold: flo
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
 
-    first_raw: dict[str, int] = {}
+    first_raw: dict[bytes, int] = {}  # by a digest of the text: every text as a key held them all
     words_all: list[list[str]] = []
-    for i, t in enumerate(texts):  # identical raw texts share one tokenisation
-        j = first_raw.setdefault(t, i)
-        words_all.append(words_all[j] if j != i else _WORD.findall(t.lower()))
+    # a block of texts as Python strings at a time (a corpus's every text at once: the largest
+    # allocation of a load of 100,000 articles)
+    for start in range(0, n, _TEXT_BLOCK):
+        block = articles["text"].iloc[start:start + _TEXT_BLOCK].astype(str).tolist()
+        for i, t in enumerate(block, start):  # identical raw texts share one tokenisation
+            j = first_raw.setdefault(hashlib.sha1(t.encode("utf-8", "surrogatepass")).digest(), i)
+            words_all.append(words_all[j] if j != i else _WORD.findall(t.lower()))
     keys = [hashlib.sha1(" ".join(w).encode("utf-8")).digest() for w in words_all]
     first_by_key: dict[bytes, int] = {}
     for i, key in enumerate(keys):

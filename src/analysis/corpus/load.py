@@ -548,7 +548,11 @@ def load_corpus(
         if extra is not None:
             extra_parts.append((res["rel"], len(records), extra))
         records.extend(recs)
+    # each copy of the texts goes once the next is built: the files' raw rows, the cleaned records,
+    # then the frame (a corpus of 100,000 articles held all three at its load's peak)
+    del results
     frame = pd.DataFrame({k: [rec[k] for rec in records] for k in _RECORD_KEYS}, dtype=object)
+    del records
     frame = _finish_frame(frame, ref, warnings)
     if near_duplicates is not None:
         dups = find_duplicates(frame, near=near_duplicates, threshold=near_threshold)
