@@ -100,7 +100,8 @@ class _Matcher:
     of four or more characters (the "MINSK" fallback of :func:`_lookup`), and
     (3) lower-case first tokens ("the", "special") together with their possible
     second tokens, so that the frequent "the" is visited only before "Kremlin",
-    "Russian"... The walk from a candidate reads the next tokens on demand.
+    "Russian"... The walk from a candidate reads the next tokens on demand. Scan (3)
+    runs where an RE2 pattern (its look-aheads matched as text) points, and only there.
     """
 
     def __init__(self, tries: tuple[dict, ...]):
