@@ -525,6 +525,27 @@ def test_the_regex_driven_matcher_finds_exactly_the_token_trie_matches():
             assert got == want, text
 
 
+LOWER_CASE_OPENERS = [
+    "the Kremlin, the Kremlinology, bathe Kremlin; (the\u00a0Kremlin) the\u2009russian THE UN the UNESCO",
+    "the \u212aremlin and the Ru\u017f\u017fian side: special military, the  Ukrainian\u2019s war in Kyiv",
+    "Zelens\u2019kyi said: the Alliance\u2014the Alliances, war against them, full-scale, full -scale, el-Sisi",
+    "Київ — the Kremlin; 東京 the UN’s, the\nRussian \U0001f600the Kremlin",
+]
+
+
+def test_the_lower_case_scan_read_where_re2_points_finds_every_start_sre_finds():
+    from analysis.entities.matching import _confirmed_starts
+
+    m = load_gazetteer().matcher
+    scan = next(scan for scan, shift in m.scans if shift == 1)
+    assert m.lower_re2 is not None
+    texts = LOWER_CASE_OPENERS + TRICKY + ["\x00".join(LOWER_CASE_OPENERS + TRICKY)]
+    for text in texts:
+        assert _confirmed_starts(scan, m.lower_re2, text) == [x.start() for x in scan.finditer(text)], text
+    assert _confirmed_starts(scan, m.lower_re2, "the Kremlin \ud800") is None  # no UTF-8: sre reads it
+    assert [len(names) for names, _ in m.find_all(["the Kremlin \ud800 the Kremlin"])] == [2]
+
+
 def test_fast_discovery_equals_the_reference_on_tricky_sentences():
     g = load_gazetteer()
     vocab = {"however", "the"}

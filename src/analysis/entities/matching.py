@@ -100,7 +100,8 @@ class _Matcher:
     of four or more characters (the "MINSK" fallback of :func:`_lookup`), and
     (3) lower-case first tokens ("the", "special") together with their possible
     second tokens, so that the frequent "the" is visited only before "Kremlin",
-    "Russian"... The walk from a candidate reads the next tokens on demand.
+    "Russian"... The walk from a candidate reads the next tokens on demand. Scan (3)
+    runs where an RE2 pattern (its look-aheads matched as text) points, and only there.
     """
 
     def __init__(self, tries: tuple[dict, ...]):
@@ -116,6 +117,7 @@ class _Matcher:
             # character (or its upper case: "12TH" -> "12th") opens them
             firsts = sorted({k[0] for k in upper_roots} | {k[0].upper() for k in upper_roots})
             self.scans.append((re.compile("[" + "".join(re.escape(c) for c in firsts) + r"][^\Wa-z]{3,}+(?!\w)"), 0))
+        self.lower_re2 = None
         if lower_roots:
             alts = []
             for k in lower_roots:
@@ -132,8 +134,16 @@ class _Matcher:
             # and "_") keeps the scan on sre's fast path (a range-set prefix); candidates after a
             # non-ASCII word character are dropped in find_all; the very first token of the
             # joined text is tried with .match
-            self.scans.append((re.compile("[\\x00-/:-@\\[-^`{-\\U0010ffff]" + body), 1))
+            lower = "[\\x00-/:-@\\[-^`{-\\U0010ffff]" + body
+            self.scans.append((re.compile(lower), 1))
             self.lower_head = re.compile(body)
+            # sre still tries this scan at every space (0.17 of find_all's 0.7 CPU s on the bench):
+            # RE2 finds where it may match, its look-aheads read as text to match ("the" only
+            # before "Kremlin", "Russian" ...), and sre confirms there (:func:`_confirmed_starts`)
+            from analysis.framing._prefilter import compiled_re2, superset
+
+            widened = superset(lower.replace("(?=", "(?:"))
+            self.lower_re2 = compiled_re2(widened) if widened else None
         else:
             self.lower_head = None
 
@@ -162,7 +172,10 @@ class _Matcher:
                 # drop matches inside a token (the scans carry no look-behind, to stay fast)
                 found += [(a, b) for a, b in spans if not a or not ((c := joined[a - 1]).isalnum() or c == "_")]
             else:
-                found += [(a, a + _token_len(joined, a)) for a in [m.start() + shift for m in scan.finditer(joined)]
+                starts = _confirmed_starts(scan, self.lower_re2, joined) if self.lower_re2 is not None else None
+                if starts is None:
+                    starts = [m.start() for m in scan.finditer(joined)]
+                found += [(a, a + _token_len(joined, a)) for a in [a + shift for a in starts]
                           if not ((c := joined[a - 1]).isalnum() or c == "_")]
         if not found:
             return out
@@ -179,6 +192,40 @@ class _Matcher:
                     out[k] = ([], [])
                 out[k][slot].append((a - base, b - base, found_ids))
         return out
+
+
+def _confirmed_starts(scan: re.Pattern, rx, text: str) -> list[int] | None:
+    r"""``[m.start() for m in scan.finditer(text)]`` for a ``scan`` whose matches are never empty,
+    read only where ``rx`` (RE2, :func:`analysis.framing._prefilter.compiled_re2`) matches: ``rx``
+    must match wherever ``scan`` does, from the same start. None when the text is no UTF-8 (lone
+    surrogates).
+
+    >>> from analysis.framing._prefilter import compiled_re2
+    >>> _confirmed_starts(re.compile(r"the(?= Kremlin\b)"), compiled_re2("the Kremlin"), "the Kremlinology; the Kremlin")
+    [18]
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    ascii_ = len(data) == len(text)  # then byte offsets are character offsets
+    search, unanchored, match = rx.Match, type(rx).Anchor.UNANCHORED, scan.match
+    out: list[int] = []
+    at_byte = at = 0  # the same position in data and in text
+    stop = len(data)
+    while True:
+        hit = search(unanchored, data, at_byte, stop)[0][0]
+        if hit < 0:
+            return out
+        pos = hit if ascii_ else at + len(data[at_byte:hit].decode("utf-8"))
+        m = match(text, pos)
+        if m is None:  # not sre's match: go on from the next character, as finditer does
+            nxt = pos + 1
+        else:
+            out.append(pos)
+            nxt = m.end()
+        at_byte = nxt if ascii_ else hit + len(text[pos:nxt].encode("utf-8"))
+        at = nxt
 
 
 #: Joins the texts of one scan (see :meth:`_Matcher.find_all`).
