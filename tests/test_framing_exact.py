@@ -93,12 +93,33 @@ def test_group_masks_give_the_answers_of_one_group_at_a_time():
     texts = ["A sham-referendum in Kherson", "KYIV and Kiev", "the special military operation", "SMO", "War.",
              "nothing to see", "", "pseudoreferendums", "Kievan Rus"]
     batch = TextBatch(texts)
-    together = batch.group_masks(groups)
     apart = [batch.mask(*group) for group in groups]
-    assert [m.tolist() for m in together] == [m.tolist() for m in apart]
-    for group, mask in zip(groups, together):
-        real = np.array([any(rx is not None and rx.search(t) for rx in group) for t in texts])
-        assert not (real & ~mask).any()  # never rules out a real match
+    for one_scan in (False, True):  # one RE2 pass per group, or every group in one RE2::Set scan per text
+        together = batch.group_masks(groups, one_scan=one_scan)
+        assert [m.tolist() for m in together] == [m.tolist() for m in apart]
+        for group, mask in zip(groups, together):
+            real = np.array([any(rx is not None and rx.search(t) for rx in group) for t in texts])
+            assert not (real & ~mask).any()  # never rules out a real match
+
+
+def test_a_text_the_re2_set_could_not_scan_may_hold_every_group():
+    from analysis.framing._prefilter import TextBatch
+
+    class OutOfMemory:  # google-re2 drops RE2::Set's error: the answer is an empty list
+        @staticmethod
+        def Match(data):
+            return [] if data == b"too big" else [0, 2]
+
+    masks = TextBatch(["too big", "fine", None])._set_masks(OutOfMemory, np.array([0, 1]), 2)
+    assert [m.tolist() for m in masks] == [[True, False, False], [True, True, False]]
+
+
+def test_counting_refuses_a_pattern_only_the_lazy_prefix_would_make_valid():
+    pytest.importorskip("re2")
+    from analysis.framing._re2count import _lazy_prefixed
+
+    assert _lazy_prefixed("a)|(b") is None              # "(?s:.)*?(?:a)|(b)" would compile
+    assert _lazy_prefixed("kyiv|kiev") is not None
 
 
 def test_guarded_frame_regexes_count_what_the_look_behind_regexes_count():
