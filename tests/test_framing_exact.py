@@ -246,6 +246,11 @@ def test_texts_re2_cannot_read_as_python_does_are_left_to_python():
         assert subject(text) is None, text
     # other letters become "_" (a word character to both engines), everything else stays
     assert subject("Zelensky\u2019s caf\u00e9 \u0432 \U0001f600") == " Zelensky\u2019s caf_ _ \U0001f600"
+    # every non-ASCII character Python's \w takes (few or many distinct ones, beyond the BMP too)
+    word = re.compile(r"[^\W\x00-\x7f]")
+    for text in ("e\u0301t\u00e9 \u00b2\u00bd \U0001d400x", "\u201cwar\u201d \u2014 " + "".join(map(chr, range(0x430, 0x470))),
+                 "".join(map(chr, range(0x4e00, 0x4e40))) + " \u00e9\u2019"):
+        assert subject(text) == " " + word.sub("_", text)
 
 
 def test_count_matrix_counts_the_texts_re2_leaves_over_with_python():

@@ -45,6 +45,7 @@ import numpy as np
 
 from analysis.framing._prefilter import (
     _C,
+    _NONASCII,
     _P,
     _nonascii_casefolds,
     _python_spaces,
@@ -364,10 +365,18 @@ def subject(text) -> str | None:
         return None
     if text.isascii():
         return " " + text
+    # the text's few distinct non-ASCII characters (curly quotes, dashes, a few letters) are
+    # checked one by one: sre's scans of the two big classes cost ~3x this one of [^\x00-\x7f]
+    chars = set(_NONASCII.findall(text))
     quick, exact = _left_to_python()
-    if quick.search(text) and exact.search(text):
+    if any(quick.match(c) for c in chars) and exact.search(text):
         return None
-    return " " + _NONASCII_WORD.sub("_", text)
+    if len(chars) > 32:  # Cyrillic, CJK ...: one pass rather than one per character
+        return " " + _NONASCII_WORD.sub("_", text)
+    for c in chars:
+        if c.isalnum():  # sre's \w: str.isalnum() or "_"
+            text = text.replace(c, "_")
+    return " " + text
 
 
 class _Buffer:
