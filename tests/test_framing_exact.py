@@ -384,3 +384,21 @@ def test_a_name_is_person_like_when_a_word_is_left_after_titles_places_and_posse
         trimmed = name.rstrip(".,")
         assert info[1] == plain(trimmed), name
         assert info[5] == bool(q._ORG_WORDS.search(trimmed) or trimmed.lower().rstrip("'\u2019s") in q._NOT_PERSON)
+
+
+def test_a_quote_takes_the_first_overlapping_mention_found_by_bisection_as_by_a_scan():
+    quotes = importlib.import_module("analysis.framing.quotes")
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        starts = np.sort(rng.integers(0, 60, rng.integers(1, 12)))
+        ends = starts + rng.integers(1, 15, len(starts))      # nested and overlapping mentions too
+        mentions = quotes._Mentions(starts, ends, np.arange(len(starts)).astype(object))
+        for s in range(0, 70, 3):
+            e = s + int(rng.integers(1, 10))
+            hits = [i for i in range(len(starts)) if starts[i] < e and ends[i] > s]
+            assert mentions.first_overlapping(s, e) == (hits[0] if hits else None)
+    # out of start order or with missing offsets: every mention is looked at
+    unordered = quotes._Mentions(np.array([10, 0]), np.array([20, 30]), np.array(["b", "a"], dtype=object))
+    assert unordered.first_overlapping(12, 14) == 0 and unordered.first_overlapping(2, 3) == 1
+    missing = quotes._Mentions(np.array([np.nan, 5.0]), np.array([np.nan, 9.0]), np.array(["a", "b"], dtype=object))
+    assert missing.first_overlapping(6, 7) == 1 and missing.first_overlapping(0, 1) is None
