@@ -539,7 +539,7 @@ class TextBatch:
         """Each group's mask from one scan of each text at ``idx`` by the RE2::Set ``found``
         (:func:`compiled_set` of the groups' supersets): what each superset answers on the text alone,
         as ``pyarrow.compute`` answers; a text the Set could not scan may hold every group. One scan
-        per text instead of one per group (the labels' 42 terms, agency's 11 rules)."""
+        per text instead of one per group (the labels' 42 terms)."""
         match, texts = found.Match, self._texts
         rows: list[int] = []
         cols: list[int] = []
