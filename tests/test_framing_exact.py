@@ -93,12 +93,33 @@ def test_group_masks_give_the_answers_of_one_group_at_a_time():
     texts = ["A sham-referendum in Kherson", "KYIV and Kiev", "the special military operation", "SMO", "War.",
              "nothing to see", "", "pseudoreferendums", "Kievan Rus"]
     batch = TextBatch(texts)
-    together = batch.group_masks(groups)
     apart = [batch.mask(*group) for group in groups]
-    assert [m.tolist() for m in together] == [m.tolist() for m in apart]
-    for group, mask in zip(groups, together):
-        real = np.array([any(rx is not None and rx.search(t) for rx in group) for t in texts])
-        assert not (real & ~mask).any()  # never rules out a real match
+    for one_scan in (False, True):  # one RE2 pass per group, or every group in one RE2::Set scan per text
+        together = batch.group_masks(groups, one_scan=one_scan)
+        assert [m.tolist() for m in together] == [m.tolist() for m in apart]
+        for group, mask in zip(groups, together):
+            real = np.array([any(rx is not None and rx.search(t) for rx in group) for t in texts])
+            assert not (real & ~mask).any()  # never rules out a real match
+
+
+def test_a_text_the_re2_set_could_not_scan_may_hold_every_group():
+    from analysis.framing._prefilter import TextBatch
+
+    class OutOfMemory:  # google-re2 drops RE2::Set's error: the answer is an empty list
+        @staticmethod
+        def Match(data):
+            return [] if data == b"too big" else [0, 2]
+
+    masks = TextBatch(["too big", "fine", None])._set_masks(OutOfMemory, np.array([0, 1]), 2)
+    assert [m.tolist() for m in masks] == [[True, False, False], [True, True, False]]
+
+
+def test_counting_refuses_a_pattern_only_the_lazy_prefix_would_make_valid():
+    pytest.importorskip("re2")
+    from analysis.framing._re2count import _lazy_prefixed
+
+    assert _lazy_prefixed("a)|(b") is None              # "(?s:.)*?(?:a)|(b)" would compile
+    assert _lazy_prefixed("kyiv|kiev") is not None
 
 
 def test_guarded_frame_regexes_count_what_the_look_behind_regexes_count():
@@ -225,6 +246,11 @@ def test_texts_re2_cannot_read_as_python_does_are_left_to_python():
         assert subject(text) is None, text
     # other letters become "_" (a word character to both engines), everything else stays
     assert subject("Zelensky\u2019s caf\u00e9 \u0432 \U0001f600") == " Zelensky\u2019s caf_ _ \U0001f600"
+    # every non-ASCII character Python's \w takes (few or many distinct ones, beyond the BMP too)
+    word = re.compile(r"[^\W\x00-\x7f]")
+    for text in ("e\u0301t\u00e9 \u00b2\u00bd \U0001d400x", "\u201cwar\u201d \u2014 " + "".join(map(chr, range(0x430, 0x470))),
+                 "".join(map(chr, range(0x4e00, 0x4e40))) + " \u00e9\u2019"):
+        assert subject(text) == " " + word.sub("_", text)
 
 
 def test_count_matrix_counts_the_texts_re2_leaves_over_with_python():
@@ -358,3 +384,21 @@ def test_a_name_is_person_like_when_a_word_is_left_after_titles_places_and_posse
         trimmed = name.rstrip(".,")
         assert info[1] == plain(trimmed), name
         assert info[5] == bool(q._ORG_WORDS.search(trimmed) or trimmed.lower().rstrip("'\u2019s") in q._NOT_PERSON)
+
+
+def test_a_quote_takes_the_first_overlapping_mention_found_by_bisection_as_by_a_scan():
+    quotes = importlib.import_module("analysis.framing.quotes")
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        starts = np.sort(rng.integers(0, 60, rng.integers(1, 12)))
+        ends = starts + rng.integers(1, 15, len(starts))      # nested and overlapping mentions too
+        mentions = quotes._Mentions(starts, ends, np.arange(len(starts)).astype(object))
+        for s in range(0, 70, 3):
+            e = s + int(rng.integers(1, 10))
+            hits = [i for i in range(len(starts)) if starts[i] < e and ends[i] > s]
+            assert mentions.first_overlapping(s, e) == (hits[0] if hits else None)
+    # out of start order or with missing offsets: every mention is looked at
+    unordered = quotes._Mentions(np.array([10, 0]), np.array([20, 30]), np.array(["b", "a"], dtype=object))
+    assert unordered.first_overlapping(12, 14) == 0 and unordered.first_overlapping(2, 3) == 1
+    missing = quotes._Mentions(np.array([np.nan, 5.0]), np.array([np.nan, 9.0]), np.array(["a", "b"], dtype=object))
+    assert missing.first_overlapping(6, 7) == 1 and missing.first_overlapping(0, 1) is None

@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _C  # type: ignore
     import sre_parse as _P  # type: ignore
 
-__all__ = ["superset", "core", "TextBatch", "compiled_re2", "joined_utf8", "barrier_chars", "min_width", "segments", "lowered_pattern", "lowerable"]
+__all__ = ["superset", "core", "TextBatch", "compiled_re2", "compiled_set", "joined_utf8", "barrier_chars", "min_width", "segments", "lowered_pattern", "lowerable"]
 
 _ANY = "(?s:.)"
 #: RE2's \s is ASCII [\t\n\f\r ]; Python's \w never contains these characters
@@ -84,6 +84,32 @@ def compiled_re2(pattern: str):
     regex_class, options = binding
     rx = regex_class(pattern.encode("utf-8"), options)
     return rx if rx.ok() else None
+
+
+@lru_cache(maxsize=64)
+def compiled_set(patterns: tuple[str, ...]):
+    """An RE2::Set of the RE2 ``patterns`` (google-re2, options as :func:`compiled_re2`) after an empty
+    pattern, or None when RE2 refuses one or the binding is missing. Its ``Match(text)`` lists, in
+    one scan of ``text``, the empty pattern's index 0 and ``i + 1`` for every ``patterns[i]`` that
+    matches somewhere in it. The binding drops RE2's error: when the automaton runs out of memory the
+    list is empty, which the empty pattern (it matches every text) tells apart from "no match".
+
+    >>> sorted(compiled_set(("Ky", "ev$")).Match(b"Kyiv or Kiev"))
+    [0, 1, 2]
+    """
+    binding = _re2_binding()
+    if binding is None:
+        return None
+    regex_class, options = binding
+    try:
+        import re2
+
+        found = re2._re2.Set(regex_class.Anchor.UNANCHORED, options)
+        if any(found.Add(p.encode("utf-8")) != i for i, p in enumerate(("",) + patterns)) or not found.Compile():
+            return None
+    except Exception:  # a binding without Set, or one whose private API moved
+        return None
+    return found
 
 
 def re2_text_hits(rx, data: bytes, lo: list[int], content: list[int], hi: list[int], *,
@@ -480,10 +506,14 @@ class TextBatch:
         """``[self.mask(rx) for rx in patterns]``, or a superset of it (see :meth:`group_masks`)."""
         return self.group_masks([(rx,) for rx in patterns])
 
-    def group_masks(self, groups: Sequence[Sequence[re.Pattern | None]]) -> list[np.ndarray]:
+    def group_masks(self, groups: Sequence[Sequence[re.Pattern | None]], *,
+                    one_scan: bool = False) -> list[np.ndarray]:
         """``[self.mask(*group) for group in groups]``, or a superset of it: one pass with the
         union of every pattern's :func:`core` first, then each group's full superset only on
-        the texts that pass (False still means "cannot match").
+        the texts that pass (False still means "cannot match"). ``one_scan``: every group in one
+        scan of each of those texts (an RE2::Set, :func:`compiled_set`), for groups of word lists
+        such as the labels' terms; groups with wildcards and word runs (agency's rules) make the
+        Set's automaton explode, so one pass per group is the default.
 
         >>> batch = TextBatch(["Kyiv said", "Kiev said", "nothing"])
         >>> [m.tolist() for m in batch.group_masks([[re.compile("Kyiv")], [re.compile("Kiev"), re.compile("Kyiv")]])]
@@ -493,6 +523,10 @@ class TextBatch:
         if self._array is None or len(groups) < 2 or any(c is None for c in cores):
             return [self.mask(*group) for group in groups]
         idx = np.flatnonzero(self.mask_for("|".join(f"(?:{c})" for c in cores), dense=True))
+        supersets = tuple(union(group) for group in groups) if one_scan else (None,)
+        found = None if None in supersets else compiled_set(supersets)
+        if found is not None:
+            return self._set_masks(found, idx, len(groups))
         sub = self.subset(idx)
         out = []
         for group in groups:
@@ -500,6 +534,26 @@ class TextBatch:
             m[idx] = sub.mask(*group)
             out.append(m)
         return out
+
+    def _set_masks(self, found, idx: np.ndarray, n_groups: int) -> list[np.ndarray]:
+        """Each group's mask from one scan of each text at ``idx`` by the RE2::Set ``found``
+        (:func:`compiled_set` of the groups' supersets): what each superset answers on the text alone,
+        as ``pyarrow.compute`` answers; a text the Set could not scan may hold every group. One scan
+        per text instead of one per group (the labels' 42 terms)."""
+        match, texts = found.Match, self._texts
+        rows: list[int] = []
+        cols: list[int] = []
+        unscanned: list[int] = []
+        for k in idx.tolist():
+            hits = match(texts[k].encode("utf-8"))
+            if not hits:  # the automaton ran out of memory (the empty pattern always matches)
+                unscanned.append(k)
+            rows.extend(hits)
+            cols.extend([k] * len(hits))
+        out = np.zeros((n_groups + 1, self.n), dtype=bool)
+        out[rows, cols] = True
+        out[:, unscanned] = True
+        return list(out[1:] & self.valid)
 
 
 # --------------------------------------------------------------------------- barriers

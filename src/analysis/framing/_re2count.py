@@ -45,9 +45,11 @@ import numpy as np
 
 from analysis.framing._prefilter import (
     _C,
+    _NONASCII,
     _P,
     _nonascii_casefolds,
     _python_spaces,
+    _re2_binding,
     _uncased,
     compiled_re2,
     joined_utf8,
@@ -363,10 +365,18 @@ def subject(text) -> str | None:
         return None
     if text.isascii():
         return " " + text
+    # the text's few distinct non-ASCII characters (curly quotes, dashes, a few letters) are
+    # checked one by one: sre's scans of the two big classes cost ~3x this one of [^\x00-\x7f]
+    chars = set(_NONASCII.findall(text))
     quick, exact = _left_to_python()
-    if quick.search(text) and exact.search(text):
+    if any(quick.match(c) for c in chars) and exact.search(text):
         return None
-    return " " + _NONASCII_WORD.sub("_", text)
+    if len(chars) > 32:  # Cyrillic, CJK ...: one pass rather than one per character
+        return " " + _NONASCII_WORD.sub("_", text)
+    for c in chars:
+        if c.isalnum():  # sre's \w: str.isalnum() or "_"
+            text = text.replace(c, "_")
+    return " " + text
 
 
 class _Buffer:
@@ -399,6 +409,20 @@ class _Buffer:
         return self._arrow[lowered]
 
 
+@lru_cache(maxsize=512)
+def _lazy_prefixed(pattern: str):
+    """``(?s:.)*?(?:pattern)`` compiled (:func:`~analysis.framing._prefilter.compiled_re2`), or None
+    when RE2 refuses it or ``pattern`` alone (which the wrapping could make valid: ``a)|(b``). The
+    pattern alone is compiled only for that check, once, and not kept."""
+    binding = _re2_binding()
+    if binding is None:
+        return None
+    regex_class, options = binding
+    if not regex_class(pattern.encode("utf-8"), options).ok():
+        return None
+    return compiled_re2(f"(?s:.)*?(?:{pattern})")
+
+
 def _count_buffer(pattern: str, buffer: _Buffer, data: bytes, any_match: bool) -> np.ndarray | None:
     """Matches of the RE2 ``pattern`` in each text of ``buffer``, as RE2 counts them in each text alone (see
     :func:`~analysis.framing._prefilter.re2_text_hits`): a form's matches start with a consumed
@@ -421,7 +445,7 @@ def _count_buffer(pattern: str, buffer: _Buffer, data: bytes, any_match: bool) -
             return None
         hits = re2_text_hits(rx, data, buffer.lo, buffer.lo, buffer.hi, first_only=True)
         return np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(buffer.lo)).astype(np.int64)
-    rx = compiled_re2(f"(?s:.)*?(?:{pattern})") if compiled_re2(pattern) is not None else None
+    rx = _lazy_prefixed(pattern)
     if rx is None:
         return None
     match, anchored = rx.Match, type(rx).Anchor.ANCHOR_START

@@ -268,18 +268,13 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
     # (sentence, concept, term) candidates: an RE2 superset of each term's patterns
     # rules out sentences where the exact Python regexes cannot match
     todo: dict[int, dict[int, list[int]]] = {}
-    # (one pass with every term's literal core, each concept's superset on the sentences that pass,
-    # then per term on the concept's few hits; one union of every full superset at once would be
-    # slower: RE2's automaton grows too big)
-    concept_masks = batch.group_masks([[rx for term in terms for rx in term[5]] for _c, _ctx, terms in concepts])
-    for c, (_concept, _ctx, terms) in enumerate(concepts):
-        hit = np.flatnonzero(concept_masks[c])
-        if not len(hit):
-            continue
-        sub = batch.subset(hit) if len(terms) > 1 else None
-        for t, term in enumerate(terms):
-            for k in (hit[sub.mask(*term[5])] if sub is not None else hit):
-                todo.setdefault(int(k), {}).setdefault(c, []).append(t)
+    # (one pass with every term's literal core, then every term's superset on the sentences that pass,
+    # all terms in one scan of each: see TextBatch.group_masks)
+    keys = [(c, t) for c, (_concept, _ctx, terms) in enumerate(concepts) for t in range(len(terms))]
+    term_masks = batch.group_masks([concepts[c][2][t][5] for c, t in keys], one_scan=True)
+    for (c, t), mask in zip(keys, term_masks):
+        for k in np.flatnonzero(mask).tolist():
+            todo.setdefault(k, {}).setdefault(c, []).append(t)
     aids, sids, starts = sents["article_id"].tolist(), sents["sentence_id"].tolist(), sents["start"].tolist()
     rows = []
     for k in sorted(todo):

@@ -35,7 +35,7 @@ Example
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import numpy as np
@@ -554,6 +554,25 @@ class _Mentions:
 
     def __init__(self, starts, ends, eids):
         self.starts, self.ends, self.eids = starts, ends, eids
+        self._bisect: tuple | None = None
+
+    def first_overlapping(self, s, e) -> int | None:
+        """The first mention (in row order) with ``start < e`` and ``end > s``, or None."""
+        if self._bisect is None:
+            starts, ends = self.starts, self.ends
+            ordered = starts.dtype.kind in "iu" and ends.dtype.kind in "iu" and bool((starts[1:] >= starts[:-1]).all())
+            # ``reach[i]``: the furthest end of mentions 0..i
+            self._bisect = (starts.tolist(), np.maximum.accumulate(ends).tolist()) if ordered else ()
+        if self._bisect:
+            # mentions in start order (as the entities stage gives them): those starting before e come
+            # first, and the first of all whose end passes s is where the furthest end first passes s:
+            # two bisections instead of numpy over every mention for every quote
+            starts, reach = self._bisect
+            first = bisect_right(reach, s)
+            return first if first < bisect_left(starts, e) else None
+        overlaps = (self.starts < e) & (self.ends > s)
+        first = int(overlaps.argmax())  # the first True, or 0 when there is none
+        return first if overlaps[first] else None
 
 
 def _mention_groups(ments_all) -> dict:
@@ -576,10 +595,8 @@ def _mention_groups(ments_all) -> dict:
 def _entity_for(span, ments):
     if ments is None or span is None or not len(ments.starts):
         return None, None
-    s, e = span
-    overlaps = (ments.starts < e) & (ments.ends > s)
-    first = int(overlaps.argmax())  # the first True, or 0 when there is none
-    if not overlaps[first]:
+    first = ments.first_overlapping(*span)
+    if first is None:
         return None, None
     eid = ments.eids[first]
     if eid is None or (isinstance(eid, float) and np.isnan(eid)):
