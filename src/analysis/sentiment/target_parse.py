@@ -45,33 +45,32 @@ def parse_many(sentences: Sequence[str], lexicon: str = "war-news") -> list:
     return list(iter_parsed(sentences, lexicon))
 
 
-def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: int = 2048) -> Iterator:
+def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: int = 2048,
+                split=None) -> Iterator:
     """:func:`parse_many`, one parse at a time: the per-token arrays are computed for all the
     sentences together, the parses (several KB each) ``block`` sentences at a time, so a caller
-    that drops each parse after use holds at most one block of them.
+    that drops each parse after use holds at most one block of them. ``split``: the sentences'
+    :func:`analysis.wordsplit.split_texts`, when the caller has it already (the engine splits a
+    chunk's sentences once): no token crosses white space, so each distinct whitespace token is
+    tokenized once instead of every sentence.
 
     >>> [p.toks for p in iter_parsed(["Kyiv won.", ""], block=1)]
     [('Kyiv', 'won', '.'), ()]
     """
-    from analysis.sentiment.target import _GAP_TOKEN_RE, _Parsed, _quoted
+    from analysis.sentiment.target import _Parsed, _quoted
 
-    per_sentence = list(map(_GAP_TOKEN_RE.findall, sentences))
-    n_tokens = np.fromiter(map(len, per_sentence), dtype=np.intp, count=len(per_sentence))
-    chunks = list(chain.from_iterable(per_sentence))  # "gap+token" strings
-    del per_sentence
-    first = np.fromiter(map({}.setdefault, chunks, count()), dtype=np.intp, count=len(chunks))
-    distinct = np.flatnonzero(first == np.arange(len(chunks)))  # first occurrence of each chunk
-    code = np.zeros(len(chunks), dtype=np.intp)
-    code[distinct] = np.arange(len(distinct))
-    code = code[first]  # each token's distinct chunk
-    words = _Words([chunks[i] for i in distinct.tolist()], lexicon)
-    del chunks, first, distinct
+    if split is None:
+        n_tokens, code, tok, starts, ends = _tokenize(sentences)
+    else:
+        if split.n_texts != len(sentences):
+            raise ValueError(f"split has {split.n_texts} texts for {len(sentences)} sentences")
+        n_tokens, code, tok, starts, ends = _tokenize_split(split)
+    words = _Words(tok, lexicon)
+    del tok
 
     starts_at = np.zeros(len(n_tokens) + 1, dtype=np.intp)  # first token of each sentence
     np.cumsum(n_tokens, out=starts_at[1:])
     first_token = np.repeat(starts_at[:-1], n_tokens)  # per token: its sentence's first token
-    ends = _restarted_cumsum(words.chunk_len[code], first_token)
-    starts = ends - words.tok_len[code]
     val = _valences(words, code, np.arange(len(code)) - first_token)
     _merge_phrases(val, words, code, starts_at, lexicon)
     clause = _restarted_cumsum(words.clause[code], first_token)
@@ -97,18 +96,65 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
                           any_quote, commas_b[a:b])
 
 
-class _Words:
-    """What the parse needs of each distinct "gap+token" chunk, as arrays indexed by chunk."""
+def _tokenize(sentences: Sequence[str]):
+    """``(n_tokens, code, tok, starts, ends)``: each sentence's number of tokens; per token, the
+    index of its string in the list ``tok`` and its span in its sentence."""
+    from analysis.sentiment.target import _GAP_TOKEN_RE
 
-    def __init__(self, chunks: list[str], lexicon: str):
+    per_sentence = list(map(_GAP_TOKEN_RE.findall, sentences))
+    n_tokens = np.fromiter(map(len, per_sentence), dtype=np.intp, count=len(per_sentence))
+    chunks = list(chain.from_iterable(per_sentence))  # "gap+token" strings
+    del per_sentence
+    code, distinct = _codes(chunks)
+    tok = [c.lstrip() for c in distinct]
+    first_token = np.repeat(np.cumsum(n_tokens) - n_tokens, n_tokens)
+    ends = _restarted_cumsum(np.fromiter(map(len, distinct), dtype=np.intp, count=len(distinct))[code], first_token)
+    starts = ends - np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))[code]
+    return n_tokens, code, tok, starts, ends
+
+
+def _tokenize_split(split):
+    """:func:`_tokenize` of the texts of ``split`` (:func:`analysis.wordsplit.split_texts`): each
+    whitespace token is cut into tokens by the same pattern (gap empty), once per distinct one."""
+    from analysis.sentiment.target import _GAP_TOKEN_RE
+
+    per_word = list(map(_GAP_TOKEN_RE.findall, split.tokens))
+    n_pieces = np.fromiter(map(len, per_word), dtype=np.intp, count=len(per_word))
+    pieces = list(chain.from_iterable(per_word))
+    del per_word
+    piece_code, tok = _codes(pieces)
+    # the pieces tile their whitespace token: each starts where the ones before it end
+    first_piece = np.cumsum(n_pieces) - n_pieces
+    offset = _restarted_cumsum(np.fromiter(map(len, pieces), dtype=np.intp, count=len(pieces)),
+                               np.repeat(first_piece, n_pieces))
+    piece_len = np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))[piece_code]
+    offset -= piece_len
+    counts = n_pieces[split.codes]
+    occurrence = np.repeat(np.arange(len(counts)), counts)  # per token: its whitespace token
+    at = np.arange(len(occurrence)) - np.repeat(np.cumsum(counts) - counts - first_piece[split.codes], counts)
+    starts = split.start[occurrence] + offset[at]
+    n_tokens = np.bincount(split.row[occurrence], minlength=split.n_texts).astype(np.intp)
+    return n_tokens, piece_code[at], tok, starts, starts + piece_len[at]
+
+
+def _codes(strings: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Per string, the index of its first occurrence among the distinct ``strings``; and those."""
+    first = np.fromiter(map({}.setdefault, strings, count()), dtype=np.intp, count=len(strings))
+    distinct = np.flatnonzero(first == np.arange(len(strings)))  # first occurrence of each string
+    code = np.zeros(len(strings), dtype=np.intp)
+    code[distinct] = np.arange(len(distinct))
+    return code[first], [strings[i] for i in distinct.tolist()]
+
+
+class _Words:
+    """What the parse needs of each distinct token string, as arrays indexed by its code."""
+
+    def __init__(self, tok: list[str], lexicon: str):
         from analysis.sentiment import target as t
 
-        tok = [c.lstrip() for c in chunks]
         low = t._lower_tokens(tok)
         lex, boost = t._lex(lexicon), t._booster()
         self.tok, self.low = np.array(tok, dtype=object), np.array(low, dtype=object)
-        self.chunk_len = np.fromiter(map(len, chunks), dtype=np.intp, count=len(chunks))
-        self.tok_len = np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))
         self.in_lex = _flags(map(lex.__contains__, low), len(low))
         self.valence = np.array([lex.get(w, 0.0) for w in low], dtype=np.float64)
         self.booster = np.array([boost.get(w, 0.0) for w in low], dtype=np.float64)
