@@ -578,12 +578,17 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
     commas = parsed.commas if params.comma != 1.0 else ()
     total = 0.0
     neg_weight = params.neg_weight
+    # loop invariants read once per target, not once per evaluative word (the same operations in the same order)
+    in_target, other_clause, comma, subject = params.in_target, params.other_clause, params.comma, params.subject
+    tcomma = commas[min(ts, n - 1)] if commas else 0
+    subject_to = te + 2 if subject and mute_after < 0 else -1  # words te..te+2 are the target's predicate
+    reported = speaker and not target_in_quote
     for i in parsed.nonzero:
         v = val[i]
         if v < 0.0:
             v *= neg_weight  # negativity bias: a critical word outweighs a warm one nearby
         if ts <= i < te:
-            inside += v * params.in_target
+            inside += v * in_target
             continue
         if mute_after >= 0 and i >= mute_after:
             continue
@@ -592,15 +597,16 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
         d = (ts - i) if i < ts else (i - te + 1)
         wgt = 1.0 / (1.0 + (d - 1) / scale)
         if clause[i] != tclause:
-            wgt *= params.other_clause
-        if commas and commas[i] != commas[min(ts, n - 1)]:
-            wgt *= params.comma
-        if params.subject and te <= i <= te + 2 and mute_after < 0:
-            wgt *= 1.0 + params.subject
-        if speaker and i > te and not target_in_quote or speaker and inq[i] and not target_in_quote:
-            wgt *= params.speaker
-        elif speaker and not target_in_quote:
-            wgt *= params.speaker_left  # "..., Earnest said": the words before are the reported content
+            wgt *= other_clause
+        if commas and commas[i] != tcomma:
+            wgt *= comma
+        if te <= i <= subject_to:
+            wgt *= 1.0 + subject
+        if reported:
+            if i > te or inq[i]:
+                wgt *= params.speaker
+            else:
+                wgt *= params.speaker_left  # "..., Earnest said": the words before are the reported content
         if i < ts:
             left += v * wgt
         else:

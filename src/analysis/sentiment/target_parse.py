@@ -114,27 +114,31 @@ def _tokenize(sentences: Sequence[str]):
 
 
 def _tokenize_split(split):
-    """:func:`_tokenize` of the texts of ``split`` (:func:`analysis.wordsplit.split_texts`): each
-    whitespace token is cut into tokens by the same pattern (gap empty), once per distinct one."""
+    """:func:`_tokenize` of the texts of ``split`` (:func:`analysis.wordsplit.split_texts`): the
+    distinct whitespace tokens they use are tokenized once, joined by newlines in one string (a
+    newline is a gap as any white space, so each one's tokens are the tokens it has alone), and
+    their tokens spread to the texts."""
     from analysis.sentiment.target import _GAP_TOKEN_RE
 
-    per_word = list(map(_GAP_TOKEN_RE.findall, split.tokens))
-    n_pieces = np.fromiter(map(len, per_word), dtype=np.intp, count=len(per_word))
-    pieces = list(chain.from_iterable(per_word))
-    del per_word
-    piece_code, tok = _codes(pieces)
-    # the pieces tile their whitespace token: each starts where the ones before it end
+    used = np.flatnonzero(np.bincount(split.codes, minlength=len(split.tokens)))
+    words = [split.tokens[i] for i in used.tolist()]
+    code, distinct = _codes(_GAP_TOKEN_RE.findall("\n".join(words)))  # "gap+token" strings
+    tok = [c.lstrip() for c in distinct]
+    tok_len = np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))[code]
+    piece_start = np.cumsum(np.fromiter(map(len, distinct), dtype=np.intp, count=len(distinct))[code]) - tok_len
+    word_len = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+    word_start = np.cumsum(word_len + 1) - word_len - 1  # where each word starts in the joined string
+    word = np.searchsorted(word_start, piece_start, side="right") - 1
+    offset = piece_start - word_start[word]  # each token's place in its whitespace token
+    n_pieces = np.zeros(len(split.tokens), dtype=np.intp)
+    n_pieces[used] = np.bincount(word, minlength=len(words))
     first_piece = np.cumsum(n_pieces) - n_pieces
-    offset = _restarted_cumsum(np.fromiter(map(len, pieces), dtype=np.intp, count=len(pieces)),
-                               np.repeat(first_piece, n_pieces))
-    piece_len = np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))[piece_code]
-    offset -= piece_len
     counts = n_pieces[split.codes]
     occurrence = np.repeat(np.arange(len(counts)), counts)  # per token: its whitespace token
     at = np.arange(len(occurrence)) - np.repeat(np.cumsum(counts) - counts - first_piece[split.codes], counts)
     starts = split.start[occurrence] + offset[at]
     n_tokens = np.bincount(split.row[occurrence], minlength=split.n_texts).astype(np.intp)
-    return n_tokens, piece_code[at], tok, starts, starts + piece_len[at]
+    return n_tokens, code[at], tok, starts, starts + tok_len[at]
 
 
 def _codes(strings: list[str]) -> tuple[np.ndarray, list[str]]:
