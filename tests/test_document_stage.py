@@ -196,3 +196,15 @@ def test_a_split_holds_each_texts_whitespace_tokens_in_order_with_the_distinct_o
     assert [split.tokens[c] for c in split.codes] == flat
     assert split.tokens == list(dict.fromkeys(flat))
     assert [texts[r][s:s + len(split.tokens[c])] for r, s, c in zip(split.row, split.start, split.codes)] == flat
+
+
+def test_the_document_stage_after_the_sentence_stages_gives_the_measures_of_the_texts(seed_text):
+    from analysis import engine
+
+    # the articles' split is then made from the sentences' split (text joined across a cut, as in "said.The")
+    texts = [seed_text, *TRICKY, "Kyiv held.Moscow fell. Then?!Yes.(No.)x", "Путин заявил. Киев, нет."]
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": texts})
+    alone = engine.run(arts, stages=("document",), chunk_size=4)["article_summary"]
+    after = engine.run(arts, stages=engine.STAGES, chunk_size=4)["article_summary"]
+    columns = ["article_id", *engine.DOCUMENT_TONE, *GENERIC_FRAMES]
+    pd.testing.assert_frame_equal(after[columns], alone[columns], check_exact=True)

@@ -79,3 +79,29 @@ def test_the_english_rules_never_read_a_russian_sentence(monkeypatch):
     scored = T.mention_sentiment(ments, sents)
     assert read == [None, None, "Kyiv blamed Russia for the fire."]
     assert scored["polarity"].tolist() == [0, -1, -1]
+
+
+@pytest.mark.parametrize("key", LEXICON_KEYS)
+def test_a_parse_from_the_sentences_whitespace_split_is_the_parse_of_each_sentence_alone(key):
+    from analysis.wordsplit import split_texts
+
+    assert same(list(iter_parsed(SENTENCES, key, split=split_texts(SENTENCES))), reference(SENTENCES, key))
+    rows = [0, 3, 7, 11, 12, 16, 21]  # some of the sentences of a larger split
+    picked = [SENTENCES[i] for i in rows]
+    assert same(list(iter_parsed(picked, key, split=split_texts(SENTENCES).take(rows))), reference(picked, key))
+    with pytest.raises(ValueError, match="split has"):
+        list(iter_parsed(SENTENCES[:2], key, split=split_texts(SENTENCES)))
+
+
+def test_mention_scores_and_parses_from_the_sentences_split_equal_those_from_the_texts():
+    from analysis.wordsplit import split_texts
+
+    texts = [s for s in SENTENCES if s.strip()] + ["Kyiv blamed Russia for starting the fire."]  # a repeated text
+    sents = pd.DataFrame({"article_id": "a", "sentence_id": range(len(texts)), "start": 0, "text": texts})
+    ments = pd.DataFrame({"article_id": "a", "sentence_id": [k for k in range(len(texts)) for _ in range(2)][::-1],
+                          "start": [0, 5] * len(texts), "end": [4, 11] * len(texts)})
+    plain, from_split = {}, {}
+    expected = T.mention_sentiment(ments, sents, parses=plain)
+    got = T.mention_sentiment(ments, sents, parses=from_split, split=split_texts(texts))
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert plain.keys() == from_split.keys() and all(repr(plain[k]) == repr(from_split[k]) for k in plain)

@@ -102,3 +102,22 @@ def test_words_counted_from_the_sentences_equal_the_words_of_each_article(seed_t
     assert counted.tolist() == [word_count(t) for t in texts]
     with pytest.raises(ValueError, match="split has 1 texts for"):
         word_counts_from_sentences(articles, sents, split=split_texts(["x"]))
+
+
+def test_the_articles_split_made_from_their_sentences_holds_each_articles_whitespace_tokens():
+    from analysis.text import article_split_from_sentences, sentences
+    from analysis.wordsplit import split_texts
+
+    texts = [TRICKY, None, "", "  \n ", "  Kyiv held.\n\nMoscow fell.  ", "Then?!Yes. No.", "6.5 km.7 km",
+             "End.\"Next one.", "Kyiv held. Then?!Yes.(No.)x Kyiv", "Зеленський заявив. Київ, п'ять.",
+             "(It sold.)Then? \"Yes.\" x", "Kyiv \U0001F600 held.Next \U0001F600 one."]
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": texts})
+    sents = sentences(articles)
+    made = article_split_from_sentences(articles, sents, split=split_texts(sents["text"].tolist()))
+    plain = split_texts(texts)
+    assert len(set(made.tokens)) == len(made.tokens)
+    assert [made.tokens[c] for c in made.codes] == [plain.tokens[c] for c in plain.codes]
+    assert made.row.tolist() == plain.row.tolist() and made.start.tolist() == plain.start.tolist()
+    assert made.is_text.tolist() == plain.is_text.tolist()
+    with pytest.raises(ValueError, match="split has 1 texts for"):
+        article_split_from_sentences(articles, sents, split=split_texts(["x"]))

@@ -196,7 +196,12 @@ def process_articles(
     # Work several stages share is done once per chunk, by the first stage that needs it.
     @cache
     def article_split():
-        # the articles' whitespace tokens: the document stage's tone measures, and its word counts
+        # the articles' whitespace tokens: the document stage's tone measures, and its word counts;
+        # made from the sentences' split when the tokens or sentence VADER split them anyway
+        if "sentences" in out and ("tokens" in stages or "sentiment" in stages):
+            from analysis.text import article_split_from_sentences
+
+            return article_split_from_sentences(articles, out["sentences"], split=sentence_split())
         from analysis.wordsplit import split_texts
 
         return split_texts(articles["text"].tolist())
@@ -243,7 +248,7 @@ def process_articles(
             from analysis.targeted import mention_sentiment
 
             parses = handed["parses"] = {} if "roles" in stages else None
-            scored = mention_sentiment(out["mentions"], out["sentences"], parses=parses)
+            scored = mention_sentiment(out["mentions"], out["sentences"], parses=parses, split=sentence_split())
             keep = ["article_id", "sentence_id", "start", "end", "entity_id", "polarity", "score"]
             out["mention_sentiment"] = scored[[c for c in keep if c in scored.columns]].reset_index(drop=True)
 

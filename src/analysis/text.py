@@ -35,7 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import chain, filterfalse
+from itertools import chain, filterfalse, repeat
 
 import numpy as np
 import pandas as pd
@@ -1160,12 +1160,68 @@ def word_counts_from_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, 
     [4, 0, 2]
     """
     texts = articles["text"].tolist()
+    at, tiled = _tiled_articles(articles, sentences, split)
+    counts = np.bincount(at, weights=split.per_text(_words_per_token(split.tokens)), minlength=len(texts))
+    counts = counts.astype(np.int64)
+    for i in np.flatnonzero(~tiled).tolist():
+        counts[i] = word_count(texts[i])
+    return counts
+
+
+def article_split_from_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, *,
+                                 split: SplitTexts) -> SplitTexts:
+    """The :func:`analysis.wordsplit.split_texts` of ``articles["text"]``, made from their
+    ``sentences`` (:func:`sentences` of ``articles``) and the sentences' texts' ``split``, which the
+    tokens and sentence VADER make anyway: each article holds the same tokens in the same order
+    at the same places. Only ``tokens``, the list the codes index, differs: it is the sentences'
+    list (in their order of first use), with the tokens of the articles split on their own
+    appended, and may hold tokens no article uses.
+
+    An article whose sentences hold all its characters but white space and are cut from each
+    other by white space has their whitespace tokens, in order (the condition of
+    :func:`word_counts_from_sentences`); the others (a cut without white space, text outside
+    every sentence) are split from their text.
+
+    >>> arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["Kyiv held.  Moscow fell.", None, "No?!Yes."]})
+    >>> sents = sentences(arts)
+    >>> s = article_split_from_sentences(arts, sents, split=split_texts(sents["text"].tolist()))
+    >>> [s.tokens[c] for c in s.codes], s.row.tolist(), s.start.tolist()
+    (['Kyiv', 'held.', 'Moscow', 'fell.', 'No?!Yes.'], [0, 0, 0, 0, 2], [0, 5, 12, 19, 0])
+    """
+    texts = articles["text"].tolist()
+    at, tiled = _tiled_articles(articles, sentences, split)
+    if len(at) > 1 and (at[1:] < at[:-1]).any():  # sentences not in article order (never from sentences())
+        return split_texts(texts)
+    is_text = np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=len(texts))
+    kept = split.only(tiled[at])
+    tokens, codes, row = split.tokens, kept.codes, at[kept.row]
+    start = sentences["start"].to_numpy(dtype=np.int64)[kept.row] + kept.start
+    rest = np.flatnonzero(~tiled & is_text)
+    if len(rest):
+        own = split_texts([texts[i] for i in rest.tolist()])
+        index = dict(zip(tokens, range(len(tokens))))
+        tokens = tokens + [t for t in own.tokens if t not in index]
+        index.update(zip(tokens[len(index):], range(len(index), len(tokens))))
+        recode = np.fromiter(map(index.__getitem__, own.tokens), dtype=np.int64, count=len(own.tokens))
+        own_row = rest[own.row]
+        at_row = np.searchsorted(row, own_row)  # each article's tokens where its place is (no sort)
+        codes, start = np.insert(codes, at_row, recode[own.codes]), np.insert(start, at_row, own.start)
+        row = np.insert(row, at_row, own_row)
+    return SplitTexts(tokens=tokens, codes=codes, row=row, is_text=is_text, start=start)
+
+
+def _tiled_articles(articles: pd.DataFrame, sentences: pd.DataFrame, split: SplitTexts) -> tuple[np.ndarray, np.ndarray]:
+    """``(at, tiled)``: the position of each sentence's article, and whether each article's
+    sentences (one run of rows, in text order) hold all its characters but white space and are
+    cut from each other by white space, so its whitespace tokens are theirs."""
+    texts = articles["text"].tolist()
     if split.n_texts != len(sentences):
         raise ValueError(f"split has {split.n_texts} texts for {len(sentences)} sentences")
     position = {aid: i for i, aid in enumerate(articles["article_id"].tolist())}
     at = np.fromiter(map(position.__getitem__, sentences["article_id"].tolist()), dtype=np.int64,
                      count=len(sentences))
     tiled = np.zeros(len(texts), dtype=bool)
+    seen = np.zeros(len(texts), dtype=bool)
     text, prev_at, prev_end = "", -1, 0
     for i, start, end in zip(at.tolist(), sentences["start"].tolist(), sentences["end"].tolist()):
         if i != prev_at:
@@ -1173,14 +1229,11 @@ def word_counts_from_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, 
             if prev_at >= 0 and prev_end < len(text) and not text[prev_end:].isspace():
                 tiled[prev_at] = False
             text, prev_at = texts[i], i
-            tiled[i] = start == 0 or text[:start].isspace()
+            tiled[i] = not seen[i] and (start == 0 or text[:start].isspace())  # a second run: not tiled
+            seen[i] = True
         elif not (prev_end < start and text[prev_end:start].isspace()):
             tiled[i] = False
         prev_end = end
     if prev_at >= 0 and prev_end < len(text) and not text[prev_end:].isspace():
         tiled[prev_at] = False
-    counts = np.bincount(at, weights=split.per_text(_words_per_token(split.tokens)), minlength=len(texts))
-    counts = counts.astype(np.int64)
-    for i in np.flatnonzero(~tiled).tolist():
-        counts[i] = word_count(texts[i])
-    return counts
+    return at, tiled

@@ -68,6 +68,21 @@ class SplitTexts:
         return replace(self, codes=self.codes[at], row=self.row[at], start=self.start[at],
                        is_text=self.is_text & keep)
 
+    def take(self, rows) -> SplitTexts:
+        """The split of the texts at positions ``rows`` (increasing), in that order (``tokens``
+        stays the same list).
+
+        >>> sub = split_texts(["a b", "c", "a"]).take([0, 2])
+        >>> sub.codes.tolist(), sub.row.tolist(), sub.n_texts
+        ([0, 1, 0], [0, 0, 1], 2)
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        new_row = np.full(self.n_texts, -1, dtype=np.int64)
+        new_row[rows] = np.arange(len(rows))
+        row = new_row[self.row]
+        at = row >= 0
+        return replace(self, codes=self.codes[at], row=row[at], start=self.start[at], is_text=self.is_text[rows])
+
 
 def split_texts(texts: Iterable) -> SplitTexts:
     """:class:`SplitTexts` of ``texts`` (anything but a string counts as a missing text).

@@ -578,12 +578,17 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
     commas = parsed.commas if params.comma != 1.0 else ()
     total = 0.0
     neg_weight = params.neg_weight
+    # loop invariants read once per target, not once per evaluative word (the same operations in the same order)
+    in_target, other_clause, comma, subject = params.in_target, params.other_clause, params.comma, params.subject
+    tcomma = commas[min(ts, n - 1)] if commas else 0
+    subject_to = te + 2 if subject and mute_after < 0 else -1  # words te..te+2 are the target's predicate
+    reported = speaker and not target_in_quote
     for i in parsed.nonzero:
         v = val[i]
         if v < 0.0:
             v *= neg_weight  # negativity bias: a critical word outweighs a warm one nearby
         if ts <= i < te:
-            inside += v * params.in_target
+            inside += v * in_target
             continue
         if mute_after >= 0 and i >= mute_after:
             continue
@@ -592,15 +597,16 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
         d = (ts - i) if i < ts else (i - te + 1)
         wgt = 1.0 / (1.0 + (d - 1) / scale)
         if clause[i] != tclause:
-            wgt *= params.other_clause
-        if commas and commas[i] != commas[min(ts, n - 1)]:
-            wgt *= params.comma
-        if params.subject and te <= i <= te + 2 and mute_after < 0:
-            wgt *= 1.0 + params.subject
-        if speaker and i > te and not target_in_quote or speaker and inq[i] and not target_in_quote:
-            wgt *= params.speaker
-        elif speaker and not target_in_quote:
-            wgt *= params.speaker_left  # "..., Earnest said": the words before are the reported content
+            wgt *= other_clause
+        if commas and commas[i] != tcomma:
+            wgt *= comma
+        if te <= i <= subject_to:
+            wgt *= 1.0 + subject
+        if reported:
+            if i > te or inq[i]:
+                wgt *= params.speaker
+            else:
+                wgt *= params.speaker_left  # "..., Earnest said": the words before are the reported content
         if i < ts:
             left += v * wgt
         else:
@@ -1030,19 +1036,22 @@ def target_sentiment(frame: pd.DataFrame, *, sentence_col: str = "text", start_c
 
 def _score_targets(texts: Sequence, starts: Sequence, ends: Sequence, *, method: str = "rules",
                    model: TargetModel | None = None, params: RuleParams = DEFAULT_RULES,
-                   lexicon: str = "war-news", parses: dict | None = None) -> tuple[list[int], list[float]]:
-    """Polarity and score of each (sentence, start, end); blank sentences are neutral. ``parses``:
-    see :func:`_score_rules`."""
+                   lexicon: str = "war-news", parses: dict | None = None,
+                   split=None, rows=None) -> tuple[list[int], list[float]]:
+    """Polarity and score of each (sentence, start, end); blank sentences are neutral. ``parses``,
+    ``split`` and ``rows``: see :func:`_score_rules`."""
     from analysis._gc import gc_paused
 
     with gc_paused():
         return _score_targets_loop(texts, starts, ends, method=method, model=model, params=params,
-                                   lexicon=lexicon, parses=parses)
+                                   lexicon=lexicon, parses=parses, split=split, rows=rows)
 
 
-def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon, parses=None):
+def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon, parses=None, split=None,
+                        rows=None):
     if method != "model":
-        return _score_rules(texts, starts, ends, params=params, lexicon=lexicon, parses=parses)
+        return _score_rules(texts, starts, ends, params=params, lexicon=lexicon, parses=parses, split=split,
+                            rows=rows)
     pols: list[int] = []
     scores: list[float] = []
     blank: dict[str, bool] = {}
@@ -1069,12 +1078,16 @@ def _score_targets_loop(texts, starts, ends, *, method, model, params, lexicon, 
 
 
 def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: RuleParams,
-                 lexicon: str, parses: dict | None = None) -> tuple[list[int], list[float]]:
+                 lexicon: str, parses: dict | None = None, split=None,
+                 rows: Sequence[int] | None = None) -> tuple[list[int], list[float]]:
     """The rule polarity and score of each (sentence, start, end); each distinct sentence is
     parsed once, together with the others (:func:`analysis.sentiment.target_parse.iter_parsed`),
     and all its targets are scored from that parse. Blank or missing sentences are neutral.
     ``parses``, a dict, receives each sentence's parse when it is the one :func:`_analyse` would make
-    (the default rules' lexicon), for a later reader of the same sentences (the roles stage)."""
+    (the default rules' lexicon), for a later reader of the same sentences (the roles stage).
+    ``split`` and ``rows``: the :func:`analysis.wordsplit.split_texts` of a list of sentences the
+    texts come from, and each text's position there, when the caller has them (the parse then
+    starts from the split's whitespace tokens)."""
     from analysis.sentiment.target_parse import iter_parsed
 
     pols = [0] * len(texts)
@@ -1084,12 +1097,19 @@ def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: R
         if isinstance(text, str):
             targets_of.setdefault(text, []).append(i)
     sentences = [text for text in targets_of if text.strip()]
+    if split is not None and rows is not None:
+        # the sentences in the split's order (a parse does not depend on it), each at its first row
+        first_row = {text: rows[found[0]] for text, found in targets_of.items()}
+        sentences.sort(key=first_row.__getitem__)
+        split = split.take([first_row[text] for text in sentences])
+    else:
+        split = None
     pos_t, neg_t = params.pos_threshold, params.neg_threshold
     compound: dict[str, float] = {}
     key = _lexicon_key(lexicon, params)
     if parses is not None and key != _lexicon_key("war-news", DEFAULT_RULES):
         parses = None
-    for text, parsed in zip(sentences, iter_parsed(sentences, key)):
+    for text, parsed in zip(sentences, iter_parsed(sentences, key, split=split)):
         if parses is not None:
             parses[text] = parsed
         for i in targets_of[text]:
@@ -1134,7 +1154,8 @@ def _warm_score(text: str, parsed: _Parsed, a: int, b: int, params: RuleParams, 
 
 def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method: str = "rules",
                       model: TargetModel | str | Path | None = None,
-                      params: RuleParams = DEFAULT_RULES, parses: dict | None = None) -> pd.DataFrame:
+                      params: RuleParams = DEFAULT_RULES, parses: dict | None = None,
+                      split=None) -> pd.DataFrame:
     """Score every entity mention in its sentence.
 
     Parameters
@@ -1148,6 +1169,8 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
     parses : a dict that receives {sentence: parse} of the English sentences the rules parsed (with
         the lexicon :func:`_analyse` uses), so a later stage reads them instead of parsing again
         (:func:`analysis.roles.predict_roles`'s ``parses``).
+    split : the :func:`analysis.wordsplit.split_texts` of ``sentences["text"]``, when the caller has
+        it already (the engine splits a chunk's sentences once): the rules' parse starts from it.
 
     Returns
     -------
@@ -1195,8 +1218,10 @@ def mention_sentiment(mentions: pd.DataFrame, sentences: pd.DataFrame, *, method
                                                 "from": starts, "to": ends}), method="vader")
         pols, scores = scored["polarity"].tolist(), scored["score"].tolist()
     else:
+        if split is not None and split.n_texts != len(sentences):
+            raise ValueError(f"split has {split.n_texts} texts for {len(sentences)} sentences")
         pols, scores = _score_targets(english, starts, ends, method=method, model=model, params=params,
-                                      parses=parses)
+                                      parses=parses, split=split, rows=rows.tolist() if split is not None else None)
     if english is not texts:
         from analysis.sentiment.cyrillic_target import overwrite_cyrillic
 

@@ -5,9 +5,10 @@ their spans and lower-case forms, lexicon valences (after VADER's boosters and n
 Gilbert 2014, and the lexicon's phrases), clause and comma segment numbers, quotation flags and
 the positions of valenced words and of accuse/praise verbs. :func:`analysis.sentiment.target._parse`
 computes them for one sentence and is the reference; :func:`parse_many` and :func:`iter_parsed`
-give the same parses for a whole batch of sentences, faster: each sentence is still tokenized on
-its own (the same regular expression), but every per-token decision is made once per *distinct*
-token string and spread over the batch with numpy (the 50,846 distinct sentences with an entity
+give the same parses for a whole batch of sentences, faster: each sentence is tokenized by the
+same regular expression (or, given the sentences' whitespace split, each distinct whitespace token
+once), and every per-token decision is made once per *distinct* token string and spread over the
+batch with numpy (the 50,846 distinct sentences with an entity
 mention of the bench corpus have 1.34 M tokens, 41,191 distinct "gap+token" strings), and the
 running counts (clauses, commas) are cumulative sums restarted at each sentence; quotations
 are read by the reference's own :func:`~analysis.sentiment.target._quoted`, sentence by sentence
@@ -45,33 +46,32 @@ def parse_many(sentences: Sequence[str], lexicon: str = "war-news") -> list:
     return list(iter_parsed(sentences, lexicon))
 
 
-def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: int = 2048) -> Iterator:
+def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: int = 2048,
+                split=None) -> Iterator:
     """:func:`parse_many`, one parse at a time: the per-token arrays are computed for all the
     sentences together, the parses (several KB each) ``block`` sentences at a time, so a caller
-    that drops each parse after use holds at most one block of them.
+    that drops each parse after use holds at most one block of them. ``split``: the sentences'
+    :func:`analysis.wordsplit.split_texts`, when the caller has it already (the engine splits a
+    chunk's sentences once): no token crosses white space, so each distinct whitespace token is
+    tokenized once instead of every sentence.
 
     >>> [p.toks for p in iter_parsed(["Kyiv won.", ""], block=1)]
     [('Kyiv', 'won', '.'), ()]
     """
-    from analysis.sentiment.target import _GAP_TOKEN_RE, _Parsed, _quoted
+    from analysis.sentiment.target import _Parsed, _quoted
 
-    per_sentence = list(map(_GAP_TOKEN_RE.findall, sentences))
-    n_tokens = np.fromiter(map(len, per_sentence), dtype=np.intp, count=len(per_sentence))
-    chunks = list(chain.from_iterable(per_sentence))  # "gap+token" strings
-    del per_sentence
-    first = np.fromiter(map({}.setdefault, chunks, count()), dtype=np.intp, count=len(chunks))
-    distinct = np.flatnonzero(first == np.arange(len(chunks)))  # first occurrence of each chunk
-    code = np.zeros(len(chunks), dtype=np.intp)
-    code[distinct] = np.arange(len(distinct))
-    code = code[first]  # each token's distinct chunk
-    words = _Words([chunks[i] for i in distinct.tolist()], lexicon)
-    del chunks, first, distinct
+    if split is None:
+        n_tokens, code, tok, starts, ends = _tokenize(sentences)
+    else:
+        if split.n_texts != len(sentences):
+            raise ValueError(f"split has {split.n_texts} texts for {len(sentences)} sentences")
+        n_tokens, code, tok, starts, ends = _tokenize_split(split)
+    words = _Words(tok, lexicon)
+    del tok
 
     starts_at = np.zeros(len(n_tokens) + 1, dtype=np.intp)  # first token of each sentence
     np.cumsum(n_tokens, out=starts_at[1:])
     first_token = np.repeat(starts_at[:-1], n_tokens)  # per token: its sentence's first token
-    ends = _restarted_cumsum(words.chunk_len[code], first_token)
-    starts = ends - words.tok_len[code]
     val = _valences(words, code, np.arange(len(code)) - first_token)
     _merge_phrases(val, words, code, starts_at, lexicon)
     clause = _restarted_cumsum(words.clause[code], first_token)
@@ -97,18 +97,69 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
                           any_quote, commas_b[a:b])
 
 
-class _Words:
-    """What the parse needs of each distinct "gap+token" chunk, as arrays indexed by chunk."""
+def _tokenize(sentences: Sequence[str]):
+    """``(n_tokens, code, tok, starts, ends)``: each sentence's number of tokens; per token, the
+    index of its string in the list ``tok`` and its span in its sentence."""
+    from analysis.sentiment.target import _GAP_TOKEN_RE
 
-    def __init__(self, chunks: list[str], lexicon: str):
+    per_sentence = list(map(_GAP_TOKEN_RE.findall, sentences))
+    n_tokens = np.fromiter(map(len, per_sentence), dtype=np.intp, count=len(per_sentence))
+    chunks = list(chain.from_iterable(per_sentence))  # "gap+token" strings
+    del per_sentence
+    code, distinct = _codes(chunks)
+    tok = [c.lstrip() for c in distinct]
+    first_token = np.repeat(np.cumsum(n_tokens) - n_tokens, n_tokens)
+    ends = _restarted_cumsum(np.fromiter(map(len, distinct), dtype=np.intp, count=len(distinct))[code], first_token)
+    starts = ends - np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))[code]
+    return n_tokens, code, tok, starts, ends
+
+
+def _tokenize_split(split):
+    """:func:`_tokenize` of the texts of ``split`` (:func:`analysis.wordsplit.split_texts`): the
+    distinct whitespace tokens they use are tokenized once, joined by newlines in one string (a
+    newline is a gap as any white space, so each one's tokens are the tokens it has alone), and
+    their tokens spread to the texts."""
+    from analysis.sentiment.target import _GAP_TOKEN_RE
+
+    used = np.flatnonzero(np.bincount(split.codes, minlength=len(split.tokens)))
+    words = [split.tokens[i] for i in used.tolist()]
+    code, distinct = _codes(_GAP_TOKEN_RE.findall("\n".join(words)))  # "gap+token" strings
+    tok = [c.lstrip() for c in distinct]
+    tok_len = np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))[code]
+    piece_start = np.cumsum(np.fromiter(map(len, distinct), dtype=np.intp, count=len(distinct))[code]) - tok_len
+    word_len = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+    word_start = np.cumsum(word_len + 1) - word_len - 1  # where each word starts in the joined string
+    word = np.searchsorted(word_start, piece_start, side="right") - 1
+    offset = piece_start - word_start[word]  # each token's place in its whitespace token
+    n_pieces = np.zeros(len(split.tokens), dtype=np.intp)
+    n_pieces[used] = np.bincount(word, minlength=len(words))
+    first_piece = np.cumsum(n_pieces) - n_pieces
+    counts = n_pieces[split.codes]
+    occurrence = np.repeat(np.arange(len(counts)), counts)  # per token: its whitespace token
+    at = np.arange(len(occurrence)) - np.repeat(np.cumsum(counts) - counts - first_piece[split.codes], counts)
+    starts = split.start[occurrence] + offset[at]
+    n_tokens = np.bincount(split.row[occurrence], minlength=split.n_texts).astype(np.intp)
+    return n_tokens, code[at], tok, starts, starts + tok_len[at]
+
+
+def _codes(strings: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Per string, the index of its first occurrence among the distinct ``strings``; and those."""
+    first = np.fromiter(map({}.setdefault, strings, count()), dtype=np.intp, count=len(strings))
+    distinct = np.flatnonzero(first == np.arange(len(strings)))  # first occurrence of each string
+    code = np.zeros(len(strings), dtype=np.intp)
+    code[distinct] = np.arange(len(distinct))
+    return code[first], [strings[i] for i in distinct.tolist()]
+
+
+class _Words:
+    """What the parse needs of each distinct token string, as arrays indexed by its code."""
+
+    def __init__(self, tok: list[str], lexicon: str):
         from analysis.sentiment import target as t
 
-        tok = [c.lstrip() for c in chunks]
         low = t._lower_tokens(tok)
         lex, boost = t._lex(lexicon), t._booster()
         self.tok, self.low = np.array(tok, dtype=object), np.array(low, dtype=object)
-        self.chunk_len = np.fromiter(map(len, chunks), dtype=np.intp, count=len(chunks))
-        self.tok_len = np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))
         self.in_lex = _flags(map(lex.__contains__, low), len(low))
         self.valence = np.array([lex.get(w, 0.0) for w in low], dtype=np.float64)
         self.booster = np.array([boost.get(w, 0.0) for w in low], dtype=np.float64)
