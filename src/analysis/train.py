@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
                     help="roles: main-role decision (see python -m analysis.evaluate roles --help)")
     ap.add_argument("--collective", choices=["yes", "no"], default=None,
-                    help="roles: two-stage main role reading the article's other mentions (default: yes for the "
-                         "joint English model; see python -m analysis.evaluate roles --help)")
+                    help="roles: two-stage main role reading the article's other mentions (default: no; "
+                         "see python -m analysis.evaluate roles --help)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.task == "target-sentiment":

@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="fine-role model: multinomial (default) or one-vs-rest with per-role thresholds by inner CV")
     ap.add_argument("--collective", choices=["yes", "no"], default=None,
                     help="main role in two stages, the second reading the lean of the article's other mentions "
-                         "(default: yes for the joint English model, see JOINT_TRAIN; no otherwise)")
+                         "(default: no; an option for English, see JOINT_TRAIN)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
