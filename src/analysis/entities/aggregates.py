@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis.entities.gazetteer import Gazetteer, _key, load_gazetteer
+from analysis.entities.gazetteer import MENTION_COLUMNS, Gazetteer, _key, load_gazetteer
 
 # Review and aggregates
 # --------------------------------------------------------------------------------------
@@ -57,9 +57,7 @@ class StoredMentions:
             return
         for start in range(0, len(order), articles):
             part = self.run.rows("mentions", article_ids=order[start:start + articles], columns=columns)
-            if not self.discovered:
-                part = part[~part["entity_id"].str.startswith("new:").to_numpy(bool)].reset_index(drop=True)
-            yield _as_python_strings(part)
+            yield _as_python_strings(self._without_discovered(part))
 
     def ordered_parts(self, columns: list[str]):
         """``(part, seq)``: each part (:meth:`parts`) and its rows' order key in the whole table.
@@ -111,9 +109,7 @@ class StoredMentions:
                 pass
         if self._kept is None or not set(wanted) <= set(KEPT_COLUMNS):
             found = self.run.rows("mentions", where=where, columns=list(dict.fromkeys([*wanted, "article_id"])))
-            if not self.discovered:
-                found = found[~found["entity_id"].str.startswith("new:").to_numpy(bool)].reset_index(drop=True)
-            return _as_python_strings(found, dtype="str")[columns]
+            return _as_python_strings(self._without_discovered(found), dtype="str")[columns]
         frames, seqs = [], []
         for packed, seq in self._kept:
             keep = packed.mask(where)
@@ -121,6 +117,12 @@ class StoredMentions:
             seqs.append(seq[keep])
         found = pd.concat(frames, ignore_index=True)
         return found.take(np.argsort(np.concatenate(seqs), kind="stable")).reset_index(drop=True)
+
+    def _without_discovered(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` less discovered names and their short forms, unless ``discovered``."""
+        if self.discovered:
+            return frame
+        return frame[~frame["entity_id"].str.startswith("new:").to_numpy(bool)].reset_index(drop=True)
 
     def _read_parts(self, columns: list[str]):
         """``(part, seq)`` batches of ``columns`` read from the store (see :meth:`ordered_parts`)."""
@@ -150,7 +152,7 @@ class StoredMentions:
 
 
 #: The mentions columns a pass of :class:`StoredMentions` keeps after reading them once.
-KEPT_COLUMNS = ["article_id", "sentence_id", "start", "end", "surface", "entity_id", "name", "type", "method"]
+KEPT_COLUMNS = list(MENTION_COLUMNS)  # all of them
 _TEXT = ("surface", "entity_id", "name", "type", "method")
 
 
@@ -213,14 +215,6 @@ def _parts(mentions, columns: list[str]):
         yield mentions, np.arange(len(mentions), dtype=np.int64)
     else:
         yield from mentions.ordered_parts(columns)
-
-
-def _first_in_order(partials: pd.DataFrame, keys: list[str], first: list[str], *, dropna: bool = True,
-                    last: bool = False) -> pd.DataFrame:
-    """Per ``keys``, the first (or last) non-missing value of each ``first`` column in ``_seq`` order."""
-    ordered = partials.sort_values(_SEQ, kind="stable")
-    grouped = ordered.groupby(keys, dropna=dropna, sort=True)[first]
-    return grouped.last() if last else grouped.first()
 
 
 def mention_summary(mentions) -> pd.DataFrame:

@@ -19,8 +19,6 @@ def to_network(cooc: pd.DataFrame, *, mentions=None, weight: str = "count"):
     stored one, :func:`~analysis.entities.stored_mentions`, is given); edges carry ``count``, ``pmi``, ``npmi`` and ``weight``.
 
     >>> import pandas as pd
-
-from analysis.entities.aggregates import entity_stats
     >>> g = to_network(pd.DataFrame({"source": ["a"], "target": ["b"], "source_name": ["A"],
     ...     "target_name": ["B"], "count": [3], "pmi": [1.0], "npmi": [0.5]}))
     >>> g.number_of_nodes(), g["a"]["b"]["weight"]
