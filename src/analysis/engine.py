@@ -194,11 +194,16 @@ def process_articles(
         return handed["spans"]
 
     # Work several stages share is done once per chunk, by the first stage that needs it.
+    def sentences_split_anyway() -> bool:
+        # the tokens or sentence VADER split the sentences (a function: "sentences" is in out only
+        # once that stage has run)
+        return "sentences" in out and ("tokens" in stages or "sentiment" in stages)
+
     @cache
     def article_split():
         # the articles' whitespace tokens: the document stage's tone measures, and its word counts;
         # made from the sentences' split when the tokens or sentence VADER split them anyway
-        if "sentences" in out and ("tokens" in stages or "sentiment" in stages):
+        if sentences_split_anyway():
             from analysis.text import article_split_from_sentences
 
             return article_split_from_sentences(articles, out["sentences"], split=sentence_split())
@@ -213,7 +218,7 @@ def process_articles(
         # sentences' split when the tokens or sentence VADER split them anyway
         from analysis.text import word_counts, word_counts_from_sentences
 
-        if "document" not in stages and "sentences" in out and ("tokens" in stages or "sentiment" in stages):
+        if "document" not in stages and sentences_split_anyway():
             return word_counts_from_sentences(articles, out["sentences"], split=sentence_split())
         return word_counts(articles["text"].tolist(), split=article_split() if "document" in stages else None)
 

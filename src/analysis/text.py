@@ -1160,7 +1160,7 @@ def word_counts_from_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, 
     [4, 0, 2]
     """
     texts = articles["text"].tolist()
-    at, tiled = _tiled_articles(articles, sentences, split)
+    at, tiled = _tiled_articles(articles, texts, sentences, split)
     counts = np.bincount(at, weights=split.per_text(_words_per_token(split.tokens)), minlength=len(texts))
     counts = counts.astype(np.int64)
     for i in np.flatnonzero(~tiled).tolist():
@@ -1189,7 +1189,7 @@ def article_split_from_sentences(articles: pd.DataFrame, sentences: pd.DataFrame
     (['Kyiv', 'held.', 'Moscow', 'fell.', 'No?!Yes.'], [0, 0, 0, 0, 2], [0, 5, 12, 19, 0])
     """
     texts = articles["text"].tolist()
-    at, tiled = _tiled_articles(articles, sentences, split)
+    at, tiled = _tiled_articles(articles, texts, sentences, split)
     if len(at) > 1 and (at[1:] < at[:-1]).any():  # sentences not in article order (never from sentences())
         return split_texts(texts)
     is_text = np.fromiter(map(isinstance, texts, repeat(str)), dtype=bool, count=len(texts))
@@ -1210,11 +1210,12 @@ def article_split_from_sentences(articles: pd.DataFrame, sentences: pd.DataFrame
     return SplitTexts(tokens=tokens, codes=codes, row=row, is_text=is_text, start=start)
 
 
-def _tiled_articles(articles: pd.DataFrame, sentences: pd.DataFrame, split: SplitTexts) -> tuple[np.ndarray, np.ndarray]:
+def _tiled_articles(articles: pd.DataFrame, texts: list[str], sentences: pd.DataFrame,
+                    split: SplitTexts) -> tuple[np.ndarray, np.ndarray]:
     """``(at, tiled)``: the position of each sentence's article, and whether each article's
     sentences (one run of rows, in text order) hold all its characters but white space and are
-    cut from each other by white space, so its whitespace tokens are theirs."""
-    texts = articles["text"].tolist()
+    cut from each other by white space, so its whitespace tokens are theirs (``texts``: the
+    articles' texts as a list, which the callers hold already)."""
     if split.n_texts != len(sentences):
         raise ValueError(f"split has {split.n_texts} texts for {len(sentences)} sentences")
     position = {aid: i for i, aid in enumerate(articles["article_id"].tolist())}
