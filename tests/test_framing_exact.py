@@ -360,8 +360,43 @@ def test_a_google_re2_without_the_private_layer_falls_back_to_pyarrow_with_the_s
     assert sum(len(with_binding[t]) for t in ("labels", "quotes", "frames")) > 0
 
 
+def test_a_google_re2_without_a_usable_set_scans_once_per_label_term_with_the_same_framing_tables(monkeypatch):
+    """The labels' one-scan RE2::Set comes from the same self-checked binding as every RE2 pattern;
+    a release whose private layer has no ``Set`` keeps the RE2 counts and masks, and the labels
+    fall back to one scan per term with the same tables."""
+    import sys
+    import types
+
+    import pandas as pd
+
+    from analysis import engine
+    from analysis.framing import _prefilter
+
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(6)],
+                             "text": [" ".join(SPEECH[i::6]) + " The so-called referendum in occupied Donbas was a "
+                                      "sham, said the Kyiv regime's critics." for i in range(6)]})
+    stages = ("sentences", "framing")
+    with_set = engine.run(articles, stages=stages)
+
+    real = pytest.importorskip("re2")
+    private = types.SimpleNamespace(RE2=real._re2.RE2)  # the same RE2 class, no Set
+    monkeypatch.setitem(sys.modules, "re2", types.SimpleNamespace(Options=real.Options, _re2=private))
+    _clear_re2_caches(_prefilter)
+    try:
+        assert _prefilter._re2_binding().set is None
+        assert _prefilter.compiled_re2("costs?") is not None and _prefilter.compiled_set(("Ky",)) is None
+        without = engine.run(articles, stages=stages)
+    finally:
+        monkeypatch.undo()
+        _clear_re2_caches(_prefilter)
+    assert _prefilter._re2_binding().set is not None
+    for name, frame in with_set.items():
+        pd.testing.assert_frame_equal(without[name], frame, check_exact=True, obj=name)
+    assert len(with_set["labels"]) > 0
+
+
 def _clear_re2_caches(prefilter) -> None:
-    for name in ("_re2_binding", "compiled_re2"):
+    for name in ("_re2_binding", "compiled_re2", "compiled_set"):
         cached = getattr(prefilter, name, None)
         if hasattr(cached, "cache_clear"):
             cached.cache_clear()

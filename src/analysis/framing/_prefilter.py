@@ -29,6 +29,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,13 +51,23 @@ class _Untranslatable(Exception):
     pass
 
 
+class _Binding(NamedTuple):
+    """google-re2's low-level classes this module uses (see :func:`_re2_binding`)."""
+
+    regex: type
+    options: object
+    #: ``re2._re2.Set``, or None when that class is missing or fails its self-check
+    set: type | None
+
+
 @lru_cache(maxsize=1)
-def _re2_binding():
-    """google-re2's low-level ``(RE2 class, Options)``, or None when the binding is missing or its
-    private ``re2._re2`` layer (the only one that searches a byte range without slicing) is not the
-    one this module was written against: every caller then counts with ``pyarrow.compute``, which
+def _re2_binding() -> _Binding | None:
+    """google-re2's low-level ``(RE2 class, Options, Set class)``, or None when the binding is missing
+    or its private ``re2._re2`` layer (the only one that searches a byte range without slicing) is not
+    the one this module was written against: every caller then counts with ``pyarrow.compute``, which
     gives the same results, only slower. A self-check on a known match guards against a changed
-    ``Match`` signature or result layout (checked once per process)."""
+    ``Match`` signature or result layout (checked once per process); the ``Set`` class gets its own
+    (an unusable one is None: :func:`compiled_set` then answers None and callers scan once per pattern)."""
     try:
         import re2
 
@@ -66,8 +77,21 @@ def _re2_binding():
         found = rx.Match(type(rx).Anchor.UNANCHORED, b"abbc", 0, 4)[0]
         if not rx.ok() or tuple(found) != (1, 3):
             return None
-        return re2._re2.RE2, options
     except Exception:  # ImportError, or a binding whose private API moved (AttributeError, TypeError ...)
+        return None
+    return _Binding(re2._re2.RE2, options, _checked_set(re2._re2, options))
+
+
+def _checked_set(private, options):
+    """``private.Set`` if it answers a known scan as RE2::Set does, else None."""
+    try:
+        found = private.Set(private.RE2.Anchor.UNANCHORED, options)
+        if found.Add(b"") != 0 or found.Add(b"b+") != 1 or not found.Compile():
+            return None
+        if sorted(found.Match(b"abbc")) != [0, 1] or list(found.Match(b"ac")) != [0]:
+            return None
+        return private.Set
+    except Exception:  # a binding without Set, or one whose private API moved
         return None
 
 
@@ -81,8 +105,7 @@ def compiled_re2(pattern: str):
     binding = _re2_binding()
     if binding is None:
         return None
-    regex_class, options = binding
-    rx = regex_class(pattern.encode("utf-8"), options)
+    rx = binding.regex(pattern.encode("utf-8"), binding.options)
     return rx if rx.ok() else None
 
 
@@ -98,16 +121,13 @@ def compiled_set(patterns: tuple[str, ...]):
     [0, 1, 2]
     """
     binding = _re2_binding()
-    if binding is None:
+    if binding is None or binding.set is None:
         return None
-    regex_class, options = binding
     try:
-        import re2
-
-        found = re2._re2.Set(regex_class.Anchor.UNANCHORED, options)
+        found = binding.set(binding.regex.Anchor.UNANCHORED, binding.options)
         if any(found.Add(p.encode("utf-8")) != i for i, p in enumerate(("",) + patterns)) or not found.Compile():
             return None
-    except Exception:  # a binding without Set, or one whose private API moved
+    except Exception:  # a pattern the binding refuses with an exception instead of an index
         return None
     return found
 

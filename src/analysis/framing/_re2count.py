@@ -417,8 +417,7 @@ def _lazy_prefixed(pattern: str):
     binding = _re2_binding()
     if binding is None:
         return None
-    regex_class, options = binding
-    if not regex_class(pattern.encode("utf-8"), options).ok():
+    if not binding.regex(pattern.encode("utf-8"), binding.options).ok():
         return None
     return compiled_re2(f"(?s:.)*?(?:{pattern})")
 
