@@ -286,6 +286,42 @@ def test_indirect_matches_cut_at_the_last_reporting_verb_are_the_matches_of_the_
     assert sum(len(q._indirect_matches(t, pats)) for t in texts) >= 20
 
 
+#: indirect speech whose speaker starts far before the verb or before an earlier verb, after
+#: non-ASCII characters (the RE2 offsets are bytes), or in a text RE2 cannot read (a lone surrogate)
+LEAD_BEFORE_THE_VERB = [
+    "Ukraine’s foreign minister Dmytro Kuleba, the country’s top diplomat, said that talks had stalled.",
+    "The officials who said nothing on Monday later told reporters that the élite unit had left.",
+    "Café owner José Márquez 😀 said that the shelling stopped, André Dupont then also warned it would resume.",
+    "Meanwhile, the Ministry of Defence of the Russian Federation reportedly claimed that Kyiv lied.",
+    "A man said he knew, and the mayor of the city of Kharkiv, Ihor Terekhov, accused Russia of the strike.",
+    "President Putin \ud800 said that the war would go on.",
+    "Édouard Philippe  has repeatedly said that it was over, he — once — denied that.",
+]
+
+
+def test_indirect_matches_start_where_a_speaker_can_start_before_a_verb_as_the_whole_scan_does(monkeypatch):
+    """The scan for indirect speech starts at the leftmost place RE2 says a speaker and adverbs can
+    run up to a reporting verb; with or without RE2 the matches are those of the whole text."""
+    q = importlib.import_module("analysis.framing.quotes")
+    pats = q._patterns()
+    groups = ("speaker", "verb", "obj", "that")
+    texts = LEAD_BEFORE_THE_VERB + [a + " " + b for a, b in zip(LEAD_BEFORE_THE_VERB, SPEECH + PAST_THE_VERB)]
+
+    def spans(found):
+        return [[m.span(g) for g in groups] + [m.span()] for m in found]
+
+    assert q._lead_finder() is not None
+    for text in texts:
+        assert spans(q._indirect_matches(text, pats)) == spans(pats["indirect"].finditer(text)), text
+    assert q._lead_start(q._lead_finder(), "He said", 3) == 0
+    assert q._lead_start(q._lead_finder(), "Élysée — the Guard said", 19) == 9  # in characters
+    assert q._lead_start(q._lead_finder(), "!! said", 3) == len("!! said")  # nothing can start
+    monkeypatch.setattr(q, "_lead_finder", lambda: None)
+    for text in texts:
+        assert spans(q._indirect_matches(text, pats)) == spans(pats["indirect"].finditer(text)), text
+    assert sum(len(pats["indirect"].findall(t)) for t in texts) >= 15
+
+
 def _names_one_sentence_at_a_time(q, sentences, starts):
     """The context's names read the plain way: the capitalised phrases of each sentence on its own,
     a lone stop word at a sentence's start skipped, a trailing full stop dropped."""

@@ -178,6 +178,10 @@ _SPEAKER_ATOMIC = (rf"(?:{_NAME}+(?:{_CONNECT}\s+{_NAME}+)*{_APPOSITIVE}|{_PRON}
 _ADV = r"(?:\s+(?:also|later|then|further|previously|earlier|again|recently|reportedly|repeatedly|once|even|has|have|had|was|were|is|would|will|went\s+on\s+to|added\s+and|then\s+also))*"
 
 
+#: what comes before the reporting verb in "indirect": the speaker, adverbs, white space
+_INDIRECT_LEAD = rf"(?P<speaker>{_SPEAKER_ATOMIC}){_ADV}\s+"
+
+
 @lru_cache(maxsize=1)
 def _patterns():
     v = _verb_alt()
@@ -192,7 +196,7 @@ def _patterns():
         "before": re.compile(rf"(?s)^.*\b(?P<verb>{v})\b[^\"\u201c\u201d]{{0,60}}?[:,]?\s*$", re.UNICODE),
         "before_acc": re.compile(rf"according\s+to\s+(?P<speaker>{_PROPER}|{_NOUNISH}|him|her|them|it)\s*,?\s*$", re.UNICODE | re.IGNORECASE),
         # indirect: X said (that) ... / X accused Y of ... / According to X, ...
-        "indirect": re.compile(rf"(?P<speaker>{_SPEAKER_ATOMIC}){_ADV}\s+(?P<verb>{v})\b(?P<obj>(?:\s+(?:reporters|journalists|the\s+\w+|[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+)*|him|her|them|us|me))?)(?P<that>\s*,?\s+(?:that|of|for|to|on|about|how|what|why|whether|if)\b)?", re.UNICODE),
+        "indirect": re.compile(rf"{_INDIRECT_LEAD}(?P<verb>{v})\b(?P<obj>(?:\s+(?:reporters|journalists|the\s+\w+|[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+)*|him|her|them|us|me))?)(?P<that>\s*,?\s+(?:that|of|for|to|on|about|how|what|why|whether|if)\b)?", re.UNICODE),
         "indirect_acc": re.compile(rf"\b[Aa]ccording\s+to\s+(?P<speaker>{_PROPER}|{_NOUNISH}|him|her|them|it)\s*,\s*", re.UNICODE),
         "proper": re.compile(_PROPER),
         # implied by any match of "indirect" or "indirect_acc" (whitespace + a
@@ -907,15 +911,45 @@ def _attribute_direct(text, s, e, sent_bounds, pats):
 _SPACE = re.compile(r"\s")
 
 
-def _indirect_matches(stext: str, pats) -> list[re.Match]:
-    """``pats["indirect"].finditer(stext)``, without scanning past the last reporting verb.
+@lru_cache(maxsize=1)
+def _lead_finder():
+    """RE2 (compiled once) finding the leftmost start of a speaker-and-adverbs run (a superset of
+    ``_INDIRECT_LEAD``) that ends where a text ends, or None without google-re2."""
+    from analysis.framing._prefilter import compiled_re2, superset
 
-    Every match holds white space and a verb there (``spaced_verb``); the last verb hit ends at
-    ``stop``, before a non-word character. So no match starts at or after ``stop``, and up to it the
-    search cut at ``stop`` tries what the whole text tries (a test reading past ``stop`` fails
-    there; if it passes in the whole text, the match runs past ``stop`` and is the last one).
-    Each start is therefore the whole text's, and its match is taken again from the whole text.
-    A verb of several words could hide another verb inside its hit: then the whole text is scanned.
+    pattern = superset(re.compile(_INDIRECT_LEAD))
+    return None if pattern is None else compiled_re2(pattern + "$")
+
+
+def _lead_start(finder, stext: str, verb_at: int) -> int:
+    """No match of "indirect" whose verb starts at ``verb_at`` starts before the returned offset
+    (``len(stext)``: none can; 0 when RE2 cannot tell): the text before the verb must end with a
+    speaker, adverbs and white space, and RE2 gives the leftmost start of such a run."""
+    if finder is None:
+        return 0
+    try:
+        head = stext[:verb_at].encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return 0
+    start = finder.Match(type(finder).Anchor.UNANCHORED, head, 0, len(head))[0][0]
+    if start < 0:
+        return len(stext)
+    return start if stext.isascii() else len(head[:start].decode("utf-8"))
+
+
+def _indirect_matches(stext: str, pats) -> list[re.Match]:
+    """``pats["indirect"].finditer(stext)``, scanning only from the first place a match could start
+    to the last reporting verb.
+
+    Every match holds white space and a verb there (``spaced_verb``), so it starts no earlier than
+    the leftmost run of speaker, adverbs and white space that ends at one of the verbs
+    (:func:`_lead_start`, RE2, one call per verb): the scan starts there, not at 0. The last verb
+    hit ends at ``stop``, before a non-word character. So no match starts at or after ``stop``,
+    and up to it the search cut at ``stop`` tries what the whole text tries (a test reading past
+    ``stop`` fails there; if it passes in the whole text, the match runs past ``stop`` and is the
+    last one). Each start is therefore the whole text's, and its match is taken again from the
+    whole text. A verb of several words could hide another verb inside its hit: then the whole
+    text is scanned.
 
     >>> pats = _patterns()
     >>> text = "Putin said that the West lied, and he warned Europe. Then nothing more was heard of it."
@@ -923,13 +957,16 @@ def _indirect_matches(stext: str, pats) -> list[re.Match]:
     True
     """
     rx = pats["indirect"]
-    stop = 0
+    finder = _lead_finder()
+    first, stop = len(stext), 0
     for hit in pats["spaced_verb"].finditer(stext):
         if _SPACE.search(hit.group(), 1):
             return list(rx.finditer(stext))
         stop = hit.end()
+        if first:
+            first = min(first, _lead_start(finder, stext, hit.start() + 1))
     found = []
-    for cut in rx.finditer(stext, 0, stop):
+    for cut in rx.finditer(stext, first, stop):
         whole = rx.match(stext, cut.start())
         found.append(whole)
         if whole.end() != cut.end():
