@@ -473,3 +473,18 @@ def test_a_quote_takes_the_first_overlapping_mention_found_by_bisection_as_by_a_
     assert unordered.first_overlapping(12, 14) == 0 and unordered.first_overlapping(2, 3) == 1
     missing = quotes._Mentions(np.array([np.nan, 5.0]), np.array([np.nan, 9.0]), np.array(["a", "b"], dtype=object))
     assert missing.first_overlapping(6, 7) == 1 and missing.first_overlapping(0, 1) is None
+
+
+def test_a_label_is_in_quote_when_any_quote_span_of_its_article_holds_its_start_found_by_bisection():
+    import pandas as pd
+
+    labels = importlib.import_module("analysis.framing.labels")
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        n = int(rng.integers(0, 8))
+        starts = rng.integers(0, 60, n)
+        spans = pd.DataFrame({"article_id": rng.choice(["a", "b"], n), "start": starts,
+                              "end": starts + rng.integers(-2, 25, n)})  # nested, overlapping, empty, inverted
+        rows = [(aid, 0, int(pos)) for aid in ("a", "b", "c") for pos in range(0, 90, 3)]
+        want = [any(s <= pos < e for a, s, e in spans.itertuples(index=False) if a == aid) for aid, _, pos in rows]
+        assert labels._quoted_starts(None, rows, spans).tolist() == want

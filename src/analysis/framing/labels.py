@@ -27,8 +27,9 @@ Example
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 import pandas as pd
@@ -217,9 +218,16 @@ def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
     else:
         for aid, s, e in zip(quotes["article_id"].tolist(), quotes["start"].tolist(), quotes["end"].tolist()):
             spans.setdefault(aid, []).append((int(s), int(e)))
+    # per article, spans by start with the furthest end reached so far: a start is inside a span
+    # when, of the spans starting at or before it, one reaches past it (a bisection per match)
+    reach = {}
+    for aid, found in spans.items():
+        found = sorted(found)
+        reach[aid] = ([s for s, _e in found], list(accumulate((e for _s, e in found), max)))
     for i, row in enumerate(rows):
-        pos = row[2]
-        flags[i] = any(s <= pos < e for s, e in spans.get(row[0], ()))
+        starts, ends = reach.get(row[0], ((), ()))
+        k = bisect_right(starts, row[2])
+        flags[i] = k > 0 and ends[k - 1] > row[2]
     return flags
 
 

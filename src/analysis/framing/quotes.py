@@ -357,7 +357,7 @@ def _spans_of(text: str, *, cyrillic: bool = False) -> list[tuple[int, int]]:
 
 
 def _article_groups(sentences: pd.DataFrame):
-    """(article_id, row positions sorted by start) in order of first appearance."""
+    """(article_id, row positions sorted by start, as a list) in order of first appearance."""
     ids = sentences["article_id"]
     codes, uniques = pd.factorize(ids, use_na_sentinel=False)
     starts = sentences["start"].to_numpy()
@@ -365,7 +365,7 @@ def _article_groups(sentences: pd.DataFrame):
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     values = ids.to_numpy(dtype=object)
     for g in range(len(uniques)):
-        rows = order[bounds[g]:bounds[g + 1]]
+        rows = order[bounds[g]:bounds[g + 1]].tolist()  # Python ints index the callers' lists faster
         yield values[rows[0]], rows
 
 
