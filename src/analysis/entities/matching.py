@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import accumulate
 
 import numpy as np
@@ -452,11 +453,62 @@ def _frame(rows) -> pd.DataFrame:
     columns = dict(zip(MENTION_COLUMNS, zip(*rows)))
     for col, dtype in _INT_COLUMNS.items():
         columns[col] = np.array(columns[col], dtype=dtype)
+    ordered = _sorted_columns(columns)
+    if ordered is not None:
+        return pd.DataFrame(ordered)
     df = pd.DataFrame(columns)
     return df.sort_values(["article_id", "start", "end"], kind="stable").reset_index(drop=True)
 
 
 _INT_COLUMNS = {"sentence_id": "int32", "start": "int64", "end": "int64"}
+
+
+def _sorted_columns(columns: dict) -> dict | None:
+    """``columns`` (the mention rows' text columns as tuples, the integer ones as arrays) in the
+    order of ``sort_values(["article_id", "start", "end"], kind="stable")``, the text columns as
+    the ``str`` arrays pandas infers, built by Arrow and ordered before pandas sees them (0.14 ->
+    0.09 CPU s over the bench's 120k rows); None, for the frame to be sorted by pandas, when an
+    article id is no ``str`` or a text has no UTF-8 (lone surrogates) or pandas infers another dtype.
+
+    >>> cols = {"article_id": ("b", "a", "a"), "start": np.array([0, 9, 2]), "end": np.array([1, 10, 3])}
+    >>> {k: v.tolist() for k, v in _sorted_columns(cols).items()}
+    {'article_id': ['a', 'a', 'b'], 'start': [2, 9, 0], 'end': [3, 10, 1]}
+    """
+    import pyarrow as pa
+
+    dtype = _inferred_str()
+    ids = columns["article_id"]
+    distinct = dict.fromkeys(ids)
+    if dtype is None or not all(type(u) is str for u in distinct):
+        return None
+    # Python orders strings by code point, as Arrow's UTF-8 bytes do
+    rank = dict(zip(sorted(distinct), range(len(distinct))))
+    codes = np.fromiter(map(rank.__getitem__, ids), dtype=np.int64, count=len(ids))
+    order = np.lexsort((columns["end"], columns["start"], codes))  # stable, last key first
+    take = pa.array(order)
+    out = {}
+    for col, values in columns.items():
+        if isinstance(values, np.ndarray):
+            out[col] = values[order]
+            continue
+        try:
+            array = pa.array(values, type=pa.large_string())
+        except (pa.ArrowException, UnicodeError):
+            return None
+        if array.null_count:
+            return None
+        out[col] = pd.arrays.ArrowStringArray(pa.chunked_array([array.take(take)]), dtype=dtype)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _inferred_str():
+    """The dtype pandas infers for a column of Python strings when it is its Arrow-backed
+    ``str`` (pandas >= 3), else None."""
+    dtype = pd.Series(["a"]).dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return dtype
+    return None
 
 
 def _name_choice(cands: list, info: dict) -> tuple | None:
