@@ -327,14 +327,9 @@ def _single_word_rejected(w: str) -> bool:
     whatever its context: connectors, articles, documents, shouted words,
     titles, demonyms, office words, non-names, months, head words, stop words,
     one-letter words, demonym-like endings (each a ``return []`` there)."""
-    n = _norm(w)
-    return (w in _CONNECTORS or w in ("The", "the", "A", "An")
-            or (w in _DOC_HEADS and _head_type(w) not in ("ORG", "MILITARY_UNIT"))
-            or (w.isupper() and len(w) > 5)
-            or n in _TITLES or n.rstrip(".") in _TITLES or w.rstrip(".") in _TITLES
-            or w in _DEMONYMS or w in _OFFICE_WORDS or n in _NOT_NAMES or w in _MONTHS_DAYS
-            or _head_type(w) is not None or len(w) < 2 or w.lower() in _stop()
-            or _DEMONYM_SUFFIX.search(w) is not None)
+    # _rejected_alone takes every head word: a document head ("Act") too, whatever its type
+    return (_rejected_alone(w) or _is_title(w) or w in _CONNECTORS or w in _ARTICLES or w in _DOC_HEADS
+            or (w.isupper() and len(w) > 5) or _not_name(w) or _DEMONYM_SUFFIX.search(w) is not None)
 
 
 def _type_sequence(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[tuple[int, int, str, str]]:
