@@ -525,15 +525,17 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
     candidate list (the trie's own lists, alive for the whole call), filled as it goes."""
     per_sent = []
     named: set[str] = set()
-    for idx, (sentence_id, offset, text) in enumerate(zip(sids, offsets, texts)):
+    for idx, (matches, nested), to_read in zip(range(len(texts)), found, reported):
+        if not matches and not nested and to_read is NOTHING:
+            continue  # no match, nothing to discover: no row (two sentences in three)
+        text = texts[idx]
         if not text or text.isspace():
             continue
-        matches, nested = found[idx]
         for _a, _b, cands in matches:
             for eid, kind in cands:
                 if kind == "alias":
                     named.add(eid)
-        per_sent.append((idx, sentence_id, offset, text, matches, nested))
+        per_sent.append((idx, sids[idx], offsets[idx], text, matches, nested))
     rows = []
     discovered_people: dict[str, tuple[str, str]] = {}
     pending_short: list = []
@@ -561,7 +563,7 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
                 kept.append((s, e, eid, info[eid][1], "description" if kind == "description" else "gazetteer"))
         if discover and reported[idx] is not NOTHING:
             if lower_vocab is None:
-                lower_vocab = _LowerVocab([p[3] for p in per_sent])
+                lower_vocab = _LowerVocab([t for t in texts if t and not t.isspace()])
             gaz_spans = [(s, e, eid, et) for s, e, eid, et, m in kept if m != "description" and et != "EVENT"] \
                 if kept else []
             disc = _discover_fast(text, reported[idx], gaz_spans, lower_vocab)
@@ -575,11 +577,12 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
                     for g in gaz_spans:
                         if g[0] >= s and g[1] <= e:
                             replaced.add((g[0], g[1]))
-                surface = " ".join(surface.split())
+                words = surface.split()
+                surface = " ".join(words)
                 eid = "new:" + _slug(surface)
-                if etype == "PERSON" and len(surface.split()) >= 2:
-                    discovered_people[surface.split()[-1]] = (eid, surface)
-                if len(surface.split()) == 1:
+                if etype == "PERSON" and len(words) >= 2:
+                    discovered_people[words[-1]] = (eid, surface)
+                if len(words) == 1:
                     pending_short.append((sentence_id, offset, s, e, surface, eid, etype))
                     continue
                 kept.append((s, e, eid, etype, "discovered:" + surface))
@@ -601,7 +604,7 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
         if etype == "UNKNOWN" and surface not in discovered_people:
             if typed_spans is None:
                 typed_spans = _typed_span_ends(rows[:n_before])
-                texts_by_sid = {p[1]: p[3] for p in per_sent}
+                texts_by_sid = {i: t for i, t in zip(sids, texts) if t and not t.isspace()}
             tx_ = texts_by_sid[sentence_id]
             after = _LIST_SEP.match(tx_, e)
             neighbour = None
