@@ -635,3 +635,24 @@ def test_mentions_pauses_the_garbage_collector_and_hands_it_back_as_it_found_it(
     with pytest.raises(KeyError):
         ent.mentions(pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0]}), gazetteer=g)
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("ids", [["b", "a", "é", "A", "b"], [3, 1, 2, 1, 3], ["b", 1, "a", 2, "b"]],
+                         ids=["strings", "ints", "mixed"])
+def test_mention_rows_come_out_as_pandas_stable_sort_orders_them_whatever_the_article_ids(ids):
+    from analysis.entities.matching import _frame
+
+    rows = [(aid, 0, start, start + 5, surface, "new:x", surface, "UNKNOWN", "discovered")
+            for aid, start, surface in zip(ids, [9, 4, 0, 2, 4], ["Kyiv", "Lviv", "Odesa", "Sumy", "Kharkiv"])]
+    rows += [(aid, 1, start, start + 5, "Kyiv", "city:kyiv", "Kyiv", "GPE", "gazetteer") for aid, start in
+             zip(ids, [4, 4, 1, 0, 2])]
+    expected = pd.DataFrame(rows, columns=MENTION_COLUMNS).astype(
+        {"sentence_id": "int32", "start": "int64", "end": "int64"}).sort_values(
+        ["article_id", "start", "end"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(_frame(rows), expected, check_exact=True)
+    # a text pandas cannot store as str (a lone surrogate) fails as it does in pandas
+    rows[0] = rows[0][:4] + ("\ud800",) + rows[0][5:]
+    with pytest.raises(UnicodeEncodeError):
+        pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    with pytest.raises(UnicodeEncodeError):
+        _frame(rows)

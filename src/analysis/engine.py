@@ -327,6 +327,20 @@ def _english_sentence_spans(articles: pd.DataFrame, sentences: pd.DataFrame) -> 
     return spans
 
 
+def article_positions(article_id: pd.Series, order: pd.Index) -> np.ndarray:
+    """Each row's position in ``order`` (int64, -1 for an id ``order`` lacks), from a table's
+    ``article_id`` column.
+
+    >>> article_positions(pd.Series(["b", "a", "b", "z"]), pd.Index(["a", "b"])).tolist()
+    [1, 0, 1, -1]
+    """
+    # the few distinct ids are looked up, not every row (a token table's Arrow strings would
+    # otherwise become a million Python strings just to be hashed); missing ids stay a value of
+    # their own, as get_indexer treats them
+    codes, uniques = pd.factorize(article_id, use_na_sentinel=False)
+    return order.get_indexer(uniques).astype(np.int64)[codes]
+
+
 def in_article_order(frame: pd.DataFrame, article_ids) -> pd.DataFrame:
     """``frame``'s rows grouped by article in the order of ``article_ids`` (stable: an
     article's rows keep their order). Some stages sort by ``article_id``; without this
@@ -338,14 +352,10 @@ def in_article_order(frame: pd.DataFrame, article_ids) -> pd.DataFrame:
     """
     if len(frame) < 2 or "article_id" not in frame.columns:
         return frame
-    # the few distinct ids are looked up, not every row (a token table's Arrow strings would
-    # otherwise become a million Python strings just to be hashed); missing ids stay a value of
-    # their own, as get_indexer treats them
-    codes, uniques = pd.factorize(frame["article_id"], use_na_sentinel=False)
     # an Index is used as it is: its hash table is built once, not once per stored part read
     # (a table of a 100k-article corpus is read from hundreds of parts)
     order = article_ids if isinstance(article_ids, pd.Index) else pd.Index(list(article_ids))
-    position = order.get_indexer(uniques)[codes]
+    position = article_positions(frame["article_id"], order)
     if (position[1:] >= position[:-1]).all():
         return frame
     return frame.take(np.argsort(position, kind="stable")).reset_index(drop=True)

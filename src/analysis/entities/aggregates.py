@@ -128,6 +128,8 @@ class StoredMentions:
         """``(part, seq)`` batches of ``columns`` read from the store (see :meth:`ordered_parts`)."""
         import pyarrow.compute as pc
 
+        from analysis.engine import article_positions
+
         filters = None if self.discovered else ~pc.starts_with(pc.field("entity_id"), "new:")
         order = self.run.article_order
         frames, seqs, rows = [], [], 0
@@ -135,9 +137,8 @@ class StoredMentions:
             part = _as_python_strings(part, dtype="str")
             if order is None:
                 rank = np.full(len(part), i, dtype=np.int64)
-            else:  # the part's few distinct ids are looked up, not every row's
-                codes, ids = pd.factorize(part["article_id"], use_na_sentinel=False)
-                rank = order.get_indexer(ids).astype(np.int64)[codes]
+            else:
+                rank = article_positions(part["article_id"], order)
             frames.append(part)
             seqs.append((rank << 32) + np.arange(len(part), dtype=np.int64))
             rows += len(part)

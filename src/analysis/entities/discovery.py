@@ -327,14 +327,9 @@ def _single_word_rejected(w: str) -> bool:
     whatever its context: connectors, articles, documents, shouted words,
     titles, demonyms, office words, non-names, months, head words, stop words,
     one-letter words, demonym-like endings (each a ``return []`` there)."""
-    n = _norm(w)
-    return (w in _CONNECTORS or w in ("The", "the", "A", "An")
-            or (w in _DOC_HEADS and _head_type(w) not in ("ORG", "MILITARY_UNIT"))
-            or (w.isupper() and len(w) > 5)
-            or n in _TITLES or n.rstrip(".") in _TITLES or w.rstrip(".") in _TITLES
-            or w in _DEMONYMS or w in _OFFICE_WORDS or n in _NOT_NAMES or w in _MONTHS_DAYS
-            or _head_type(w) is not None or len(w) < 2 or w.lower() in _stop()
-            or _DEMONYM_SUFFIX.search(w) is not None)
+    # _rejected_alone takes every head word: a document head ("Act") too, whatever its type
+    return (_rejected_alone(w) or _is_title(w) or w in _CONNECTORS or w in _ARTICLES or w in _DOC_HEADS
+            or (w.isupper() and len(w) > 5) or _not_name(w) or _DEMONYM_SUFFIX.search(w) is not None)
 
 
 def _type_sequence(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[tuple[int, int, str, str]]:
@@ -463,97 +458,133 @@ def _common(word: str) -> bool:
 
 
 def _type_plain(seq: list[tuple], sent: str, initial: int, lower_vocab) -> list[tuple[int, int, str, str]]:
+    """Type one capitalised sequence of plain units (start, end, text, None), or reject it ([]).
+
+    The steps that read only the words are memoised (:func:`_plain_plan`: 17k distinct
+    sequences among the bench's 48k); the sentence-initial common word and the cue words
+    around the name are read here.
+
+    >>> _type_plain([(4, 8, "Oleg", None), (9, 18, "Synehubov", None)], "Gov Oleg Synehubov said", -1, set())
+    [(4, 18, 'Oleg Synehubov', 'PERSON')]
+    """
+    words = tuple([u[2] for u in seq])
+    w = words[0]
+    # the sentence's first word, a common one ("The", "But", "Unfortunately", a word the article
+    # writes in lower case), is dropped; only seq[0] can start at ``initial`` (no unit starts
+    # before it), and trimming the edges keeps it unless it is a connector or an article
+    dropped = seq[0][0] == initial and w not in _CONNECTORS and w not in _ARTICLES \
+        and (_common_opening(w) or w.lower() in lower_vocab)
+    plan = _plain_plan(words, dropped)
+    if plan is None:
+        return []
+    a, b, etype, cue = plan
+    start, end = seq[a][0], seq[b - 1][1]
+    if etype is None:
+        etype = _cue_type(sent, start, end, *cue)
+        if etype is None:
+            return []
+    return [(start, end, sent[start:end], etype)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain_plan(words: tuple[str, ...], dropped: bool) -> tuple | None:
+    """What :func:`_type_plain` makes of a sequence of ``words`` (``dropped``: its first word
+    is a common word opening the sentence): None (no name), else (first, last + 1, type, cue)
+    with the name's word indices, and its type, or None and the ``cue`` arguments of
+    :func:`_cue_type` when the words around the name decide it.
+
+    >>> _plain_plan(("Prime", "Minister"), False), _plain_plan(("Oleg", "Synehubov"), False)
+    (None, (0, 2, None, (2, False, 'PERSON')))
+    >>> _plain_plan(("Gen.", "Oleg", "Synehubov"), False), _plain_plan(("But", "Kharkiv", "Council"), True)
+    ((1, 3, 'PERSON', None), (1, 3, 'ORG', None))
+    """
     conns = _CONNECTORS
     # trim connectors at the edges, then leading articles
-    a, b = 0, len(seq)
-    while a < b and seq[a][2] in conns:
+    a, b = 0, len(words)
+    while a < b and words[a] in conns:
         a += 1
-    while b > a and seq[b - 1][2] in conns:
+    while b > a and words[b - 1] in conns:
         b -= 1
-    while a < b and seq[a][2] in _ARTICLES:
+    while a < b and words[a] in _ARTICLES:
         a += 1
     if a == b:
-        return []
-    if a or b < len(seq):
-        seq = seq[a:b]
-    heads = [_HEAD_TYPES.get(u[2]) for u in seq]
-    if seq[-1][2] in _DOC_HEADS and "ORG" not in heads and "MILITARY_UNIT" not in heads:
-        return []
-    n = len(seq)
+        return None
+    heads = [_HEAD_TYPES.get(w) for w in words]
+    if words[b - 1] in _DOC_HEADS and "ORG" not in heads[a:b] and "MILITARY_UNIT" not in heads[a:b]:
+        return None
     # transcript speaker labels and shouted headlines: "TERRY MORAN:", "PRESIDENT"
-    if seq[0][2].isupper() and (n > 1 or len(seq[0][2]) > 5) and all(u[2].isupper() for u in seq):
-        return []
+    if words[a].isupper() and (b - a > 1 or len(words[a]) > 5) and all(w.isupper() for w in words[a:b]):
+        return None
     # sentence-initial artefacts: "The", "But", "Unfortunately" ... (common words in Punkt's tables)
-    if seq[0][0] == initial:
-        w = seq[0][2]
-        if _common_opening(w) or w.lower() in lower_vocab:
-            seq = seq[1:]
-            heads = heads[1:]
-            n -= 1
-            if not n:
-                return []
+    if dropped:
+        a += 1
+        if a == b:
+            return None
+    n = b - a
     titled = False
     # titles and demonyms before a name: "Russian Deputy Foreign Minister Sergei Ryabkov"
     k = 0
     while k < n:
-        text = seq[k][2]
+        text = words[a + k]
         if _is_title(text):
             titled = True
         elif not (text in _DEMONYMS or text in conns or text in _OFFICE_WORDS):
             break
         k += 1
-    if n > 1 and (heads[-1] is not None or "ORG" in heads or "MILITARY_UNIT" in heads) and not (titled and k == n):
+    named = heads[a:b]
+    if n > 1 and (named[-1] is not None or "ORG" in named or "MILITARY_UNIT" in named) and not (titled and k == n):
         pass  # a name with a head word keeps its demonym/title words: "Russian Ministry of Education"
     else:
         if titled and k == n:
-            return []  # only titles: "Secretary of State", "Prime Minister"
-        if k:
-            seq = seq[k:]
-            heads = heads[k:]
-    a = 0
-    while a < len(seq) and seq[a][2] in conns:
+            return None  # only titles: "Secretary of State", "Prime Minister"
+        a += k
+    while a < b and words[a] in conns:
         a += 1
-    if a:
-        seq = seq[a:]
-        heads = heads[a:]
-    if not seq:
-        return []
-    n = len(seq)
-    words = [u[2] for u in seq]
-    if n <= 2 and (_not_name(words[0]) or n == 2 and _not_name(words[1])):
-        return []
-    start, end = seq[0][0], seq[-1][1]
-    if n == 1 and (_rejected_alone(words[0]) or not titled and _DEMONYM_SUFFIX.search(words[0])):
-        return []
+    if a == b:
+        return None
+    n = b - a
+    first, last = words[a], words[b - 1]
+    if n <= 2 and (_not_name(first) or n == 2 and _not_name(last)):
+        return None
+    if n == 1 and (_rejected_alone(first) or not titled and _DEMONYM_SUFFIX.search(first)):
+        return None
     # type by cues
-    last_head = heads[-1]
-    etype = "UNKNOWN"
-    if n > 1 and last_head is not None:  # every head type: MILITARY_UNIT, ORG, FACILITY, LOC, EVENT, GPE
-        etype = last_head
-    elif n > 1 and ("ORG" in heads or "MILITARY_UNIT" in heads):
-        etype = next(h for h in heads if h in ("ORG", "MILITARY_UNIT"))
-    elif titled:
-        etype = "PERSON"
+    named = heads[a:b]
+    if n > 1 and named[-1] is not None:  # every head type: MILITARY_UNIT, ORG, FACILITY, LOC, EVENT, GPE
+        return a, b, named[-1], None
+    if n > 1 and ("ORG" in named or "MILITARY_UNIT" in named):
+        return a, b, next(h for h in named if h in ("ORG", "MILITARY_UNIT")), None
+    if titled:
+        return a, b, "PERSON", None
+    alone_common = n == 1 and _common(first)
+    if 2 <= n <= 3 and all(map(_mixed_case, words[a:b])) and not _common(last):
+        fallback = "PERSON"
+    elif n == 1:
+        fallback = _word_type(first)
     else:
-        after = sent[end:].lstrip()
-        next_word = _NEXT_WORD.match(after).group() if after else ""
-        before = sent[:start].rstrip()
-        prev2 = before.rsplit(None, 2)[-2:] if before else []
-        if next_word.lower() in _GPE_CUES_AFTER and next_word.islower() \
-                or len(prev2) == 2 and prev2[1] == "of" and prev2[0].lower() in _PLACE_OF:
-            etype = "GPE"
-        elif next_word in _SPEECH and n >= 2:
-            etype = "PERSON"
-        elif n <= 2 and (prev2[-1].lower() if prev2 else "") in _GPE_CUES_BEFORE \
-                and not (n == 1 and _common(words[0])):
-            etype = "GPE"
-        elif 2 <= n <= 3 and all(map(_mixed_case, words)) and not _common(words[-1]):
-            etype = "PERSON"
-        elif n == 1:
-            etype = _word_type(words[0])
-    if etype == "UNKNOWN" and n == 1 and _common(words[0]):
-        return []  # a capitalised common noun ("Government", "Charter", "Glory")
-    return [(start, end, sent[start:end], etype)]
+        fallback = "UNKNOWN"
+    if fallback == "UNKNOWN" and alone_common:
+        fallback = None  # a capitalised common noun ("Government", "Charter", "Glory") without a cue
+    return a, b, None, (n, alone_common, fallback)
+
+
+def _cue_type(sent: str, start: int, end: int, n: int, alone_common: bool, fallback: str | None) -> str | None:
+    """The type the words around a name ``sent[start:end]`` of ``n`` words give it (a lower-case
+    "region"/"village" after it or "in"/"near" before it -> GPE, a speech verb after two words ->
+    PERSON), else ``fallback`` (None: no name); ``alone_common``: one common word, never a GPE
+    by the word before it."""
+    after = sent[end:].lstrip()
+    next_word = _NEXT_WORD.match(after).group() if after else ""
+    before = sent[:start].rstrip()
+    prev2 = before.rsplit(None, 2)[-2:] if before else []
+    if next_word.lower() in _GPE_CUES_AFTER and next_word.islower() \
+            or len(prev2) == 2 and prev2[1] == "of" and prev2[0].lower() in _PLACE_OF:
+        return "GPE"
+    if next_word in _SPEECH and n >= 2:
+        return "PERSON"
+    if n <= 2 and (prev2[-1].lower() if prev2 else "") in _GPE_CUES_BEFORE and not alone_common:
+        return "GPE"
+    return fallback
 
 
 _DEMONYM_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ese)$")
