@@ -1152,7 +1152,8 @@ def run_to_parquet(
     ``article_id`` and ``text``. Each worker holds one chunk at a time and at most
     ``max_in_flight`` chunks (default ``2 * n_jobs``) are out at once, plus the next one
     already cut in the parent; workers write their own parts and
-    return only row counts, so memory stays flat however large the corpus.
+    return only row counts, so memory stays flat however large the corpus. A parquet
+    ``source`` is read one batch at a time (:func:`parquet_batches`).
     Worker processes are replaced by fresh ones (forked again from the warmed-up
     parent) every ``recycle_after`` chunks each, one at a time and without waiting for
     the others (:class:`_WorkerSlots`; ``None``: never): what a worker
