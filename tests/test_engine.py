@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -489,3 +491,46 @@ def test_tables_built_in_article_order_come_out_in_the_order_of_the_articles_not
     for name, frame in out.items():
         pd.testing.assert_frame_equal(frame, engine.in_article_order(frame, arts["article_id"]), obj=name)
         assert list(dict.fromkeys(frame["article_id"].tolist())) == arts["article_id"].tolist(), name
+
+
+def test_a_parquet_corpus_is_read_one_batch_at_a_time_not_a_row_group_or_a_file_ahead(tmp_path):
+    # Issue 13: pyarrow.dataset's scanner decoded a whole row group (a file of the replicated 100k corpus: 5,000
+    # articles, 22 MB of text) and read files ahead; the parent held 62-83 MB of it during the whole streamed run.
+    import pyarrow as pa
+
+    texts = [f"article {i} " + "Kyiv said the talks continue. " * 34 for i in range(10_000)]  # 10 MB, one row group
+    pd.DataFrame({"article_id": [f"a{i}" for i in range(10_000)], "text": texts}).to_parquet(
+        tmp_path / "corpus.parquet", index=False, row_group_size=10_000)
+    held = []
+    for _chunk in engine._iter_source(tmp_path / "corpus.parquet", 10):
+        held.append(pa.total_allocated_bytes())
+        if len(held) == 20:
+            break
+    assert max(held) < 5_000_000  # a parquet page (1,024 articles, 1 MB) and its batch; not the row group's 10 MB
+
+
+def test_the_parquet_batches_are_the_scanners_batches(tmp_path):
+    import pyarrow.dataset as ds
+
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(23)], "text": [None if i == 4 else "x" * i for i in range(23)]})
+    (tmp_path / "corpus" / "sub").mkdir(parents=True)
+    arts.iloc[:10].to_parquet(tmp_path / "corpus" / "b.parquet", row_group_size=4)  # index kept in the metadata
+    arts.iloc[10:].to_parquet(tmp_path / "corpus" / "sub" / "a.parquet", index=False, row_group_size=7)
+    (tmp_path / "corpus" / "_SUCCESS").write_text("")
+    scanner = ds.dataset(str(tmp_path / "corpus"), format="parquet").to_batches(columns=["article_id", "text"], batch_size=3)
+    expected = [b.to_pandas() for b in scanner]
+    got = [b.to_pandas() for b in engine.parquet_batches(tmp_path / "corpus", ["article_id", "text"], 3)]
+    assert [len(b) for b in got] == [3, 1, 3, 1, 2, 3, 3, 1, 3, 3]
+    assert len(got) == len(expected)
+    for left, right in zip(got, expected):
+        pd.testing.assert_frame_equal(left, right, check_exact=True)
+
+
+def test_the_parent_hands_its_freed_heap_back_before_each_chunk_it_hands_a_worker(articles, tmp_path, monkeypatch):
+    # the pages it frees (batches read, chunks sent) are otherwise shared by the next worker forked from it and copied
+    # on write when the parent reuses them: the parent and the largest worker grew with the corpus (issue 13)
+    calls = []
+    release = engine.release_memory
+    monkeypatch.setattr(engine, "release_memory", lambda: (calls.append(os.getpid()), release()))
+    parts = engine.run_to_parquet(articles, tmp_path, stages=("sentences",), chunk_size=2, n_jobs=2)
+    assert calls.count(os.getpid()) >= len(parts) + 1  # once before the fork, once per chunk

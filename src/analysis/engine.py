@@ -675,11 +675,9 @@ def _cyrillic_letter_counts(source, *, batch_size: int = 1000):
         return
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.dataset as ds
 
-    dataset = ds.dataset(str(source), format="parquet")
-    columns = ["article_id", "text"] + (["lang"] if "lang" in dataset.schema.names else [])
-    for batch in dataset.to_batches(columns=columns, batch_size=batch_size, batch_readahead=1, fragment_readahead=1):
+    columns = ["article_id", "text"] + (["lang"] if "lang" in _parquet_dataset(source).schema.names else [])
+    for batch in parquet_batches(source, columns, batch_size):
         if not batch.num_rows:
             continue
         letters = pc.fill_null(pc.count_substring_regex(batch.column(1), _CYRILLIC_LETTER), 0).to_numpy()
@@ -726,7 +724,7 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     if corpus is not None:
         cyrillic, sample = scan_languages(corpus)
     warm_up(stages, cyrillic=cyrillic, sample=sample)
-    _release_memory()  # the warm-up's freed heap (264 MB at 100k articles) is not carried into every worker
+    release_memory()  # the warm-up's freed heap (264 MB at 100k articles) is not carried into every worker
     # no gc.collect() first: a full collection walks every object of the heap (0.1 s on the bench,
     # before any worker starts), and the holes it leaves are pages the workers fill and copy; cyclic
     # garbage frozen with the rest is collected after gc.unfreeze()
@@ -740,7 +738,7 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
 
 
 def _system_arrow_pool() -> Callable[[], None]:
-    """Make pyarrow allocate through the C library, whose freed pages :func:`_release_memory`
+    """Make pyarrow allocate through the C library, whose freed pages :func:`release_memory`
     hands back between chunks, rather than its bundled mimalloc/jemalloc, which keeps them; forked
     workers inherit it. Measured with ``benchmarks/worker_memory.py --one mixed 1`` (three runs
     each): a worker's private memory after a chunk 122-124 -> 114-116 MB, its peak 147 -> 141-144
@@ -951,11 +949,11 @@ def _process_and_write(chunk: pd.DataFrame, stages: tuple[str, ...], out_dir: st
     result = process_articles(chunk, stages=stages, timings=clock)
     rows = _write_parts(result, Path(out_dir), part)
     del result
-    _release_memory()
+    release_memory()
     return part, len(chunk), rows, clock
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """Hand freed heap pages back to the OS between chunks (glibc keeps them otherwise),
     so a long streaming run stays at the memory of one chunk."""
     try:
@@ -1027,15 +1025,45 @@ def _iter_batches(source, chunk_size: int, columns=("article_id", "text")) -> It
     if isinstance(source, pd.DataFrame):
         yield from iter_chunks(source, chunk_size)
         return
-    import pyarrow.dataset as ds
-
-    dataset = ds.dataset(str(source), format="parquet")
-    # Read ahead one batch only: the default (16 batches from 4 files) holds
-    # far more text in memory than the workers are processing.
-    for batch in dataset.to_batches(columns=list(columns), batch_size=chunk_size,
-                                    batch_readahead=1, fragment_readahead=1):
+    for batch in parquet_batches(source, columns, chunk_size):
         if batch.num_rows:
             yield batch.to_pandas()
+
+
+def _parquet_dataset(source):
+    import pyarrow.dataset as ds
+
+    return ds.dataset(str(source), format="parquet")
+
+
+def parquet_batches(source: str | os.PathLike, columns: Sequence[str], batch_size: int) -> Iterator:
+    """``columns`` of a parquet file or folder as pyarrow record batches of at most ``batch_size``
+    rows: the batches of ``pyarrow.dataset``'s scanner (its files, in its order, each row group cut
+    into ``batch_size`` rows from its start), read one batch at a time.
+
+    The scanner decodes a whole row group before it cuts it and reads files ahead even when told
+    to read one batch ahead: streaming the replicated bench corpus (5,000 articles, one row group,
+    per file) it held 62-83 MB of Arrow buffers in the parent all run long; read batch by batch
+    (``ParquetFile.iter_batches``, one row group at a time so the cuts stay the same) 7 MB.
+
+    >>> import tempfile, pyarrow as pa, pyarrow.parquet as pq
+    >>> path = tempfile.mkdtemp() + "/a.parquet"
+    >>> pq.write_table(pa.table({"article_id": list("abcde"), "text": list("vwxyz")}), path, row_group_size=3)
+    >>> [b.column("article_id").to_pylist() for b in parquet_batches(path, ["article_id"], 2)]
+    [['a', 'b'], ['c'], ['d', 'e']]
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    dataset = _parquet_dataset(source)
+    schema = pa.schema([dataset.schema.field(c) for c in columns])
+    for fragment in dataset.get_fragments():
+        with dataset.filesystem.open_input_file(fragment.path) as fh:
+            reader = pq.ParquetFile(fh)
+            for group in range(reader.num_row_groups):
+                for batch in reader.iter_batches(batch_size=batch_size, row_groups=[group], columns=list(columns)):
+                    # a file whose types differ from the dataset's (its first file's) is cast, as the scanner does
+                    yield batch if batch.schema.equals(schema) else batch.cast(schema)
 
 
 #: Chunks each worker of :func:`run_to_parquet` processes before it is replaced by a fresh one.
@@ -1134,7 +1162,8 @@ def run_to_parquet(
     ``article_id`` and ``text``. Each worker holds one chunk at a time and at most
     ``max_in_flight`` chunks (default ``2 * n_jobs``) are out at once, plus the next one
     already cut in the parent; workers write their own parts and
-    return only row counts, so memory stays flat however large the corpus.
+    return only row counts, so memory stays flat however large the corpus. A parquet
+    ``source`` is read one batch at a time (:func:`parquet_batches`).
     Worker processes are replaced by fresh ones (forked again from the warmed-up
     parent) every ``recycle_after`` chunks each, one at a time and without waiting for
     the others (:class:`_WorkerSlots`; ``None``: never): what a worker
@@ -1178,6 +1207,9 @@ def run_to_parquet(
                     while not slots.free(limit):
                         for result in slots.wait_one():
                             record(*result)
+                    # the heap the parent freed (batches read, chunks sent) goes back to the system before
+                    # a worker may be forked from it, so the parent's next reads do not copy pages that worker shares
+                    release_memory()
                     slots.submit(_process_and_write, chunk, stages, str(out), part)
                 for result in slots.drain():
                     record(*result)

@@ -251,10 +251,10 @@ def release_memory() -> None:
     pipeline's workers are forked from this process, so every page it holds at the fork is in the
     process tree's memory once, garbage or not.
     """
-    from analysis.engine import _release_memory
+    from analysis import engine
 
     release_arrow_memory()
-    _release_memory()
+    engine.release_memory()
 
 
 def _corpus_files_key(corpus) -> str:
