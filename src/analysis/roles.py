@@ -652,11 +652,10 @@ class RoleModel:
             # feature dicts: the one extra feature's weight row times its value is added to the scores
             sides, lean = _other_lean(feats, p, article_ids)
             m = self.collective
-            rows = [m.vocab.get("coll:" + s) for s in sides]
+            rows = np.array([m.vocab.get("coll:" + s, -1) for s in sides], dtype=np.intp)
+            known = rows >= 0
             offset = np.zeros((len(sides), len(m.classes)))
-            for r, (j, v) in enumerate(zip(rows, lean)):
-                if j is not None:
-                    offset[r] = m.coef[j] * v
+            offset[known] = m.coef[rows[known]] * lean[known, None]
             p = _main_columns(m, feats, offset)
         return apply_bias(p, self.main_bias)
 
@@ -1145,10 +1144,9 @@ def role_shares(roles: pd.DataFrame, articles: pd.DataFrame | None = None, *, en
     from analysis.framing.agency import wilson
     from analysis.overview import with_groups
 
-    wanted = [entity, role, "article_id", *([by] if isinstance(by, str) else list(by or [])), *([date] if freq else [])]
-    # only the columns counted are copied (a large corpus casts millions of mentions)
-    roles = roles[[c for c in dict.fromkeys(wanted) if c in roles.columns]]
-    frame, groups = with_groups(roles, articles, by=by, freq=freq, date=date, caller="role_shares()")
+    # only the columns counted are taken (a large corpus casts millions of mentions)
+    frame, groups = with_groups(roles, articles, by=by, freq=freq, date=date, caller="role_shares()",
+                                keep=[entity, role, "article_id"])
     keys = [entity, *groups]
     labels = list(MAIN_ROLES) if role == "main_role" else list(FINE_ROLES)
     cols = [*keys, "role", "n", "n_total", "n_articles", "share", "ci_low", "ci_high", "reliable"]
