@@ -803,7 +803,7 @@ def apply_bias(p: np.ndarray, bias: Mapping[str, float] | None) -> np.ndarray:
 
 
 #: decision objectives of :func:`tune_main_bias`
-DECISIONS = ("argmax", "accuracy", "f1_floor", "macro_f1")
+DECISIONS = ("argmax", "accuracy", "f1_floor")
 _BIAS_GRID = tuple(np.round(np.arange(-1.5, 1.51, 0.25), 2))
 
 
@@ -840,7 +840,7 @@ def tune_main_bias(p: np.ndarray, gold: Sequence[str], *, objective: str = "f1_f
                 tp = np.sum((pred == c) & (y == c))
                 d = np.sum(pred == c) + np.sum(y == c)
                 f1s.append(2 * tp / d if d else 0.0)
-            value = float(np.mean(f1s)) if acc >= maj or objective == "macro_f1" else acc - 10.0
+            value = float(np.mean(f1s)) if acc >= maj else acc - 10.0
         if best is None or value > best + 1e-12:
             best, best_b = value, (bp, bi)
     return {"Protagonist": float(best_b[0]), "Antagonist": 0.0, "Innocent": float(best_b[1])}
