@@ -30,16 +30,14 @@ Writes nothing.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import numpy as np
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-import roles_round6 as r6  # noqa: E402
+import roles_round7 as r7  # noqa: E402
 
 from analysis import roles as R  # noqa: E402
-from analysis.evaluation.roles import grouped_folds  # noqa: E402
 
 
 def vc_features(art, ts, te, ss, se):
@@ -81,6 +79,18 @@ def agency_features(art, start, end, s0, s1, sent_cache):
     return out
 
 
+def _positions(art, a, b):
+    """Tokens ts:te of the span [a, b) of ``art``, tokens ss:se and characters s0:s1 of its sentence (as
+    :func:`analysis.roles.mention_features` finds them)."""
+    from bisect import bisect_left, bisect_right
+
+    ts = bisect_right(art.ends, a)
+    te = max(bisect_left(art.starts, b), ts + 1)
+    k = bisect_right(art.sent_starts, a) - 1
+    s0, s1 = art.sents[max(k, 0)]
+    return ts, te, bisect_left(art.starts, s0), bisect_left(art.starts, s1), s0, s1
+
+
 def extra_features(dx, kinds):
     d = dx.D["en"]
     arts = dict(zip(d["arts"]["article_id"], d["arts"]["text"]))
@@ -91,13 +101,7 @@ def extra_features(dx, kinds):
         if art is None:
             art = cache[aid] = (R._Article(arts[aid], "en"), {})
         art, sent_cache = art
-        from bisect import bisect_left, bisect_right
-
-        ts = bisect_right(art.ends, a)
-        te = max(bisect_left(art.starts, b), ts + 1)
-        k = bisect_right(art.sent_starts, a) - 1
-        s0, s1 = art.sents[max(k, 0)]
-        ss, se = bisect_left(art.starts, s0), bisect_left(art.starts, s1)
+        ts, te, ss, se, s0, s1 = _positions(art, a, b)
         f = {}
         if "vc" in kinds:
             f.update(vc_features(art, ts, te, ss, se))
@@ -109,11 +113,7 @@ def extra_features(dx, kinds):
             import re
 
             for m in re.finditer(re.escape(surface), art.lowered) if surface.strip() else ():
-                ots = bisect_right(art.ends, m.start())
-                ote = max(bisect_left(art.starts, m.end()), ots + 1)
-                ok = bisect_right(art.sent_starts, m.start()) - 1
-                o0, o1 = art.sents[max(ok, 0)]
-                oss, ose = bisect_left(art.starts, o0), bisect_left(art.starts, o1)
+                ots, ote, oss, ose, _, _ = _positions(art, m.start(), m.end())
                 got = {}
                 if "vce" in kinds:
                     got.update(vc_features(art, ots, ote, oss, ose))
@@ -128,33 +128,10 @@ def extra_features(dx, kinds):
     return out
 
 
-def library(dx, seed, F, decision="argmax", collective=False):
-    d, r = dx.D["en"], dx.D["ru"]
-    g, rg = d["gold"], r["gold"]
-    y = g["main_role"].to_numpy()
-    aids = g["article_id"].to_numpy()
-    ruF = r["feats"]
-    P = np.zeros((len(y), 3))
-    for tr, te in grouped_folds(aids, 5, seed):
-        m = R.train_role_model([F[j] for j in tr] + ruF, list(y[tr]) + rg["main_role"].tolist(),
-                               g["fine_roles"].iloc[tr].tolist() + rg["fine_roles"].tolist(), lang="en", seed=seed,
-                               groups=list(aids[tr]) + rg["article_id"].tolist(), C=1.0, decision=decision,
-                               collective=collective)
-        P[te] = m.main_proba([F[j] for j in te], list(aids[te]))
-    return r6._scores(y, r6.decide(P))
-
-
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seed", type=int, nargs="+", default=[0])
-    ap.add_argument("--variants", nargs="+", default=["base"])
-    ap.add_argument("--root", default=None)
-    args = ap.parse_args(argv)
-    root = r6._semeval_root(args.root)
-    if root is None:
+    args, dx = r7.arguments_and_data(argv, __doc__, "base")
+    if dx is None:
         return 0
-    dx = r6.Data(root)
-    dx.root = root
     base = dx.D["en"]["feats"]
     for name in args.variants:
         decision, coll = "argmax", name.startswith("coll")
@@ -171,12 +148,8 @@ def main(argv=None) -> int:
             ex = extra_features(dx, set(name.split("+")))
             print(f"  {name}: {sum(bool(e) for e in ex)} of {len(ex)} rows with a cue", file=sys.stderr)
             F = [{**f, **e} for f, e in zip(base, ex)]
-        res = []
-        for s in args.seed:
-            res.append(library(dx, s, F, decision, coll))
-            print(f"  {name} seed {s}: {res[-1]}", file=sys.stderr, flush=True)
-        tail = f" mean {tuple(np.round(np.mean(res, 0), 4).tolist())}" if len(res) > 1 else ""
-        print(name, *res, tail, flush=True)
+        r7.print_runs(name, args.seed, lambda s, F=F, decision=decision, coll=coll: r7.library(
+            dx, s, coll, F=F, decision=decision))
     return 0
 
 

@@ -25,7 +25,9 @@ Two methods, one output schema (:data:`ROLE_COLUMNS`):
     next to it), the words of the sentence, the mention's own words and
     character n-grams, pymorphy3 lemmas for Russian (:mod:`analysis.morph`),
     the side, the article stance (alone and crossed with the side), the rule
-    cues and the target-sentiment score; for Russian also the mean navec
+    cues and the target-sentiment score; for English whether the mention is the
+    agent or the patient of a harm / help / peace / accuse / deceive / suffer
+    word in its clause (:func:`cast_features`; round 8); for Russian also the mean navec
     word vector (the ``natasha`` wheel's news vectors) of the window's and of
     the mention's lemmas, as dense blocks (:func:`_embedding_features`; grouped
     5-fold CV on the SemEval ru folder 0.738 -> 0.767 main accuracy); for English,
