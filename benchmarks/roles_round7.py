@@ -95,21 +95,21 @@ def collective(dx, seed, norm, ru):
     return r6._scores(y, r6.decide(P2))
 
 
-def library(dx, seed, collective, inner_folds=4):
+def library(dx, seed, collective, inner_folds=4, *, F=None, decision="argmax"):
     """Main accuracy / macro-F1 of ``python -m analysis.evaluate roles EN --cv 5 --seed S [--collective yes|no]``
     (the same folds, :func:`analysis.roles.train_role_model` and :meth:`RoleModel.main_proba` as the command;
-    features computed once)."""
+    features computed once). ``F``: other English feature rows (round 8); ``decision``: the main-role decision."""
     d, r = dx.D["en"], dx.D["ru"]
     g, rg = d["gold"], r["gold"]
     y = g["main_role"].to_numpy()
     aids = g["article_id"].to_numpy()
-    F, ruF = d["feats"], r["feats"]
+    F, ruF = d["feats"] if F is None else F, r["feats"]
     P = np.zeros((len(y), 3))
     for tr, te in grouped_folds(aids, 5, seed):
         m = R.train_role_model([F[j] for j in tr] + ruF, list(y[tr]) + rg["main_role"].tolist(),
                                g["fine_roles"].iloc[tr].tolist() + rg["fine_roles"].tolist(), lang="en", seed=seed,
                                groups=list(aids[tr]) + rg["article_id"].tolist(), C=1.0, collective=collective,
-                               inner_folds=inner_folds)
+                               inner_folds=inner_folds, decision=decision)
         P[te] = m.main_proba([F[j] for j in te], list(aids[te]))
     return r6._scores(y, r6.decide(P))
 
@@ -124,25 +124,38 @@ def run(dx, name, seed):
     return collective(dx, seed, parts[1], ru=parts[-1] == "ru")
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments_and_data(argv, doc, default_variant):
+    """(parsed ``--seed/--variants/--root``, round 6's :class:`Data`), or (args, None) when the folders are absent."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, nargs="+", default=[0])
-    ap.add_argument("--variants", nargs="+", default=["current"])
+    ap.add_argument("--variants", nargs="+", default=[default_variant])
     ap.add_argument("--root", default=None)
     args = ap.parse_args(argv)
     root = r6._semeval_root(args.root)
     if root is None:
-        return 0
+        return args, None
     dx = r6.Data(root)
     dx.root = root
+    return args, dx
+
+
+def main(argv=None) -> int:
+    args, dx = arguments_and_data(argv, __doc__, "current")
+    if dx is None:
+        return 0
     for name in args.variants:
-        res = []
-        for s in args.seed:
-            res.append(run(dx, name, s))
-            print(f"  {name} seed {s}: {res[-1]}", file=sys.stderr, flush=True)
-        tail = f" mean {tuple(np.round(np.mean(res, 0), 4).tolist())}" if len(res) > 1 else ""
-        print(name, *res, tail, flush=True)
+        print_runs(name, args.seed, lambda s, name=name: run(dx, name, s))
     return 0
+
+
+def print_runs(name, seeds, run_seed):
+    """``run_seed(seed)`` for each seed, each result on stderr as it comes, then one line: all and their mean."""
+    res = []
+    for s in seeds:
+        res.append(run_seed(s))
+        print(f"  {name} seed {s}: {res[-1]}", file=sys.stderr, flush=True)
+    tail = f" mean {tuple(np.round(np.mean(res, 0), 4).tolist())}" if len(res) > 1 else ""
+    print(name, *res, tail, flush=True)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from analysis.roles import (
     MAIN_ROLES,
     ROLE_COLUMNS,
     RoleModel,
+    cast_features,
     featurize,
     load_role_model,
     predict_roles,
@@ -569,3 +570,30 @@ def test_collective_feature_treats_missing_article_ids_as_one_article():
     out = collective_features([{"side:russia": 1.0}, {"side:ukraine": 1.0}], np.array([[0, 1, 0], [0, 1, 0]]),
                               [None, None])
     assert [out[0]["coll:russia"], out[1]["coll:ukraine"]] == [1.0, -1.0]
+
+
+def test_cast_features_say_whether_the_mention_does_or_undergoes_harm_help_or_suffering():
+    def cast(sentence, mention):
+        low = sentence.lower().split()
+        k = len(mention.split())
+        i = next(j for j in range(len(low)) if low[j:j + k] == mention.lower().split())
+        return cast_features(low, i, i + k, 0, len(low))
+
+    assert cast("Russian troops shelled the city", "Russian troops") == {"vc:harm:agent": 1.0}
+    assert cast("the city was shelled by Russian troops", "the city") == {"vc:harm:patient": 1.0}
+    assert cast("the city was shelled by Russian troops", "Russian troops") == {"vc:harm:agent": 1.0}
+    assert cast("Moscow invaded Ukraine last year", "Ukraine") == {"vc:harm:patient": 1.0}
+    assert cast("Kyiv defended its skies", "Kyiv") == {"vc:help:agent": 1.0}
+    assert cast("Turkey proposed talks", "Turkey") == {"vc:peace:agent": 1.0}
+    assert cast("thousands of families fled", "families") == {"vc:suffer:agent": 1.0}
+    # a clause break ends the scan: the verb is not the mention's
+    assert cast("NATO met , and Russia attacked", "NATO") == {}
+
+
+def test_cast_features_are_english_only_and_reach_the_model_features():
+    low = "russia attacked ukraine".split()
+    assert cast_features(low, 0, 1, 0, 3, "ru") == {}
+    arts = pd.DataFrame({"article_id": ["a"], "text": ["Russian forces shelled Kharkiv. Residents fled the city."]})
+    ments = pd.DataFrame({"article_id": ["a", "a"], "start": [0, 32], "end": [14, 41]})
+    feats, _, _ = featurize(ments, arts)
+    assert feats[0]["vc:harm:agent"] == 1.0 and feats[1]["vc:suffer:agent"] == 1.0

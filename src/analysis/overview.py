@@ -18,6 +18,7 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -187,11 +188,14 @@ def time_bins(freq: str) -> tuple[str, str]:
 
 
 def with_groups(frame: pd.DataFrame, articles: pd.DataFrame | None, *, by=None, freq: str | None = None,
-                date: str = "published", caller: str = "this function") -> tuple[pd.DataFrame, list[str]]:
+                date: str = "published", caller: str = "this function",
+                keep: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """A copy of a per-article table with its grouping columns: ``by`` (one name or several) joined
     from ``articles`` on ``article_id`` where ``frame`` lacks them, plus a ``period`` column binned
     by :func:`time_bins` when ``freq`` is given. Returns ``(frame, keys)``, keys being the grouping
     columns in order (``period`` last). Shared by the per-actor and per-narrative aggregates.
+    ``keep``: only these columns of ``frame`` (those it has), with the grouping and date columns, are
+    taken (a large table is then never copied whole).
 
     >>> rows = pd.DataFrame({"article_id": [1, 2]})
     >>> arts = pd.DataFrame({"article_id": [1, 2], "outlet": ["X", "Y"],
@@ -200,8 +204,11 @@ def with_groups(frame: pd.DataFrame, articles: pd.DataFrame | None, *, by=None, 
     >>> keys, frame["period"].dt.strftime("%Y-%m").tolist()
     (['outlet', 'period'], ['2024-08', '2024-09'])
     """
-    frame = frame.copy()
     groups = [by] if isinstance(by, str) else list(by or [])
+    if keep is None:
+        frame = frame.copy()
+    else:  # a column selection is a new frame (copy-on-write): no column is copied until written
+        frame = frame[[c for c in dict.fromkeys([*keep, *groups, *([date] if freq else [])]) if c in frame.columns]]
     need = [c for c in groups + ([date] if freq else []) if c not in frame.columns]
     if need:
         if articles is None:

@@ -25,7 +25,9 @@ Two methods, one output schema (:data:`ROLE_COLUMNS`):
     next to it), the words of the sentence, the mention's own words and
     character n-grams, pymorphy3 lemmas for Russian (:mod:`analysis.morph`),
     the side, the article stance (alone and crossed with the side), the rule
-    cues and the target-sentiment score; for Russian also the mean navec
+    cues and the target-sentiment score; for English whether the mention is the
+    agent or the patient of a harm / help / peace / accuse / deceive / suffer
+    word in its clause (:func:`cast_features`; round 8); for Russian also the mean navec
     word vector (the ``natasha`` wheel's news vectors) of the window's and of
     the mention's lemmas, as dense blocks (:func:`_embedding_features`; grouped
     5-fold CV on the SemEval ru folder 0.738 -> 0.767 main accuracy); for English,
@@ -306,6 +308,60 @@ def _harm_forms() -> tuple[frozenset, frozenset]:
 
 
 _PASSIVE = frozenset("was were is are been being be got".split())
+#: what ends the clause scanned by :func:`cast_features`
+_CAST_PASSIVE = _PASSIVE | {"get", "gets"}
+_CLAUSE_STOP = frozenset(', ; : . ! ? ( ) " and but while which who when after before'.split())
+
+
+@lru_cache(maxsize=4)
+def _cast_classes(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(class, word prefixes) of the ``cast_verbs`` in ``roles.yml`` for ``lang`` (none but English)."""
+    return tuple((name, tuple(d[lang])) for name, d in role_lexicon().get("cast_verbs", {}).items() if d.get(lang))
+
+
+def cast_features(low: Sequence[str], ts: int, te: int, ss: int, se: int, lang: str = "en") -> dict[str, float]:
+    """Whether the mention (tokens ``ts:te`` of ``low``, its sentence ``ss:se``) is the agent or the patient of a
+    word of each ``cast_verbs`` class of ``roles.yml`` (harm, help, peace, accuse, deceive, suffer) in its own
+    clause: ``vc:<class>:agent`` when one of the 4 tokens after it (up to a clause break) is of the class and does
+    not follow a passive auxiliary, or when the mention follows "by" after one (4 tokens before); else
+    ``vc:<class>:patient`` for the passive, or for the nearest class word in the 4 tokens before it.
+
+    Round 8 (README-roles.md): grouped 5-fold CV on the SemEval-2025 en folder, mean of fold seeds 0-9, main
+    accuracy / macro-F1 0.706 / 0.581 -> 0.710 / 0.589.
+
+    >>> low = "the city was shelled by russian troops and kyiv defended it .".split()
+    >>> cast_features(low, 0, 2, 0, 12), cast_features(low, 5, 7, 0, 12), cast_features(low, 8, 9, 0, 12)
+    ({'vc:harm:patient': 1.0}, {'vc:harm:agent': 1.0}, {'vc:help:agent': 1.0})
+    """
+    classes = _cast_classes(lang)
+    out: dict[str, float] = {}
+    if not classes:
+        return out
+
+    def of(word):
+        return [c for c, prefixes in classes if word.startswith(prefixes)]
+
+    for i in range(te, min(te + 4, se)):
+        if low[i] in _CLAUSE_STOP:
+            break
+        found = of(low[i])
+        if found:
+            role = "patient" if i > te and low[i - 1] in _CAST_PASSIVE else "agent"
+            out.update(dict.fromkeys((f"vc:{c}:{role}" for c in found), 1.0))
+            break
+    if ts - 1 >= ss and low[ts - 1] == "by":
+        for i in range(max(ss, ts - 5), ts - 1):
+            out.update(dict.fromkeys((f"vc:{c}:agent" for c in of(low[i])), 1.0))
+    else:
+        for i in range(ts - 1, max(ss, ts - 5) - 1, -1):
+            if low[i] in _CLAUSE_STOP:
+                break
+            found = of(low[i])
+            if found:
+                for c in found:
+                    out.setdefault(f"vc:{c}:patient", 1.0)
+                break
+    return out
 
 
 def _sentiment(sentence: str, a: int, b: int, parses: Mapping | None = None) -> tuple[float, float, bool]:
@@ -464,6 +520,8 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
         if speaker:
             f["speaker"] = 1.0
         f["tsent_x_side:" + side] = score
+    if features:
+        f.update(cast_features(low, ts, te, ss, se, lang))
     cues_out = {"side": side, "stance": stance, "score": score, "role": role, "speaker": speaker,
                 "innocent": innocent, "agent": agent, "patient": patient, "fine": fine_counts}
     return (f if features else {}), cues_out
@@ -652,11 +710,10 @@ class RoleModel:
             # feature dicts: the one extra feature's weight row times its value is added to the scores
             sides, lean = _other_lean(feats, p, article_ids)
             m = self.collective
-            rows = [m.vocab.get("coll:" + s) for s in sides]
+            rows = np.array([m.vocab.get("coll:" + s, -1) for s in sides], dtype=np.intp)
+            known = rows >= 0
             offset = np.zeros((len(sides), len(m.classes)))
-            for r, (j, v) in enumerate(zip(rows, lean)):
-                if j is not None:
-                    offset[r] = m.coef[j] * v
+            offset[known] = m.coef[rows[known]] * lean[known, None]
             p = _main_columns(m, feats, offset)
         return apply_bias(p, self.main_bias)
 
@@ -1145,10 +1202,9 @@ def role_shares(roles: pd.DataFrame, articles: pd.DataFrame | None = None, *, en
     from analysis.framing.agency import wilson
     from analysis.overview import with_groups
 
-    wanted = [entity, role, "article_id", *([by] if isinstance(by, str) else list(by or [])), *([date] if freq else [])]
-    # only the columns counted are copied (a large corpus casts millions of mentions)
-    roles = roles[[c for c in dict.fromkeys(wanted) if c in roles.columns]]
-    frame, groups = with_groups(roles, articles, by=by, freq=freq, date=date, caller="role_shares()")
+    # only the columns counted are taken (a large corpus casts millions of mentions)
+    frame, groups = with_groups(roles, articles, by=by, freq=freq, date=date, caller="role_shares()",
+                                keep=[entity, role, "article_id"])
     keys = [entity, *groups]
     labels = list(MAIN_ROLES) if role == "main_role" else list(FINE_ROLES)
     cols = [*keys, "role", "n", "n_total", "n_articles", "share", "ci_low", "ci_high", "reliable"]
