@@ -17,7 +17,10 @@ role shares), s (sentiment per side), n (side presence); SCALE multiplies the bl
 their language-independent features only: casting and cue counts); ``c2f-A`` (coarse score = (1 - A) x P(coarse)
 + A x the best P(sub-narrative)); ``count`` (a label-count model: multinomial LR over cue counts and length
 predicting Other / 1 / 2 / 3+, the top-k narratives kept; ``count-mix`` lets the inner CV choose between it and
-the threshold rule). Nothing is written.
+the threshold rule); ``oth-SRC-BLOCKS`` (P(Other) averaged with a LR over cue counts + casting instead of cue
+counts alone); ``aug-SRC-BLOCKS-SCALE`` (casting in the coarse and the fine model; run it alone); ``blend-SRC-
+BLOCKS-A`` ((1 - A) x the model + A x a cue-count + casting LR, all labels). ``modelx`` = role predictions
+cross-fitted once (5 fixed groups of articles, one role model per group). Nothing is written.
 """
 
 from __future__ import annotations
@@ -168,7 +171,7 @@ class H7(H):
             return casting(self.ru_ids, self.rments["article_id"].tolist(), self.rmcues, P, fn, blocks)
         return casting(self.ids, self.maids, self.mcues, P, fn, blocks)
 
-    def cast_scorer(self, src, blocks, scale, mode="add", joint=False, C=4.0):
+    def cast_scorer(self, src, blocks, scale, mode="add", joint=False, C=4.0, raw=False):
         def f(tr, te):
             te_ids = [self.ids[i] for i in te]
             key = ("cast", src, blocks, scale, mode, joint, C, tuple(tr), tuple(te))
@@ -200,7 +203,21 @@ class H7(H):
                 names = en_names
             self.cache[key] = names, P
             return names, P
-        return self.with_other(f)
+        return f if raw else self.with_other(f)
+
+    def other_cast(self, src, blocks, a=0.5):
+        """The round-6 rule with casting: P(Other) averaged with a LR (C 1) over cue counts + casting shares."""
+        small = self.cast_scorer(src, blocks, 1.0, mode="only", C=1.0, raw=True)
+
+        def f(tr, te):
+            n1, p1 = self.base(tr, te)
+            n2, p2 = small(tr, te)
+            p = p1.copy()
+            if OTHER in n1:
+                j = n1.index(OTHER)
+                p[:, j] = (1 - a) * p1[:, j] + a * p2[:, n2.index(OTHER)]
+            return n1, p
+        return f
 
     def blend_cast(self, src, blocks, a, C=1.0):
         base = self.with_other(self.base)
@@ -305,6 +322,8 @@ def main(argv=None) -> int:
                     [{**b, **{k: x * float(p[3]) for k, x in c.items()}} for b, c in zip(h.base_feats, cf)]).tocsr()
                 h.cache = {("dense", "cue"): cue}
                 sc = h.with_other(h.base)
+            elif p[0] == "oth":  # oth-SRC-BLOCKS: P(Other) averaged with a cue-count + casting LR instead
+                sc = h.other_cast(p[1], p[2])
             elif p[0] == "blend":  # blend-SRC-BLOCKS-A: (1 - A) x base + A x a casting + cue-count LR (C 1)
                 sc = h.blend_cast(p[1], p[2], float(p[3]))
             elif p[0] == "c2f":
@@ -318,7 +337,7 @@ def main(argv=None) -> int:
             res = [h.run(sc, s, dec, grid) for s in args.seeds]
             per = " ".join(f"{c:.3f}/{f:.3f}" for c, f in res)
             mc, mf = np.mean([r[0] for r in res]), np.mean([r[1] for r in res])
-            print(f"{v:24s} {per}  mean {mc:.3f}/{mf:.3f}", flush=True)
+            print(f"{v:24s} {per}  mean {mc:.4f}/{mf:.4f}", flush=True)
     return 0
 
 
