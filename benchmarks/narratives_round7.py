@@ -25,7 +25,6 @@ cross-fitted once (5 fixed groups of articles, one role model per group). Nothin
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from pathlib import Path
@@ -37,7 +36,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import narratives_round6  # noqa: E402
-from narratives_round6 import H, _lr_ovr  # noqa: E402
+from narratives_round6 import H, _lr_ovr, parser, report, semeval_root  # noqa: E402
 
 from analysis import narratives as N  # noqa: E402
 from analysis import roles as R  # noqa: E402
@@ -296,14 +295,9 @@ def _near(t):
 
 def main(argv=None) -> int:
     narratives_round6._near = _near
-    ap = argparse.ArgumentParser()
-    ap.add_argument("variants", nargs="*", default=["base"])
-    ap.add_argument("--seeds", type=int, nargs="+", default=list(range(10)))
-    ap.add_argument("--root", default="../shared/eval/semeval25")
-    args = ap.parse_args(argv)
-    root = Path(args.root)
-    if not (root / "en" / "narratives.tsv").exists():
-        print(f"skipped: {root} absent")
+    args = parser(range(10)).parse_args(argv)
+    root = semeval_root(args.root)
+    if root is None:
         return 0
     with threadpool_limits(limits=1):
         h = H7(root)
@@ -334,10 +328,7 @@ def main(argv=None) -> int:
                 grid = [("k",)] if v == "count" else [("k",)] + [("thr", t) for t in N.THRESHOLD_GRID]
             else:
                 raise SystemExit(f"unknown variant {v}")
-            res = [h.run(sc, s, dec, grid) for s in args.seeds]
-            per = " ".join(f"{c:.3f}/{f:.3f}" for c, f in res)
-            mc, mf = np.mean([r[0] for r in res]), np.mean([r[1] for r in res])
-            print(f"{v:24s} {per}  mean {mc:.4f}/{mf:.4f}", flush=True)
+            report(v, [h.run(sc, s, dec, grid) for s in args.seeds], digits=4)
     return 0
 
 
