@@ -335,16 +335,21 @@ def scorer_for(h: H, name: str):
     raise SystemExit(f"unknown variant {name}")
 
 
-def main(argv=None) -> int:
+def parser(seeds) -> argparse.ArgumentParser:
+    """The harnesses' common arguments: variant names, fold seeds (default ``seeds``), the SemEval folder."""
     ap = argparse.ArgumentParser()
     ap.add_argument("variants", nargs="*", default=["base"])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    ap.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
     ap.add_argument("--root", default="../shared/eval/semeval25")
+    return ap
+
+
+def main(argv=None) -> int:
+    ap = parser(range(5))
     ap.add_argument("--extra", default=None, help=".npz of per-article scores (same article order) for feat-*")
     args = ap.parse_args(argv)
-    root = Path(args.root)
-    if not (root / "en" / "narratives.tsv").exists():
-        print(f"skipped: {root} absent")
+    root = semeval_root(args.root)
+    if root is None:
         return 0
     with threadpool_limits(limits=1):
         h = H(root)
@@ -356,10 +361,24 @@ def main(argv=None) -> int:
             else:
                 sc = scorer_for(h, v)
                 res = [h.run(sc, s) for s in args.seeds]
-            per = " ".join(f"{c:.3f}/{f:.3f}" for c, f in res)
-            mc, mf = np.mean([r[0] for r in res]), np.mean([r[1] for r in res])
-            print(f"{v:24s} {per}  mean {mc:.3f}/{mf:.3f}", flush=True)
+            report(v, res)
     return 0
+
+
+def report(variant: str, res, digits: int = 3) -> None:
+    """One line: coarse / fine samples-F1 per fold seed, then their means (to ``digits`` decimals)."""
+    per = " ".join(f"{c:.3f}/{f:.3f}" for c, f in res)
+    mc, mf = np.mean([r[0] for r in res]), np.mean([r[1] for r in res])
+    print(f"{variant:24s} {per}  mean {mc:.{digits}f}/{mf:.{digits}f}", flush=True)
+
+
+def semeval_root(path: str) -> Path | None:
+    """The SemEval folder when its English narratives are present (else a skip line is printed)."""
+    root = Path(path)
+    if not (root / "en" / "narratives.tsv").exists():
+        print(f"skipped: {root} absent")
+        return None
+    return root
 
 
 if __name__ == "__main__":
