@@ -61,17 +61,19 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
     from analysis.sentiment.target import _Parsed, _quoted
 
     if split is None:
-        n_tokens, code, tok, starts, ends = _tokenize(sentences)
+        n_tokens, code, tok, starts, ends, first_token = _tokenize(sentences)
     else:
         if split.n_texts != len(sentences):
             raise ValueError(f"split has {split.n_texts} texts for {len(sentences)} sentences")
         n_tokens, code, tok, starts, ends = _tokenize_split(split)
+        first_token = None
     words = _Words(tok, lexicon)
     del tok
 
     starts_at = np.zeros(len(n_tokens) + 1, dtype=np.intp)  # first token of each sentence
     np.cumsum(n_tokens, out=starts_at[1:])
-    first_token = np.repeat(starts_at[:-1], n_tokens)  # per token: its sentence's first token
+    if first_token is None:
+        first_token = _first_tokens(n_tokens)
     val = _valences(words, code, np.arange(len(code)) - first_token)
     _merge_phrases(val, words, code, starts_at, lexicon)
     clause = _restarted_cumsum(words.clause[code], first_token)
@@ -98,8 +100,9 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
 
 
 def _tokenize(sentences: Sequence[str]):
-    """``(n_tokens, code, tok, starts, ends)``: each sentence's number of tokens; per token, the
-    index of its string in the list ``tok`` and its span in its sentence."""
+    """``(n_tokens, code, tok, starts, ends, first_token)``: each sentence's number of tokens; per
+    token, the index of its string in the list ``tok``, its span in its sentence and
+    :func:`_first_tokens`."""
     from analysis.sentiment.target import _GAP_TOKEN_RE
 
     per_sentence = list(map(_GAP_TOKEN_RE.findall, sentences))
@@ -108,10 +111,15 @@ def _tokenize(sentences: Sequence[str]):
     del per_sentence
     code, distinct = _codes(chunks)
     tok = [c.lstrip() for c in distinct]
-    first_token = np.repeat(np.cumsum(n_tokens) - n_tokens, n_tokens)
+    first_token = _first_tokens(n_tokens)
     ends = _restarted_cumsum(np.fromiter(map(len, distinct), dtype=np.intp, count=len(distinct))[code], first_token)
     starts = ends - np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))[code]
-    return n_tokens, code, tok, starts, ends
+    return n_tokens, code, tok, starts, ends, first_token
+
+
+def _first_tokens(n_tokens: np.ndarray) -> np.ndarray:
+    """Per token, the index of its sentence's first token (``n_tokens``: tokens per sentence)."""
+    return np.repeat(np.cumsum(n_tokens) - n_tokens, n_tokens)
 
 
 def _tokenize_split(split):
