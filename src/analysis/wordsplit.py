@@ -168,6 +168,8 @@ class TokenTable:
     def gather(self, strings: list[str]) -> dict[str, np.ndarray]:
         """``{name: the values of strings}``."""
         rows = self.rows(strings)
+        if not self._columns:  # nothing computed yet: the columns' names and types, empty
+            self._append(self.compute([]))
         return {name: column[rows] for name, column in self._columns.items()}
 
     def _append(self, values: dict[str, np.ndarray]) -> None:

@@ -205,7 +205,8 @@ def _token_table(vader) -> TokenTable:
             word_ids.clear()
         vader._learn(tokens)
         entries = list(map(vader._token_cache.__getitem__, tokens))
-        words, lowers = (list(column) for column in zip(*[e or ("", "") for e in entries]))
+        pairs = [e or ("", "") for e in entries]
+        words, lowers = [p[0] for p in pairs], [p[1] for p in pairs]
         values = _token_fields(vader, words, lowers)
         values["kept"] = np.fromiter(map(bool, entries), dtype=bool, count=len(entries))  # None: dropped
         values["word_id"] = np.array([word_ids.setdefault(w, len(word_ids)) for w in words], dtype=np.int64)
