@@ -102,3 +102,31 @@ def test_rows_too_long_for_one_table_are_summed_row_by_row_to_the_same_bits(monk
     one_by_one = FastVader.from_name("war-news")
     got = score_batch(FastVader.from_name("war-news"), texts)
     assert np.array_equal(got, np.array([one_by_one.score(t) for t in texts]), equal_nan=True)
+
+
+def test_batches_after_batches_score_as_one_sentence_at_a_time_whatever_tokens_came_before():
+    # the token table (vader_batch._token_table) keeps what it learnt of each token between batches:
+    # phrase words, rule words, capitals, typographic twins of earlier tokens and new tokens mixed
+    vader = FastVader.from_name("war-news")
+    fresh = FastVader.from_name("war-news")
+    batches = [RULES, RULES[::-1], ["didn't help", "\u201cGood\u201d GOOD good", "special military operation"] * 30,
+               RULES[10:] + ["Kyiv was NOT happy", "new words here, but kind of good"]]
+    for texts in batches:
+        assert np.array_equal(score_batch(vader, texts), np.array([fresh.score(t) for t in texts]))
+
+
+def test_the_token_table_computes_each_string_once_and_starts_again_past_its_limit():
+    from analysis.wordsplit import TokenTable
+
+    computed = []
+
+    def lengths(strings):
+        computed.extend(strings)
+        return {"length": np.array([len(s) for s in strings], dtype=np.int64)}
+
+    table = TokenTable(lengths, limit=4)
+    assert table.gather(["Kyiv", "said", "Kyiv"])["length"].tolist() == [4, 4, 4]
+    assert table.gather(["said", "no", "Kyiv"])["length"].tolist() == [4, 2, 4]
+    assert computed == ["Kyiv", "said", "no"]
+    assert table.gather(["a", "bb", "ccc"])["length"].tolist() == [1, 2, 3]  # 6 > 4: emptied first
+    assert len(table.index) == 3 and computed[3:] == ["a", "bb", "ccc"]

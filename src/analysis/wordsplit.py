@@ -17,7 +17,7 @@ work once per distinct token, then spread it to the tokens or add it up per text
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import repeat
@@ -25,7 +25,7 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
-__all__ = ["SplitTexts", "split_texts", "split_starts"]
+__all__ = ["SplitTexts", "TokenTable", "split_texts", "split_starts"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,66 @@ def _factorize(words: list[str]) -> tuple[np.ndarray, list[str]]:
         codes, distinct = pd.factorize(flat)
         return np.asarray(codes, dtype=np.int64), distinct.tolist()
     return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary.to_pylist()
+
+
+class TokenTable:
+    """Values of strings (tokens), each computed once per process and then looked up:
+    ``compute(strings)`` (a list of new, distinct strings) returns ``{name: array}``, one value per
+    string; :meth:`gather` gives those of any list of strings.
+
+    The word-level measures work per distinct token of a chunk (~30 k for 200 articles), and a
+    chunk's distinct tokens are mostly those of the chunks before it (and the document stage
+    meets the sentences' tokens again): with a table, a measure computes the few new ones and
+    gathers the others with numpy. At most ``limit`` strings are kept; then the table starts again.
+
+    >>> table = TokenTable(lambda strings: {"length": np.array([len(s) for s in strings])})
+    >>> table.gather(["Kyiv", "said", "Kyiv"])["length"].tolist(), table.rows(["said", "no"]).tolist()
+    ([4, 4, 4], [1, 2])
+    """
+
+    def __init__(self, compute: Callable[[list[str]], dict[str, np.ndarray]], *, limit: int = 500_000) -> None:
+        self.compute = compute
+        self.limit = limit
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every string."""
+        self.index: dict[str, int] = {}
+        self._columns: dict[str, np.ndarray] = {}
+
+    def rows(self, strings: list[str]) -> np.ndarray:
+        """The row of each of ``strings`` in the table (computed first if new; repeats allowed)."""
+        found = np.fromiter(map(self.index.get, strings, repeat(-1)), dtype=np.int64, count=len(strings))
+        new = np.flatnonzero(found < 0)
+        if not len(new):
+            return found
+        fresh = list(dict.fromkeys(strings[i] for i in new.tolist()))
+        if self.index and len(self.index) + len(fresh) > self.limit:
+            self.clear()
+            return self.rows(strings)
+        self._append(self.compute(fresh))
+        self.index.update(zip(fresh, range(len(self.index), len(self.index) + len(fresh))))
+        found[new] = np.fromiter(map(self.index.__getitem__, [strings[i] for i in new.tolist()]), dtype=np.int64,
+                                 count=len(new))
+        return found
+
+    def gather(self, strings: list[str]) -> dict[str, np.ndarray]:
+        """``{name: the values of strings}``."""
+        rows = self.rows(strings)
+        if not self._columns:  # nothing computed yet: the columns' names and types, empty
+            self._append(self.compute([]))
+        return {name: column[rows] for name, column in self._columns.items()}
+
+    def _append(self, values: dict[str, np.ndarray]) -> None:
+        n = len(self.index)
+        for name, value in values.items():
+            column = self._columns.get(name)
+            if column is None or len(column) < n + len(value):  # grown by doubling: O(1) per string
+                grown = np.empty(max(2 * (n + len(value)), 1024), dtype=value.dtype)
+                if column is not None:
+                    grown[:n] = column[:n]
+                column = self._columns[name] = grown
+            column[n:n + len(value)] = value
 
 
 @lru_cache(maxsize=1)

@@ -26,11 +26,13 @@ checks equality with the reference.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import lru_cache, partial
 from itertools import chain, count
 
 import numpy as np
 
 from analysis.sentiment.target import BOOST_DAMPING, N_SCALAR, is_negator
+from analysis.wordsplit import TokenTable
 
 __all__ = ["iter_parsed", "parse_many"]
 
@@ -61,17 +63,19 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
     from analysis.sentiment.target import _Parsed, _quoted
 
     if split is None:
-        n_tokens, code, tok, starts, ends = _tokenize(sentences)
+        n_tokens, code, tok, starts, ends, first_token = _tokenize(sentences)
     else:
         if split.n_texts != len(sentences):
             raise ValueError(f"split has {split.n_texts} texts for {len(sentences)} sentences")
         n_tokens, code, tok, starts, ends = _tokenize_split(split)
+        first_token = None
     words = _Words(tok, lexicon)
     del tok
 
     starts_at = np.zeros(len(n_tokens) + 1, dtype=np.intp)  # first token of each sentence
     np.cumsum(n_tokens, out=starts_at[1:])
-    first_token = np.repeat(starts_at[:-1], n_tokens)  # per token: its sentence's first token
+    if first_token is None:
+        first_token = _first_tokens(n_tokens)
     val = _valences(words, code, np.arange(len(code)) - first_token)
     _merge_phrases(val, words, code, starts_at, lexicon)
     clause = _restarted_cumsum(words.clause[code], first_token)
@@ -98,8 +102,9 @@ def iter_parsed(sentences: Sequence[str], lexicon: str = "war-news", *, block: i
 
 
 def _tokenize(sentences: Sequence[str]):
-    """``(n_tokens, code, tok, starts, ends)``: each sentence's number of tokens; per token, the
-    index of its string in the list ``tok`` and its span in its sentence."""
+    """``(n_tokens, code, tok, starts, ends, first_token)``: each sentence's number of tokens; per
+    token, the index of its string in the list ``tok``, its span in its sentence and
+    :func:`_first_tokens`."""
     from analysis.sentiment.target import _GAP_TOKEN_RE
 
     per_sentence = list(map(_GAP_TOKEN_RE.findall, sentences))
@@ -108,10 +113,15 @@ def _tokenize(sentences: Sequence[str]):
     del per_sentence
     code, distinct = _codes(chunks)
     tok = [c.lstrip() for c in distinct]
-    first_token = np.repeat(np.cumsum(n_tokens) - n_tokens, n_tokens)
+    first_token = _first_tokens(n_tokens)
     ends = _restarted_cumsum(np.fromiter(map(len, distinct), dtype=np.intp, count=len(distinct))[code], first_token)
     starts = ends - np.fromiter(map(len, tok), dtype=np.intp, count=len(tok))[code]
-    return n_tokens, code, tok, starts, ends
+    return n_tokens, code, tok, starts, ends, first_token
+
+
+def _first_tokens(n_tokens: np.ndarray) -> np.ndarray:
+    """Per token, the index of its sentence's first token (``n_tokens``: tokens per sentence)."""
+    return np.repeat(np.cumsum(n_tokens) - n_tokens, n_tokens)
 
 
 def _tokenize_split(split):
@@ -152,24 +162,38 @@ def _codes(strings: list[str]) -> tuple[np.ndarray, list[str]]:
 
 
 class _Words:
-    """What the parse needs of each distinct token string, as arrays indexed by its code."""
+    """What the parse needs of each distinct token string, as arrays indexed by its code
+    (:func:`_words_table`: each string's fields are computed once per process)."""
 
     def __init__(self, tok: list[str], lexicon: str):
-        from analysis.sentiment import target as t
+        for name, column in _words_table(lexicon).gather(tok).items():
+            setattr(self, name, column)
 
-        low = t._lower_tokens(tok)
-        lex, boost = t._lex(lexicon), t._booster()
-        self.tok, self.low = np.array(tok, dtype=object), np.array(low, dtype=object)
-        self.in_lex = _flags(map(lex.__contains__, low), len(low))
-        self.valence = np.array([lex.get(w, 0.0) for w in low], dtype=np.float64)
-        self.booster = np.array([boost.get(w, 0.0) for w in low], dtype=np.float64)
-        self.is_booster = _flags(map(boost.__contains__, low), len(low))
-        self.negator = _flags(map(is_negator, low), len(low))
-        self.clause = _flags(map(t._CLAUSE_SPLIT.__contains__, low), len(low))
-        self.comma = _flags(map(",".__eq__, low), len(low))
-        self.quote = _flags(map(t._QUOTES.__contains__, tok), len(tok))
-        self.verb = _flags(map(t._VERB_SIGN.__contains__, low), len(low))
-        self.phrase = _flags(map(t._phrases(lexicon).__contains__, low), len(low))
+
+@lru_cache(maxsize=4)
+def _words_table(lexicon: str) -> TokenTable:
+    """The :class:`_Words` fields of the token strings met so far with ``lexicon``."""
+    return TokenTable(partial(_word_fields, lexicon=lexicon))
+
+
+def _word_fields(tok: list[str], *, lexicon: str) -> dict[str, np.ndarray]:
+    from analysis.sentiment import target as t
+
+    low = t._lower_tokens(tok)
+    lex, boost = t._lex(lexicon), t._booster()
+    strings, lows = np.empty(len(tok), dtype=object), np.empty(len(low), dtype=object)
+    strings[:], lows[:] = tok, low
+    return {"tok": strings, "low": lows,
+            "in_lex": _flags(map(lex.__contains__, low), len(low)),
+            "valence": np.array([lex.get(w, 0.0) for w in low], dtype=np.float64),
+            "booster": np.array([boost.get(w, 0.0) for w in low], dtype=np.float64),
+            "is_booster": _flags(map(boost.__contains__, low), len(low)),
+            "negator": _flags(map(is_negator, low), len(low)),
+            "clause": _flags(map(t._CLAUSE_SPLIT.__contains__, low), len(low)),
+            "comma": _flags(map(",".__eq__, low), len(low)),
+            "quote": _flags(map(t._QUOTES.__contains__, tok), len(tok)),
+            "verb": _flags(map(t._VERB_SIGN.__contains__, low), len(low)),
+            "phrase": _flags(map(t._phrases(lexicon).__contains__, low), len(low))}
 
 
 def _flags(values, n: int) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.sentiment.vader import _lexicon
+from analysis.wordsplit import TokenTable
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")  # lexicon look-up words (letters only)
 
@@ -54,8 +55,8 @@ def gdelt_tone(articles: pd.DataFrame, *, lexicon: str = "war-news", text_col: s
     counts = (word_counts(texts) if n_words is None else np.asarray(n_words, dtype=np.int64)).tolist()
     if len(counts) != len(texts):
         raise ValueError(f"n_words has {len(counts)} values for {len(texts)} articles")
-    per_token = _polar_counts(split.tokens, lexicon)
-    positives, negatives = (split.per_text(c).tolist() for c in per_token)
+    per_token = _polar_table(lexicon).gather(split.tokens)
+    positives, negatives = (split.per_text(per_token[c]).tolist() for c in ("positive", "negative"))
     langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(texts)
     rows = []
     for text, code, n, pos, neg in zip(texts, langs, counts, positives, negatives):
@@ -98,6 +99,15 @@ def _polar_counts(tokens: list[str], lexicon: str) -> tuple[list[int], list[int]
             pos.append(sum(map(positive.__contains__, words)))
             neg.append(sum(map(negative.__contains__, words)))
     return pos, neg
+
+
+@lru_cache(maxsize=4)
+def _polar_table(lexicon: str) -> TokenTable:
+    """:func:`_polar_counts` of the whitespace tokens met so far, each counted once per process."""
+    def counts(tokens: list[str]) -> dict[str, np.ndarray]:
+        return dict(zip(("positive", "negative"), (np.asarray(c, dtype=np.int64) for c in _polar_counts(tokens, lexicon))))
+
+    return TokenTable(counts)
 
 
 @lru_cache(maxsize=4)

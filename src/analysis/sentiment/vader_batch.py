@@ -29,6 +29,7 @@ import numpy as np
 
 from analysis._gc import gc_paused
 from analysis.sentiment.vader import _ascii_typography
+from analysis.wordsplit import TokenTable
 
 _COLUMNS = 4
 #: Words the valence rules read around a word: three before it, the word, two after it.
@@ -85,40 +86,34 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     """Scores of ``strings`` whose whitespace tokens are ``distinct[raw_codes]`` (``raw_row``: the
     string of each; typography already normalised if ``vader`` does).
 
-    Every look-up (memo, lexicon, rule words) is made once per distinct token and spread to
-    the tokens by their codes."""
+    Every look-up (memo, lexicon, rule words) is made once per distinct token (:func:`_token_table`)
+    and spread to the tokens by their codes."""
     n_rows = len(strings)
-    vader._learn(distinct)
-    entries = list(map(vader._token_cache.__getitem__, distinct))
-    kept_at = np.fromiter(map(bool, entries), dtype=bool, count=len(entries))  # None: a dropped 1-character token
-    word_of, lower_of = np.empty(len(entries), dtype=object), np.empty(len(entries), dtype=object)
-    if entries:
-        word_of[:], lower_of[:] = zip(*[e or ("", "") for e in entries])
-
-    def flag(values, test) -> np.ndarray:
-        return np.fromiter(map(test, values), dtype=bool, count=len(values))
-
-    kept = kept_at[raw_codes]
+    field = _token_table(vader).gather(distinct)
+    kept = field["kept"][raw_codes]  # not kept: a dropped 1-character token
     code = raw_codes[kept]  # the distinct token of each VADER word
     row = raw_row[kept]
-    code, row, word_of, lower_of = _merge_phrases(vader, code, row, word_of, lower_of)
+    word_of, lower_of = field["word"], field["lower"]
+    code, row, word_of, lower_of = _merge_phrases(vader, code, row, word_of, lower_of, phrase=field["phrase"])
+    if len(word_of) > len(distinct):  # the multiword entries met, appended to the distinct words
+        added = _token_fields(vader, word_of[len(distinct):].tolist(), lower_of[len(distinct):].tolist())
+        top = int(field["word_id"].max(initial=-1)) + 1
+        added["word_id"] = top + np.arange(len(word_of) - len(distinct))
+        field = {name: np.concatenate([field[name], added[name]]) for name in added}
     n_words = np.bincount(row, minlength=n_rows)
     first = np.cumsum(n_words) - n_words
     pos = np.arange(len(row)) - first[row]  # place of each word in its sentence
-    lowers, words = lower_of.tolist(), word_of.tolist()
-    at = np.flatnonzero(flag(lowers, vader._candidates.__contains__)[code])
-    context = flag(lowers, vader._context.__contains__)[code]
-    idiom = flag(words, vader._idiom_words.__contains__)[code]
+    at = np.flatnonzero(field["candidate"][code])
+    context = field["context"][code]
+    idiom = field["idiom"][code]
     cand_code, cand_pos, cand_row = code[at], pos[at], row[at]
 
     # VADER scores a repeated word in the context of its first occurrence in the sentence
-    word_ids: dict[str, int] = {}
-    word_id = np.fromiter(map(word_ids.setdefault, words, range(len(word_of))), dtype=np.int64,
-                          count=len(word_of))
-    _, first_index, inverse = np.unique(cand_row * len(word_of) + word_id[cand_code], return_index=True,
-                                        return_inverse=True)
+    word_id = field["word_id"]
+    _, first_index, inverse = np.unique(cand_row * (int(word_id.max(initial=0)) + 1) + word_id[cand_code],
+                                        return_index=True, return_inverse=True)
     first_of = first_index[inverse.ravel()]
-    is_upper = flag(words, str.isupper)
+    is_upper = field["upper"]
     plain = ~is_upper[cand_code]
     for k in (1, 2, 3):  # a context word among the three before
         plain &= ~((cand_pos >= k) & context[np.maximum(at - k, 0)])
@@ -126,10 +121,9 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     last = max(len(code) - 1, 0)
     for k in (-3, -2, -1, 0, 1, 2):  # an idiom word in words[i-3:i+3], from the fourth word on
         plain &= ~((cand_pos >= 3) & (cand_pos + k < length) & idiom[np.clip(at + k, 0, last)])
-    lexicon = vader.lexicon
-    value = np.fromiter(map(lexicon.get, lowers, repeat(0.0)), dtype=float, count=len(lowers))[cand_code]
+    value = field["value"][cand_code]
     # "kind of" is worth nothing (VADER's first rule, before any other)
-    kind_of = flag(lowers, "kind".__eq__)[cand_code] & (cand_pos < length - 1)
+    kind_of = field["kind"][cand_code] & (cand_pos < length - 1)
     kind_of[kind_of] = lower_of[code[np.minimum(at[kind_of] + 1, last)]] == "of"
     value[kind_of] = 0.0
     plain |= kind_of
@@ -153,7 +147,7 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     value = value[first_of]
 
     # VADER's "but" rule, sums word by word
-    is_but = flag(lowers, "but".__eq__)[code]
+    is_but = field["but"][code]
     if is_but.any():
         but_rows, first_but = np.unique(row[is_but], return_index=True)
         but_at = np.full(n_rows, -1, dtype=np.int64)
@@ -171,14 +165,71 @@ def _score_rows(vader, raw_codes: np.ndarray, distinct: list[str], raw_row: np.n
     return scores
 
 
-def _merge_phrases(vader, code: np.ndarray, row: np.ndarray, word_of: np.ndarray, lower_of: np.ndarray):
+def _token_fields(vader, words: list[str], lowers: list[str]) -> dict[str, np.ndarray]:
+    """What the rules of :func:`_score_rows` read of each VADER word (``words``, in ``lowers`` lower
+    case): a lexicon entry it may score, a word that may change the next ones' valence, an idiom
+    word, capitals, its lexicon valence, "kind", "but", the first word of a multiword entry."""
+
+    def flag(values, test) -> np.ndarray:
+        return np.fromiter(map(test, values), dtype=bool, count=len(values))
+
+    return {"candidate": flag(lowers, vader._candidates.__contains__),
+            "context": flag(lowers, vader._context.__contains__),
+            "idiom": flag(words, vader._idiom_words.__contains__),
+            "upper": flag(words, str.isupper),
+            "value": np.fromiter(map(vader.lexicon.get, lowers, repeat(0.0)), dtype=float, count=len(lowers)),
+            "kind": flag(lowers, "kind".__eq__),
+            "but": flag(lowers, "but".__eq__),
+            "phrase": flag(lowers, vader.phrases.__contains__)}
+
+
+def _token_table(vader) -> TokenTable:
+    """The whitespace tokens ``vader`` has scored in batches (made at its first batch): per token
+    its VADER word, the word's lower case, whether it is kept (not a dropped 1-character token),
+    ``word_id`` (the same for tokens with the same word) and :func:`_token_fields`. Bounded as the
+    token memo (``FastVader._MAX_CACHE``).
+
+    >>> from analysis.sentiment import FastVader
+    >>> vader = FastVader.from_name("vader")
+    >>> found = _token_table(vader).gather(["Good", "a", "news", "GOOD", "Good"])
+    >>> found["kept"].tolist(), found["word_id"].tolist(), found["value"].tolist()
+    ([True, False, True, True, True], [0, 1, 2, 3, 0], [1.9, 0.0, 0.0, 1.9, 1.9])
+    """
+    table = vader.__dict__.get("_batch_tokens")
+    if table is not None:
+        return table
+    word_ids: dict[str, int] = {}
+
+    def compute(tokens: list[str]) -> dict[str, np.ndarray]:
+        if not table.index:  # a new or emptied table
+            word_ids.clear()
+        vader._learn(tokens)
+        entries = list(map(vader._token_cache.__getitem__, tokens))
+        pairs = [e or ("", "") for e in entries]
+        words, lowers = [p[0] for p in pairs], [p[1] for p in pairs]
+        values = _token_fields(vader, words, lowers)
+        values["kept"] = np.fromiter(map(bool, entries), dtype=bool, count=len(entries))  # None: dropped
+        values["word_id"] = np.array([word_ids.setdefault(w, len(word_ids)) for w in words], dtype=np.int64)
+        for name, strings in (("word", words), ("lower", lowers)):
+            values[name] = np.empty(len(strings), dtype=object)
+            values[name][:] = strings
+        return values
+
+    table = vader._batch_tokens = TokenTable(compute, limit=vader._MAX_CACHE)
+    return table
+
+
+def _merge_phrases(vader, code: np.ndarray, row: np.ndarray, word_of: np.ndarray, lower_of: np.ndarray, *,
+                   phrase: np.ndarray | None = None):
     """:meth:`FastVader._merge_phrases_lowered <analysis.sentiment.vader.FastVader._merge_phrases_lowered>`
     of every string at once: ``(code, row, word_of, lower_of)`` with each multiword entry found
     (greedy, left to right, longest first, within one string) made one word, the entry itself,
-    whose code is appended to ``word_of`` and ``lower_of``."""
+    whose code is appended to ``word_of`` and ``lower_of``. ``phrase``: whether each of
+    ``lower_of`` starts an entry, when known."""
     phrases = vader.phrases
-    starts = np.flatnonzero(np.fromiter(map(phrases.__contains__, lower_of.tolist()), dtype=bool,
-                                        count=len(lower_of))[code])
+    if phrase is None:
+        phrase = np.fromiter(map(phrases.__contains__, lower_of.tolist()), dtype=bool, count=len(lower_of))
+    starts = np.flatnonzero(phrase[code])
     if not len(starts):
         return code, row, word_of, lower_of
     n = len(code)
