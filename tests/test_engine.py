@@ -119,6 +119,27 @@ def test_a_worker_due_for_recycling_does_not_wait_for_the_other_workers_chunk():
         slots.close()
 
 
+def test_a_worker_due_for_recycling_is_kept_when_its_replacement_would_serve_fewer_chunks_than_that():
+    # Issue 13: a fresh worker's first chunk costs more CPU (it copies the shared pages it touches); at the
+    # end of a run its replacement would serve only the last few chunks, so the worker is kept.
+    def pids(chunks):
+        slots = engine._WorkerSlots(1, recycle_after=2, chunks=chunks)
+        try:
+            seen = []
+            for _ in range(3):
+                slots.submit(_sleep_then_pid, 0.0)
+                seen.extend(slots.wait_one())
+            return seen
+        finally:
+            slots.close()
+
+    kept = pids(3)  # the third chunk is the last: a replacement would serve 1 < 2 chunks
+    assert kept[0] == kept[1] == kept[2]
+    for chunks in (4, None):  # one more chunk to come, or a stream of unknown length: replaced after 2
+        replaced = pids(chunks)
+        assert replaced[0] == replaced[1] != replaced[2]
+
+
 def test_a_recycled_worker_exits_while_its_replacement_works_and_close_waits_for_every_exit(monkeypatch):
     # Issue 13: the slot waited for its old worker's exit (the teardown of a few hundred MB) before forking
     # the fresh one, idling at every recycle. The old worker now exits in the background; close() still
@@ -433,6 +454,22 @@ def test_two_processes_on_a_mixed_corpus_give_identical_results(articles):
         "Сергей Шойгу прибыл в Курск. Министр обороны провёл совещание с генералом Ивановым.",
         "Зеленський заявив, що Україна вистоїть. Путін напав на Київ."]})], ignore_index=True)
     assert_same_tables(engine.run(mixed, chunk_size=1000), engine.run(mixed, chunk_size=3, n_jobs=2))
+
+
+def test_the_heap_is_frozen_before_the_warm_up_so_its_collections_skip_what_the_caller_holds(monkeypatch):
+    # Issue 13: after an earlier run unfroze its heap, a full collection during the warm-up walked all of
+    # it (0.2 CPU s on the bench corpus) while no worker had started yet.
+    import gc
+
+    frozen_at_warm_up = []
+    monkeypatch.setattr(engine, "warm_up", lambda *a, **k: frozen_at_warm_up.append(gc.get_freeze_count()))
+    held = [[i] for i in range(1000)]  # noqa: F841 - objects the caller holds
+    before = gc.get_freeze_count()
+    with engine.shared_lexicons(("sentences",), cyrillic=False):
+        pass
+    if engine._mp_context().get_start_method() == "fork":
+        assert frozen_at_warm_up and frozen_at_warm_up[0] >= before + 1000
+    assert gc.get_freeze_count() == 0
 
 
 def test_forked_workers_allocate_arrow_memory_through_the_c_library_and_the_caller_keeps_its_pool():

@@ -721,20 +721,26 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     if _mp_context().get_start_method() != "fork":
         yield
         return
-    if corpus is not None:
-        cyrillic, sample = scan_languages(corpus)
-    warm_up(stages, cyrillic=cyrillic, sample=sample)
-    release_memory()  # the warm-up's freed heap (264 MB at 100k articles) is not carried into every worker
-    # no gc.collect() first: a full collection walks every object of the heap (0.1 s on the bench,
-    # before any worker starts), and the holes it leaves are pages the workers fill and copy; cyclic
-    # garbage frozen with the rest is collected after gc.unfreeze()
+    # what the process holds already is frozen first, so a collection during the scan and warm-up walks only
+    # what they build: after an earlier run unfroze its heap, one full collection of it cost 0.2 CPU s here
+    # (bench corpus), serial time before any worker starts
     gc.freeze()
-    restore_pool = _system_arrow_pool()
+    restore_pool = None
     try:
+        if corpus is not None:
+            cyrillic, sample = scan_languages(corpus)
+        warm_up(stages, cyrillic=cyrillic, sample=sample)
+        release_memory()  # the warm-up's freed heap (264 MB at 100k articles) is not carried into every worker
+        # no gc.collect() first: a full collection walks every object of the heap (0.1 s on the bench,
+        # before any worker starts), and the holes it leaves are pages the workers fill and copy; cyclic
+        # garbage frozen with the rest is collected after gc.unfreeze()
+        gc.freeze()
+        restore_pool = _system_arrow_pool()
         yield
     finally:
         gc.unfreeze()
-        restore_pool()
+        if restore_pool is not None:
+            restore_pool()
 
 
 def _system_arrow_pool() -> Callable[[], None]:
@@ -1083,12 +1089,20 @@ class _WorkerSlots:
     chunk, and handing out one chunk at a time (the next one already cut) keeps a long chunk
     from holding a queued one back while the other worker is free. A replaced worker exits in
     the background (:meth:`_retire`) and :meth:`close` stops every worker at once.
+
+    ``chunks``: how many chunks the run hands out, when known. A worker due for replacement is then
+    kept when the chunks left, shared among the workers, would give its replacement fewer than
+    ``recycle_after`` (the end of a run): a fresh worker's first chunk costs more CPU (bench corpus:
+    +0.17-0.23 s and 25k more page faults, copying the shared pages it touches), which on a short
+    run cost more than recycling bounded. A worker then serves fewer than ``2 * recycle_after``
+    chunks when the chunks are shared evenly.
     """
 
-    def __init__(self, n_jobs: int, recycle_after: int | None):
+    def __init__(self, n_jobs: int, recycle_after: int | None, *, chunks: int | None = None):
         self.recycle_after = recycle_after
         self.pools = [self._fork() for _ in range(n_jobs)]
         self.used = [0] * n_jobs
+        self.left = chunks  # chunks still to hand out (None: unknown)
         self.running: dict[Future, int] = {}
         self.exiting: list[threading.Thread] = []  # each shutting down a pool whose worker is done
 
@@ -1105,11 +1119,17 @@ class _WorkerSlots:
 
     def submit(self, func, *args) -> None:
         slot = self._idle()[0]
-        if self.recycle_after and self.used[slot] >= self.recycle_after:
+        if self.recycle_after and self.used[slot] >= self.recycle_after and not self._ending():
             self._retire(self.pools[slot])
             self.pools[slot], self.used[slot] = self._fork(), 0
         self.used[slot] += 1
         self.running[self.pools[slot].submit(func, *args)] = slot
+        if self.left is not None:
+            self.left -= 1
+
+    def _ending(self) -> bool:
+        # the chunks left, this one included, give each fresh worker fewer than recycle_after
+        return self.left is not None and self.left < len(self.pools) * self.recycle_after
 
     def wait_one(self) -> list:
         done, _ = wait(set(self.running), return_when=FIRST_COMPLETED)
@@ -1197,11 +1217,11 @@ def run_to_parquet(
         # The parent builds the lexicons once and forks: workers share those pages
         # instead of each loading its own copy on its first chunk.
         with shared_lexicons(stages, corpus=source):
-            slots = _WorkerSlots(n_jobs, recycle_after)
             chunks = _iter_source(source, chunk_size, max_chars=max_chunk_chars)
             # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
             # out longest first; a parquet corpus streams in its order
             numbered = largest_first(chunks) if isinstance(source, pd.DataFrame) else enumerate(chunks)
+            slots = _WorkerSlots(n_jobs, recycle_after, chunks=len(numbered) if isinstance(numbered, list) else None)
             try:
                 for part, chunk in numbered:
                     while not slots.free(limit):

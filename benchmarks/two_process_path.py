@@ -1,0 +1,125 @@
+"""The critical path of ``engine.run_to_parquet`` on 2 processes, in CPU seconds (issue 13).
+
+On a shared machine a wall-clock ratio of 1 vs 2 processes measures the machine's queue. This script
+runs the bench corpus as ``benchmarks/run.py`` does (``warm_up`` and an in-memory serial run first,
+then ``run_to_parquet`` with the ``n_jobs`` given, in that order) and records, per chunk, the worker's
+pid and CPU seconds (``time.process_time``), and the parent's CPU before the first worker starts
+(scan, warm-up, chunking). A slot is the chain of workers that replaced one another; the critical path is
+
+    parent CPU before the fork + the busiest slot's CPU (its workers' start-up included) + a worker's exit
+
+and ``T1 / critical path`` (T1: the CPU of the preceding 1-process run) estimates the speed-up an idle
+machine would show.
+
+Usage::
+
+    python benchmarks/two_process_path.py 1 2 1 2      # the runs, in order (--limit N: a smoke test)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import load_bench_corpus  # noqa: E402
+
+from analysis import engine  # noqa: E402
+from analysis.paths import shared_dir  # noqa: E402
+
+LOG = Path(tempfile.gettempdir()) / f"two-process-path-{os.getpid()}.jsonl"
+_process_and_write = engine._process_and_write
+_slots_init = engine._WorkerSlots.__init__
+FORKED: dict = {}
+
+
+def _timed_process_and_write(chunk, stages, out_dir, part):
+    started, cpu = time.perf_counter(), time.process_time()
+    result = _process_and_write(chunk, stages, out_dir, part)
+    with open(LOG, "a") as fh:
+        fh.write(json.dumps({"pid": os.getpid(), "t0": started, "t1": time.perf_counter(), "c0": cpu,
+                             "c1": time.process_time()}) + "\n")
+    return result
+
+
+def _slots_init_timed(self, *args, **options):
+    FORKED["cpu"] = time.process_time()
+    _slots_init(self, *args, **options)
+
+
+# forked workers look the function up by name in the module they inherit
+_timed_process_and_write.__qualname__ = _timed_process_and_write.__name__ = "_process_and_write"
+_timed_process_and_write.__module__ = "analysis.engine"
+
+
+def _tree_cpu() -> tuple[float, float]:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def critical_path(rows: list[dict], n_jobs: int, children_cpu: float) -> dict:
+    """Slots rebuilt from the workers' chunk times; each worker's CPU counts from its fork."""
+    by_pid: dict = {}
+    for row in rows:
+        by_pid.setdefault(row["pid"], []).append(row)
+    workers = sorted(({"start": min(r["t0"] for r in v), "end": max(r["t1"] for r in v),
+                       "cpu": max(r["c1"] for r in v)} for v in by_pid.values()), key=lambda w: w["start"])
+    slots: list[dict] = []
+    for worker in workers:
+        free = [s for s in slots if s["end"] <= worker["start"]]
+        if len(slots) < n_jobs or not free:
+            slots.append(dict(worker))
+            continue
+        slot = max(free, key=lambda s: s["end"])
+        slot["end"], slot["cpu"] = worker["end"], slot["cpu"] + worker["cpu"]
+    exit_cpu = (children_cpu - sum(w["cpu"] for w in workers)) / max(len(workers), 1)
+    return {"workers": len(workers), "slots_cpu": [round(s["cpu"], 2) for s in slots],
+            "exit_cpu": round(exit_cpu, 3), "busiest": max(s["cpu"] for s in slots) + exit_cpu}
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", nargs="*", type=int, default=[1, 2], help="n_jobs of each run, in order")
+    parser.add_argument("--limit", type=int, help="only the first N articles (a smoke test)")
+    args = parser.parse_args(argv)
+    engine._process_and_write = _timed_process_and_write
+    engine._WorkerSlots.__init__ = _slots_init_timed
+    articles = load_bench_corpus(shared_dir()).head(args.limit)
+    engine.warm_up()
+    engine.run(articles)
+    one_cpu = None
+    for n_jobs in args.runs:
+        LOG.write_text("")
+        FORKED.clear()
+        with tempfile.TemporaryDirectory(prefix="two-process-path-") as tmp:
+            (own0, children0), wall, cpu = _tree_cpu(), time.perf_counter(), time.process_time()
+            engine.run_to_parquet(articles, Path(tmp) / "out", n_jobs=n_jobs)
+            wall = time.perf_counter() - wall
+            own1, children1 = _tree_cpu()
+        rows = [json.loads(line) for line in LOG.read_text().splitlines()]
+        figures = {"n_jobs": n_jobs, "wall_s": round(wall, 2), "parent_cpu": round(own1 - own0, 3),
+                   "workers_cpu": round(children1 - children0, 3)}
+        if n_jobs == 1:
+            one_cpu = own1 - own0
+        else:
+            path = critical_path(rows, n_jobs, children1 - children0)
+            before_fork = FORKED["cpu"] - cpu
+            critical = before_fork + path.pop("busiest")
+            figures.update(before_fork_cpu=round(before_fork, 3), **path, critical_path_cpu=round(critical, 3),
+                           estimated_speedup=round(one_cpu / critical, 3) if one_cpu else None)
+        print(json.dumps(figures), "load", Path("/proc/loadavg").read_text().split()[0], flush=True)
+    LOG.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
