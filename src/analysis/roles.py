@@ -308,8 +308,9 @@ def _harm_forms() -> tuple[frozenset, frozenset]:
 
 
 _PASSIVE = frozenset("was were is are been being be got".split())
-#: what ends the clause scanned by :func:`cast_features`
+#: auxiliaries that make the class word after a mention passive in :func:`cast_features`
 _CAST_PASSIVE = _PASSIVE | {"get", "gets"}
+#: what ends the clause scanned by :func:`cast_features`
 _CLAUSE_STOP = frozenset(', ; : . ! ? ( ) " and but while which who when after before'.split())
 
 
