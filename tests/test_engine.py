@@ -406,6 +406,29 @@ def test_warm_up_loads_natasha_so_forked_workers_share_it():
     assert cyrillic._natasha.cache_info().currsize == 1
 
 
+def test_a_process_warmed_up_for_every_language_forks_its_workers_without_scanning_or_warming_again(monkeypatch):
+    # Issue 13: a warm parent (benchmarks/run.py, a notebook's second run) spent 0.11 CPU s before the first
+    # fork on a language scan and warm-up articles that could load nothing new, every worker waiting.
+    engine.warm_up(stages=("sentences", "entities"))
+    read = []
+    process, scan = engine.process_articles, engine.scan_languages
+    monkeypatch.setattr(engine, "process_articles", lambda *a, **k: read.append("warm-up articles") or process(*a, **k))
+    monkeypatch.setattr(engine, "scan_languages", lambda *a, **k: read.append("language scan") or scan(*a, **k))
+    engine.warm_up(stages=("entities",))
+    with engine.shared_lexicons(("entities",), corpus=pd.DataFrame({"article_id": ["a"], "text": ["Путин"]})):
+        pass
+    assert read == []
+
+
+def test_a_warm_up_loads_again_what_was_cleared_since_the_last_one():
+    from analysis.entities import cyrillic
+
+    engine.warm_up(stages=("sentences", "entities"))
+    cyrillic._natasha.cache_clear()
+    engine.warm_up(stages=("sentences", "entities"))
+    assert cyrillic._natasha.cache_info().currsize == 1
+
+
 def test_an_english_corpus_forks_its_workers_without_the_russian_layer():
     import subprocess
     import sys

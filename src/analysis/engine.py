@@ -551,12 +551,17 @@ def warm_up(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     every article (``roles``, ``narratives``), only the models their language detection asks for
     are loaded (none on the bench corpus); otherwise, or without a sample, all of them. A worker
     that meets text needing a model not loaded here loads it itself: same output, more memory.
+    A process that loaded everything for ``stages`` before (:func:`_fully_warm`) returns at once.
     """
+    stages = _normalise_stages(stages)
+    if _fully_warm(stages):
+        return
     samples = _WARM_UP_ARTICLES if cyrillic else {"warm-up": _WARM_UP_ARTICLES["warm-up"]}
     process_articles(pd.DataFrame({"article_id": list(samples), "text": list(samples.values())}), stages=stages)
     from analysis import lang
 
-    if sample is not None and len(sample) < MANY_CYRILLIC and not set(_normalise_stages(stages)) & set(OPTIONAL_STAGES):
+    every_model = sample is None or len(sample) >= MANY_CYRILLIC or bool(set(stages) & set(OPTIONAL_STAGES))
+    if not every_model:
         from analysis.text import sentences
 
         sentences(sample)  # the article and sentence languages a worker will detect: their models only
@@ -574,6 +579,37 @@ def warm_up(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
 
         if cyrillic_entities._natasha_available():
             cyrillic_entities.discover_natasha([_WARM_UP_NATASHA])
+    if cyrillic and every_model:
+        _warmed_fully.update(stages)
+
+
+#: The stages a :func:`warm_up` of this process has loaded everything for: the Russian/Ukrainian
+#: layer, every lingua model and natasha (``cyrillic=True``, no small ``sample``).
+_warmed_fully: set[str] = set()
+
+
+def _fully_warm(stages: tuple[str, ...]) -> bool:
+    """Whether :func:`warm_up` of ``stages`` (normalised) would load nothing new in this process: a
+    warm-up of them loaded everything before and the loaders of the Russian/Ukrainian layer, lingua
+    and natasha still hold what it loaded (a test may clear them). :func:`shared_lexicons` then forks
+    at once, without its corpus scan (whose answers could add nothing) and without the warm-up's
+    articles: on the bench corpus, after ``benchmarks/run.py``'s warm-up and serial runs, 0.11 of the
+    0.14 CPU s the parent spent before the first fork, every worker waiting.
+
+    A loader of the English layer cleared since is not checked: a worker then loads it itself
+    (same output, more memory), as after any warm-up that missed a resource.
+    """
+    if not stages or not set(stages) <= _warmed_fully:
+        return False
+    from analysis import lang, morph
+
+    if morph.analyzer.cache_info().currsize < 2 or not lang._detector.cache_info().currsize:
+        return False
+    if "entities" in stages:
+        from analysis.entities import cyrillic as cyrillic_entities
+
+        return not cyrillic_entities._natasha_available() or bool(cyrillic_entities._natasha.cache_info().currsize)
+    return True
 
 
 # not a raw string: the letters themselves, which pyarrow's RE2 reads too (it has no \u escape)
@@ -727,7 +763,7 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     gc.freeze()
     restore_pool = None
     try:
-        if corpus is not None:
+        if corpus is not None and not _fully_warm(_normalise_stages(stages)):
             cyrillic, sample = scan_languages(corpus)
         warm_up(stages, cyrillic=cyrillic, sample=sample)
         release_memory()  # the warm-up's freed heap (264 MB at 100k articles) is not carried into every worker
