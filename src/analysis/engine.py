@@ -676,8 +676,9 @@ def _cyrillic_letter_counts(source, *, batch_size: int = 1000):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    columns = ["article_id", "text"] + (["lang"] if "lang" in _parquet_dataset(source).schema.names else [])
-    for batch in parquet_batches(source, columns, batch_size):
+    dataset = _parquet_dataset(source)  # listed once: for its schema and for the batches
+    columns = ["article_id", "text"] + (["lang"] if "lang" in dataset.schema.names else [])
+    for batch in parquet_batches(dataset, columns, batch_size):
         if not batch.num_rows:
             continue
         letters = pc.fill_null(pc.count_substring_regex(batch.column(1), _CYRILLIC_LETTER), 0).to_numpy()
@@ -1037,15 +1038,16 @@ def _iter_batches(source, chunk_size: int, columns=("article_id", "text")) -> It
 
 
 def _parquet_dataset(source):
+    """``source`` as a ``pyarrow.dataset`` of parquet files (a dataset already built is itself)."""
     import pyarrow.dataset as ds
 
-    return ds.dataset(str(source), format="parquet")
+    return source if isinstance(source, ds.Dataset) else ds.dataset(str(source), format="parquet")
 
 
-def parquet_batches(source: str | os.PathLike, columns: Sequence[str], batch_size: int) -> Iterator:
-    """``columns`` of a parquet file or folder as pyarrow record batches of at most ``batch_size``
-    rows: the batches of ``pyarrow.dataset``'s scanner (its files, in its order, each row group cut
-    into ``batch_size`` rows from its start), read one batch at a time.
+def parquet_batches(source, columns: Sequence[str], batch_size: int) -> Iterator:
+    """``columns`` of a parquet file or folder (or its :func:`_parquet_dataset`) as pyarrow record
+    batches of at most ``batch_size`` rows: the batches of ``pyarrow.dataset``'s scanner (its files,
+    in its order, each row group cut into ``batch_size`` rows from its start), read one batch at a time.
 
     The scanner decodes a whole row group before it cuts it and reads files ahead even when told
     to read one batch ahead: streaming the replicated bench corpus (5,000 articles, one row group,
