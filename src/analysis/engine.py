@@ -712,8 +712,9 @@ def _cyrillic_letter_counts(source, *, batch_size: int = 1000):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    columns = ["article_id", "text"] + (["lang"] if "lang" in _parquet_dataset(source).schema.names else [])
-    for batch in parquet_batches(source, columns, batch_size):
+    dataset = _parquet_dataset(source)  # listed once: for its schema and for the batches
+    columns = ["article_id", "text"] + (["lang"] if "lang" in dataset.schema.names else [])
+    for batch in parquet_batches(dataset, columns, batch_size):
         if not batch.num_rows:
             continue
         letters = pc.fill_null(pc.count_substring_regex(batch.column(1), _CYRILLIC_LETTER), 0).to_numpy()
@@ -1073,15 +1074,16 @@ def _iter_batches(source, chunk_size: int, columns=("article_id", "text")) -> It
 
 
 def _parquet_dataset(source):
+    """``source`` as a ``pyarrow.dataset`` of parquet files (a dataset already built is itself)."""
     import pyarrow.dataset as ds
 
-    return ds.dataset(str(source), format="parquet")
+    return source if isinstance(source, ds.Dataset) else ds.dataset(str(source), format="parquet")
 
 
-def parquet_batches(source: str | os.PathLike, columns: Sequence[str], batch_size: int) -> Iterator:
-    """``columns`` of a parquet file or folder as pyarrow record batches of at most ``batch_size``
-    rows: the batches of ``pyarrow.dataset``'s scanner (its files, in its order, each row group cut
-    into ``batch_size`` rows from its start), read one batch at a time.
+def parquet_batches(source, columns: Sequence[str], batch_size: int) -> Iterator:
+    """``columns`` of a parquet file or folder (or its :func:`_parquet_dataset`) as pyarrow record
+    batches of at most ``batch_size`` rows: the batches of ``pyarrow.dataset``'s scanner (its files,
+    in its order, each row group cut into ``batch_size`` rows from its start), read one batch at a time.
 
     The scanner decodes a whole row group before it cuts it and reads files ahead even when told
     to read one batch ahead: streaming the replicated bench corpus (5,000 articles, one row group,
@@ -1113,6 +1115,27 @@ def parquet_batches(source: str | os.PathLike, columns: Sequence[str], batch_siz
 #: (``benchmarks/memory_probe.py 10000 --stream``, a loaded machine): peak PSS of the
 #: process tree 946 MB never recycling, 793 MB with 5; time 132 s vs 119 s (noise).
 RECYCLE_AFTER = 5
+#: Private memory (bytes) above which a worker of :func:`run_to_parquet` is replaced after its chunk,
+#: whatever its age. Streaming 10k replicated bench articles (2 processes, chunks of 200) a worker's
+#: private memory after a chunk grew by 0-45 MiB a chunk (memos, heap, shared pages copied): most held
+#: 96-121 MiB after their fifth chunk, some 147-174 MiB, and a chunk adds 30-60 MiB while it runs, so
+#: those set the peak. With this limit: peak PSS of the tree 782 -> 758 MB, largest worker's private
+#: memory 227 -> 207 MB (``memory_probe.py``-style probe, old then new, load ~10).
+RECYCLE_ABOVE = 128 * 2**20
+
+
+def private_memory(pid: int) -> int:
+    """Bytes process ``pid`` alone holds (private clean + dirty pages; Linux), 0 when unknown.
+
+    >>> private_memory(os.getpid()) >= 0
+    True
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return sum(int(line.split()[1]) * 1024 for line in fh
+                       if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class _WorkerSlots:
@@ -1132,12 +1155,18 @@ class _WorkerSlots:
     +0.17-0.23 s and 25k more page faults, copying the shared pages it touches), which on a short
     run cost more than recycling bounded. A worker then serves fewer than ``2 * recycle_after``
     chunks when the chunks are shared evenly.
+
+    ``recycle_above``: a worker holding more private memory (:func:`private_memory`, read by this
+    process once its chunk is done) is due for replacement too, however few chunks it served.
     """
 
-    def __init__(self, n_jobs: int, recycle_after: int | None, *, chunks: int | None = None):
+    def __init__(self, n_jobs: int, recycle_after: int | None, *, chunks: int | None = None,
+                 recycle_above: int | None = None):
         self.recycle_after = recycle_after
+        self.recycle_above = recycle_above
         self.pools = [self._fork() for _ in range(n_jobs)]
         self.used = [0] * n_jobs
+        self.heavy = [False] * n_jobs  # held more than recycle_above after its last chunk
         self.left = chunks  # chunks still to hand out (None: unknown)
         self.running: dict[Future, int] = {}
         self.exiting: list[threading.Thread] = []  # each shutting down a pool whose worker is done
@@ -1155,9 +1184,10 @@ class _WorkerSlots:
 
     def submit(self, func, *args) -> None:
         slot = self._idle()[0]
-        if self.recycle_after and self.used[slot] >= self.recycle_after and not self._ending():
+        due = self.heavy[slot] or (self.recycle_after and self.used[slot] >= self.recycle_after)
+        if due and not self._ending():
             self._retire(self.pools[slot])
-            self.pools[slot], self.used[slot] = self._fork(), 0
+            self.pools[slot], self.used[slot], self.heavy[slot] = self._fork(), 0, False
         self.used[slot] += 1
         self.running[self.pools[slot].submit(func, *args)] = slot
         if self.left is not None:
@@ -1165,14 +1195,17 @@ class _WorkerSlots:
 
     def _ending(self) -> bool:
         # the chunks left, this one included, give each fresh worker fewer than recycle_after
-        return self.left is not None and self.left < len(self.pools) * self.recycle_after
+        return self.left is not None and self.left < len(self.pools) * (self.recycle_after or 1)
 
     def wait_one(self) -> list:
         done, _ = wait(set(self.running), return_when=FIRST_COMPLETED)
         results = []
         for future in sorted(done, key=lambda f: self.running[f]):
-            del self.running[future]
+            slot = self.running.pop(future)
             results.append(future.result())
+            if self.recycle_above:
+                workers = getattr(self.pools[slot], "_processes", None) or {}
+                self.heavy[slot] = any(private_memory(pid) > self.recycle_above for pid in list(workers))
         return results
 
     def drain(self) -> Iterator:
@@ -1205,6 +1238,7 @@ def run_to_parquet(
     chunk_size: int = 200,
     max_in_flight: int | None = None,
     recycle_after: int | None = RECYCLE_AFTER,
+    recycle_above: int | None = RECYCLE_ABOVE,
     max_chunk_chars: int | None = MAX_CHUNK_CHARS,
     progress: bool | None = None,
     timings: dict[str, float] | None = None,
@@ -1222,7 +1256,8 @@ def run_to_parquet(
     ``source`` is read one batch at a time (:func:`parquet_batches`).
     Worker processes are replaced by fresh ones (forked again from the warmed-up
     parent) every ``recycle_after`` chunks each, one at a time and without waiting for
-    the others (:class:`_WorkerSlots`; ``None``: never): what a worker
+    the others (:class:`_WorkerSlots`; ``None``: never), and sooner when one holds more than
+    ``recycle_above`` bytes of private memory after a chunk (``None``: no limit): what a worker
     accumulates — memos filling up to their bounds, a fragmented heap, shared
     lexicon pages copied on write — is then bounded by that many chunks instead
     of growing with the corpus. With ``n_jobs > 1`` the chunks of a DataFrame are handed out
@@ -1257,7 +1292,8 @@ def run_to_parquet(
             # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
             # out longest first; a parquet corpus streams in its order
             numbered = largest_first(chunks) if isinstance(source, pd.DataFrame) else enumerate(chunks)
-            slots = _WorkerSlots(n_jobs, recycle_after, chunks=len(numbered) if isinstance(numbered, list) else None)
+            slots = _WorkerSlots(n_jobs, recycle_after, recycle_above=recycle_above,
+                                 chunks=len(numbered) if isinstance(numbered, list) else None)
             try:
                 for part, chunk in numbered:
                     while not slots.free(limit):
