@@ -34,7 +34,15 @@ from itertools import accumulate
 import numpy as np
 import pandas as pd
 
-from analysis.framing._lexicon import compile_patterns, find_all, lexicon_path, load_yaml, resolve, word_count
+from analysis.framing._lexicon import (
+    compile_patterns,
+    find_all_lowered,
+    lexicon_path,
+    load_yaml,
+    lowered_twin,
+    resolve,
+    word_count,
+)
 
 __all__ = ["SIDES", "alignment_from_matches", "label_lexicon", "label_matches", "label_usage", "label_alignment",
            "poisson_ci"]
@@ -263,7 +271,7 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
     [['Kiev', 'Kiev', False], ["Kiev regime's", 'Kiev regime', False], ['sham referendum', 'sham referendum', True]]
     """
     from analysis.framing._cyr import CYR_LANGS, lang_column
-    from analysis.framing._prefilter import TextBatch
+    from analysis.framing._prefilter import TextBatch, lowerable
 
     sents = _as_sentences(data)
     concepts = _compiled_concepts(lexicon)
@@ -284,20 +292,24 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
         for k in np.flatnonzero(mask).tolist():
             todo.setdefault(k, {}).setdefault(c, []).append(t)
     aids, sids, starts = sents["article_id"].tolist(), sents["sentence_id"].tolist(), sents["start"].tolist()
+    fasts = {}  # (concept, term) -> the lower-cased twin of the term's case-insensitive regex, or None
     rows = []
     for k in sorted(todo):
         i = valid[k]
         aid, sid, offset, text = aids[i], sids[i], starts[i], texts[i]
+        low = text.lower() if lowerable(text) else None
         for c in sorted(todo[k]):
             concept, ctx, terms = concepts[c]
             if ctx is not None and not ctx.search(text):
                 continue
             found = []
             for t in todo[k][c]:
-                term, side, weight, patterns, not_ctx, _compiled = terms[t]
+                term, side, weight, patterns, not_ctx, compiled = terms[t]
                 if not_ctx is not None and not_ctx.search(text):
                     continue
-                for s, e in find_all(text, patterns):
+                if (c, t) not in fasts:
+                    fasts[c, t] = lowered_twin(patterns)
+                for s, e in find_all_lowered(text, low, compiled, fasts[c, t]):
                     found.append((s, e, term, side, weight))
             # longest first, then leftmost; drop overlaps within the concept
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
