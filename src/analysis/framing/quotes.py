@@ -490,7 +490,12 @@ class _Context:
     def read_upto(self, k: int):
         """Queue the names of the sentences before index ``k`` (those outside quotation marks)."""
         if k > self._read:
-            self._pending.append((self._read, k, None))
+            pending = self._pending
+            if pending and pending[-1][2] is None:
+                # right after the last queued range (nothing seen in between): one range, one scan
+                pending[-1] = (pending[-1][0], k, None)
+            else:
+                pending.append((self._read, k, None))
             self._read = k
 
     def see(self, name: str, s: int, e: int, *, speaker: bool = False):
@@ -737,6 +742,7 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         in_quote = np.zeros(len(text) + 1, dtype=bool)
         for s, e in spans:
             in_quote[max(s - 1, 0):e + 1] = True
+        in_quote = in_quote.tobytes()  # read one offset at a time below: bytes index faster than numpy
         ctx = _Context(in_quote, pats["proper"], stexts=stexts[first:first + len(starts)], starts=starts_list)
         # (pos, 0 for a sentence / 1 for a quote, payload): at one position sentences come first, and
         # the payloads (sentence index, span) rise in insertion order, so a plain sort is the stable one
@@ -921,20 +927,24 @@ def _lead_finder():
     return None if pattern is None else compiled_re2(pattern + "$")
 
 
-def _lead_start(finder, stext: str, verb_at: int) -> int:
+def _lead_start(finder, stext: str, verb_at: int, encoded: bytes | None = None) -> int:
     """No match of "indirect" whose verb starts at ``verb_at`` starts before the returned offset
     (``len(stext)``: none can; 0 when RE2 cannot tell): the text before the verb must end with a
-    speaker, adverbs and white space, and RE2 gives the leftmost start of such a run."""
+    speaker, adverbs and white space, and RE2 gives the leftmost start of such a run.
+    ``encoded``: ``stext`` of an ASCII sentence as bytes, encoded once for all its verbs."""
     if finder is None:
         return 0
-    try:
-        head = stext[:verb_at].encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return 0
+    if encoded is not None:  # ASCII: byte offsets are character offsets
+        head = encoded[:verb_at]
+    else:
+        try:
+            head = stext[:verb_at].encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate
+            return 0
     start = finder.Match(type(finder).Anchor.UNANCHORED, head, 0, len(head))[0][0]
     if start < 0:
         return len(stext)
-    return start if stext.isascii() else len(head[:start].decode("utf-8"))
+    return start if encoded is not None or stext.isascii() else len(head[:start].decode("utf-8"))
 
 
 def _indirect_matches(stext: str, pats) -> list[re.Match]:
@@ -944,12 +954,10 @@ def _indirect_matches(stext: str, pats) -> list[re.Match]:
     Every match holds white space and a verb there (``spaced_verb``), so it starts no earlier than
     the leftmost run of speaker, adverbs and white space that ends at one of the verbs
     (:func:`_lead_start`, RE2, one call per verb): the scan starts there, not at 0. The last verb
-    hit ends at ``stop``, before a non-word character. So no match starts at or after ``stop``,
-    and up to it the search cut at ``stop`` tries what the whole text tries (a test reading past
-    ``stop`` fails there; if it passes in the whole text, the match runs past ``stop`` and is the
-    last one). Each start is therefore the whole text's, and its match is taken again from the
-    whole text. A verb of several words could hide another verb inside its hit: then the whole
-    text is scanned.
+    hit ends at ``stop``, so no match starts at or after ``stop``: the search stops once a match
+    ends there or later (the whole text is searched, so each match is the whole text's; only
+    a search that finds nothing reads on to the end). A verb of several words could hide another
+    verb inside its hit: then the whole text is scanned.
 
     >>> pats = _patterns()
     >>> text = "Putin said that the West lied, and he warned Europe. Then nothing more was heard of it."
@@ -959,18 +967,22 @@ def _indirect_matches(stext: str, pats) -> list[re.Match]:
     rx = pats["indirect"]
     finder = _lead_finder()
     first, stop = len(stext), 0
+    encoded = None
     for hit in pats["spaced_verb"].finditer(stext):
         if _SPACE.search(hit.group(), 1):
             return list(rx.finditer(stext))
         stop = hit.end()
         if first:
-            first = min(first, _lead_start(finder, stext, hit.start() + 1))
+            if encoded is None and stext.isascii():
+                encoded = stext.encode("ascii")
+            first = min(first, _lead_start(finder, stext, hit.start() + 1, encoded))
     found = []
-    for cut in rx.finditer(stext, first, stop):
-        whole = rx.match(stext, cut.start())
-        found.append(whole)
-        if whole.end() != cut.end():
-            break  # the whole text's match runs past stop: nothing starts after it
+    while first < stop:  # finditer's steps (a match is never empty), from first and up to stop
+        m = rx.search(stext, first)
+        if m is None:
+            break
+        found.append(m)
+        first = m.end()
     return found
 
 
