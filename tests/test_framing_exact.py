@@ -10,6 +10,7 @@ import importlib
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pa = pytest.importorskip("pyarrow")
@@ -547,3 +548,19 @@ def test_the_context_reads_sentences_queued_one_at_a_time_as_one_range_in_the_sa
 
     assert reading(True) == reading(False)
     assert len(reading(False)[0]) >= 30
+
+
+def test_labels_and_quotes_sharing_the_rebuilt_articles_give_the_tables_of_each_alone():
+    from analysis.framing import RebuiltArticles, label_matches, quotes
+    from analysis.text import sentences
+
+    texts = [" ".join(SPEECH[i:i + 6]) + " The “special military operation” in Kiev, Putin said." for i in range(0, 18, 3)]
+    texts.append("“Kyiv will win,” Zelensky said. The so-called “referendum” was a sham, officials said.")
+    sents = sentences(pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": texts}))
+    rebuilt = RebuiltArticles(sents)
+    alone_labels, alone_quotes = label_matches(sents), quotes(sents, mentions=False)
+    pd.testing.assert_frame_equal(label_matches(sents, rebuilt=rebuilt), alone_labels, check_exact=True)
+    pd.testing.assert_frame_equal(quotes(sents, mentions=False, rebuilt=rebuilt), alone_quotes, check_exact=True)
+    assert alone_labels["in_quote"].any() and not alone_labels["in_quote"].all() and len(alone_quotes) >= 10
+    with pytest.raises(ValueError, match="another sentences table"):
+        quotes(sents.copy(), mentions=False, rebuilt=rebuilt)

@@ -212,7 +212,7 @@ MATCH_DTYPES = {"sentence_id": "int64", "start": "int64", "end": "int64", "surfa
                 "term": "str", "side": "str", "weight": "float64", "in_quote": "bool", "lang": "str"}
 
 
-def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
+def _quoted_starts(sents: pd.DataFrame, rows: list, quotes, rebuilt=None) -> np.ndarray:
     """For each match row, is its start inside quotation marks?"""
     flags = np.zeros(len(rows), dtype=bool)
     if not rows:
@@ -222,7 +222,8 @@ def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
         from analysis.framing.quotes import article_quote_spans
 
         wanted = {r[0] for r in rows}
-        spans = article_quote_spans(sents, article_ids=wanted)
+        spans = (article_quote_spans(sents, article_ids=wanted) if rebuilt is None
+                 else rebuilt.of(sents).quote_spans(article_ids=wanted))
     else:
         for aid, s, e in zip(quotes["article_id"].tolist(), quotes["start"].tolist(), quotes["end"].tolist()):
             spans.setdefault(aid, []).append((int(s), int(e)))
@@ -239,7 +240,8 @@ def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
     return flags
 
 
-def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | None = None,
+                  rebuilt=None) -> pd.DataFrame:
     """Every contested-label occurrence in articles or sentences.
 
     Parameters
@@ -251,6 +253,9 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
         :func:`analysis.framing.quotes` output) whose spans define ``in_quote``;
         by default every span inside quotation marks (direct quotes and scare
         quotes, paired as :func:`analysis.framing.quotes` pairs them).
+    rebuilt : the :class:`~analysis.framing.quotes.RebuiltArticles` of the sentences table
+        ``data``, shared with :func:`analysis.framing.quotes` (the quotation marks are paired
+        in articles rebuilt once for both).
 
     Returns
     -------
@@ -326,7 +331,7 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
                 rows.append((aid, sid, offset + s, offset + e, text[s:e], concept, term, side, weight, langs[i]))
     if cyr:
         rows.extend(_cyrillic_rows(sents, cyr, langs, lexicon))
-    in_quote = _quoted_starts(sents, rows, quotes)
+    in_quote = _quoted_starts(sents, rows, quotes, rebuilt)
     out = pd.DataFrame(rows, columns=[c for c in MATCH_COLUMNS if c != "in_quote"])
     out["in_quote"] = in_quote
     out = out[MATCH_COLUMNS]

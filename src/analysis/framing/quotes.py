@@ -385,6 +385,55 @@ def article_quote_spans(sentences: pd.DataFrame, *, article_ids=None) -> dict:
     return out
 
 
+class RebuiltArticles:
+    """The articles of one sentences table rebuilt from their sentences (:func:`_buffer_from`), once
+    for the stages of a chunk that read them: :func:`quotes` and the ``in_quote`` flags of
+    :func:`~analysis.framing.label_matches` (pass ``rebuilt=`` to both).
+
+    ``articles``: (article_id, rows sorted by start, their starts, their ends, article text, index of
+    the first sentence in ``stexts``; -1 for a missing article_id) in order of first appearance;
+    ``stexts``: the sentences cut back out of their article text; ``langs``: see ``_article_langs``.
+
+    >>> sents = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1], "start": [0, 12],
+    ...                       "end": [11, 32], "text": ["He said no.", "\u201cWe wait,\u201d she said."]})
+    >>> rebuilt = RebuiltArticles(sents)
+    >>> rebuilt.quote_spans() == article_quote_spans(sents), rebuilt.quote_spans()
+    (True, {'a': [(13, 21)]})
+    """
+
+    def __init__(self, sentences: pd.DataFrame):
+        self.sentences = sentences
+        self.articles: list[tuple] = []
+        self.stexts: list[str] = []
+        self.langs = None
+        if sentences is None or len(sentences) == 0:
+            return
+        all_starts, all_ends, all_texts = sentences["start"].tolist(), sentences["end"].tolist(), sentences["text"].tolist()
+        for aid, rows in _article_groups(sentences):
+            starts = np.array([all_starts[r] for r in rows])
+            s_ends = np.array([all_ends[r] for r in rows])
+            text = _buffer_from(starts.tolist(), s_ends.tolist(), [all_texts[r] for r in rows])
+            first = -1
+            if not (aid is None or (isinstance(aid, float) and np.isnan(aid))):
+                first = len(self.stexts)
+                self.stexts.extend(text[st:en] for st, en in zip(starts.tolist(), s_ends.tolist()))
+            self.articles.append((aid, rows, starts, s_ends, text, first))
+        self.langs = _article_langs(sentences)
+
+    def of(self, sentences: pd.DataFrame) -> RebuiltArticles:
+        """Itself, when rebuilt from this very ``sentences`` table; else ValueError."""
+        if sentences is not self.sentences:
+            raise ValueError("rebuilt= holds the articles of another sentences table")
+        return self
+
+    def quote_spans(self, *, article_ids=None) -> dict:
+        """:func:`article_quote_spans` of the table, from the rebuilt articles."""
+        langs = self.langs
+        return {aid: _spans_of(text, cyrillic=langs is not None and _lang_of(langs, rows) in ("ru", "uk"))
+                for aid, rows, _starts, _ends, text, _first in self.articles
+                if article_ids is None or aid in article_ids}
+
+
 def _article_langs(sentences: pd.DataFrame):
     """The ``lang`` column as an array (None without one: every article is English)."""
     if "lang" not in sentences.columns:
@@ -659,7 +708,8 @@ def _typed_columns(data: dict, columns, dtypes, id_dtype) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(columns))
 
 
-def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.DataFrame:
+def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2,
+           rebuilt: RebuiltArticles | None = None) -> pd.DataFrame:
     """Direct and indirect quotes with speaker and reporting verb.
 
     Parameters
@@ -671,6 +721,8 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         entities module when importable) or ``False`` (never).
     min_words : shorter quoted spans (scare quotes around one word, titles)
         are kept only when a speaker cue is found next to them.
+    rebuilt : the :class:`RebuiltArticles` of ``sentences``, when another stage of the
+        chunk (:func:`~analysis.framing.label_matches`) has rebuilt its articles already.
 
     Returns
     -------
@@ -693,27 +745,19 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         return _typed(pd.DataFrame(columns=cols), cols, QUOTE_DTYPES, id_dtype)
     ments_by_article = _mention_groups(_mention_table(sentences, mentions))
     pats = _patterns()
-    all_starts, all_ends = sentences["start"].tolist(), sentences["end"].tolist()
-    all_texts, all_sids = sentences["text"].tolist(), sentences["sentence_id"].tolist()
 
-    # pass 1: rebuild each article and cut its sentences back out of it
-    articles = []
-    stexts: list[str] = []
-    for aid, rows in _article_groups(sentences):
-        if aid is None or (isinstance(aid, float) and np.isnan(aid)):
-            continue  # groupby drops missing keys
-        starts = np.array([all_starts[r] for r in rows])
-        s_ends = np.array([all_ends[r] for r in rows])
-        text = _buffer_from(starts.tolist(), s_ends.tolist(), [all_texts[r] for r in rows])
-        first = len(stexts)
-        stexts.extend(text[st:en] for st, en in zip(starts.tolist(), s_ends.tolist()))
-        articles.append((aid, rows, starts, s_ends, text, first))
+    # pass 1: each article rebuilt and its sentences cut back out of it (once for the chunk's stages)
+    rebuilt = RebuiltArticles(sentences) if rebuilt is None else rebuilt.of(sentences)
+    stexts = rebuilt.stexts
+    all_sids = sentences["sentence_id"].tolist()
     # sentences where no indirect-speech cue can match skip the (slow) cue regexes
     may_cue = TextBatch(stexts).mask(pats["cue"], dense=True)  # a third of the sentences pass
 
     rows_out = []
-    langs = _article_langs(sentences)
-    for aid, rows, starts, s_ends, text, first in articles:
+    langs = rebuilt.langs
+    for aid, rows, starts, s_ends, text, first in rebuilt.articles:
+        if first < 0:
+            continue  # a missing article_id (groupby drops missing keys)
         ments = ments_by_article.get(aid)
         sids = np.array([all_sids[r] for r in rows])
         if langs is not None:
