@@ -10,6 +10,7 @@ import importlib
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pa = pytest.importorskip("pyarrow")
@@ -488,3 +489,78 @@ def test_a_label_is_in_quote_when_any_quote_span_of_its_article_holds_its_start_
         rows = [(aid, 0, int(pos)) for aid in ("a", "b", "c") for pos in range(0, 90, 3)]
         want = [any(s <= pos < e for a, s, e in spans.itertuples(index=False) if a == aid) for aid, _, pos in rows]
         assert labels._quoted_starts(None, rows, spans).tolist() == want
+
+
+def test_label_terms_found_in_lower_cased_text_have_the_spans_of_the_case_insensitive_regexes():
+    """label_matches reads each term's case-insensitive regex as its lower-cased twin in the
+    lower-cased sentence (when the sentence is lowerable): the spans of find_all on the text."""
+    from analysis.framing._lexicon import find_all, find_all_lowered, lowered_twin
+    from analysis.framing._prefilter import lowerable
+
+    labels = importlib.import_module("analysis.framing.labels")
+    terms = [term for _c, _ctx, found in labels._compiled_concepts(None) for term in found]
+    spelled = [term["term"] for term in labels.label_lexicon().to_dict("records") if term["lang"] == "en"]
+    texts = SPEECH + [f"They spoke of {t}. {t.upper()}'s {t.lower()}-{t.title()} (“{t}”) café {t}’s" for t in spelled]
+    texts += ["The \u212aiev regime", "KİEV and K\u0131ev", "the ſpecial military operation", "Kyiv\u2019s DPR, the SMO"]
+    twins = [lowered_twin(term[3]) for term in terms]
+    assert sum(twin is not None for twin in twins) >= 30
+    assert not all(lowerable(t) for t in texts)
+    hits = 0
+    for text in texts:
+        low = text.lower() if lowerable(text) else None
+        for term, twin in zip(terms, twins):
+            want = find_all(text, term[3])
+            assert find_all_lowered(text, low, term[5], twin) == want, (term[0], text)
+            hits += len(want)
+    assert hits >= 100
+
+
+def test_the_context_reads_sentences_queued_one_at_a_time_as_one_range_in_the_same_order():
+    """Consecutive sentences queued one by one are read in one scan; a name seen in between
+    keeps its place in the reading order."""
+    q = importlib.import_module("analysis.framing.quotes")
+    sentences = SPEECH + PAST_THE_VERB + ["Mr. Smith of the Ministry of Defence.", "Smith said so.", "He left."]
+    starts, pos = [], 0
+    for text in sentences:
+        starts.append(pos)
+        pos += len(text) + 1
+
+    def reading(step_by_step: bool):
+        seen = []
+
+        class Recording(q._Context):
+            def _see(self, info, s, speaker):
+                seen.append((info, s, speaker))
+                super()._see(info, s, speaker)
+
+        ctx = Recording(bytes(pos + 1), q._patterns()["proper"], stexts=sentences, starts=starts)
+        answers = []
+        for k in range(1, len(sentences) + 1):
+            ctx.read_upto(k)
+            if k == 5:
+                ctx.see("Vladimir Putin", 3, 17, speaker=True)
+            if step_by_step or k % 7 == 0:
+                answers.append((ctx.person, ctx.group))
+            elif k < len(sentences):
+                assert len(ctx._pending) <= 3  # consecutive ranges merged (range, name, range at most)
+        answers.append((ctx.person, ctx.group))
+        return seen, answers[-1], ctx.surnames
+
+    assert reading(True) == reading(False)
+    assert len(reading(False)[0]) >= 30
+
+
+def test_labels_and_quotes_sharing_the_rebuilt_articles_give_the_tables_of_each_alone():
+    from analysis.framing import RebuiltArticles, label_matches, quotes
+    from analysis.text import sentences
+
+    texts = [" ".join(SPEECH[i:i + 6]) + " The “special military operation” in Kiev, Putin said." for i in range(0, 18, 3)]
+    texts.append("“Kyiv will win,” Zelensky said. The so-called “referendum” was a sham, officials said.")
+    sents = sentences(pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))], "text": texts}))
+    rebuilt = RebuiltArticles(sents)
+    alone_labels, alone_quotes = label_matches(sents), quotes(sents, mentions=False)
+    pd.testing.assert_frame_equal(label_matches(sents, rebuilt=rebuilt), alone_labels, check_exact=True)
+    pd.testing.assert_frame_equal(quotes(sents, mentions=False, rebuilt=rebuilt), alone_quotes, check_exact=True)
+    assert alone_labels["in_quote"].any() and not alone_labels["in_quote"].all() and len(alone_quotes) >= 10
+    with pytest.raises(ValueError, match="another sentences table"):
+        quotes(sents.copy(), mentions=False, rebuilt=rebuilt)

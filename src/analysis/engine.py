@@ -261,8 +261,9 @@ def process_articles(
         from analysis import framing
 
         mentions = out.get("mentions")
-        out["labels"] = framing.label_matches(out["sentences"])
-        out["quotes"] = framing.quotes(out["sentences"], mentions=mentions)
+        rebuilt = framing.RebuiltArticles(out["sentences"])  # the articles rebuilt once for both
+        out["labels"] = framing.label_matches(out["sentences"], rebuilt=rebuilt)
+        out["quotes"] = framing.quotes(out["sentences"], mentions=mentions, rebuilt=rebuilt)
         out["agency"] = framing.agency(out["sentences"], mentions=mentions)
         out["frames"] = framing.frames(articles, n_words=n_words())
 

@@ -43,10 +43,10 @@ from analysis.framing.frames import (
     train_frame_model,
 )
 from analysis.framing.labels import label_alignment, label_lexicon, label_matches, label_usage, poisson_ci
-from analysis.framing.quotes import quote_summary, quotes, reporting_verbs, speaker_key, verb_class
+from analysis.framing.quotes import RebuiltArticles, quote_summary, quotes, reporting_verbs, speaker_key, verb_class
 
 __all__ = [
-    "GENERIC_FRAMES", "MFC_FRAMES", "agency", "agentless_share", "cyr_glosses", "distinctive_terms",
+    "GENERIC_FRAMES", "MFC_FRAMES", "RebuiltArticles", "agency", "agentless_share", "cyr_glosses", "distinctive_terms",
     "distinctive_terms_by_lang", "frame_density", "frame_scores", "frames",
     "frames_wide", "generic_frames", "label_alignment", "label_lexicon", "label_matches", "label_usage",
     "load_frame_model", "multilabel_scores", "plot_fightin_words", "poisson_ci", "quote_summary", "quotes",

@@ -171,6 +171,40 @@ def find_all(text: str, patterns: tuple[str, ...], *, possessive: bool = True) -
     return spans
 
 
+def lowered_twin(patterns: tuple[str, ...], *, possessive: bool = True) -> re.Pattern | None:
+    """The case-sensitive twin of the case-insensitive regex of ``patterns`` (:func:`compile_patterns`)
+    for lower-cased :func:`~analysis.framing._prefilter.lowerable` text: :func:`lowered_dispatch`,
+    else :func:`~analysis.framing._prefilter.lowered_pattern`, else None."""
+    from analysis.framing._prefilter import lowered_pattern
+
+    ci, _cs = compile_patterns(tuple(patterns), possessive=possessive)
+    return None if ci is None else lowered_dispatch(tuple(patterns), possessive=possessive) or lowered_pattern(ci)
+
+
+def find_all_lowered(text: str, low: str | None, compiled: tuple, fast: re.Pattern | None) -> list[tuple[int, int]]:
+    """:func:`find_all` of the patterns ``compiled`` (their :func:`compile_patterns` pair) in ``text``,
+    the case-insensitive part found by their :func:`lowered_twin` ``fast`` in ``low``
+    (``text.lower()`` of a lowerable text, else None): the same spans, without Python's ``re``
+    folding case character by character.
+
+    >>> pats = ("Kyiv", "Kiev", "DPR")
+    >>> text = "KIEV, the DPR and kyiv's mayor"
+    >>> find_all_lowered(text, text.lower(), compile_patterns(pats), lowered_twin(pats)) == find_all(text, pats)
+    True
+    """
+    ci, cs = compiled
+    spans: list[tuple[int, int]] = []
+    if ci is not None:
+        if fast is not None and low is not None:
+            spans.extend(m.span() for m in fast.finditer(low) if m.end() > m.start())
+        else:
+            spans.extend(m.span() for m in ci.finditer(text) if m.end() > m.start())
+    if cs is not None:
+        spans.extend(m.span() for m in cs.finditer(text) if m.end() > m.start())
+    spans.sort()
+    return spans
+
+
 def count_matches(text: str, patterns: tuple[str, ...]) -> int:
     return len(find_all(text, patterns))
 

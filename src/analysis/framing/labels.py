@@ -34,7 +34,15 @@ from itertools import accumulate
 import numpy as np
 import pandas as pd
 
-from analysis.framing._lexicon import compile_patterns, find_all, lexicon_path, load_yaml, resolve, word_count
+from analysis.framing._lexicon import (
+    compile_patterns,
+    find_all_lowered,
+    lexicon_path,
+    load_yaml,
+    lowered_twin,
+    resolve,
+    word_count,
+)
 
 __all__ = ["SIDES", "alignment_from_matches", "label_lexicon", "label_matches", "label_usage", "label_alignment",
            "poisson_ci"]
@@ -204,7 +212,7 @@ MATCH_DTYPES = {"sentence_id": "int64", "start": "int64", "end": "int64", "surfa
                 "term": "str", "side": "str", "weight": "float64", "in_quote": "bool", "lang": "str"}
 
 
-def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
+def _quoted_starts(sents: pd.DataFrame, rows: list, quotes, rebuilt=None) -> np.ndarray:
     """For each match row, is its start inside quotation marks?"""
     flags = np.zeros(len(rows), dtype=bool)
     if not rows:
@@ -214,7 +222,8 @@ def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
         from analysis.framing.quotes import article_quote_spans
 
         wanted = {r[0] for r in rows}
-        spans = article_quote_spans(sents, article_ids=wanted)
+        spans = (article_quote_spans(sents, article_ids=wanted) if rebuilt is None
+                 else rebuilt.of(sents).quote_spans(article_ids=wanted))
     else:
         for aid, s, e in zip(quotes["article_id"].tolist(), quotes["start"].tolist(), quotes["end"].tolist()):
             spans.setdefault(aid, []).append((int(s), int(e)))
@@ -231,7 +240,8 @@ def _quoted_starts(sents: pd.DataFrame, rows: list, quotes) -> np.ndarray:
     return flags
 
 
-def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | None = None,
+                  rebuilt=None) -> pd.DataFrame:
     """Every contested-label occurrence in articles or sentences.
 
     Parameters
@@ -243,6 +253,9 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
         :func:`analysis.framing.quotes` output) whose spans define ``in_quote``;
         by default every span inside quotation marks (direct quotes and scare
         quotes, paired as :func:`analysis.framing.quotes` pairs them).
+    rebuilt : the :class:`~analysis.framing.quotes.RebuiltArticles` of the sentences table
+        ``data``, shared with :func:`analysis.framing.quotes` (the quotation marks are paired
+        in articles rebuilt once for both).
 
     Returns
     -------
@@ -263,7 +276,7 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
     [['Kiev', 'Kiev', False], ["Kiev regime's", 'Kiev regime', False], ['sham referendum', 'sham referendum', True]]
     """
     from analysis.framing._cyr import CYR_LANGS, lang_column
-    from analysis.framing._prefilter import TextBatch
+    from analysis.framing._prefilter import TextBatch, lowerable
 
     sents = _as_sentences(data)
     concepts = _compiled_concepts(lexicon)
@@ -284,20 +297,24 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
         for k in np.flatnonzero(mask).tolist():
             todo.setdefault(k, {}).setdefault(c, []).append(t)
     aids, sids, starts = sents["article_id"].tolist(), sents["sentence_id"].tolist(), sents["start"].tolist()
+    fasts = {}  # (concept, term) -> the lower-cased twin of the term's case-insensitive regex, or None
     rows = []
     for k in sorted(todo):
         i = valid[k]
         aid, sid, offset, text = aids[i], sids[i], starts[i], texts[i]
+        low = text.lower() if lowerable(text) else None
         for c in sorted(todo[k]):
             concept, ctx, terms = concepts[c]
             if ctx is not None and not ctx.search(text):
                 continue
             found = []
             for t in todo[k][c]:
-                term, side, weight, patterns, not_ctx, _compiled = terms[t]
+                term, side, weight, patterns, not_ctx, compiled = terms[t]
                 if not_ctx is not None and not_ctx.search(text):
                     continue
-                for s, e in find_all(text, patterns):
+                if (c, t) not in fasts:
+                    fasts[c, t] = lowered_twin(patterns)
+                for s, e in find_all_lowered(text, low, compiled, fasts[c, t]):
                     found.append((s, e, term, side, weight))
             # longest first, then leftmost; drop overlaps within the concept
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
@@ -314,7 +331,7 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
                 rows.append((aid, sid, offset + s, offset + e, text[s:e], concept, term, side, weight, langs[i]))
     if cyr:
         rows.extend(_cyrillic_rows(sents, cyr, langs, lexicon))
-    in_quote = _quoted_starts(sents, rows, quotes)
+    in_quote = _quoted_starts(sents, rows, quotes, rebuilt)
     out = pd.DataFrame(rows, columns=[c for c in MATCH_COLUMNS if c != "in_quote"])
     out["in_quote"] = in_quote
     out = out[MATCH_COLUMNS]

@@ -385,6 +385,55 @@ def article_quote_spans(sentences: pd.DataFrame, *, article_ids=None) -> dict:
     return out
 
 
+class RebuiltArticles:
+    """The articles of one sentences table rebuilt from their sentences (:func:`_buffer_from`), once
+    for the stages of a chunk that read them: :func:`quotes` and the ``in_quote`` flags of
+    :func:`~analysis.framing.label_matches` (pass ``rebuilt=`` to both).
+
+    ``articles``: (article_id, rows sorted by start, their starts, their ends, article text, index of
+    the first sentence in ``stexts``; -1 for a missing article_id) in order of first appearance;
+    ``stexts``: the sentences cut back out of their article text; ``langs``: see ``_article_langs``.
+
+    >>> sents = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1], "start": [0, 12],
+    ...                       "end": [11, 32], "text": ["He said no.", "\u201cWe wait,\u201d she said."]})
+    >>> rebuilt = RebuiltArticles(sents)
+    >>> rebuilt.quote_spans() == article_quote_spans(sents), rebuilt.quote_spans()
+    (True, {'a': [(13, 21)]})
+    """
+
+    def __init__(self, sentences: pd.DataFrame):
+        self.sentences = sentences
+        self.articles: list[tuple] = []
+        self.stexts: list[str] = []
+        self.langs = None
+        if sentences is None or len(sentences) == 0:
+            return
+        all_starts, all_ends, all_texts = sentences["start"].tolist(), sentences["end"].tolist(), sentences["text"].tolist()
+        for aid, rows in _article_groups(sentences):
+            starts = np.array([all_starts[r] for r in rows])
+            s_ends = np.array([all_ends[r] for r in rows])
+            text = _buffer_from(starts.tolist(), s_ends.tolist(), [all_texts[r] for r in rows])
+            first = -1
+            if not (aid is None or (isinstance(aid, float) and np.isnan(aid))):
+                first = len(self.stexts)
+                self.stexts.extend(text[st:en] for st, en in zip(starts.tolist(), s_ends.tolist()))
+            self.articles.append((aid, rows, starts, s_ends, text, first))
+        self.langs = _article_langs(sentences)
+
+    def of(self, sentences: pd.DataFrame) -> RebuiltArticles:
+        """Itself, when rebuilt from this very ``sentences`` table; else ValueError."""
+        if sentences is not self.sentences:
+            raise ValueError("rebuilt= holds the articles of another sentences table")
+        return self
+
+    def quote_spans(self, *, article_ids=None) -> dict:
+        """:func:`article_quote_spans` of the table, from the rebuilt articles."""
+        langs = self.langs
+        return {aid: _spans_of(text, cyrillic=langs is not None and _lang_of(langs, rows) in ("ru", "uk"))
+                for aid, rows, _starts, _ends, text, _first in self.articles
+                if article_ids is None or aid in article_ids}
+
+
 def _article_langs(sentences: pd.DataFrame):
     """The ``lang`` column as an array (None without one: every article is English)."""
     if "lang" not in sentences.columns:
@@ -490,7 +539,12 @@ class _Context:
     def read_upto(self, k: int):
         """Queue the names of the sentences before index ``k`` (those outside quotation marks)."""
         if k > self._read:
-            self._pending.append((self._read, k, None))
+            pending = self._pending
+            if pending and pending[-1][2] is None:
+                # right after the last queued range (nothing seen in between): one range, one scan
+                pending[-1] = (pending[-1][0], k, None)
+            else:
+                pending.append((self._read, k, None))
             self._read = k
 
     def see(self, name: str, s: int, e: int, *, speaker: bool = False):
@@ -654,7 +708,8 @@ def _typed_columns(data: dict, columns, dtypes, id_dtype) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(columns))
 
 
-def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.DataFrame:
+def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2,
+           rebuilt: RebuiltArticles | None = None) -> pd.DataFrame:
     """Direct and indirect quotes with speaker and reporting verb.
 
     Parameters
@@ -666,6 +721,8 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         entities module when importable) or ``False`` (never).
     min_words : shorter quoted spans (scare quotes around one word, titles)
         are kept only when a speaker cue is found next to them.
+    rebuilt : the :class:`RebuiltArticles` of ``sentences``, when another stage of the
+        chunk (:func:`~analysis.framing.label_matches`) has rebuilt its articles already.
 
     Returns
     -------
@@ -688,27 +745,19 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         return _typed(pd.DataFrame(columns=cols), cols, QUOTE_DTYPES, id_dtype)
     ments_by_article = _mention_groups(_mention_table(sentences, mentions))
     pats = _patterns()
-    all_starts, all_ends = sentences["start"].tolist(), sentences["end"].tolist()
-    all_texts, all_sids = sentences["text"].tolist(), sentences["sentence_id"].tolist()
 
-    # pass 1: rebuild each article and cut its sentences back out of it
-    articles = []
-    stexts: list[str] = []
-    for aid, rows in _article_groups(sentences):
-        if aid is None or (isinstance(aid, float) and np.isnan(aid)):
-            continue  # groupby drops missing keys
-        starts = np.array([all_starts[r] for r in rows])
-        s_ends = np.array([all_ends[r] for r in rows])
-        text = _buffer_from(starts.tolist(), s_ends.tolist(), [all_texts[r] for r in rows])
-        first = len(stexts)
-        stexts.extend(text[st:en] for st, en in zip(starts.tolist(), s_ends.tolist()))
-        articles.append((aid, rows, starts, s_ends, text, first))
+    # pass 1: each article rebuilt and its sentences cut back out of it (once for the chunk's stages)
+    rebuilt = RebuiltArticles(sentences) if rebuilt is None else rebuilt.of(sentences)
+    stexts = rebuilt.stexts
+    all_sids = sentences["sentence_id"].tolist()
     # sentences where no indirect-speech cue can match skip the (slow) cue regexes
     may_cue = TextBatch(stexts).mask(pats["cue"], dense=True)  # a third of the sentences pass
 
     rows_out = []
-    langs = _article_langs(sentences)
-    for aid, rows, starts, s_ends, text, first in articles:
+    langs = rebuilt.langs
+    for aid, rows, starts, s_ends, text, first in rebuilt.articles:
+        if first < 0:
+            continue  # a missing article_id (groupby drops missing keys)
         ments = ments_by_article.get(aid)
         sids = np.array([all_sids[r] for r in rows])
         if langs is not None:
@@ -737,6 +786,7 @@ def quotes(sentences: pd.DataFrame, *, mentions=None, min_words: int = 2) -> pd.
         in_quote = np.zeros(len(text) + 1, dtype=bool)
         for s, e in spans:
             in_quote[max(s - 1, 0):e + 1] = True
+        in_quote = in_quote.tobytes()  # read one offset at a time below: bytes index faster than numpy
         ctx = _Context(in_quote, pats["proper"], stexts=stexts[first:first + len(starts)], starts=starts_list)
         # (pos, 0 for a sentence / 1 for a quote, payload): at one position sentences come first, and
         # the payloads (sentence index, span) rise in insertion order, so a plain sort is the stable one
@@ -921,20 +971,24 @@ def _lead_finder():
     return None if pattern is None else compiled_re2(pattern + "$")
 
 
-def _lead_start(finder, stext: str, verb_at: int) -> int:
+def _lead_start(finder, stext: str, verb_at: int, encoded: bytes | None = None) -> int:
     """No match of "indirect" whose verb starts at ``verb_at`` starts before the returned offset
     (``len(stext)``: none can; 0 when RE2 cannot tell): the text before the verb must end with a
-    speaker, adverbs and white space, and RE2 gives the leftmost start of such a run."""
+    speaker, adverbs and white space, and RE2 gives the leftmost start of such a run.
+    ``encoded``: ``stext`` of an ASCII sentence as bytes, encoded once for all its verbs."""
     if finder is None:
         return 0
-    try:
-        head = stext[:verb_at].encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return 0
+    if encoded is not None:  # ASCII: byte offsets are character offsets
+        head = encoded[:verb_at]
+    else:
+        try:
+            head = stext[:verb_at].encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate
+            return 0
     start = finder.Match(type(finder).Anchor.UNANCHORED, head, 0, len(head))[0][0]
     if start < 0:
         return len(stext)
-    return start if stext.isascii() else len(head[:start].decode("utf-8"))
+    return start if encoded is not None or stext.isascii() else len(head[:start].decode("utf-8"))
 
 
 def _indirect_matches(stext: str, pats) -> list[re.Match]:
@@ -944,12 +998,10 @@ def _indirect_matches(stext: str, pats) -> list[re.Match]:
     Every match holds white space and a verb there (``spaced_verb``), so it starts no earlier than
     the leftmost run of speaker, adverbs and white space that ends at one of the verbs
     (:func:`_lead_start`, RE2, one call per verb): the scan starts there, not at 0. The last verb
-    hit ends at ``stop``, before a non-word character. So no match starts at or after ``stop``,
-    and up to it the search cut at ``stop`` tries what the whole text tries (a test reading past
-    ``stop`` fails there; if it passes in the whole text, the match runs past ``stop`` and is the
-    last one). Each start is therefore the whole text's, and its match is taken again from the
-    whole text. A verb of several words could hide another verb inside its hit: then the whole
-    text is scanned.
+    hit ends at ``stop``, so no match starts at or after ``stop``: the search stops once a match
+    ends there or later (the whole text is searched, so each match is the whole text's; only
+    a search that finds nothing reads on to the end). A verb of several words could hide another
+    verb inside its hit: then the whole text is scanned.
 
     >>> pats = _patterns()
     >>> text = "Putin said that the West lied, and he warned Europe. Then nothing more was heard of it."
@@ -959,18 +1011,22 @@ def _indirect_matches(stext: str, pats) -> list[re.Match]:
     rx = pats["indirect"]
     finder = _lead_finder()
     first, stop = len(stext), 0
+    encoded = None
     for hit in pats["spaced_verb"].finditer(stext):
         if _SPACE.search(hit.group(), 1):
             return list(rx.finditer(stext))
         stop = hit.end()
         if first:
-            first = min(first, _lead_start(finder, stext, hit.start() + 1))
+            if encoded is None and stext.isascii():
+                encoded = stext.encode("ascii")
+            first = min(first, _lead_start(finder, stext, hit.start() + 1, encoded))
     found = []
-    for cut in rx.finditer(stext, first, stop):
-        whole = rx.match(stext, cut.start())
-        found.append(whole)
-        if whole.end() != cut.end():
-            break  # the whole text's match runs past stop: nothing starts after it
+    while first < stop:  # finditer's steps (a match is never empty), from first and up to stop
+        m = rx.search(stext, first)
+        if m is None:
+            break
+        found.append(m)
+        first = m.end()
     return found
 
 
