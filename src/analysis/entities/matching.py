@@ -520,16 +520,26 @@ def _name_choice(cands: list, info: dict) -> tuple | None:
     return None
 
 
+def _has_text(text: str) -> bool:
+    """Whether a sentence's text is neither empty nor blank: only those give mentions, and only
+    their words make the article's lower-case vocabulary.
+
+    >>> _has_text("Kyiv."), _has_text(""), _has_text("   ")
+    (True, False, False)
+    """
+    return bool(text) and not text.isspace()
+
+
 def _article_mentions(article_id, sids, offsets, texts, found, reported, info, discover, descriptions, chosen):
     """Mention rows of one article's sentences; ``chosen``: :func:`_name_choice` by id of the
     candidate list (the trie's own lists, alive for the whole call), filled as it goes."""
     per_sent = []
     named: set[str] = set()
-    for idx, (matches, nested), to_read in zip(range(len(texts)), found, reported):
+    for idx, ((matches, nested), to_read) in enumerate(zip(found, reported)):
         if not matches and not nested and to_read is NOTHING:
             continue  # no match, nothing to discover: no row (two sentences in three)
         text = texts[idx]
-        if not text or text.isspace():
+        if not _has_text(text):
             continue
         for _a, _b, cands in matches:
             for eid, kind in cands:
@@ -563,7 +573,7 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
                 kept.append((s, e, eid, info[eid][1], "description" if kind == "description" else "gazetteer"))
         if discover and reported[idx] is not NOTHING:
             if lower_vocab is None:
-                lower_vocab = _LowerVocab([t for t in texts if t and not t.isspace()])
+                lower_vocab = _LowerVocab(list(filter(_has_text, texts)))
             gaz_spans = [(s, e, eid, et) for s, e, eid, et, m in kept if m != "description" and et != "EVENT"] \
                 if kept else []
             disc = _discover_fast(text, reported[idx], gaz_spans, lower_vocab)
@@ -604,7 +614,7 @@ def _article_mentions(article_id, sids, offsets, texts, found, reported, info, d
         if etype == "UNKNOWN" and surface not in discovered_people:
             if typed_spans is None:
                 typed_spans = _typed_span_ends(rows[:n_before])
-                texts_by_sid = {i: t for i, t in zip(sids, texts) if t and not t.isspace()}
+                texts_by_sid = {i: t for i, t in zip(sids, texts) if _has_text(t)}
             tx_ = texts_by_sid[sentence_id]
             after = _LIST_SEP.match(tx_, e)
             neighbour = None
