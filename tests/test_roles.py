@@ -597,3 +597,41 @@ def test_cast_features_are_english_only_and_reach_the_model_features():
     ments = pd.DataFrame({"article_id": ["a", "a"], "start": [0, 32], "end": [14, 41]})
     feats, _, _ = featurize(ments, arts)
     assert feats[0]["vc:harm:agent"] == 1.0 and feats[1]["vc:suffer:agent"] == 1.0
+
+
+def test_the_harm_cast_class_knows_every_harm_verb_of_the_agency_module():
+    from analysis.framing.agency import HARM_VERBS
+
+    forms = {w for past, finite in HARM_VERBS.values() for w in (*past, *finite) if " " not in w}
+    for verb in sorted(forms):
+        low = ["the", "army", verb, "the", "town"]
+        assert cast_features(low, 0, 2, 0, 5).get("vc:harm:agent") == 1.0, verb
+    # "hit", "fired", "damaged", "executed" are not prefixes of roles.yml's harm list: they come from the agency module
+    assert cast_features("the town was hit by the army".split(), 0, 2, 0, 7) == {"vc:harm:patient": 1.0}
+
+
+def test_quote_features_say_who_speaks_who_is_quoted_and_the_tone_about_the_mention():
+    from analysis.roles import _Article, article_quotes, quote_features
+
+    text = ('Zelenskyy said: "Russia is lying to the world." The Kremlin denied it. '
+            '"We will win," Putin said. Officials said "Putin is a brilliant leader."')
+    art = _Article(text, "en")
+    qs = article_quotes(art)
+    assert [(q[2], q[7]) for q in qs[:2]] == [("zelenskyy", "ukraine"), ("putin", "russia")]
+    zel = quote_features(qs, text, 0, 9, "ukraine")
+    assert zel["q:speaks"] == 1.0 and zel["q:speak_tone"] < 0 and zel["q:speak_tone_x_side:ukraine"] < 0
+    russia = quote_features(qs, text, text.index("Russia"), text.index("Russia") + 6, "russia")
+    assert russia["q:inside"] == 1.0 and russia["q:inside_tone"] < 0 and russia["q:quoted_by:ukraine"] == 1.0
+    putin = quote_features(qs, text, text.index("Putin said"), text.index("Putin said") + 5, "russia")
+    assert putin["q:speak_tone"] > 0 and putin["q:about_tone"] > 0  # says "we will win"; praised in a later quote
+    assert quote_features(qs, text, text.index("Kremlin"), text.index("Kremlin") + 7, "russia") == {}
+
+
+def test_quote_features_reach_english_model_features_only():
+    arts = pd.DataFrame({"article_id": ["a", "b"], "lang": ["en", "ru"],
+                         "text": ['Zelenskyy said: "Russia is lying to the world."',
+                                  'Зеленский заявил: "Россия лжёт всему миру."']})
+    ments = pd.DataFrame({"article_id": ["a", "b"], "start": [0, 0], "end": [9, 9]})
+    feats, _, _ = featurize(ments, arts)
+    assert feats[0]["q:speaks"] == 1.0
+    assert not any(k.startswith("q:") for k in feats[1])
