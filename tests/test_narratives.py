@@ -199,3 +199,39 @@ def test_other_probability_averages_the_word_model_and_a_cue_count_model(tmp_pat
     plain = train_narrative_model(arts, labels, min_count=1, other_model=False)
     assert plain.other is None and "other" not in plain.to_dict()
     assert np.array_equal(plain.coarse_proba([f]), plain.coarse.proba([f]))
+
+
+def test_a_kept_narrative_gets_every_sub_narrative_that_reaches_the_fine_threshold():
+    from analysis.narratives import _subnarratives
+
+    pf = {"URW: A: x": 0.6, "URW: A: y": 0.35, "URW: A: Other": 0.1, "URW: B: z": 0.9}
+    assert _subnarratives(pf, ["URW: A"], None) == ["URW: A: x"], "None: the best sub-narrative only"
+    assert _subnarratives(pf, ["URW: A"], 0.3) == ["URW: A: x", "URW: A: y"]
+    assert _subnarratives(pf, ["URW: A", "URW: C"], 0.05) == ["URW: A: x", "URW: A: y", "URW: A: Other",
+                                                              "URW: C: Other"]
+    assert _subnarratives(pf, ["Other"], 0.05) == ["Other"], "sub-narratives of unkept narratives never appear"
+
+
+def test_fine_threshold_is_chosen_by_inner_cv_and_survives_json(tmp_path):
+    from analysis.narratives import FINE_THRESHOLD_GRID
+
+    arts, labels = _tiny_labels()
+    two = labels[labels["narrative"] != "Other"].assign(
+        subnarrative=lambda d: d["narrative"] + ": " + np.where(d["narrative"].str.contains("fears"),
+                                                                 "There is a real possibility that nuclear weapons "
+                                                                 "will be employed", "Ukraine is a puppet of the West"))
+    labels = pd.concat([labels, two], ignore_index=True)  # every narrative article carries two sub-narratives
+    model = train_narrative_model(arts, labels, min_count=1)  # default: fine_threshold="cv"
+    assert model.fine_threshold in FINE_THRESHOLD_GRID
+    assert set(model.meta["fine_threshold_inner_cv"]) == {str(t) for t in FINE_THRESHOLD_GRID}
+    again = load_narrative_model(model.to_json(tmp_path / "n.json"))
+    assert again.fine_threshold == model.fine_threshold
+    loose = train_narrative_model(arts, labels, min_count=1, fine_threshold=0.0)
+    out = narratives(ARTICLES, method="model", model=loose)
+    assert len(out.loc[2, "subnarratives"].split("|")) == 2, "both sub-narratives of the kept narrative"
+    assert out.loc[2, "n_narratives"] == 1
+    one = train_narrative_model(arts, labels, min_count=1, fine_threshold=None)
+    assert one.fine_threshold is None and "fine_threshold" not in one.to_dict()
+    assert not narratives(ARTICLES, method="model", model=one)["subnarratives"].str.contains("|", regex=False).any()
+    with pytest.raises(ValueError):
+        train_narrative_model(arts, labels, fine_threshold="best")

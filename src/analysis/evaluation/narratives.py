@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--class-weight", choices=["none", "balanced"], default=None)
     ap.add_argument("--no-other-model", action="store_true",
                     help="P(Other) from the word model alone (before round 6), not averaged with the cue-count model")
+    ap.add_argument("--fine-threshold", default=None, metavar="cv|none|P",
+                    help="further sub-narratives of a kept narrative at or above P; none: its best one only (before "
+                         "round 8); default cv: chosen by inner CV on the training part")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -106,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         kw["thresholds"] = args.thresholds
     if args.no_other_model:
         kw["other_model"] = False
+    if args.fine_threshold is not None:
+        v = args.fine_threshold.lower()
+        kw["fine_threshold"] = "cv" if v == "cv" else None if v == "none" else float(v)
     if args.class_weight is not None:
         kw["class_weight"] = None if args.class_weight == "none" else args.class_weight
 
