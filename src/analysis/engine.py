@@ -1239,7 +1239,7 @@ def run_to_parquet(
     chunk_size: int = 200,
     max_in_flight: int | None = None,
     recycle_after: int | None = RECYCLE_AFTER,
-    recycle_above: int | None = RECYCLE_ABOVE,
+    recycle_above: int | None | str = "streamed",
     max_chunk_chars: int | None = MAX_CHUNK_CHARS,
     progress: bool | None = None,
     timings: dict[str, float] | None = None,
@@ -1258,7 +1258,9 @@ def run_to_parquet(
     Worker processes are replaced by fresh ones (forked again from the warmed-up
     parent) every ``recycle_after`` chunks each, one at a time and without waiting for
     the others (:class:`_WorkerSlots`; ``None``: never), and sooner when one holds more than
-    ``recycle_above`` bytes of private memory after a chunk (``None``: no limit): what a worker
+    ``recycle_above`` bytes of private memory after a chunk (``None``: no limit; the default
+    ``"streamed"``: :data:`RECYCLE_ABOVE` for a parquet source, no limit for a DataFrame, which is in
+    memory whole already and whose extra forks cost 2 processes 0.3-0.9 CPU s on the bench): what a worker
     accumulates — memos filling up to their bounds, a fragmented heap, shared
     lexicon pages copied on write — is then bounded by that many chunks instead
     of growing with the corpus. With ``n_jobs > 1`` the chunks of a DataFrame are handed out
@@ -1293,6 +1295,8 @@ def run_to_parquet(
             # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
             # out longest first; a parquet corpus streams in its order
             numbered = largest_first(chunks) if isinstance(source, pd.DataFrame) else enumerate(chunks)
+            if recycle_above == "streamed":
+                recycle_above = None if isinstance(source, pd.DataFrame) else RECYCLE_ABOVE
             slots = _WorkerSlots(n_jobs, recycle_after, recycle_above=recycle_above,
                                  chunks=len(numbered) if isinstance(numbered, list) else None)
             try:
