@@ -65,15 +65,6 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _uss(pid: int) -> int:
-    """Private (clean + dirty) bytes of one process, 0 once it is gone."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            return sum(int(line.split()[1]) * 1024 for line in fh if line.startswith(("Private_Clean:", "Private_Dirty:")))
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return 0
-
-
 def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None,
                  recycle_above: int | None = engine.RECYCLE_ABOVE) -> dict:
     """Peak PSS of a streamed 2-process run, split into parent and workers."""
@@ -92,10 +83,10 @@ def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None,
             parent = PeakMemory._own(child.pid) if os.path.exists(f"/proc/{child.pid}") else 0
             workers = [PeakMemory.tree(c) for c in _children(child.pid)]
             tree = parent + sum(workers)
-            uss = [_uss(c) for c in _children(child.pid)]  # private: what one more worker adds
+            uss = [engine.private_memory(c) for c in _children(child.pid)]  # private: what one more worker adds
             peak = {"tree": max(peak["tree"], tree), "parent": max(peak["parent"], parent),
                     "worker": max([peak["worker"], *workers]),
-                    "parent_uss": max(peak["parent_uss"], _uss(child.pid)),
+                    "parent_uss": max(peak["parent_uss"], engine.private_memory(child.pid)),
                     "worker_uss": max([peak["worker_uss"], *uss])}
             timeline.append((round(time.perf_counter() - started), round(tree / 1e6)))
             time.sleep(0.2)

@@ -163,12 +163,7 @@ def guarded_dispatch(patterns: tuple[str, ...], *, possessive: bool = True) -> r
 
 def find_all(text: str, patterns: tuple[str, ...], *, possessive: bool = True) -> list[tuple[int, int]]:
     """All non-overlapping (start, end) matches of ``patterns`` in ``text``."""
-    spans: list[tuple[int, int]] = []
-    for rx in compile_patterns(tuple(patterns), possessive=possessive):
-        if rx is not None:
-            spans.extend(m.span() for m in rx.finditer(text) if m.end() > m.start())
-    spans.sort()
-    return spans
+    return find_all_lowered(text, None, compile_patterns(tuple(patterns), possessive=possessive), None)
 
 
 def lowered_twin(patterns: tuple[str, ...], *, possessive: bool = True) -> re.Pattern | None:
