@@ -635,3 +635,34 @@ def test_quote_features_reach_english_model_features_only():
     feats, _, _ = featurize(ments, arts)
     assert feats[0]["q:speaks"] == 1.0
     assert not any(k.startswith("q:") for k in feats[1])
+
+
+def test_featurize_finds_the_quotes_of_many_english_articles_in_one_call_and_the_same_features(monkeypatch):
+    # framing.quotes costs ~9 ms a call whatever its size: once per article it was three quarters of the
+    # English model's time on the SemEval set; each article's quotes are found apart from the others'
+    import importlib
+
+    import analysis.roles as roles_module
+    from analysis._linear import expand_blocks
+
+    quotes_module = importlib.import_module("analysis.framing.quotes")  # the package's quotes is the function
+    texts = ['Zelenskyy said: "Russia is lying to the world." Putin denied it.',
+             '"We will win," Putin said. Officials said "Putin is a brilliant leader."',
+             "No quotes here. Kyiv held.", ""]
+    arts = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "lang": "en", "text": texts})
+    ments = pd.DataFrame({"article_id": ["a", "a", "b", "b", "c", "d"], "start": [0, 17, 15, 43, 16, 0],
+                          "end": [9, 23, 20, 48, 20, 0]})
+    calls = []
+    original = quotes_module.quotes
+    monkeypatch.setattr(quotes_module, "quotes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    feats = [expand_blocks(f) for f in featurize(ments, arts)[0]]  # dense word-vector blocks, when trained
+    assert len(calls) == 1
+    assert feats[0]["q:speaks"] == 1.0 and feats[1]["q:inside"] == 1.0 and feats[2]["q:speaks"] == 1.0
+    alone = []
+    for aid, group in ments.groupby("article_id", sort=False):
+        alone += [expand_blocks(f) for f in featurize(group, arts[arts["article_id"] == aid])[0]]
+    assert feats == alone
+    # batches of two articles, mentions not grouped by article: the same features row by row
+    monkeypatch.setattr(roles_module, "QUOTE_BATCH", 2)
+    shuffled = ments.iloc[[4, 0, 2, 1, 5, 3]]
+    assert [expand_blocks(f) for f in featurize(shuffled, arts)[0]] == [feats[i] for i in [4, 0, 2, 1, 5, 3]]
