@@ -116,3 +116,22 @@ def test_the_store_keeps_roles_and_narratives_and_its_key_follows_the_model_file
     key = pipeline.inputs_key(stages=engine.REPORT_STAGES, models=before)
     assert pipeline.inputs_key(stages=engine.REPORT_STAGES, models=pipeline.model_key(engine.REPORT_STAGES)) != key
     assert run.folder.name == f"store-{key}"
+
+
+def test_with_english_weights_the_roles_stage_reads_the_framing_stages_quotes(articles, monkeypatch):
+    # the English model's quote features: the quotes the framing stage found, not found again by roles
+    import importlib
+
+    acts = roles.actor_mentions(engine.run(articles, stages=("entities",), chunk_size=1000)["mentions"], articles)
+    feats = roles.featurize(acts, articles)[0]
+    mains = [("Protagonist", "Antagonist", "Innocent")[i % 3] for i in range(len(feats))]
+    model = roles.train_role_model(feats, mains, [roles.MAIN_ROLES[m][0] for m in mains], min_count=1)
+    monkeypatch.setattr(roles, "load_role_model", lambda path=None, lang="en": model if lang == "en" else None)
+    direct = roles.predict_roles(acts, articles)
+    calls = []
+    quotes_module = importlib.import_module("analysis.framing.quotes")
+    original = quotes_module.quotes
+    monkeypatch.setattr(quotes_module, "quotes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    report = engine.run(articles, stages=engine.REPORT_STAGES, chunk_size=1000)
+    assert calls == [] and (report["roles"]["method"] == "model").any()
+    pd.testing.assert_frame_equal(engine.comparable(report["roles"]), engine.comparable(direct))

@@ -666,3 +666,34 @@ def test_featurize_finds_the_quotes_of_many_english_articles_in_one_call_and_the
     monkeypatch.setattr(roles_module, "QUOTE_BATCH", 2)
     shuffled = ments.iloc[[4, 0, 2, 1, 5, 3]]
     assert [expand_blocks(f) for f in featurize(shuffled, arts)[0]] == [feats[i] for i in [4, 0, 2, 1, 5, 3]]
+
+
+def test_featurize_reads_the_quotes_table_a_caller_has_found_for_its_sentences(monkeypatch):
+    # the pipeline's framing stage has found every quote of the chunk's sentences: roles read them
+    # (speaker entity ids aside, what they would find) instead of finding them again
+    import importlib
+
+    from analysis._linear import expand_blocks
+    from analysis.framing import quotes
+    from analysis.text import sentences
+
+    texts = ['Zelenskyy said: "Russia is lying to the world." Putin denied it.',
+             '"We will win," Putin said. Officials said "Putin is a brilliant leader."', "Kyiv held."]
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": texts})
+    ments = pd.DataFrame({"article_id": ["a", "a", "b", "b", "c"], "start": [0, 17, 15, 43, 0],
+                          "end": [9, 23, 20, 48, 4]})
+    sents = sentences(arts)
+    spans = {aid: list(zip(g["start"], g["end"])) for aid, g in sents.groupby("article_id")}
+    table = quotes(sents)
+    expected = [expand_blocks(f) for f in featurize(ments, arts)[0]]
+    calls = []
+    quotes_module = importlib.import_module("analysis.framing.quotes")
+    original = quotes_module.quotes
+    monkeypatch.setattr(quotes_module, "quotes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    read = featurize(ments, arts, sentence_spans=spans, quotes=table)[0]
+    assert calls == [] and [expand_blocks(f) for f in read] == expected
+    assert read[0]["q:speaks"] == 1.0
+    # two articles under one id make one text of their sentences: the table cannot stand for either
+    twice = pd.concat([arts, arts.head(1)], ignore_index=True)
+    featurize(ments, twice, sentence_spans=spans, quotes=table)
+    assert calls == [1]

@@ -278,7 +278,8 @@ def process_articles(
         from analysis import roles
 
         out["roles"] = roles.predict_roles(roles.actor_mentions(out["mentions"], articles), articles,
-                                           sentence_spans=english_spans(), parses=handed.pop("parses", None))
+                                           sentence_spans=english_spans(), parses=handed.pop("parses", None),
+                                           quotes=out.get("quotes"))
 
     def do_narratives():
         from analysis import narratives

@@ -407,9 +407,7 @@ def _quotes_of(articles: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> lis
     [[(17, 33, 'zelenskyy', 0, 9, 'neutral', -0.5267, 'ukraine')], []]
     """
     from analysis.framing.quotes import quotes
-    from analysis.sentiment import scorer
 
-    out: list[list[tuple]] = [[] for _ in articles]
     ids, sids, starts, ends, texts = [], [], [], [], []
     for k, (text, sents) in enumerate(articles):
         if text:
@@ -418,18 +416,26 @@ def _quotes_of(articles: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> lis
             starts.extend(s for s, _ in sents)
             ends.extend(e for _, e in sents)
             texts.extend(text[s:e] for s, e in sents)
-    if not ids:
-        return out
-    q = quotes(pd.DataFrame({"article_id": ids, "sentence_id": sids, "start": starts, "end": ends, "text": texts,
-                             "lang": "en"}), mentions=False)
+    found = _quote_tuples(quotes(pd.DataFrame({"article_id": ids, "sentence_id": sids, "start": starts, "end": ends,
+                                               "text": texts, "lang": "en"}), mentions=False)) if ids else {}
+    return [found.get(k, []) for k in range(len(articles))]
+
+
+def _quote_tuples(q: pd.DataFrame) -> dict[object, list[tuple]]:
+    """{article_id: its quotes as :func:`article_quotes` holds them, in the table's order} of a
+    :func:`analysis.framing.quotes` table."""
+    from analysis.sentiment import scorer
+
     tone = scorer("war-news").score
+    out: dict = {}
     columns = ("article_id", "start", "end", "speaker", "speaker_start", "speaker_end", "verb_class", "quote")
-    for k, qs, qe, speaker, sp_start, sp_end, verb_class, quote in zip(*(q[c].tolist() for c in columns)):
+    for aid, qs, qe, speaker, sp_start, sp_end, verb_class, quote in zip(*(q[c].tolist() for c in columns)):
         speaker = speaker.lower() if isinstance(speaker, str) else ""
         known = not pd.isna(sp_start)
-        out[k].append((int(qs), int(qe), speaker, int(sp_start) if known else -1, int(sp_end) if known else -1,
-                       verb_class if isinstance(verb_class, str) else "", float(tone(quote)[3]),
-                       mention_side(speaker, "en") if speaker else "none"))
+        out.setdefault(aid, []).append((
+            int(qs), int(qe), speaker, int(sp_start) if known else -1, int(sp_end) if known else -1,
+            verb_class if isinstance(verb_class, str) else "", float(tone(quote)[3]),
+            mention_side(speaker, "en") if speaker else "none"))
     return out
 
 
@@ -1116,13 +1122,13 @@ def tune_fine_thresholds(P: np.ndarray, classes: Sequence[str], mains: Sequence[
 # --------------------------------------------------------------------------- public API
 def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str = "text",
               lang: str | None = None, features: Callable[[str], bool] | None = None,
-              sentence_spans: Mapping[object, list[tuple[int, int]]] | None = None,
-              parses: Mapping | None = None) -> tuple[list[dict], list[dict], list[str]]:
+              sentence_spans: Mapping[object, list[tuple[int, int]]] | None = None, parses: Mapping | None = None,
+              quotes: pd.DataFrame | None = None) -> tuple[list[dict], list[dict], list[str]]:
     """Features and rule cues of each mention row (``article_id``, ``start``, ``end``;
     optional ``surface``/``mention`` and ``side`` or ``entity_id``). Returns
     (features, cues, lang of each row). ``features``: whether the mentions of an article in a
     language need their features (``{}`` where not: the rules read the cues alone); default all.
-    ``sentence_spans`` and ``parses``: work a caller has already done, as in :func:`predict_roles`."""
+    ``sentence_spans``, ``parses`` and ``quotes``: work a caller has already done, as in :func:`predict_roles`."""
     texts = dict(zip(articles["article_id"].tolist(), articles[text_col].tolist()))
     langs = (dict(zip(articles["article_id"].tolist(), articles["lang"].tolist()))
              if "lang" in articles.columns else {})
@@ -1150,13 +1156,14 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
     order = list(per_article)  # the articles in order of first mention
     at = {aid: k for k, aid in enumerate(order)}
     batch: dict = {}  # article_id -> (lang, sentence spans, quotes or None) of the next QUOTE_BATCH articles
+    held = _held_quotes(quotes, articles, sentence_spans)
     for aid, a, b, s, sd in zip(aids, starts, ends, surfaces, sides):
         art = cache.get(aid)
         if art is None:  # one parsed article held at a time (mentions come grouped by article):
             cache.clear()  # keeping all held ~3.6 GB at 10k articles in notebook 05
             if aid not in batch:
                 batch = _article_batch(order[at[aid]:at[aid] + QUOTE_BATCH], texts, langs, lang=lang,
-                                       features=features, sentence_spans=sentence_spans)
+                                       features=features, sentence_spans=sentence_spans, quotes=quotes, held=held)
             code, sents, quoted = batch[aid]
             art = cache[aid] = _Article(texts.get(aid, ""), code, parses=parses, sents=sents)
             if quoted is not None:
@@ -1171,14 +1178,30 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
     return feats, cues, row_langs
 
 
+def _held_quotes(quotes: pd.DataFrame | None, articles: pd.DataFrame,
+                 sentence_spans: Mapping | None) -> dict[object, list[int]] | None:
+    """{article_id: its rows in ``quotes``} for every article of ``sentence_spans`` (the articles whose quotes the
+    table holds, :func:`predict_roles`), or None where the table cannot stand for them: none given, or repeated
+    ids in ``articles`` (the sentences of two articles under one id would make one text)."""
+    if quotes is None or not sentence_spans or not articles["article_id"].is_unique:
+        return None
+    held: dict = {aid: [] for aid in sentence_spans}
+    for i, aid in enumerate(quotes["article_id"].tolist()):
+        if aid in held:
+            held[aid].append(i)
+    return held
+
+
 def _article_batch(ids: Sequence, texts: Mapping, langs: Mapping, *, lang: str | None,
-                   features: Callable[[str], bool] | None,
-                   sentence_spans: Mapping | None) -> dict[object, tuple[str, list | None, list | None]]:
+                   features: Callable[[str], bool] | None, sentence_spans: Mapping | None,
+                   quotes: pd.DataFrame | None = None,
+                   held: Mapping | None = None) -> dict[object, tuple[str, list | None, list | None]]:
     """{article_id: (language, sentence spans, quotes)} of the articles ``ids`` for :func:`featurize`: what
     :class:`_Article` would find for each, with the quotes (:func:`article_quotes`) of the English articles
-    whose features are wanted found in one call (:func:`_quotes_of`); None for what is not computed here."""
+    whose features are wanted read from the caller's ``quotes`` table (rows ``held``, :func:`_held_quotes`)
+    or found in one call (:func:`_quotes_of`); None for what is not computed here."""
     out: dict = {}
-    english = []
+    english, read = [], []
     for aid in ids:
         text = texts.get(aid, "")
         text = text if isinstance(text, str) else ""
@@ -1186,17 +1209,22 @@ def _article_batch(ids: Sequence, texts: Mapping, langs: Mapping, *, lang: str |
         sents = sentence_spans.get(aid) if sentence_spans else None
         if code == "en" and (features is None or features(code)):
             sents = _article_sentences(text, code, sents)
-            english.append((aid, text, sents))
+            (read if held is not None and aid in held else english).append((aid, text, sents))
         out[aid] = (code, sents, None)
     for (aid, _, sents), quoted in zip(english, _quotes_of([(text, sents) for _, text, sents in english])):
         out[aid] = ("en", sents, quoted)
+    if read:
+        rows = [i for aid, _, _ in read for i in held[aid]]
+        found = _quote_tuples(quotes.iloc[rows]) if rows else {}
+        for aid, _, sents in read:
+            out[aid] = ("en", sents, found.get(aid, []))
     return out
 
 
 def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str = "auto",
                   model: RoleModel | str | Path | Mapping[str, RoleModel] | None = None, text_col: str = "text",
                   lang: str | None = None, sentence_spans: Mapping[object, list[tuple[int, int]]] | None = None,
-                  parses: Mapping | None = None) -> pd.DataFrame:
+                  parses: Mapping | None = None, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Main and fine role of every mention.
 
     Parameters
@@ -1213,6 +1241,9 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
         passes those of its sentences table).
     parses : {sentence: target parse} from :func:`analysis.sentiment.target.mention_sentiment`
         (``parses=``): the target sentiment of a mention in one of these sentences reads its parse.
+    quotes : :func:`analysis.framing.quotes` of the sentences whose spans ``sentence_spans`` holds (the
+        pipeline passes its framing stage's): the quotes of those English articles are read from it
+        rather than found again (not when article ids repeat).
 
     Returns
     -------
@@ -1242,7 +1273,7 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
         return models[code] is not None
 
     feats, cues, langs = featurize(out, articles, text_col=text_col, lang=lang, features=has_model,
-                                   sentence_spans=sentence_spans, parses=parses)
+                                   sentence_spans=sentence_spans, parses=parses, quotes=quotes)
     if method != "rules":
         for code in set(langs):
             has_model(code)
