@@ -368,6 +368,25 @@ def test_english_cv_adds_the_sibling_russian_folder_by_default_unless_no_joint(t
     assert "add_train" not in _last_json(buf.getvalue())
 
 
+def test_the_joint_english_model_decodes_collectively_by_default(tmp_path):
+    """Round 10 (README-roles.md): the collective stage is the joint English default; ``--collective no`` opts
+    out, the English-only and the Russian model stay one-stage, and a tuned decision keeps a one-stage model."""
+    import contextlib
+    import io
+
+    from analysis.evaluation.roles import JOINT_TRAIN, main
+
+    folder = _tiny_dir(tmp_path)
+    _sibling_ru(tmp_path, folder)
+    for args, collective in (([], True), (["--collective", "no"], False), (["--no-joint"], None),
+                             (["--decision", "accuracy"], False)):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            assert main([str(folder), "--cv", "2", *args]) == 0
+        assert _last_json(buf.getvalue())["model_params"].get("collective") == collective, args
+    assert "collective" not in JOINT_TRAIN.get("ru", ("", {}))[1], "Russian stays one-stage"
+
+
 def test_training_english_roles_adds_the_sibling_russian_folder_by_default(tmp_path):
     import contextlib
     import io
@@ -382,6 +401,8 @@ def test_training_english_roles_adds_the_sibling_russian_folder_by_default(tmp_p
             assert main(["roles", "--train", str(folder), "--out", str(tmp_path / "m.json"), *extra]) == 0
         out = _last_json(buf.getvalue())
         assert out["lang"] == "en" and out["n_train"] == n
+        # the joint English model carries its collective stage (round 10); the English-only one does not
+        assert (load_role_model(tmp_path / "m.json").collective is not None) == (not extra)
 
 
 def test_one_vs_rest_fine_roles_stay_within_the_main_role_and_survive_json(tmp_path):

@@ -38,12 +38,14 @@ Two methods, one output schema (:data:`ROLE_COLUMNS`):
     vectors of the window and of the words around every occurrence of the
     mention's surface (:func:`_en_window_vector`, :func:`_en_context_vector`;
     grouped 5-fold CV on the en folder, mean of 10 fold seeds, 0.692 -> 0.709).
-    Optionally (``collective=True``; round 7, not the default: +0.007 / +0.004
-    on the mean of 10 fold seeds, within the spread) the model decodes
+    With ``collective=True`` (round 7; the default of the joint English model
+    that ``python -m analysis.train roles`` trains since round 10: grouped 5-fold CV,
+    mean of 10 fold seeds, 0.715 / 0.608 -> 0.726 / 0.622) the model decodes
     collectively: a stage-2 main-role model reads one more feature, the lean of the article implied by the
     stage-1 roles of its other mentions, crossed with the side
     (:func:`collective_features`), so :func:`predict_roles` scores every
-    mention of an article before deciding any.
+    mention of an article before deciding any (a mention's role then depends on the
+    other mentions of its article passed in the same call).
     Language-agnostic except for the lemmas, vectors and sentiment, so
     Russian gets its own trained model too. Weights
     are written as JSON by ``python -m analysis.train roles --train DIR --out

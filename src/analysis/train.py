@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--decision", choices=["argmax", "accuracy", "f1_floor"], default=None,
                     help="roles: main-role decision (see python -m analysis.evaluate roles --help)")
     ap.add_argument("--collective", choices=["yes", "no"], default=None,
-                    help="roles: two-stage main role reading the article's other mentions (default: no; "
-                         "see python -m analysis.evaluate roles --help)")
+                    help="roles: two-stage main role reading the article's other mentions (default: yes for the "
+                         "joint English model, no otherwise; see python -m analysis.evaluate roles --help)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.task == "target-sentiment":
@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             kw["decision"] = args.decision
         if args.collective is not None:
             kw["collective"] = args.collective == "yes"
+        elif kw.get("decision", "argmax") != "argmax":
+            kw["collective"] = False  # a tuned decision applies to a one-stage model only
         feats, _, _ = featurize(gold, arts)
         model = train_role_model(feats, gold["main_role"].tolist(), gold["fine_roles"].tolist(), lang=lang,
                                  seed=args.seed, groups=gold["article_id"].tolist(), **kw)
