@@ -18,8 +18,9 @@ Two methods, one output (:func:`narratives`):
     evidence is the sentences with the most cue matches.
 ``model`` (trained)
     one-vs-rest logistic regressions over binary word unigrams and bigrams,
-    5-letter word prefixes, pymorphy3 lemmas for Russian and the lexicon's cue
-    counts, one per coarse narrative (``Other`` included) and one per
+    5-letter word prefixes, pymorphy3 lemmas for Russian, the lexicon's cue
+    counts and, for English, the headline's words as a block of their own
+    (round 9), one per coarse narrative (``Other`` included) and one per
     sub-narrative; P(Other) is averaged with that of a small cue-count model
     (round 6); the top coarse label is always kept, others above a
     threshold; each kept narrative gets its best sub-narrative, plus any
