@@ -141,6 +141,16 @@ def run2(h, scorer, seed, *, coarse="global", fine=False):
     return samples_f1(h.cs, pc), samples_f1(h.fs, pf)
 
 
+def run_seeds(v, seeds, one, t0) -> None:
+    """``one(seed)`` = (coarse, fine) at every fold seed, a progress line each (CPU seconds since ``t0``), then the
+    report line of variant ``v``."""
+    res = []
+    for s in seeds:
+        res.append(one(s))
+        print(f"# {v} seed {s}: {res[-1][0]:.4f} / {res[-1][1]:.4f} ({time.process_time() - t0:.0f} cpu s)", flush=True)
+    report(v, res, digits=4)
+
+
 def main(argv=None) -> int:
     narratives_round6._near = narratives_round7._near
     args = parser(range(10)).parse_args(argv)
@@ -168,12 +178,7 @@ def main(argv=None) -> int:
                 sc = h.cast_scorer("model", p[1], float(p[2]))
             else:
                 raise SystemExit(f"unknown variant {v}")
-            res = []
-            for s in args.seeds:
-                res.append(h.run(sc, s) if run is None else run(sc, s))
-                print(f"# {v} seed {s}: {res[-1][0]:.4f} / {res[-1][1]:.4f} ({time.process_time() - t0:.0f} cpu s)",
-                      flush=True)
-            report(v, res, digits=4)
+            run_seeds(v, args.seeds, lambda s, sc=sc, run=run: h.run(sc, s) if run is None else run(sc, s), t0)
     return 0
 
 

@@ -235,3 +235,34 @@ def test_fine_threshold_is_chosen_by_inner_cv_and_survives_json(tmp_path):
     assert not narratives(ARTICLES, method="model", model=one)["subnarratives"].str.contains("|", regex=False).any()
     with pytest.raises(ValueError):
         train_narrative_model(arts, labels, fine_threshold="best")
+
+
+def test_the_headline_is_a_word_block_of_its_own_for_english_models_only(tmp_path):
+    from analysis.narratives import _Doc, _doc_features
+
+    doc = _Doc("\n  \nSanctions hurt Europe\n\nEurope pays more for gas. Sanctions were extended.", "en")
+    head = {k: v for k, v in _doc_features(doc, title=2.0).items() if k.startswith("t:")}
+    assert set(head) == {"t:sanctions", "t:hurt", "t:europe"}, "the first non-empty line's words"
+    assert sum(v * v for v in head.values()) == pytest.approx(4.0), "L2-normalised, times the scale"
+    assert not any(k.startswith("t:") for k in _doc_features(doc)), "no block by default (models before round 9)"
+    arts, labels = _tiny_labels()
+    model = train_narrative_model(arts, labels, min_count=1)
+    assert model.title == 1.0 and any(k.startswith("t:") for k in model.features(doc))
+    again = load_narrative_model(model.to_json(tmp_path / "n.json"))
+    assert again.title == 1.0
+    old = model.to_dict()
+    del old["title"]  # a model file written before round 9
+    assert NarrativeModel.from_dict(old).features(doc) == _doc_features(doc)
+    assert train_narrative_model(arts.assign(lang="ru"), labels, min_count=1).title == 0.0
+    plain = train_narrative_model(arts, labels, min_count=1, title=0)
+    assert "title" not in plain.to_dict() and not any(k.startswith("t:") for k in plain.coarse.vocab)
+
+
+def test_the_inner_cv_grid_search_keeps_the_best_value_and_breaks_ties_by_preference():
+    from analysis.narratives import _cv_grid
+
+    gold = [{"a", "b"}, {"a"}]
+    pred = {0.1: [{"a", "b"}, {"a", "b"}], 0.2: [{"a"}, {"a"}], 0.5: [{"a"}, {"a"}]}
+    best, scores = _cv_grid((0.1, 0.2, 0.5), pred.get, gold, prefer=lambda t: -abs(t - 0.2))
+    assert best == 0.2 and scores == {"0.1": 0.8333, "0.2": 0.8333, "0.5": 0.8333}
+    assert _cv_grid((0.1, 0.2, 0.5), pred.get, gold, prefer=lambda t: t)[0] == 0.5

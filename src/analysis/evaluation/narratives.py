@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fine-threshold", default=None, metavar="cv|none|P",
                     help="further sub-narratives of a kept narrative at or above P; none: its best one only (before "
                          "round 8); default cv: chosen by inner CV on the training part")
+    ap.add_argument("--title", type=float, default=None, metavar="W",
+                    help="scale of the headline's word block (default: 1 for English, 0 for Russian; 0: no block, "
+                         "before round 9)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -112,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.fine_threshold is not None:
         v = args.fine_threshold.lower()
         kw["fine_threshold"] = "cv" if v == "cv" else None if v == "none" else float(v)
+    if args.title is not None:
+        kw["title"] = args.title
     if args.class_weight is not None:
         kw["class_weight"] = None if args.class_weight == "none" else args.class_weight
 
