@@ -564,3 +564,26 @@ def test_labels_and_quotes_sharing_the_rebuilt_articles_give_the_tables_of_each_
     assert alone_labels["in_quote"].any() and not alone_labels["in_quote"].all() and len(alone_quotes) >= 10
     with pytest.raises(ValueError, match="another sentences table"):
         quotes(sents.copy(), mentions=False, rebuilt=rebuilt)
+
+
+@pytest.mark.parametrize("ids", [["b", "a", "c", "a"], [3, 1, 2, 1]])
+def test_the_labels_table_built_column_by_column_is_the_one_pandas_sorts_and_casts(ids):
+    """Rows out of article, start and concept order (and ties kept in their order) give the table
+    that one frame of all the rows, sorted stably and cast column by column, gives."""
+    labels = importlib.import_module("analysis.framing.labels")
+    rows = [(aid, k, start, start + 4, f"w{k}", concept, "term", "side", 0.5 * k, "en")
+            for k, (aid, start, concept) in enumerate(zip(ids * 3, [9, 4, 4, 4, 0, 9] * 2, "bababcacbcab"))]
+    in_quote = np.array([k % 3 == 0 for k in range(len(rows))])
+    id_dtype = pd.Series(ids).dtype
+    frame = pd.DataFrame(rows, columns=[c for c in labels.MATCH_COLUMNS if c != "in_quote"])
+    frame["in_quote"] = in_quote
+    frame = frame[labels.MATCH_COLUMNS].sort_values(["article_id", "start", "concept"], kind="stable")
+    want = labels._schema(frame.reset_index(drop=True), id_dtype, labels.MATCH_COLUMNS, labels.MATCH_DTYPES)
+    got = labels._match_table(rows, in_quote, id_dtype)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert not got["sentence_id"].is_monotonic_increasing
+    sorted_rows = [rows[k] for k in frame.index]
+    pd.testing.assert_frame_equal(labels._match_table(sorted_rows, in_quote[frame.index], id_dtype), want,
+                                  check_exact=True)
+    empty = labels._match_table([], np.zeros(0, dtype=bool), id_dtype)
+    pd.testing.assert_frame_equal(empty, want.iloc[:0].reset_index(drop=True), check_exact=True)

@@ -180,8 +180,10 @@ def _compile_concepts(data: dict):
         for term in spec.get("terms", []):
             nc = term.get("not_context")
             patterns = tuple(term.get("patterns", []))
+            # the last field: the lower-cased twin of the case-insensitive regex (find_all_lowered)
             terms.append((term["term"], term.get("side", "neutral"), float(term.get("weight", 1.0)), patterns,
-                          re.compile(nc, re.IGNORECASE) if nc else None, compile_patterns(patterns)))
+                          re.compile(nc, re.IGNORECASE) if nc else None, compile_patterns(patterns),
+                          lowered_twin(patterns)))
         out.append((concept, re.compile(ctx, re.IGNORECASE) if ctx else None, terms))
     return out
 
@@ -284,7 +286,8 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
     langs = lang_column(sents)
     cyr = [i for i, code in enumerate(langs) if code in CYR_LANGS]
     skip = set(cyr)
-    valid = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip() and i not in skip]
+    # "t and not t.isspace()" is "t.strip()" without copying the sentence
+    valid = [i for i, t in enumerate(texts) if isinstance(t, str) and t and not t.isspace() and i not in skip]
     batch = TextBatch([texts[i] for i in valid])
     # (sentence, concept, term) candidates: an RE2 superset of each term's patterns
     # rules out sentences where the exact Python regexes cannot match
@@ -297,7 +300,6 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
         for k in np.flatnonzero(mask).tolist():
             todo.setdefault(k, {}).setdefault(c, []).append(t)
     aids, sids, starts = sents["article_id"].tolist(), sents["sentence_id"].tolist(), sents["start"].tolist()
-    fasts = {}  # (concept, term) -> the lower-cased twin of the term's case-insensitive regex, or None
     rows = []
     for k in sorted(todo):
         i = valid[k]
@@ -309,12 +311,10 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
                 continue
             found = []
             for t in todo[k][c]:
-                term, side, weight, patterns, not_ctx, compiled = terms[t]
+                term, side, weight, _patterns, not_ctx, compiled, fast = terms[t]
                 if not_ctx is not None and not_ctx.search(text):
                     continue
-                if (c, t) not in fasts:
-                    fasts[c, t] = lowered_twin(patterns)
-                for s, e in find_all_lowered(text, low, compiled, fasts[c, t]):
+                for s, e in find_all_lowered(text, low, compiled, fast):
                     found.append((s, e, term, side, weight))
             # longest first, then leftmost; drop overlaps within the concept
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
@@ -331,12 +331,29 @@ def label_matches(data: pd.DataFrame, *, lexicon=None, quotes: pd.DataFrame | No
                 rows.append((aid, sid, offset + s, offset + e, text[s:e], concept, term, side, weight, langs[i]))
     if cyr:
         rows.extend(_cyrillic_rows(sents, cyr, langs, lexicon))
-    in_quote = _quoted_starts(sents, rows, quotes, rebuilt)
-    out = pd.DataFrame(rows, columns=[c for c in MATCH_COLUMNS if c != "in_quote"])
-    out["in_quote"] = in_quote
-    out = out[MATCH_COLUMNS]
-    out = out.sort_values(["article_id", "start", "concept"], kind="stable").reset_index(drop=True) if len(out) else out
-    return _schema(out, sents["article_id"].dtype, MATCH_COLUMNS, MATCH_DTYPES)
+    return _match_table(rows, _quoted_starts(sents, rows, quotes, rebuilt), sents["article_id"].dtype)
+
+
+def _match_table(rows: list[tuple], in_quote: np.ndarray, id_dtype) -> pd.DataFrame:
+    """The table of ``label_matches`` from its rows (every column but ``in_quote``, in
+    :data:`MATCH_COLUMNS` order) sorted by article, start and concept (stably), built column by
+    column in :data:`MATCH_DTYPES` (one frame of all the rows, sorted and cast column by column,
+    cost ~0.01 CPU s per chunk of 200 articles)."""
+    if not rows:
+        return _schema(pd.DataFrame(columns=MATCH_COLUMNS), id_dtype, MATCH_COLUMNS, MATCH_DTYPES)
+    names = [c for c in MATCH_COLUMNS if c != "in_quote"]
+    columns = dict(zip(names, map(list, zip(*rows))))
+    keys = ["article_id", "start", "concept"]
+    order = pd.DataFrame({k: columns[k] for k in keys}).sort_values(keys, kind="stable").index.to_numpy()
+    if (order[1:] > order[:-1]).all():
+        order = None  # already in order (most chunks: rows come sentence by sentence)
+    out = {}
+    for name in MATCH_COLUMNS:
+        values = in_quote if name == "in_quote" else columns[name]
+        if order is not None:
+            values = np.asarray(values)[order] if name == "in_quote" else [values[k] for k in order.tolist()]
+        out[name] = pd.Series(values, dtype=id_dtype if name == "article_id" else MATCH_DTYPES[name])
+    return pd.DataFrame(out, columns=MATCH_COLUMNS)
 
 
 def poisson_ci(count, exposure, *, scale: float = 1.0, alpha: float = 0.05):

@@ -507,9 +507,12 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
                     full: bool = False):
     """The rule score of the target at [start, end) of a parsed sentence; with
     ``full`` a dict with the intermediate cues as well (for the classifier)."""
-    lows, val, clause, inq = parsed.lows, parsed.val, parsed.clause, parsed.inq
+    _toks, lows, val, clause, inq, starts, ends, nonzero, verbs, any_quote, commas = parsed  # one unpacking
     n = len(lows)
-    ts, te = _target_range(parsed, start, end)
+    ts = bisect_right(ends, start)  # _target_range, inlined
+    te = bisect_left(starts, end)
+    if ts >= te:
+        ts, te = _target_tokens(list(zip(starts, ends)), start, end)
     if n == 0:
         if not full:
             return 0.0
@@ -518,23 +521,25 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
     tclause = clause[min(ts, n - 1)]
     target_in_quote = inq[min(ts, n - 1)]
 
-    # --- who speaks: target is the source of reported speech
+    # --- who speaks: target is the source of reported speech (read by the verb and lexicon
+    # loops below and by ``full``: not needed without valenced words or verbs)
     speaker = False
-    j = te
-    while j < n and lows[j] in _SPEAKER_SKIP:
-        j += 1
-    if j < n and lows[j] in REPORTING_VERBS:
-        speaker = True
-    elif ts >= 2 and lows[ts - 1] in REPORTING_VERBS and (lows[ts - 2] in _QUOTE_CLOSE or inq[ts - 2]):
-        speaker = True  # "..., said Miller"
-    elif ts >= 2 and lows[ts - 2] == "according" and lows[ts - 1] == "to" or (not target_in_quote and parsed.any_quote and te < n
-          and (lows[te] in REPORTING_VERBS or "said" in lows[te:te + 4])):
-        speaker = True
+    if full or nonzero or verbs:
+        j = te
+        while j < n and lows[j] in _SPEAKER_SKIP:
+            j += 1
+        if j < n and lows[j] in REPORTING_VERBS:
+            speaker = True
+        elif ts >= 2 and lows[ts - 1] in REPORTING_VERBS and (lows[ts - 2] in _QUOTE_CLOSE or inq[ts - 2]):
+            speaker = True  # "..., said Miller"
+        elif ts >= 2 and lows[ts - 2] == "according" and lows[ts - 1] == "to" or (not target_in_quote and any_quote
+              and te < n and (lows[te] in REPORTING_VERBS or "said" in lows[te:te + 4])):
+            speaker = True
 
     # --- who does what: accuse / praise verbs in the target's clause
     role = 0.0
     mute_after = -1  # accuser: words after the verb are about the accused
-    for i in parsed.verbs:
+    for i in verbs:
         if clause[i] != tclause:
             continue
         sign = _VERB_SIGN[lows[i]]
@@ -575,7 +580,8 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
     # --- weighted lexicon sum
     left = right = inside = 0.0
     scale = params.scale
-    commas = parsed.commas if params.comma != 1.0 else ()
+    if params.comma == 1.0:
+        commas = ()
     total = 0.0
     neg_weight = params.neg_weight
     # loop invariants read once per target, not once per evaluative word (the same operations in the same order)
@@ -583,7 +589,7 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
     tcomma = commas[min(ts, n - 1)] if commas else 0
     subject_to = te + 2 if subject and mute_after < 0 else -1  # words te..te+2 are the target's predicate
     reported = speaker and not target_in_quote
-    for i in parsed.nonzero:
+    for i in nonzero:
         v = val[i]
         if v < 0.0:
             v *= neg_weight  # negativity bias: a critical word outweighs a warm one nearby
