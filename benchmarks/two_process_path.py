@@ -11,6 +11,11 @@ pid and CPU seconds (``time.process_time``), and the parent's CPU before the fir
 and ``T1 / critical path`` (T1: the CPU of the preceding 1-process run) estimates the speed-up an idle
 machine would show.
 
+Each chunk's minor page faults are counted too (``ru_minflt``): ``first_chunk_faults`` is, per forked
+worker, its first chunk's (part number, faults, the faults of the same part in the preceding 1-process
+run). ``--clean`` leaves out the serial run before, so the workers fork from a parent that has run no
+chunk (as in ``pipeline.analyse``) instead of one that has (``benchmarks/run.py``).
+
 Usage::
 
     python benchmarks/two_process_path.py 1 2 1 2      # the runs, in order (--limit N: a smoke test)
@@ -41,11 +46,12 @@ FORKED: dict = {}
 
 
 def _timed_process_and_write(chunk, stages, out_dir, part):
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, faults = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     result = _process_and_write(chunk, stages, out_dir, part)
     with open(LOG, "a") as fh:
-        fh.write(json.dumps({"pid": os.getpid(), "t0": started, "t1": time.perf_counter(), "c0": cpu,
-                             "c1": time.process_time()}) + "\n")
+        fh.write(json.dumps({"pid": os.getpid(), "part": part, "t0": started, "t1": time.perf_counter(), "c0": cpu,
+                             "c1": time.process_time(),
+                             "faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults}) + "\n")
     return result
 
 
@@ -62,6 +68,14 @@ _timed_process_and_write.__module__ = "analysis.engine"
 def _tree_cpu() -> tuple[float, float]:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def first_chunk_faults(rows: list[dict], one_process: dict[int, int]) -> list[list[int | None]]:
+    """Per worker (in order of its first chunk): [part, its faults, that part's faults in one process]."""
+    firsts: dict = {}
+    for row in sorted(rows, key=lambda r: r["t0"]):
+        firsts.setdefault(row["pid"], row)
+    return [[r["part"], r["faults"], one_process.get(r["part"])] for r in firsts.values()]
 
 
 def critical_path(rows: list[dict], n_jobs: int, children_cpu: float) -> dict:
@@ -90,13 +104,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("runs", nargs="*", type=int, default=[1, 2], help="n_jobs of each run, in order")
     parser.add_argument("--limit", type=int, help="only the first N articles (a smoke test)")
+    parser.add_argument("--clean", action="store_true", help="no serial run before the runs (a parent that ran no chunk)")
     args = parser.parse_args(argv)
     engine._process_and_write = _timed_process_and_write
     engine._WorkerSlots.__init__ = _slots_init_timed
     articles = load_bench_corpus(shared_dir()).head(args.limit)
     engine.warm_up()
-    engine.run(articles)
-    one_cpu = None
+    if not args.clean:
+        engine.run(articles)
+    one_cpu, one_faults = None, {}
     for n_jobs in args.runs:
         LOG.write_text("")
         FORKED.clear()
@@ -107,15 +123,17 @@ def main(argv=None) -> int:
             own1, children1 = _tree_cpu()
         rows = [json.loads(line) for line in LOG.read_text().splitlines()]
         figures = {"n_jobs": n_jobs, "wall_s": round(wall, 2), "parent_cpu": round(own1 - own0, 3),
-                   "workers_cpu": round(children1 - children0, 3)}
+                   "workers_cpu": round(children1 - children0, 3), "faults": sum(r["faults"] for r in rows)}
         if n_jobs == 1:
-            one_cpu = own1 - own0
+            one_cpu, one_faults = own1 - own0, {r["part"]: r["faults"] for r in rows}
         else:
             path = critical_path(rows, n_jobs, children1 - children0)
             before_fork = FORKED["cpu"] - cpu
             critical = before_fork + path.pop("busiest")
             figures.update(before_fork_cpu=round(before_fork, 3), **path, critical_path_cpu=round(critical, 3),
-                           estimated_speedup=round(one_cpu / critical, 3) if one_cpu else None)
+                           estimated_speedup=round(one_cpu / critical, 3) if one_cpu else None,
+                           tree_cpu_ratio=round((own1 - own0 + children1 - children0) / one_cpu, 4) if one_cpu else None,
+                           first_chunk_faults=first_chunk_faults(rows, one_faults))
         print(json.dumps(figures), "load", Path("/proc/loadavg").read_text().split()[0], flush=True)
     LOG.unlink(missing_ok=True)
     return 0
