@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -107,11 +108,12 @@ def test_a_worker_due_for_recycling_does_not_wait_for_the_other_workers_chunk():
     try:
         slots.submit(_sleep_then_pid, 5.0)  # a long chunk on one worker
         slots.submit(_sleep_then_pid, 0.0)
-        (first_pid,) = slots.wait_one()  # the short one; its worker has done its one chunk
+        (first,) = slots.wait_one()  # the short one; its worker has done its one chunk
         started = time.perf_counter()
         assert slots.free(4)
         slots.submit(_sleep_then_pid, 0.0)  # goes to a fresh worker at once
-        (second_pid,) = slots.wait_one()
+        (second,) = slots.wait_one()
+        first_pid, second_pid = first.result, second.result
         assert time.perf_counter() - started < 3.0
         assert second_pid != first_pid
         assert len(slots.running) == 1  # the long chunk is still running
@@ -127,7 +129,9 @@ def _pids_of_three_chunks(**slot_options) -> list[int]:
         seen = []
         for _ in range(3):
             slots.submit(_sleep_then_pid, 0.0)
-            seen.extend(slots.wait_one())
+            (report,) = slots.wait_one()
+            assert report.pid == report.result  # the pid the worker reports is its own
+            seen.append(report.pid)
         return seen
     finally:
         slots.close()
@@ -157,6 +161,23 @@ def test_a_worker_holding_more_private_memory_than_recycle_above_is_replaced_aft
     assert len(set(pids(1))) == 3  # every worker holds more than 1 byte: a fresh one for every chunk
     assert len(set(pids(2**40))) == 1
     assert len(set(pids(None))) == 1
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                    reason="a forked worker inherits the test's stand-in for private_memory")
+def test_a_worker_measures_its_own_private_memory_and_sends_it_with_its_chunks_result(monkeypatch):
+    # Issue 13 review: the parent found a worker's pid in the executor's private process list and read
+    # that worker's /proc. The worker now reads its own and reports it with its chunk's result.
+    monkeypatch.setattr(engine, "private_memory", lambda pid: 2**40 if pid == os.getpid() else 0)
+    assert len(set(_pids_of_three_chunks(recycle_after=None, recycle_above=1))) == 3
+
+    slots = engine._WorkerSlots(1, recycle_after=None)
+    try:
+        slots.submit(_sleep_then_pid, 0.0)
+        (report,) = slots.wait_one()
+    finally:
+        slots.close()
+    assert report.private is None  # without a limit nothing is measured
 
 
 def test_by_default_only_a_streamed_source_retires_workers_for_their_private_memory(articles, tmp_path, monkeypatch):
@@ -197,10 +218,11 @@ def test_a_recycled_worker_exits_while_its_replacement_works_and_close_waits_for
     slots = engine._WorkerSlots(1, recycle_after=1)
     first = slots.pools[0]
     slots.submit(_sleep_then_pid, 0.0)
-    (first_pid,) = slots.wait_one()
+    (first_report,) = slots.wait_one()
     started = time.perf_counter()
     slots.submit(_sleep_then_pid, 0.0)  # the slot's worker is due for recycling
-    (second_pid,) = slots.wait_one()
+    (second_report,) = slots.wait_one()
+    first_pid, second_pid = first_report.pid, second_report.pid
     assert time.perf_counter() - started < 2.5  # did not wait for the old worker to exit
     assert second_pid != first_pid and first not in exits
     slots.close()

@@ -1140,6 +1140,29 @@ def private_memory(pid: int) -> int:
         return 0
 
 
+class _ChunkReport(NamedTuple):
+    """What a worker of :class:`_WorkerSlots` sends back for one chunk."""
+
+    #: what the chunk's function returned
+    result: object
+    #: the worker's process id
+    pid: int
+    #: bytes of private memory the worker held once the chunk was done (:func:`private_memory`); None: not measured
+    private: int | None
+
+
+def _run_and_report(func: Callable, measure: bool, *args) -> _ChunkReport:
+    """``func(*args)`` in a worker, returned with the worker's pid and, if ``measure``, its own private memory.
+
+    >>> report = _run_and_report(len, True, "abc")
+    >>> report.result, report.pid == os.getpid(), report.private >= 0
+    (3, True, True)
+    """
+    result = func(*args)
+    pid = os.getpid()
+    return _ChunkReport(result, pid, private_memory(pid) if measure else None)
+
+
 class _WorkerSlots:
     """``n_jobs`` single-worker process pools, each given one chunk at a time and each replaced
     by a fresh fork on its own after ``recycle_after`` chunks (``None``: never).
@@ -1158,8 +1181,10 @@ class _WorkerSlots:
     run cost more than recycling bounded. A worker then serves fewer than ``2 * recycle_after``
     chunks when the chunks are shared evenly.
 
-    ``recycle_above``: a worker holding more private memory (:func:`private_memory`, read by this
-    process once its chunk is done) is due for replacement too, however few chunks it served.
+    ``recycle_above``: a worker holding more private memory after a chunk is due for replacement too,
+    however few chunks it served. The worker measures itself (:func:`_run_and_report`: its own
+    :func:`private_memory`, sent back with the chunk's result), so neither the executor's private
+    list of its processes nor another process's ``/proc`` is read here.
     """
 
     def __init__(self, n_jobs: int, recycle_after: int | None, *, chunks: int | None = None,
@@ -1191,7 +1216,7 @@ class _WorkerSlots:
             self._retire(self.pools[slot])
             self.pools[slot], self.used[slot], self.heavy[slot] = self._fork(), 0, False
         self.used[slot] += 1
-        self.running[self.pools[slot].submit(func, *args)] = slot
+        self.running[self.pools[slot].submit(_run_and_report, func, bool(self.recycle_above), *args)] = slot
         if self.left is not None:
             self.left -= 1
 
@@ -1199,18 +1224,18 @@ class _WorkerSlots:
         # the chunks left, this one included, give each fresh worker fewer than recycle_after
         return self.left is not None and self.left < len(self.pools) * (self.recycle_after or 1)
 
-    def wait_one(self) -> list:
+    def wait_one(self) -> list[_ChunkReport]:
+        """The reports of the chunks done once at least one is (in slot order)."""
         done, _ = wait(set(self.running), return_when=FIRST_COMPLETED)
-        results = []
+        reports = []
         for future in sorted(done, key=lambda f: self.running[f]):
             slot = self.running.pop(future)
-            results.append(future.result())
+            reports.append(future.result())
             if self.recycle_above:
-                workers = getattr(self.pools[slot], "_processes", None) or {}
-                self.heavy[slot] = any(private_memory(pid) > self.recycle_above for pid in list(workers))
-        return results
+                self.heavy[slot] = reports[-1].private > self.recycle_above
+        return reports
 
-    def drain(self) -> Iterator:
+    def drain(self) -> Iterator[_ChunkReport]:
         while self.running:
             yield from self.wait_one()
 
@@ -1303,14 +1328,14 @@ def run_to_parquet(
             try:
                 for part, chunk in numbered:
                     while not slots.free(limit):
-                        for result in slots.wait_one():
-                            record(*result)
+                        for report in slots.wait_one():
+                            record(*report.result)
                     # the heap the parent freed (batches read, chunks sent) goes back to the system before
                     # a worker may be forked from it, so the parent's next reads do not copy pages that worker shares
                     release_memory()
                     slots.submit(_process_and_write, chunk, stages, str(out), part)
-                for result in slots.drain():
-                    record(*result)
+                for report in slots.drain():
+                    record(*report.result)
             finally:
                 slots.close()
     if bar is not None:
