@@ -20,8 +20,8 @@ ROOT = SRC.parent.parent
 SUBMODULES = {
     "corpus": ["schema", "cleaning", "language", "dates", "manifest", "readers", "ledger", "duplicates", "load"],
     "entities": ["gazetteer", "matching", "discovery", "wordruns", "aggregates", "network", "cyrillic"],
-    "sentiment": ["_shared", "vader", "vader_batch", "aggregates", "tone", "target", "target_parse", "target_rules", "cyrillic",
-                  "cyrillic_target"],
+    "sentiment": ["_shared", "vader", "vader_batch", "aggregates", "tone", "target", "target_parse", "target_rules",
+                  "target_view", "cyrillic", "cyrillic_target"],
 }
 ALIASES = {"analysis.targeted": "analysis.sentiment.target",
            "analysis.sentiment_cyr": "analysis.sentiment.cyrillic",

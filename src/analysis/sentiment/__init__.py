@@ -37,7 +37,8 @@ Layout (dependencies run one way, top to bottom): :mod:`~analysis.sentiment._sha
 helpers) <- :mod:`~analysis.sentiment.vader` (lexicons, sentence scoring) <-
 :mod:`~analysis.sentiment.aggregates` (article tone, bootstrap CIs, by-entity tables) and
 :mod:`~analysis.sentiment.tone` (GDELT tone) <- :mod:`~analysis.sentiment.target` (toward a
-target). :mod:`~analysis.sentiment.cyrillic` scores Russian/Ukrainian text (formerly
+target; its trained classifier's second view, character n-grams of the target's clause, is
+:mod:`~analysis.sentiment.target_view`). :mod:`~analysis.sentiment.cyrillic` scores Russian/Ukrainian text (formerly
 ``analysis.sentiment_cyr``) and :mod:`~analysis.sentiment.cyrillic_target` scores tone toward a
 Russian/Ukrainian mention. Every name is re-exported here.
 
