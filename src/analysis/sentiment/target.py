@@ -507,12 +507,9 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
                     full: bool = False):
     """The rule score of the target at [start, end) of a parsed sentence; with
     ``full`` a dict with the intermediate cues as well (for the classifier)."""
-    _toks, lows, val, clause, inq, starts, ends, nonzero, verbs, any_quote, commas = parsed  # one unpacking
+    _toks, lows, val, clause, inq, _starts, _ends, nonzero, verbs, any_quote, commas = parsed  # one unpacking
     n = len(lows)
-    ts = bisect_right(ends, start)  # _target_range, inlined
-    te = bisect_left(starts, end)
-    if ts >= te:
-        ts, te = _target_tokens(list(zip(starts, ends)), start, end)
+    ts, te = _target_range(parsed, start, end)
     if n == 0:
         if not full:
             return 0.0
