@@ -1145,22 +1145,19 @@ class _ChunkReport(NamedTuple):
 
     #: what the chunk's function returned
     result: object
-    #: the worker's process id
-    pid: int
     #: bytes of private memory the worker held once the chunk was done (:func:`private_memory`); None: not measured
     private: int | None
 
 
 def _run_and_report(func: Callable, measure: bool, *args) -> _ChunkReport:
-    """``func(*args)`` in a worker, returned with the worker's pid and, if ``measure``, its own private memory.
+    """``func(*args)`` in a worker, returned with, if ``measure``, the worker's own private memory.
 
     >>> report = _run_and_report(len, True, "abc")
-    >>> report.result, report.pid == os.getpid(), report.private >= 0
-    (3, True, True)
+    >>> report.result, report.private >= 0
+    (3, True)
     """
     result = func(*args)
-    pid = os.getpid()
-    return _ChunkReport(result, pid, private_memory(pid) if measure else None)
+    return _ChunkReport(result, private_memory(os.getpid()) if measure else None)
 
 
 class _WorkerSlots:
