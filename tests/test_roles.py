@@ -718,3 +718,32 @@ def test_featurize_reads_the_quotes_table_a_caller_has_found_for_its_sentences(m
     twice = pd.concat([arts, arts.head(1)], ignore_index=True)
     featurize(ments, twice, sentence_spans=spans, quotes=table)
     assert calls == [1]
+
+
+def test_featurize_reads_the_quotes_of_the_articles_the_table_holds_and_finds_the_others_in_one_call(monkeypatch):
+    # a batch mixes articles whose sentences (and so quotes) the caller has with others: each gets its own
+    import importlib
+
+    from analysis._linear import expand_blocks
+    from analysis.framing import quotes
+    from analysis.text import sentences
+
+    texts = ['Zelenskyy said: "Russia is lying to the world." Putin denied it.',
+             '"We will win," Putin said. Officials said "Putin is a brilliant leader."', "Kyiv held.",
+             'Biden said: "Ukraine will prevail."']
+    arts = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "text": texts})
+    ments = pd.DataFrame({"article_id": ["a", "b", "b", "c", "d"], "start": [0, 15, 43, 0, 0],
+                          "end": [9, 20, 48, 4, 5]})
+    held = sentences(arts[arts["article_id"].isin(["a", "c"])])
+    spans = {aid: list(zip(g["start"], g["end"])) for aid, g in held.groupby("article_id")}
+    table = quotes(held)
+    expected = [expand_blocks(f) for f in featurize(ments, arts)[0]]
+    found = []
+    quotes_module = importlib.import_module("analysis.framing.quotes")
+    original = quotes_module.quotes
+    monkeypatch.setattr(quotes_module, "quotes", lambda s, **k: found.append(" ".join(s["text"])) or original(s, **k))
+    got = featurize(ments, arts, sentence_spans=spans, quotes=table)[0]
+    assert len(found) == 1 and "We will win" in found[0] and "Biden" in found[0]  # b and d found together
+    assert "Zelenskyy" not in found[0] and "Kyiv" not in found[0]  # a and c read from the table
+    assert [expand_blocks(f) for f in got] == expected
+    assert got[0]["q:speaks"] == 1.0 and got[4]["q:speaks"] == 1.0

@@ -1158,14 +1158,14 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
     order = list(per_article)  # the articles in order of first mention
     at = {aid: k for k, aid in enumerate(order)}
     batch: dict = {}  # article_id -> (lang, sentence spans, quotes or None) of the next QUOTE_BATCH articles
-    held = _held_quotes(quotes, articles, sentence_spans)
+    quote_source = _quote_source(quotes, articles, sentence_spans)
     for aid, a, b, s, sd in zip(aids, starts, ends, surfaces, sides):
         art = cache.get(aid)
         if art is None:  # one parsed article held at a time (mentions come grouped by article):
             cache.clear()  # keeping all held ~3.6 GB at 10k articles in notebook 05
             if aid not in batch:
                 batch = _article_batch(order[at[aid]:at[aid] + QUOTE_BATCH], texts, langs, lang=lang,
-                                       features=features, sentence_spans=sentence_spans, quotes=quotes, held=held)
+                                       features=features, sentence_spans=sentence_spans, quote_source=quote_source)
             code, sents, quoted = batch[aid]
             art = cache[aid] = _Article(texts.get(aid, ""), code, parses=parses, sents=sents)
             if quoted is not None:
@@ -1180,30 +1180,39 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
     return feats, cues, row_langs
 
 
-def _held_quotes(quotes: pd.DataFrame | None, articles: pd.DataFrame,
-                 sentence_spans: Mapping | None) -> dict[object, list[int]] | None:
-    """{article_id: its rows in ``quotes``} for every article of ``sentence_spans`` (the articles whose quotes the
-    table holds, :func:`predict_roles`), or None where the table cannot stand for them: none given, or repeated
-    ids in ``articles`` (the sentences of two articles under one id would make one text)."""
-    if quotes is None or not sentence_spans or not articles["article_id"].is_unique:
-        return None
-    held: dict = {aid: [] for aid in sentence_spans}
-    for i, aid in enumerate(quotes["article_id"].tolist()):
-        if aid in held:
-            held[aid].append(i)
-    return held
+def _quote_source(quotes: pd.DataFrame | None, articles: pd.DataFrame,
+                  sentence_spans: Mapping | None) -> Callable[[Sequence[tuple]], list[list[tuple]]]:
+    """How :func:`featurize` gets the quotes (:func:`article_quotes`) of a batch of English articles, each
+    (article_id, text, sentence spans): read from the caller's ``quotes`` table for every article of
+    ``sentence_spans`` (the articles whose quotes the table holds, :func:`predict_roles`), found in one call
+    (:func:`_quotes_of`) for the others. The table is not read where it cannot stand for them: none given, or
+    repeated ids in ``articles`` (the sentences of two articles under one id would make one text)."""
+    held: dict = {}  # article_id -> its rows in quotes
+    if quotes is not None and sentence_spans and articles["article_id"].is_unique:
+        held = {aid: [] for aid in sentence_spans}
+        for i, aid in enumerate(quotes["article_id"].tolist()):
+            if aid in held:
+                held[aid].append(i)
+
+    def batch_quotes(batch: Sequence[tuple]) -> list[list[tuple]]:
+        found = iter(_quotes_of([(text, sents) for aid, text, sents in batch if aid not in held]))
+        rows = [i for aid, _, _ in batch if aid in held for i in held[aid]]
+        read = _quote_tuples(quotes.iloc[rows]) if rows else {}
+        return [read.get(aid, []) if aid in held else next(found) for aid, _, _ in batch]
+
+    return batch_quotes
 
 
 def _article_batch(ids: Sequence, texts: Mapping, langs: Mapping, *, lang: str | None,
                    features: Callable[[str], bool] | None, sentence_spans: Mapping | None,
-                   quotes: pd.DataFrame | None = None,
-                   held: Mapping | None = None) -> dict[object, tuple[str, list | None, list | None]]:
+                   quote_source: Callable[[Sequence[tuple]], list[list[tuple]]]
+                   ) -> dict[object, tuple[str, list | None, list | None]]:
     """{article_id: (language, sentence spans, quotes)} of the articles ``ids`` for :func:`featurize`: what
     :class:`_Article` would find for each, with the quotes (:func:`article_quotes`) of the English articles
-    whose features are wanted read from the caller's ``quotes`` table (rows ``held``, :func:`_held_quotes`)
-    or found in one call (:func:`_quotes_of`); None for what is not computed here."""
+    whose features are wanted from ``quote_source`` (:func:`_quote_source`), one call per batch; None for what
+    is not computed here."""
     out: dict = {}
-    english, read = [], []
+    english = []
     for aid in ids:
         text = texts.get(aid, "")
         text = text if isinstance(text, str) else ""
@@ -1211,15 +1220,10 @@ def _article_batch(ids: Sequence, texts: Mapping, langs: Mapping, *, lang: str |
         sents = sentence_spans.get(aid) if sentence_spans else None
         if code == "en" and (features is None or features(code)):
             sents = _article_sentences(text, code, sents)
-            (read if held is not None and aid in held else english).append((aid, text, sents))
+            english.append((aid, text, sents))
         out[aid] = (code, sents, None)
-    for (aid, _, sents), quoted in zip(english, _quotes_of([(text, sents) for _, text, sents in english])):
+    for (aid, _, sents), quoted in zip(english, quote_source(english)):
         out[aid] = ("en", sents, quoted)
-    if read:
-        rows = [i for aid, _, _ in read for i in held[aid]]
-        found = _quote_tuples(quotes.iloc[rows]) if rows else {}
-        for aid, _, sents in read:
-            out[aid] = ("en", sents, found.get(aid, []))
     return out
 
 
