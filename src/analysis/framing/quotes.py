@@ -369,9 +369,17 @@ def _article_groups(sentences: pd.DataFrame):
         yield values[rows[0]], rows
 
 
+def _rebuilt_spans(text: str, langs, rows: list) -> list[tuple[int, int]]:
+    """:func:`_spans_of` an article ``text`` rebuilt from the sentence ``rows``: the Russian/Ukrainian
+    conventions when most of its sentences are Russian or Ukrainian (``langs``: :func:`_article_langs`)."""
+    return _spans_of(text, cyrillic=langs is not None and _lang_of(langs, rows) in ("ru", "uk"))
+
+
 def article_quote_spans(sentences: pd.DataFrame, *, article_ids=None) -> dict:
     """Quotation-mark spans per article: {article_id: [(start, end), ...]}
-    (offsets of the quoted words in the article text)."""
+    (offsets of the quoted words in the article text), of every article or of those in ``article_ids``.
+    :meth:`RebuiltArticles.quote_spans` without a :class:`RebuiltArticles`: only these articles are rebuilt
+    and no sentence is cut back out (building one took 1.5x the CPU time on bench sentences)."""
     out = {}
     if sentences is None or len(sentences) == 0:
         return out
@@ -381,7 +389,7 @@ def article_quote_spans(sentences: pd.DataFrame, *, article_ids=None) -> dict:
         if article_ids is not None and aid not in article_ids:
             continue
         text = _buffer_from([starts[r] for r in rows], [ends[r] for r in rows], [texts[r] for r in rows])
-        out[aid] = _spans_of(text, cyrillic=langs is not None and _lang_of(langs, rows) in ("ru", "uk"))
+        out[aid] = _rebuilt_spans(text, langs, rows)
     return out
 
 
@@ -428,9 +436,7 @@ class RebuiltArticles:
 
     def quote_spans(self, *, article_ids=None) -> dict:
         """:func:`article_quote_spans` of the table, from the rebuilt articles."""
-        langs = self.langs
-        return {aid: _spans_of(text, cyrillic=langs is not None and _lang_of(langs, rows) in ("ru", "uk"))
-                for aid, rows, _starts, _ends, text, _first in self.articles
+        return {aid: _rebuilt_spans(text, self.langs, rows) for aid, rows, _starts, _ends, text, _first in self.articles
                 if article_ids is None or aid in article_ids}
 
 
