@@ -582,18 +582,35 @@ def warm_up(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
         if cyrillic_entities._natasha_available():
             cyrillic_entities.discover_natasha([_WARM_UP_NATASHA])
     if cyrillic and every_model:
-        _warmed_fully.update(stages)
+        _warmed_fully.update(dict.fromkeys(stages, _models_held()))
 
 
-#: The stages a :func:`warm_up` of this process has loaded everything for: the Russian/Ukrainian
-#: layer, every lingua model and natasha (``cyrillic=True``, no small ``sample``).
-_warmed_fully: set[str] = set()
+#: The cached loaders, as (module, function), of the models a full :func:`warm_up` may load beyond the
+#: English layer: pymorphy3's Russian and Ukrainian dictionaries, lingua's detector, natasha.
+_WARM_UP_MODELS = (("analysis.morph", "analyzer"), ("analysis.lang", "_detector"),
+                  ("analysis.entities.cyrillic", "_natasha"))
+
+#: The stages a :func:`warm_up` of this process has loaded everything for (the Russian/Ukrainian layer,
+#: every lingua model and natasha: ``cyrillic=True``, no small ``sample``), each with :func:`_models_held`
+#: once it was done.
+_warmed_fully: dict[str, dict[tuple[str, str], int]] = {}
+
+
+def _models_held() -> dict[tuple[str, str], int]:
+    """{loader of :data:`_WARM_UP_MODELS`: the entries it holds} (0 where its module is not imported)."""
+    import sys
+
+    held = {}
+    for module, name in _WARM_UP_MODELS:
+        loaded = sys.modules.get(module)
+        held[module, name] = getattr(loaded, name).cache_info().currsize if loaded is not None else 0
+    return held
 
 
 def _fully_warm(stages: tuple[str, ...]) -> bool:
     """Whether :func:`warm_up` of ``stages`` (normalised) would load nothing new in this process: a
-    warm-up of them loaded everything before and the loaders of the Russian/Ukrainian layer, lingua
-    and natasha still hold what it loaded (a test may clear them). :func:`shared_lexicons` then forks
+    warm-up of them loaded everything before and the loaders of :data:`_WARM_UP_MODELS` still hold what
+    they held after it (a test may clear them). :func:`shared_lexicons` then forks
     at once, without its corpus scan (whose answers could add nothing) and without the warm-up's
     articles: on the bench corpus, after ``benchmarks/run.py``'s warm-up and serial runs, 0.11 of the
     0.14 CPU s the parent spent before the first fork, every worker waiting.
@@ -601,17 +618,10 @@ def _fully_warm(stages: tuple[str, ...]) -> bool:
     A loader of the English layer cleared since is not checked: a worker then loads it itself
     (same output, more memory), as after any warm-up that missed a resource.
     """
-    if not stages or not set(stages) <= _warmed_fully:
+    if not stages or not set(stages) <= set(_warmed_fully):
         return False
-    from analysis import lang, morph
-
-    if morph.analyzer.cache_info().currsize < 2 or not lang._detector.cache_info().currsize:
-        return False
-    if "entities" in stages:
-        from analysis.entities import cyrillic as cyrillic_entities
-
-        return not cyrillic_entities._natasha_available() or bool(cyrillic_entities._natasha.cache_info().currsize)
-    return True
+    held = _models_held()
+    return all(held[model] >= n for stage in stages for model, n in _warmed_fully[stage].items())
 
 
 # not a raw string: the letters themselves, which pyarrow's RE2 reads too (it has no \u escape)
