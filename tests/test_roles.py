@@ -689,44 +689,50 @@ def test_featurize_finds_the_quotes_of_many_english_articles_in_one_call_and_the
     assert [expand_blocks(f) for f in featurize(shuffled, arts)[0]] == [feats[i] for i in [4, 0, 2, 1, 5, 3]]
 
 
+def _found_by_a_caller(arts: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    """The sentence spans and quotes table the pipeline's framing stage has for ``arts``."""
+    from analysis.framing import quotes
+    from analysis.text import sentences
+
+    sents = sentences(arts)
+    return {aid: list(zip(g["start"], g["end"])) for aid, g in sents.groupby("article_id")}, quotes(sents)
+
+
+def _quotes_calls(monkeypatch) -> list[str]:
+    """The sentences of every analysis.framing.quotes call from now on, joined (one string a call)."""
+    import importlib
+
+    quotes_module = importlib.import_module("analysis.framing.quotes")  # the package's quotes is the function
+    original, calls = quotes_module.quotes, []
+    monkeypatch.setattr(quotes_module, "quotes", lambda s, **k: calls.append(" ".join(s["text"])) or original(s, **k))
+    return calls
+
+
 def test_featurize_reads_the_quotes_table_a_caller_has_found_for_its_sentences(monkeypatch):
     # the pipeline's framing stage has found every quote of the chunk's sentences: roles read them
     # (speaker entity ids aside, what they would find) instead of finding them again
-    import importlib
-
     from analysis._linear import expand_blocks
-    from analysis.framing import quotes
-    from analysis.text import sentences
 
     texts = ['Zelenskyy said: "Russia is lying to the world." Putin denied it.',
              '"We will win," Putin said. Officials said "Putin is a brilliant leader."', "Kyiv held."]
     arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": texts})
     ments = pd.DataFrame({"article_id": ["a", "a", "b", "b", "c"], "start": [0, 17, 15, 43, 0],
                           "end": [9, 23, 20, 48, 4]})
-    sents = sentences(arts)
-    spans = {aid: list(zip(g["start"], g["end"])) for aid, g in sents.groupby("article_id")}
-    table = quotes(sents)
+    spans, table = _found_by_a_caller(arts)
     expected = [expand_blocks(f) for f in featurize(ments, arts)[0]]
-    calls = []
-    quotes_module = importlib.import_module("analysis.framing.quotes")
-    original = quotes_module.quotes
-    monkeypatch.setattr(quotes_module, "quotes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    calls = _quotes_calls(monkeypatch)
     read = featurize(ments, arts, sentence_spans=spans, quotes=table)[0]
     assert calls == [] and [expand_blocks(f) for f in read] == expected
     assert read[0]["q:speaks"] == 1.0
     # two articles under one id make one text of their sentences: the table cannot stand for either
     twice = pd.concat([arts, arts.head(1)], ignore_index=True)
     featurize(ments, twice, sentence_spans=spans, quotes=table)
-    assert calls == [1]
+    assert len(calls) == 1
 
 
 def test_featurize_reads_the_quotes_of_the_articles_the_table_holds_and_finds_the_others_in_one_call(monkeypatch):
     # a batch mixes articles whose sentences (and so quotes) the caller has with others: each gets its own
-    import importlib
-
     from analysis._linear import expand_blocks
-    from analysis.framing import quotes
-    from analysis.text import sentences
 
     texts = ['Zelenskyy said: "Russia is lying to the world." Putin denied it.',
              '"We will win," Putin said. Officials said "Putin is a brilliant leader."', "Kyiv held.",
@@ -734,16 +740,11 @@ def test_featurize_reads_the_quotes_of_the_articles_the_table_holds_and_finds_th
     arts = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "text": texts})
     ments = pd.DataFrame({"article_id": ["a", "b", "b", "c", "d"], "start": [0, 15, 43, 0, 0],
                           "end": [9, 20, 48, 4, 5]})
-    held = sentences(arts[arts["article_id"].isin(["a", "c"])])
-    spans = {aid: list(zip(g["start"], g["end"])) for aid, g in held.groupby("article_id")}
-    table = quotes(held)
+    spans, table = _found_by_a_caller(arts[arts["article_id"].isin(["a", "c"])])
     expected = [expand_blocks(f) for f in featurize(ments, arts)[0]]
-    found = []
-    quotes_module = importlib.import_module("analysis.framing.quotes")
-    original = quotes_module.quotes
-    monkeypatch.setattr(quotes_module, "quotes", lambda s, **k: found.append(" ".join(s["text"])) or original(s, **k))
+    calls = _quotes_calls(monkeypatch)
     got = featurize(ments, arts, sentence_spans=spans, quotes=table)[0]
-    assert len(found) == 1 and "We will win" in found[0] and "Biden" in found[0]  # b and d found together
-    assert "Zelenskyy" not in found[0] and "Kyiv" not in found[0]  # a and c read from the table
+    assert len(calls) == 1 and "We will win" in calls[0] and "Biden" in calls[0]  # b and d found together
+    assert "Zelenskyy" not in calls[0] and "Kyiv" not in calls[0]  # a and c read from the table
     assert [expand_blocks(f) for f in got] == expected
     assert got[0]["q:speaks"] == 1.0 and got[4]["q:speaks"] == 1.0
