@@ -28,6 +28,7 @@ CPU while the workers ran (cutting and sending chunks, collecting results), whic
 Usage::
 
     python benchmarks/two_process_path.py 1 2 1 2      # the runs, in order (--limit N: a smoke test)
+    python benchmarks/two_process_path.py --clean --replicate 3 --recycle-after 0 1 2
 """
 
 from __future__ import annotations
