@@ -182,8 +182,7 @@ def streamed_run(articles: pd.DataFrame, n_articles: int, words: int, chunk_size
         source = Path(tmp) / "corpus"
         raw_large = replicate_to_parquet(articles, n_articles, source)
         large_words = words * n_articles / len(articles)
-        child = subprocess.Popen([sys.executable, __file__, "--stream", str(source), str(Path(tmp) / "out"),
-                                  "--chunk-size", str(chunk_size)], stdout=subprocess.PIPE, text=True)
+        child = _start_child(source, Path(tmp) / "out", 2, chunk_size, in_memory=False)
         with PeakMemory(child.pid) as memory:
             stdout, _ = child.communicate()
         if child.returncode:
@@ -215,12 +214,12 @@ def fresh_scaling_run(articles: pd.DataFrame, reference: dict, chunk_size: int, 
         articles.to_parquet(source, index=False)
         for n_jobs in (1, 2):
             out = Path(tmp) / f"out{n_jobs}"
-            child = subprocess.run([sys.executable, __file__, "--scaling", str(source), str(out), str(n_jobs),
-                                    "--chunk-size", str(chunk_size)], stdout=subprocess.PIPE, text=True)
+            child = _start_child(source, out, n_jobs, chunk_size, in_memory=True)
+            stdout, _ = child.communicate()
             if child.returncode:
                 log(f"  the {n_jobs}-process run failed with exit code {child.returncode}")
                 return {"failed": n_jobs}
-            runs[n_jobs] = json.loads(child.stdout.strip().splitlines()[-1])
+            runs[n_jobs] = json.loads(stdout.strip().splitlines()[-1])
             log(f"  full pipeline to parquet, {n_jobs} process{'es' if n_jobs > 1 else ''}: "
                 f"{runs[n_jobs]['seconds']:.2f} s, {runs[n_jobs]['cpu_seconds']:.2f} CPU s of the process tree")
         identical = all(
@@ -236,13 +235,24 @@ def fresh_scaling_run(articles: pd.DataFrame, reference: dict, chunk_size: int, 
             "cpu_seconds": two["cpu_seconds"], "identical": identical}
 
 
-def _scaling_child(source: Path, out: Path, n_jobs: int, chunk_size: int) -> dict:
-    """The child of :func:`fresh_scaling_run`: timed from after the warm-up, as the in-process line is."""
-    articles = pd.read_parquet(source)
-    engine.warm_up()
+def _start_child(source: Path, out: Path, n_jobs: int, chunk_size: int, *, in_memory: bool) -> subprocess.Popen:
+    """This script in a fresh process running :func:`_child_run` (its JSON figures are its last line of stdout)."""
+    return subprocess.Popen([sys.executable, __file__, "--child", str(source), str(out), str(n_jobs),
+                             "--chunk-size", str(chunk_size)] + (["--in-memory"] if in_memory else []),
+                            stdout=subprocess.PIPE, text=True)
+
+
+def _child_run(source: Path, out: Path, n_jobs: int, chunk_size: int, *, in_memory: bool) -> dict:
+    """The child of :func:`streamed_run` (the parquet ``source`` streamed, timed from the start, scan and
+    warm-up included) and of :func:`fresh_scaling_run` (``in_memory``: the articles read and warmed up
+    first, then timed, as the in-process line is)."""
+    articles = pd.read_parquet(source) if in_memory else source
+    if in_memory:
+        engine.warm_up()
     cpu, started = tree_cpu_seconds(), time.perf_counter()
-    engine.run_to_parquet(articles, out, chunk_size=chunk_size, n_jobs=n_jobs)
-    return {"seconds": time.perf_counter() - started, "cpu_seconds": tree_cpu_seconds() - cpu}
+    parts = engine.run_to_parquet(articles, out, chunk_size=chunk_size, n_jobs=n_jobs)
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": tree_cpu_seconds() - cpu,
+            "articles": int(parts["articles"].sum())}
 
 
 def incremental_run(articles: pd.DataFrame, reference: dict, chunk_size: int, log) -> dict:
@@ -326,18 +336,13 @@ def main(argv=None) -> int:
     parser.add_argument("--report-only", action="store_true",
                         help="with --report N: measure only the report run (skip the naive, speed and curve figures)")
     parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
-    parser.add_argument("--stream", nargs=2, metavar=("SOURCE", "OUT"), help=argparse.SUPPRESS)
-    parser.add_argument("--scaling", nargs=3, metavar=("SOURCE", "OUT", "JOBS"), help=argparse.SUPPRESS)
+    # a child process of the replicated-corpus run or of the fresh 2-vs-1 run (_start_child)
+    parser.add_argument("--child", nargs=3, metavar=("SOURCE", "OUT", "JOBS"), help=argparse.SUPPRESS)
+    parser.add_argument("--in-memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.scaling:  # a child process of the fresh 2-vs-1 run
-        source, out, n_jobs = args.scaling
-        print(json.dumps(_scaling_child(Path(source), Path(out), int(n_jobs), args.chunk_size)))
-        return 0
-    if args.stream:  # the child process of the replicated-corpus run
-        started = time.perf_counter()
-        parts = engine.run_to_parquet(Path(args.stream[0]), Path(args.stream[1]), n_jobs=2,
-                                      chunk_size=args.chunk_size)
-        print(json.dumps({"seconds": time.perf_counter() - started, "articles": int(parts["articles"].sum())}))
+    if args.child:
+        source, out, n_jobs = args.child
+        print(json.dumps(_child_run(Path(source), Path(out), int(n_jobs), args.chunk_size, in_memory=args.in_memory)))
         return 0
     log = lambda *a: print(*a, flush=True)  # noqa: E731
 

@@ -26,6 +26,8 @@ def test_bench_runs_end_to_end_on_a_small_slice(root, shared, tmp_path):
     figures = json.loads(out.read_text())
     assert figures["two_processes"]["identical"] is True
     assert figures["two_processes"]["cpu_seconds"] > 0 and figures["two_processes"]["one_process_cpu_seconds"] > 0
+    fresh = figures["two_processes_fresh"]  # the child processes of the fresh 2-vs-1 line
+    assert fresh["identical"] is True and fresh["cpu_seconds"] > 0 and fresh["one_process_cpu_seconds"] > 0
     assert [point["articles"] for point in figures["curve"]] == [60, 120]
     assert all(point["peak_memory_mb"] > 0 and point["seconds"] > 0 for point in figures["curve"])
     incremental = figures["incremental"]
