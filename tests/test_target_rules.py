@@ -22,6 +22,7 @@ def _pol(sentence, target, params=T.DEFAULT_RULES):
 
 
 NO_AGENT = dataclasses.replace(T.DEFAULT_RULES, agent=0.0)
+NO_WARM = dataclasses.replace(T.DEFAULT_RULES, warm=2.0)
 
 
 def test_the_targets_own_predicate_flips_a_misleading_lexicon_word():
@@ -182,3 +183,28 @@ def test_a_negative_word_outweighs_an_equally_near_positive_one():
     assert T.LEGACY_RULES.neg_weight == 1.0
     # a document's stance is scored without it (it cost PerSenT 2.7 points)
     assert T.DOCUMENT_RULES == dataclasses.replace(T.DEFAULT_RULES, neg_weight=1.0)
+
+
+def test_a_name_before_a_colon_is_the_speaker_of_what_follows():
+    # transcripts and headlines: "Kaine: ..." reports Kaine's words, which are not about Kaine
+    assert _pol("Kaine: Pence is a disgrace and a liar.", "Kaine") == 0
+    assert _pol("Michelle Obama: The country has improved wonderfully.", "Obama") == 0
+    # ... but not the addressee of "X to Y:" nor a name inside the sentence
+    assert _pol("Priebus to Trump: Stop the disgraceful lies.", "Trump") == -1
+    assert _pol("Voters were told a lie about Trump: a disgrace.", "Trump") == -1
+
+
+def test_capitalised_lexicon_words_inside_a_name_do_not_evaluate_it():
+    # (the warm-sentence rule reads the whole sentence, names included, so it is off here)
+    assert _pol("Hope Hicks boarded the plane.", "Hope Hicks", NO_WARM) == 0
+    assert _pol("The memo was sent to Justice Kavanaugh on Monday.", "Justice Kavanaugh", NO_WARM) == 0
+    # lower-case words inside the mention still do, and so do all-capital insults
+    assert _pol("The corrupt senator boarded the plane.", "The corrupt senator") == -1
+    assert _pol("They called him a LOSER on Monday.", "LOSER") == -1
+
+
+def test_the_name_and_colon_rules_are_options_that_legacy_rules_switch_off():
+    old = dataclasses.replace(T.DEFAULT_RULES, colon_speaker=False, name_words=1.0)
+    assert _pol("Kaine: Pence is a disgrace and a liar.", "Kaine", old) == -1
+    assert _pol("Hope Hicks boarded the plane.", "Hope Hicks", dataclasses.replace(old, warm=2.0)) == 1
+    assert not T.LEGACY_RULES.colon_speaker and T.LEGACY_RULES.name_words == 1.0

@@ -208,13 +208,16 @@ class RuleParams:
     warm: float = 0.4            #: sentence compound >= this makes a cue-less, non-speaker target positive (> 1: off)
     aggressor: float = 2.0       #: valence (negative) for the agent of an attack/threat ("X attacked Y"; 0: muted)
     neg_weight: float = 2.0      #: weight of a negative lexicon valence ("bad is stronger than good"; 1: legacy)
+    colon_speaker: bool = True   #: a name opening the sentence before a colon is the speaker ("Kaine: ...")
+    name_words: float = 0.0      #: weight of capitalised lexicon words inside the mention ("Hope Hicks", "Justice X")
 
 
 DEFAULT_RULES = RuleParams()
 #: The first version of the rules (before the news supplement, prepositional
 #: objects and the re-fitted negative threshold); kept for comparisons.
 LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, agent=0.0, accuser=0.0, modal=0.0,
-                          speaker_left=1.0, warm=2.0, aggressor=0.0, neg_weight=1.0)
+                          speaker_left=1.0, warm=2.0, aggressor=0.0, neg_weight=1.0, colon_speaker=False,
+                          name_words=1.0)
 #: The rules under :func:`document_sentiment`: the mention rules without the negativity weight, which
 #: costs PerSenT 2.7 points (5-fold CV thresholds 0.5124 -> 0.4858; data/lexicons/README-sentiment.md).
 DOCUMENT_RULES = replace(DEFAULT_RULES, neg_weight=1.0)
@@ -532,6 +535,8 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
         elif ts >= 2 and lows[ts - 2] == "according" and lows[ts - 1] == "to" or (not target_in_quote and any_quote
               and te < n and (lows[te] in REPORTING_VERBS or "said" in lows[te:te + 4])):
             speaker = True
+        elif params.colon_speaker and te < n and lows[te] == ":" and _opens_sentence(_toks, ts):
+            speaker = True  # "Kaine: 'He absolutely said it.'" (transcripts, headlines)
 
     # --- who does what: accuse / praise verbs in the target's clause
     role = 0.0
@@ -583,6 +588,7 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
     neg_weight = params.neg_weight
     # loop invariants read once per target, not once per evaluative word (the same operations in the same order)
     in_target, other_clause, comma, subject = params.in_target, params.other_clause, params.comma, params.subject
+    name_words = params.name_words
     tcomma = commas[min(ts, n - 1)] if commas else 0
     subject_to = te + 2 if subject and mute_after < 0 else -1  # words te..te+2 are the target's predicate
     reported = speaker and not target_in_quote
@@ -591,6 +597,8 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
         if v < 0.0:
             v *= neg_weight  # negativity bias: a critical word outweighs a warm one nearby
         if ts <= i < te:
+            if name_words != 1.0 and _is_name_part(_toks[i]):
+                v *= name_words
             inside += v * in_target
             continue
         if mute_after >= 0 and i >= mute_after:
@@ -622,6 +630,17 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
         return score
     return {"score": score, "speaker": speaker, "role": role, "left": left, "right": right, "inside": inside,
             "quoted_target": target_in_quote, "n": n, "ts": ts, "te": te}
+
+
+def _opens_sentence(toks: Sequence[str], ts: int) -> bool:
+    """Whether only capitalised words (the rest of a name: "Michelle [Obama]") precede token ``ts``."""
+    return all(t[:1].isupper() and t.isalpha() for t in toks[:ts])
+
+
+def _is_name_part(tok: str) -> bool:
+    """A capitalised, not all-capital word: inside a mention, part of a name or title
+    ("Hope Hicks", "Justice Kavanaugh", "Proud Boys"), not an evaluation of it ("LOSER")."""
+    return tok[:1].isupper() and not tok.isupper()
 
 
 def _polarity(score: float, params: RuleParams = DEFAULT_RULES) -> int:
