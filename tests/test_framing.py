@@ -85,6 +85,27 @@ def test_label_alignment_is_bounded_and_nan_without_evidence():
     assert np.isnan(a["alignment"].iloc[2])
 
 
+def test_alignment_from_matches_sums_each_sides_weights_per_requested_article():
+    from analysis.framing.labels import alignment_from_matches
+
+    m = pd.DataFrame({
+        "article_id": ["a", "a", "a", "b", "b", None, "x"],
+        "side": ["russia_aligned", "ukraine_aligned", "ukraine_aligned", "neutral", "unknown", "russia_aligned",
+                 "neutral"],
+        "weight": [0.1, 0.2, np.nan, 0.5, 1.0, 1.0, 1.0],
+        "in_quote": [False, False, False, False, False, False, True],
+    })
+    out = alignment_from_matches(m, ["b", "a", "c", "a", "x"])
+    assert out["article_id"].tolist() == ["b", "a", "c", "a", "x"]  # as asked, repeats and all
+    # a missing weight adds nothing; a side outside SIDES and a match without an article count no weight
+    assert out[["ru", "ua", "neutral"]].values.tolist() == [[0, 0, 0.5], [0.1, 0.2, 0], [0, 0, 0], [0.1, 0.2, 0],
+                                                          [0, 0, 0]]
+    assert out["n_matches"].tolist() == [2, 3, 0, 3, 0] and out["n_quoted"].tolist() == [0, 0, 0, 0, 1]
+    assert out["alignment"].iloc[1] == (0.2 - 0.1) / (0.2 + 0.1) and out["alignment"].iloc[[0, 2, 4]].isna().all()
+    everything = alignment_from_matches(m, ["x"], exclude_quoted=False)
+    assert everything[["neutral", "n_matches", "n_quoted"]].values.tolist() == [[1.0, 1, 1]]
+
+
 def test_seed_article_uses_kyiv_and_quotes_russian_vocabulary(seed_articles):
     m = label_matches(seed_articles)
     assert {"Kyiv", "Western backers", "proxy"} <= set(m["term"])

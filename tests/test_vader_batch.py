@@ -130,3 +130,37 @@ def test_the_token_table_computes_each_string_once_and_starts_again_past_its_lim
     assert computed == ["Kyiv", "said", "no"]
     assert table.gather(["a", "bb", "ccc"])["length"].tolist() == [1, 2, 3]  # 6 > 4: emptied first
     assert len(table.index) == 3 and computed[3:] == ["a", "bb", "ccc"]
+
+
+def test_the_token_table_gives_the_same_rows_when_a_call_extends_the_strings_of_the_one_before():
+    from analysis.wordsplit import TokenTable
+
+    def lengths(strings):
+        return {"length": np.array([len(s) for s in strings], dtype=np.int64)}
+
+    def expected_rows(calls, limit):
+        # the table's definition: a string's row is its place among the strings met since the table
+        # last started again, which it does when a call's new strings would take it past its limit
+        index: dict = {}
+        out = []
+        for strings in calls:
+            fresh = [s for s in dict.fromkeys(strings) if s not in index]
+            if index and len(index) + len(fresh) > limit:
+                index, fresh = {}, list(dict.fromkeys(strings))
+            index.update(zip(fresh, range(len(index), len(index) + len(fresh))))
+            out.append([index[s] for s in strings])
+        return out
+
+    first = ["Kyiv", "said", "no"]
+    extended = ["".join(s) for s in first] + ["more", "Kyiv", "new"]  # equal strings (new objects), then more
+    for limit in (100, 5):  # 5: the table starts again while adding the extension
+        calls = [first, extended, extended + ["x"], ["other"], extended]
+        table = TokenTable(lengths, limit=limit)
+        got = [table.rows(strings).tolist() for strings in calls]
+        assert got == expected_rows(calls, limit)
+        values = [len(s) for s in calls[-1]]
+        assert table.gather(calls[-1])["length"].tolist() == values
+    table = TokenTable(lengths)
+    rows = table.rows(first)
+    rows[:] = -7  # a caller writing to the rows it was given changes nothing the table keeps
+    assert table.rows(extended).tolist() == [0, 1, 2, 3, 0, 4]

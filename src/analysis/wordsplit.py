@@ -148,17 +148,38 @@ class TokenTable:
         """Forget every string."""
         self.index: dict[str, int] = {}
         self._columns: dict[str, np.ndarray] = {}
+        self._last: tuple[list[str], np.ndarray] | None = None  # the last rows() call's strings and rows
 
     def rows(self, strings: list[str]) -> np.ndarray:
-        """The row of each of ``strings`` in the table (computed first if new; repeats allowed)."""
-        found = np.fromiter(map(self.index.get, strings, repeat(-1)), dtype=np.int64, count=len(strings))
+        """The row of each of ``strings`` in the table (computed first if new; repeats allowed).
+
+        When ``strings`` starts with the strings of the call before (equal strings, in order), their
+        rows are taken from that call and only the rest is looked up: a chunk's whole texts repeat
+        its sentences' distinct tokens, with a few more after them (sentence and whole-text VADER),
+        and a look-up of a string not seen as that object costs more than comparing it.
+        """
+        last = self._last
+        if last is not None and type(strings) is list and len(strings) >= len(last[0]) \
+                and strings[:len(last[0])] == last[0]:
+            head = last[1]  # what looking those up again would give: the table only grew since
+            rest = strings[len(head):]
+            found = np.concatenate([head, np.fromiter(map(self.index.get, rest, repeat(-1)), dtype=np.int64,
+                                                      count=len(rest))])
+        else:
+            found = np.fromiter(map(self.index.get, strings, repeat(-1)), dtype=np.int64, count=len(strings))
+        found = self._add_new(strings, found)
+        self._last = (list(strings), found.copy())  # a copy: the caller may write to its rows
+        return found
+
+    def _add_new(self, strings: list[str], found: np.ndarray) -> np.ndarray:
+        """``found`` (the rows of ``strings``, -1 for a new one) with the new strings computed and added."""
         new = np.flatnonzero(found < 0)
         if not len(new):
             return found
         fresh = list(dict.fromkeys(strings[i] for i in new.tolist()))
         if self.index and len(self.index) + len(fresh) > self.limit:
             self.clear()
-            return self.rows(strings)
+            return self._add_new(strings, np.full(len(strings), -1, dtype=np.int64))
         self._append(self.compute(fresh))
         self.index.update(zip(fresh, range(len(self.index), len(self.index) + len(fresh))))
         found[new] = np.fromiter(map(self.index.__getitem__, [strings[i] for i in new.tolist()]), dtype=np.int64,

@@ -490,20 +490,29 @@ def alignment_from_matches(matches: pd.DataFrame, article_ids, *, exclude_quoted
     >>> alignment_from_matches(m, ["a", "b", "c"])[["article_id", "n_matches", "alignment", "n_quoted"]].values.tolist()
     [['a', 2, 0.5, 0], ['b', 0, nan, 1], ['c', 0, nan, 0]]
     """
-    own = _own_words(matches, exclude_quoted)
     ids = pd.Index(list(article_ids), name="article_id")
-    pivot = own.pivot_table(index="article_id", columns="side", values="weight", aggfunc="sum", fill_value=0.0,
-                            observed=True)
-    pivot = pivot.reindex(index=ids, columns=list(SIDES), fill_value=0.0).fillna(0.0)
-    out = pd.DataFrame({
-        "article_id": ids,
-        "ru": pivot["russia_aligned"].to_numpy(float),
-        "ua": pivot["ukraine_aligned"].to_numpy(float),
-        "neutral": pivot["neutral"].to_numpy(float),
-    })
-    out["n_matches"] = out["article_id"].map(own.groupby("article_id").size()).fillna(0).astype("int64")
+    # per article (codes of its first appearance; a missing id: -1, left out) and side (SIDES order;
+    # any other side: -1, left out), without a pivot table (0.2 of the engine summary's 0.48 CPU s
+    # over the bench chunks)
+    article, matched = pd.factorize(matches["article_id"])
+    quoted = matches["in_quote"].to_numpy(dtype=bool)
+    own = ~quoted if exclude_quoted else np.ones(len(matches), dtype=bool)
+    side = pd.Index(SIDES).get_indexer(matches["side"])
+    used = own & (article >= 0) & (side >= 0)
+    # the sums of pandas' grouped sum, as the pivot table summed each (article, side) in row order
+    weight = pd.Series(matches["weight"].to_numpy()[used]).groupby(article[used] * len(SIDES) + side[used]).sum()
+    sums = np.zeros(len(matched) * len(SIDES))
+    sums[weight.index.to_numpy()] = weight.to_numpy(float)
+    at = pd.Index(matched).get_indexer(ids)  # each id's code, -1 when no match has it
+    sums = np.vstack([sums.reshape(-1, len(SIDES)), np.zeros((1, len(SIDES)))])[at]
+
+    def per_id(rows: np.ndarray) -> np.ndarray:
+        counts = np.bincount(article[rows & (article >= 0)], minlength=len(matched))
+        return np.append(counts, 0)[at].astype("int64")
+
+    out = pd.DataFrame({"article_id": ids, "ru": sums[:, 0], "ua": sums[:, 1], "neutral": sums[:, 2]})
+    out["n_matches"] = per_id(own)
     denom = out["ua"] + out["ru"]
     out["alignment"] = np.where(denom > 0, (out["ua"] - out["ru"]) / denom.where(denom > 0, 1), np.nan)
-    quoted = matches[matches["in_quote"].to_numpy(dtype=bool)].groupby("article_id").size()
-    out["n_quoted"] = out["article_id"].map(quoted).fillna(0).astype("int64")
+    out["n_quoted"] = per_id(quoted)
     return out
