@@ -718,3 +718,43 @@ def test_featurize_reads_the_quotes_table_a_caller_has_found_for_its_sentences(m
     twice = pd.concat([arts, arts.head(1)], ignore_index=True)
     featurize(ments, twice, sentence_spans=spans, quotes=table)
     assert calls == [1]
+
+
+# ------------------------------------------------------------------ antagonist offset (round 11)
+def test_antagonist_offset_shifts_only_the_decision_of_the_same_model_and_survives_json():
+    from analysis.roles import apply_bias
+
+    feats, main, fine, groups = _collective_training()
+    plain = train_role_model(feats, main, fine, min_count=1, collective=True, groups=groups)
+    shifted = train_role_model(feats, main, fine, min_count=1, collective=True, groups=groups, antagonist_offset=0.25)
+    assert shifted.main_bias == {"Antagonist": 0.25} and shifted.meta["antagonist_offset"] == 0.25
+    assert shifted.collective.to_dict() == plain.collective.to_dict()
+    np.testing.assert_allclose(shifted.main_proba(feats, groups),
+                               apply_bias(plain.main_proba(feats, groups), {"Antagonist": 0.25}), rtol=1e-12)
+    p = shifted.main_proba(feats, groups)
+    assert (p[:, 1] >= plain.main_proba(feats, groups)[:, 1]).all()
+    back = RoleModel.from_dict(json.loads(json.dumps(shifted.to_dict())))
+    assert back.main_bias == {"Antagonist": 0.25}
+    np.testing.assert_allclose(back.main_proba(feats, groups), p, rtol=1e-4)  # JSON rounds the weights
+    assert "antagonist_offset" not in plain.meta and not plain.main_bias, "no offset: the model as before"
+    with pytest.raises(ValueError, match="argmax"):
+        train_role_model(feats, main, fine, min_count=1, groups=groups, decision="accuracy", antagonist_offset=0.25)
+
+
+def test_the_collective_joint_english_model_carries_the_antagonist_offset_by_default(tmp_path):
+    """Round 11 (README-roles.md): the collective joint English model decides with ``ANTAGONIST_OFFSET``; a
+    one-stage model (``--collective no``, ``--no-joint``, a tuned decision) has none; ``--antagonist-offset``
+    sets it."""
+    import contextlib
+    import io
+
+    from analysis.evaluation.roles import ANTAGONIST_OFFSET, main
+
+    folder = _tiny_dir(tmp_path)
+    _sibling_ru(tmp_path, folder)
+    for args, offset in (([], ANTAGONIST_OFFSET), (["--collective", "no"], None), (["--no-joint"], None),
+                         (["--decision", "accuracy"], None), (["--antagonist-offset", "0"], 0.0)):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            assert main([str(folder), "--cv", "2", *args]) == 0
+        assert _last_json(buf.getvalue())["model_params"].get("antagonist_offset") == offset, args
