@@ -758,3 +758,28 @@ def test_the_collective_joint_english_model_carries_the_antagonist_offset_by_def
         with contextlib.redirect_stdout(buf):
             assert main([str(folder), "--cv", "2", *args]) == 0
         assert _last_json(buf.getvalue())["model_params"].get("antagonist_offset") == offset, args
+
+
+def test_a_model_carries_its_own_fine_fallback_and_the_russian_default_keeps_the_global_one():
+    """Round 11: the joint English model falls back to a cue word below 0.5 (``JOINT_TRAIN``); a model without
+    ``fine_fallback`` keeps :data:`analysis.roles.FINE_FALLBACK`."""
+    from analysis.evaluation.roles import DEFAULTS, JOINT_TRAIN
+    from analysis.roles import _rule_roles
+
+    feats, main, fine, groups = _collective_training()
+    never = train_role_model(feats, main, fine, min_count=1, fine_fallback=0.0)
+    always = train_role_model(feats, main, fine, min_count=1, fine_fallback=1.01)
+    assert "fine_fallback" not in train_role_model(feats, main, fine, min_count=1).meta
+    back = RoleModel.from_dict(json.loads(json.dumps(always.to_dict())))
+    a = predict_roles(MENTIONS, ARTICLES, method="model", model=never)
+    b = predict_roles(MENTIONS, ARTICLES, method="model", model=back)
+    assert a["main_role"].tolist() == b["main_role"].tolist()
+    cues = featurize(MENTIONS, ARTICLES)[1]
+    moved = 0
+    for c, r, fa, fb in zip(cues, b["main_role"], a["fine_roles"], b["fine_roles"]):
+        r_main, r_fine, _ = _rule_roles(c)
+        cue = r_main == r and c["fine"].get(r_fine, 0) > 0
+        assert fb == (r_fine if cue else fa)
+        moved += fb != fa
+    assert moved, "the fixture has a mention whose cue word overrides the fine model"
+    assert JOINT_TRAIN["en"][1]["fine_fallback"] == 0.5 and "fine_fallback" not in DEFAULTS["ru"]

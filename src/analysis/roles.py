@@ -119,7 +119,8 @@ ROLE_COLUMNS = ["main_role", "main_confidence", "p_protagonist", "p_antagonist",
 #: words either side of the mention in which rule cues are looked for
 RULE_WINDOW = 8
 #: below this fine-model probability the rules' cue-word fine role is used when the main roles agree
-#: (chosen by grouped 5-fold CV on the English SemEval-2025 set: fine exact match 0.168 -> 0.196)
+#: (chosen by grouped 5-fold CV on the English SemEval-2025 set: fine exact match 0.168 -> 0.196); a model trained
+#: with ``fine_fallback`` carries its own (the joint English default: 0.5, round 11)
 FINE_FALLBACK = 0.3
 MODEL_FORMAT = "analysis.roles/1"
 
@@ -1008,7 +1009,8 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
                      fine_roles: Sequence[str], *, lang: str = "en", C: float = 0.3, C_fine: float = 0.3,
                      class_weight="balanced", min_count: int = 2, seed: int = 0, decision: str = "argmax",
                      groups: Sequence | None = None, inner_folds: int = 4, fine_kind: str = "softmax",
-                     collective: bool = False, antagonist_offset: float = 0.0) -> RoleModel:
+                     collective: bool = False, antagonist_offset: float = 0.0,
+                     fine_fallback: float | None = None) -> RoleModel:
     """Fit both classifiers on mention features (from :func:`featurize`) and gold labels.
 
     Fine roles: a multinomial model over the 22 roles, one training row per
@@ -1039,7 +1041,10 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
     ``antagonist_offset``: a fixed log-offset added to Antagonist before the
     argmax (the model's ``main_bias``; > 0 favours Antagonist, the majority
     role): the balanced class weights over-correct for accuracy. Only with the
-    ``argmax`` decision (a tuned one sets the offsets itself)."""
+    ``argmax`` decision (a tuned one sets the offsets itself).
+
+    ``fine_fallback``: below this best fine probability :func:`predict_roles` takes a cue word of the
+    predicted main role instead (stored in the model's meta; default :data:`FINE_FALLBACK`)."""
     if fine_kind not in ("softmax", "ovr"):
         raise ValueError(f"fine_kind must be 'softmax' or 'ovr', got {fine_kind!r}")
     if lang != "ru":  # embedding features exist only for Russian text: a joint English model must not lean on them
@@ -1101,6 +1106,8 @@ def train_role_model(features: Sequence[Mapping[str, float]], main_roles: Sequen
             "min_count": min_count, "decision": decision, "fine_kind": fine_kind, "collective": collective}
     if antagonist_offset:
         meta["antagonist_offset"] = float(antagonist_offset)
+    if fine_fallback is not None:
+        meta["fine_fallback"] = float(fine_fallback)
     if _en_vectors() is not None and any("evw" in f or "eve" in f for f in features):
         meta["word_vectors"] = _en_vectors().fingerprint  # load_role_model warns when others are loaded
     return RoleModel(main, fine, lang, meta, main_bias=bias, fine_thresholds=fine_thresholds, collective=stage2)
@@ -1332,7 +1339,7 @@ def predict_roles(mentions: pd.DataFrame, articles: pd.DataFrame, *, method: str
                 tot = sum(pf[j, c] for c in allowed)
                 fine_s[i] = m.fine.classes[best]
                 fine_conf[i] = float(pf[j, best] / tot) if tot > 0 else 0.0
-                if pf[j, best] < FINE_FALLBACK:
+                if pf[j, best] < m.meta.get("fine_fallback", FINE_FALLBACK):
                     # an unsure fine model defers to a cue word of the same main role
                     r_main, r_fine, _ = _rule_roles(cues[i])
                     if r_main == order[k] and cues[i]["fine"].get(r_fine, 0) > 0:
