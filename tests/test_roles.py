@@ -748,3 +748,68 @@ def test_featurize_reads_the_quotes_of_the_articles_the_table_holds_and_finds_th
     assert "Zelenskyy" not in calls[0] and "Kyiv" not in calls[0]  # a and c read from the table
     assert [expand_blocks(f) for f in got] == expected
     assert got[0]["q:speaks"] == 1.0 and got[4]["q:speaks"] == 1.0
+
+
+# ------------------------------------------------------------------ antagonist offset (round 11)
+def test_antagonist_offset_shifts_only_the_decision_of_the_same_model_and_survives_json():
+    from analysis.roles import apply_bias
+
+    feats, main, fine, groups = _collective_training()
+    plain = train_role_model(feats, main, fine, min_count=1, collective=True, groups=groups)
+    shifted = train_role_model(feats, main, fine, min_count=1, collective=True, groups=groups, antagonist_offset=0.25)
+    assert shifted.main_bias == {"Antagonist": 0.25} and shifted.meta["antagonist_offset"] == 0.25
+    assert shifted.collective.to_dict() == plain.collective.to_dict()
+    np.testing.assert_allclose(shifted.main_proba(feats, groups),
+                               apply_bias(plain.main_proba(feats, groups), {"Antagonist": 0.25}), rtol=1e-12)
+    p = shifted.main_proba(feats, groups)
+    assert (p[:, 1] >= plain.main_proba(feats, groups)[:, 1]).all()
+    back = RoleModel.from_dict(json.loads(json.dumps(shifted.to_dict())))
+    assert back.main_bias == {"Antagonist": 0.25}
+    np.testing.assert_allclose(back.main_proba(feats, groups), p, rtol=1e-4)  # JSON rounds the weights
+    assert "antagonist_offset" not in plain.meta and not plain.main_bias, "no offset: the model as before"
+    with pytest.raises(ValueError, match="argmax"):
+        train_role_model(feats, main, fine, min_count=1, groups=groups, decision="accuracy", antagonist_offset=0.25)
+
+
+def test_the_collective_joint_english_model_carries_the_antagonist_offset_by_default(tmp_path):
+    """Round 11 (README-roles.md): the collective joint English model decides with ``ANTAGONIST_OFFSET``; a
+    one-stage model (``--collective no``, ``--no-joint``, a tuned decision) has none; ``--antagonist-offset``
+    sets it."""
+    import contextlib
+    import io
+
+    from analysis.evaluation.roles import ANTAGONIST_OFFSET, main
+
+    folder = _tiny_dir(tmp_path)
+    _sibling_ru(tmp_path, folder)
+    for args, offset in (([], ANTAGONIST_OFFSET), (["--collective", "no"], None), (["--no-joint"], None),
+                         (["--decision", "accuracy"], None), (["--antagonist-offset", "0"], 0.0)):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            assert main([str(folder), "--cv", "2", *args]) == 0
+        assert _last_json(buf.getvalue())["model_params"].get("antagonist_offset") == offset, args
+
+
+def test_a_model_carries_its_own_fine_fallback_and_the_russian_default_keeps_the_global_one():
+    """Round 11: the joint English model falls back to a cue word below 0.5 (``JOINT_TRAIN``); a model without
+    ``fine_fallback`` keeps :data:`analysis.roles.FINE_FALLBACK`."""
+    from analysis.evaluation.roles import DEFAULTS, JOINT_TRAIN
+    from analysis.roles import _rule_roles
+
+    feats, main, fine, groups = _collective_training()
+    never = train_role_model(feats, main, fine, min_count=1, fine_fallback=0.0)
+    always = train_role_model(feats, main, fine, min_count=1, fine_fallback=1.01)
+    assert "fine_fallback" not in train_role_model(feats, main, fine, min_count=1).meta
+    back = RoleModel.from_dict(json.loads(json.dumps(always.to_dict())))
+    a = predict_roles(MENTIONS, ARTICLES, method="model", model=never)
+    b = predict_roles(MENTIONS, ARTICLES, method="model", model=back)
+    assert a["main_role"].tolist() == b["main_role"].tolist()
+    cues = featurize(MENTIONS, ARTICLES)[1]
+    moved = 0
+    for c, r, fa, fb in zip(cues, b["main_role"], a["fine_roles"], b["fine_roles"]):
+        r_main, r_fine, _ = _rule_roles(c)
+        cue = r_main == r and c["fine"].get(r_fine, 0) > 0
+        assert fb == (r_fine if cue else fa)
+        moved += fb != fa
+    assert moved, "the fixture has a mention whose cue word overrides the fine model"
+    assert JOINT_TRAIN["en"][1]["fine_fallback"] == 0.5 and "fine_fallback" not in DEFAULTS["ru"]

@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--collective", choices=["yes", "no"], default=None,
                     help="roles: two-stage main role reading the article's other mentions (default: yes for the "
                          "joint English model, no otherwise; see python -m analysis.evaluate roles --help)")
+    ap.add_argument("--antagonist-offset", type=float, default=None,
+                    help="roles: log-offset added to Antagonist before the argmax (see python -m analysis.evaluate "
+                         "roles --help)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.task == "target-sentiment":
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         info = {"documents": wv.meta["documents"], "tokens": wv.meta["tokens"], "words": len(wv.words),
                 "dim": wv.dim, "fingerprint": wv.fingerprint}
     elif args.task == "roles":
-        from analysis.evaluation.roles import DEFAULTS, JOINT_TRAIN, joint_train_dirs
+        from analysis.evaluation.roles import DEFAULTS, JOINT_TRAIN, joint_train_dirs, own_offset
         from analysis.roles import default_model_path, featurize, read_roles_dir, train_role_model
 
         parts = [read_roles_dir(d) for d in args.train]
@@ -91,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             kw["collective"] = args.collective == "yes"
         elif kw.get("decision", "argmax") != "argmax":
             kw["collective"] = False  # a tuned decision applies to a one-stage model only
+        own_offset(kw, args.antagonist_offset)
         feats, _, _ = featurize(gold, arts)
         model = train_role_model(feats, gold["main_role"].tolist(), gold["fine_roles"].tolist(), lang=lang,
                                  seed=args.seed, groups=gold["article_id"].tolist(), **kw)
