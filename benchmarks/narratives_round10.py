@@ -10,7 +10,9 @@ default, the headline block (``TITLE_WEIGHT``) in the coarse and the sub-narrati
 the command (0.4456 / 0.3899 at seed 0). Fold seeds 10-19 (the default) were not used by earlier rounds.
 
 Variants: every variant of ``narratives_round9.py`` (``strict-BLOCKS-SCALE``, ``modelx-BLOCKS-SCALE``, ``cuex-K``,
-``C-K``, ``lexprior-A``) on top of the headline default; ``errors`` (no score of its own: the library's
+``C-K``, ``lexprior-A``: the library's default since this round at A 0.1) on top of the headline default;
+``otherw-A`` (P(Other) = (1 - A) x the word model's + A x the cue-count LR's; the library's A is 0.5);
+``otheroff`` (round 8's decision rule: a global threshold and an offset on P(Other) chosen together); ``errors`` (no score of its own: the library's
 out-of-fold decisions at every seed, samples-F1 split by the gold label count, predicted against gold label
 frequencies, the per-article oracle of the threshold rule and of the label ranking, constant predictions chosen on
 the training part). Nothing is written.
