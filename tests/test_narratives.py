@@ -266,3 +266,27 @@ def test_the_inner_cv_grid_search_keeps_the_best_value_and_breaks_ties_by_prefer
     best, scores = _cv_grid((0.1, 0.2, 0.5), pred.get, gold, prefer=lambda t: -abs(t - 0.2))
     assert best == 0.2 and scores == {"0.1": 0.8333, "0.2": 0.8333, "0.5": 0.8333}
     assert _cv_grid((0.1, 0.2, 0.5), pred.get, gold, prefer=lambda t: t)[0] == 0.5
+
+
+def test_the_lexicon_prior_lifts_narratives_the_cue_lexicon_names_for_english_models_only(tmp_path):
+    arts, labels = _tiny_labels()
+    model = train_narrative_model(arts, labels, min_count=1)
+    assert model.lexicon_prior == 0.1, "English default (round 10)"
+    assert load_narrative_model(model.to_json(tmp_path / "n.json")).lexicon_prior == 0.1
+    assert train_narrative_model(arts.assign(lang="ru"), labels, min_count=1).lexicon_prior == 0.0
+    plain = train_narrative_model(arts, labels, min_count=1, lexicon_prior=0)
+    assert "lexicon_prior" not in plain.to_dict(), "model files before round 10 read as no prior"
+    # article "c" names Discrediting Ukraine with several distinct cues (Kiev regime, puppet, neo-nazi ...)
+    lexicon = narratives(ARTICLES, method="lexicon")
+    assert "URW: Discrediting Ukraine" in lexicon.loc[2, "narratives"]
+    plain.threshold = model.threshold = 1.0  # the top label only
+    plain.other = model.other = None
+    j = plain.coarse.classes.index("URW: Discrediting Ukraine")
+    plain.coarse.coef[:, j] = model.coarse.coef[:, j] = 0.0  # the word model alone would not name it
+    plain.coarse.intercept[j] = model.coarse.intercept[j] = -5.0
+    before = narratives(ARTICLES, method="model", model=plain, evidence=0)
+    model.lexicon_prior = 5.0
+    after = narratives(ARTICLES, method="model", model=model, evidence=0)
+    assert after.loc[2, "narratives"] == "URW: Discrediting Ukraine" != before.loc[2, "narratives"]
+    assert after["confidence"].le(1.0).all(), "confidence stays the model's probability, not the decision score"
+    assert after.loc[[1, 3], "narratives"].eq("Other").all(), "no cue, no change"

@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--title", type=float, default=None, metavar="W",
                     help="scale of the headline's word block (default: 1 for English, 0 for Russian; 0: no block, "
                          "before round 9)")
+    ap.add_argument("--lexicon-prior", type=float, default=None, metavar="A",
+                    help="added to a narrative's score when the cue lexicon assigns it (default: 0.1 for English, "
+                         "0 for Russian; 0: none, before round 10)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -117,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         kw["fine_threshold"] = "cv" if v == "cv" else None if v == "none" else float(v)
     if args.title is not None:
         kw["title"] = args.title
+    if args.lexicon_prior is not None:
+        kw["lexicon_prior"] = args.lexicon_prior
     if args.class_weight is not None:
         kw["class_weight"] = None if args.class_weight == "none" else args.class_weight
 
