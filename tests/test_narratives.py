@@ -237,6 +237,22 @@ def test_fine_threshold_is_chosen_by_inner_cv_and_survives_json(tmp_path):
         train_narrative_model(arts, labels, fine_threshold="best")
 
 
+def test_the_headline_block_reads_the_corpus_title_column_not_the_first_line_of_the_body():
+    # load_corpus keeps the headline in "title", out of "text": the body's first line is not a headline there
+    from analysis.narratives import _doc_features, _docs
+
+    def head(doc):
+        return {k for k in _doc_features(doc, title=1.0) if k.startswith("t:")}
+
+    corpus = pd.DataFrame({"article_id": ["a", "b"], "title": ["Sanctions hurt Europe", None], "lang": "en",
+                           "text": ["Gas prices rose again.\nThe ministers met.", "Kyiv held the line.\nMore later."]})
+    with_title, without = _docs(corpus)
+    assert head(with_title) == {"t:sanctions", "t:hurt", "t:europe"}
+    assert head(without) == set(), "a corpus row without a title has no headline block"
+    semeval = pd.DataFrame({"article_id": ["a"], "lang": "en", "text": ["Sanctions hurt Europe\n\nGas prices rose."]})
+    assert head(_docs(semeval)[0]) == {"t:sanctions", "t:hurt", "t:europe"}, "no title column: the first line"
+
+
 def test_the_headline_is_a_word_block_of_its_own_for_english_models_only(tmp_path):
     from analysis.narratives import _Doc, _doc_features
 

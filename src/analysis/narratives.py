@@ -146,12 +146,15 @@ def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
 
 
 class _Doc:
-    __slots__ = ("text", "lang", "lower", "sents", "hits", "fine_hits")
+    __slots__ = ("text", "lang", "lower", "sents", "hits", "fine_hits", "headline")
 
-    def __init__(self, text: str, lang: str | None = None, *, sents: list[tuple[int, int]] | None = None):
+    def __init__(self, text: str, lang: str | None = None, *, sents: list[tuple[int, int]] | None = None,
+                 headline: str | None = None):
         from analysis.roles import detect_lang
 
         self.text = text if isinstance(text, str) else ""
+        # headline: the article's title when the corpus keeps it apart from the text (None: the text's first line)
+        self.headline = None if headline is None else (headline if isinstance(headline, str) else "").lower()
         self.lang = lang or detect_lang(self.text)
         self.lower = self.text.lower()
         # sents: analysis.text.sentence_spans of the text when the caller has them (what _sentences returns)
@@ -206,7 +209,17 @@ def fit_idf(docs: Sequence[_Doc], *, min_df: int = 2) -> dict[str, float]:
 
 
 def _title_words(doc: _Doc) -> set[str]:
-    """Words of the article's first non-empty line (the headline, in the SemEval and most news texts)."""
+    """Words of the article's headline: its title when the corpus keeps one apart from the text (the
+    ``title`` column of :func:`analysis.corpus.load_corpus`; an empty title gives none), else the text's first
+    non-empty line (the SemEval-2025 files put the headline there).
+
+    >>> sorted(_title_words(_Doc("Kyiv holds\\n\\nThe city held.", "en")))
+    ['holds', 'kyiv']
+    >>> sorted(_title_words(_Doc("The city held.", "en", headline="Kyiv holds")))
+    ['holds', 'kyiv']
+    """
+    if doc.headline is not None:
+        return set(_WORD.findall(doc.headline))
     first = next((line for line in doc.lower.splitlines() if line.strip()), "")
     return set(_WORD.findall(first))
 
@@ -627,7 +640,10 @@ def _docs(articles: pd.DataFrame, text_col: str = "text", lang: str | None = Non
     langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
     spans = [sentence_spans.get(aid) for aid in articles["article_id"].tolist()] if sentence_spans \
         else [None] * len(articles)
-    return [_Doc(t, lang or doc_lang, sents=s) for t, doc_lang, s in zip(articles[text_col].tolist(), langs, spans)]
+    # the corpus loader keeps the headline in its own column, out of the text: the headline block reads it there
+    heads = articles["title"].tolist() if "title" in articles.columns else [None] * len(articles)
+    return [_Doc(t, lang or doc_lang, sents=s, headline=h)
+            for t, doc_lang, s, h in zip(articles[text_col].tolist(), langs, spans, heads)]
 
 
 def _decide(p: np.ndarray, classes: list[str], threshold: float) -> list[int]:
