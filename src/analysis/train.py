@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         info = {"documents": wv.meta["documents"], "tokens": wv.meta["tokens"], "words": len(wv.words),
                 "dim": wv.dim, "fingerprint": wv.fingerprint}
     elif args.task == "roles":
-        from analysis.evaluation.roles import DEFAULTS, JOINT_TRAIN, joint_train_dirs, own_offset
+        from analysis.evaluation.roles import DEFAULTS, JOINT_TRAIN, joint_train_dirs, settle_options
         from analysis.roles import default_model_path, featurize, read_roles_dir, train_role_model
 
         parts = [read_roles_dir(d) for d in args.train]
@@ -90,11 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             kw["C"] = args.C
         if args.decision is not None:
             kw["decision"] = args.decision
-        if args.collective is not None:
-            kw["collective"] = args.collective == "yes"
-        elif kw.get("decision", "argmax") != "argmax":
-            kw["collective"] = False  # a tuned decision applies to a one-stage model only
-        own_offset(kw, args.antagonist_offset)
+        settle_options(kw, collective=args.collective, antagonist_offset=args.antagonist_offset)
         feats, _, _ = featurize(gold, arts)
         model = train_role_model(feats, gold["main_role"].tolist(), gold["fine_roles"].tolist(), lang=lang,
                                  seed=args.seed, groups=gold["article_id"].tolist(), **kw)

@@ -119,8 +119,6 @@ def main(argv: list[str] | None = None) -> int:
         kw["decision"] = args.decision
     if args.fine is not None:
         kw["fine_kind"] = args.fine
-    if args.collective is not None:
-        kw["collective"] = args.collective == "yes"
     lang = str(arts["lang"].mode().iloc[0]) if len(arts) else "en"
     if args.cv and args.add_train is None and not args.no_joint:
         args.add_train = joint_train_dirs(args.dir, lang) or None
@@ -129,9 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     defaults = JOINT_TRAIN[lang][1] if args.add_train and lang in JOINT_TRAIN else DEFAULTS.get(lang, {})
     for k, v in dict(defaults).items():
         kw.setdefault(k, v)
-    if kw.get("decision", "argmax") != "argmax" and args.collective is None:
-        kw["collective"] = False  # a tuned decision applies to a one-stage model only
-    own_offset(kw, args.antagonist_offset)
+    settle_options(kw, collective=args.collective, antagonist_offset=args.antagonist_offset)
 
     t0 = time.perf_counter()
     rules = predict_roles(gold, arts, method="rules")
@@ -233,19 +229,29 @@ JOINT_TRAIN: dict[str, tuple[str, dict]] = {"en": ("ru", {"C": 1.0, "collective"
 ANTAGONIST_OFFSET = 0.25
 
 
-def own_offset(kw: dict, given: float | None) -> None:
-    """Set ``kw["antagonist_offset"]`` (options of :func:`analysis.roles.train_role_model`): ``given`` when not
-    None, else :data:`ANTAGONIST_OFFSET` for a collective model with the argmax decision, else none.
+def settle_options(kw: dict, *, collective: str | None = None, antagonist_offset: float | None = None) -> dict:
+    """The options of :func:`analysis.roles.train_role_model` that follow from others, set in ``kw`` (the
+    language's defaults and the user's options), for ``evaluate roles`` and ``train roles`` alike:
+    ``collective`` ("yes" / "no") when given, else off for a tuned decision (it applies to a one-stage model
+    only); ``antagonist_offset`` when given, else :data:`ANTAGONIST_OFFSET` for a collective model with the
+    argmax decision, else none.
 
-    >>> kw = {"collective": True}; own_offset(kw, None); kw
+    >>> settle_options({"collective": True})
     {'collective': True, 'antagonist_offset': 0.25}
-    >>> kw = {"collective": False}; own_offset(kw, None); kw
-    {'collective': False}
+    >>> settle_options({"collective": True, "decision": "accuracy"})
+    {'collective': False, 'decision': 'accuracy'}
+    >>> settle_options({"collective": True}, collective="no", antagonist_offset=0.5)
+    {'collective': False, 'antagonist_offset': 0.5}
     """
-    if given is not None:
-        kw["antagonist_offset"] = given
+    if collective is not None:
+        kw["collective"] = collective == "yes"
+    elif kw.get("decision", "argmax") != "argmax":
+        kw["collective"] = False
+    if antagonist_offset is not None:
+        kw["antagonist_offset"] = antagonist_offset
     elif kw.get("collective") and kw.get("decision", "argmax") == "argmax":
         kw["antagonist_offset"] = ANTAGONIST_OFFSET
+    return kw
 
 
 def joint_train_dirs(folder, lang: str) -> list[str]:
