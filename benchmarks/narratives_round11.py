@@ -199,30 +199,34 @@ RULES = {"gate": ("p", "abs"), "gaterel": ("p", "rel"), "gatelr": ("lr", "abs"),
          "margintopk": ("m", "topk")}
 
 
+def run_variants(h, variants, seeds) -> None:
+    """Every variant's report line (``othertop``: its diagnostic) on harness ``h``."""
+    sc = lexicon_prior(h, N.LEXICON_PRIOR["en"])
+    for v in variants:
+        t0 = time.process_time()
+        if v == "othertop":
+            other_top(h, sc, seeds)
+        elif v == "base":
+            run_seeds(v, seeds, lambda s: run2(h, sc, s, fine=True), t0)
+        elif v.startswith("modelx"):  # round 10's cross-fitted casting (m + s x0.5) with the prior
+            cast = with_prior(h, h.cast_scorer("modelx", "ms", 0.5), N.LEXICON_PRIOR["en"])
+            run_seeds(v, seeds, lambda s, cast=cast: run2(h, cast, s, fine=True), t0)
+        elif v.split("@")[0] in RULES:  # NAME@G: the gate's threshold fixed at G (diagnostic)
+            g, k = RULES[v.split("@")[0]]
+            fx = float(v.split("@")[1]) if "@" in v else None
+            run_seeds(v, seeds, lambda s, g=g, k=k, fx=fx: run3(h, sc, s, gate=g, kind=k, fixed=fx), t0)
+        else:
+            raise SystemExit(f"unknown variant {v}")
+
+
 def main(argv=None) -> int:
-    narratives_round6._near = narratives_round7._near
     args = parser(range(10, 20)).parse_args(argv)
-    root = semeval_root(args.root)
-    if root is None:
+    if (root := semeval_root(args.root)) is None:
         return 0
+    narratives_round6._near = narratives_round7._near
+    heavy = any(v.startswith("modelx") for v in args.variants)
     with threadpool_limits(limits=1):
-        h = with_title((H8 if any(v.startswith("modelx") for v in args.variants) else HL)(root))
-        sc = lexicon_prior(h, N.LEXICON_PRIOR["en"])
-        for v in args.variants:
-            t0 = time.process_time()
-            if v == "othertop":
-                other_top(h, sc, args.seeds)
-            elif v == "base":
-                run_seeds(v, args.seeds, lambda s: run2(h, sc, s, fine=True), t0)
-            elif v.startswith("modelx"):  # round 10's cross-fitted casting (m + s x0.5) with the prior
-                cast = with_prior(h, h.cast_scorer("modelx", "ms", 0.5), N.LEXICON_PRIOR["en"])
-                run_seeds(v, args.seeds, lambda s, cast=cast: run2(h, cast, s, fine=True), t0)
-            elif v.split("@")[0] in RULES:  # NAME@G: the gate's threshold fixed at G (diagnostic)
-                g, k = RULES[v.split("@")[0]]
-                fx = float(v.split("@")[1]) if "@" in v else None
-                run_seeds(v, args.seeds, lambda s, g=g, k=k, fx=fx: run3(h, sc, s, gate=g, kind=k, fixed=fx), t0)
-            else:
-                raise SystemExit(f"unknown variant {v}")
+        run_variants(with_title((H8 if heavy else HL)(root)), args.variants, args.seeds)
     return 0
 
 
