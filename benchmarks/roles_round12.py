@@ -30,6 +30,9 @@ macro-F1 per seed and their mean. Variants (``+`` joins them, e.g. ``acast+stx``
   a x L x sign(side, role) (:data:`analysis.roles.LEAN_SIGN`) on each role of a mention of a signed side, L the
   article's lean (> 0 pro-Russian): minus the cue-word stance (``plean``) or 2 P - 1 of ``ds`` (``pleands``);
   a hand-set weight on what the model crosses with the side (no fit);
+* ``tsside`` / ``tssurf``: actor-level tone, ``ts_<kind>:<side>`` = the mean target sentiment (``tsent``) of the
+  article's *other* mentions of the same side (``tsside``; signed sides only) or of the same surface (``tssurf``),
+  crossed with the side; from the rows' own features (no label), absent without such mentions;
 * ``stx``: the article's cue-word stance (``stance`` of :func:`analysis.roles.mention_features`, continuous)
   crossed with the side (``stance_x_side:<side>``); the library has it only as three bins.
 
@@ -150,17 +153,39 @@ def extra(name, side, lean, n, stance, ds=None):
             f[f"ds_x_side:{side}"] = 2 * ds - 1
         elif part == "stx":
             f[f"stance_x_side:{side}"] = stance
-        elif part not in ("base", "acast", "acastw", "acastb", "ds"):
+        elif part not in ("base", "acast", "acastw", "acastb", "ds", "tsside", "tssurf"):
             raise SystemExit(f"unknown variant {part}")
     return f
 
 
+def actor_tone(d, kind):
+    """``ts_<kind>:<side>`` of each row (``tsside`` / ``tssurf``, see the module docstring)."""
+    keys = [(a, c["side"] if kind == "side" else str(m).lower().strip())
+            for a, c, m in zip(d["gold"]["article_id"], d["cues"], d["gold"]["mention"])]
+    tone = [f.get("tsent") for f in d["feats"]]
+    total: dict = {}
+    for k, t in zip(keys, tone):
+        if t is not None:
+            s, n = total.get(k, (0.0, 0))
+            total[k] = (s + t, n + 1)
+    out = []
+    for k, t, c in zip(keys, tone, d["cues"]):
+        s, n = total.get(k, (0.0, 0))
+        if t is not None:
+            s, n = s - t, n - 1
+        ok = n > 0 and (kind == "surf" or c["side"] in R.LEAN_SIGN)
+        out.append({f"ts_{kind}:{c['side']}": s / n} if ok else {})
+    return out
+
+
 def features(dx, name, leans):
     out = {}
+    parts = name.split("+")
     for lang in ("en", "ru"):
         d = dx.D[lang]
-        out[lang] = [{**f, **extra(name, c["side"], *leans[lang][a])}
-                     for f, c, a in zip(d["feats"], d["cues"], d["gold"]["article_id"])]
+        tones = [actor_tone(d, p[2:]) for p in parts if p in ("tsside", "tssurf")]
+        out[lang] = [{**f, **extra(name, c["side"], *leans[lang][a]), **{k: v for t in tones for k, v in t[i].items()}}
+                     for i, (f, c, a) in enumerate(zip(d["feats"], d["cues"], d["gold"]["article_id"]))]
     return out
 
 
