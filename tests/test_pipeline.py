@@ -86,6 +86,16 @@ def test_editing_a_lexicon_file_misses_the_sentence_cache(seed_articles, tmp_pat
     assert pipeline.sentence_table(seed_articles, cache_dir=cache).attrs["cache"] == "miss"
 
 
+def test_editing_a_lexicon_readme_keeps_the_analysis_cache(seed_articles, tmp_path, lexicon_copy):
+    # the READMEs beside the lexicons document them and shape no output: a docs edit must not recompute a corpus
+    cache = tmp_path / "cache"
+    first = pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=cache)
+    readme = lexicon_copy / "README-roles.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nRound 13: a new paragraph.\n", encoding="utf-8")
+    second = pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=cache)
+    assert (first.cache, second.cache) == ("miss", "hit")
+
+
 def test_other_stages_are_another_entry(seed_articles, tmp_path):
     pipeline.analyse(seed_articles, stages=("sentences",), cache_dir=tmp_path)
     assert pipeline.analyse(seed_articles, stages=("sentences", "sentiment"), cache_dir=tmp_path).cache == "miss"

@@ -98,16 +98,21 @@ def _tree_key(root: Path, files: Iterable[Path]) -> str:
 def lexicon_key(folder: str | os.PathLike | None = None) -> str:
     """Hash of every file under the lexicon folder (default :func:`analysis.paths.lexicon_dir`).
 
-    Not memoised: editing ``gazetteer.yml`` between two runs must change the key.
+    Not memoised: editing ``gazetteer.yml`` between two runs must change the key. Markdown files (the
+    folder's READMEs: how each lexicon was built and scored) shape no output and are left out, so
+    editing the documentation does not make every stored analysis stale.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "labels.yml").write_text("a: 1")
     >>> before = lexicon_key(d); _ = (d / "labels.yml").write_text("a: 2")
     >>> before == lexicon_key(d)
     False
+    >>> before = lexicon_key(d); _ = (d / "README.md").write_text("how labels.yml was built")
+    >>> before == lexicon_key(d)
+    True
     """
     root = Path(folder) if folder is not None else paths.lexicon_dir()
-    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() != ".md") if root.is_dir() else []
     return _tree_key(root, files)
 
 
