@@ -162,11 +162,11 @@ class TokenTable:
         if last is not None and type(strings) is list and len(strings) >= len(last[0]) \
                 and strings[:len(last[0])] == last[0]:
             head = last[1]  # what looking those up again would give: the table only grew since
-            rest = strings[len(head):]
-            found = np.concatenate([head, np.fromiter(map(self.index.get, rest, repeat(-1)), dtype=np.int64,
-                                                      count=len(rest))])
         else:
-            found = np.fromiter(map(self.index.get, strings, repeat(-1)), dtype=np.int64, count=len(strings))
+            head = np.empty(0, dtype=np.int64)
+        rest = strings[len(head):]
+        found = np.concatenate([head, np.fromiter(map(self.index.get, rest, repeat(-1)), dtype=np.int64,
+                                                  count=len(rest))])
         found = self._add_new(strings, found)
         self._last = (list(strings), found.copy())  # a copy: the caller may write to its rows
         return found
