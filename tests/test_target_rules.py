@@ -208,3 +208,20 @@ def test_the_name_and_colon_rules_are_options_that_legacy_rules_switch_off():
     assert _pol("Kaine: Pence is a disgrace and a liar.", "Kaine", old) == -1
     assert _pol("Hope Hicks boarded the plane.", "Hope Hicks", dataclasses.replace(old, warm=2.0)) == 1
     assert not T.LEGACY_RULES.colon_speaker and T.LEGACY_RULES.name_words == 1.0
+
+
+def test_a_place_where_events_happen_is_not_evaluated_by_them():
+    # "in X" names the setting: the shelling is not a verdict on Kharkiv, the festival no praise of the capital
+    assert _pol("Russian shelling killed five people in Kharkiv.", "Kharkiv") == 0
+    assert _pol("A wonderful, joyful festival was held in the capital.", "capital") == 0
+    # ... but a possessor inside the phrase owns what is said ("in Epstein's crimes"), and other roles stay
+    assert _pol("He took part in Epstein's horrible crimes.", "Epstein") == -1
+    assert _pol("Voters lost all faith in him after the disgraceful scandal.", "him") == -1, "a pronoun is a person"
+    assert _pol("Russian shelling killed five people in Kharkiv.", "Russian shelling") == -1
+
+
+def test_the_place_rule_is_an_option_that_legacy_rules_switch_off():
+    old = dataclasses.replace(T.DEFAULT_RULES, setting=1.0)
+    assert _pol("Russian shelling killed five people in Kharkiv.", "Kharkiv", old) == -1
+    assert _pol("A wonderful, joyful festival was held in the capital.", "capital", old) == 1
+    assert T.LEGACY_RULES.setting == 1.0
