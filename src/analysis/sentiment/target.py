@@ -1182,7 +1182,7 @@ def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: R
             except (TypeError, ValueError):
                 a, b = 0, 0
             score = _analyse_parsed(parsed, a, b, params)
-            if settings and _is_setting(parsed, a, b):
+            if settings and _SETTING_BEFORE.search(text, max(0, a - 8), a) and _is_setting(parsed, a, b):
                 score *= params.setting  # and no warm-sentence fallback: a place is not praised by the sentence
             elif score == 0.0 and params.warm <= 1.0:
                 score = _warm_score(text, parsed, a, b, params, lexicon, compound)
@@ -1192,6 +1192,8 @@ def _score_rules(texts: Sequence, starts: Sequence, ends: Sequence, *, params: R
 
 
 _POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
+#: the text right before a place ends with "in" or "in the": a cheap test before the tokens are looked at
+_SETTING_BEFORE = re.compile(r"\b(?:in|the)\W*$", re.IGNORECASE)
 
 
 def _is_setting(parsed: _Parsed, a: int, b: int) -> bool:
