@@ -510,7 +510,9 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
                     full: bool = False):
     """The rule score of the target at [start, end) of a parsed sentence; with
     ``full`` a dict with the intermediate cues as well (for the classifier)."""
-    _toks, lows, val, clause, inq, _starts, _ends, nonzero, verbs, any_quote, commas = parsed  # one unpacking
+    # by name: a field added to _Parsed must not shift the others' meanings
+    _toks, lows, val, clause, inq = parsed.toks, parsed.lows, parsed.val, parsed.clause, parsed.inq
+    nonzero, verbs, any_quote, commas = parsed.nonzero, parsed.verbs, parsed.any_quote, parsed.commas
     n = len(lows)
     ts, te = _target_range(parsed, start, end)
     if n == 0:
