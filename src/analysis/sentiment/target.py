@@ -658,8 +658,14 @@ def _features(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_
               vectors=None) -> dict[str, float]:
     """Sparse features for the trainable target classifier; with ``vectors`` (English
     :class:`~analysis.wordvectors.WordVectors`) also the dense context block of :func:`_vector_features`."""
-    a = _analyse(sentence, start, end, params)
     parsed = _parse(sentence, _lexicon_key("war-news", params))
+    return _parsed_features(sentence, parsed, _analyse_parsed(parsed, start, end, params, full=True), params,
+                            vectors=vectors)
+
+
+def _parsed_features(sentence: str, parsed: _Parsed, a: dict, params: RuleParams, *, vectors) -> dict[str, float]:
+    """:func:`_features` of a target whose sentence's parse and rule analysis (``a``: :func:`_analyse_parsed`
+    with ``full``) are at hand."""
     lows, val = parsed.lows, parsed.val
     ts, te, n = a["ts"], a["te"], a["n"]
     f: dict[str, float] = {"bias": 1.0}
@@ -815,18 +821,21 @@ class TargetModel:
 
     def predict(self, sentence: str, start: int, end: int) -> tuple[int, float]:
         params = self.rule_params
-        z = self.decision(_features(sentence, start, end, params, vectors=self.vectors))
+        # one parse and one rule analysis for the features and the view's clause window
+        parsed = _parse(sentence, _lexicon_key("war-news", params))
+        cues = _analyse_parsed(parsed, start, end, params, full=True)
+        z = self.decision(_parsed_features(sentence, parsed, cues, params, vectors=self.vectors))
         m = max(z)
         e = [math.exp(x - m) for x in z]
         s = sum(e)
         p = [x / s for x in e]
         if self.view is not None:  # average with the clause's character n-gram view (same class order)
-            from analysis.sentiment.target_view import compile_view, view_probs
+            from analysis.sentiment.target_view import clause_window, compile_view, view_probs
 
             if self._compiled_view is None:
                 self._compiled_view = compile_view(self.view)
             w = self.view["weight"]
-            q = view_probs(self._compiled_view, _clause_window(sentence, start, end, params))
+            q = view_probs(self._compiled_view, clause_window(parsed.lows, parsed.clause, cues["ts"], cues["te"]))
             p = [(1.0 - w) * a + w * b for a, b in zip(p, q)]
         label = self.classes[int(np.argmax(p))]
         probs = dict(zip(self.classes, p))
