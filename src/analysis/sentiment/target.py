@@ -221,6 +221,8 @@ LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, 
 #: The rules under :func:`document_sentiment`: the mention rules without the negativity weight, which
 #: costs PerSenT 2.7 points (5-fold CV thresholds 0.5124 -> 0.4858; data/lexicons/README-sentiment.md).
 DOCUMENT_RULES = replace(DEFAULT_RULES, neg_weight=1.0)
+#: LEGACY_RULES as a dict (``asdict`` deep-copies: once here, not per :meth:`TargetModel.predict`)
+_LEGACY_FIELDS = asdict(LEGACY_RULES)
 
 
 # --------------------------------------------------------------------------- sentence analysis
@@ -744,10 +746,14 @@ def _vector_features(lows: Sequence[str], ts: int, te: int, vectors) -> dict[str
     >>> sorted(f), round(math.hypot(*f.values()), 3)
     (['wv0', 'wv1'], 0.5)
     """
-    from analysis._linear import expand_blocks
-
     v = vectors.sif_mean(list(lows[max(0, ts - VECTOR_WINDOW):ts]) + list(lows[te:te + VECTOR_WINDOW]))
-    return {} if v is None else dict(expand_blocks({"wv": v * VECTOR_SCALE}))
+    return {} if v is None else dict(zip(_vector_names(len(v)), (v * VECTOR_SCALE).tolist()))
+
+
+@lru_cache(maxsize=4)
+def _vector_names(dim: int) -> tuple[str, ...]:
+    """``wv0`` ... ``wv{dim - 1}``: the names :func:`analysis._linear.expand_blocks` gives a ``wv`` block."""
+    return tuple(f"wv{j}" for j in range(dim))
 
 
 def _clause_window(sentence: str, start: int, end: int, params: RuleParams) -> str:
@@ -810,10 +816,19 @@ class TargetModel:
 
     def decision(self, feats: Mapping[str, float]) -> list[float]:
         z = list(self.intercept)
-        w = self.weights
+        get = self.weights.get
         k = len(z)
+        if k == 3:  # the three polarities: the same sums in the same order, without a loop per class
+            z0, z1, z2 = z
+            for name, value in feats.items():
+                row = get(name)
+                if row is not None:
+                    z0 += row[0] * value
+                    z1 += row[1] * value
+                    z2 += row[2] * value
+            return [z0, z1, z2]
         for name, value in feats.items():
-            row = w.get(name)
+            row = get(name)
             if row is not None:
                 for c in range(k):
                     z[c] += row[c] * value
@@ -845,7 +860,7 @@ class TargetModel:
     def rule_params(self) -> RuleParams:
         # weights saved before a rule option existed were trained without it
         known = {k: v for k, v in self.params.items() if k in RuleParams.__dataclass_fields__}
-        return RuleParams(**{**asdict(LEGACY_RULES), **known}) if self.params else DEFAULT_RULES
+        return RuleParams(**{**_LEGACY_FIELDS, **known}) if self.params else DEFAULT_RULES
 
     def to_json(self, path: str | Path) -> Path:
         path = Path(path)
