@@ -105,3 +105,15 @@ def test_mention_scores_and_parses_from_the_sentences_split_equal_those_from_the
     got = T.mention_sentiment(ments, sents, parses=from_split, split=split_texts(texts))
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert plain.keys() == from_split.keys() and all(repr(plain[k]) == repr(from_split[k]) for k in plain)
+
+
+def test_the_rules_read_a_parse_by_field_name_not_by_position():
+    # a field added to or moved in the parse must not shift what the rules take each field for
+    from collections import namedtuple
+
+    moved_fields = namedtuple("MovedFields", T._Parsed._fields[::-1])
+    for text in SENTENCES:
+        parsed = T._parse(text, "war-news+news")
+        moved = moved_fields(**parsed._asdict())
+        for a in (0, 5, 12):
+            assert T._analyse_parsed(moved, a, a + 6, full=True) == T._analyse_parsed(parsed, a, a + 6, full=True)

@@ -90,3 +90,23 @@ def test_the_view_round_trips_through_json_and_old_files_load_without_it(tmp_pat
     alone = T.train_target_model(train, vectors=None, view=False)
     np.testing.assert_allclose(T.target_sentiment(train, method="model", model=old)["score"],
                                T.target_sentiment(train, method="model", model=alone)["score"], atol=1e-5)
+
+
+def test_a_saved_view_is_the_view_rounded_to_six_places_and_predicts_as_it_does(tmp_path):
+    import dataclasses
+
+    train = _rows()
+    model = T.train_target_model(train, vectors=None)
+    path = model.to_json(tmp_path / "m.json")
+    loaded = T.load_target_model(path)
+    six = lambda xs: [round(x, 6) for x in xs]  # noqa: E731
+    rounded = {**model.view, "intercept": six(model.view["intercept"]),
+               "grams": {g: six(v) for g, v in model.view["grams"].items()}}
+    assert loaded.view == rounded  # n-gram sizes, weight, C and classes as they were; numbers to 6 places
+    in_memory = dataclasses.replace(model, weights={k: six(v) for k, v in model.weights.items()}, view=rounded)
+    rows = list(zip(train["text"], train["from"], train["to"]))
+    predictions = [in_memory.predict(s, a, b) for s, a, b in rows]
+    assert [loaded.predict(s, a, b) for s, a, b in rows] == predictions  # exactly, not within a tolerance
+    again = T.load_target_model(loaded.to_json(tmp_path / "again.json"))
+    assert (tmp_path / "again.json").read_text() == path.read_text()
+    assert [again.predict(s, a, b) for s, a, b in rows] == predictions

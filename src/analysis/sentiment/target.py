@@ -222,6 +222,8 @@ LEGACY_RULES = RuleParams(neg_threshold=-0.05, prep_role=0.0, news_terms=False, 
 #: The rules under :func:`document_sentiment`: the mention rules without the negativity weight, which
 #: costs PerSenT 2.7 points (5-fold CV thresholds 0.5124 -> 0.4858; data/lexicons/README-sentiment.md).
 DOCUMENT_RULES = replace(DEFAULT_RULES, neg_weight=1.0)
+#: LEGACY_RULES as a dict (``asdict`` deep-copies: once here, not per :meth:`TargetModel.predict`)
+_LEGACY_FIELDS = asdict(LEGACY_RULES)
 
 
 # --------------------------------------------------------------------------- sentence analysis
@@ -511,7 +513,9 @@ def _analyse_parsed(parsed: _Parsed, start: int, end: int, params: RuleParams = 
                     full: bool = False):
     """The rule score of the target at [start, end) of a parsed sentence; with
     ``full`` a dict with the intermediate cues as well (for the classifier)."""
-    _toks, lows, val, clause, inq, _starts, _ends, nonzero, verbs, any_quote, commas = parsed  # one unpacking
+    # by name: a field added to _Parsed must not shift the others' meanings
+    _toks, lows, val, clause, inq = parsed.toks, parsed.lows, parsed.val, parsed.clause, parsed.inq
+    nonzero, verbs, any_quote, commas = parsed.nonzero, parsed.verbs, parsed.any_quote, parsed.commas
     n = len(lows)
     ts, te = _target_range(parsed, start, end)
     if n == 0:
@@ -657,8 +661,14 @@ def _features(sentence: str, start: int, end: int, params: RuleParams = DEFAULT_
               vectors=None) -> dict[str, float]:
     """Sparse features for the trainable target classifier; with ``vectors`` (English
     :class:`~analysis.wordvectors.WordVectors`) also the dense context block of :func:`_vector_features`."""
-    a = _analyse(sentence, start, end, params)
     parsed = _parse(sentence, _lexicon_key("war-news", params))
+    return _parsed_features(sentence, parsed, _analyse_parsed(parsed, start, end, params, full=True), params,
+                            vectors=vectors)
+
+
+def _parsed_features(sentence: str, parsed: _Parsed, a: dict, params: RuleParams, *, vectors) -> dict[str, float]:
+    """:func:`_features` of a target whose sentence's parse and rule analysis (``a``: :func:`_analyse_parsed`
+    with ``full``) are at hand."""
     lows, val = parsed.lows, parsed.val
     ts, te, n = a["ts"], a["te"], a["n"]
     f: dict[str, float] = {"bias": 1.0}
@@ -737,10 +747,14 @@ def _vector_features(lows: Sequence[str], ts: int, te: int, vectors) -> dict[str
     >>> sorted(f), round(math.hypot(*f.values()), 3)
     (['wv0', 'wv1'], 0.5)
     """
-    from analysis._linear import expand_blocks
-
     v = vectors.sif_mean(list(lows[max(0, ts - VECTOR_WINDOW):ts]) + list(lows[te:te + VECTOR_WINDOW]))
-    return {} if v is None else dict(expand_blocks({"wv": v * VECTOR_SCALE}))
+    return {} if v is None else dict(zip(_vector_names(len(v)), (v * VECTOR_SCALE).tolist()))
+
+
+@lru_cache(maxsize=4)
+def _vector_names(dim: int) -> tuple[str, ...]:
+    """``wv0`` ... ``wv{dim - 1}``: the names :func:`analysis._linear.expand_blocks` gives a ``wv`` block."""
+    return tuple(f"wv{j}" for j in range(dim))
 
 
 def _clause_window(sentence: str, start: int, end: int, params: RuleParams) -> str:
@@ -803,10 +817,19 @@ class TargetModel:
 
     def decision(self, feats: Mapping[str, float]) -> list[float]:
         z = list(self.intercept)
-        w = self.weights
+        get = self.weights.get
         k = len(z)
+        if k == 3:  # the three polarities: the same sums in the same order, without a loop per class
+            z0, z1, z2 = z
+            for name, value in feats.items():
+                row = get(name)
+                if row is not None:
+                    z0 += row[0] * value
+                    z1 += row[1] * value
+                    z2 += row[2] * value
+            return [z0, z1, z2]
         for name, value in feats.items():
-            row = w.get(name)
+            row = get(name)
             if row is not None:
                 for c in range(k):
                     z[c] += row[c] * value
@@ -814,18 +837,21 @@ class TargetModel:
 
     def predict(self, sentence: str, start: int, end: int) -> tuple[int, float]:
         params = self.rule_params
-        z = self.decision(_features(sentence, start, end, params, vectors=self.vectors))
+        # one parse and one rule analysis for the features and the view's clause window
+        parsed = _parse(sentence, _lexicon_key("war-news", params))
+        cues = _analyse_parsed(parsed, start, end, params, full=True)
+        z = self.decision(_parsed_features(sentence, parsed, cues, params, vectors=self.vectors))
         m = max(z)
         e = [math.exp(x - m) for x in z]
         s = sum(e)
         p = [x / s for x in e]
         if self.view is not None:  # average with the clause's character n-gram view (same class order)
-            from analysis.sentiment.target_view import compile_view, view_probs
+            from analysis.sentiment.target_view import clause_window, compile_view, view_probs
 
             if self._compiled_view is None:
                 self._compiled_view = compile_view(self.view)
             w = self.view["weight"]
-            q = view_probs(self._compiled_view, _clause_window(sentence, start, end, params))
+            q = view_probs(self._compiled_view, clause_window(parsed.lows, parsed.clause, cues["ts"], cues["te"]))
             p = [(1.0 - w) * a + w * b for a, b in zip(p, q)]
         label = self.classes[int(np.argmax(p))]
         probs = dict(zip(self.classes, p))
@@ -835,7 +861,7 @@ class TargetModel:
     def rule_params(self) -> RuleParams:
         # weights saved before a rule option existed were trained without it
         known = {k: v for k, v in self.params.items() if k in RuleParams.__dataclass_fields__}
-        return RuleParams(**{**asdict(LEGACY_RULES), **known}) if self.params else DEFAULT_RULES
+        return RuleParams(**{**_LEGACY_FIELDS, **known}) if self.params else DEFAULT_RULES
 
     def to_json(self, path: str | Path) -> Path:
         path = Path(path)

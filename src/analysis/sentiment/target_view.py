@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -111,15 +113,15 @@ def view_probs(view: dict | CompiledView, text: str) -> list[float]:
     """Class probabilities of the view for one clause window (in the order of ``view["classes"]``)."""
     cv = view if isinstance(view, CompiledView) else compile_view(view)
     index, words = cv.index, cv.words
-    counts: dict[int, int] = {}
+    word_rows = []
     for w in text.lower().split():
         rows = words.get(w)
         if rows is None:
             if len(words) >= _MAX_WORDS:
                 words.clear()
             rows = words[w] = tuple(j for j in map(index.get, char_grams(w, *cv.ngrams)) if j is not None)
-        for j in rows:
-            counts[j] = counts.get(j, 0) + 1
+        word_rows.append(rows)
+    counts = Counter(chain.from_iterable(word_rows))  # rows in order of first occurrence, as the sums need
     z = cv.intercept
     if counts:
         rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
