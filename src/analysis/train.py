@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="roles: two-stage main role reading the article's other mentions (default: yes for the "
                          "joint English model, no otherwise; see python -m analysis.evaluate roles --help)")
     ap.add_argument("--casting", type=float, default=None, metavar="A",
-                    help="narratives: scale of the casting features, read from the folder's roles.tsv (default: 0.5 "
-                         "for English, 0 for Russian; 0: none, before round 12)")
+                    help="narratives: scale of the casting features, read from the folder's roles.tsv (English: 0.5, "
+                         "round 12; default: none)")
     ap.add_argument("--antagonist-offset", type=float, default=None,
                     help="roles: log-offset added to Antagonist before the argmax (see python -m analysis.evaluate "
                          "roles --help)")
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         kw.update({k: v for k, v in (("features", args.features), ("thresholds", args.thresholds)) if v})
         if args.casting is not None:
             kw["casting"] = args.casting
-        if args.casting != 0:
+        if args.casting:
             from analysis.narrative_casting import folder_roles
 
             kw["roles"] = folder_roles(args.train)

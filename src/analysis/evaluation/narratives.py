@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
                          "0 for Russian; 0: none, before round 10)")
     ap.add_argument("--casting", type=float, default=None, metavar="A",
                     help="scale of the casting features (a role model over the article's gazetteer mentions, trained "
-                         "on the roles.tsv of DIR / --train without the scored articles; default: 0.5 for English, "
-                         "0 for Russian; 0: none, before round 12)")
+                         "on the roles.tsv of DIR / --train without the scored articles; English: 0.5, round 12; "
+                         "default: none)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         kw["lexicon_prior"] = args.lexicon_prior
     if args.casting is not None:
         kw["casting"] = args.casting
-    use_roles = args.casting != 0
+    use_roles = bool(args.casting)
     if args.class_weight is not None:
         kw["class_weight"] = None if args.class_weight == "none" else args.class_weight
 
