@@ -32,7 +32,11 @@ Two methods, one output (:func:`narratives`):
     Options: sublinear TF-IDF word features (``features="tfidf"``, idf
     table in the JSON) and per-label thresholds by inner CV
     (``thresholds="per_label"``); neither beat the defaults in CV
-    (data/lexicons/README-roles.md, round 3).
+    (data/lexicons/README-roles.md, round 3). Casting (round 12, asked for
+    with ``casting=0.5`` and gold roles, :mod:`analysis.narrative_casting`):
+    the coarse model also reads how the article casts the sides it names,
+    from a role model stored in the JSON; better in CV, slower than the aim
+    of 50 articles per CPU second, so not the default.
 
 ``method="auto"`` uses the trained weights of the article's language when
 present, else the lexicon. :func:`narrative_prevalence` gives shares of
