@@ -89,7 +89,7 @@ def test_evaluation_command_json_keys(tmp_path, root):
     from test_roles import _tiny_dir
 
     folder = _tiny_dir(tmp_path)
-    for extra in ([], ["--cv", "2"], ["--train", str(folder)]):
+    for extra in ([], ["--cv", "2"], ["--train", str(folder)], ["--cv", "2", "--casting", "0.5"]):
         proc = subprocess.run([sys.executable, "-m", "analysis.evaluate", "narratives", str(folder), *extra],
                               capture_output=True, text=True, env={"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"},
                               cwd=root, timeout=300)
@@ -306,3 +306,71 @@ def test_the_lexicon_prior_lifts_narratives_the_cue_lexicon_names_for_english_mo
     assert after.loc[2, "narratives"] == "URW: Discrediting Ukraine" != before.loc[2, "narratives"]
     assert after["confidence"].le(1.0).all(), "confidence stays the model's probability, not the decision score"
     assert after.loc[[1, 3], "narratives"].eq("Other").all(), "no cue, no change"
+
+
+def _roles_folder(tmp_path):
+    from analysis.roles import read_roles_dir
+    from test_roles import _tiny_dir
+
+    folder = _tiny_dir(tmp_path)
+    arts, labels = read_narratives_dir(folder)
+    return folder, arts, labels, read_roles_dir(folder)
+
+
+def test_casting_features_are_per_side_means_of_the_role_probabilities_and_the_target_sentiment():
+    from analysis.narrative_casting import casting_rows
+
+    P = np.array([[0.2, 0.8, 0.0], [0.6, 0.4, 0.0], [0.1, 0.1, 0.8]])
+    rows = casting_rows(["a", "b"], ["a", "a", "a"], ["pro_russia", "pro_russia", "pro_ukraine"], [1.0, 0.0, -1.0],
+                        P, 0.5)
+    assert rows[1] == {}, "an article without gazetteer mentions has no casting"
+    assert rows[0] == pytest.approx({"cast:pro_russia:Protagonist": 0.2, "cast:pro_russia:Antagonist": 0.3,
+                       "cast:pro_russia:Innocent": 0.0, "csent:pro_russia": 0.25,
+                       "cast:pro_ukraine:Protagonist": 0.05, "cast:pro_ukraine:Antagonist": 0.05,
+                       "cast:pro_ukraine:Innocent": 0.4, "csent:pro_ukraine": -0.5})
+
+
+def test_the_casting_of_a_training_article_comes_from_a_role_model_that_never_saw_its_gold_roles(tmp_path):
+    from analysis.narrative_casting import train_casting
+
+    _, arts, _, (rarts, gold) = _roles_folder(tmp_path)
+    first = arts["article_id"].iloc[0]
+    flipped = gold.copy()
+    own = flipped["article_id"] == first
+    flipped.loc[own, "main_role"], flipped.loc[own, "fine_roles"] = "Innocent", "Victim"
+    m1, rows1 = train_casting(rarts, gold, arts, scale=0.5)
+    m2, rows2 = train_casting(rarts, flipped, arts, scale=0.5)
+    assert rows1[0] and rows1[0] == rows2[0], "the article's own gold roles never reach its casting"
+    assert rows1[1:] != rows2[1:], "they do reach the casting of articles in other groups"
+    assert m1.main.to_dict() != m2.main.to_dict(), "the stored role model is trained on every gold role"
+
+
+def test_a_model_trained_with_gold_roles_reads_the_casting_and_keeps_its_role_model_in_the_json(tmp_path):
+    from analysis.narrative_casting import folder_roles
+
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    assert train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder])).casting is None, \
+        "asked for, not the default (speed)"
+    model = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)
+    assert model.casting is not None and model.cast_scale == 0.5
+    assert any(k.startswith("cast:") for k in model.coarse.vocab), "the coarse model reads the casting"
+    assert not any(k.startswith(("cast:", "csent:")) for k in model.fine.vocab), "the sub-narrative model does not"
+    again = load_narrative_model(model.to_json(tmp_path / "n.json"))
+    assert again.casting is not None and again.cast_scale == 0.5
+    a = narratives(arts, method="model", model=model)
+    pd.testing.assert_frame_equal(a, narratives(arts, method="model", model=again), check_exact=True)
+
+
+def test_a_model_without_casting_never_runs_the_role_model_and_writes_the_json_of_before(tmp_path, monkeypatch):
+    import analysis.narrative_casting as cast
+
+    arts, labels = _tiny_labels()
+    model = train_narrative_model(arts, labels, min_count=1)  # no gold roles: no casting
+    assert model.casting is None and "casting" not in model.to_dict()
+
+    def boom(*args, **kwargs):
+        raise AssertionError("a model without casting must not look for gazetteer mentions")
+    monkeypatch.setattr(cast, "predict_casting", boom)
+    again = load_narrative_model(model.to_json(tmp_path / "n.json"))
+    pd.testing.assert_frame_equal(narratives(ARTICLES, method="model", model=model),
+                                  narratives(ARTICLES, method="model", model=again), check_exact=True)

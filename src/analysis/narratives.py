@@ -32,7 +32,11 @@ Two methods, one output (:func:`narratives`):
     Options: sublinear TF-IDF word features (``features="tfidf"``, idf
     table in the JSON) and per-label thresholds by inner CV
     (``thresholds="per_label"``); neither beat the defaults in CV
-    (data/lexicons/README-roles.md, round 3).
+    (data/lexicons/README-roles.md, round 3). Casting (round 12, asked for
+    with ``casting=0.5`` and gold roles, :mod:`analysis.narrative_casting`):
+    the coarse model also reads how the article casts the sides it names,
+    from a role model stored in the JSON; better in CV, slower than the aim
+    of 50 articles per CPU second, so not the default.
 
 ``method="auto"`` uses the trained weights of the article's language when
 present, else the lexicon. :func:`narrative_prevalence` gives shares of
@@ -290,7 +294,8 @@ class NarrativeModel:
     def __init__(self, coarse: SparseLinear, fine: SparseLinear, *, threshold: float = 0.5, lang: str = "en",
                  meta: dict | None = None, idf: Mapping[str, float] | None = None,
                  thresholds: Mapping[str, float] | None = None, other: SparseLinear | None = None,
-                 fine_threshold: float | None = None, title: float = 0.0, lexicon_prior: float = 0.0):
+                 fine_threshold: float | None = None, title: float = 0.0, lexicon_prior: float = 0.0,
+                 casting=None, cast_scale: float = 0.0):
         self.coarse, self.fine, self.threshold, self.lang, self.meta = coarse, fine, threshold, lang, dict(meta or {})
         #: a kept narrative's further sub-narratives at or above this probability (None: its best one only)
         self.fine_threshold = fine_threshold
@@ -305,6 +310,11 @@ class NarrativeModel:
         self.idf = dict(idf) if idf else None
         #: per-label thresholds (None: one global ``threshold``, top label always kept)
         self.thresholds = dict(thresholds) if thresholds else None
+        #: the role model (:class:`analysis.roles.RoleModel`) whose casting of the article's gazetteer mentions
+        #: the coarse model reads (:mod:`analysis.narrative_casting`, scaled by ``cast_scale``; None: no casting,
+        #: the models before round 12)
+        self.casting = casting
+        self.cast_scale = cast_scale
 
     def features(self, doc: _Doc) -> dict[str, float]:
         return _doc_features(doc, self.idf, self.title)
@@ -328,6 +338,8 @@ class NarrativeModel:
             out["title"] = self.title
         if self.lexicon_prior:
             out["lexicon_prior"] = self.lexicon_prior
+        if self.casting is not None:
+            out["casting"] = {"scale": self.cast_scale, "roles": self.casting.to_dict()}
         return out
 
     def to_json(self, path) -> Path:
@@ -337,12 +349,18 @@ class NarrativeModel:
     def from_dict(cls, payload: Mapping) -> NarrativeModel:
         if payload.get("format") != MODEL_FORMAT:
             raise ValueError(f"not a narrative model file (format != {MODEL_FORMAT!r})")
+        cast = payload.get("casting")
+        if cast:
+            from analysis.roles import RoleModel
+
+            cast = (RoleModel.from_dict(cast["roles"]), float(cast["scale"]))
         return cls(SparseLinear.from_dict(payload["coarse"]), SparseLinear.from_dict(payload["fine"]),
                    threshold=float(payload.get("threshold", 0.5)), lang=payload.get("lang", "en"),
                    meta=payload.get("meta"), idf=payload.get("idf"), thresholds=payload.get("thresholds"),
                    other=SparseLinear.from_dict(payload["other"]) if payload.get("other") else None,
                    fine_threshold=payload.get("fine_threshold"), title=float(payload.get("title", 0.0)),
-                   lexicon_prior=float(payload.get("lexicon_prior", 0.0)))
+                   lexicon_prior=float(payload.get("lexicon_prior", 0.0)),
+                   casting=cast[0] if cast else None, cast_scale=cast[1] if cast else 0.0)
 
 
 def default_model_path(lang: str = "en") -> Path:
@@ -380,6 +398,10 @@ PER_LABEL_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 TITLE_WEIGHT = {"en": 1.0}
 #: default lexicon prior per language (:func:`train_narrative_model`'s ``lexicon_prior``); Russian: none (round 10)
 LEXICON_PRIOR = {"en": 0.1}
+#: default scale of the casting features per language (:func:`train_narrative_model`'s ``casting``, used when it
+#: gets gold roles): none. English 0.5 is better in CV (round 12) but scores 46-47 articles per CPU second
+#: against the aim of 50 (the role features of every gazetteer mention), so it is asked for (``casting=0.5``)
+CASTING: dict[str, float] = {}
 #: sub-narrative thresholds the inner CV chooses from (``fine_threshold="cv"``); None: one sub-narrative each
 FINE_THRESHOLD_GRID = (0.15, 0.2, 0.3, 0.4, 0.5, None)
 
@@ -390,7 +412,9 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
                           inner_folds: int = 4, features: str = "binary", min_df: int = 2,
                           thresholds: str = "global", other_model: bool = True,
                           fine_threshold: float | str | None = "cv", title: float | None = None,
-                          lexicon_prior: float | None = None) -> NarrativeModel:
+                          lexicon_prior: float | None = None,
+                          roles: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+                          casting: float | None = None) -> NarrativeModel:
     """Fit the coarse and fine one-vs-rest models on articles + long labels
     (article_id, narrative, subnarrative).
 
@@ -450,7 +474,20 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
     the 65 English articles with a narrative came out Other (round 10's
     error analysis). Round 10 (README-roles.md): English 5-fold CV, mean
     over the fresh fold seeds 10-19, coarse / fine samples-F1 0.4702 /
-    0.4077 against 0.4533 / 0.4005."""
+    0.4077 against 0.4533 / 0.4005.
+
+    ``roles`` = (articles, gold role mentions) as :func:`analysis.roles.read_roles_dir` gives them (several
+    folders concatenated): the coarse model also reads how the article casts the sides it names
+    (:mod:`analysis.narrative_casting`: per gazetteer side, the mean main-role probabilities of its mentions
+    and their mean target sentiment, scaled by ``casting``), from a role model trained on these gold roles and
+    stored in the narrative model; the casting of the training articles is cross-fitted (5 groups of
+    articles, each from a role model that did not see the group's gold roles). ``casting``: the scale (0: no
+    casting); None (default): :data:`CASTING` of the language (none: English 0.5 is asked for). Without
+    ``roles``, no casting (the models before round 12). ``python -m analysis.train narratives --casting 0.5``
+    and ``analysis.evaluate narratives --casting 0.5`` pass the ``roles.tsv`` of the training folder (plus the
+    sibling Russian folder's).
+    Round 12 (README-roles.md): English 5-fold CV, mean over fold seeds 10-19, coarse / fine samples-F1
+    (see round 12 in README-roles.md)."""
     if features not in ("binary", "tfidf"):
         raise ValueError(f"features must be 'binary' or 'tfidf', got {features!r}")
     if thresholds not in ("global", "per_label"):
@@ -464,15 +501,22 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
         title = TITLE_WEIGHT.get(docs[0].lang if docs else "en", 0.0)
     if lexicon_prior is None:
         lexicon_prior = LEXICON_PRIOR.get(docs[0].lang if docs else "en", 0.0)
+    if casting is None:
+        casting = CASTING.get(docs[0].lang if docs else "en", 0.0)
     idf = fit_idf(docs, min_df=min_df) if features == "tfidf" else None
     feats = [_doc_features(d, idf, title) for d in docs]
     ids = articles["article_id"].tolist()
+    role_model, cast = None, None
+    if roles is not None and casting:
+        from analysis.narrative_casting import train_casting
+
+        role_model, cast = train_casting(*roles, articles, scale=float(casting), seed=seed, text_col=text_col)
     cs, fs = _label_sets(labels, ids)
     coarse_names = sorted(set().union(*cs)) if cs else [OTHER]
     fine_names = sorted(set().union(*fs)) if fs else [OTHER]
     Yc = np.array([[n in s for n in coarse_names] for s in cs], dtype=int)
     Yf = np.array([[n in s for n in fine_names] for s in fs], dtype=int)
-    coarse = fit_linear(feats, Yc, kind="ovr", classes=coarse_names, C=C, class_weight=class_weight,
+    coarse = fit_linear(_with_cast(feats, cast), Yc, kind="ovr", classes=coarse_names, C=C, class_weight=class_weight,
                         min_count=min_count, seed=seed)
     other = _fit_other(feats, cs, seed=seed) if other_model else None
     inner = inner_fine = None
@@ -481,7 +525,7 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
         fine_cv = (Yf, fine_names, C_fine) if fine_threshold == "cv" else None
         P, Pf = _oof_proba(docs, Yc, coarse_names, C=C, class_weight=class_weight, min_count=min_count, seed=seed,
                            k=inner_folds, features=features, min_df=min_df, gold_sets=cs if other_model else None,
-                           fine=fine_cv, title=title, lexicon_prior=lexicon_prior)
+                           fine=fine_cv, title=title, lexicon_prior=lexicon_prior, cast=cast)
         # ties: the threshold nearest 0.2
         best, scores = _cv_grid(THRESHOLD_GRID, lambda t: [{coarse_names[j] for j in _decide(p, coarse_names, t)}
                                                            for p in P], cs, prefer=lambda t: -abs(t - 0.2))
@@ -505,7 +549,13 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
                                 "class_weight": class_weight if isinstance(class_weight, str) else None},
                           idf=idf, thresholds=per_label, other=other,
                           fine_threshold=None if fine_threshold is None else float(fine_threshold), title=float(title),
-                          lexicon_prior=float(lexicon_prior))
+                          lexicon_prior=float(lexicon_prior), casting=role_model,
+                          cast_scale=float(casting) if role_model is not None else 0.0)
+
+
+def _with_cast(feats: Sequence[Mapping[str, float]], cast: Sequence[Mapping[str, float]] | None) -> list:
+    """The coarse model's rows: :func:`_doc_features` rows plus the article's casting features (None: none)."""
+    return list(feats) if cast is None else [{**f, **c} for f, c in zip(feats, cast)]
 
 
 def _cue_features(f: Mapping[str, float]) -> dict[str, float]:
@@ -551,12 +601,14 @@ def _coarse_proba(coarse: SparseLinear, other: SparseLinear | None, feats) -> np
 
 def _oof_proba(docs, Y, names, *, C, class_weight, min_count, seed, k, features, min_df,
                gold_sets: Sequence[set] | None = None, fine: tuple | None = None,
-               title: float = 0.0, lexicon_prior: float = 0.0) -> tuple[np.ndarray, list]:
+               title: float = 0.0, lexicon_prior: float = 0.0,
+               cast: Sequence[Mapping[str, float]] | None = None) -> tuple[np.ndarray, list]:
     """Out-of-fold coarse probabilities of an inner ``k``-fold CV (idf refit on each inner training part);
     ``gold_sets``: the articles' gold coarse labels, to average in the cue-count Other model (:func:`_fit_other`).
     ``fine`` = (Y, names, C) of the sub-narratives: also their out-of-fold probabilities, per article a {name:
     probability} of the sub-narratives its inner training part has (else the list is empty). ``title``: as
-    :func:`_doc_features`; ``lexicon_prior``: the coarse rows are decision scores (:func:`_with_prior`)."""
+    :func:`_doc_features`; ``lexicon_prior``: the coarse rows are decision scores (:func:`_with_prior`); ``cast``: the
+    articles' casting features, read by the coarse model (:func:`_with_cast`)."""
     from analysis.evaluation.narratives import folds
 
     n = len(docs)
@@ -566,11 +618,13 @@ def _oof_proba(docs, Y, names, *, C, class_weight, min_count, seed, k, features,
     for tr, te in folds(np.arange(n), k, seed + 1):
         idf = fit_idf([docs[i] for i in tr], min_df=min_df) if features == "tfidf" else None
         trf = [_doc_features(docs[i], idf, title) for i in tr]
-        m = fit_linear(trf, Y[tr], kind="ovr", classes=names, C=C, class_weight=class_weight, min_count=min_count,
+        m = fit_linear(_with_cast(trf, None if cast is None else [cast[i] for i in tr]), Y[tr], kind="ovr",
+                       classes=names, C=C, class_weight=class_weight, min_count=min_count,
                        seed=seed)
         om = _fit_other(trf, [gold_sets[i] for i in tr], seed=seed) if gold_sets is not None else None
         tef = [_doc_features(docs[i], idf, title) for i in te]
-        P[te] = _with_prior(_coarse_proba(m, om, tef), names, tef, lexicon_prior)
+        tec = _with_cast(tef, None if cast is None else [cast[i] for i in te])
+        P[te] = _with_prior(_coarse_proba(m, om, tec), names, tef, lexicon_prior)
         if fine is not None:
             Yf, fnames, C_fine = fine
             cols = [j for j in range(len(fnames)) if Yf[tr, j].any()]
@@ -689,14 +743,29 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
             raise FileNotFoundError("method='model' needs weights: run python -m analysis.train narratives "
                                     "--train DIR --out data/models/narratives_<lang>.json")
     min_hits = int(_lexicon().get("min_hits", 2))
+    casts = _casting_of(articles, docs, models if method != "lexicon" else {}, text_col)
     rows = []
-    for aid, doc in zip(articles["article_id"].tolist(), docs):
+    for aid, doc, cast in zip(articles["article_id"].tolist(), docs, casts):
         m = models.get(doc.lang) if method != "lexicon" else None
         if m is None:
             rows.append((aid, *_lexicon_one(doc, min_hits, evidence), "lexicon"))
         else:
-            rows.append((aid, *_model_one(doc, m, evidence), "model"))
+            rows.append((aid, *_model_one(doc, m, evidence, cast), "model"))
     out = pd.DataFrame([(r[0], r[1], r[2], r[3], r[4], r[6], r[5]) for r in rows], columns=NARRATIVE_COLUMNS)
+    return out
+
+
+def _casting_of(articles: pd.DataFrame, docs: Sequence[_Doc], models: Mapping, text_col: str) -> list:
+    """Per article, its casting features when its language's model reads them (else None)."""
+    out: list = [None] * len(docs)
+    for m in {id(m): m for m in models.values() if m is not None and m.casting is not None}.values():
+        idx = [i for i, d in enumerate(docs) if models.get(d.lang) is m]
+        if idx:
+            from analysis.narrative_casting import predict_casting
+
+            sub = articles.iloc[idx].assign(lang=[docs[i].lang for i in idx])
+            for i, row in zip(idx, predict_casting(m.casting, sub, scale=m.cast_scale, text_col=text_col)):
+                out[i] = row
     return out
 
 
@@ -725,9 +794,9 @@ def _lexicon_one(doc: _Doc, min_hits: int, n_evidence: int):
     return "|".join(coarse), "|".join(fine), len(coarse), round(scored[0][1] / total, 4), ev
 
 
-def _model_one(doc: _Doc, m: NarrativeModel, n_evidence: int):
+def _model_one(doc: _Doc, m: NarrativeModel, n_evidence: int, cast: Mapping[str, float] | None = None):
     f = m.features(doc)
-    pc = m.coarse_proba([f])[0]
+    pc = m.coarse_proba(_with_cast([f], None if cast is None else [cast]))[0]
     pf = m.fine.proba([f])[0]
     score = _with_prior(pc[None, :], m.coarse.classes, [f], m.lexicon_prior)[0]
     if m.thresholds:

@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--collective", choices=["yes", "no"], default=None,
                     help="roles: two-stage main role reading the article's other mentions (default: yes for the "
                          "joint English model, no otherwise; see python -m analysis.evaluate roles --help)")
+    ap.add_argument("--casting", type=float, default=None, metavar="A",
+                    help="narratives: scale of the casting features, read from the folder's roles.tsv (English: 0.5, "
+                         "round 12; default: none)")
     ap.add_argument("--antagonist-offset", type=float, default=None,
                     help="roles: log-offset added to Antagonist before the argmax (see python -m analysis.evaluate "
                          "roles --help)")
@@ -105,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         lang = str(parts[0][0]["lang"].mode().iloc[0])  # the first folder names the model
         kw = {"C": args.C, "C_fine": args.C} if args.C is not None else {}
         kw.update({k: v for k, v in (("features", args.features), ("thresholds", args.thresholds)) if v})
+        if args.casting is not None:
+            kw["casting"] = args.casting
+        if args.casting:
+            from analysis.narrative_casting import folder_roles
+
+            kw["roles"] = folder_roles(args.train)
         model = train_narrative_model(arts, labels, seed=args.seed, **kw)
         out = model.to_json(args.out or default_model_path(lang))
         info = {"n_train": len(arts), "features": len(model.coarse.vocab) + len(model.fine.vocab)}

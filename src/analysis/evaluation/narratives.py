@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.evaluation import samples_f1, set_prf, trained_protocol
+from analysis.narrative_casting import folder_roles
 from analysis.narratives import _label_sets, narratives, read_narratives_dir, train_narrative_model
 from analysis.roles import read_task_dirs
 
@@ -94,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lexicon-prior", type=float, default=None, metavar="A",
                     help="added to a narrative's score when the cue lexicon assigns it (default: 0.1 for English, "
                          "0 for Russian; 0: none, before round 10)")
+    ap.add_argument("--casting", type=float, default=None, metavar="A",
+                    help="scale of the casting features (a role model over the article's gazetteer mentions, trained "
+                         "on the roles.tsv of DIR / --train without the scored articles; English: 0.5, round 12; "
+                         "default: none)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -122,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         kw["title"] = args.title
     if args.lexicon_prior is not None:
         kw["lexicon_prior"] = args.lexicon_prior
+    if args.casting is not None:
+        kw["casting"] = args.casting
+    use_roles = bool(args.casting)
     if args.class_weight is not None:
         kw["class_weight"] = None if args.class_weight == "none" else args.class_weight
 
@@ -140,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, (tr, te) in enumerate(folds(ids, args.cv, args.seed)):
             tr_ids = set(arts["article_id"].iloc[tr])
             tr_labels = labels[labels["article_id"].isin(tr_ids)]
-            model = train_narrative_model(arts.iloc[tr], tr_labels, seed=args.seed, **kw)
+            roles = folder_roles([args.dir], exclude=arts["article_id"].iloc[te]) if use_roles else None
+            model = train_narrative_model(arts.iloc[tr], tr_labels, seed=args.seed, roles=roles, **kw)
             extra.setdefault("fold_thresholds", []).append(model.thresholds or model.threshold)
             res = narratives(arts.iloc[te], method="model", model=model, evidence=0)
             c, f = _sets(res)
@@ -162,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.train:
                 ta, tl = read_task_dirs(read_narratives_dir, args.train)
                 overlap = len(set(ta["article_id"]) & set(ids))
-                model = train_narrative_model(ta, tl, seed=args.seed, **kw)
+                roles = folder_roles(args.train, exclude=ids) if use_roles else None
+                model = train_narrative_model(ta, tl, seed=args.seed, roles=roles, **kw)
                 maj_c, maj_f = _majority(tl)
                 protocol = trained_protocol(args.train, overlap, len(ids))
                 extra["train_n"] = len(ta)
