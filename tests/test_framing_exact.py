@@ -7,6 +7,7 @@ rewritten Python regexes give the same spans as the readable patterns they repla
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 
 import numpy as np
@@ -95,8 +96,10 @@ def test_group_masks_give_the_answers_of_one_group_at_a_time():
              "nothing to see", "", "pseudoreferendums", "Kievan Rus"]
     batch = TextBatch(texts)
     apart = [batch.mask(*group) for group in groups]
-    for one_scan in (False, True):  # one RE2 pass per group, or every group in one RE2::Set scan per text
-        together = batch.group_masks(groups, one_scan=one_scan)
+    # one RE2 pass per group, or every group in one RE2::Set scan per text; the cores' pass over every
+    # text by pyarrow (dense) or one call of a kept automaton per text it matches in
+    for one_scan, dense in itertools.product((False, True), (True, False)):
+        together = batch.group_masks(groups, one_scan=one_scan, dense=dense)
         assert [m.tolist() for m in together] == [m.tolist() for m in apart]
         for group, mask in zip(groups, together):
             real = np.array([any(rx is not None and rx.search(t) for rx in group) for t in texts])
