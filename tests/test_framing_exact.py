@@ -227,6 +227,44 @@ def test_patterns_compiled_once_count_each_text_as_re2_counts_it_alone():
             assert got.tolist() == want.tolist(), (form.pattern[:40], any_match)
 
 
+def test_texts_searched_only_where_one_re2_set_scan_finds_a_form_count_as_every_text_searched():
+    pytest.importorskip("re2")
+    from analysis.framing._lexicon import compile_patterns
+    from analysis.framing._re2count import _Buffer, _presence, count_column, exact_form, subject
+
+    # texts counted joined, as above; the Set reads each text alone
+    texts = ["costs $", "5 dollars, costs", "s 5%", "$5 $ 6", "%", "cost", "s", "x $5", "Kyiv", "US"] + SPEECH
+    texts += _glued_texts(_lexicon_sets(), 200)
+    subjects = [subject(t) for t in texts]
+    regexes = [rx for s in _lexicon_sets() + [(r"\$\s?\d+", "costs?", r"\d+\s?%"), ("US", "Kyiv", "EU")]
+               for rx in compile_patterns(s) if rx is not None]
+    forms = [exact_form(rx) for rx in regexes]
+    present = _presence(_Buffer(subjects), forms)
+    assert all(p is not None for p in present)  # every form asked, lower-cased and case-sensitive ones
+    assert any(not p.all() for p in present) and any(p.any() for p in present)
+    for any_match in (False, True):
+        each = count_column(subjects, forms, any_match=any_match, present=[None] * len(forms))
+        for form, got, want, found in zip(forms, count_column(subjects, forms, any_match=any_match), each, present):
+            assert got.tolist() == want.tolist(), (form.pattern[:40], any_match)
+            assert found.tolist() == (want > 0).tolist()
+
+
+def test_forms_the_re2_set_could_not_scan_are_searched_in_every_text(monkeypatch):
+    from analysis.framing import _re2count
+    from analysis.framing._lexicon import compile_patterns
+
+    class OutOfMemory:  # google-re2 drops RE2::Set's error: the answer is an empty list
+        @staticmethod
+        def Match(data):
+            return [] if b"big" in data else [0, 2]
+
+    monkeypatch.setattr(_re2count, "compiled_set", lambda patterns: OutOfMemory)
+    forms = [_re2count.exact_form(compile_patterns((w,))[0]) for w in ("big", "fine")]
+    buffer = _re2count._Buffer([" fine", " big fine"])
+    assert _re2count._presence(buffer, forms) == [None, None]
+    assert [c.tolist() for c in _re2count.count_column(buffer, forms)] == [[0, 1], [1, 1]]
+
+
 def test_prefilter_masks_from_patterns_compiled_once_answer_as_re2_on_each_text_alone():
     pytest.importorskip("re2")
     from analysis.framing._prefilter import TextBatch

@@ -52,6 +52,7 @@ from analysis.framing._prefilter import (
     _re2_binding,
     _uncased,
     compiled_re2,
+    compiled_set,
     joined_utf8,
     re2_text_hits,
 )
@@ -422,7 +423,8 @@ def _lazy_prefixed(pattern: str):
     return compiled_re2(f"(?s:.)*?(?:{pattern})")
 
 
-def _count_buffer(pattern: str, buffer: _Buffer, data: bytes, any_match: bool) -> np.ndarray | None:
+def _count_buffer(pattern: str, buffer: _Buffer, data: bytes, any_match: bool,
+                  present: np.ndarray | None = None) -> np.ndarray | None:
     """Matches of the RE2 ``pattern`` in each text of ``buffer``, as RE2 counts them in each text alone (see
     :func:`~analysis.framing._prefilter.re2_text_hits`): a form's matches start with a consumed
     guard, and a text's last character and the next text's leading space are both non-word
@@ -437,7 +439,12 @@ def _count_buffer(pattern: str, buffer: _Buffer, data: bytes, any_match: bool) -
     past the text, is searched again within the text. The match is empty only where it ends at the
     search position (the lazy prefix is tried empty first), and then the search moves on by one byte
     as there (a form's match is never empty: it consumes its guard).
+
+    ``present`` (:func:`_presence`): the texts where the pattern matches at all; the others count 0
+    and are not searched.
     """
+    if present is not None and any_match:
+        return present.astype(np.int64)
     if any_match:
         rx = compiled_re2(pattern)
         if rx is None:
@@ -449,7 +456,9 @@ def _count_buffer(pattern: str, buffer: _Buffer, data: bytes, any_match: bool) -
         return None
     match, anchored = rx.Match, type(rx).Anchor.ANCHOR_START
     counts = np.zeros(len(buffer.lo), dtype=np.int64)
-    for j, (pos, hi) in enumerate(zip(buffer.lo, buffer.hi)):
+    lo, his = buffer.lo, buffer.hi
+    for j in (range(len(lo)) if present is None else np.flatnonzero(present).tolist()):
+        pos, hi = lo[j], his[j]
         n = 0
         while pos <= hi:
             end = match(anchored, data, pos, hi)[0][1]
@@ -461,20 +470,60 @@ def _count_buffer(pattern: str, buffer: _Buffer, data: bytes, any_match: bool) -
     return counts
 
 
-def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool = False) -> list[np.ndarray | None]:
+def _presence(buffer: _Buffer, forms: Sequence[Re2Form | None]) -> list[np.ndarray | None]:
+    """For each form, does it match in each text of ``buffer`` at all (bool), or None (not asked).
+    The forms counted in the same column (lower-cased or not) are asked together, in one scan of each
+    text by an RE2::Set (:func:`~analysis.framing._prefilter.compiled_set`), where there are at least
+    two of them: a text's first match is found in it alone as in the buffer (it starts with the guard
+    the text's leading space or a later character gives, and the character after the text, the next
+    text's leading space or none, is no word character to ``\\b`` either way). None for all of a
+    column's forms when the Set is refused or runs out of memory (its empty pattern then goes missing).
+
+    >>> from analysis.framing._lexicon import compile_patterns
+    >>> forms = [exact_form(compile_patterns((word,))[0]) for word in ("kiev", "kyiv")]
+    >>> [p.tolist() for p in _presence(_Buffer([" Kiev", " kyiv.", " Kievan"]), forms)]
+    [[True, False, False], [False, True, False]]
+    """
+    present: list[np.ndarray | None] = [None] * len(forms)
+    for lowered in (True, False):
+        asked = [k for k, form in enumerate(forms) if form is not None and form.lowered == lowered]
+        if len(asked) < 2:  # one form: its own count (or first-match) pass costs no more
+            continue
+        found = compiled_set(tuple(forms[k].pattern for k in asked))
+        if found is None:
+            continue
+        data = buffer.lowered if lowered else buffer.data
+        hits = np.zeros((len(asked) + 1, len(buffer.lo)), dtype=bool)
+        for j, (lo, hi) in enumerate(zip(buffer.lo, buffer.hi)):
+            hits[found.Match(data[lo:hi]), j] = True
+        if not hits[0].all():  # the Set's automaton ran out of memory on some text
+            continue
+        for row, k in enumerate(asked, start=1):
+            present[k] = hits[row]
+    return present
+
+
+def count_column(texts, forms: Sequence[Re2Form | None], *, any_match: bool | Sequence[bool] = False,
+                 present: Sequence[np.ndarray | None] | None = None) -> list[np.ndarray | None]:
     """Counts of each form in every one of ``texts`` (:func:`subject` texts) (None for an
     untranslated form or one RE2 refuses); exact except in the texts :meth:`Re2Form.inexact` names.
     ``any_match``: 1 where the form matches at all, else 0 - exact in every text (the first match of
     a text is never right after another one), and RE2 stops at it. Each pattern is compiled once
     (google-re2, :func:`~analysis.framing._prefilter.compiled_re2`); without the binding ``pyarrow.compute`` counts, compiling and
-    building its automaton again on every call."""
+    building its automaton again on every call. ``any_match`` may also be given per form; ``present``
+    (per form, as :func:`_presence` answers; asked here when not given): only the texts where a form
+    matches at all are searched for it."""
     buffer = texts if isinstance(texts, _Buffer) else _Buffer(list(texts))
+    flags = [any_match] * len(forms) if isinstance(any_match, bool) else [bool(a) for a in any_match]
+    if present is None:
+        present = _presence(buffer, forms)
     out: list[np.ndarray | None] = []
-    for form in forms:
+    for form, any_match, known in zip(forms, flags, present):
         if form is None:
             out.append(None)
             continue
-        counts = _count_buffer(form.pattern, buffer, buffer.lowered if form.lowered else buffer.data, any_match)
+        counts = _count_buffer(form.pattern, buffer, buffer.lowered if form.lowered else buffer.data, any_match,
+                               known)
         if counts is not None:
             out.append(counts)
             continue
@@ -517,10 +566,16 @@ def re2_counts(texts: Sequence[str], compiled: Sequence[tuple[re.Pattern | None,
         return (out if at_least is None else out.astype(bool)), left
     buffer = _Buffer([subjects[i] for i in rows]) if len(rows) else None
     untranslated: list[int] = []
-    for j, pair in enumerate(compiled):
+    forms_of = [[exact_form(rx) for rx in pair if rx is not None] for pair in compiled]
+    translated = [all(f is not None for f in forms) for forms in forms_of]
+    flat = [form for forms, ok in zip(forms_of, translated) if ok for form in forms]
+    flags = [at_least is not None and at_least[j] == 1 for j, forms in enumerate(forms_of) if translated[j]
+             for _form in forms]
+    # every pair's forms counted together: one RE2::Set scan tells where each matches at all
+    counts_of = iter(count_column(buffer, flat, any_match=flags) if buffer is not None and flat else [])
+    for j, forms in enumerate(forms_of):
         any_match = at_least is not None and at_least[j] == 1
-        forms = [exact_form(rx) for rx in pair if rx is not None]
-        counts = count_column(buffer, forms, any_match=any_match) if buffer is not None else []
+        counts = [next(counts_of) for _form in forms] if buffer is not None and translated[j] else []
         if any(c is None for c in counts) or any(f is None for f in forms):
             untranslated.append(j)
             continue
