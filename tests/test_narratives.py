@@ -374,3 +374,18 @@ def test_a_model_without_casting_never_runs_the_role_model_and_writes_the_json_o
     again = load_narrative_model(model.to_json(tmp_path / "n.json"))
     pd.testing.assert_frame_equal(narratives(ARTICLES, method="model", model=model),
                                   narratives(ARTICLES, method="model", model=again), check_exact=True)
+
+
+def test_linear_scores_read_each_known_scalar_feature_and_dense_blocks_as_their_numbered_features():
+    from analysis._linear import SparseLinear
+
+    rng = np.random.RandomState(0)
+    vocab = {"a": 0, "b": 1, "v0": 2, "v1": 3, "v": 4}
+    m = SparseLinear(["x", "y"], vocab, rng.normal(size=(5, 2)), rng.normal(size=2))
+    feats = [{"a": 1.0, "unknown": 3.0, "b": True, "v": np.array([0.5, 2.0])}, {}, {"b": 2.0, "a": -1.0},
+             {"v": np.array([1.0, 1.0, 4.0]), "w": np.array([1.0])}]
+    w = m.coef
+    expected = [m.intercept + w[0] + w[1] + 0.5 * w[2] + 2.0 * w[3], m.intercept, m.intercept + 2 * w[1] - w[0],
+                m.intercept + w[2] + w[3]]  # "v" with an array value is a block, never the feature "v"
+    np.testing.assert_allclose(m.decision(feats), np.array(expected), rtol=1e-12)
+
