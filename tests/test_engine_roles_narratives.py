@@ -135,3 +135,29 @@ def test_with_english_weights_the_roles_stage_reads_the_framing_stages_quotes(ar
     report = engine.run(articles, stages=engine.REPORT_STAGES, chunk_size=1000)
     assert calls == [] and (report["roles"]["method"] == "model").any()
     pd.testing.assert_frame_equal(engine.comparable(report["roles"]), engine.comparable(direct))
+
+
+def test_with_an_english_casting_model_the_narratives_stage_reads_the_framing_stages_quotes(articles, tmp_path,
+                                                                                           monkeypatch):
+    # the casting's role features of the gazetteer mentions (analysis.narrative_casting): the quotes the framing
+    # stage found, not found again, and the same table as narratives() alone
+    import importlib
+
+    from analysis.narrative_casting import folder_roles
+    from test_narratives import _roles_folder
+
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    model = nar.train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)
+    monkeypatch.setattr(nar, "load_narrative_model", lambda path=None, lang="en": model if lang == "en" else None)
+    direct = nar.narratives(articles, evidence=engine.NARRATIVE_EVIDENCE)
+    assert (direct["method"] == "model").sum() == 5  # the English articles and the empty one
+    calls = []
+    quotes_module = importlib.import_module("analysis.framing.quotes")
+    original = quotes_module.quotes
+    monkeypatch.setattr(quotes_module, "quotes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    report = engine.run(articles, stages=engine.REPORT_STAGES, chunk_size=1000)
+    assert calls == []
+    pd.testing.assert_frame_equal(engine.comparable(report["narratives"]),
+                                  engine.comparable(direct.drop(columns="evidence")))
+    alone = engine.run(articles, stages=("narratives",), chunk_size=1000)  # no framing stage: quotes found here
+    pd.testing.assert_frame_equal(engine.comparable(alone["narratives"]), engine.comparable(report["narratives"]))

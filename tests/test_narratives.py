@@ -374,3 +374,33 @@ def test_a_model_without_casting_never_runs_the_role_model_and_writes_the_json_o
     again = load_narrative_model(model.to_json(tmp_path / "n.json"))
     pd.testing.assert_frame_equal(narratives(ARTICLES, method="model", model=model),
                                   narratives(ARTICLES, method="model", model=again), check_exact=True)
+
+
+def test_linear_scores_read_each_known_scalar_feature_and_dense_blocks_as_their_numbered_features():
+    from analysis._linear import SparseLinear
+
+    rng = np.random.RandomState(0)
+    vocab = {"a": 0, "b": 1, "v0": 2, "v1": 3, "v": 4}
+    m = SparseLinear(["x", "y"], vocab, rng.normal(size=(5, 2)), rng.normal(size=2))
+    feats = [{"a": 1.0, "unknown": 3.0, "b": True, "v": np.array([0.5, 2.0])}, {}, {"b": 2.0, "a": -1.0},
+             {"v": np.array([1.0, 1.0, 4.0]), "w": np.array([1.0])}]
+    w = m.coef
+    expected = [m.intercept + w[0] + w[1] + 0.5 * w[2] + 2.0 * w[3], m.intercept, m.intercept + 2 * w[1] - w[0],
+                m.intercept + w[2] + w[3]]  # "v" with an array value is a block, never the feature "v"
+    np.testing.assert_allclose(m.decision(feats), np.array(expected), rtol=1e-12)
+
+
+def test_the_casting_role_model_scores_the_features_without_navec_whether_or_not_it_strips_them():
+    # speed only: a role model without navec weights scores the feature dicts as they are (no stripped copies)
+    from analysis.narrative_casting import _reads_navec, _role_proba
+    from analysis.roles import strip_embeddings, train_role_model
+
+    feats = [{"bias": 1.0, f"side:{s}": 1.0, "nvw": np.full(3, 0.1 * i), "nvm2": 0.5 * (i % 3), "M:nvw0": 1.0}
+             for i, s in enumerate(["russia", "ukraine", "west"] * 4)]
+    mains = ["Protagonist", "Antagonist", "Innocent"] * 4
+    fines = ["Guardian", "Aggressor", "Victim"] * 4
+    for lang, reads in (("en", False), ("ru", True)):  # a Russian model keeps the navec weights
+        model = train_role_model(feats, mains, fines, lang=lang, min_count=1)
+        assert _reads_navec(model) is reads
+        np.testing.assert_array_equal(_role_proba(model, feats),
+                                      model.main_proba([strip_embeddings(f) for f in feats]))

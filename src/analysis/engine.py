@@ -284,7 +284,8 @@ def process_articles(
     def do_narratives():
         from analysis import narratives
 
-        labelled = narratives.narratives(articles, evidence=NARRATIVE_EVIDENCE, sentence_spans=english_spans())
+        labelled = narratives.narratives(articles, evidence=NARRATIVE_EVIDENCE, sentence_spans=english_spans(),
+                                         quotes=out.get("quotes"))
         out["narrative_evidence"] = _evidence_offsets(labelled, articles, out["sentences"])
         out["narratives"] = labelled.drop(columns="evidence")
 

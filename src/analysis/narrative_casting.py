@@ -30,9 +30,10 @@ __all__ = ["casting_rows", "gazetteer_roles", "predict_casting", "train_casting"
 ROLE_C = 1.0
 
 
-def gazetteer_roles(articles: pd.DataFrame, *, text_col: str = "text") -> tuple[list, list[dict], list[dict]]:
+def gazetteer_roles(articles: pd.DataFrame, *, text_col: str = "text", **done) -> tuple[list, list[dict], list[dict]]:
     """(article id, role features, rule cues) of every gazetteer mention of ``articles`` (discovered names
-    left out), as :func:`analysis.roles.featurize` gives them."""
+    left out), as :func:`analysis.roles.featurize` gives them. ``done``: work the caller already has, passed on
+    to :func:`analysis.roles.featurize` (``sentence_spans``, ``quotes``, ``narrative_cues``)."""
     from analysis.entities import mentions
     from analysis.roles import featurize
     from analysis.text import sentences
@@ -43,7 +44,7 @@ def gazetteer_roles(articles: pd.DataFrame, *, text_col: str = "text") -> tuple[
     ments = ments[ments["method"] != "discovered"].reset_index(drop=True)
     if ments.empty:
         return [], [], []
-    feats, cues, _ = featurize(ments, arts)
+    feats, cues, _ = featurize(ments, arts, **done)
     return ments["article_id"].tolist(), feats, cues
 
 
@@ -74,7 +75,16 @@ def _role_proba(model, feats: Sequence[dict]) -> np.ndarray:
 
     if not feats:
         return np.zeros((0, 3))
+    if not _reads_navec(model):  # speed only: features without a weight add nothing to the scores
+        return model.main_proba(feats)
     return model.main_proba([strip_embeddings(f) for f in feats])
+
+
+def _reads_navec(model) -> bool:
+    """Whether a weight of ``model`` could read a navec feature :func:`analysis.roles.strip_embeddings` drops
+    (a role model trained for English has none)."""
+    return any(name.startswith(("nvw", "nvm")) for lin in (model.main, model.collective) if lin is not None
+               for name in lin.vocab)
 
 
 def _fit_roles(feats: Sequence[dict], gold: pd.DataFrame, *, seed: int):
@@ -113,9 +123,11 @@ def train_casting(role_articles: pd.DataFrame, role_gold: pd.DataFrame, articles
     return final, casting_rows(ids, mention_aids, [c["side"] for c in mcues], [c["score"] for c in mcues], P, scale)
 
 
-def predict_casting(model, articles: pd.DataFrame, *, scale: float, text_col: str = "text") -> list[dict[str, float]]:
-    """Casting rows of ``articles`` from the role ``model`` (:class:`analysis.roles.RoleModel`)."""
-    mention_aids, mfeats, mcues = gazetteer_roles(articles, text_col=text_col)
+def predict_casting(model, articles: pd.DataFrame, *, scale: float, text_col: str = "text",
+                    **done) -> list[dict[str, float]]:
+    """Casting rows of ``articles`` from the role ``model`` (:class:`analysis.roles.RoleModel`); ``done``: as
+    :func:`gazetteer_roles`'s."""
+    mention_aids, mfeats, mcues = gazetteer_roles(articles, text_col=text_col, **done)
     return casting_rows(articles["article_id"].tolist(), mention_aids, [c["side"] for c in mcues],
                         [c["score"] for c in mcues], _role_proba(model, mfeats), scale)
 

@@ -712,7 +712,7 @@ def _decide(p: np.ndarray, classes: list[str], threshold: float) -> list[int]:
 # --------------------------------------------------------------------------- public API
 def narratives(articles: pd.DataFrame, *, method: str = "auto", model: NarrativeModel | str | Path | Mapping | None = None,
                text_col: str = "text", lang: str | None = None, evidence: int = 2,
-               sentence_spans: Mapping | None = None) -> pd.DataFrame:
+               sentence_spans: Mapping | None = None, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Narratives and sub-narratives of each article, with evidence sentences.
 
     Returns DataFrame[:data:`NARRATIVE_COLUMNS`]: ``narratives`` and
@@ -722,7 +722,8 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
     ``evidence`` = list of (label, sentence) pairs. Long-format evidence:
     :func:`narrative_evidence`. ``sentence_spans``: {article_id: spans} the caller already has, as
     :func:`analysis.text.sentence_spans` gives them (read for English articles; the pipeline passes
-    those of its sentences table).
+    those of its sentences table). ``quotes``: the quotes of the articles of ``sentence_spans``
+    (:func:`analysis.framing.quotes`) when the caller has them, read by a model's casting.
     """
     if method not in ("auto", "lexicon", "model"):
         raise ValueError(f"method must be auto, lexicon or model, got {method!r}")
@@ -743,7 +744,8 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
             raise FileNotFoundError("method='model' needs weights: run python -m analysis.train narratives "
                                     "--train DIR --out data/models/narratives_<lang>.json")
     min_hits = int(_lexicon().get("min_hits", 2))
-    casts = _casting_of(articles, docs, models if method != "lexicon" else {}, text_col)
+    casts = _casting_of(articles, docs, models if method != "lexicon" else {}, text_col,
+                        sentence_spans=sentence_spans, quotes=quotes)
     rows = []
     for aid, doc, cast in zip(articles["article_id"].tolist(), docs, casts):
         m = models.get(doc.lang) if method != "lexicon" else None
@@ -755,7 +757,8 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
     return out
 
 
-def _casting_of(articles: pd.DataFrame, docs: Sequence[_Doc], models: Mapping, text_col: str) -> list:
+def _casting_of(articles: pd.DataFrame, docs: Sequence[_Doc], models: Mapping, text_col: str, *,
+                sentence_spans: Mapping | None = None, quotes: pd.DataFrame | None = None) -> list:
     """Per article, its casting features when its language's model reads them (else None)."""
     out: list = [None] * len(docs)
     for m in {id(m): m for m in models.values() if m is not None and m.casting is not None}.values():
@@ -764,9 +767,20 @@ def _casting_of(articles: pd.DataFrame, docs: Sequence[_Doc], models: Mapping, t
             from analysis.narrative_casting import predict_casting
 
             sub = articles.iloc[idx].assign(lang=[docs[i].lang for i in idx])
-            for i, row in zip(idx, predict_casting(m.casting, sub, scale=m.cast_scale, text_col=text_col)):
+            # the role features' narrative cues (analysis.roles.art_narratives) from the docs' cue hits
+            # instead of a second scan of every article
+            cues = {aid: _cue_strength(docs[i]) for aid, i in zip(sub["article_id"].tolist(), idx)}
+            rows = predict_casting(m.casting, sub, scale=m.cast_scale, text_col=text_col, narrative_cues=cues,
+                                   sentence_spans=sentence_spans, quotes=quotes)
+            for i, row in zip(idx, rows):
                 out[i] = row
     return out
+
+
+def _cue_strength(doc: _Doc) -> dict[str, float]:
+    """Per coarse narrative with a cue in ``doc``, its distinct cues (at most 4) / 4, the ``URW: `` prefix
+    dropped: :func:`analysis.roles.art_narratives` of the article."""
+    return {c.replace("URW: ", ""): min(len({h[1] for h in hits}), 4) / 4.0 for c, hits in doc.hits.items() if hits}
 
 
 def _lexicon_one(doc: _Doc, min_hits: int, n_evidence: int):

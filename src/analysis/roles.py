@@ -1145,12 +1145,14 @@ def tune_fine_thresholds(P: np.ndarray, classes: Sequence[str], mains: Sequence[
 def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str = "text",
               lang: str | None = None, features: Callable[[str], bool] | None = None,
               sentence_spans: Mapping[object, list[tuple[int, int]]] | None = None, parses: Mapping | None = None,
-              quotes: pd.DataFrame | None = None) -> tuple[list[dict], list[dict], list[str]]:
+              quotes: pd.DataFrame | None = None,
+              narrative_cues: Mapping | None = None) -> tuple[list[dict], list[dict], list[str]]:
     """Features and rule cues of each mention row (``article_id``, ``start``, ``end``;
     optional ``surface``/``mention`` and ``side`` or ``entity_id``). Returns
     (features, cues, lang of each row). ``features``: whether the mentions of an article in a
     language need their features (``{}`` where not: the rules read the cues alone); default all.
-    ``sentence_spans``, ``parses`` and ``quotes``: work a caller has already done, as in :func:`predict_roles`."""
+    ``sentence_spans``, ``parses`` and ``quotes``: work a caller has already done, as in :func:`predict_roles`;
+    ``narrative_cues``: {article_id: what :func:`art_narratives` gives} (:mod:`analysis.narratives` has them)."""
     texts = dict(zip(articles["article_id"].tolist(), articles[text_col].tolist()))
     langs = (dict(zip(articles["article_id"].tolist(), articles["lang"].tolist()))
              if "lang" in articles.columns else {})
@@ -1190,6 +1192,8 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
             art = cache[aid] = _Article(texts.get(aid, ""), code, parses=parses, sents=sents)
             if quoted is not None:
                 art.entity_ctx["\x00quotes"] = quoted
+            if narrative_cues is not None and aid in narrative_cues:
+                art.entity_ctx["\x00narratives"] = narrative_cues[aid]
             art.surface_counts = per_article.get(aid, Counter())
             wanted = features is None or features(art.lang)
         f, c = mention_features(art, a, b, side=sd if isinstance(sd, str) else None,
