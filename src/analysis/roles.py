@@ -757,12 +757,9 @@ def art_narratives(art: _Article) -> dict[str, float]:
     """Narrative cue strength of the article (:mod:`analysis.narratives` lexicon), cached on the article."""
     cached = art.entity_ctx.get("\x00narratives")
     if cached is None:
-        from analysis.narratives import _Doc
+        from analysis.narratives import _cue_strength, _Doc
 
-        doc = _Doc(art.text, art.lang)
-        cached = {c.replace("URW: ", ""): min(len({h[1] for h in hits}), 4) / 4.0
-                  for c, hits in doc.hits.items() if hits}
-        art.entity_ctx["\x00narratives"] = cached
+        cached = art.entity_ctx["\x00narratives"] = _cue_strength(_Doc(art.text, art.lang))
     return cached
 
 
