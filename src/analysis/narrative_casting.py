@@ -145,7 +145,7 @@ def folder_roles(folders: Sequence, *, exclude: Sequence = ()) -> tuple[pd.DataF
     if not dirs:
         return None
     if len(dirs) == 1:
-        dirs += joint_train_dirs(dirs[0], "en" if Path(dirs[0]).name == "en" else Path(dirs[0]).name)
+        dirs += joint_train_dirs(dirs[0], Path(dirs[0]).name)
     arts, gold = read_task_dirs(read_roles_dir, dirs)
     drop = set(exclude)
     gold = gold[~gold["article_id"].isin(drop)].reset_index(drop=True)
