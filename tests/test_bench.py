@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -34,3 +35,18 @@ def test_bench_runs_end_to_end_on_a_small_slice(root, shared, tmp_path):
     assert (incremental["articles"], incremental["new_articles"], incremental["processed_on_rerun"]) == (39, 1, 1)
     assert incremental["identical"] is True and incremental["rerun_seconds"] > 0
     assert figures["naive"]["vader_vadersentiment"] > 0 and "full_pipeline_vs_naive_vadersentiment" in figures
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_contention_floor_times_two_independent_processes_alone_and_together(root, shared):
+    proc = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "contention_floor.py"), "--rounds", "2", "--limit", "30", "--chunk-size", "10"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "ANALYSIS_SHARED": str(shared)},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rounds = [json.loads(line.split(" load ")[0]) for line in proc.stdout.strip().splitlines()]
+    assert [r["round"] for r in rounds] == [0, 1]
+    for r in rounds:  # each half timed alone and together: the same work, so both CPU figures are there
+        assert len(r["alone_cpu"]) == len(r["together_cpu"]) == 2
+        assert min(r["alone_cpu"] + r["together_cpu"]) > 0 and r["ceiling"] > 0
