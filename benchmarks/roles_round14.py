@@ -31,6 +31,10 @@ fixed before any run (393 English mentions: small, strongly regularised models),
   by repeating rows (sklearn's MLP has no class weights);
 * ``et`` / ``rf``: ``ExtraTreesClassifier`` / ``RandomForestClassifier(n_estimators=300, max_depth=4,
   min_samples_leaf=5, max_features="sqrt", class_weight="balanced")``;
+* ``<learner>2`` (``gbr2``, ``lr2`` ...): the same learner over a table whose log-probability columns are the
+  library's collective (stage-2) probabilities - for the test rows the library's own, for the training rows
+  out-of-fold ones from the whole collective model refitted in each fold of the same inner CV (24 more fits per
+  outer fold) - so that ``gbr2`` boosts the residuals of the library itself;
 * ``lr``: the linear control on the same table (``LogisticRegression(C=1, class_weight="balanced")``, standardised):
   what stacking alone, without non-linearity, does;
 
@@ -98,8 +102,32 @@ def _lean(feats, P, aids):
     return list(zip(sides, lean.tolist()))
 
 
-def fold_inputs(dx, seed):
-    """Per outer fold: the library's test probabilities (before the offset), the stacking tables, the labels."""
+def _collective_fit(X, Y, G, seed):
+    """The library's collective main-role model (stage 1, its inner grouped CV, stage 2) on rows X."""
+    def fit(rows, labels):
+        return fit_linear(rows, labels, C=1.0, class_weight="balanced", min_count=2, seed=seed)
+
+    m1 = fit(X, Y)
+    Pin = np.zeros((len(Y), 3))
+    for itr, ite in grouped_folds(np.asarray(G), 4, seed + 1):
+        Pin[ite] = R._main_columns(fit([X[i] for i in itr], [Y[i] for i in itr]), [X[i] for i in ite])
+    return m1, Pin, fit(R.collective_features(X, Pin, G), Y)
+
+
+def _stage2_oof(X, Y, G, seed):
+    """Out-of-fold stage-2 (collective) probabilities of the training rows: the library's whole collective model
+    refitted in each fold of the same inner grouped CV (4 folds, seed + 1)."""
+    P = np.zeros((len(Y), 3))
+    for itr, ite in grouped_folds(np.asarray(G), 4, seed + 1):
+        m1, _, m2 = _collective_fit([X[i] for i in itr], [Y[i] for i in itr], [G[i] for i in itr], seed)
+        Xte, Gte = [X[i] for i in ite], [G[i] for i in ite]
+        P[ite] = R._main_columns(m2, R.collective_features(Xte, R._main_columns(m1, Xte), Gte))
+    return P
+
+
+def fold_inputs(dx, seed, *, deep=False):
+    """Per outer fold: the library's test probabilities (before the offset), the stacking tables, the labels;
+    ``deep``: also the tables whose log-probability columns are the collective stage's (``Xtr2`` / ``Xte2``)."""
     d, r = dx.D["en"], dx.D["ru"]
     g, rg = d["gold"], r["gold"]
     y = g["main_role"].to_numpy()
@@ -113,21 +141,19 @@ def fold_inputs(dx, seed):
         G = list(aids[tr]) + rg["article_id"].tolist()
         lang = ["en"] * len(tr) + ["ru"] * len(ruF)
 
-        def fit(rows, labels):
-            return fit_linear(rows, labels, C=1.0, class_weight="balanced", min_count=2, seed=seed)
-
-        m1 = fit(X, Y)
-        Pin = np.zeros((len(Y), 3))
-        for itr, ite in grouped_folds(np.asarray(G), 4, seed + 1):
-            Pin[ite] = R._main_columns(fit([X[i] for i in itr], [Y[i] for i in itr]), [X[i] for i in ite])
-        m2 = fit(R.collective_features(X, Pin, G), Y)
+        m1, Pin, m2 = _collective_fit(X, Y, G, seed)
         Xte = [enF[j] for j in te]
         P1te = R._main_columns(m1, Xte)
         Plib = R._main_columns(m2, R.collective_features(Xte, P1te, list(aids[te])))
         Xs_tr, Xs_te, names = stack_table([_dense(f) for f in X], [_dense(f) for f in Xte], Pin, P1te,
                                           _lean(X, Pin, G), _lean(Xte, P1te, list(aids[te])), lang, ["en"] * len(te))
-        out.append({"te": te, "Plib": Plib, "Xtr": Xs_tr, "Xte": Xs_te, "ytr": np.array(Y), "lang": np.array(lang),
-                    "names": names})
+        fd = {"te": te, "Plib": Plib, "Xtr": Xs_tr, "Xte": Xs_te, "ytr": np.array(Y), "lang": np.array(lang),
+              "names": names}
+        if deep:
+            fd["Xtr2"], fd["Xte2"] = Xs_tr.copy(), Xs_te.copy()
+            fd["Xtr2"][:, :3] = np.log(np.clip(_stage2_oof(X, Y, G, seed), 1e-6, None))
+            fd["Xte2"][:, :3] = np.log(np.clip(Plib, 1e-6, None))
+        out.append(fd)
     return out
 
 
@@ -224,6 +250,11 @@ def _columns(names, opts):
     return list(range(len(names)))
 
 
+def _is_deep(name):
+    kind = name.split("@")[0].removesuffix("+lib")
+    return kind.endswith("2") and kind != "hgb2"
+
+
 def run(dx, name, folds):
     y = dx.D["en"]["gold"]["main_role"].to_numpy()
     parts = name.split("@")
@@ -232,6 +263,8 @@ def run(dx, name, folds):
         raise SystemExit(f"unknown option in {name} (options: @en @nooff @nobal @lp @nonar; ``+lib`` before them)")
     blend = head.endswith("+lib")
     kind = head[:-4] if blend else head
+    deep = _is_deep(name)
+    kind = kind[:-1] if deep else kind
     P = np.zeros((len(y), 3))
     for fd in folds:
         if kind == "base":
@@ -241,7 +274,8 @@ def run(dx, name, folds):
         else:
             keep = fd["lang"] == "en" if "en" in opts else np.ones(len(fd["ytr"]), dtype=bool)
             cols = _columns(fd["names"], opts)
-            Q = fit_predict(kind, fd["Xtr"][keep][:, cols], fd["ytr"][keep], fd["Xte"][:, cols],
+            Xtr, Xte = (fd["Xtr2"], fd["Xte2"]) if deep else (fd["Xtr"], fd["Xte"])
+            Q = fit_predict(kind, Xtr[keep][:, cols], fd["ytr"][keep], Xte[:, cols],
                             balanced="nobal" not in opts)
             if blend:
                 Q = _post(np.sqrt(np.clip(Q, 1e-12, None) * np.clip(fd["Plib"], 1e-12, None)), 0.0)
@@ -255,7 +289,7 @@ def main(argv=None) -> int:
         return 0
     res: dict = {n: [] for n in args.variants}
     for seed in args.seed:
-        folds = fold_inputs(dx, seed)
+        folds = fold_inputs(dx, seed, deep=any(_is_deep(n) for n in args.variants))
         for name in args.variants:
             res[name].append(run(dx, name, folds))
             print(f"seed {seed} {name} {res[name][-1]}", flush=True)
