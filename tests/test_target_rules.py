@@ -225,3 +225,22 @@ def test_the_place_rule_is_an_option_that_legacy_rules_switch_off():
     assert _pol("Russian shelling killed five people in Kharkiv.", "Kharkiv", old) == -1
     assert _pol("A wonderful, joyful festival was held in the capital.", "capital", old) == 1
     assert T.LEGACY_RULES.setting == 1.0
+
+
+PROGRESSIVE = dataclasses.replace(T.DEFAULT_RULES, progressive=True)
+
+
+def test_with_the_progressive_option_the_subject_of_an_ing_verb_is_the_accuser_not_the_accused():
+    # "Kyiv is blaming Russia" says what "Kyiv blamed Russia" says: Kyiv accuses, Russia is accused
+    assert _pol("Kyiv is blaming Russia for starting the fire.", "Kyiv", PROGRESSIVE) == 0
+    assert _pol("Kyiv is also blaming Russia for starting the fire.", "Kyiv", PROGRESSIVE) == 0
+    assert _pol("Kyiv is blaming Russia for starting the fire.", "Russia", PROGRESSIVE) == -1
+    assert _pol("Russia is attacking Ukraine with new strikes.", "Russia", PROGRESSIVE) == -1, "an aggressor stays one"
+    # a real passive is still one, "being" included
+    assert _pol("Russia is being blamed for starting the fire.", "Russia", PROGRESSIVE) == -1
+    assert _pol("Russia was blamed for starting the fire.", "Russia", PROGRESSIVE) == -1
+
+
+def test_the_progressive_reading_is_off_by_default_and_in_legacy_rules():
+    # on by default it cost the trained model 0.7297 -> 0.7210 on NewsMTSC dev_rw (README-sentiment, round 15)
+    assert not T.DEFAULT_RULES.progressive and not T.LEGACY_RULES.progressive
