@@ -253,6 +253,17 @@ def test_the_headline_block_reads_the_corpus_title_column_not_the_first_line_of_
     assert head(_docs(semeval)[0]) == {"t:sanctions", "t:hurt", "t:europe"}, "no title column: the first line"
 
 
+def test_the_headline_column_is_an_option_like_the_text_column(tmp_path):
+    # narratives(title_col=...): a corpus that keeps its headlines in another column gets the same table
+    model = train_narrative_model(*_tiny_labels(), min_count=1, title=1.0)
+    corpus = ARTICLES.assign(title=["Sanctions hurt Europe", None, "Kyiv holds", ""])
+    renamed = corpus.rename(columns={"title": "headline"})
+    default = narratives(corpus, method="model", model=model)
+    pd.testing.assert_frame_equal(narratives(renamed, method="model", model=model, title_col="headline"), default,
+                                  check_exact=True)
+    assert not narratives(renamed, method="model", model=model).equals(default), "the title column is read"
+
+
 def test_the_headline_is_a_word_block_of_its_own_for_english_models_only(tmp_path):
     from analysis.narratives import _Doc, _doc_features
 
