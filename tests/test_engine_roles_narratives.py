@@ -140,7 +140,8 @@ def test_with_english_weights_the_roles_stage_reads_the_framing_stages_quotes(ar
 def test_with_an_english_casting_model_the_narratives_stage_reads_the_framing_stages_quotes(articles, tmp_path,
                                                                                            monkeypatch):
     # the casting's role features of the gazetteer mentions (analysis.narrative_casting): the quotes the framing
-    # stage found, not found again, and the same table as narratives() alone
+    # stage found, not found again, the sentence parses of the sentiment stage (handed on by the roles stage),
+    # not parsed again, and the same table as narratives() alone
     import importlib
 
     from analysis.narrative_casting import folder_roles
@@ -155,8 +156,13 @@ def test_with_an_english_casting_model_the_narratives_stage_reads_the_framing_st
     quotes_module = importlib.import_module("analysis.framing.quotes")
     original = quotes_module.quotes
     monkeypatch.setattr(quotes_module, "quotes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    targeted = importlib.import_module("analysis.targeted")
+    parsed_again, analyse, stage, labelled = [], targeted._analyse, [], nar.narratives
+    monkeypatch.setattr(nar, "narratives", lambda *a, **k: stage.append(1) or labelled(*a, **k))
+    monkeypatch.setattr(targeted, "_analyse",  # a sentence parsed again in the narratives stage
+                        lambda *a, **k: (stage and parsed_again.append(a[0])) or analyse(*a, **k))
     report = engine.run(articles, stages=engine.REPORT_STAGES, chunk_size=1000)
-    assert calls == []
+    assert calls == [] and stage and parsed_again == []
     pd.testing.assert_frame_equal(engine.comparable(report["narratives"]),
                                   engine.comparable(direct.drop(columns="evidence")))
     alone = engine.run(articles, stages=("narratives",), chunk_size=1000)  # no framing stage: quotes found here

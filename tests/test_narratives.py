@@ -253,6 +253,17 @@ def test_the_headline_block_reads_the_corpus_title_column_not_the_first_line_of_
     assert head(_docs(semeval)[0]) == {"t:sanctions", "t:hurt", "t:europe"}, "no title column: the first line"
 
 
+def test_the_headline_column_is_an_option_like_the_text_column(tmp_path):
+    # narratives(title_col=...): a corpus that keeps its headlines in another column gets the same table
+    model = train_narrative_model(*_tiny_labels(), min_count=1, title=1.0)
+    corpus = ARTICLES.assign(title=["Sanctions hurt Europe", None, "Kyiv holds", ""])
+    renamed = corpus.rename(columns={"title": "headline"})
+    default = narratives(corpus, method="model", model=model)
+    pd.testing.assert_frame_equal(narratives(renamed, method="model", model=model, title_col="headline"), default,
+                                  check_exact=True)
+    assert not narratives(renamed, method="model", model=model).equals(default), "the title column is read"
+
+
 def test_the_headline_is_a_word_block_of_its_own_for_english_models_only(tmp_path):
     from analysis.narratives import _Doc, _doc_features
 
@@ -374,6 +385,31 @@ def test_a_model_without_casting_never_runs_the_role_model_and_writes_the_json_o
     again = load_narrative_model(model.to_json(tmp_path / "n.json"))
     pd.testing.assert_frame_equal(narratives(ARTICLES, method="model", model=model),
                                   narratives(ARTICLES, method="model", model=again), check_exact=True)
+
+
+def test_the_casting_computes_only_the_role_features_its_model_has_weights_for_with_the_same_scores(tmp_path):
+    # speed only: the sentence-word and entity-context features outside the role model's vocabulary are left out
+    # (roles.featurize vocabulary=); the role probabilities and the casting rows stay bit-identical
+    from analysis.narrative_casting import _cue_rows, _role_proba, _vocabulary, gazetteer_roles, predict_casting
+
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    from analysis.narrative_casting import folder_roles
+
+    role_model = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5).casting
+    vocab = _vocabulary(role_model)
+    arts = pd.concat([arts, pd.DataFrame({"article_id": ["new1", "new2"], "lang": "en", "text": [
+        "Russian forces shelled Kharkiv overnight. Zelenskyy vowed that Ukraine would defend every village.",
+        "NATO is to blame for the war, Moscow said. Putin said the West wants to destroy Russia, Peskov added."]})],
+        ignore_index=True)  # words the role model never saw
+    aids, full, cues = gazetteer_roles(arts)
+    aids_kept, kept, cues_kept = gazetteer_roles(arts, vocabulary=vocab)
+    assert aids_kept == aids and cues_kept == cues
+    left_out = [k for f in full for k in f if k not in vocab and not isinstance(f[k], np.ndarray)]
+    assert any(k.startswith("S:") for k in left_out) and any(k.startswith("E:") for k in left_out)
+    assert not any(k.startswith(("S:", "E:")) and k not in vocab for f in kept for k in f)
+    np.testing.assert_array_equal(_role_proba(role_model, kept), _role_proba(role_model, full))
+    assert predict_casting(role_model, arts, scale=0.5) == _cue_rows(
+        arts["article_id"].tolist(), aids, cues, _role_proba(role_model, full), 0.5)
 
 
 def test_linear_scores_read_each_known_scalar_feature_and_dense_blocks_as_their_numbered_features():

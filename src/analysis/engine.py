@@ -278,14 +278,15 @@ def process_articles(
         from analysis import roles
 
         out["roles"] = roles.predict_roles(roles.actor_mentions(out["mentions"], articles), articles,
-                                           sentence_spans=english_spans(), parses=handed.pop("parses", None),
+                                           sentence_spans=english_spans(), parses=handed.get("parses"),
                                            quotes=out.get("quotes"))
 
     def do_narratives():
         from analysis import narratives
 
+        # the roles stage's sentence parses (when it ran) for the casting's target sentiment
         labelled = narratives.narratives(articles, evidence=NARRATIVE_EVIDENCE, sentence_spans=english_spans(),
-                                         quotes=out.get("quotes"))
+                                         quotes=out.get("quotes"), parses=handed.pop("parses", None))
         out["narrative_evidence"] = _evidence_offsets(labelled, articles, out["sentences"])
         out["narratives"] = labelled.drop(columns="evidence")
 

@@ -33,7 +33,8 @@ ROLE_C = 1.0
 def gazetteer_roles(articles: pd.DataFrame, *, text_col: str = "text", **done) -> tuple[list, list[dict], list[dict]]:
     """(article id, role features, rule cues) of every gazetteer mention of ``articles`` (discovered names
     left out), as :func:`analysis.roles.featurize` gives them. ``done``: work the caller already has, passed on
-    to :func:`analysis.roles.featurize` (``sentence_spans``, ``quotes``, ``narrative_cues``)."""
+    to :func:`analysis.roles.featurize` (``sentence_spans``, ``quotes``, ``narrative_cues``; and its
+    ``vocabulary``)."""
     from analysis.entities import mentions
     from analysis.roles import featurize
     from analysis.text import sentences
@@ -120,16 +121,27 @@ def train_casting(role_articles: pd.DataFrame, role_gold: pd.DataFrame, articles
         model = _fit_roles([gfeats[i] for i in keep], role_gold.iloc[keep], seed=seed)
         P[rows] = _role_proba(model, [mfeats[i] for i in rows])
     final = _fit_roles(gfeats, role_gold, seed=seed)
-    return final, casting_rows(ids, mention_aids, [c["side"] for c in mcues], [c["score"] for c in mcues], P, scale)
+    return final, _cue_rows(ids, mention_aids, mcues, P, scale)
 
 
 def predict_casting(model, articles: pd.DataFrame, *, scale: float, text_col: str = "text",
                     **done) -> list[dict[str, float]]:
     """Casting rows of ``articles`` from the role ``model`` (:class:`analysis.roles.RoleModel`); ``done``: as
     :func:`gazetteer_roles`'s."""
-    mention_aids, mfeats, mcues = gazetteer_roles(articles, text_col=text_col, **done)
-    return casting_rows(articles["article_id"].tolist(), mention_aids, [c["side"] for c in mcues],
-                        [c["score"] for c in mcues], _role_proba(model, mfeats), scale)
+    # speed only: the role features the model has no weight for are left out (the same scores)
+    mention_aids, mfeats, mcues = gazetteer_roles(articles, text_col=text_col, vocabulary=_vocabulary(model), **done)
+    return _cue_rows(articles["article_id"].tolist(), mention_aids, mcues, _role_proba(model, mfeats), scale)
+
+
+def _cue_rows(article_ids: Sequence, mention_aids: Sequence, cues: Sequence[dict], P: np.ndarray,
+              scale: float) -> list[dict[str, float]]:
+    """:func:`casting_rows` with the sides and target sentiment scores of the mentions' rule ``cues``."""
+    return casting_rows(article_ids, mention_aids, [c["side"] for c in cues], [c["score"] for c in cues], P, scale)
+
+
+def _vocabulary(model) -> set[str]:
+    """The feature names the main-role stages of ``model`` have weights for."""
+    return {name for lin in (model.main, model.collective) if lin is not None for name in lin.vocab}
 
 
 def folder_roles(folders: Sequence, *, exclude: Sequence = ()) -> tuple[pd.DataFrame, pd.DataFrame] | None:

@@ -399,8 +399,9 @@ TITLE_WEIGHT = {"en": 1.0}
 #: default lexicon prior per language (:func:`train_narrative_model`'s ``lexicon_prior``); Russian: none (round 10)
 LEXICON_PRIOR = {"en": 0.1}
 #: default scale of the casting features per language (:func:`train_narrative_model`'s ``casting``, used when it
-#: gets gold roles): none. English 0.5 is better in CV (round 12) but scores 46-47 articles per CPU second
-#: against the aim of 50 (the role features of every gazetteer mention), so it is asked for (``casting=0.5``)
+#: gets gold roles): none. English 0.5 is better in CV (rounds 12 and 14) but misses the speed aim of 60 articles
+#: per CPU second in the engine's narratives stage (58-60 in round 14; the role features of every gazetteer
+#: mention), so it is asked for (``casting=0.5``)
 CASTING: dict[str, float] = {}
 #: sub-narrative thresholds the inner CV chooses from (``fine_threshold="cv"``); None: one sub-narrative each
 FINE_THRESHOLD_GRID = (0.15, 0.2, 0.3, 0.4, 0.5, None)
@@ -691,12 +692,12 @@ def _decide_per_label(p: np.ndarray, classes: list[str], thresholds: Mapping[str
 
 
 def _docs(articles: pd.DataFrame, text_col: str = "text", lang: str | None = None, *,
-          sentence_spans: Mapping | None = None) -> list[_Doc]:
+          sentence_spans: Mapping | None = None, title_col: str = "title") -> list[_Doc]:
     langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
     spans = [sentence_spans.get(aid) for aid in articles["article_id"].tolist()] if sentence_spans \
         else [None] * len(articles)
     # the corpus loader keeps the headline in its own column, out of the text: the headline block reads it there
-    heads = articles["title"].tolist() if "title" in articles.columns else [None] * len(articles)
+    heads = articles[title_col].tolist() if title_col in articles.columns else [None] * len(articles)
     return [_Doc(t, lang or doc_lang, sents=s, headline=h)
             for t, doc_lang, s, h in zip(articles[text_col].tolist(), langs, spans, heads)]
 
@@ -713,7 +714,8 @@ def _decide(p: np.ndarray, classes: list[str], threshold: float) -> list[int]:
 # --------------------------------------------------------------------------- public API
 def narratives(articles: pd.DataFrame, *, method: str = "auto", model: NarrativeModel | str | Path | Mapping | None = None,
                text_col: str = "text", lang: str | None = None, evidence: int = 2,
-               sentence_spans: Mapping | None = None, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
+               sentence_spans: Mapping | None = None, quotes: pd.DataFrame | None = None,
+               parses: Mapping | None = None, title_col: str = "title") -> pd.DataFrame:
     """Narratives and sub-narratives of each article, with evidence sentences.
 
     Returns DataFrame[:data:`NARRATIVE_COLUMNS`]: ``narratives`` and
@@ -724,11 +726,14 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
     :func:`narrative_evidence`. ``sentence_spans``: {article_id: spans} the caller already has, as
     :func:`analysis.text.sentence_spans` gives them (read for English articles; the pipeline passes
     those of its sentences table). ``quotes``: the quotes of the articles of ``sentence_spans``
-    (:func:`analysis.framing.quotes`) when the caller has them, read by a model's casting.
+    (:func:`analysis.framing.quotes`) when the caller has them, read by a model's casting, and so are
+    ``parses``: {sentence: target parse} as :func:`analysis.targeted.mention_sentiment` hands them
+    (``parses=``). ``title_col``: the column of the headlines when the corpus keeps them out of the text (the
+    headline block of a model trained with one, :func:`_title_words`; an absent column: the text's first line).
     """
     if method not in ("auto", "lexicon", "model"):
         raise ValueError(f"method must be auto, lexicon or model, got {method!r}")
-    docs = _docs(articles, text_col, lang, sentence_spans=sentence_spans)
+    docs = _docs(articles, text_col, lang, sentence_spans=sentence_spans, title_col=title_col)
     models: dict = {}
     if isinstance(model, NarrativeModel):
         models = {d.lang: model for d in docs}
@@ -746,7 +751,7 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
                                     "--train DIR --out data/models/narratives_<lang>.json")
     min_hits = int(_lexicon().get("min_hits", 2))
     casts = _casting_of(articles, docs, models if method != "lexicon" else {}, text_col,
-                        sentence_spans=sentence_spans, quotes=quotes)
+                        sentence_spans=sentence_spans, quotes=quotes, parses=parses)
     rows = []
     for aid, doc, cast in zip(articles["article_id"].tolist(), docs, casts):
         m = models.get(doc.lang) if method != "lexicon" else None
@@ -759,7 +764,8 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
 
 
 def _casting_of(articles: pd.DataFrame, docs: Sequence[_Doc], models: Mapping, text_col: str, *,
-                sentence_spans: Mapping | None = None, quotes: pd.DataFrame | None = None) -> list:
+                sentence_spans: Mapping | None = None, quotes: pd.DataFrame | None = None,
+                parses: Mapping | None = None) -> list:
     """Per article, its casting features when its language's model reads them (else None)."""
     out: list = [None] * len(docs)
     for m in {id(m): m for m in models.values() if m is not None and m.casting is not None}.values():
@@ -772,7 +778,7 @@ def _casting_of(articles: pd.DataFrame, docs: Sequence[_Doc], models: Mapping, t
             # instead of a second scan of every article
             cues = {aid: _cue_strength(docs[i]) for aid, i in zip(sub["article_id"].tolist(), idx)}
             rows = predict_casting(m.casting, sub, scale=m.cast_scale, text_col=text_col, narrative_cues=cues,
-                                   sentence_spans=sentence_spans, quotes=quotes)
+                                   sentence_spans=sentence_spans, quotes=quotes, parses=parses)
             for i, row in zip(idx, rows):
                 out[i] = row
     return out

@@ -72,7 +72,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from operator import sub
@@ -498,13 +498,16 @@ def _sentiment(sentence: str, a: int, b: int, parses: Mapping | None = None) -> 
 
 
 def mention_features(art: _Article, start: int, end: int, *, side: str | None = None,
-                     surface: str | None = None, features: bool = True) -> tuple[dict[str, float], dict]:
+                     surface: str | None = None, features: bool = True,
+                     vocabulary: Container[str] | None = None) -> tuple[dict[str, float], dict]:
     """Sparse features of one mention and the rule cues they rest on.
 
     Returns ``(features, cues)``; ``cues`` holds side, stance, sentiment,
     innocent, agent/patient of harm and fine-role cue counts (the rules read
     only these). ``features=False``: the cues alone and ``{}`` for the features (no word
-    windows, lemmas, word vectors, entity context or narrative cues: what the rules skip)."""
+    windows, lemmas, word vectors, entity context or narrative cues: what the rules skip).
+    ``vocabulary``: the sentence words (``S:``) and entity context (``E:``) features outside it are left out,
+    the rest in the same order (a model whose weights are all in it scores the same; speed only)."""
     text, low = art.text, art.low
     surface = surface if surface is not None else text[start:end]
     ts = bisect_right(art.ends, start)
@@ -551,10 +554,13 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
                 f[f"L{d}:" + low[ts - d]] = 1.0
             if te + d - 1 < n:
                 f[f"R{d}:" + low[te + d - 1]] = 1.0
-        sent_words = {w for w in low[ss:se] if w[:1].isalnum()}
-        norm = 1.0 / math.sqrt(max(len(sent_words), 1))
-        for w in sent_words:
-            f["S:" + w] = norm
+        if vocabulary is None:
+            f.update(_sentence_words(low, ss, se))
+        else:  # the block of a sentence, once per sentence
+            block = art.entity_ctx.get(("\x00S", ss))
+            if block is None:
+                block = art.entity_ctx[("\x00S", ss)] = _kept(_sentence_words(low, ss, se), vocabulary)
+            f.update(block)
         # every occurrence of the same surface in the article: the words around them
         # (an actor's casting is mostly consistent within an article)
         ctx = art.entity_ctx.get(ms)
@@ -578,7 +584,7 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
                 ctx["E_occurrences"] = math.log1p(occ) / 3.0
                 if lang == "en":
                     ctx.update(_en_context_vector(around))
-            art.entity_ctx[ms] = ctx
+            art.entity_ctx[ms] = ctx = ctx if vocabulary is None else _kept(ctx, vocabulary)
         f.update(ctx)
         # article context
         st = "pro_ua" if stance > 0.2 else "pro_ru" if stance < -0.2 else "neutral"
@@ -647,6 +653,18 @@ def mention_features(art: _Article, start: int, end: int, *, side: str | None = 
     cues_out = {"side": side, "stance": stance, "score": score, "role": role, "speaker": speaker,
                 "innocent": innocent, "agent": agent, "patient": patient, "fine": fine_counts}
     return (f if features else {}), cues_out
+
+
+def _sentence_words(low: Sequence[str], ss: int, se: int) -> dict[str, float]:
+    """The ``S:`` block of :func:`mention_features`: the words of the sentence ``low[ss:se]``, L2-normalised."""
+    sent_words = {w for w in low[ss:se] if w[:1].isalnum()}
+    norm = 1.0 / math.sqrt(max(len(sent_words), 1))
+    return {"S:" + w: norm for w in sent_words}
+
+
+def _kept(f: Mapping[str, float], vocabulary: Container[str]) -> dict[str, float]:
+    """``f`` without the features outside ``vocabulary``, in order; dense blocks (arrays) kept."""
+    return {k: v for k, v in f.items() if k in vocabulary or isinstance(v, np.ndarray)}
 
 
 #: scale of each L2-normalised embedding block (chosen from 1 / 2 by grouped 5-fold CV on the ru folder)
@@ -1142,14 +1160,15 @@ def tune_fine_thresholds(P: np.ndarray, classes: Sequence[str], mains: Sequence[
 def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str = "text",
               lang: str | None = None, features: Callable[[str], bool] | None = None,
               sentence_spans: Mapping[object, list[tuple[int, int]]] | None = None, parses: Mapping | None = None,
-              quotes: pd.DataFrame | None = None,
-              narrative_cues: Mapping | None = None) -> tuple[list[dict], list[dict], list[str]]:
+              quotes: pd.DataFrame | None = None, narrative_cues: Mapping | None = None,
+              vocabulary: Container[str] | None = None) -> tuple[list[dict], list[dict], list[str]]:
     """Features and rule cues of each mention row (``article_id``, ``start``, ``end``;
     optional ``surface``/``mention`` and ``side`` or ``entity_id``). Returns
     (features, cues, lang of each row). ``features``: whether the mentions of an article in a
     language need their features (``{}`` where not: the rules read the cues alone); default all.
     ``sentence_spans``, ``parses`` and ``quotes``: work a caller has already done, as in :func:`predict_roles`;
-    ``narrative_cues``: {article_id: what :func:`art_narratives` gives} (:mod:`analysis.narratives` has them)."""
+    ``narrative_cues``: {article_id: what :func:`art_narratives` gives} (:mod:`analysis.narratives` has them);
+    ``vocabulary``: as :func:`mention_features`'s (the feature names a model has weights for)."""
     texts = dict(zip(articles["article_id"].tolist(), articles[text_col].tolist()))
     langs = (dict(zip(articles["article_id"].tolist(), articles["lang"].tolist()))
              if "lang" in articles.columns else {})
@@ -1194,7 +1213,7 @@ def featurize(mentions: pd.DataFrame, articles: pd.DataFrame, *, text_col: str =
             art.surface_counts = per_article.get(aid, Counter())
             wanted = features is None or features(art.lang)
         f, c = mention_features(art, a, b, side=sd if isinstance(sd, str) else None,
-                                surface=s if isinstance(s, str) else None, features=wanted)
+                                surface=s if isinstance(s, str) else None, features=wanted, vocabulary=vocabulary)
         feats.append(f)
         cues.append(c)
         row_langs.append(art.lang)
