@@ -50,3 +50,18 @@ def test_contention_floor_times_two_independent_processes_alone_and_together(roo
     for r in rounds:  # each half timed alone and together: the same work, so both CPU figures are there
         assert len(r["alone_cpu"]) == len(r["together_cpu"]) == 2
         assert min(r["alone_cpu"] + r["together_cpu"]) > 0 and r["ceiling"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_fresh_worker_times_each_chunk_first_in_a_fork_and_after_another_chunk(root, shared):
+    proc = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "fresh_worker.py"), "--limit", "30", "--chunk-size", "10"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "ANALYSIS_SHARED": str(shared)},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    *rows, total = [json.loads(line.split(" load ")[0]) for line in proc.stdout.strip().splitlines()]
+    assert [r["part"] for r in rows] == [0, 1, 2]
+    for r in rows:  # user and system CPU seconds and page faults of the same chunk, cold and warm
+        assert len(r["cold"]) == len(r["warm"]) == 3 and r["cold"][0] > 0 and r["warm"][0] > 0
+    assert set(total["cold_minus_warm"]) == {"user", "system", "faults"}
