@@ -440,3 +440,23 @@ def test_the_casting_role_model_scores_the_features_without_navec_whether_or_not
         assert _reads_navec(model) is reads
         np.testing.assert_array_equal(_role_proba(model, feats),
                                       model.main_proba([strip_embeddings(f) for f in feats]))
+
+
+def test_a_casting_model_reads_long_runs_of_end_marks_as_the_plain_splitter_did(tmp_path, monkeypatch):
+    # the non-English splitter (analysis.roles._SIMPLE_END) is linear now; on a text the plain pattern still
+    # finishes, the tables (casting included) are the same
+    import re
+
+    import analysis.roles as roles
+    from analysis.narrative_casting import folder_roles
+    from test_roles import PLAIN_SIMPLE_END
+
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    model = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)
+    body = "Putin Zelensky Biden Kyiv Moscow NATO shelled " * 40
+    long = pd.DataFrame({"article_id": ["dots", "mixed"], "lang": ["xx", "pl"], "title": "", "text": [
+        body + "." * 3000 + body.strip(), ("Russia attacked Kyiv. " + "?!" * 500 + "NATO... \u201d\n\n") * 40]})
+    new = narratives(long, method="model", model=model)
+    assert new["narratives"].notna().all()
+    monkeypatch.setattr(roles, "_SIMPLE_END", re.compile(PLAIN_SIMPLE_END))
+    pd.testing.assert_frame_equal(new, narratives(long, method="model", model=model), check_exact=True)
