@@ -144,6 +144,36 @@ def test_with_an_english_casting_model_the_narratives_stage_reads_the_framing_st
     # not parsed again, and the same table as narratives() alone
     import importlib
 
+    direct, stage, parsed_again = _watch_the_casting(articles, tmp_path, monkeypatch)
+    assert (direct["method"] == "model").sum() == 5  # the English articles and the empty one
+    calls = []
+    quotes_module = importlib.import_module("analysis.framing.quotes")
+    original = quotes_module.quotes
+    monkeypatch.setattr(quotes_module, "quotes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    report = engine.run(articles, stages=engine.REPORT_STAGES, chunk_size=1000)
+    assert calls == [] and stage and parsed_again == []
+    pd.testing.assert_frame_equal(engine.comparable(report["narratives"]),
+                                  engine.comparable(direct.drop(columns="evidence")))
+    alone = engine.run(articles, stages=("narratives",), chunk_size=1000)  # no framing stage: quotes found here
+    pd.testing.assert_frame_equal(engine.comparable(alone["narratives"]), engine.comparable(report["narratives"]))
+
+
+def test_without_the_roles_stage_the_narratives_stage_still_reads_the_sentiment_stages_parses(articles, tmp_path,
+                                                                                             monkeypatch):
+    # the sentiment stage keeps its sentence parses for the casting when the narratives stage runs, with or
+    # without the roles stage: no sentence is parsed again, and the table is narratives()'s alone
+    direct, stage, parsed_again = _watch_the_casting(articles, tmp_path, monkeypatch)
+    report = engine.run(articles, stages=("sentences", "entities", "sentiment", "narratives"), chunk_size=1000)
+    assert stage and parsed_again == []
+    pd.testing.assert_frame_equal(engine.comparable(report["narratives"]),
+                                  engine.comparable(direct.drop(columns="evidence")))
+
+
+def _watch_the_casting(articles, tmp_path, monkeypatch):
+    """An English casting model as the default narrative model; (narratives() of ``articles`` alone, a list that
+    gets an item when the narratives stage starts, the sentences parsed again once it has)."""
+    import importlib
+
     from analysis.narrative_casting import folder_roles
     from test_narratives import _roles_folder
 
@@ -151,19 +181,9 @@ def test_with_an_english_casting_model_the_narratives_stage_reads_the_framing_st
     model = nar.train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)
     monkeypatch.setattr(nar, "load_narrative_model", lambda path=None, lang="en": model if lang == "en" else None)
     direct = nar.narratives(articles, evidence=engine.NARRATIVE_EVIDENCE)
-    assert (direct["method"] == "model").sum() == 5  # the English articles and the empty one
-    calls = []
-    quotes_module = importlib.import_module("analysis.framing.quotes")
-    original = quotes_module.quotes
-    monkeypatch.setattr(quotes_module, "quotes", lambda *a, **k: calls.append(1) or original(*a, **k))
     targeted = importlib.import_module("analysis.targeted")
     parsed_again, analyse, stage, labelled = [], targeted._analyse, [], nar.narratives
     monkeypatch.setattr(nar, "narratives", lambda *a, **k: stage.append(1) or labelled(*a, **k))
     monkeypatch.setattr(targeted, "_analyse",  # a sentence parsed again in the narratives stage
                         lambda *a, **k: (stage and parsed_again.append(a[0])) or analyse(*a, **k))
-    report = engine.run(articles, stages=engine.REPORT_STAGES, chunk_size=1000)
-    assert calls == [] and stage and parsed_again == []
-    pd.testing.assert_frame_equal(engine.comparable(report["narratives"]),
-                                  engine.comparable(direct.drop(columns="evidence")))
-    alone = engine.run(articles, stages=("narratives",), chunk_size=1000)  # no framing stage: quotes found here
-    pd.testing.assert_frame_equal(engine.comparable(alone["narratives"]), engine.comparable(report["narratives"]))
+    return direct, stage, parsed_again

@@ -440,3 +440,47 @@ def test_the_casting_role_model_scores_the_features_without_navec_whether_or_not
         assert _reads_navec(model) is reads
         np.testing.assert_array_equal(_role_proba(model, feats),
                                       model.main_proba([strip_embeddings(f) for f in feats]))
+
+
+def test_a_casting_model_reads_long_runs_of_end_marks_as_the_plain_splitter_did(tmp_path, monkeypatch):
+    # the non-English splitter (analysis.roles._SIMPLE_END) is linear now; on a text the plain pattern still
+    # finishes, the tables (casting included) are the same
+    import re
+
+    import analysis.roles as roles
+    from analysis.narrative_casting import folder_roles
+    from test_roles import PLAIN_SIMPLE_END
+
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    model = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)
+    body = "Putin Zelensky Biden Kyiv Moscow NATO shelled " * 40
+    long = pd.DataFrame({"article_id": ["dots", "mixed"], "lang": ["xx", "pl"], "title": "", "text": [
+        body + "." * 3000 + body.strip(), ("Russia attacked Kyiv. " + "?!" * 500 + "NATO... \u201d\n\n") * 40]})
+    new = narratives(long, method="model", model=model)
+    assert new["narratives"].notna().all()
+    monkeypatch.setattr(roles, "_SIMPLE_END", re.compile(PLAIN_SIMPLE_END))
+    pd.testing.assert_frame_equal(new, narratives(long, method="model", model=model), check_exact=True)
+
+
+def test_the_default_model_file_is_read_once_per_version_of_the_file(tmp_path, monkeypatch):
+    # the engine's narratives stage asks for the default model in every chunk: one read while the file is unchanged
+    import os
+
+    import analysis.narratives as nar
+
+    monkeypatch.setenv("ANALYSIS_MODELS", str(tmp_path))
+    arts, labels = _tiny_labels()
+    model = train_narrative_model(arts, labels, min_count=1)
+    path = model.to_json(tmp_path / "narratives_en.json")
+    reads = []
+    original = nar.NarrativeModel.from_dict
+    monkeypatch.setattr(nar.NarrativeModel, "from_dict", lambda payload: reads.append(1) or original(payload))
+    first = load_narrative_model(lang="en")
+    assert load_narrative_model(lang="en") is first and len(reads) == 1
+    assert load_narrative_model(lang="ru") is None, "an absent default is None, as before"
+    model.lexicon_prior = 0.25
+    model.to_json(path)
+    os.utime(path, ns=(1, 1))  # a new version of the file: read again
+    again = load_narrative_model(lang="en")
+    assert again is not first and again.lexicon_prior == 0.25 and len(reads) == 2
+    assert load_narrative_model(path) is not load_narrative_model(path), "an explicit path is read at every call"

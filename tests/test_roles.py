@@ -813,3 +813,31 @@ def test_a_model_carries_its_own_fine_fallback_and_the_russian_default_keeps_the
         moved += fb != fa
     assert moved, "the fixture has a mention whose cue word overrides the fine model"
     assert JOINT_TRAIN["en"][1]["fine_fallback"] == 0.5 and "fine_fallback" not in DEFAULTS["ru"]
+
+
+#: the sentence end of the non-English splitter as rounds before 15 wrote it (quadratic on long runs of end marks)
+PLAIN_SIMPLE_END = r"[.!?\u2026]+[\"'\u00bb\u201d)]*\s+|\n+"
+
+
+def test_the_non_english_sentence_splitter_matches_the_plain_pattern_on_any_text():
+    import random
+    import re
+
+    import analysis.roles as roles
+
+    rng = random.Random(0)
+    alphabet = ".!?\u2026\"')\u00bb\u201d \n\tab"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(60))) for _ in range(3000)]
+    texts += ["Да. Нет!\n\nНу...", "a.. ...b", "x?!\u201d y", '..."', "\n\n.\n", ". . .", ""]
+    plain = re.compile(PLAIN_SIMPLE_END)
+    for text in texts:
+        assert [m.span() for m in roles._SIMPLE_END.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_a_long_run_of_end_marks_without_whitespace_does_not_stall_the_splitter():
+    # a stall guard, not a speed target: the plain pattern retried its run of marks from every mark (quadratic:
+    # 100,000 dots took 95 CPU s, 300,000 would take about 15 min); the splitter now matches a run once
+    code = ("from analysis.roles import _simple_sentences\n"
+            "for run in ('.' * 300_000, '?!' * 150_000, '\u2026' * 300_000, ('.' * 1000 + ' ') * 300):\n"
+            "    assert _simple_sentences('Kyiv ' + run + 'Moscow')\n")  # no whitespace after the run
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

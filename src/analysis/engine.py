@@ -252,7 +252,8 @@ def process_articles(
         if "mentions" in out:
             from analysis.targeted import mention_sentiment
 
-            parses = handed["parses"] = {} if "roles" in stages else None
+            # the sentence parses for the roles stage and the narratives stage's casting
+            parses = handed["parses"] = {} if "roles" in stages or "narratives" in stages else None
             scored = mention_sentiment(out["mentions"], out["sentences"], parses=parses, split=sentence_split())
             keep = ["article_id", "sentence_id", "start", "end", "entity_id", "polarity", "score"]
             out["mention_sentiment"] = scored[[c for c in keep if c in scored.columns]].reset_index(drop=True)

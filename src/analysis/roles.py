@@ -294,9 +294,20 @@ def _counts(text: str, *regexes: re.Pattern | None) -> list[int]:
     return [0 if rx is None else len(found[rx]) if rx in found else len(rx.findall(text)) for rx in regexes]
 
 
+#: a sentence end of :func:`_simple_sentences`: a run of end marks (closing quotes, brackets) and whitespace, or
+#: newlines. The run is matched from its first mark on, without backtracking: tried at every mark of a run
+#: that is not followed by whitespace (100,000 dots), the plain form cost quadratic time, with the same matches
+_SIMPLE_END = re.compile(r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u00bb\u201d)]*+\s+|\n+")
+
+
 def _simple_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a non-English text: split after end marks followed by whitespace and at newlines.
+
+    >>> _simple_sentences("Да. Нет!\\n\\n...")
+    [(0, 4), (4, 10), (10, 13)]
+    """
     out, start = [], 0
-    for m in re.finditer(r"[.!?\u2026]+[\"'\u00bb\u201d)]*\s+|\n+", text):
+    for m in _SIMPLE_END.finditer(text):
         end = m.end()
         if text[start:end].strip():
             out.append((start, end))
@@ -341,6 +352,13 @@ def _cast_classes(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65_536)
+def _cast_classes_of(word: str, lang: str) -> tuple[str, ...]:
+    """The ``cast_verbs`` classes (:func:`_cast_classes`) one of whose prefixes starts ``word``, in their order;
+    memoised (speed only: :func:`cast_features` asks for the same words of every mention's clause)."""
+    return tuple(c for c, prefixes in _cast_classes(lang) if word.startswith(prefixes))
+
+
 def cast_features(low: Sequence[str], ts: int, te: int, ss: int, se: int, lang: str = "en") -> dict[str, float]:
     """Whether the mention (tokens ``ts:te`` of ``low``, its sentence ``ss:se``) is the agent or the patient of a
     word of each ``cast_verbs`` class of ``roles.yml`` (harm, help, peace, accuse, deceive, suffer) in its own
@@ -355,13 +373,12 @@ def cast_features(low: Sequence[str], ts: int, te: int, ss: int, se: int, lang: 
     >>> cast_features(low, 0, 2, 0, 12), cast_features(low, 5, 7, 0, 12), cast_features(low, 8, 9, 0, 12)
     ({'vc:harm:patient': 1.0}, {'vc:harm:agent': 1.0}, {'vc:help:agent': 1.0})
     """
-    classes = _cast_classes(lang)
     out: dict[str, float] = {}
-    if not classes:
+    if not _cast_classes(lang):
         return out
 
     def of(word):
-        return [c for c, prefixes in classes if word.startswith(prefixes)]
+        return _cast_classes_of(word, lang)
 
     for i in range(te, min(te + 4, se)):
         if low[i] in _CLAUSE_STOP:
