@@ -569,19 +569,18 @@ def re2_counts(texts: Sequence[str], compiled: Sequence[tuple[re.Pattern | None,
     forms_of = [[exact_form(rx) for rx in pair if rx is not None] for pair in compiled]
     translated = [all(f is not None for f in forms) for forms in forms_of]
     flat = [form for forms, ok in zip(forms_of, translated) if ok for form in forms]
-    flags = [at_least is not None and at_least[j] == 1 for j, forms in enumerate(forms_of) if translated[j]
-             for _form in forms]
+    first_match = [at_least is not None and at_least[j] == 1 for j in range(len(compiled))]
+    flags = [first_match[j] for j, forms in enumerate(forms_of) if translated[j] for _form in forms]
     # every pair's forms counted together: one RE2::Set scan tells where each matches at all
     counts_of = iter(count_column(buffer, flat, any_match=flags) if buffer is not None and flat else [])
     for j, forms in enumerate(forms_of):
-        any_match = at_least is not None and at_least[j] == 1
         counts = [next(counts_of) for _form in forms] if buffer is not None and translated[j] else []
-        if any(c is None for c in counts) or any(f is None for f in forms):
+        if not translated[j] or any(c is None for c in counts):
             untranslated.append(j)
             continue
         for c in counts:
             out[rows, j] += c
-        if not any_match and any(f.lead for f in forms):  # the few texts RE2 may miscount: Python counts them
+        if not first_match[j] and any(f.lead for f in forms):  # the few texts RE2 may miscount: Python counts them
             recount = rows[[any(f.inexact(subjects[i]) for f in forms) for i in rows]] if len(rows) else rows
             out[recount, j] = 0
             left.append((recount, [j]))
