@@ -84,8 +84,7 @@ def _role_proba(model, feats: Sequence[dict]) -> np.ndarray:
 def _reads_navec(model) -> bool:
     """Whether a weight of ``model`` could read a navec feature :func:`analysis.roles.strip_embeddings` drops
     (a role model trained for English has none)."""
-    return any(name.startswith(("nvw", "nvm")) for lin in (model.main, model.collective) if lin is not None
-               for name in lin.vocab)
+    return any(name.startswith(("nvw", "nvm")) for name in _vocabulary(model))
 
 
 def _fit_roles(feats: Sequence[dict], gold: pd.DataFrame, *, seed: int):
