@@ -48,6 +48,24 @@ def test_exporter_adds_one_source_line(tmp_path, figure):
     assert (tmp_path / "figures" / "02_demo" / "again.svg").exists()
 
 
+@pytest.mark.parametrize("height", [2.0, 3.5, 6.0])
+def test_the_source_line_sits_below_the_axis_label_and_tick_labels_of_a_short_chart(tmp_path, height):
+    # notebook 04's agentless-harm chart (7 x 3.5 in) printed its source line across its x-axis label
+    report.set_style()
+    fig, ax = plt.subplots(figsize=(7, height))
+    ax.barh(["Ukrainian outlets", "Russian outlets"], [0.5, 0.3])
+    ax.set_xlabel("share of harm sentences with no named agent")
+    export = report.Exporter("04_demo", output_dir=tmp_path, source="Source: data/raw; 1 article")
+    export.save_figure(fig, "short", show=False)
+    fig.canvas.draw()  # the layout as drawn afresh, as the PNG, SVG and PDF were
+    renderer = fig.canvas.get_renderer()
+    note = next(t for t in fig.texts if t.get_gid() == "source-note").get_window_extent(renderer)
+    label = ax.xaxis.label.get_window_extent(renderer)
+    ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    assert note.y1 <= label.y0 and all(note.y1 <= t.y0 for t in ticks)
+    plt.close(fig)
+
+
 def test_unsafe_names_become_file_names(tmp_path, figure):
     paths = report.save_figure(figure, "Kyiv vs Kiev / share", notebook="n", output_dir=tmp_path, formats=("png",))
     assert paths[0].name == "Kyiv_vs_Kiev_share.png"

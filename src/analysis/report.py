@@ -133,6 +133,25 @@ def source_note(fig, text: str, *, fontsize: float = 8) -> None:
     fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=fontsize, color="#555555", gid="source-note")
 
 
+def _place_source_note(fig) -> None:
+    """Move the source line below everything else the figure draws (tick labels, axis labels, legends).
+
+    :func:`source_note` puts it just under the figure's bottom edge, but a short chart's tick and
+    axis labels reach further down than that, and the line was printed across the x-axis label.
+    Called at export, when the chart is complete.
+    """
+    notes = [t for t in fig.texts if t.get_gid() == "source-note"]
+    if not notes:
+        return
+    for note in notes:
+        note.set_visible(False)
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else fig._get_renderer()
+    bottom = fig.get_tightbbox(renderer).y0  # inches from the figure's bottom edge; negative below it
+    for note in notes:
+        note.set_visible(True)
+        note.set_y(min(-0.02, (bottom - 4 / 72) / fig.get_figheight()))  # 4 points under the lowest label
+
+
 def format_date_axis(ax, axis: str = "x") -> None:
     """Concise date tick labels (``2022``, ``Mar``, ``Apr`` ...) that never overlap."""
     import matplotlib.dates as mdates
@@ -341,6 +360,7 @@ def show_figure(fig, *, dpi: int = 100, close: bool = True) -> bytes:
     showing the figure a second time.
     """
     buffer = io.BytesIO()
+    _place_source_note(fig)
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     png = buffer.getvalue()
     _display_png(png)
@@ -383,6 +403,7 @@ def save_figure(
     folder = figure_dir(notebook, output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     stem = _NAME_RE.sub("_", name)
+    _place_source_note(fig)
     written = []
     for fmt in formats:
         path = folder / f"{stem}.{fmt}"
