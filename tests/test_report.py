@@ -66,6 +66,14 @@ def test_the_source_line_sits_below_the_axis_label_and_tick_labels_of_a_short_ch
     plt.close(fig)
 
 
+def test_a_title_states_the_strongest_finding_that_rests_on_enough_data_or_says_there_is_none():
+    shares = pd.DataFrame({"outlet": ["tiny", "big", "mid"], "share": [1.0, 0.4, 0.3], "reliable": [False, True, True]})
+    title, lead = report.finding_title(shares, lambda r: f"{r['share']:.0%} in {r['outlet']}", too_few="Too few")
+    assert (title, lead["outlet"]) == ("40% in big", "big")  # never the 100% of a handful of articles
+    assert report.finding_title(shares.head(1), lambda r: "finding", too_few="Too few articles") == ("Too few articles", None)
+    assert report.finding_title(shares.iloc[:0], lambda r: "finding", too_few="Nothing") == ("Nothing", None)
+
+
 def test_unsafe_names_become_file_names(tmp_path, figure):
     paths = report.save_figure(figure, "Kyiv vs Kiev / share", notebook="n", output_dir=tmp_path, formats=("png",))
     assert paths[0].name == "Kyiv_vs_Kiev_share.png"

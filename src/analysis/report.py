@@ -57,6 +57,7 @@ __all__ = [
     "capped_sample",
     "corpus_hash",
     "figure_dir",
+    "finding_title",
     "format_date_axis",
     "group_colors",
     "group_order",
@@ -296,6 +297,27 @@ _HASH_BLOCK = 5_000  # rows of :func:`corpus_hash` turned into strings at a time
 
 def _short_hash(value: str) -> str:
     return value[:8]
+
+
+def finding_title(rows: pd.DataFrame, finding, *, too_few: str, reliable: str = "reliable"
+                  ) -> tuple[str, pd.Series | None]:
+    """A chart's title and the row it rests on: ``finding(row)`` for the first row of ``rows`` (sorted by
+    the caller, the strongest first) whose ``reliable`` flag is set, else ``too_few`` and ``None``.
+
+    A title states the chart's finding, so it must never rest on a handful of articles: a narrative
+    "in 100% of outlet X's articles" was one article of ten.
+
+    >>> shares = pd.DataFrame({"outlet": ["A", "B"], "share": [1.0, 0.4], "n": [1, 40], "reliable": [False, True]})
+    >>> finding_title(shares, lambda r: f"{r['share']:.0%} in {r['outlet']} (n={r['n']})", too_few="Too few")[0]
+    '40% in B (n=40)'
+    >>> finding_title(shares.head(1), lambda r: f"{r['share']:.0%} in {r['outlet']}", too_few="Too few articles")
+    ('Too few articles', None)
+    """
+    solid = rows[rows[reliable].astype(bool).to_numpy()]
+    if solid.empty:
+        return too_few, None
+    lead = solid.iloc[0]
+    return finding(lead), lead
 
 
 def source_line(label: str, articles: pd.DataFrame, *, extra: str | None = None) -> str:
