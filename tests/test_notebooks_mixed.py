@@ -159,3 +159,13 @@ def test_01_fits_a_language_with_more_than_max_topic_docs_articles_on_a_sample_a
     assert "Russian: 4 articles (fitted on a sample of 3)" in printed
     reps = _csv(tmp_path / "figures" / "01_corpus_overview" / "topic_representative_articles_ru.csv")
     assert len(reps), "the fitted model weighs every Russian article"
+
+
+def test_04_states_no_agentless_harm_finding_on_two_harm_sentences_and_draws_their_interval(root, tmp_path):
+    # data/raw holds one article with two harm sentences against Russia: "50% of harm to russia names no agent in
+    # unknown" was the title, with no interval on the bar
+    _run(root / "data" / "raw", tmp_path, ["04"])
+    figures = tmp_path / "figures" / "04_framing"
+    svg = (figures / "agentless_share.svg").read_text(encoding="utf-8")
+    assert "Too few harm sentences for a finding" in svg and "names no agent in" not in svg
+    assert "95% Wilson interval" in svg
