@@ -620,6 +620,20 @@ def test_ledgers_survive_concat_astype_and_parquet(tmp_path):
     assert accounting(back).iloc[-1]["rejected"] == 1
 
 
+def test_an_article_in_a_language_without_text_layers_is_a_warning_naming_its_file_and_row(tmp_path):
+    from analysis.corpus import warnings_of
+
+    write(tmp_path / "de.txt", "Russland greift Kiew an\n\nDie russische Armee hat in der Nacht die ukrainische "
+                               "Hauptstadt mit Drohnen angegriffen. Nach Angaben der Behörden wurden drei Menschen getötet.")
+    write(tmp_path / "en.txt", "Russia strikes Kyiv\n\nThe Russian army attacked the Ukrainian capital with drones "
+                               "overnight. Officials said three people were killed.")
+    articles = load_corpus(tmp_path)
+    assert articles["lang"].tolist() == ["de", "en"]  # loaded, never dropped
+    w = warnings_of(articles).query("field == 'lang'")
+    assert w[["source_file", "source_row", "value"]].values.tolist() == [["de.txt", 1, "de"]]
+    assert w["message"].iloc[0].startswith("language 'de' is not analysed (only en, ru, uk)")
+
+
 def test_unusual_scripts_are_named_in_the_warnings(tmp_path):
     from analysis.corpus import warnings_of
 

@@ -526,6 +526,13 @@ def test_check_fails_readably_when_nothing_loads(tmp_path):
     assert done.stderr.strip() == "check: no article could be loaded; see the rejects above"
 
 
+def test_check_on_a_folder_without_article_files_says_so_rather_than_pointing_at_rejects(tmp_path):
+    (tmp_path / "empty").mkdir()
+    done = _check(str(tmp_path / "empty"))
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(f"check: no article file in {tmp_path / 'empty'} (supported: .csv, ")
+
+
 def test_check_fails_readably_on_a_missing_path(tmp_path):
     done = _check(str(tmp_path / "nope"))
     assert done.returncode == 2

@@ -55,6 +55,19 @@ def test_lexicon_override_and_no_working_directory_fallback(root, tmp_path, monk
         paths.project_root(start=tmp_path)  # a pyproject.toml without src/analysis is not the project
 
 
+def test_a_relative_corpus_variable_is_read_from_the_folder_the_command_was_typed_in(tmp_path, monkeypatch):
+    # `ANALYSIS_CORPUS=my_articles jupyter nbconvert --execute notebooks/01_....ipynb`: the kernel runs in
+    # notebooks/, where the corpus was looked for ("corpus path not found: .../notebooks/my_articles")
+    (tmp_path / "my_articles").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.setenv("ANALYSIS_CORPUS", "my_articles")
+    monkeypatch.setenv("PWD", str(tmp_path))
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert paths.raw_dir() == (tmp_path / "my_articles").resolve()
+    (tmp_path / "notebooks" / "my_articles").mkdir()  # one beside the working directory still comes first
+    assert paths.raw_dir() == (tmp_path / "notebooks" / "my_articles").resolve()
+
+
 def test_nothing_in_src_builds_project_paths_by_hand(root):
     """Lexicons, gold, notebooks and raw data are reached through analysis.paths only."""
     pattern = re.compile(r"project_root\(\)\s*/|[\"']data[\"']\s*/\s*[\"'](lexicons|gold|raw)|"

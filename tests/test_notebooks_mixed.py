@@ -159,3 +159,26 @@ def test_01_fits_a_language_with_more_than_max_topic_docs_articles_on_a_sample_a
     assert "Russian: 4 articles (fitted on a sample of 3)" in printed
     reps = _csv(tmp_path / "figures" / "01_corpus_overview" / "topic_representative_articles_ru.csv")
     assert len(reps), "the fitted model weighs every Russian article"
+
+
+def test_04_states_no_agentless_harm_finding_on_two_harm_sentences_and_draws_their_interval(root, tmp_path):
+    # data/raw holds one article with two harm sentences against Russia: "50% of harm to russia names no agent in
+    # unknown" was the title, with no interval on the bar
+    _run(root / "data" / "raw", tmp_path, ["04"])
+    figures = tmp_path / "figures" / "04_framing"
+    svg = (figures / "agentless_share.svg").read_text(encoding="utf-8")
+    assert "Too few harm sentences for a finding" in svg and "names no agent in" not in svg
+    assert "95% Wilson interval" in svg
+
+
+def test_03_names_no_darkest_outlet_when_every_outlet_has_fewer_than_min_articles(tmp_path):
+    # ten articles in two outlets: "Wire B has the darkest coverage" rested on 5 articles against 5
+    sentences = ["Russian drones struck Kyiv overnight, killing three people.", "Talks resumed in Istanbul.",
+                 "Ukraine's army said it repelled an attack near Bakhmut.", "Grain exports rose again."]
+    rows = [{"outlet": f"Wire {'AB'[i % 2]}", "title": f"Report {i}", "text": f"Dispatch {i}. " + " ".join(sentences[i % 4:] + sentences[:i % 4])}
+            for i in range(10)]
+    corpus = tmp_path / "ten.csv"
+    pd.DataFrame(rows).to_csv(corpus, index=False)
+    _run(corpus, tmp_path, ["03"])
+    svg = (tmp_path / "figures" / "03_sentiment" / "tone_by_group.svg").read_text(encoding="utf-8")
+    assert "Too few articles for a finding: no outlet has 10" in svg and "darkest coverage" not in svg

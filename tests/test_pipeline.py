@@ -341,6 +341,23 @@ def test_load_articles_can_return_metadata_only(tmp_path):
         pipeline.load_articles(corpus, columns=["nope"], cache=False)
 
 
+def test_a_folder_with_no_article_file_stops_with_one_sentence_naming_it(tmp_path):
+    empty = tmp_path / "my_articles"
+    empty.mkdir()
+    with pytest.raises(ValueError, match=r"^no article loaded from .*my_articles: it holds no article file "
+                                         r"\(supported: \.csv, .*\.txt"):
+        pipeline.load_articles(empty, cache_dir=tmp_path / "cache")
+
+
+def test_a_corpus_whose_every_row_is_rejected_names_the_first_reject_with_file_and_row(tmp_path):
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    (corpus / "a.csv").write_text("title,text\nKyiv,\nMoscow,\n")
+    with pytest.raises(ValueError, match=r"no article loaded from .*news: 2 rejects, the first a\.csv, row 1: "
+                                         r"empty text in row 1 .*python -m analysis check .*news lists all 2"):
+        pipeline.load_articles(corpus, cache=False)
+
+
 def test_cached_corpus_loads_unused_for_a_week_are_pruned_too(tmp_path):
     import os
     import time

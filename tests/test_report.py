@@ -48,6 +48,32 @@ def test_exporter_adds_one_source_line(tmp_path, figure):
     assert (tmp_path / "figures" / "02_demo" / "again.svg").exists()
 
 
+@pytest.mark.parametrize("height", [2.0, 3.5, 6.0])
+def test_the_source_line_sits_below_the_axis_label_and_tick_labels_of_a_short_chart(tmp_path, height):
+    # notebook 04's agentless-harm chart (7 x 3.5 in) printed its source line across its x-axis label
+    report.set_style()
+    fig, ax = plt.subplots(figsize=(7, height))
+    ax.barh(["Ukrainian outlets", "Russian outlets"], [0.5, 0.3])
+    ax.set_xlabel("share of harm sentences with no named agent")
+    export = report.Exporter("04_demo", output_dir=tmp_path, source="Source: data/raw; 1 article")
+    export.save_figure(fig, "short", show=False)
+    fig.canvas.draw()  # the layout as drawn afresh, as the PNG, SVG and PDF were
+    renderer = fig.canvas.get_renderer()
+    note = next(t for t in fig.texts if t.get_gid() == "source-note").get_window_extent(renderer)
+    label = ax.xaxis.label.get_window_extent(renderer)
+    ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    assert note.y1 <= label.y0 and all(note.y1 <= t.y0 for t in ticks)
+    plt.close(fig)
+
+
+def test_a_title_states_the_strongest_finding_that_rests_on_enough_data_or_says_there_is_none():
+    shares = pd.DataFrame({"outlet": ["tiny", "big", "mid"], "share": [1.0, 0.4, 0.3], "reliable": [False, True, True]})
+    title, lead = report.finding_title(shares, lambda r: f"{r['share']:.0%} in {r['outlet']}", too_few="Too few")
+    assert (title, lead["outlet"]) == ("40% in big", "big")  # never the 100% of a handful of articles
+    assert report.finding_title(shares.head(1), lambda r: "finding", too_few="Too few articles") == ("Too few articles", None)
+    assert report.finding_title(shares.iloc[:0], lambda r: "finding", too_few="Nothing") == ("Nothing", None)
+
+
 def test_unsafe_names_become_file_names(tmp_path, figure):
     paths = report.save_figure(figure, "Kyiv vs Kiev / share", notebook="n", output_dir=tmp_path, formats=("png",))
     assert paths[0].name == "Kyiv_vs_Kiev_share.png"

@@ -331,6 +331,12 @@ def test_notebook_05_runs_headless_on_data_raw(tmp_path, root):
 
     run_notebooks(corpus=root / "data" / "raw", only=["05"], output_dir=tmp_path, log=lambda *a, **k: None)
     assert (tmp_path / "05_roles_narratives.html").exists()
+    # One article: no title may state a finding ("'Praise of Russia' appears in 100% of unknown articles")
+    figures = tmp_path / "figures" / "05_roles_narratives"
+    narratives = (figures / "narrative_prevalence_by_group.svg").read_text(encoding="utf-8")
+    casting = (figures / "actor_roles_by_group.svg").read_text(encoding="utf-8")
+    assert "Too few articles for a finding" in narratives and "appears in" not in narratives
+    assert "Too few mentions for a finding" in casting and "is cast as antagonist in" not in casting
 
 
 def _sibling_ru(tmp_path, folder):

@@ -99,7 +99,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(report(articles, limit=args.limit))
     if len(articles) == 0:
-        logger.error("check: no article could be loaded; see the rejects above")
+        from analysis.corpus import SUPPORTED_EXTENSIONS, rejects_of
+
+        if rejects_of(articles).empty:  # "see the rejects above" would point at an empty list
+            logger.error(f"check: no article file in {', '.join(args.corpus)} (supported: {', '.join(SUPPORTED_EXTENSIONS)})")
+        else:
+            logger.error("check: no article could be loaded; see the rejects above")
         return 1
     return 0
 

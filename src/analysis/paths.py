@@ -102,8 +102,17 @@ def is_packaged(path: str | os.PathLike) -> bool:
 
 
 def _env_path(name: str) -> Path | None:
+    """The variable's path; a relative one that does not exist from the working directory is read from
+    the folder the command was typed in (``$PWD``): ``jupyter nbconvert --execute`` starts its kernel in
+    the notebook's folder, where ``ANALYSIS_CORPUS=my_articles`` became ``notebooks/my_articles``."""
     value = os.environ.get(name)
-    return Path(value).expanduser().resolve() if value else None
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    typed_in = os.environ.get("PWD", "")
+    if not path.is_absolute() and not path.exists() and os.path.isabs(typed_in) and (Path(typed_in) / path).exists():
+        path = Path(typed_in) / path
+    return path.resolve()
 
 
 def _shipped(variable: str | None, in_checkout: str, name: str) -> Path:

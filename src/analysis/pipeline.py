@@ -39,7 +39,8 @@ from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
 __all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
-           "lexicon_key", "load_articles", "model_key", "prune_stores", "release_memory", "sentence_table", "stored_partitions", "token_table"]
+           "lexicon_key", "load_articles", "model_key", "nothing_loaded_message", "prune_stores", "release_memory",
+           "sentence_table", "stored_partitions", "token_table"]
 
 #: Written last into a finished analysis folder; folders without it are ignored.
 COMPLETE_MARKER = "_SUCCESS"
@@ -197,6 +198,10 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
     ``columns`` keeps only those columns (``article_id`` always): e.g. metadata without
     ``text`` for a notebook that reads every measure from the stored pipeline tables.
 
+    A corpus from which no article loads raises ``ValueError`` with one sentence naming the
+    folder and the first reject (:func:`nothing_loaded_message`), so a notebook stops at its
+    first cell instead of failing later on an empty article store.
+
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp()); _ = (folder / "a.txt").write_text("Title\\n\\nKyiv said so.")
     >>> cache = tempfile.mkdtemp()
@@ -236,7 +241,32 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
         frame = frame[keep]
         frame.attrs = attrs
     release_memory()
+    if frame.empty:
+        raise ValueError(nothing_loaded_message(corpus, frame))
     return frame
+
+
+def nothing_loaded_message(corpus, articles: pd.DataFrame) -> str:
+    """The sentence a user reads when no article loaded from ``corpus``: no article file there at
+    all, or every row rejected (the first reject, with its file and row, and how many more).
+
+    >>> import tempfile
+    >>> from analysis.corpus import load_corpus
+    >>> folder = tempfile.mkdtemp()
+    >>> nothing_loaded_message("my_folder", load_corpus(folder))  # doctest: +ELLIPSIS
+    'no article loaded from my_folder: it holds no article file (supported: .csv, ..., .xml)'
+    """
+    from analysis.corpus import SUPPORTED_EXTENSIONS, rejects_of
+
+    rejects = rejects_of(articles)
+    if rejects.empty:
+        return f"no article loaded from {corpus}: it holds no article file (supported: {', '.join(SUPPORTED_EXTENSIONS)})"
+    first = rejects.iloc[0]
+    row = "" if pd.isna(first["source_row"]) else f", row {int(first['source_row'])}"
+    more = len(rejects) - 1
+    return (f"no article loaded from {corpus}: {len(rejects):,} reject{'s' if more else ''}, the first "
+            f"{first['source_file']}{row}: {first['reason']}"
+            + (f" (python -m analysis check {corpus} lists all {len(rejects):,})" if more else ""))
 
 
 def release_arrow_memory() -> None:

@@ -57,6 +57,7 @@ __all__ = [
     "capped_sample",
     "corpus_hash",
     "figure_dir",
+    "finding_title",
     "format_date_axis",
     "group_colors",
     "group_order",
@@ -131,6 +132,25 @@ def source_note(fig, text: str, *, fontsize: float = 8) -> None:
     for old in [t for t in fig.texts if t.get_gid() == "source-note"]:
         old.remove()
     fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=fontsize, color="#555555", gid="source-note")
+
+
+def _place_source_note(fig) -> None:
+    """Move the source line below everything else the figure draws (tick labels, axis labels, legends).
+
+    :func:`source_note` puts it just under the figure's bottom edge, but a short chart's tick and
+    axis labels reach further down than that, and the line was printed across the x-axis label.
+    Called at export, when the chart is complete.
+    """
+    notes = [t for t in fig.texts if t.get_gid() == "source-note"]
+    if not notes:
+        return
+    for note in notes:
+        note.set_visible(False)
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else fig._get_renderer()
+    bottom = fig.get_tightbbox(renderer).y0  # inches from the figure's bottom edge; negative below it
+    for note in notes:
+        note.set_visible(True)
+        note.set_y(min(-0.02, (bottom - 4 / 72) / fig.get_figheight()))  # 4 points under the lowest label
 
 
 def format_date_axis(ax, axis: str = "x") -> None:
@@ -279,6 +299,27 @@ def _short_hash(value: str) -> str:
     return value[:8]
 
 
+def finding_title(rows: pd.DataFrame, finding, *, too_few: str, reliable: str = "reliable"
+                  ) -> tuple[str, pd.Series | None]:
+    """A chart's title and the row it rests on: ``finding(row)`` for the first row of ``rows`` (sorted by
+    the caller, the strongest first) whose ``reliable`` flag is set, else ``too_few`` and ``None``.
+
+    A title states the chart's finding, so it must never rest on a handful of articles: a narrative
+    "in 100% of outlet X's articles" was one article of ten.
+
+    >>> shares = pd.DataFrame({"outlet": ["A", "B"], "share": [1.0, 0.4], "n": [1, 40], "reliable": [False, True]})
+    >>> finding_title(shares, lambda r: f"{r['share']:.0%} in {r['outlet']} (n={r['n']})", too_few="Too few")[0]
+    '40% in B (n=40)'
+    >>> finding_title(shares.head(1), lambda r: f"{r['share']:.0%} in {r['outlet']}", too_few="Too few articles")
+    ('Too few articles', None)
+    """
+    solid = rows[rows[reliable].astype(bool).to_numpy()]
+    if solid.empty:
+        return too_few, None
+    lead = solid.iloc[0]
+    return finding(lead), lead
+
+
 def source_line(label: str, articles: pd.DataFrame, *, extra: str | None = None) -> str:
     """The source line under a chart: corpus, article count, duplicates left out, corpus hash.
 
@@ -341,6 +382,7 @@ def show_figure(fig, *, dpi: int = 100, close: bool = True) -> bytes:
     showing the figure a second time.
     """
     buffer = io.BytesIO()
+    _place_source_note(fig)
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     png = buffer.getvalue()
     _display_png(png)
@@ -383,6 +425,7 @@ def save_figure(
     folder = figure_dir(notebook, output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     stem = _NAME_RE.sub("_", name)
+    _place_source_note(fig)
     written = []
     for fmt in formats:
         path = folder / f"{stem}.{fmt}"

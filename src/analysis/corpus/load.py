@@ -688,6 +688,10 @@ def _file_name_date(value: Any) -> pd.Timestamp | None:
     return _safe_utc(ts)[0] if not pd.isna(ts) else None
 
 
+#: Languages with their own text layers; Belarusian gets its own note ("script") from analysis.lang.
+_ANALYSED_LANGS = frozenset({"en", "ru", "uk", "be"})
+
+
 def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list) -> pd.DataFrame:
     """Dates, language, outlet fallback, ids, dtypes — vectorised over the whole corpus."""
     n = len(frame)
@@ -730,6 +734,13 @@ def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list)
         else:
             langs.append(g)
     frame["lang"] = langs
+    # A language without its own text layers (German, French, ...) goes through the English ones: say so per
+    # article, or a German corpus yields English-stopword "top terms" and VADER tone without a word of caution.
+    for i, code in enumerate(langs):
+        if isinstance(code, str) and code not in _ANALYSED_LANGS:
+            warnings.append((frame["source_file"].iloc[i], frame["source_row"].iloc[i], "lang", code,
+                             f"language {code!r} is not analysed (only en, ru, uk): its terms, entities and tone come "
+                             "from the English methods and mean little (if it is misdetected, give lang in a column or sources.yml)"))
     # Unusual script (transliterated Russian, mixed-script words, pre-reform, Belarusian): say so
     from analysis.lang import input_conditions
 
