@@ -69,11 +69,16 @@ protocol runs of 3 rounds, ``--work same_work`` in the first and third; every fi
   0.44-1.06 -> 0.28-0.34). ``speedup_vs_naive`` per round 5.89 / 7.57 / 6.70 -> 7.81 / 7.78 / 8.42,
   ``_vadersentiment`` 4.05 / 5.22 / 4.61 -> 5.37 / 5.37 / 5.79, ``full_pipeline_vs_naive``
   1.73 / 1.79 / 1.95 -> 1.88 / 1.93 / 2.03 (naive 22.30-23.33 CPU s in that sitting). Same code,
-  same tables: only the allocator's pages change. With it no huge page is made anywhere in the
+  same tables (``engine.run``'s 10 default tables of the bench corpus, plain and with the setting in
+  two processes: ``assert_frame_equal(check_exact=True)``). With it no huge page is made anywhere in the
   process (the calibration's ``MADV_HUGEPAGE`` region then faults at 0-5 us per 2 MB step: 4 kB
   pages; numpy's arrays too). mimalloc reads the variable when pyarrow loads, so it is a setting of
   the process that runs the pipeline (the user's shell or notebook kernel), not one the engine can
-  apply from inside; not applied here.
+  apply from inside; not applied here. Arrow's other pools, which the engine could choose at run
+  time (``pyarrow.set_memory_pool``), did as well in a fifth run (``--work same_work``, 2 rounds, load
+  4.6-5.1): plain 3.42 / 2.76 CPU s (second runs 3.56 / 3.19), ``ARROW_DEFAULT_MEMORY_POOL=system``
+  2.76 / 2.79 (2.61 / 2.58), ``=jemalloc`` 2.66 / 2.74 (2.37 / 2.36); system seconds 0.80 / 0.30
+  against 0.10-0.28; ``speedup_vs_naive`` 6.69 / 8.08 against 8.28 / 8.00 and 8.59 / 8.15.
 * **The naive notebook** moved little within a sitting (22.2-24.0 CPU s over 12 children; steps
   sentences 2.39-2.79, tokens 8.18-9.26, vader 11.60-12.36), and the pure-Python calibration loop
   0.075-0.091 s: the 20% the naive moved between yesterday's sittings is not explained by these runs
