@@ -65,3 +65,29 @@ def test_fresh_worker_times_each_chunk_first_in_a_fork_and_after_another_chunk(r
     for r in rows:  # user and system CPU seconds and page faults of the same chunk, cold and warm
         assert len(r["cold"]) == len(r["warm"]) == 3 and r["cold"][0] > 0 and r["warm"][0] > 0
     assert set(total["cold_minus_warm"]) == {"user", "system", "faults"}
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_cpu_ratios_times_naive_and_ours_in_fresh_processes_in_alternating_order(root, shared, tmp_path):
+    out = tmp_path / "children.json"
+    proc = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "cpu_ratios.py"), "--rounds", "2", "--limit", "20",
+         "--work", "same_work", "--variant", "one-arena:MALLOC_ARENA_MAX=1", "--json", str(out)],
+        capture_output=True, text=True, timeout=900, env={**os.environ, "ANALYSIS_SHARED": str(shared)},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.strip().splitlines()
+    # the single run's last lines are kept, now medians of the rounds
+    assert [line.split(":")[0] for line in lines[-2:]] == ["speedup_vs_naive", "speedup_vs_naive_vadersentiment"]
+    assert [line.split(":")[0] for line in lines if line.startswith("round ")] == [
+        "round 0 naive", "round 0 same_work", "round 0 same_work[one-arena]",
+        "round 1 same_work[one-arena]", "round 1 same_work", "round 1 naive"]
+    children = json.loads(out.read_text())
+    assert set(children) == {"naive", "same_work", "same_work[one-arena]"}
+    assert len({child["pid"] for reports in children.values() for child in reports}) == 6  # a process each
+    for child in children["same_work"]:  # CPU, wall and faults of the first run; the warm second run apart
+        cost = child["cost"]
+        assert cost["cpu"] > 0 and cost["wall"] > 0 and cost["minflt"] > 0 and child["maxrss_mb"] > 0
+        assert set(child["stages"]) >= {"sentences", "tokens", "sentiment"} and child["cost_second"]["cpu"] > 0
+    assert all(set(child["steps"]) >= {"sentences", "tokens", "vader"} for child in children["naive"])
