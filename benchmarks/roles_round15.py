@@ -51,6 +51,9 @@ is the mean of p+ - p- of the trained classifier instead of the rules' score; ``
 and the per-side mean probabilities added (``ctm:<side>:<class>``, x the same scale 0.5). The probabilities of a
 gazetteer mention are those of its sentence (:class:`analysis.roles._Article`'s sentences), computed once.
 
+``--diagnose``: ROC AUC of the probabilities alone for each gold main role against the rest, beside the rules'
+score (no training on SemEval).
+
 Writes nothing.
 """
 
@@ -275,6 +278,39 @@ class Harness:
         return {v: role_scores(g, pm, pf) for v, (pm, pf) in out.items()}
 
 
+def diagnose(root, tm_path) -> None:
+    """How well the probabilities alone tell the gold roles apart (no training on SemEval): ROC AUC against the
+    rules' score (:func:`analysis.roles._sentiment`, the ``tsent`` feature) on the English mentions, all and the
+    "Russia" ones (round 11's weak spot)."""
+    from sklearn.metrics import roc_auc_score
+
+    from analysis.sentiment.target import load_target_model
+
+    arts, gold = R.read_roles_dir(root / "en")
+    gold = gold.reset_index(drop=True)
+    P, E = mention_probs(arts, gold, load_target_model(tm_path))
+    texts = dict(zip(arts["article_id"], arts["text"]))
+    cache: dict = {}
+    rules = []
+    for aid, a, b in zip(gold["article_id"], gold["start"], gold["end"]):
+        art = cache.get(aid) or cache.setdefault(aid, R._Article(texts[aid], "en"))
+        s0, s1 = art.sents[max(bisect_right(art.sent_starts, int(a)) - 1, 0)]
+        rules.append(R._sentiment(art.text[s0:s1], int(a) - s0, min(int(b), s1) - s0)[0])
+    rules = np.array(rules)
+    y = gold["main_role"].to_numpy()
+    russia = gold["mention"].str.lower().eq("russia").to_numpy()
+    print(f"{len(y)} mentions, {russia.sum()} 'Russia'; correlation of p+ - p- with the rules' score "
+          f"{np.corrcoef(P[:, 2] - P[:, 0], rules)[0, 1]:.3f}")
+    for role, cols in (("Antagonist", (("p-", P[:, 0]), ("entity mean p-", E[:, 0]), ("p- - p+", P[:, 0] - P[:, 2]),
+                                       ("rules -score", -rules))),
+                       ("Protagonist", (("p+", P[:, 2]), ("rules score", rules))),
+                       ("Innocent", (("p-", P[:, 0]), ("rules -score", -rules)))):
+        g = (y == role).astype(int)
+        for name, sc in cols:
+            print(f"AUC {role} vs rest, {name}: {roc_auc_score(g, sc):.3f} (Russia {roc_auc_score(g[russia], sc[russia]):.3f})"
+                  if g[russia].min() != g[russia].max() else f"AUC {role} vs rest, {name}: {roc_auc_score(g, sc):.3f}")
+
+
 @contextmanager
 def casting_variant(variant, tm):
     """The library's casting with the trained classifier's probabilities (``--casting``, module docstring)."""
@@ -355,10 +391,15 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, nargs="+", default=[0])
     ap.add_argument("--variants", nargs="+", default=["base"])
     ap.add_argument("--root", default=None)
+    ap.add_argument("--diagnose", action="store_true", help="AUCs of the probabilities alone (no training)")
     ap.add_argument("--casting", nargs="+", default=None, help="narrative casting variants: lib tmsent tmprob")
     args = ap.parse_args(argv)
     if args.casting:
         return casting_main(args)
+    if args.diagnose:
+        if (root := r6._semeval_root(args.root)) is not None:
+            diagnose(root, args.target_model)
+        return 0
     for v in args.variants:
         head = v.partition("@")[0]
         if head != "base" and head not in BLOCKS and head != "tmstk" and not head.startswith("tmpoe"):
@@ -368,13 +409,14 @@ def main(argv=None) -> int:
         return 0
     dx = r6.Data(root)
     h = Harness(dx, args.target_model)
-    res: dict = {v: [] for v in args.variants}
+    table = []  # [seed][variant] = the four figures
     for seed in args.seed:
-        for v, sc in h.run_seed(seed, args.variants).items():
-            res[v].append(tuple(sc[k] for k in FIGURES))
-            print(f"seed {seed} {v} {res[v][-1]}", flush=True)
-    for v, rows in res.items():
-        print(v, *rows, f" mean {tuple(np.round(np.mean(rows, 0), 4).tolist())}", flush=True)
+        scores = h.run_seed(seed, args.variants)
+        table.append([tuple(scores[v][k] for k in FIGURES) for v in args.variants])
+        print(f"seed {seed}", *(f"{v} {row}" for v, row in zip(args.variants, table[-1])), sep="\n  ", flush=True)
+    means = np.mean(table, axis=0).round(4)
+    for j, v in enumerate(args.variants):
+        print(v, *(row[j] for row in table), f" mean {tuple(means[j].tolist())}", flush=True)
     return 0
 
 
