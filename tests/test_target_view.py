@@ -110,3 +110,13 @@ def test_a_saved_view_is_the_view_rounded_to_six_places_and_predicts_as_it_does(
     again = T.load_target_model(loaded.to_json(tmp_path / "again.json"))
     assert (tmp_path / "again.json").read_text() == path.read_text()
     assert [again.predict(s, a, b) for s, a, b in rows] == predictions
+
+
+def test_proba_gives_the_class_probabilities_predict_decides_from():
+    train = _rows()
+    model = T.train_target_model(train, vectors=None)
+    for s, a, b in zip(train["text"], train["from"], train["to"]):
+        p = model.proba(s, int(a), int(b))
+        assert list(p) == model.classes == [-1, 0, 1]
+        assert sum(p.values()) == pytest.approx(1.0, abs=1e-12)
+        assert model.predict(s, int(a), int(b)) == (max(p, key=p.get), p[1] - p[-1])

@@ -842,6 +842,12 @@ class TargetModel:
         return z
 
     def predict(self, sentence: str, start: int, end: int) -> tuple[int, float]:
+        probs = self.proba(sentence, start, end)
+        label = max(probs, key=probs.get)  # the first class of the highest probability, as np.argmax
+        return label, probs.get(1, 0.0) - probs.get(-1, 0.0)
+
+    def proba(self, sentence: str, start: int, end: int) -> dict[int, float]:
+        """{class: probability} of the target ``sentence[start:end]`` (classes -1 / 0 / 1 for NewsMTSC)."""
         params = self.rule_params
         # one parse and one rule analysis for the features and the view's clause window
         parsed = _parse(sentence, _lexicon_key("war-news", params))
@@ -859,9 +865,7 @@ class TargetModel:
             w = self.view["weight"]
             q = view_probs(self._compiled_view, clause_window(parsed.lows, parsed.clause, cues["ts"], cues["te"]))
             p = [(1.0 - w) * a + w * b for a, b in zip(p, q)]
-        label = self.classes[int(np.argmax(p))]
-        probs = dict(zip(self.classes, p))
-        return label, probs.get(1, 0.0) - probs.get(-1, 0.0)
+        return dict(zip(self.classes, p))
 
     @property
     def rule_params(self) -> RuleParams:
