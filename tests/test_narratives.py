@@ -484,3 +484,32 @@ def test_the_default_model_file_is_read_once_per_version_of_the_file(tmp_path, m
     again = load_narrative_model(lang="en")
     assert again is not first and again.lexicon_prior == 0.25 and len(reads) == 2
     assert load_narrative_model(path) is not load_narrative_model(path), "an explicit path is read at every call"
+
+
+def _headline_forms():
+    """The same two articles as the SemEval files give them (headline as the text's first line) and as a corpus
+    that keeps the headline apart (``title`` column, the body alone in ``text``)."""
+    heads = ["The Kiev regime is a puppet of Washington", "Nuclear escalation looms as NATO sends aid"]
+    bodies = ["Russian forces shelled the city. Zelenskyy promised to protect the residents. Azov runs the army.",
+              "Officials warned of a tactical nuclear strike. Russian forces shelled the city and killed civilians."]
+    semeval = pd.DataFrame({"article_id": ["h1", "h2"], "lang": "en",
+                            "text": [h + "\n\n" + b for h, b in zip(heads, bodies)]})
+    return semeval, semeval.assign(title=heads, text=bodies)
+
+
+def test_an_article_scores_the_same_whether_its_headline_is_the_texts_first_line_or_a_title_column(tmp_path):
+    # train/serve parity: training reads SemEval files (headline inside the text, so in the body's word block and
+    # the headline block); a corpus with a title column must give the body block the headline's words too
+    from analysis.narrative_casting import folder_roles
+    from analysis.narratives import _docs
+
+    semeval, titled = _headline_forms()
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    for model in (train_narrative_model(*_tiny_labels(), min_count=1, title=1.0),
+                  train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)):
+        feats = [[model.features(d) for d in _docs(frame)] for frame in (semeval, titled)]
+        assert feats[0] == feats[1], "the same features, the headline block and the body block alike"
+        pd.testing.assert_frame_equal(narratives(titled, method="model", model=model),
+                                      narratives(semeval, method="model", model=model), check_exact=True)
+    untitled = _docs(titled.assign(title=[None, ""]))
+    assert [d.text for d in untitled] == titled["text"].tolist(), "no title (None or empty): the text as it is"

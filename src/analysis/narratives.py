@@ -529,7 +529,8 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
     if roles is not None and casting:
         from analysis.narrative_casting import train_casting
 
-        role_model, cast = train_casting(*roles, articles, scale=float(casting), seed=seed, text_col=text_col)
+        role_model, cast = train_casting(*roles, articles.assign(**{text_col: _headline_texts(articles, text_col)}),
+                                         scale=float(casting), seed=seed, text_col=text_col)
     cs, fs = _label_sets(labels, ids)
     coarse_names = sorted(set().union(*cs)) if cs else [OTHER]
     fine_names = sorted(set().union(*fs)) if fs else [OTHER]
@@ -708,15 +709,38 @@ def _decide_per_label(p: np.ndarray, classes: list[str], thresholds: Mapping[str
     return [classes.index(OTHER)] if OTHER in classes else [int(np.argmax(p))]
 
 
+def _titled(articles: pd.DataFrame, title_col: str = "title") -> list[bool]:
+    """Per article, whether the corpus keeps a headline apart from its text (a non-blank ``title_col``)."""
+    if title_col not in articles.columns:
+        return [False] * len(articles)
+    return [isinstance(h, str) and bool(h.strip()) for h in articles[title_col].tolist()]
+
+
+def _headline_texts(articles: pd.DataFrame, text_col: str = "text", title_col: str = "title") -> list:
+    """Per article, the text the models read: ``title + "\\n\\n" + text`` where the corpus keeps a headline apart
+    (:func:`_titled`), else the text as it is. The SemEval-2025 files the models are trained on open with the
+    headline, so their word blocks and the casting see the headline's words: the same here (train/serve parity).
+
+    >>> _headline_texts(pd.DataFrame({"title": ["Kyiv holds", None], "text": ["The city held.", "Calm."]}))
+    ['Kyiv holds\\n\\nThe city held.', 'Calm.']
+    """
+    texts = articles[text_col].tolist()
+    return [h + "\n\n" + (t if isinstance(t, str) else "") if ok else t
+            for h, t, ok in zip(articles[title_col].tolist() if title_col in articles.columns else texts, texts,
+                                _titled(articles, title_col))]
+
+
 def _docs(articles: pd.DataFrame, text_col: str = "text", lang: str | None = None, *,
           sentence_spans: Mapping | None = None, title_col: str = "title") -> list[_Doc]:
     langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
-    spans = [sentence_spans.get(aid) for aid in articles["article_id"].tolist()] if sentence_spans \
-        else [None] * len(articles)
+    titled = _titled(articles, title_col)
+    # the caller's sentence spans are those of the text alone: an article read with its headline is split again
+    spans = [None if ok else sentence_spans.get(aid) for aid, ok in zip(articles["article_id"].tolist(), titled)] \
+        if sentence_spans else [None] * len(articles)
     # the corpus loader keeps the headline in its own column, out of the text: the headline block reads it there
     heads = articles[title_col].tolist() if title_col in articles.columns else [None] * len(articles)
     return [_Doc(t, lang or doc_lang, sents=s, headline=h)
-            for t, doc_lang, s, h in zip(articles[text_col].tolist(), langs, spans, heads)]
+            for t, doc_lang, s, h in zip(_headline_texts(articles, text_col, title_col), langs, spans, heads)]
 
 
 def _decide(p: np.ndarray, classes: list[str], threshold: float) -> list[int]:
@@ -747,6 +771,11 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
     ``parses``: {sentence: target parse} as :func:`analysis.targeted.mention_sentiment` hands them
     (``parses=``). ``title_col``: the column of the headlines when the corpus keeps them out of the text (the
     headline block of a model trained with one, :func:`_title_words`; an absent column: the text's first line).
+    An article with a headline there is read as ``title + "\\n\\n" + text`` (:func:`_headline_texts`), as the
+    SemEval-2025 files the models learn from hold it: the word blocks, the evidence and the casting see the
+    headline's words too (its ``sentence_spans`` and ``quotes``, those of the text alone, are found again).
+    :mod:`analysis.engine` and :func:`analysis.pipeline.analyse` hand their narratives stage ``article_id``,
+    ``text`` and ``lang`` only: there the text's first line stands for the headline.
     """
     if method not in ("auto", "lexicon", "model"):
         raise ValueError(f"method must be auto, lexicon or model, got {method!r}")
@@ -768,7 +797,7 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
                                     "--train DIR --out data/models/narratives_<lang>.json")
     min_hits = int(_lexicon().get("min_hits", 2))
     casts = _casting_of(articles, docs, models if method != "lexicon" else {}, text_col,
-                        sentence_spans=sentence_spans, quotes=quotes, parses=parses)
+                        sentence_spans=sentence_spans, quotes=quotes, parses=parses, title_col=title_col)
     rows = []
     for aid, doc, cast in zip(articles["article_id"].tolist(), docs, casts):
         m = models.get(doc.lang) if method != "lexicon" else None
@@ -782,9 +811,16 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
 
 def _casting_of(articles: pd.DataFrame, docs: Sequence[_Doc], models: Mapping, text_col: str, *,
                 sentence_spans: Mapping | None = None, quotes: pd.DataFrame | None = None,
-                parses: Mapping | None = None) -> list:
-    """Per article, its casting features when its language's model reads them (else None)."""
+                parses: Mapping | None = None, title_col: str = "title") -> list:
+    """Per article, its casting features when its language's model reads them (else None); an article whose
+    headline the corpus keeps apart is cast with it (:func:`_headline_texts`), as in training."""
     out: list = [None] * len(docs)
+    titled = _titled(articles, title_col)
+    if any(titled):
+        articles = articles.assign(**{text_col: _headline_texts(articles, text_col, title_col)})
+        if sentence_spans:  # the spans (and so the quotes) of the text alone: found again with the headline
+            drop = set(articles["article_id"][titled].tolist())
+            sentence_spans = {aid: s for aid, s in sentence_spans.items() if aid not in drop}
     for m in {id(m): m for m in models.values() if m is not None and m.casting is not None}.values():
         idx = [i for i, d in enumerate(docs) if models.get(d.lang) is m]
         if idx:
