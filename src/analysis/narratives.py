@@ -134,23 +134,25 @@ def _cue_regexes(lang: str) -> tuple[dict, dict]:
 
 
 # --------------------------------------------------------------------------- articles
-def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
+def _sentences(text: str, lang: str) -> tuple[list[tuple[int, int]], bool]:
+    """(the sentence spans of ``text``, whether they are :func:`analysis.text.sentence_spans`'s: English, when
+    that splitter finds some; else :func:`analysis.roles._simple_sentences`, or the whole text as one)."""
     if lang == "en":
         from analysis.text import sentence_spans
 
         try:
             spans = sentence_spans(text)
             if spans:
-                return spans
+                return spans, True
         except Exception:  # noqa: BLE001
             pass
     from analysis.roles import _simple_sentences
 
-    return _simple_sentences(text) or [(0, len(text))]
+    return _simple_sentences(text) or [(0, len(text))], False
 
 
 class _Doc:
-    __slots__ = ("text", "lang", "lower", "sents", "hits", "fine_hits", "headline")
+    __slots__ = ("text", "lang", "lower", "sents", "hits", "fine_hits", "headline", "english_spans")
 
     def __init__(self, text: str, lang: str | None = None, *, sents: list[tuple[int, int]] | None = None,
                  headline: str | None = None):
@@ -162,7 +164,13 @@ class _Doc:
         self.lang = lang or detect_lang(self.text)
         self.lower = self.text.lower()
         # sents: analysis.text.sentence_spans of the text when the caller has them (what _sentences returns)
-        self.sents = sents if sents and self.lang == "en" else _sentences(self.text, self.lang)
+        if sents and self.lang == "en":
+            self.sents, english = sents, True
+        else:
+            self.sents, english = _sentences(self.text, self.lang)
+        #: the sents when they are analysis.text.sentence_spans of the text (else None): the casting's role
+        #: features read them instead of splitting the text again
+        self.english_spans = self.sents if english else None
         coarse, fine = _cue_regexes(self.lang)
         # label -> list of (sentence index, cue) matches
         self.hits = {c: self._find(rx) for c, rx in coarse.items()}
@@ -865,6 +873,11 @@ def _casting_of(articles: pd.DataFrame, docs: Sequence[_Doc], models: Mapping, t
         if sentence_spans:  # the spans (and so the quotes) of the text alone: found again with the headline
             drop = set(articles["article_id"][titled].tolist())
             sentence_spans = {aid: s for aid, s in sentence_spans.items() if aid not in drop}
+    if quotes is None and articles["article_id"].is_unique:
+        # speed only: the role features split no English text the docs have split (the caller's spans first;
+        # not where a quotes table is given, which stands for the articles of sentence_spans alone)
+        own = {aid: d.english_spans for aid, d in zip(articles["article_id"].tolist(), docs) if d.english_spans}
+        sentence_spans = {**own, **(sentence_spans or {})}
     for m in {id(m): m for m in models.values() if m is not None and m.casting is not None}.values():
         idx = [i for i, d in enumerate(docs) if models.get(d.lang) is m]
         if idx:
