@@ -493,11 +493,13 @@ def test_a_process_warmed_up_for_stages_without_russian_morphology_is_warm_for_t
             morph.analyzer(code)
 
 
-@pytest.mark.parametrize("module, name", engine._WARM_UP_MODELS)
+@pytest.mark.parametrize("module, name", [("analysis.morph", "analyzer"), ("analysis.lang", "_detector"),
+                                          ("analysis.entities.cyrillic", "_natasha"),
+                                          ("analysis.framing.labels", "_cyrillic_index")])
 def test_a_process_is_no_longer_warm_once_a_model_its_warm_up_loaded_is_cleared(module, name):
     import importlib
 
-    stages = ("sentences", "entities")
+    stages = ("sentences", "entities", "framing")
     engine.warm_up(stages=stages)
     assert engine._fully_warm(stages)
     loader = getattr(importlib.import_module(module), name)
@@ -509,41 +511,58 @@ def test_a_process_is_no_longer_warm_once_a_model_its_warm_up_loaded_is_cleared(
     assert engine._fully_warm(stages)
 
 
-#: Loaders a full warm-up fills beyond the English layer that hold no model, only the project's own
-#: small Russian/Ukrainian lexicon tables: a worker that finds one cleared reloads it in milliseconds,
-#: so :func:`engine._fully_warm` does not check them.
-NOT_WARM_UP_MODELS = {("analysis.framing._re2count", "_left_to_python"), ("analysis.framing.agency_cyr", "_stems"),
-                      ("analysis.framing.labels", "_cyrillic_file"), ("analysis.framing.labels", "_cyrillic_index"),
-                      ("analysis.framing.quotes_cyr", "cyr_verb_table"), ("analysis.sentiment.cyrillic", "_lexicon"),
-                      ("analysis.sentiment.cyrillic_target", "_speech_verbs")}
-
-
-def test_every_loader_a_full_warm_up_fills_beyond_the_english_layer_is_a_listed_model_or_a_small_table():
-    # _fully_warm checks the loaders of engine._WARM_UP_MODELS, kept by hand: a model the Cyrillic layer
-    # starts loading must be named there, or a parent whose test cleared it would fork without reloading it.
-    # Loaders, not memos: a model's loader takes a few arguments (a language), so its cache is small.
-    import json
-    import subprocess
+def test_a_cached_loader_no_list_names_is_checked_too(monkeypatch):
+    # _fully_warm once checked a hand-written list of loaders (pymorphy3, lingua, natasha), which went stale
+    # silently when a stage started caching another model: it now finds every cached loader of the project
+    import functools
     import sys
+    import types
 
-    code = ("import functools, json, sys\nfrom analysis import engine\n"
-            "def sizes():\n"
-            "    return {f'{m}:{a}': f.cache_info().currsize for m, mod in list(sys.modules.items())\n"
-            "            if m.startswith('analysis') for a, f in list(vars(mod).items())\n"
-            "            if isinstance(f, functools._lru_cache_wrapper) and f.__module__ == m\n"
-            "            and (f.cache_parameters()['maxsize'] or 0) <= 16}\n"
-            "engine.warm_up(cyrillic=False)\nenglish = sizes()\nengine.warm_up()\n"
-            "print(json.dumps(sorted(k for k, n in sizes().items() if n > english.get(k, 0))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    filled = {tuple(k.split(":")) for k in json.loads(out.stdout.splitlines()[-1])}
-    listed = set(engine._WARM_UP_MODELS)
-    assert filled - NOT_WARM_UP_MODELS <= listed, "name the new model in engine._WARM_UP_MODELS (or above)"
-    from analysis.entities import cyrillic
+    module = types.ModuleType("analysis._a_new_stage_model")
 
-    unfilled = {("analysis.lang", "_detector")}  # lingua's detector: the English layer loads it too
-    if not cyrillic._natasha_available():
-        unfilled.add(("analysis.entities.cyrillic", "_natasha"))
-    assert listed - filled <= unfilled  # and the list names no loader the warm-up no longer fills
+    @functools.lru_cache(maxsize=2)
+    def load(lang):
+        return object()
+
+    load.__module__ = module.__name__
+    module.load = load
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(engine, "_warmed_fully", {})  # what earlier warm-ups of this process found is forgotten
+    stages = ("sentences",)
+    load("ru")
+    engine.warm_up(stages=stages)
+    assert engine._fully_warm(stages)
+    load.cache_clear()
+    assert not engine._fully_warm(stages), "a warm-up would load it again: not warm"
+    engine.warm_up(stages=stages)
+    load("ru")
+    assert engine._fully_warm(stages)
+
+
+def test_only_small_caches_count_as_loaders_memos_of_the_text_do_not():
+    import functools
+
+    @functools.lru_cache(maxsize=engine.LOADER_MAXSIZE + 1)
+    def memo(x):
+        return x
+
+    @functools.cache
+    def model(lang):
+        return lang
+
+    import sys
+    import types
+
+    module = types.ModuleType("analysis._caches")
+    for f in (memo, model):
+        f.__module__ = module.__name__
+        setattr(module, f.__name__, f)
+    sys.modules[module.__name__] = module
+    try:
+        held = engine._models_held()
+    finally:
+        del sys.modules[module.__name__]
+    assert ("analysis._caches", "model") in held and ("analysis._caches", "memo") not in held
 
 
 def test_a_warm_up_loads_again_what_was_cleared_since_the_last_one():

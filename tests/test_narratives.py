@@ -476,7 +476,8 @@ def test_the_default_model_file_is_read_once_per_version_of_the_file(tmp_path, m
     original = nar.NarrativeModel.from_dict
     monkeypatch.setattr(nar.NarrativeModel, "from_dict", lambda payload: reads.append(1) or original(payload))
     first = load_narrative_model(lang="en")
-    assert load_narrative_model(lang="en") is first and len(reads) == 1
+    second = load_narrative_model(lang="en")
+    assert second is not first and second.to_dict() == first.to_dict() and len(reads) == 1, "a copy of one read"
     assert load_narrative_model(lang="ru") is None, "an absent default is None, as before"
     model.lexicon_prior = 0.25
     model.to_json(path)
@@ -484,3 +485,80 @@ def test_the_default_model_file_is_read_once_per_version_of_the_file(tmp_path, m
     again = load_narrative_model(lang="en")
     assert again is not first and again.lexicon_prior == 0.25 and len(reads) == 2
     assert load_narrative_model(path) is not load_narrative_model(path), "an explicit path is read at every call"
+
+
+def _headline_forms():
+    """The same two articles as the SemEval files give them (headline as the text's first line) and as a corpus
+    that keeps the headline apart (``title`` column, the body alone in ``text``)."""
+    heads = ["The Kiev regime is a puppet of Washington", "Nuclear escalation looms as NATO sends aid"]
+    bodies = ["Russian forces shelled the city. Zelenskyy promised to protect the residents. Azov runs the army.",
+              "Officials warned of a tactical nuclear strike. Russian forces shelled the city and killed civilians."]
+    semeval = pd.DataFrame({"article_id": ["h1", "h2"], "lang": "en",
+                            "text": [h + "\n\n" + b for h, b in zip(heads, bodies)]})
+    return semeval, semeval.assign(title=heads, text=bodies)
+
+
+def test_an_article_scores_the_same_whether_its_headline_is_the_texts_first_line_or_a_title_column(tmp_path):
+    # train/serve parity: training reads SemEval files (headline inside the text, so in the body's word block and
+    # the headline block); a corpus with a title column must give the body block the headline's words too
+    from analysis.narrative_casting import folder_roles
+    from analysis.narratives import _docs
+
+    semeval, titled = _headline_forms()
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    for model in (train_narrative_model(*_tiny_labels(), min_count=1, title=1.0),
+                  train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)):
+        feats = [[model.features(d) for d in _docs(frame)] for frame in (semeval, titled)]
+        assert feats[0] == feats[1], "the same features, the headline block and the body block alike"
+        pd.testing.assert_frame_equal(narratives(titled, method="model", model=model),
+                                      narratives(semeval, method="model", model=model), check_exact=True)
+    untitled = _docs(titled.assign(title=[None, ""]))
+    assert [d.text for d in untitled] == titled["text"].tolist(), "no title (None or empty): the text as it is"
+
+
+def test_a_caller_that_changes_the_default_model_it_was_handed_changes_no_later_callers_model(tmp_path, monkeypatch):
+    # the default file is read once and cached: each call hands back a copy, the weights shared read-only
+    from analysis.narrative_casting import folder_roles
+
+    monkeypatch.setenv("ANALYSIS_MODELS", str(tmp_path))
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    trained = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)
+    path = trained.to_json(tmp_path / "narratives_en.json")
+    expected = narratives(arts, method="model", model=load_narrative_model(path))
+    mine = load_narrative_model(lang="en")
+    mine.lexicon_prior, mine.threshold, mine.casting.main_bias["Antagonist"] = 5.0, 0.0, 3.0
+    mine.meta["n_train"] = -1
+    mine.coarse.classes.reverse()
+    mine.casting.main.meta["changed"] = True
+    with pytest.raises(ValueError):
+        mine.coarse.coef[0, 0] = 1.0  # the shared weights are read-only
+    with pytest.raises(ValueError):
+        mine.casting.main.intercept += 1.0
+    mine.other = None
+    later = load_narrative_model(lang="en")
+    assert later.to_dict() == json.loads(path.read_text(encoding="utf-8")), "as the file says"
+    pd.testing.assert_frame_equal(narratives(arts, method="model", model=later), expected, check_exact=True)
+
+
+def test_the_casting_finds_its_role_models_vocabulary_once_per_model_with_the_same_rows(tmp_path):
+    import analysis.narrative_casting as cast
+    from analysis.narrative_casting import folder_roles, predict_casting
+
+    class Walked(dict):  # counts the walks over the role model's vocabulary
+        walks = 0
+
+        def __iter__(self):
+            Walked.walks += 1
+            return super().__iter__()
+
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    role_model = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5).casting
+    expected = predict_casting(role_model, arts, scale=0.5)
+    role_model.main.vocab = Walked(role_model.main.vocab)
+    assert predict_casting(role_model, arts, scale=0.5) == expected
+    walks = Walked.walks
+    for _ in range(3):  # three more chunks of articles
+        assert predict_casting(role_model, arts, scale=0.5) == expected
+    assert Walked.walks == walks, "kept on the model, not found again for every chunk"
+    role_model.main.vocab["S:never-seen"] = len(role_model.main.vocab)  # a vocabulary changed since: found again
+    assert "S:never-seen" in cast._vocabulary(role_model) and Walked.walks > walks

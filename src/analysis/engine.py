@@ -588,10 +588,10 @@ def warm_up(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
         _warmed_fully.update(dict.fromkeys(stages, _models_held()))
 
 
-#: The cached loaders, as (module, function), of the models a full :func:`warm_up` may load beyond the
-#: English layer: pymorphy3's Russian and Ukrainian dictionaries, lingua's detector, natasha.
-_WARM_UP_MODELS = (("analysis.morph", "analyzer"), ("analysis.lang", "_detector"),
-                  ("analysis.entities.cyrillic", "_natasha"))
+#: The cached loaders :func:`_models_held` counts: the ``functools`` caches of the project's modules holding at
+#: most this many entries, or unbounded (a loader takes a few arguments, a language or a path; larger bounded
+#: caches are memos of the text, whose entries come and go).
+LOADER_MAXSIZE = 16
 
 #: The stages a :func:`warm_up` of this process has loaded everything for (the Russian/Ukrainian layer,
 #: every lingua model and natasha: ``cyrillic=True``, no small ``sample``), each with :func:`_models_held`
@@ -600,31 +600,35 @@ _warmed_fully: dict[str, dict[tuple[str, str], int]] = {}
 
 
 def _models_held() -> dict[tuple[str, str], int]:
-    """{loader of :data:`_WARM_UP_MODELS`: the entries it holds} (0 where its module is not imported)."""
+    """{(module, name): the entries it holds} of every cached loader (:data:`LOADER_MAXSIZE`) of the imported
+    ``analysis`` modules. Found, not listed: a hand-written list (pymorphy3, lingua, natasha) went stale
+    silently whenever a stage started caching another model."""
+    import functools
     import sys
 
     held = {}
-    for module, name in _WARM_UP_MODELS:
-        loaded = sys.modules.get(module)
-        held[module, name] = getattr(loaded, name).cache_info().currsize if loaded is not None else 0
+    for module, loaded in list(sys.modules.items()):
+        if module != "analysis" and not module.startswith("analysis."):
+            continue
+        for name, func in list(vars(loaded).items()):
+            if (isinstance(func, functools._lru_cache_wrapper) and func.__module__ == module
+                    and (func.cache_parameters()["maxsize"] or 0) <= LOADER_MAXSIZE):
+                held[module, name] = func.cache_info().currsize
     return held
 
 
 def _fully_warm(stages: tuple[str, ...]) -> bool:
     """Whether :func:`warm_up` of ``stages`` (normalised) would load nothing new in this process: a
-    warm-up of them loaded everything before and the loaders of :data:`_WARM_UP_MODELS` still hold what
-    they held after it (a test may clear them). :func:`shared_lexicons` then forks
+    warm-up of them loaded everything before and every cached loader (:func:`_models_held`) still holds
+    what it held after it (a test may clear one). :func:`shared_lexicons` then forks
     at once, without its corpus scan (whose answers could add nothing) and without the warm-up's
     articles: on the bench corpus, after ``benchmarks/run.py``'s warm-up and serial runs, 0.11 of the
     0.14 CPU s the parent spent before the first fork, every worker waiting.
-
-    A loader of the English layer cleared since is not checked: a worker then loads it itself
-    (same output, more memory), as after any warm-up that missed a resource.
     """
     if not stages or not set(stages) <= set(_warmed_fully):
         return False
     held = _models_held()
-    return all(held[model] >= n for stage in stages for model, n in _warmed_fully[stage].items())
+    return all(held.get(model, 0) >= n for stage in stages for model, n in _warmed_fully[stage].items())
 
 
 # not a raw string: the letters themselves, which pyarrow's RE2 reads too (it has no \u escape)

@@ -84,7 +84,8 @@ def _role_proba(model, feats: Sequence[dict]) -> np.ndarray:
 def _reads_navec(model) -> bool:
     """Whether a weight of ``model`` could read a navec feature :func:`analysis.roles.strip_embeddings` drops
     (a role model trained for English has none)."""
-    return any(name.startswith(("nvw", "nvm")) for name in _vocabulary(model))
+    _vocabulary(model)
+    return model._vocabulary_memo[3]
 
 
 def _fit_roles(feats: Sequence[dict], gold: pd.DataFrame, *, seed: int):
@@ -138,9 +139,17 @@ def _cue_rows(article_ids: Sequence, mention_aids: Sequence, cues: Sequence[dict
     return casting_rows(article_ids, mention_aids, [c["side"] for c in cues], [c["score"] for c in cues], P, scale)
 
 
-def _vocabulary(model) -> set[str]:
-    """The feature names the main-role stages of ``model`` have weights for."""
-    return {name for lin in (model.main, model.collective) if lin is not None for name in lin.vocab}
+def _vocabulary(model) -> frozenset[str]:
+    """The feature names the main-role stages of ``model`` have weights for: found once per model (kept on it
+    while its stages keep their vocabularies, whose size is checked too), not once per chunk of articles."""
+    lins = tuple(lin for lin in (model.main, model.collective) if lin is not None)
+    memo = getattr(model, "_vocabulary_memo", None)
+    if (memo is None or len(memo[0]) != len(lins)
+            or any(held is not lin.vocab or n != len(lin.vocab) for held, n, lin in zip(memo[0], memo[1], lins))):
+        names = frozenset(name for lin in lins for name in lin.vocab)
+        memo = model._vocabulary_memo = (tuple(lin.vocab for lin in lins), tuple(len(lin.vocab) for lin in lins),
+                                         names, any(name.startswith(("nvw", "nvm")) for name in names))
+    return memo[2]
 
 
 def folder_roles(folders: Sequence, *, exclude: Sequence = ()) -> tuple[pd.DataFrame, pd.DataFrame] | None:
