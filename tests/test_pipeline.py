@@ -412,3 +412,39 @@ def test_article_hashes_are_the_same_whatever_the_batch_of_texts_turned_into_str
     monkeypatch.setattr(pipeline, "_HASH_BATCH", 2)
     assert pipeline.article_hashes(arts, "k") == one_by_one
     assert len(set(one_by_one)) == 5
+
+
+# --------------------------------------------------------------------------- a live session (JupyterLab)
+_ZAPZARAP = ("\nconcepts:\n  probe:\n    description: a curator's new concept\n    terms:\n"
+             "      - term: zapzarap\n        side: neutral\n        patterns: ['zapzarap']\n")
+
+
+def test_a_lexicon_edited_between_two_runs_in_one_process_is_read_again(root, tmp_path, monkeypatch):
+    # the old code computed the new lexicon's store from the lexicon the process still held, and every
+    # later run (a fresh process too) was then served the old lexicon's labels under the new key
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(root / "data" / "lexicons", lexicons)
+    monkeypatch.setenv("ANALYSIS_LEXICONS", str(lexicons))
+    arts = pd.DataFrame({"article_id": ["a"], "text": ["Officials in Kiev spoke of the zapzarap campaign."]})
+    first = pipeline.analyse(arts, stages=("sentences", "framing"), cache_dir=tmp_path / "cache")
+    assert first.table("labels")["term"].tolist() == ["Kiev"]
+    labels = lexicons / "labels.yml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("\nconcepts:\n", _ZAPZARAP, 1), encoding="utf-8")
+    second = pipeline.analyse(arts, stages=("sentences", "framing"), cache_dir=tmp_path / "cache")
+    assert second.cache == "miss"
+    assert second.table("labels")["term"].tolist() == ["Kiev", "zapzarap"]
+
+
+def test_a_replaced_weight_file_empties_the_loaders_that_read_it(tmp_path, monkeypatch):
+    from analysis.wordvectors import load_word_vectors, train_word_vectors
+
+    monkeypatch.setenv("ANALYSIS_MODELS", str(tmp_path))
+    texts = ["Russian forces shelled the city near Kyiv."] * 6
+    train_word_vectors(texts, dim=2).save(tmp_path / "wordvec_en.npz")
+    pipeline.inputs_key()
+    before = load_word_vectors()
+    pipeline.inputs_key()
+    assert load_word_vectors() is before  # unchanged files: the loaders keep what they hold
+    train_word_vectors(texts, dim=3).save(tmp_path / "wordvec_en.npz")
+    pipeline.inputs_key()
+    assert load_word_vectors().matrix.shape[1] == 3

@@ -38,7 +38,8 @@ from analysis import paths
 from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
-__all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
+__all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label", "forget_loaded_inputs",
+           "inputs_key",
            "lexicon_key", "load_articles", "model_key", "prune_stores", "release_memory", "sentence_table", "stored_partitions", "token_table"]
 
 #: Written last into a finished analysis folder; folders without it are ignored.
@@ -128,8 +129,52 @@ def inputs_key(**options) -> str:
     >>> inputs_key(stages=("sentences",)) == inputs_key(stages=("sentences", "tokens"))
     False
     """
-    parts = [_package_source_key(), lexicon_key(), _installed_versions(), repr(sorted(options.items()))]
+    lexicons = lexicon_key()
+    _forget_loaded_inputs_if_changed(lexicons)
+    parts = [_package_source_key(), lexicons, _installed_versions(), repr(sorted(options.items()))]
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
+
+
+#: The lexicons and trained weights the memoised loaders of this process were last filled from (see
+#: :func:`_forget_loaded_inputs_if_changed`): ``{"inputs": key}``, empty before the first keyed call.
+_LOADED_FROM: dict[str, str] = {}
+
+
+def _forget_loaded_inputs_if_changed(lexicons: str) -> None:
+    """Clear the package's memoised loaders when a lexicon or weight file changed since they were filled.
+
+    The loaders keep what they read for the life of the process (``load_yaml``, the gazetteer, the word
+    vectors, and what is compiled from them). In a live session (JupyterLab) an edited lexicon changes
+    the cache key, so the next run computes a new store, but from what the process still held: the old
+    lexicon's results, stored under the new lexicon's key and served from then on, in every later run.
+    """
+    models = paths.models_dir()
+    weights = sorted({p for patterns in _STAGE_MODELS.values() for pattern in patterns for p in models.glob(pattern)
+                      if p.is_file()}) if models.is_dir() else []
+    stamps = [f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\0{p.stat().st_ctime_ns}" for p in weights]
+    key = hashlib.sha1("\n".join([lexicons, str(models), *stamps]).encode("utf-8", "surrogatepass")).hexdigest()
+    if _LOADED_FROM.setdefault("inputs", key) != key:
+        forget_loaded_inputs()
+        _LOADED_FROM["inputs"] = key
+
+
+def forget_loaded_inputs() -> list[str]:
+    """Clear every memoised function (``functools.cache``/``lru_cache``) of the loaded ``analysis``
+    modules, so that lexicons, gazetteer and trained weights are read again; returns their names.
+
+    >>> from analysis.framing import _lexicon
+    >>> "analysis.framing._lexicon.load_yaml" in forget_loaded_inputs()
+    True
+    """
+    cleared = []
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "analysis" or name.startswith("analysis.")):
+            continue
+        for attr, value in list(vars(module).items()):
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
+                value.cache_clear()
+                cleared.append(f"{name}.{attr}")
+    return cleared
 
 
 def content_key(frame: pd.DataFrame, columns: Iterable[str]) -> str:
