@@ -448,3 +448,20 @@ def test_a_replaced_weight_file_empties_the_loaders_that_read_it(tmp_path, monke
     train_word_vectors(texts, dim=3).save(tmp_path / "wordvec_en.npz")
     pipeline.inputs_key()
     assert load_word_vectors().matrix.shape[1] == 3
+
+
+def test_a_cache_inside_the_corpus_folder_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    # the old code wrote the cache into the corpus and read its parquet files back as articles:
+    # 1 article, then 3, then 8 on the next runs (CORPUS=data holds data/processed)
+    corpus = tmp_path / "data"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Kyiv talks\n\nPutin ruled out talks as Ukraine advanced into Kursk.")
+    with pytest.raises(ValueError, match="inside the corpus folder"):
+        pipeline.load_articles(corpus, cache_dir=corpus / "processed")
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+    assert len(pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")) == 1
+    monkeypatch.setenv("ANALYSIS_CORPUS", str(corpus))  # the notebooks' corpus: no store is written into it
+    arts = pd.DataFrame({"article_id": ["a"], "text": ["Kyiv said so."]})
+    with pytest.raises(ValueError, match="ANALYSIS_CACHE"):
+        pipeline.analyse(arts, stages=("sentences",), cache_dir=corpus / "processed")
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]

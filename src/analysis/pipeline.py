@@ -254,6 +254,8 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
     from analysis.corpus import load_corpus
 
     corpus = corpus if corpus is not None else raw_dir()
+    if cache:
+        _refuse_cache_inside(corpus, Path(cache_dir) if cache_dir is not None else processed_dir())
 
     def load() -> pd.DataFrame:
         return load_corpus(corpus, **options)
@@ -305,6 +307,28 @@ def release_memory() -> None:
 
     release_arrow_memory()
     engine.release_memory()
+
+
+def _refuse_cache_inside(corpus, cache_folder: Path) -> None:
+    """Raise :class:`ValueError` when the parquet cache is a corpus folder or inside one: every run would
+    write into the input and read its own cache files back as articles (``CORPUS=data`` holds
+    ``data/processed``: 1 article, then 3, then 8 on the next runs, each a cache miss).
+
+    >>> import tempfile, pathlib
+    >>> corpus = pathlib.Path(tempfile.mkdtemp())
+    >>> _refuse_cache_inside(corpus, corpus.parent / "elsewhere")
+    >>> _refuse_cache_inside(corpus, corpus / "processed")
+    Traceback (most recent call last):
+    ...
+    ValueError: the parquet cache ... is inside the corpus folder ...: ...
+    """
+    cache_folder = cache_folder.expanduser().resolve()
+    for item in [corpus] if isinstance(corpus, (str, os.PathLike)) else list(corpus):
+        root = Path(item).expanduser().resolve()
+        if root.is_dir() and cache_folder.is_relative_to(root):
+            raise ValueError(f"the parquet cache {cache_folder} is inside the corpus folder {root}: its files would "
+                             "be read back as articles and the input written to; point the corpus at the articles' "
+                             "own folder or set ANALYSIS_CACHE to a folder outside it")
 
 
 def _corpus_files_key(corpus) -> str:
@@ -844,6 +868,7 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     engine._require_unique_ids(articles)
     key = inputs_key(stages=stages, **_model_option(stages))
     base = Path(cache_dir) if cache_dir is not None else processed_dir()
+    _refuse_cache_inside(raw_dir(), base)  # the notebooks' corpus (ANALYSIS_CORPUS): never written to
     store = base / f"store-{key}"
     hashes = article_hashes(articles, key)
     if cache:
