@@ -465,3 +465,22 @@ def test_a_cache_inside_the_corpus_folder_is_refused_before_anything_is_written(
     with pytest.raises(ValueError, match="ANALYSIS_CACHE"):
         pipeline.analyse(arts, stages=("sentences",), cache_dir=corpus / "processed")
     assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+
+
+def test_an_edit_that_keeps_the_size_and_the_time_stamp_reloads_the_corpus(tmp_path):
+    # the old key (path, size, mtime) served the cached text of an article edited to the same length
+    # whose modification time was put back (cp -p, rsync -t, a tool restoring time stamps)
+    import os
+    import time
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = corpus / "a.txt"
+    article.write_text("Kyiv talks\n\nPutin ruled out talks.")
+    stamp = article.stat()
+    pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    time.sleep(0.05)  # past the file system's time stamp granularity
+    article.write_text("Kyiv talks\n\nBiden ruled out talks.")
+    os.utime(article, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    edited = pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    assert edited.attrs["cache"] == "miss" and "Biden" in edited["text"].iloc[0]

@@ -332,8 +332,11 @@ def _refuse_cache_inside(corpus, cache_folder: Path) -> None:
 
 
 def _corpus_files_key(corpus) -> str:
-    """Hash of the path, size and modification time of every file a corpus location holds
-    (folders walked recursively): any added, removed or edited file changes it."""
+    """Hash of the path, size, modification and status-change times and inode of every file a corpus
+    location holds (folders walked recursively): any added, removed or edited file changes it. The
+    status-change time (``st_ctime``) is the one a program cannot set: an edit that keeps the size and
+    puts the old modification time back (``cp -p``, ``rsync -t``, ``os.utime``, a tool restoring
+    time stamps) still changes it."""
     items = [corpus] if isinstance(corpus, (str, os.PathLike)) else list(corpus)
     digest = hashlib.sha1()
     for item in items:
@@ -346,8 +349,8 @@ def _corpus_files_key(corpus) -> str:
                 stat = path.stat()
             except OSError:
                 continue
-            digest.update(f"{path.relative_to(root) if path != root else ''}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
-                          .encode("utf-8", "surrogatepass"))
+            digest.update(f"{path.relative_to(root) if path != root else ''}\0{stat.st_size}\0{stat.st_mtime_ns}"
+                          f"\0{stat.st_ctime_ns}\0{stat.st_ino}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
 
