@@ -285,6 +285,39 @@ def test_the_manifest_names_the_run_of_every_output_file_with_its_hash(rerun_set
     assert all(hashlib.sha256((out / f).read_bytes()).hexdigest() == h for f, h in listed.items())
 
 
+def _warnings_of(action) -> str:
+    """The runner's warnings during ``action()`` (a handler of its own: the CLI's logging set-up
+    stops propagation to the root logger, which caplog listens to)."""
+    import logging
+
+    seen = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logger = logging.getLogger("analysis.runner")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        action()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return "\n".join(seen)
+
+
+def test_a_partial_rerun_warns_about_outputs_of_another_corpus_or_of_unknown_origin(rerun_setup):
+    from analysis.runner import MANIFEST
+
+    books, (one, two), out = rerun_setup
+    _run(books, one, out)
+    assert _warnings_of(lambda: _run(books, one, out, only=["02"])) == ""  # the same corpus
+    warned = _warnings_of(lambda: _run(books, two, out, only=["02"]))
+    assert "01_groups" in warned and "02_groups" not in warned
+    (out / MANIFEST).unlink()  # outputs of a run before manifests existed
+    warned = _warnings_of(lambda: _run(books, two, out, only=["02"]))
+    assert "01_groups" in warned and "unknown origin" in warned
+
+
 def test_a_failed_rerun_does_not_pass_off_its_cleared_outputs_as_the_earlier_runs(rerun_setup):
     import json
 

@@ -387,11 +387,17 @@ def _utc_now() -> str:
 
 
 def _older_outputs(output_dir: Path, run_id: str, corpus_hash: str) -> list[str]:
-    """Notebooks whose outputs in ``output_dir`` come from a run on another corpus than ``corpus_hash``."""
+    """Notebooks whose outputs in ``output_dir`` come from a run on another corpus than ``corpus_hash``,
+    or from a run the manifest does not know (written before it existed, or by hand)."""
     manifest = read_manifest(output_dir)
-    return [name for name, entry in manifest["notebooks"].items()
-            if entry.get("run") != run_id
-            and manifest["runs"].get(entry.get("run"), {}).get("corpus_hash") != corpus_hash]
+    present = {p.stem for p in output_dir.glob("*.ipynb") if _NUMBERED.match(p.name)}
+    present |= {p.name for p in (output_dir / "figures").glob("*") if _NUMBERED.match(f"{p.name}.ipynb")}
+    older = []
+    for name in sorted(present):
+        entry = manifest["notebooks"].get(name, {})
+        if entry.get("run") != run_id and manifest["runs"].get(entry.get("run"), {}).get("corpus_hash") != corpus_hash:
+            older.append(name)
+    return older
 
 
 def run_notebooks(
@@ -467,7 +473,7 @@ def run_notebooks(
     others = _older_outputs(output_dir, run["id"], info["corpus_hash"])
     if others:
         logger.warning(f"{output_dir} still holds the outputs of {', '.join(others)} from an earlier run on another "
-                       f"corpus (see {MANIFEST}); rerun them or use another --output")
+                       f"corpus or of unknown origin (see {MANIFEST}); rerun them or use another --output")
     log(f"report index: {index}; run manifest: {output_dir / MANIFEST}", flush=True)
     return results
 
