@@ -429,3 +429,88 @@ def test_article_hashes_are_the_same_whatever_the_batch_of_texts_turned_into_str
     monkeypatch.setattr(pipeline, "_HASH_BATCH", 2)
     assert pipeline.article_hashes(arts, "k") == one_by_one
     assert len(set(one_by_one)) == 5
+
+
+# --------------------------------------------------------------------------- a live session (JupyterLab)
+_ZAPZARAP = ("\nconcepts:\n  probe:\n    description: a curator's new concept\n    terms:\n"
+             "      - term: zapzarap\n        side: neutral\n        patterns: ['zapzarap']\n")
+
+
+def test_a_lexicon_edited_between_two_runs_in_one_process_is_read_again(root, tmp_path, monkeypatch):
+    # the old code computed the new lexicon's store from the lexicon the process still held, and every
+    # later run (a fresh process too) was then served the old lexicon's labels under the new key
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(root / "data" / "lexicons", lexicons)
+    monkeypatch.setenv("ANALYSIS_LEXICONS", str(lexicons))
+    arts = pd.DataFrame({"article_id": ["a"], "text": ["Officials in Kiev spoke of the zapzarap campaign."]})
+    first = pipeline.analyse(arts, stages=("sentences", "framing"), cache_dir=tmp_path / "cache")
+    assert first.table("labels")["term"].tolist() == ["Kiev"]
+    labels = lexicons / "labels.yml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("\nconcepts:\n", _ZAPZARAP, 1), encoding="utf-8")
+    second = pipeline.analyse(arts, stages=("sentences", "framing"), cache_dir=tmp_path / "cache")
+    assert second.cache == "miss"
+    assert second.table("labels")["term"].tolist() == ["Kiev", "zapzarap"]
+
+
+def test_a_replaced_weight_file_empties_the_loaders_that_read_it(tmp_path, monkeypatch):
+    from analysis.wordvectors import load_word_vectors, train_word_vectors
+
+    monkeypatch.setenv("ANALYSIS_MODELS", str(tmp_path))
+    texts = ["Russian forces shelled the city near Kyiv."] * 6
+    train_word_vectors(texts, dim=2).save(tmp_path / "wordvec_en.npz")
+    pipeline.inputs_key()
+    before = load_word_vectors()
+    pipeline.inputs_key()
+    assert load_word_vectors() is before  # unchanged files: the loaders keep what they hold
+    train_word_vectors(texts, dim=3).save(tmp_path / "wordvec_en.npz")
+    pipeline.inputs_key()
+    assert load_word_vectors().matrix.shape[1] == 3
+
+
+def test_a_cache_inside_the_corpus_folder_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    # the old code wrote the cache into the corpus and read its parquet files back as articles:
+    # 1 article, then 3, then 8 on the next runs (CORPUS=data holds data/processed)
+    corpus = tmp_path / "data"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Kyiv talks\n\nPutin ruled out talks as Ukraine advanced into Kursk.")
+    with pytest.raises(ValueError, match="inside the corpus folder"):
+        pipeline.load_articles(corpus, cache_dir=corpus / "processed")
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+    assert len(pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")) == 1
+    monkeypatch.setenv("ANALYSIS_CORPUS", str(corpus))  # the notebooks' corpus: no store is written into it
+    arts = pd.DataFrame({"article_id": ["a"], "text": ["Kyiv said so."]})
+    with pytest.raises(ValueError, match="ANALYSIS_CACHE"):
+        pipeline.analyse(arts, stages=("sentences",), cache_dir=corpus / "processed")
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+
+
+def test_an_edit_that_keeps_the_size_and_the_time_stamp_reloads_the_corpus(tmp_path):
+    # the old key (path, size, mtime) served the cached text of an article edited to the same length
+    # whose modification time was put back (cp -p, rsync -t, a tool restoring time stamps)
+    import os
+    import time
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = corpus / "a.txt"
+    article.write_text("Kyiv talks\n\nPutin ruled out talks.")
+    stamp = article.stat()
+    pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    time.sleep(0.05)  # past the file system's time stamp granularity
+    article.write_text("Kyiv talks\n\nBiden ruled out talks.")
+    os.utime(article, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    edited = pipeline.load_articles(corpus, cache_dir=tmp_path / "cache")
+    assert edited.attrs["cache"] == "miss" and "Biden" in edited["text"].iloc[0]
+
+
+@pytest.mark.parametrize("package", ["lingua-language-detector", "razdel", "natasha", "pymorphy3-dicts-ru",
+                                     "trafilatura"])
+def test_upgrading_a_package_that_ships_language_data_changes_the_cache_key(package, monkeypatch):
+    # the old key named only nltk, its Punkt tables, VADER and pymorphy3: an upgraded language detector,
+    # Russian splitter, NER model or dictionary was served the old version's stored tables
+    from importlib import metadata
+
+    before = pipeline.inputs_key(stages=("sentences",))
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "999.0" if name == package else real(name))
+    assert pipeline.inputs_key(stages=("sentences",)) != before

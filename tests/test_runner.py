@@ -223,3 +223,110 @@ def test_papermill_runs_a_notebook_from_any_working_directory(tmp_path, root, ar
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (elsewhere / "out.ipynb").exists()
     assert (tmp_path / "reports" / "figures" / "01_corpus_overview" / "articles_by_group.png").exists()
+
+
+# --------------------------------------------------------------------------- reruns: stale outputs, run manifest
+_WRITE_GROUPS = ("import os, pathlib\n"
+                 "folder = pathlib.Path(os.environ['ANALYSIS_OUTPUT']) / 'figures' / os.environ['ANALYSIS_NOTEBOOK']\n"
+                 "folder.mkdir(parents=True, exist_ok=True)\n"
+                 "for group in GROUPS:\n"
+                 "    (folder / f'tone_{group}.csv').write_text(f'group,tone\\n{group},0.5\\n')")
+
+
+@pytest.fixture
+def rerun_setup(tmp_path, monkeypatch):
+    """Two notebooks that write one CSV per group, two one-article corpora and a private cache."""
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+    books = tmp_path / "nbs"
+    books.mkdir()
+    for name in ("01_groups.ipynb", "02_groups.ipynb"):
+        _notebook(books / name, _WRITE_GROUPS,
+                  parameters="import os\nCORPUS = os.environ.get('ANALYSIS_CORPUS', 'x')\nGROUPS = ['a']")
+    corpora = []
+    for name, text in (("one", "Kyiv talks\n\nPutin ruled out talks."), ("two", "Moscow\n\nThe Kremlin said nothing.")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.txt").write_text(text)
+        corpora.append(tmp_path / name)
+    return books, corpora, tmp_path / "out"
+
+
+def _run(books, corpus, out, **options):
+    return run_notebooks(corpus=corpus, notebooks_dir=books, output_dir=out, log=lambda *a, **k: None,
+                         progress=False, **options)
+
+
+def test_a_rerun_leaves_no_output_of_a_group_the_new_run_no_longer_has(rerun_setup):
+    books, (corpus, _), out = rerun_setup
+    _run(books, corpus, out, only=["01"], parameters={"GROUPS": ["kept", "gone"]})
+    assert (out / "figures" / "01_groups" / "tone_gone.csv").exists()
+    _run(books, corpus, out, only=["01"], parameters={"GROUPS": ["kept"]})
+    assert sorted(p.name for p in (out / "figures" / "01_groups").iterdir()) == ["tone_kept.csv"]
+    assert "tone_gone" not in (out / "index.html").read_text()
+
+
+def test_the_manifest_names_the_run_of_every_output_file_with_its_hash(rerun_setup):
+    import hashlib
+    import json
+
+    from analysis.runner import MANIFEST
+
+    books, (one, two), out = rerun_setup
+    _run(books, one, out)
+    _run(books, two, out, only=["02"])
+    manifest = json.loads((out / MANIFEST).read_text())
+    first, second = (manifest["runs"][manifest["notebooks"][n]["run"]] for n in ("01_groups", "02_groups"))
+    assert first["corpus"] == str(one) and second["corpus"] == str(two) and manifest["latest_run"] != first["id"]
+    assert first["corpus_hash"] != second["corpus_hash"] and len(second["corpus_hash"]) == 64
+    assert {"parameters", "versions", "git_commit", "started", "finished"} <= set(second)
+    assert second["status"] == "ok" and second["versions"]["war-coverage-analysis"]
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {MANIFEST, "index.html"}
+    listed = {f: h for entry in manifest["notebooks"].values() for f, h in entry["files"].items()}
+    assert set(listed) == on_disk
+    assert all(hashlib.sha256((out / f).read_bytes()).hexdigest() == h for f, h in listed.items())
+
+
+def _warnings_of(action) -> str:
+    """The runner's warnings during ``action()`` (a handler of its own: the CLI's logging set-up
+    stops propagation to the root logger, which caplog listens to)."""
+    import logging
+
+    seen = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logger = logging.getLogger("analysis.runner")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        action()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return "\n".join(seen)
+
+
+def test_a_partial_rerun_warns_about_outputs_of_another_corpus_or_of_unknown_origin(rerun_setup):
+    from analysis.runner import MANIFEST
+
+    books, (one, two), out = rerun_setup
+    _run(books, one, out)
+    assert _warnings_of(lambda: _run(books, one, out, only=["02"])) == ""  # the same corpus
+    warned = _warnings_of(lambda: _run(books, two, out, only=["02"]))
+    assert "01_groups" in warned and "02_groups" not in warned
+    (out / MANIFEST).unlink()  # outputs of a run before manifests existed
+    warned = _warnings_of(lambda: _run(books, two, out, only=["02"]))
+    assert "01_groups" in warned and "unknown origin" in warned
+
+
+def test_a_failed_rerun_does_not_pass_off_its_cleared_outputs_as_the_earlier_runs(rerun_setup):
+    import json
+
+    from analysis.runner import MANIFEST
+
+    books, (corpus, _), out = rerun_setup
+    _run(books, corpus, out, only=["01"])
+    with pytest.raises(NotebookFailed):
+        _run(books, corpus, out, only=["01"], parameters={"GROUPS": 5})  # not iterable: the notebook fails
+    entry = json.loads((out / MANIFEST).read_text())["notebooks"]["01_groups"]
+    assert entry["status"] == "failed"
+    assert not any(name.startswith("figures/") for name in entry["files"])

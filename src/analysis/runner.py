@@ -13,6 +13,12 @@ the notebooks' defaults, so ``jupyter nbconvert --to notebook --execute`` and
 Each executed notebook is written to ``<output>/<name>.ipynb`` and rendered to
 ``<output>/<name>.html`` (figures embedded); ``<output>/index.html`` links every report
 and figure and states the package versions, git commit, parameters and corpus hash.
+Before a notebook runs, what an earlier run of it left (its executed copy, its page and
+``<output>/figures/<name>/``) is removed, so no chart or table of an outlet, language or
+parameter value the new run no longer has survives beside the new ones
+(:func:`clear_outputs`). ``<output>/manifest.json`` (:func:`write_manifest`) records, for
+every notebook whose outputs are in the folder, the run that made them (time, corpus,
+corpus hash, parameters, versions, git commit) and every file it wrote with its SHA-256.
 A failing notebook stops the run with exit code 1 and a message naming the
 notebook and the cell. Progress (the ``analysis.runner`` logger and a bar over the
 notebooks) goes to stderr: ``-q`` silences it, ``-v`` adds detail. The kernels run with
@@ -21,6 +27,7 @@ notebooks) goes to stderr: ``-q`` silences it, ``-v`` adds detail. The kernels r
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -42,8 +49,9 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from analysis import paths
 from analysis.logs import progress_bar
 
-__all__ = ["NotebookFailed", "RunResult", "discover_notebooks", "git_commit", "inject_parameters", "parse_parameter",
-           "provenance", "run_notebooks", "write_index"]
+__all__ = ["MANIFEST", "NotebookFailed", "RunResult", "clear_outputs", "discover_notebooks", "git_commit",
+           "inject_parameters", "notebook_outputs", "parse_parameter", "provenance", "read_manifest", "run_notebooks",
+           "write_index", "write_manifest"]
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +265,8 @@ def write_index(results: Sequence[RunResult], output_dir: Path, *, corpus: str, 
         "img{width:100%;border:1px solid #ddd}figcaption{font-size:12px}"
         "table{border-collapse:collapse;font-size:13px}td{border:1px solid #ddd;padding:2px 8px}</style></head><body>",
         "<h1>War coverage analysis report</h1>",
-        f"<p>Corpus: <code>{html.escape(corpus)}</code> &middot; generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}</p>",
+        f"<p>Corpus: <code>{html.escape(corpus)}</code> &middot; generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+        f" &middot; <a href='{MANIFEST}'>run manifest</a> (every output file, the run that made it, its SHA-256)</p>",
     ]
     if info is not None:
         parts.append(_provenance_html(info))
@@ -280,6 +289,115 @@ def write_index(results: Sequence[RunResult], output_dir: Path, *, corpus: str, 
     index = output_dir / "index.html"
     index.write_text("\n".join(parts), encoding="utf-8")
     return index
+
+
+#: The run manifest in the output folder (:func:`write_manifest`).
+MANIFEST = "manifest.json"
+_MANIFEST_FORMAT = "war-coverage-analysis/run-manifest/1"
+
+
+def notebook_outputs(output_dir: Path, name: str) -> list[Path]:
+    """What a run of notebook ``name`` (its stem) writes in ``output_dir``: its executed copy, its
+    HTML page and every file under ``figures/<name>/``, sorted."""
+    output_dir = Path(output_dir)
+    found = [output_dir / f"{name}{ext}" for ext in (".ipynb", ".html")]
+    folder = output_dir / "figures" / name
+    if folder.is_dir() and not folder.is_symlink():
+        found += [p for p in folder.rglob("*") if p.is_file() or p.is_symlink()]
+    return sorted(p for p in found if p.is_file() or p.is_symlink())
+
+
+def clear_outputs(output_dir: Path, name: str) -> list[Path]:
+    """Remove what an earlier run of notebook ``name`` left in ``output_dir`` (see :func:`notebook_outputs`)
+    and return it: without this, a rerun on a corpus without an outlet, a language or an event kept that
+    group's chart and CSV from the run before, beside the new ones and in ``index.html``.
+
+    Only the notebook's own outputs are touched: ``figures/<name>/`` (a symbolic link there is removed,
+    never followed) and ``<name>.ipynb``/``.html``.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()); (out / "figures" / "01_a").mkdir(parents=True)
+    >>> _ = (out / "figures" / "01_a" / "gone_outlet.csv").write_text("x"); _ = (out / "notes.txt").write_text("mine")
+    >>> [p.name for p in clear_outputs(out, "01_a")], sorted(p.name for p in out.iterdir())
+    (['gone_outlet.csv'], ['figures', 'notes.txt'])
+    """
+    output_dir = Path(output_dir)
+    removed = notebook_outputs(output_dir, name)
+    for path in removed:
+        path.unlink(missing_ok=True)
+    folder = output_dir / "figures" / name
+    if folder.is_symlink():
+        folder.unlink()
+    elif folder.is_dir():
+        shutil.rmtree(folder)
+    return removed
+
+
+def read_manifest(output_dir: Path) -> dict:
+    """The run manifest of ``output_dir`` (:func:`write_manifest`), or an empty one."""
+    path = Path(output_dir) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"format": _MANIFEST_FORMAT, "runs": {}, "notebooks": {}}
+    if not isinstance(manifest, dict) or manifest.get("format") != _MANIFEST_FORMAT:
+        return {"format": _MANIFEST_FORMAT, "runs": {}, "notebooks": {}}
+    return manifest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(output_dir: Path, run: dict, notebooks: dict[str, dict]) -> Path:
+    """Update ``<output_dir>/manifest.json`` with one run and return its path.
+
+    ``run``: the run's record (``id``, ``started``, ``finished``, ``status``, ``corpus``,
+    ``corpus_hash``, ``parameters``, ``versions``, ``git_commit``); ``notebooks``: ``{name: entry}``
+    for the notebooks this run executed (``status``, ``seconds``). Each notebook's entry gets the
+    run's id and its output files (:func:`notebook_outputs`) with their SHA-256. Entries of
+    notebooks this run did not execute (``--only``) stay as they were, with the record of the run
+    that made them, so every output file in the folder names its run.
+    """
+    output_dir = Path(output_dir)
+    manifest = read_manifest(output_dir)
+    entries = dict(manifest.get("notebooks", {}))
+    for name, entry in notebooks.items():
+        files = {p.relative_to(output_dir).as_posix(): _sha256(p) for p in notebook_outputs(output_dir, name)
+                 if p.is_file()}
+        entries[name] = {**entry, "run": run["id"], "files": files}
+    used = {entry.get("run") for entry in entries.values()}
+    runs = {rid: record for rid, record in manifest.get("runs", {}).items() if rid in used}
+    runs[run["id"]] = run
+    manifest = {"format": _MANIFEST_FORMAT, "latest_run": run["id"], "runs": runs,
+                "notebooks": dict(sorted(entries.items()))}
+    path = output_dir / MANIFEST
+    tmp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _older_outputs(output_dir: Path, run_id: str, corpus_hash: str) -> list[str]:
+    """Notebooks whose outputs in ``output_dir`` come from a run on another corpus than ``corpus_hash``,
+    or from a run the manifest does not know (written before it existed, or by hand)."""
+    manifest = read_manifest(output_dir)
+    present = {p.stem for p in output_dir.glob("*.ipynb") if _NUMBERED.match(p.name)}
+    present |= {p.name for p in (output_dir / "figures").glob("*") if _NUMBERED.match(f"{p.name}.ipynb")}
+    older = []
+    for name in sorted(present):
+        entry = manifest["notebooks"].get(name, {})
+        if entry.get("run") != run_id and manifest["runs"].get(entry.get("run"), {}).get("corpus_hash") != corpus_hash:
+            older.append(name)
+    return older
 
 
 def run_notebooks(
@@ -323,24 +441,58 @@ def run_notebooks(
     if log is None:
         def log(message, **_):
             logger.info(message)
-    results = []
+    results, executed = [], {}
+    run = {"id": f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.urandom(4).hex()}",
+           "started": _utc_now(), "corpus": corpus}
     bar = progress_bar(total=len(notebooks), desc="notebooks", unit="notebook", enabled=progress)
     with logging_redirect_tqdm(loggers=[logging.getLogger("analysis")]) if bar is not None else nullcontext():
         try:
             for i, path in enumerate(notebooks, 1):
                 log(f"[{i}/{len(notebooks)}] {path.name} ...", flush=True)
+                removed = clear_outputs(output_dir, path.stem)
+                if removed:
+                    logger.debug(f"removed {len(removed)} output files of an earlier run of {path.name}")
+                executed[path.stem] = {"status": "failed"}
                 result = run_notebook(path, parameters=parameters, output_dir=output_dir, timeout=timeout)
+                executed[path.stem] = {"status": "ok", "seconds": round(result.seconds, 1)}
                 log(f"[{i}/{len(notebooks)}] {path.name} done in {result.seconds:.1f} s, "
                     f"{len(result.figures)} figures", flush=True)
                 results.append(result)
                 if bar is not None:
                     bar.update(1)
+        except BaseException as exc:  # the manifest must not list the cleared outputs as the earlier run's
+            failed = isinstance(exc, Exception)
+            _record_run(output_dir, run, executed, corpus=corpus, parameters=parameters,
+                        status="failed" if failed else "interrupted", hash_corpus=failed)
+            raise
         finally:
             if bar is not None:
                 bar.close()
-    index = write_index(results, output_dir, corpus=corpus, info=provenance(corpus=corpus, parameters=parameters))
-    log(f"report index: {index}", flush=True)
+    info = _record_run(output_dir, run, executed, corpus=corpus, parameters=parameters, status="ok")
+    index = write_index(results, output_dir, corpus=corpus, info=info)
+    others = _older_outputs(output_dir, run["id"], info["corpus_hash"])
+    if others:
+        logger.warning(f"{output_dir} still holds the outputs of {', '.join(others)} from an earlier run on another "
+                       f"corpus or of unknown origin (see {MANIFEST}); rerun them or use another --output")
+    log(f"report index: {index}; run manifest: {output_dir / MANIFEST}", flush=True)
     return results
+
+
+def _record_run(output_dir: Path, run: dict, executed: dict, *, corpus: str, parameters: dict, status: str,
+                hash_corpus: bool = True) -> dict:
+    """Write the run into the manifest (see :func:`write_manifest`); return its provenance."""
+    info, unknown = None, "unknown (interrupted)"
+    if hash_corpus:
+        try:
+            info = provenance(corpus=corpus, parameters=parameters)
+        except Exception as exc:  # a run that failed on its corpus: the manifest says what it can
+            unknown = f"unknown ({type(exc).__name__})"
+    if info is None:
+        info = {"versions": {}, "git_commit": git_commit(), "parameters": dict(parameters), "corpus_hash": unknown}
+    record = {**run, "finished": _utc_now(), "status": status, "corpus_hash": info["corpus_hash"],
+              "parameters": info["parameters"], "versions": info["versions"], "git_commit": info["git_commit"]}
+    write_manifest(output_dir, record, executed)
+    return info
 
 
 def main(argv: Sequence[str] | None = None) -> int:
