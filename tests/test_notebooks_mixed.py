@@ -134,19 +134,34 @@ def test_03_04_05_compare_languages_when_the_grouping_column_is_lang(mixed, tmp_
     assert (figures / "05_roles_narratives" / "actor_role_shares.csv").exists()
 
 
-def test_04_before_after_contrast_on_the_corpus_samples_at_most_max_docs_contrast_per_period(tmp_path):
-    # Issue 13: without ../shared, notebook 04 contrasts the corpus before and after the cut-off date; it read every
-    # article's text, so on a large corpus it is capped like the per-language contrast, and the source line says so.
+def _dated_corpus(tmp_path):
     words = "shelling strike front sanctions talks grain drones border refugees ceasefire".split()
     rows = [{"outlet": "Wire", "date": date, "title": f"Report {i}",
              "text": " ".join(words[(i + j) % len(words)] for j in range(60)) + ". Kyiv said the attack continued."}
             for i, date in enumerate(["2021-06-01", "2021-07-01", "2021-08-01", "2023-01-01", "2023-02-01", "2023-03-01"])]
     corpus = tmp_path / "dated.csv"
     pd.DataFrame(rows).to_csv(corpus, index=False)
-    _run(corpus, tmp_path, ["04"], MAX_DOCS_CONTRAST=2)
+    return corpus
+
+
+def test_04_before_after_contrast_on_the_corpus_samples_at_most_max_docs_contrast_per_period(tmp_path):
+    # Issue 13: without ../shared, notebook 04 contrasts the corpus before and after the cut-off date; it read every
+    # article's text, so on a large corpus it is capped like the per-language contrast, and the source line says so.
+    _run(_dated_corpus(tmp_path), tmp_path, ["04"], MAX_DOCS_CONTRAST=2)
     figure = tmp_path / "figures" / "04_framing" / "fightin_before_after.svg"
     assert figure.exists()
     assert "distinctive terms on a sample of 4 of 6 articles, at most 2 per period" in figure.read_text(encoding="utf-8")
+
+
+def test_04_before_after_contrasts_the_users_corpus_even_with_shared_and_says_3_vs_3_is_too_few(shared, tmp_path):
+    # The section contrasted ../shared's official statements whenever ../shared existed, though the user's corpus
+    # spanned the cut-off date; and 3 articles against 3 carried no caveat.
+    _run(_dated_corpus(tmp_path), tmp_path, ["04"], SHARED=str(shared))
+    figures = tmp_path / "figures" / "04_framing"
+    assert not (figures / "fightin_before_after_invasion.svg").exists()
+    svg = (figures / "fightin_before_after.svg").read_text(encoding="utf-8")
+    assert "Your corpus: English words before vs from 2022-02-24" in svg
+    assert "Only 3 vs 3 articles (fewer than 10 on a side)" in svg
 
 
 def test_01_fits_a_language_with_more_than_max_topic_docs_articles_on_a_sample_and_weighs_all(mixed, tmp_path):
