@@ -63,6 +63,28 @@ def test_01_has_a_languages_chart_and_per_language_terms_and_topics(figures):
     assert not (nb / "topic_terms_en.csv").exists(), "one English article: fewer than MIN_TOPIC_DOCS, no model"
 
 
+def test_01_per_language_top_terms_state_no_finding_from_two_articles_and_count_that_languages_articles(figures):
+    # 'Russian: ... is the top content word for Вести-Тест' rested on 2 articles, under a source line counting all 9
+    for code in ("ru", "uk"):
+        svg = (figures / "01_corpus_overview" / f"top_terms_{code}.svg").read_text(encoding="utf-8")
+        assert "too few articles for a finding (no outlet has 10)" in svg and "is the top content word" not in svg
+        assert f"; 4 articles; language: {code}; corpus " in svg
+
+
+def test_01_articles_over_time_counts_the_undated_and_names_the_invasion_once(tmp_path):
+    # the undated articles were printed under the cell, never on the chart; '24 Feb 2022' was written across the
+    # 'Full-scale invasion' event label at the same place
+    dates = ["2022-01-10", "2022-02-10", "2022-03-10", "2022-04-10", "", ""]
+    rows = [{"outlet": "Wire", "date": d, "title": f"Report {i}", "text": f"Dispatch {i}. Russian drones struck Kyiv."}
+            for i, d in enumerate(dates)]
+    corpus = tmp_path / "dates.csv"
+    pd.DataFrame(rows).to_csv(corpus, index=False)
+    _run(corpus, tmp_path, ["01"])
+    svg = (tmp_path / "figures" / "01_corpus_overview" / "articles_over_time.svg").read_text(encoding="utf-8")
+    assert "; 2 undated articles left out of this chart; " in svg
+    assert "Full-scale invasion" in svg and "24 Feb 2022" not in svg
+
+
 def test_02_counts_one_entity_across_languages(figures):
     counts = _csv(figures / "02_entities" / "entity_counts_by_lang.csv")
     assert set(counts["lang"]) == {"en", "ru", "uk"}
