@@ -136,6 +136,15 @@ def test_05_has_evidence_lines_under_its_charts(figures):
     assert len(lines) >= 1 and {"left", "match", "right", "outlet"} <= set(lines.columns)
 
 
+def test_05_antagonist_casting_over_time_has_one_panel_per_actor_and_no_finding_from_few_mentions(figures):
+    # eight actors' lines and bands in one panel crossed into a tangle
+    nb = figures / "05_roles_narratives"
+    actors = set(_csv(nb / "actor_antagonist_share_over_time.csv")["actor"])
+    svg = (nb / "actor_antagonist_share_over_time.svg").read_text(encoding="utf-8")
+    assert len(actors) > 1 and all(f"{actor} (" in svg for actor in actors)
+    assert "too few mentions for a finding (no actor has 10 in two periods)" in svg
+
+
 def test_lang_ru_keeps_russian_only(mixed, tmp_path):
     _run(mixed, tmp_path, ["01"], LANG="ru")
     nb = tmp_path / "figures" / "01_corpus_overview"
