@@ -652,3 +652,25 @@ def test_unusual_scripts_are_named_in_the_warnings(tmp_path):
     assert "pre-reform" in by_file["c_old.txt"]
     assert "Belarusian" in by_file["d_be.txt"]
     assert "e_plain.txt" not in by_file
+
+
+def test_a_repeated_own_id_is_a_warning_naming_the_first_file_and_row(tmp_path):
+    """Two rows with one `id` are both loaded; the later one is a warning naming the earlier.
+    Same text: an exact duplicate, flagged as such; different text: distinct article_ids."""
+    write(tmp_path / "a.csv", f'id,title,text\n1,A,"{BODY}"\n2,B,"{BODY2}"\n2,C,Odesa port was hit.\n')
+    write(tmp_path / "b.csv", f'id,title,text\n1,A,"{BODY}"\n')
+    arts = load_corpus(tmp_path)
+    assert len(arts) == 4 and arts["article_id"].is_unique
+    warned = warnings_of(arts)
+    warned = warned[warned["field"] == "id"]
+    assert warned[["source_file", "source_row", "value"]].astype(str).values.tolist() == [
+        ["a.csv", "3", "2"], ["b.csv", "1", "1"]]
+    differs, same = warned["message"].tolist()
+    assert "a.csv, row 2" in differs and "text differs" in differs
+    assert "a.csv, row 1" in same and "exact duplicate" in same
+    assert arts.loc[arts["source_file"] == "b.csv", "duplicate_kind"].tolist() == ["exact"]
+
+
+def test_distinct_own_ids_give_no_warning(tmp_path):
+    write(tmp_path / "a.csv", f'doc_id,text\nx1,"{BODY}"\nx2,"{BODY2}"\n')
+    assert warnings_of(load_corpus(tmp_path)).empty

@@ -63,6 +63,28 @@ def test_01_has_a_languages_chart_and_per_language_terms_and_topics(figures):
     assert not (nb / "topic_terms_en.csv").exists(), "one English article: fewer than MIN_TOPIC_DOCS, no model"
 
 
+def test_01_per_language_top_terms_state_no_finding_from_two_articles_and_count_that_languages_articles(figures):
+    # 'Russian: ... is the top content word for Вести-Тест' rested on 2 articles, under a source line counting all 9
+    for code in ("ru", "uk"):
+        svg = (figures / "01_corpus_overview" / f"top_terms_{code}.svg").read_text(encoding="utf-8")
+        assert "too few articles for a finding (no outlet has 10)" in svg and "is the top content word" not in svg
+        assert f"; 4 articles; language: {code}; corpus " in svg
+
+
+def test_01_articles_over_time_counts_the_undated_and_names_the_invasion_once(tmp_path):
+    # the undated articles were printed under the cell, never on the chart; '24 Feb 2022' was written across the
+    # 'Full-scale invasion' event label at the same place
+    dates = ["2022-01-10", "2022-02-10", "2022-03-10", "2022-04-10", "", ""]
+    rows = [{"outlet": "Wire", "date": d, "title": f"Report {i}", "text": f"Dispatch {i}. Russian drones struck Kyiv."}
+            for i, d in enumerate(dates)]
+    corpus = tmp_path / "dates.csv"
+    pd.DataFrame(rows).to_csv(corpus, index=False)
+    _run(corpus, tmp_path, ["01"])
+    svg = (tmp_path / "figures" / "01_corpus_overview" / "articles_over_time.svg").read_text(encoding="utf-8")
+    assert "; 2 undated articles left out of this chart; " in svg
+    assert "Full-scale invasion" in svg and "24 Feb 2022" not in svg
+
+
 def test_02_counts_one_entity_across_languages(figures):
     counts = _csv(figures / "02_entities" / "entity_counts_by_lang.csv")
     assert set(counts["lang"]) == {"en", "ru", "uk"}
@@ -114,6 +136,15 @@ def test_05_has_evidence_lines_under_its_charts(figures):
     assert len(lines) >= 1 and {"left", "match", "right", "outlet"} <= set(lines.columns)
 
 
+def test_05_antagonist_casting_over_time_has_one_panel_per_actor_and_no_finding_from_few_mentions(figures):
+    # eight actors' lines and bands in one panel crossed into a tangle
+    nb = figures / "05_roles_narratives"
+    actors = set(_csv(nb / "actor_antagonist_share_over_time.csv")["actor"])
+    svg = (nb / "actor_antagonist_share_over_time.svg").read_text(encoding="utf-8")
+    assert len(actors) > 1 and all(f"{actor} (" in svg for actor in actors)
+    assert "too few mentions for a finding (no actor has 10 in two periods)" in svg
+
+
 def test_lang_ru_keeps_russian_only(mixed, tmp_path):
     _run(mixed, tmp_path, ["01"], LANG="ru")
     nb = tmp_path / "figures" / "01_corpus_overview"
@@ -134,19 +165,34 @@ def test_03_04_05_compare_languages_when_the_grouping_column_is_lang(mixed, tmp_
     assert (figures / "05_roles_narratives" / "actor_role_shares.csv").exists()
 
 
-def test_04_before_after_contrast_on_the_corpus_samples_at_most_max_docs_contrast_per_period(tmp_path):
-    # Issue 13: without ../shared, notebook 04 contrasts the corpus before and after the cut-off date; it read every
-    # article's text, so on a large corpus it is capped like the per-language contrast, and the source line says so.
+def _dated_corpus(tmp_path):
     words = "shelling strike front sanctions talks grain drones border refugees ceasefire".split()
     rows = [{"outlet": "Wire", "date": date, "title": f"Report {i}",
              "text": " ".join(words[(i + j) % len(words)] for j in range(60)) + ". Kyiv said the attack continued."}
             for i, date in enumerate(["2021-06-01", "2021-07-01", "2021-08-01", "2023-01-01", "2023-02-01", "2023-03-01"])]
     corpus = tmp_path / "dated.csv"
     pd.DataFrame(rows).to_csv(corpus, index=False)
-    _run(corpus, tmp_path, ["04"], MAX_DOCS_CONTRAST=2)
+    return corpus
+
+
+def test_04_before_after_contrast_on_the_corpus_samples_at_most_max_docs_contrast_per_period(tmp_path):
+    # Issue 13: without ../shared, notebook 04 contrasts the corpus before and after the cut-off date; it read every
+    # article's text, so on a large corpus it is capped like the per-language contrast, and the source line says so.
+    _run(_dated_corpus(tmp_path), tmp_path, ["04"], MAX_DOCS_CONTRAST=2)
     figure = tmp_path / "figures" / "04_framing" / "fightin_before_after.svg"
     assert figure.exists()
     assert "distinctive terms on a sample of 4 of 6 articles, at most 2 per period" in figure.read_text(encoding="utf-8")
+
+
+def test_04_before_after_contrasts_the_users_corpus_even_with_shared_and_says_3_vs_3_is_too_few(shared, tmp_path):
+    # The section contrasted ../shared's official statements whenever ../shared existed, though the user's corpus
+    # spanned the cut-off date; and 3 articles against 3 carried no caveat.
+    _run(_dated_corpus(tmp_path), tmp_path, ["04"], SHARED=str(shared))
+    figures = tmp_path / "figures" / "04_framing"
+    assert not (figures / "fightin_before_after_invasion.svg").exists()
+    svg = (figures / "fightin_before_after.svg").read_text(encoding="utf-8")
+    assert "Your corpus: English words before vs from 2022-02-24" in svg
+    assert "Only 3 vs 3 articles (fewer than 10 on a side)" in svg
 
 
 def test_01_fits_a_language_with_more_than_max_topic_docs_articles_on_a_sample_and_weighs_all(mixed, tmp_path):

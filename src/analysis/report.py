@@ -67,6 +67,7 @@ __all__ = [
     "set_style",
     "show_figure",
     "side_colors",
+    "small_sample_note",
     "source_line",
     "source_note",
     "top_groups",
@@ -318,6 +319,24 @@ def finding_title(rows: pd.DataFrame, finding, *, too_few: str, reliable: str = 
         return too_few, None
     lead = solid.iloc[0]
     return finding(lead), lead
+
+
+def small_sample_note(counts: pd.Series, *, min_n: int, unit: str = "articles") -> str | None:
+    """The caveat a comparison's title carries when one of its sides has fewer than ``min_n``
+    ``unit``, else ``None``. ``counts``: one count per side, in the chart's order.
+
+    Distinctive words of 3 articles against 3 describe those six texts (a single long article
+    can fill a side), not the outlets or periods they stand for.
+
+    >>> small_sample_note(pd.Series({"Wire A": 3, "Wire B": 3}), min_n=10)
+    'Only 3 vs 3 articles (fewer than 10 on a side): these texts, not their outlets or periods'
+    >>> small_sample_note(pd.Series({"before": 40, "after": 12}), min_n=10) is None
+    True
+    """
+    if len(counts) and int(counts.min()) >= min_n:
+        return None
+    sides = " vs ".join(f"{int(c):,}" for c in counts)
+    return f"Only {sides} {unit} (fewer than {min_n} on a side): these texts, not their outlets or periods"
 
 
 def source_line(label: str, articles: pd.DataFrame, *, extra: str | None = None) -> str:

@@ -173,3 +173,62 @@ def find_duplicates(articles: pd.DataFrame, *, near: bool = True, threshold: flo
     return pd.DataFrame({"duplicate_of": pd.array(dup_of, dtype="str"),
                          "duplicate_kind": pd.array(kind, dtype="str")}, index=articles.index)
 
+
+
+# --------------------------------------------------------------------------------------------
+# The user's own ids
+# --------------------------------------------------------------------------------------------
+
+#: Source columns read as the user's own article id (case and punctuation ignored; a source
+#: ``article_id`` column is kept as ``src_article_id``). The first one present is checked.
+ID_COLUMNS = ("id", "doc_id", "document_id", "src_article_id", "article_id", "story_id", "item_id",
+              "guid", "uuid")
+
+
+def _id_column(columns: Any) -> str | None:
+    wanted = {re.sub(r"[^a-z0-9]", "", c): k for k, c in enumerate(ID_COLUMNS)}
+    found = [(wanted[key], c) for c in columns
+             if (key := re.sub(r"[^a-z0-9]", "", str(c).lower())) in wanted]
+    return min(found)[1] if found else None
+
+
+def duplicate_id_warnings(articles: pd.DataFrame) -> list[tuple]:
+    """Warnings (``source_file, source_row, field, value, message``) for rows whose own id
+    (the first of ``ID_COLUMNS`` the frame has) an earlier row already carries.
+
+    The rule: every row is loaded, and the later row of each pair is named with the first one's
+    file and row. Same text: an exact duplicate (``duplicate_of``), left out of the analyses like
+    any other. Different text: the loader cannot tell a correction from an id a second export
+    reused, so both stay, with distinct ``article_id`` values, and the analyst decides.
+
+    >>> arts = pd.DataFrame({"id": ["7", "7", "8", "8"], "text": ["A.", "A.", "B.", "C."],
+    ...                      "source_file": ["a.csv", "b.csv", "a.csv", "a.csv"],
+    ...                      "source_row": [1, 4, 2, 3]})
+    >>> [(w[0], w[1], w[3]) for w in duplicate_id_warnings(arts)]
+    [('b.csv', 4, '7'), ('a.csv', 3, '8')]
+    >>> print(duplicate_id_warnings(arts)[1][4])
+    id '8' is also the id of a.csv, row 2, whose text differs: both loaded (distinct article_id)
+    """
+    column = _id_column(articles.columns)
+    if column is None:
+        return []
+    ids = articles[column].astype(object)
+    present = ids.notna() & ids.map(lambda v: str(v).strip() != "")
+    keys = ids[present].map(lambda v: str(v).strip())
+    repeated = keys[keys.duplicated(keep=False)]
+    out: list[tuple] = []
+    first: dict[str, int] = {}
+    files, rows, texts = articles["source_file"], articles["source_row"], articles["text"]
+    for i, key in repeated.items():
+        if key not in first:
+            first[key] = i
+            continue
+        j = first[key]
+        where = f"{files[j]}, row {rows[j]}" if not pd.isna(rows[j]) else str(files[j])
+        if texts[i] == texts[j]:
+            what = "with the same text: an exact duplicate, one of the two left out of the analyses (duplicate_of)"
+        else:
+            what = "whose text differs: both loaded (distinct article_id)"
+        row = None if pd.isna(rows[i]) else int(rows[i])
+        out.append((files[i], row, column, key, f"{column} {key!r} is also the id of {where}, {what}"))
+    return out

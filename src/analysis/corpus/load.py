@@ -19,7 +19,7 @@ import pandas as pd
 from analysis import formats as _formats  # Media Cloud / GDELT exports, RSS/Atom feeds
 from analysis.corpus.cleaning import _clean_title, _join, _paragraphs, _strip_boilerplate, clean_text
 from analysis.corpus.dates import _parse_date_column, _safe_utc, _to_utc, _url_date
-from analysis.corpus.duplicates import find_duplicates
+from analysis.corpus.duplicates import duplicate_id_warnings, find_duplicates
 from analysis.corpus.language import _CYR_LETTER, _CYRILLIC_LANGS, _LAT_LETTER, _normalise_lang, detect_lang
 from analysis.corpus.ledger import _ledger_json, rejects_of
 from analysis.corpus.manifest import _apply_manifest, _err_text, _filename_meta, _read_manifest, _Spec
@@ -563,6 +563,7 @@ def load_corpus(
         extras = _extra_frame(extra_parts, len(frame), extras_wanted, warnings)
         if extras.shape[1]:
             frame = pd.concat([frame, extras], axis=1)
+            warnings.extend(duplicate_id_warnings(frame))
 
     frame.attrs["rejects"] = _ledger_json(rejects, "rejects")
     frame.attrs["warnings"] = _ledger_json(warnings, "warnings")
