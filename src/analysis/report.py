@@ -424,6 +424,10 @@ def figure_dir(notebook: str | None = None, output_dir: str | os.PathLike | None
     return base / "figures" / _notebook_name(notebook)
 
 
+#: salt of the element ids matplotlib writes into an SVG (``svg.hashsalt``; None: a random one per file)
+SVG_HASH_SALT = "war-coverage-analysis"
+
+
 def save_figure(
     fig,
     name: str,
@@ -445,12 +449,16 @@ def save_figure(
     folder.mkdir(parents=True, exist_ok=True)
     stem = _NAME_RE.sub("_", name)
     _place_source_note(fig)
+    import matplotlib
+
     written = []
     for fmt in formats:
         path = folder / f"{stem}.{fmt}"
-        # A fixed creation date keeps PDF/SVG bytes identical across reruns.
+        # A fixed creation date and a fixed salt for the SVG's element ids (random by default) keep
+        # PDF/SVG bytes identical across reruns.
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
-        fig.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+        with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+            fig.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
         written.append(path)
     if data is not None:
         written.append(save_table(data, stem, folder=folder))
