@@ -49,13 +49,6 @@ def test_a_serial_run_allocates_from_the_system_pool_and_puts_the_callers_pool_b
     assert pa.default_memory_pool().backend_name == caller_pool
 
 
-def test_a_serial_stream_to_parquet_allocates_from_the_system_pool(pools_seen, caller_pool, tmp_path, monkeypatch):
-    monkeypatch.delenv(engine.ARROW_POOL_ENV, raising=False)
-    engine.run_to_parquet(ARTICLES, tmp_path, stages=STAGES, chunk_size=2)
-    assert pools_seen == ["system", "system"]
-    assert pa.default_memory_pool().backend_name == caller_pool
-
-
 def test_the_callers_pool_is_put_back_after_an_error_in_the_run(monkeypatch, caller_pool):
     monkeypatch.delenv(engine.ARROW_POOL_ENV, raising=False)
 
