@@ -73,10 +73,12 @@ from analysis.lang import _CYRILLIC_LANGS
 
 __all__ = [
     "ALL_STAGES",
+    "ARROW_POOL_ENV",
     "OPTIONAL_STAGES",
     "REPORT_STAGES",
     "STAGES",
     "TABLES",
+    "arrow_pool",
     "comparable",
     "in_article_order",
     "iter_chunks",
@@ -781,7 +783,6 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     # what they build: after an earlier run unfroze its heap, one full collection of it cost 0.2 CPU s here
     # (bench corpus), serial time before any worker starts
     gc.freeze()
-    restore_pool = None
     try:
         if corpus is not None and not _fully_warm(_normalise_stages(stages)):
             cyrillic, sample = scan_languages(corpus)
@@ -791,30 +792,69 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
         # before any worker starts), and the holes it leaves are pages the workers fill and copy; cyclic
         # garbage frozen with the rest is collected after gc.unfreeze()
         gc.freeze()
-        restore_pool = _system_arrow_pool()
-        yield
+        # the C library's pool, whose freed pages release_memory hands back between chunks (mimalloc and
+        # jemalloc keep them): a worker's private memory after a chunk 122-124 -> 114-116 MB
+        # (benchmarks/worker_memory.py --one mixed 1, three runs each), same tables
+        with arrow_pool():
+            yield
     finally:
         gc.unfreeze()
-        if restore_pool is not None:
-            restore_pool()
 
 
-def _system_arrow_pool() -> Callable[[], None]:
-    """Make pyarrow allocate through the C library, whose freed pages :func:`release_memory`
-    hands back between chunks, rather than its bundled mimalloc/jemalloc, which keeps them; forked
-    workers inherit it. Measured with ``benchmarks/worker_memory.py --one mixed 1`` (three runs
-    each): a worker's private memory after a chunk 122-124 -> 114-116 MB, its peak 147 -> 141-144
-    MB; the tables are the same. The price is CPU: serial runs over 1,000 bench articles, alternated six
-    times with the default pool (mimalloc, load 11-18), took 0.12 CPU s more of 6.5 (+1.8%, pairs from
-    -0.02 to +0.31 s). Returns the function that puts the previous pool back."""
+#: Environment variable naming the Arrow memory pool the engine allocates from while it runs
+#: (:func:`arrow_pool`): ``system`` (the default), ``jemalloc``, ``mimalloc`` or ``default`` (keep the
+#: caller's pool: the opt-out).
+ARROW_POOL_ENV = "ANALYSIS_ARROW_POOL"
+
+
+def _chosen_arrow_pool():
+    """The pyarrow memory pool :data:`ARROW_POOL_ENV` names, or None to keep the caller's."""
+    name = os.environ.get(ARROW_POOL_ENV, "").strip().lower() or "system"
+    if name == "default":
+        return None
+    if name not in ("system", "jemalloc", "mimalloc"):
+        raise ValueError(f"{ARROW_POOL_ENV}={name!r}: expected system, jemalloc, mimalloc or default")
     try:
         import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    try:
+        return getattr(pa, f"{name}_memory_pool")()
+    except NotImplementedError:  # this wheel was built without it
+        return pa.system_memory_pool()
 
-        previous = pa.default_memory_pool()
-        pa.set_memory_pool(pa.system_memory_pool())
-    except (ImportError, AttributeError):  # pragma: no cover - pyarrow is a dependency
-        return lambda: None
-    return lambda: pa.set_memory_pool(previous)
+
+@contextmanager
+def arrow_pool():
+    """Allocate pyarrow's buffers from the pool :data:`ARROW_POOL_ENV` names (the C library's,
+    ``system``, unless set otherwise) while the block runs; the caller's pool is put back after,
+    also after an error. Forked workers inherit the setting.
+
+    pyarrow's default pool, mimalloc, asks the kernel for transparent huge pages for its arena; on
+    a VM that hands free memory back to its host a fresh 2 MB page cost 246-12,445 us of system time
+    (issue 13, ``benchmarks/cpu_ratios.py``), and the tokens stage's system seconds swung 0.1-1.4 s
+    from run to run. Buffers remember the pool they came from, so tables made here are freed
+    correctly after the switch back. ``ANALYSIS_ARROW_POOL=default`` leaves the pool alone.
+
+    >>> import pyarrow as pa
+    >>> before = pa.default_memory_pool().backend_name
+    >>> with arrow_pool():
+    ...     inside = pa.default_memory_pool().backend_name
+    >>> inside, pa.default_memory_pool().backend_name == before
+    ('system', True)
+    """
+    pool = _chosen_arrow_pool()
+    if pool is None:
+        yield
+        return
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 @contextmanager
@@ -951,27 +991,28 @@ def run(
     bar = _progress(len(articles), progress, "pipeline")
     results: list[dict[str, pd.DataFrame]] = []
     clock = timings if timings is not None else {}
-    if n_jobs == 1 or len(chunks) == 1:
-        with _frozen_heap():
-            for chunk in chunks:
-                results.append(process_articles(chunk, stages=stages, timings=clock))
-                if bar is not None:
-                    bar.update(len(chunk))
-    else:
-        with shared_lexicons(stages, corpus=articles), \
-                ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
-            futures = {i: pool.submit(_process_with_timings, chunk, stages) for i, chunk in largest_first(chunks)}
-            for i, chunk in enumerate(chunks):
-                result, chunk_timings = futures.pop(i).result()
-                results.append(result)
-                for stage, seconds in chunk_timings.items():
-                    clock[stage] = clock.get(stage, 0.0) + seconds
-                if bar is not None:
-                    bar.update(len(chunk))
-    if bar is not None:
-        bar.close()
-    names = results[0].keys()
-    return {name: _concat([r[name] for r in results]) for name in names}
+    with arrow_pool():
+        if n_jobs == 1 or len(chunks) == 1:
+            with _frozen_heap():
+                for chunk in chunks:
+                    results.append(process_articles(chunk, stages=stages, timings=clock))
+                    if bar is not None:
+                        bar.update(len(chunk))
+        else:
+            with shared_lexicons(stages, corpus=articles), \
+                    ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context()) as pool:
+                futures = {i: pool.submit(_process_with_timings, chunk, stages) for i, chunk in largest_first(chunks)}
+                for i, chunk in enumerate(chunks):
+                    result, chunk_timings = futures.pop(i).result()
+                    results.append(result)
+                    for stage, seconds in chunk_timings.items():
+                        clock[stage] = clock.get(stage, 0.0) + seconds
+                    if bar is not None:
+                        bar.update(len(chunk))
+        if bar is not None:
+            bar.close()
+        names = results[0].keys()
+        return {name: _concat([r[name] for r in results]) for name in names}
 
 
 def _process_with_timings(chunk: pd.DataFrame, stages: tuple[str, ...]):
@@ -1324,6 +1365,8 @@ def run_to_parquet(
             bar.update(n_articles)
 
     if n_jobs == 1:
+        # not in arrow_pool(): with release_memory after each chunk the C library's pool was 1-2% slower here
+        # than pyarrow's default (bench corpus, first run: 12.98 / 12.80 vs 12.86 / 12.57 CPU s, issue 13)
         with _frozen_heap():
             for part, chunk in enumerate(_iter_source(source, chunk_size, max_chars=max_chunk_chars)):
                 record(*_process_and_write(chunk, stages, str(out), part))
@@ -1423,8 +1466,11 @@ def run_dask(
     if not compute:
         return tables
     names = list(tables)
-    computed = (client.compute([tables[n] for n in names], sync=True) if client is not None
-                else dask.compute(*[tables[n] for n in names]))
+    if client is not None:  # the cluster's workers allocate from their own processes' pools
+        computed = client.compute([tables[n] for n in names], sync=True)
+    else:
+        with arrow_pool():  # Dask's default schedulers run the tasks in this process
+            computed = dask.compute(*[tables[n] for n in names])
     return {name: frame.reset_index(drop=True) for name, frame in zip(names, computed)}
 
 

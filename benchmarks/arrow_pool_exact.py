@@ -1,0 +1,77 @@
+"""Every table of ``engine.run`` with one code version, stored for an exact old-vs-new comparison (issue 13).
+
+Run it once per version (``PYTHONPATH`` pointing at each ``src``), then compare::
+
+    PYTHONPATH=<old src> python benchmarks/arrow_pool_exact.py dump /tmp/old
+    PYTHONPATH=src python benchmarks/arrow_pool_exact.py dump /tmp/new
+    PYTHONPATH=src python benchmarks/arrow_pool_exact.py compare /tmp/old /tmp/new
+
+Corpora: the bench corpus (``run.py``'s ``load_bench_corpus``), the 142 Russian articles of
+``../shared/corpus/ru_uk/articles``, the hostile corpus (``tests/hostile_corpus.py``, loaded) and the
+mixed corpus (``tests/mixed_corpus.py`` with the seed article); stages ``engine.STAGES`` and
+``engine.REPORT_STAGES``. ``compare`` checks every table with ``assert_frame_equal(check_exact=True)``.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT / "tests")]
+
+
+def corpora() -> dict[str, pd.DataFrame]:
+    from ru_speed import _articles
+    from run import load_bench_corpus
+
+    import hostile_corpus
+    from analysis.corpus import load_corpus
+    from analysis.paths import shared_dir
+    from mixed_corpus import write_mixed_corpus
+
+    shared = shared_dir()
+    found = {"bench": load_bench_corpus(shared),
+             "ru_uk": _articles(shared / "corpus" / "ru_uk" / "articles", None)}
+    with tempfile.TemporaryDirectory() as tmp:
+        hostile_corpus.build(Path(tmp) / "hostile")
+        found["hostile"] = load_corpus(Path(tmp) / "hostile")
+        found["mixed"] = load_corpus(write_mixed_corpus(Path(tmp) / "mixed", ROOT / "data" / "raw"
+                                                        / "000_a45935899aae0239.txt"))
+    return found
+
+
+def dump(out: Path) -> None:
+    from analysis import engine
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, articles in corpora().items():
+        for label, stages in (("stages", engine.STAGES), ("report_stages", engine.REPORT_STAGES)):
+            tables = engine.run(articles, stages=stages)
+            (out / f"{name}-{label}.pkl").write_bytes(pickle.dumps(tables))
+            print(name, label, len(articles), "articles,", {k: len(v) for k, v in tables.items()}, flush=True)
+
+
+def compare(old: Path, new: Path) -> int:
+    checked = 0
+    for path in sorted(old.glob("*.pkl")):
+        left, right = pickle.loads(path.read_bytes()), pickle.loads((new / path.name).read_bytes())
+        assert sorted(left) == sorted(right), path.name
+        for table in left:
+            pd.testing.assert_frame_equal(left[table], right[table], check_exact=True, obj=f"{path.stem}/{table}")
+            checked += 1
+        print(path.stem, "identical:", len(left), "tables,", sum(len(t) for t in left.values()), "rows")
+    print(f"{checked} tables identical")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "dump":
+        dump(Path(sys.argv[2]))
+    else:
+        sys.exit(compare(Path(sys.argv[2]), Path(sys.argv[3])))
