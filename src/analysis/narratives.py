@@ -826,8 +826,8 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
     An article with a headline there is read as ``title + "\\n\\n" + text`` (:func:`_headline_texts`), as the
     SemEval-2025 files the models learn from hold it: the word blocks, the evidence and the casting see the
     headline's words too (its ``sentence_spans`` and ``quotes``, those of the text alone, are found again).
-    :mod:`analysis.engine` and :func:`analysis.pipeline.analyse` hand their narratives stage ``article_id``,
-    ``text`` and ``lang`` only: there the text's first line stands for the headline.
+    :mod:`analysis.engine` and :func:`analysis.pipeline.analyse` hand their narratives stage the ``title``
+    column too (round 17; its ``narrative_evidence`` places a headline sentence in the title, ``in_title``).
     """
     if method not in ("auto", "lexicon", "model"):
         raise ValueError(f"method must be auto, lexicon or model, got {method!r}")
