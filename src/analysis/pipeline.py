@@ -808,7 +808,7 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     ``roles``/``narratives`` stages, the trained weights in ``data/models``
     (:func:`model_key`), so any code, lexicon or model change starts a new store). The store holds partitions,
     each the tables of a set of articles plus an index of their hashes
-    (:func:`article_hashes`: id + text + key). A run hashes every article,
+    (:func:`article_hashes`: id + text + a non-blank title + key). A run hashes every article,
     runs the pipeline only on those whose hash no partition holds — into one
     new partition — and returns a view of the partitions restricted to the
     current articles, in their order: adding 10 articles processes 10, an
