@@ -67,6 +67,44 @@ def test_after_the_sentiment_stage_roles_and_narratives_read_its_work_with_the_s
     assert set(english) == {"a0", "a1", "a2", "a4"}  # not the empty one, nor the Russian and Ukrainian ones
 
 
+def test_the_narratives_stage_reads_a_title_column_and_places_headline_evidence_in_the_title(articles, serial):
+    # train/serve parity (round 17): the headline a corpus keeps apart reaches the narratives stage as
+    # narratives() reads it; no other table changes
+    headline = "Nuclear war looms: a tactical nuclear strike and escalation, NATO warns"
+    titled = articles.assign(title=["", "", "", headline, None, "", ""])
+    run = engine.run(titled, stages=STAGES, chunk_size=1000)
+    direct = nar.narratives(titled, evidence=engine.NARRATIVE_EVIDENCE)
+    assert direct.loc[3, "narratives"] != serial["narratives"].loc[3, "narratives"], "the headline changes a3"
+    pd.testing.assert_frame_equal(engine.comparable(run["narratives"]),
+                                  engine.comparable(direct.drop(columns="evidence")))
+    evidence = run["narrative_evidence"]
+    top = evidence[evidence["in_title"]]
+    assert len(top) and set(top["article_id"]) == {"a3"} and top["sentence_id"].eq(-1).all()
+    assert [headline[s:e] for s, e in zip(top["start"], top["end"])] == [
+        sentence for _, sentence in direct.loc[3, "evidence"]], "offsets into the title"
+    assert not serial["narrative_evidence"]["in_title"].any()
+    pd.testing.assert_frame_equal(engine.comparable(evidence[evidence["article_id"] != "a3"].reset_index(drop=True)),
+                                  engine.comparable(serial["narrative_evidence"].query("article_id != 'a3'")
+                                                    .reset_index(drop=True)))
+    assert_same_tables({k: v for k, v in run.items() if k != "narratives" and k != "narrative_evidence"},
+                       {k: v for k, v in serial.items() if k != "narratives" and k != "narrative_evidence"})
+
+
+def test_a_changed_title_recomputes_the_article_in_the_store(articles, tmp_path):
+    titled = articles.assign(title="Kyiv holds")
+    pipeline.analyse(titled, stages=("sentences", "narratives"), cache_dir=tmp_path)
+    again = pipeline.analyse(titled, stages=("sentences", "narratives"), cache_dir=tmp_path)
+    assert again.cache == "hit"
+    headline = "Nuclear war looms: a tactical nuclear strike and escalation, NATO warns"
+    changed = pipeline.analyse(titled.assign(title=["Kyiv holds"] * 3 + [headline] + ["Kyiv holds"] * 3),
+                               stages=("sentences", "narratives"), cache_dir=tmp_path)
+    assert (changed.cache, changed.processed) == ("partial", 1), "a new headline is new input (narratives)"
+    fresh = engine.run(titled.assign(title=["Kyiv holds"] * 3 + [headline] + ["Kyiv holds"] * 3),
+                       stages=("sentences", "narratives"), chunk_size=1000)
+    pd.testing.assert_frame_equal(engine.comparable(changed.table("narratives")),
+                                  engine.comparable(fresh["narratives"]))
+
+
 def test_narratives_stage_equals_narratives_and_keeps_evidence_as_offsets(serial, articles):
     direct = nar.narratives(articles, evidence=engine.NARRATIVE_EVIDENCE)
     pd.testing.assert_frame_equal(engine.comparable(serial["narratives"]),

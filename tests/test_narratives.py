@@ -89,7 +89,8 @@ def test_evaluation_command_json_keys(tmp_path, root):
     from test_roles import _tiny_dir
 
     folder = _tiny_dir(tmp_path)
-    for extra in ([], ["--cv", "2"], ["--train", str(folder)], ["--cv", "2", "--casting", "0.5"]):
+    # the English default casts (round 17); --casting 0 keeps the other runs fast
+    for extra in ([], ["--cv", "2", "--casting", "0"], ["--train", str(folder), "--casting", "0"], ["--cv", "2"]):
         proc = subprocess.run([sys.executable, "-m", "analysis.evaluate", "narratives", str(folder), *extra],
                               capture_output=True, text=True, env={"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"},
                               cwd=root, timeout=300)
@@ -360,16 +361,67 @@ def test_a_model_trained_with_gold_roles_reads_the_casting_and_keeps_its_role_mo
     from analysis.narrative_casting import folder_roles
 
     folder, arts, labels, _ = _roles_folder(tmp_path)
-    assert train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder])).casting is None, \
-        "asked for, not the default (speed)"
-    model = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5)
-    assert model.casting is not None and model.cast_scale == 0.5
+    assert train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0).casting is None
+    assert train_narrative_model(arts.assign(lang="ru"), labels, min_count=1,
+                                 roles=folder_roles([folder])).casting is None, "Russian: no casting by default"
+    model = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]))
+    assert model.casting is not None and model.cast_scale == 0.5, "English casts by default (round 17)"
     assert any(k.startswith("cast:") for k in model.coarse.vocab), "the coarse model reads the casting"
     assert not any(k.startswith(("cast:", "csent:")) for k in model.fine.vocab), "the sub-narrative model does not"
     again = load_narrative_model(model.to_json(tmp_path / "n.json"))
     assert again.casting is not None and again.cast_scale == 0.5
     a = narratives(arts, method="model", model=model)
     pd.testing.assert_frame_equal(a, narratives(arts, method="model", model=again), check_exact=True)
+
+
+def _train_command(folder, *extra):
+    """(the model of ``python -m analysis.train narratives --train folder *extra``, its log)."""
+    import contextlib
+    import io
+    import logging
+
+    from analysis.train import main
+
+    out = folder.parent / "trained.json"
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    logging.getLogger("analysis").addHandler(handler)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["narratives", "--train", str(folder), "--out", str(out), *extra]) == 0
+    finally:
+        logging.getLogger("analysis").removeHandler(handler)
+    return load_narrative_model(out), log.getvalue()
+
+
+def test_the_training_command_casts_english_from_the_folders_roles_by_default_and_says_when_it_cannot(tmp_path):
+    folder, _, _, _ = _roles_folder(tmp_path)
+    cast, log = _train_command(folder)
+    assert cast.casting is not None and cast.cast_scale == 0.5 and not log
+    plain, log = _train_command(folder, "--casting", "0")
+    assert plain.casting is None and not log, "--casting 0: the model without casting"
+    (folder / "roles.tsv").unlink()
+    fallback, log = _train_command(folder)
+    assert fallback.casting is None
+    assert fallback.to_dict() == plain.to_dict(), "no roles.tsv: the model without casting"
+    lines = log.strip().splitlines()
+    assert len(lines) == 1 and "roles.tsv" in lines[0] and "without the casting" in lines[0]
+
+
+def test_a_model_file_without_a_casting_entry_loads_and_predicts_as_before_the_english_default(tmp_path,
+                                                                                               monkeypatch):
+    import analysis.narratives as nar
+
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    old = train_narrative_model(arts, labels, min_count=1)  # no gold roles: no casting, as every file before
+    path = old.to_json(tmp_path / "old.json")
+    assert "casting" not in json.loads(path.read_text(encoding="utf-8"))
+    monkeypatch.setattr(nar, "CASTING", {})  # the code before round 17
+    before = narratives(arts, method="model", model=load_narrative_model(path))
+    monkeypatch.setattr(nar, "CASTING", {"en": 0.5})
+    again = load_narrative_model(path)
+    assert again.casting is None and again.cast_scale == 0.0
+    pd.testing.assert_frame_equal(narratives(arts, method="model", model=again), before, check_exact=True)
 
 
 def test_a_model_without_casting_never_runs_the_role_model_and_writes_the_json_of_before(tmp_path, monkeypatch):

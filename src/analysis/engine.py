@@ -23,7 +23,9 @@ narratives         :func:`analysis.narratives.narratives` per article, without i
                    ``evidence`` column: optional stage ``narratives``
 narrative_evidence the evidence sentences of each article's narratives as offsets
                    (``start``, ``end`` into the text; ``sentence_id`` of the
-                   sentence holding ``start``), never copies of the text
+                   sentence holding ``start``), never copies of the text; a
+                   headline sentence (``title`` column) has ``in_title`` True and
+                   offsets into the title, ``sentence_id`` -1
 article_summary    one row per article: sizes (``n_chars``, ``n_words``), tone (mean of
                    sentences), label alignment, counts, MFC ``frames``; with stage
                    ``document``: GDELT-style word-count tone, whole-text VADER and the
@@ -184,6 +186,8 @@ def process_articles(
     # a declared language (load_corpus detects one per article) routes ru/uk text to the
     # razdel/pymorphy3 text layer and the Cyrillic entity matcher; without it, text with
     # Cyrillic letters is detected in analysis.text.sentences
+    # the headlines a corpus keeps apart (load_corpus's title) reach the narratives stage alone, as in training
+    titles = articles["title"] if "title" in articles.columns else None
     articles = articles[["article_id", "text"] + (["lang"] if "lang" in articles.columns else [])]
     out: dict[str, pd.DataFrame] = {}
     # work one stage hands to a later one: the mention-sentiment stage's sentence parses (roles read
@@ -288,9 +292,10 @@ def process_articles(
         from analysis import narratives
 
         # the roles stage's sentence parses (when it ran) for the casting's target sentiment
-        labelled = narratives.narratives(articles, evidence=NARRATIVE_EVIDENCE, sentence_spans=english_spans(),
+        titled = articles if titles is None else articles.assign(title=titles)
+        labelled = narratives.narratives(titled, evidence=NARRATIVE_EVIDENCE, sentence_spans=english_spans(),
                                          quotes=out.get("quotes"), parses=handed.pop("parses", None))
-        out["narrative_evidence"] = _evidence_offsets(labelled, articles, out["sentences"])
+        out["narrative_evidence"] = _evidence_offsets(labelled, titled, out["sentences"])
         out["narratives"] = labelled.drop(columns="evidence")
 
     steps = {"sentences": do_sentences, "tokens": do_tokens, "entities": do_entities,
@@ -437,24 +442,29 @@ def _article_summary(articles: pd.DataFrame, out: dict[str, pd.DataFrame], *,
 
 
 #: Columns of the ``narrative_evidence`` table.
-EVIDENCE_COLUMNS = ["article_id", "narrative", "rank", "start", "end", "sentence_id"]
+EVIDENCE_COLUMNS = ["article_id", "narrative", "rank", "start", "end", "sentence_id", "in_title"]
 
 
 def _evidence_offsets(labelled: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """The ``evidence`` pairs (label, sentence) of :func:`analysis.narratives.narratives` as offsets:
     ``text[start:end]`` is the evidence sentence (its first occurrence in the text), ``rank`` its
     place among the article's evidence (the order :func:`analysis.narratives.narrative_evidence`
-    lists them in) and ``sentence_id`` the stored sentence holding ``start`` (-1: none).
+    lists them in) and ``sentence_id`` the stored sentence holding ``start`` (-1: none). A sentence
+    of the headline alone (a ``title`` column, which the narratives stage reads as ``title + "\\n\\n" +
+    text``) has ``in_title`` True and ``title[start:end]`` (the same offsets into that joined text),
+    ``sentence_id`` -1: the sentences table holds the text's sentences only.
 
-    >>> arts = pd.DataFrame({"article_id": ["a"], "text": ["Calm. Nuclear war looms."]})
-    >>> lab = pd.DataFrame({"article_id": ["a"], "evidence": [[("URW: Fear", "Nuclear war looms.")]]})
+    >>> arts = pd.DataFrame({"article_id": ["a"], "text": ["Calm. Nuclear war looms."], "title": ["Fear grows"]})
+    >>> lab = pd.DataFrame({"article_id": ["a"], "evidence": [[("URW: Fear", "Nuclear war looms."),
+    ...                                                         ("URW: Fear", "Fear grows")]]})
     >>> sents = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1], "start": [0, 6]})
     >>> _evidence_offsets(lab, arts, sents).values.tolist()
-    [['a', 'URW: Fear', 0, 6, 24, 1]]
+    [['a', 'URW: Fear', 0, 6, 24, 1, False], ['a', 'URW: Fear', 1, 0, 10, -1, True]]
     """
     from bisect import bisect_right
 
     texts = dict(zip(articles["article_id"].tolist(), articles["text"].tolist()))
+    titles = dict(zip(articles["article_id"].tolist(), articles["title"].tolist())) if "title" in articles else {}
     starts: dict = {}
     if len(sentences):
         for aid, sid, start in zip(sentences["article_id"].tolist(), sentences["sentence_id"].tolist(),
@@ -466,17 +476,23 @@ def _evidence_offsets(labelled: pd.DataFrame, articles: pd.DataFrame, sentences:
     for aid, evidence in zip(labelled["article_id"].tolist(), labelled["evidence"].tolist()):
         text = texts.get(aid)
         text = text if isinstance(text, str) else ""
+        title = titles.get(aid)
+        title = title if isinstance(title, str) else ""
         for rank, (label, sentence) in enumerate(evidence or []):
             start = text.find(sentence)
+            in_title = start < 0 and bool(sentence) and sentence in title
+            if in_title:
+                start = title.find(sentence)
             if start < 0:  # not a substring (never expected): keep the label, no span
                 start, end = -1, -1
             else:
                 end = start + len(sentence)
-            known = starts.get(aid)
+            known = starts.get(aid) if not in_title else None
             k = bisect_right(known[0], start) - 1 if known and start >= 0 else -1
-            rows.append((aid, label, rank, start, end, known[1][k] if k >= 0 else -1))
+            rows.append((aid, label, rank, start, end, known[1][k] if k >= 0 else -1, in_title))
     frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
-    return frame.astype({"rank": np.int64, "start": np.int64, "end": np.int64, "sentence_id": np.int64})
+    return frame.astype({"rank": np.int64, "start": np.int64, "end": np.int64, "sentence_id": np.int64,
+                         "in_title": bool})
 
 
 def _document_measures(articles: pd.DataFrame, *, n_words: np.ndarray | None = None,

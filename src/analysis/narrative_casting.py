@@ -19,12 +19,15 @@ all the gold roles.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["casting_rows", "gazetteer_roles", "predict_casting", "train_casting"]
+__all__ = ["casting_rows", "casting_roles", "gazetteer_roles", "predict_casting", "train_casting"]
+
+log = logging.getLogger(__name__)
 
 #: the role model's C (joint en + ru training, as the round-10 experiments)
 ROLE_C = 1.0
@@ -172,3 +175,25 @@ def folder_roles(folders: Sequence, *, exclude: Sequence = ()) -> tuple[pd.DataF
     if gold["main_role"].nunique() < 2:  # nothing (or one role) left to learn from
         return None
     return arts[~arts["article_id"].isin(drop)].reset_index(drop=True), gold
+
+
+def casting_roles(folders: Sequence, *, casting: float | None, lang: str,
+                  exclude: Sequence = ()) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """What the training and evaluation commands pass as ``roles`` to
+    :func:`analysis.narratives.train_narrative_model`: :func:`folder_roles` of ``folders`` when the model casts
+    (``casting`` > 0, or None and :data:`analysis.narratives.CASTING` of ``lang`` > 0: English), else None. A
+    casting model without a ``roles.tsv`` to learn from trains without the casting, and says so in one log line.
+
+    >>> casting_roles(["/nowhere"], casting=0, lang="en") is None
+    True
+    """
+    from analysis.narratives import CASTING
+
+    scale = CASTING.get(lang, 0.0) if casting is None else casting
+    if not scale:
+        return None
+    roles = folder_roles(folders, exclude=exclude)
+    if roles is None:
+        log.warning("no gold roles (roles.tsv) in %s: the narrative model trains without the casting",
+                    ", ".join(str(d) for d in folders))
+    return roles

@@ -468,11 +468,10 @@ TITLE_WEIGHT = {"en": 1.0}
 #: default lexicon prior per language (:func:`train_narrative_model`'s ``lexicon_prior``); Russian: none (round 10)
 LEXICON_PRIOR = {"en": 0.1}
 #: default scale of the casting features per language (:func:`train_narrative_model`'s ``casting``, used when it
-#: gets gold roles): none. English 0.5 is better in CV (rounds 12, 14 and 16; fresh fold seeds 20-29, coarse /
-#: fine 0.4742 / 0.4041 against 0.4529 / 0.3958); the engine's narratives stage scores 64-76 articles per CPU
-#: second with it (round 15), but narratives() alone 51-56 in round 16 (load 6; it computes the quotes and target
-#: parses the engine hands over), under the 65 the switch asks for, so it is asked for (``casting=0.5``)
-CASTING: dict[str, float] = {}
+#: gets gold roles): English 0.5, better in in-sample CV on every block of fresh fold seeds (rounds 12, 14 and 16;
+#: seeds 20-29 coarse / fine 0.4742 / 0.4041 against 0.4529 / 0.3958) and over the speed bar of round 17
+#: (narratives() alone >= 50, the engine's stage >= 60 articles per CPU second); Russian: none (not tried)
+CASTING: dict[str, float] = {"en": 0.5}
 #: sub-narrative thresholds the inner CV chooses from (``fine_threshold="cv"``); None: one sub-narrative each
 FINE_THRESHOLD_GRID = (0.15, 0.2, 0.3, 0.4, 0.5, None)
 
@@ -553,10 +552,10 @@ def train_narrative_model(articles: pd.DataFrame, labels: pd.DataFrame, *, C: fl
     and their mean target sentiment, scaled by ``casting``), from a role model trained on these gold roles and
     stored in the narrative model; the casting of the training articles is cross-fitted (5 groups of
     articles, each from a role model that did not see the group's gold roles). ``casting``: the scale (0: no
-    casting); None (default): :data:`CASTING` of the language (none: English 0.5 is asked for). Without
-    ``roles``, no casting (the models before round 12). ``python -m analysis.train narratives --casting 0.5``
-    and ``analysis.evaluate narratives --casting 0.5`` pass the ``roles.tsv`` of the training folder (plus the
-    sibling Russian folder's).
+    casting); None (default): :data:`CASTING` of the language (English 0.5 since round 17, Russian none).
+    Without ``roles``, no casting (the models before round 12). ``python -m analysis.train narratives`` and
+    ``analysis.evaluate narratives`` pass the ``roles.tsv`` of the training folder (plus the sibling Russian
+    folder's) when the language casts (``--casting 0``: they do not; no ``roles.tsv``: a log line, no casting).
     Round 12 (README-roles.md): English 5-fold CV (in-sample), coarse / fine samples-F1 with
     ``casting=0.5`` 0.4949 / 0.4237 against 0.4786 / 0.4030 at seed 0; the harness's mean over fold
     seeds 0-9 0.4865 / 0.4103 against 0.4684 / 0.4020 (before the round's cue words)."""
@@ -827,8 +826,8 @@ def narratives(articles: pd.DataFrame, *, method: str = "auto", model: Narrative
     An article with a headline there is read as ``title + "\\n\\n" + text`` (:func:`_headline_texts`), as the
     SemEval-2025 files the models learn from hold it: the word blocks, the evidence and the casting see the
     headline's words too (its ``sentence_spans`` and ``quotes``, those of the text alone, are found again).
-    :mod:`analysis.engine` and :func:`analysis.pipeline.analyse` hand their narratives stage ``article_id``,
-    ``text`` and ``lang`` only: there the text's first line stands for the headline.
+    :mod:`analysis.engine` and :func:`analysis.pipeline.analyse` hand their narratives stage the ``title``
+    column too (round 17; its ``narrative_evidence`` places a headline sentence in the title, ``in_title``).
     """
     if method not in ("auto", "lexicon", "model"):
         raise ValueError(f"method must be auto, lexicon or model, got {method!r}")

@@ -741,25 +741,36 @@ INDEX_FILE = "index.parquet"
 
 
 def article_hashes(articles: pd.DataFrame, key: str = "") -> list[str]:
-    """One hash per article: its ``article_id``, its ``text`` and ``key`` (the :func:`inputs_key`).
+    """One hash per article: its ``article_id``, its ``text``, its ``title`` (a non-blank one of a ``title``
+    column: the narratives stage reads it) and ``key`` (the :func:`inputs_key`).
 
     >>> arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Same.", "Same."]})
     >>> h = article_hashes(arts, "k"); h[0] != h[1], len(h[0])
     (True, 24)
     >>> article_hashes(arts, "k") == article_hashes(arts, "other")
     False
+    >>> t = article_hashes(arts.assign(title=["A headline", " "]), "k"); t[0] != h[0], t[1] == h[1]
+    (True, True)
     """
     prefix = key.encode() + b"\0"
     ids, texts, hashes = articles["article_id"], articles["text"], []
+    titles = articles["title"] if "title" in articles.columns else None
     # a batch of texts as Python strings at a time: the whole column at once left 720 MB of freed but
     # unreturned heap in the process (100,000 replicated articles), pages its forked workers then
     # share and a tree's PSS counts
     for start in range(0, len(articles), _HASH_BATCH):
+        heads = titles.iloc[start:start + _HASH_BATCH].tolist() if titles is not None else [None] * _HASH_BATCH
         hashes += [hashlib.sha1(prefix + str(aid).encode("utf-8", "surrogatepass") + b"\x1f"
-                                + str(text).encode("utf-8", "surrogatepass")).hexdigest()[:24]
-                   for aid, text in zip(ids.iloc[start:start + _HASH_BATCH].tolist(),
-                                        texts.iloc[start:start + _HASH_BATCH].tolist())]
+                                + str(text).encode("utf-8", "surrogatepass") + _title_bytes(title)).hexdigest()[:24]
+                   for aid, text, title in zip(ids.iloc[start:start + _HASH_BATCH].tolist(),
+                                               texts.iloc[start:start + _HASH_BATCH].tolist(), heads)]
     return hashes
+
+
+def _title_bytes(title) -> bytes:
+    """What a headline adds to its article's hash: nothing for a missing or blank one (the hashes of untitled
+    articles stay as they were)."""
+    return b"\x1e" + title.encode("utf-8", "surrogatepass") if isinstance(title, str) and title.strip() else b""
 
 
 #: Articles :func:`article_hashes` turns into Python strings at a time.
@@ -873,7 +884,7 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     ``roles``/``narratives`` stages, the trained weights in ``data/models``
     (:func:`model_key`), so any code, lexicon or model change starts a new store). The store holds partitions,
     each the tables of a set of articles plus an index of their hashes
-    (:func:`article_hashes`: id + text + key). A run hashes every article,
+    (:func:`article_hashes`: id + text + a non-blank title + key). A run hashes every article,
     runs the pipeline only on those whose hash no partition holds — into one
     new partition — and returns a view of the partitions restricted to the
     current articles, in their order: adding 10 articles processes 10, an
@@ -916,8 +927,9 @@ def analyse(articles: pd.DataFrame, *, stages: Iterable[str] | None = None, n_jo
     if len(missing):
         release_memory()  # before the workers fork: what the caller freed is not carried into them
         # every article new (an empty store): the columns themselves, not a copy of every text
-        new = (articles[["article_id", "text"]] if len(missing) == len(articles)
-               else articles.iloc[missing][["article_id", "text"]]).reset_index(drop=True)
+        columns = ["article_id", "text"] + (["title"] if "title" in articles.columns else [])  # title: narratives
+        new = (articles[columns] if len(missing) == len(articles)
+               else articles.iloc[missing][columns]).reset_index(drop=True)
         if isolate is None:
             isolate = len(missing) >= ISOLATE_FROM and _can_fork()
         write = _in_child if isolate else _call

@@ -53,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="roles: two-stage main role reading the article's other mentions (default: yes for the "
                          "joint English model, no otherwise; see python -m analysis.evaluate roles --help)")
     ap.add_argument("--casting", type=float, default=None, metavar="A",
-                    help="narratives: scale of the casting features, read from the folder's roles.tsv (English: 0.5, "
-                         "round 12; default: none)")
+                    help="narratives: scale of the casting features, learnt from the gold roles of the folder's "
+                         "roles.tsv and its sibling ru folder's (default: 0.5 for English, round 17; 0 for Russian; "
+                         "0: no casting; no roles.tsv: trained without it)")
     ap.add_argument("--antagonist-offset", type=float, default=None,
                     help="roles: log-offset added to Antagonist before the argmax (see python -m analysis.evaluate "
                          "roles --help)")
@@ -110,10 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         kw.update({k: v for k, v in (("features", args.features), ("thresholds", args.thresholds)) if v})
         if args.casting is not None:
             kw["casting"] = args.casting
-        if args.casting:
-            from analysis.narrative_casting import folder_roles
+        from analysis.narrative_casting import casting_roles
 
-            kw["roles"] = folder_roles(args.train)
+        kw["roles"] = casting_roles(args.train, casting=args.casting, lang=lang)
         model = train_narrative_model(arts, labels, seed=args.seed, **kw)
         out = model.to_json(args.out or default_model_path(lang))
         info = {"n_train": len(arts), "features": len(model.coarse.vocab) + len(model.fine.vocab)}

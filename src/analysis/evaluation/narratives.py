@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.evaluation import samples_f1, set_prf, trained_protocol
-from analysis.narrative_casting import folder_roles
+from analysis.narrative_casting import casting_roles
 from analysis.narratives import _label_sets, narratives, read_narratives_dir, train_narrative_model
 from analysis.roles import read_task_dirs
 
@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
                          "0 for Russian; 0: none, before round 10)")
     ap.add_argument("--casting", type=float, default=None, metavar="A",
                     help="scale of the casting features (a role model over the article's gazetteer mentions, trained "
-                         "on the roles.tsv of DIR / --train without the scored articles; English: 0.5, round 12; "
-                         "default: none)")
+                         "on the roles.tsv of DIR / --train and its sibling ru folder's, without the scored articles; "
+                         "default: 0.5 for English, round 17; 0 for Russian; 0: no casting; no roles.tsv: none)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     try:
@@ -129,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         kw["lexicon_prior"] = args.lexicon_prior
     if args.casting is not None:
         kw["casting"] = args.casting
-    use_roles = bool(args.casting)
+    lang = str(arts["lang"].mode().iloc[0]) if len(arts) else "en"
+    if casting_roles(args.train or [args.dir], casting=args.casting, lang=lang) is None:  # logs a missing roles.tsv
+        args.casting = 0.0
     if args.class_weight is not None:
         kw["class_weight"] = None if args.class_weight == "none" else args.class_weight
 
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, (tr, te) in enumerate(folds(ids, args.cv, args.seed)):
             tr_ids = set(arts["article_id"].iloc[tr])
             tr_labels = labels[labels["article_id"].isin(tr_ids)]
-            roles = folder_roles([args.dir], exclude=arts["article_id"].iloc[te]) if use_roles else None
+            roles = casting_roles([args.dir], casting=args.casting, lang=lang, exclude=arts["article_id"].iloc[te])
             model = train_narrative_model(arts.iloc[tr], tr_labels, seed=args.seed, roles=roles, **kw)
             extra.setdefault("fold_thresholds", []).append(model.thresholds or model.threshold)
             res = narratives(arts.iloc[te], method="model", model=model, evidence=0)
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.train:
                 ta, tl = read_task_dirs(read_narratives_dir, args.train)
                 overlap = len(set(ta["article_id"]) & set(ids))
-                roles = folder_roles(args.train, exclude=ids) if use_roles else None
+                roles = casting_roles(args.train, casting=args.casting, lang=lang, exclude=ids)
                 model = train_narrative_model(ta, tl, seed=args.seed, roles=roles, **kw)
                 maj_c, maj_f = _majority(tl)
                 protocol = trained_protocol(args.train, overlap, len(ids))
