@@ -622,17 +622,12 @@ def _models_held() -> dict[tuple[str, str], int]:
     ``analysis`` modules. Found, not listed: a hand-written list (pymorphy3, lingua, natasha) went stale
     silently whenever a stage started caching another model."""
     import functools
-    import sys
 
-    held = {}
-    for module, loaded in list(sys.modules.items()):
-        if module != "analysis" and not module.startswith("analysis."):
-            continue
-        for name, func in list(vars(loaded).items()):
-            if (isinstance(func, functools._lru_cache_wrapper) and func.__module__ == module
-                    and (func.cache_parameters()["maxsize"] or 0) <= LOADER_MAXSIZE):
-                held[module, name] = func.cache_info().currsize
-    return held
+    from analysis._cached import package_caches
+
+    return {(module, name): func.cache_info().currsize for module, name, func in package_caches()
+            if isinstance(func, functools._lru_cache_wrapper)
+            and (func.cache_parameters()["maxsize"] or 0) <= LOADER_MAXSIZE}
 
 
 def _fully_warm(stages: tuple[str, ...]) -> bool:

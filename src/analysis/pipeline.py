@@ -171,14 +171,12 @@ def forget_loaded_inputs() -> list[str]:
     >>> "analysis.framing._lexicon.load_yaml" in forget_loaded_inputs()
     True
     """
+    from analysis._cached import package_caches
+
     cleared = []
-    for name, module in list(sys.modules.items()):
-        if module is None or not (name == "analysis" or name.startswith("analysis.")):
-            continue
-        for attr, value in list(vars(module).items()):
-            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
-                value.cache_clear()
-                cleared.append(f"{name}.{attr}")
+    for module, name, func in package_caches():
+        func.cache_clear()
+        cleared.append(f"{module}.{name}")
     return cleared
 
 
