@@ -6,6 +6,11 @@ Run it once per version (``PYTHONPATH`` pointing at each ``src``), then compare:
     PYTHONPATH=src python benchmarks/arrow_pool_exact.py dump /tmp/new
     PYTHONPATH=src python benchmarks/arrow_pool_exact.py compare /tmp/old /tmp/new
 
+``stream`` instead of ``dump`` stores what ``engine.run_to_parquet`` wrote (every table read back, and the rows it
+returns per part) on 1 and 2 processes, each corpus as a DataFrame and the bench corpus also as a parquet file;
+chunks of 200 articles, an eighth of a corpus of fewer than 1,000 (so that 2 processes share its chunks); the corpora
+named after the folder (``stream /tmp/old ru_uk mixed``), all without.
+
 Corpora: the bench corpus (``run.py``'s ``load_bench_corpus``), the 142 Russian articles of
 ``../shared/corpus/ru_uk/articles``, the hostile corpus (``tests/hostile_corpus.py``, loaded) and the
 mixed corpus (``tests/mixed_corpus.py`` with the seed article); stages ``engine.STAGES`` and
@@ -57,6 +62,33 @@ def dump(out: Path) -> None:
             print(name, label, len(articles), "articles,", {k: len(v) for k, v in tables.items()}, flush=True)
 
 
+def stream(out: Path, *names: str) -> None:
+    from analysis import engine
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, articles in corpora().items():
+        if names and name not in names:
+            continue
+        chunk_size = 200 if len(articles) >= 1000 else max(2, len(articles) // 8)
+        with tempfile.TemporaryDirectory() as tmp:
+            sources = {"frame": articles}
+            if name == "bench":
+                sources["parquet"] = Path(tmp) / "corpus.parquet"
+                articles.to_parquet(sources["parquet"], index=False)
+            for label, stages in (("stages", engine.STAGES), ("report_stages", engine.REPORT_STAGES)):
+                for kind, source in sources.items():
+                    for n_jobs in (1, 2):
+                        if name == "bench" and (label, n_jobs, kind) == ("report_stages", 1, "parquet"):
+                            continue  # the slowest run, and the frame on 1 process covers it
+                        folder = Path(tmp) / f"{label}-{kind}-{n_jobs}"
+                        parts = engine.run_to_parquet(source, folder, stages=stages, n_jobs=n_jobs, chunk_size=chunk_size)
+                        tables = {t: engine.read_table(folder, t) for t in sorted(p.name for p in folder.iterdir())}
+                        tables["parts"] = parts
+                        key = f"{name}-{label}-{kind}-{n_jobs}"
+                        (out / f"{key}.pkl").write_bytes(pickle.dumps(tables))
+                        print(key, len(articles), "articles,", len(parts), "parts", flush=True)
+
+
 def compare(old: Path, new: Path) -> int:
     checked = 0
     for path in sorted(old.glob("*.pkl")):
@@ -73,5 +105,7 @@ def compare(old: Path, new: Path) -> int:
 if __name__ == "__main__":
     if sys.argv[1] == "dump":
         dump(Path(sys.argv[2]))
+    elif sys.argv[1] == "stream":
+        stream(Path(sys.argv[2]), *sys.argv[3:])
     else:
         sys.exit(compare(Path(sys.argv[2]), Path(sys.argv[3])))

@@ -1093,23 +1093,41 @@ def split_by_chars(chunk: pd.DataFrame, max_chars: int | None) -> Iterator[pd.Da
     >>> [c["article_id"].tolist() for c in split_by_chars(arts, 5)]
     [['a', 'b'], ['c'], ['d']]
     """
+    for piece, _ in _split_counted(chunk, max_chars):
+        yield piece
+
+
+def _text_chars(chunk: pd.DataFrame) -> np.ndarray:
+    """The characters of each ``text`` of ``chunk`` (0 when missing)."""
+    return chunk["text"].fillna("").astype(str).str.len().to_numpy()
+
+
+def _split_counted(chunk: pd.DataFrame, max_chars: int | None) -> Iterator[tuple[pd.DataFrame, int | None]]:
+    """:func:`split_by_chars`'s slices, each with its characters of text when the cut counted them
+    (``None``: not counted, with no cap or fewer than two articles).
+
+    >>> arts = pd.DataFrame({"article_id": list("abcd"), "text": ["xx", "xxx", "x" * 9, "x"]})
+    >>> [(c["article_id"].tolist(), n) for c, n in _split_counted(arts, 5)]
+    [(['a', 'b'], 5), (['c'], 9), (['d'], 1)]
+    """
     if not max_chars or len(chunk) < 2:
-        yield chunk
+        yield chunk, None
         return
-    lengths = chunk["text"].fillna("").astype(str).str.len().to_numpy()
+    lengths = _text_chars(chunk)
     if lengths.sum() <= max_chars:
-        yield chunk
+        yield chunk, int(lengths.sum())
         return
     start, total = 0, 0
     for i, n in enumerate(lengths.tolist()):
         if i > start and total + n > max_chars:
-            yield chunk.iloc[start:i]
+            yield chunk.iloc[start:i], total
             start, total = i, 0
         total += n
-    yield chunk.iloc[start:]
+    yield chunk.iloc[start:], total
 
 
-def largest_first(chunks: Iterable[pd.DataFrame]) -> list[tuple[int, pd.DataFrame]]:
+def largest_first(chunks: Iterable[pd.DataFrame], *,
+                  chars: Iterable[int | None] | None = None) -> list[tuple[int, pd.DataFrame]]:
     """``(position, chunk)`` pairs of ``chunks``, the chunks with the most characters of ``text``
     first (ties keep their order): the order in which worker processes are handed them.
 
@@ -1123,10 +1141,14 @@ def largest_first(chunks: Iterable[pd.DataFrame]) -> list[tuple[int, pd.DataFram
     >>> arts = pd.DataFrame({"article_id": list("abc"), "text": ["x", "xxx", "xx"]})
     >>> [(i, c["article_id"].tolist()) for i, c in largest_first(iter_chunks(arts, 1))]
     [(1, ['b']), (2, ['c']), (0, ['a'])]
+
+    ``chars``: each chunk's characters of text when counted already (:func:`_split_counted`; ``None``
+    entries are counted here), so that a UTF-8 text column is not read twice before the first fork.
     """
     numbered = list(enumerate(chunks))
-    chars = [int(chunk["text"].fillna("").astype(str).str.len().sum()) for _, chunk in numbered]
-    return [numbered[i] for i in sorted(range(len(numbered)), key=lambda i: -chars[i])]
+    known = list(chars) if chars is not None else [None] * len(numbered)
+    sizes = [int(_text_chars(chunk).sum()) if n is None else n for n, (_, chunk) in zip(known, numbered)]
+    return [numbered[i] for i in sorted(range(len(numbered)), key=lambda i: -sizes[i])]
 
 
 def _iter_source(source, chunk_size: int, columns=("article_id", "text"),
@@ -1385,10 +1407,15 @@ def run_to_parquet(
         # The parent builds the lexicons once and forks: workers share those pages
         # instead of each loading its own copy on its first chunk.
         with shared_lexicons(stages, corpus=source):
-            chunks = _iter_source(source, chunk_size, max_chars=max_chunk_chars)
             # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
-            # out longest first; a parquet corpus streams in its order
-            numbered = largest_first(chunks) if isinstance(source, pd.DataFrame) else enumerate(chunks)
+            # out longest first, ordered by the characters the cut counted (counting them again cost the
+            # bench corpus ~10 ms before the first fork, every worker waiting); a parquet corpus streams in its order
+            if isinstance(source, pd.DataFrame):
+                pieces = [piece for batch in _iter_batches(source, chunk_size)
+                          for piece in _split_counted(batch, max_chunk_chars)]
+                numbered = largest_first([chunk for chunk, _ in pieces], chars=[n for _, n in pieces])
+            else:
+                numbered = enumerate(_iter_source(source, chunk_size, max_chars=max_chunk_chars))
             if recycle_above == "streamed":
                 recycle_above = None if isinstance(source, pd.DataFrame) else RECYCLE_ABOVE
             slots = _WorkerSlots(n_jobs, recycle_after, recycle_above=recycle_above,
