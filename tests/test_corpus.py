@@ -674,3 +674,18 @@ def test_a_repeated_own_id_is_a_warning_naming_the_first_file_and_row(tmp_path):
 def test_distinct_own_ids_give_no_warning(tmp_path):
     write(tmp_path / "a.csv", f'doc_id,text\nx1,"{BODY}"\nx2,"{BODY2}"\n')
     assert warnings_of(load_corpus(tmp_path)).empty
+
+
+@pytest.mark.parametrize("extra_columns", ["keep", "drop", ["keyword"]])
+def test_a_repeated_own_id_is_reported_whatever_extra_columns_keeps(tmp_path, extra_columns):
+    """The own-id check reads the source's id column even when the articles frame leaves it out."""
+    write(tmp_path / "a.csv", f'id,keyword,text\n1,k,"{BODY}"\n1,k,"{BODY2}"\n')
+    warned = warnings_of(load_corpus(tmp_path, extra_columns=extra_columns))
+    assert warned.loc[warned["field"] == "id", ["source_row", "value"]].astype(str).values.tolist() == [
+        ["2", "1"]]
+
+
+def test_a_repeated_story_id_is_reported_though_the_loader_adds_its_own_article_id(tmp_path):
+    write(tmp_path / "a.csv", f'story_id,text\ns1,"{BODY}"\ns1,"{BODY2}"\n')
+    warned = warnings_of(load_corpus(tmp_path))
+    assert warned.loc[warned["field"] == "story_id", "value"].tolist() == ["s1"]

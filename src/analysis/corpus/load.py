@@ -19,7 +19,7 @@ import pandas as pd
 from analysis import formats as _formats  # Media Cloud / GDELT exports, RSS/Atom feeds
 from analysis.corpus.cleaning import _clean_title, _join, _paragraphs, _strip_boilerplate, clean_text
 from analysis.corpus.dates import _parse_date_column, _safe_utc, _to_utc, _url_date
-from analysis.corpus.duplicates import duplicate_id_warnings, find_duplicates
+from analysis.corpus.duplicates import _id_column, duplicate_id_warnings, find_duplicates
 from analysis.corpus.language import _CYR_LETTER, _CYRILLIC_LANGS, _LAT_LETTER, _normalise_lang, detect_lang
 from analysis.corpus.ledger import _ledger_json, rejects_of
 from analysis.corpus.manifest import _apply_manifest, _err_text, _filename_meta, _read_manifest, _Spec
@@ -563,7 +563,7 @@ def load_corpus(
         extras = _extra_frame(extra_parts, len(frame), extras_wanted, warnings)
         if extras.shape[1]:
             frame = pd.concat([frame, extras], axis=1)
-            warnings.extend(duplicate_id_warnings(frame))
+    warnings.extend(_own_id_warnings(frame, extra_parts))  # whatever extra_columns keeps
 
     frame.attrs["rejects"] = _ledger_json(rejects, "rejects")
     frame.attrs["warnings"] = _ledger_json(warnings, "warnings")
@@ -630,9 +630,10 @@ def _combine_extra(parts: list[tuple[int, pd.Series]], n: int) -> pd.Series:
     return pd.Series(values, index=index, dtype=object)
 
 
-def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: list[str] | str,
-                 warnings: list) -> pd.DataFrame:
-    """Assemble the extra columns of all files into one frame aligned with the articles."""
+def _extra_index(parts: list[tuple[str, int, pd.DataFrame]]
+                 ) -> tuple[dict[str, list[tuple[int, pd.Series]]], dict[str, list[str]], dict[str, str]]:
+    """The extra columns of all files: source name -> its (first row, values) parts, the files
+    that have it, and the name it gets in the articles frame (``src_`` before a schema name)."""
     by_column: dict[str, list[tuple[int, pd.Series]]] = {}
     files_of_column: dict[str, list[str]] = defaultdict(list)
     for rel, start, extra in parts:
@@ -644,6 +645,27 @@ def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: lis
     for col in by_column:
         names[col] = _extra_name("src_" + col, taken) if col in ARTICLE_COLUMNS else col
         taken.add(names[col])
+    return by_column, files_of_column, names
+
+
+def _own_id_warnings(frame: pd.DataFrame, parts: list[tuple[str, int, pd.DataFrame]]) -> list[tuple]:
+    """:func:`duplicate_id_warnings` for the user's own id column, read from the source's extra
+    columns whether or not ``extra_columns`` keeps it (the loader's ``article_id`` is not one)."""
+    by_column, _, names = _extra_index(parts)
+    column = _id_column(names.values())
+    if column is None:
+        return []
+    source = next(col for col, name in names.items() if name == column)
+    checked = frame[["source_file", "source_row", "text"]].copy()
+    checked[column] = _combine_extra(by_column[source], len(frame))
+    return duplicate_id_warnings(checked)
+
+
+def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: list[str] | str,
+                 warnings: list) -> pd.DataFrame:
+    """Assemble the extra columns of all files into one frame aligned with the articles."""
+    by_column, files_of_column, names = _extra_index(parts)
+    taken = set(ARTICLE_COLUMNS) | set(by_column) | set(names.values())
     if wanted == "keep":
         order = list(by_column)
     else:
