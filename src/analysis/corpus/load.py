@@ -20,7 +20,7 @@ from analysis import formats as _formats  # Media Cloud / GDELT exports, RSS/Ato
 from analysis.corpus.cleaning import _clean_title, _join, _paragraphs, _strip_boilerplate, clean_text
 from analysis.corpus.dates import _parse_date_column, _safe_utc, _to_utc, _url_date
 from analysis.corpus.duplicates import _id_column, duplicate_id_warnings, find_duplicates
-from analysis.corpus.language import _CYR_LETTER, _CYRILLIC_LANGS, _LAT_LETTER, _normalise_lang, detect_lang
+from analysis.corpus.language import _CYR_LETTER, _CYRILLIC_LANGS, _LAT_LETTER, _normalise_lang
 from analysis.corpus.ledger import _ledger_json, rejects_of
 from analysis.corpus.manifest import _apply_manifest, _err_text, _filename_meta, _read_manifest, _Spec
 from analysis.corpus.readers import (
@@ -711,6 +711,45 @@ def _file_name_date(value: Any) -> pd.Timestamp | None:
     return _safe_utc(ts)[0] if not pd.isna(ts) else None
 
 
+#: The least confidence (lingua's, 0-1) at which the language model's reading of a text that no letter or word cue
+#: decided is kept against the language of the rest of its file (or, for a file of one text, of the corpus) in the
+#: same script. Short English headlines read as French, German or Czech at 0.24-0.62; whole foreign texts at 0.97+.
+MODEL_LANG_MIN_CONFIDENCE = 0.8
+
+
+def _settled_langs(frame: pd.DataFrame, warnings: list) -> list[str | None]:
+    """The detected language of each text (:func:`analysis.lang.detect`), except that a model reading below
+    :data:`MODEL_LANG_MIN_CONFIDENCE` gives way to the majority of the confident readings of its file (of the
+    corpus when its file has none) in the same script, with a warning naming both."""
+    from collections import Counter
+
+    from analysis.lang import detect
+
+    found = [detect(t) for t in frame["text"]]
+    unsure = [r.lang is not None and "model" in r.note.split(";") and "latin_transliteration" not in r.note
+              and r.confidence < MODEL_LANG_MIN_CONFIDENCE for r in found]
+    files = frame["source_file"].tolist()
+    by_file: dict[str, Counter] = defaultdict(Counter)
+    for r, doubt, f in zip(found, unsure, files):
+        if r.lang is not None and not doubt:
+            by_file[f][r.lang] += 1
+    corpus = sum(by_file.values(), Counter())
+    out: list[str | None] = []
+    for i, (r, doubt, f) in enumerate(zip(found, unsure, files)):
+        context = (by_file.get(f) or corpus).most_common(1)
+        lang = context[0][0] if doubt and context else r.lang
+        if lang != r.lang and (lang in _CYRILLIC_LANGS) == (r.lang in _CYRILLIC_LANGS):
+            where = "its file" if by_file.get(f) else "the corpus"
+            warnings.append((f, frame["source_row"].iloc[i], "lang", r.lang,
+                             f"the language model read {r.lang!r} with confidence {r.confidence:.2f} (under "
+                             f"{MODEL_LANG_MIN_CONFIDENCE}), too little to set this text apart from {where}: "
+                             f"kept {lang!r} (give lang in a column or sources.yml to decide)"))
+            out.append(lang)
+        else:
+            out.append(r.lang)
+    return out
+
+
 #: Languages with their own text layers; Belarusian gets its own note ("script") from analysis.lang.
 _ANALYSED_LANGS = frozenset({"en", "ru", "uk", "be"})
 
@@ -742,7 +781,7 @@ def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list)
     frame["date_raw"] = raw
     frame["date_source"] = source
     # Language: given (column / manifest / file name / argument) unless the script says otherwise.
-    detected = frame["text"].map(detect_lang) if n else pd.Series([], dtype=object)
+    detected = pd.Series(_settled_langs(frame, warnings), index=frame.index, dtype=object)
     given = frame["_given_lang"] if n else pd.Series([], dtype=object)
     langs = []
     for i, (g, d) in enumerate(zip(given, detected)):
