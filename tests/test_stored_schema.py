@@ -58,3 +58,14 @@ def test_the_partitions_of_the_article_store_agree_on_their_types(tmp_path, tabl
     files = sorted(tmp_path.glob(f"store-*/part-*/{table}/part-*.parquet"))
     assert len({p.parent.parent for p in files}) == 2
     _check_folder(files, table)
+
+
+def test_a_part_with_many_labels_and_one_with_few_store_the_same_index_type(tmp_path):
+    # pandas picks int8 codes for up to 127 categories and int16 above: the parts' types differed
+    many = pd.DataFrame({"article_id": ["a"] * 200, "term": [f"t{i}" for i in range(200)]})
+    few = pd.DataFrame({"article_id": ["b"], "term": ["t0"]})
+    engine._write_parts({"labels": many}, tmp_path, 0)
+    engine._write_parts({"labels": few}, tmp_path, 1)
+    files = sorted((tmp_path / "labels").glob("part-*.parquet"))
+    _check_folder(files, "labels")
+    assert len(ds.dataset([str(p) for p in files]).to_table()) == 201
