@@ -720,8 +720,15 @@ class Exporter:
                     shown["date"] = pd.to_datetime(shown["date"], utc=True, errors="coerce").dt.strftime("%Y-%m-%d")
                 shown = shown.astype(object).where(shown.notna(), "")
                 with pd.option_context("display.max_colwidth", 120):
-                    display(shown.style.hide(axis="index").set_properties(subset=["left"], **{"text-align": "right"})
-                            if "left" in shown.columns else shown)
+                    if "left" in shown.columns:
+                        # element ids from the content, not pandas' random uuid, and a text form without the
+                        # Styler's memory address: a rerun writes the same notebook and page
+                        uuid = hashlib.sha1(f"{name}\x1f{shown.to_json()}".encode()).hexdigest()[:8]
+                        styled = shown.style.set_uuid(uuid).hide(axis="index").set_properties(
+                            subset=["left"], **{"text-align": "right"})
+                        display({"text/html": styled.to_html(), "text/plain": shown.to_string(index=False)}, raw=True)
+                    else:
+                        display(shown)
             else:
                 display(Markdown("_No lines in this corpus._"))
         return written
