@@ -674,3 +674,51 @@ def test_a_repeated_own_id_is_a_warning_naming_the_first_file_and_row(tmp_path):
 def test_distinct_own_ids_give_no_warning(tmp_path):
     write(tmp_path / "a.csv", f'doc_id,text\nx1,"{BODY}"\nx2,"{BODY2}"\n')
     assert warnings_of(load_corpus(tmp_path)).empty
+
+
+@pytest.mark.parametrize("extra_columns", ["keep", "drop", ["keyword"]])
+def test_a_repeated_own_id_is_reported_whatever_extra_columns_keeps(tmp_path, extra_columns):
+    """The own-id check reads the source's id column even when the articles frame leaves it out."""
+    write(tmp_path / "a.csv", f'id,keyword,text\n1,k,"{BODY}"\n1,k,"{BODY2}"\n')
+    warned = warnings_of(load_corpus(tmp_path, extra_columns=extra_columns))
+    assert warned.loc[warned["field"] == "id", ["source_row", "value"]].astype(str).values.tolist() == [
+        ["2", "1"]]
+
+
+def test_a_repeated_story_id_is_reported_though_the_loader_adds_its_own_article_id(tmp_path):
+    write(tmp_path / "a.csv", f'story_id,text\ns1,"{BODY}"\ns1,"{BODY2}"\n')
+    warned = warnings_of(load_corpus(tmp_path))
+    assert warned.loc[warned["field"] == "story_id", "value"].tolist() == ["s1"]
+
+
+def test_a_short_text_the_model_reads_unsurely_keeps_its_files_language_with_a_warning(tmp_path):
+    # lingua reads short English headlines as de/fr/cs at 0.24-0.62 confidence; they were split off into
+    # languages the tool does not analyse. A whole foreign sentence (confidence ~1) keeps its own language.
+    heads = ["Russian drones hit Kyiv overnight as officials say", "Ukraine retakes villages near Kharkiv",
+             "The rise and fall of Ukraine's Kursk gambit",                        # read as de at 0.40
+             "Kindergarten Hit as Ukraine Fires 20 MLRS Rockets at Donetsk",       # read as de at 0.58
+             "Die Bundesregierung hat heute neue Waffen für die Ukraine zugesagt"]  # German
+    write(tmp_path / "heads.csv", "title\n" + "\n".join(heads) + "\n")
+    arts = load_corpus(tmp_path)
+    assert arts["lang"].tolist() == ["en", "en", "en", "en", "de"]
+    warned = warnings_of(arts)
+    settled = warned[(warned["field"] == "lang") & warned["message"].str.contains("too little")]
+    assert settled["source_row"].tolist() == [3, 4] and settled["value"].tolist() == ["de", "de"]
+    assert "kept 'en'" in settled["message"].iloc[0] and "its file" in settled["message"].iloc[0]
+
+
+def test_a_lone_unsure_text_takes_the_corpus_language_and_cyrillic_texts_never_take_a_latin_one(tmp_path):
+    write(tmp_path / "a.txt", "Kyiv\n\n" + BODY)
+    write(tmp_path / "b.txt", "Kursk\n\n" + BODY2)
+    write(tmp_path / "c.txt", "Kursk\n\nThe rise and fall of Ukraine's Kursk gambit")
+    write(tmp_path / "d.txt", "Киев\n\nСергей Иванов")  # two Cyrillic words: the model decides ru/uk
+    arts = load_corpus(tmp_path).set_index("source_file")
+    assert arts.loc["c.txt", "lang"] == "en"
+    assert arts.loc["d.txt", "lang"] in ("ru", "uk")
+
+
+@pytest.mark.shared
+def test_no_shared_headline_is_split_off_from_english(shared):
+    # 9 of the 3,860 Kyiv Independent / Sputnik headlines were fr/de/cs before (a4b462f)
+    heads = load_corpus(shared / "corpus" / "headlines")
+    assert heads["lang"].value_counts().to_dict() == {"en": 3860}

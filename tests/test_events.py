@@ -126,3 +126,27 @@ def test_plot_around_event_draws_a_dumbbell_per_outlet(around):
     fig = plot_around_event(r, measure="articles")
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["BBC  (n=1\u21921)", "RT  (n=1\u21922)"]
     plt.close(fig)
+
+
+@pytest.mark.parametrize("legend", ["beside", "upper right", "upper left", "best"])
+def test_event_labels_meet_neither_the_legend_nor_one_another_and_stay_inside_the_axes(legend):
+    # a late event's label ran past the axes' right edge into the legend beside them (line_chart's), and an
+    # early one under a legend inside the axes
+    periods = pd.date_range("2022-01-01", "2024-10-01", freq="MS")
+    data = pd.DataFrame({"period": list(periods) * 2, "outlet": ["Kyiv Independent", "Sputnik"] * len(periods),
+                         "articles": range(2 * len(periods))})
+    fig = report.line_chart(data, x="period", y="articles", hue="outlet", title="t", xlabel="x", ylabel="y")
+    ax = fig.axes[0]
+    if legend != "beside":
+        ax.legend(loc=legend)
+    drawn = report.add_events(ax, which=["military", "political", "diplomatic"])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t.get_window_extent(renderer) for t in ax.texts if str(t.get_gid()).startswith("event:")]
+    legend_box, frame = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert len(labels) == len(drawn["labels"]) >= 5
+    assert set(drawn["labels"]) | set(drawn["unlabelled"]) == set(drawn["lines"])
+    assert not [b for b in labels if b.overlaps(legend_box)], "a label on the legend"
+    assert not [(i, j) for i in range(len(labels)) for j in range(i + 1, len(labels)) if labels[i].overlaps(labels[j])]
+    assert all(frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 for b in labels), "a label past the axes"
+    plt.close(fig)

@@ -199,3 +199,22 @@ def test_term_lines_give_the_first_per_term_lines_of_each_term_in_article_order_
     assert interactive.term_lines(arts, ["kyiv"], per_term=0).empty
     trigrams = interactive.term_lines(arts, ["the kyiv mayor", "mayor of kyiv"], ngram=(1, 3), window=0)
     assert trigrams["match"].tolist() == ["the Kyiv mayor", "mayor of Kyiv"]
+
+
+def test_every_page_built_twice_from_the_same_data_has_the_same_bytes(arts):
+    # itables named each table with a random uuid: a rerun showed every table page as changed
+    mentions = pd.DataFrame({"article_id": ["a0"], "sentence_id": [0], "start": [4], "end": [8], "surface": ["Kiev"],
+                             "entity_id": ["city:kyiv"], "name": ["Kyiv"], "type": ["GPE"], "method": ["gazetteer"]})
+    monthly = pd.DataFrame({"month": pd.to_datetime(["2022-02-01", "2022-03-01"]), "articles": [3, 9]})
+    builders = {
+        "table": lambda: interactive.table(arts.drop(columns="text"), title="Articles"),
+        "mentions": lambda: interactive.mentions_table(mentions, arts),
+        "rejects": lambda: interactive.rejects_table(pd.DataFrame({"source_file": ["x.csv"], "reason": ["empty"]})),
+        "explorer": lambda: interactive.distinctive_explorer(arts, "side", min_count=1),
+        "timeseries": lambda: interactive.timeseries(monthly, x="month", y="articles"),
+    }
+    for name, build in builders.items():
+        assert build().html == build().html, name
+    other = interactive.table(arts.drop(columns="text").head(2), title="Articles")
+    ids = {re.search(r'<table id="([^"]+)"', page.html).group(1) for page in (other, builders["table"]())}
+    assert len(ids) == 2, "two tables of different rows on one notebook page keep distinct ids"

@@ -129,3 +129,37 @@ def test_articles_without_text_still_get_context_from_the_sentences(arts):
     meta = arts.drop(columns="text")
     line = kwic(sents, "Kharkiv", articles=meta, window=15).iloc[0]
     assert line["match"] == "Kharkiv" and line["left"] == "troops shelled " and line["outlet"] == "Kyiv Independent"
+
+
+def _clock_an_hour_later(monkeypatch):
+    """Move the clock openpyxl (document dates) and zipfile (member dates) read an hour on."""
+    import datetime
+    import time
+    import types
+    import zipfile
+
+    import openpyxl.packaging.core
+    import openpyxl.writer.excel
+
+    class Later(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.datetime.now(tz) + datetime.timedelta(hours=1)
+
+    fake = types.SimpleNamespace(datetime=Later, timezone=datetime.timezone, timedelta=datetime.timedelta)
+    for module in (openpyxl.packaging.core, openpyxl.writer.excel):
+        monkeypatch.setattr(module, "datetime", fake)
+    monkeypatch.setattr(zipfile, "time", types.SimpleNamespace(time=lambda: time.time() + 3600,
+                                                               localtime=time.localtime, mktime=time.mktime))
+
+
+def test_a_rerun_writes_a_byte_identical_xlsx(arts, tmp_path, monkeypatch):
+    # openpyxl stamps the clock into every zip member and into docProps/core.xml: a rerun on unchanged data
+    # showed every exported .xlsx as changed
+    lines = kwic(arts, r"Kiev|Kyiv", articles=arts, window=40)
+    first = export_kwic(lines, tmp_path / "first.xlsx")
+    _clock_an_hour_later(monkeypatch)
+    again = export_kwic(lines, tmp_path / "again.xlsx")
+    assert again.read_bytes() == first.read_bytes()
+    back = pd.read_excel(again, sheet_name="kwic")
+    assert back.columns.tolist() == lines.columns.tolist() and len(back) == len(lines)

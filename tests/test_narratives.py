@@ -614,3 +614,49 @@ def test_the_casting_finds_its_role_models_vocabulary_once_per_model_with_the_sa
     assert Walked.walks == walks, "kept on the model, not found again for every chunk"
     role_model.main.vocab["S:never-seen"] = len(role_model.main.vocab)  # a vocabulary changed since: found again
     assert "S:never-seen" in cast._vocabulary(role_model) and Walked.walks > walks
+
+
+def _mutable_parts(obj, path="model", seen=None):
+    """(path, object) of every mutable container reachable from ``obj``'s attributes, dataclass fields, dict
+    values and list items; numpy arrays are listed with their own path."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen or isinstance(obj, (str, bytes, int, float, bool, type(None), tuple, frozenset)):
+        return []
+    seen.add(id(obj))
+    found = [(path, obj)]
+    if isinstance(obj, dict):
+        children = [(f"{path}[{k!r}]", v) for k, v in obj.items()]
+    elif isinstance(obj, (list, set)):
+        children = [(f"{path}[{i}]", v) for i, v in enumerate(obj)]
+    elif hasattr(obj, "__dict__"):
+        children = [(f"{path}.{k}", v) for k, v in vars(obj).items()]
+    else:
+        children = []
+    for where, child in children:
+        found.extend(_mutable_parts(child, where, seen))
+    return found
+
+
+def test_every_mutable_part_of_a_handed_model_is_its_own_but_the_read_only_weights_and_vocabularies(
+        tmp_path, monkeypatch):
+    # the copy is derived from the model, not from a hand-written list of fields: a field added later (here a
+    # dict and a list set on the cached model) is not shared between callers either
+    import analysis.narratives as nar
+    from analysis.narrative_casting import folder_roles
+
+    monkeypatch.setenv("ANALYSIS_MODELS", str(tmp_path))
+    folder, arts, labels, _ = _roles_folder(tmp_path)
+    path = train_narrative_model(arts, labels, min_count=1, roles=folder_roles([folder]), casting=0.5).to_json(
+        tmp_path / "narratives_en.json")
+    stat = path.stat()
+    cached = nar._model_file(str(path), stat.st_mtime_ns, stat.st_size)
+    cached.added_later, cached.casting.added_later = {"a": [1]}, [{"b": 2}]
+    handed = load_narrative_model(lang="en")
+    shared_on_purpose = {id(part) for lin in nar._linears(cached) for part in (lin.coef, lin.intercept, lin.vocab)}
+    mine = {id(obj) for _, obj in _mutable_parts(handed)}
+    shared = [where for where, obj in _mutable_parts(cached)
+              if id(obj) in mine and id(obj) not in shared_on_purpose]
+    assert shared == [], "shared between the cache and a caller's copy"
+    assert not any(lin.coef.flags.writeable or lin.intercept.flags.writeable for lin in nar._linears(handed))
+    assert handed.added_later == {"a": [1]} and handed.casting.added_later == [{"b": 2}]
+    assert handed.to_dict() == json.loads(path.read_text(encoding="utf-8"))

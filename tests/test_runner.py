@@ -330,3 +330,27 @@ def test_a_failed_rerun_does_not_pass_off_its_cleared_outputs_as_the_earlier_run
     entry = json.loads((out / MANIFEST).read_text())["notebooks"]["01_groups"]
     assert entry["status"] == "failed"
     assert not any(name.startswith("figures/") for name in entry["files"])
+
+
+def test_a_rerun_on_the_same_data_writes_the_same_notebook_page_and_exports(tmp_path):
+    # the injected cell's random id, every cell's execution timestamps and the evidence table's random Styler
+    # uuid made every rerun's report differ from the last
+    books = tmp_path / "nbs"
+    books.mkdir()
+    evidence = ("import os\nimport pandas as pd\nfrom analysis import report\n"
+                "export = report.Exporter('01_a', output_dir=os.environ['ANALYSIS_OUTPUT'])\n"
+                "lines = pd.DataFrame({'outlet': ['X'], 'date': ['2022-03-01'], 'left': ['troops left '],\n"
+                "                      'match': ['Kyiv'], 'right': [' at dawn'], 'url': ['https://x.example/1']})\n"
+                "export.evidence(lines, 'kyiv')")
+    _notebook(books / "01_a.ipynb", evidence)
+    out = tmp_path / "out"
+
+    def run():
+        run_notebooks(corpus=tmp_path, notebooks_dir=books, output_dir=out, log=lambda *a, **k: None)
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                if p.is_file() and p.name not in ("manifest.json", "index.html")}  # these record the run's time
+
+    first = run()
+    assert {"01_a.ipynb", "01_a.html", "figures/01_a/kyiv_kwic.xlsx"} <= set(first)
+    again = run()
+    assert [name for name in first if first[name] != again.get(name)] == []

@@ -94,6 +94,7 @@ __all__ = [
     "scan_languages",
     "shared_lexicons",
     "split_by_chars",
+    "stored_schema",
     "to_arrow_dtypes",
     "warm_up",
 ]
@@ -1048,12 +1049,36 @@ def to_arrow_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**converted) if converted else frame
 
 
+def stored_schema(frame: pd.DataFrame):
+    """The Arrow schema a part of a stored table is written with: the frame's own types, but a label column
+    (categorical, :data:`_CATEGORICAL`) is always a dictionary of strings with 32-bit indices. Left to pandas,
+    a part's labels were ``int8`` or ``int16`` indices by their number, and an empty part's had type ``null``,
+    so parts disagreed: ``pyarrow.dataset`` read a folder whose first part was empty as all-null labels, and
+    ``pandas.read_parquet`` of the folder gave ``object`` columns.
+
+    >>> import pandas as pd
+    >>> empty = to_arrow_dtypes(pd.DataFrame({"article_id": pd.Series([], dtype=object), "type": pd.Series([], dtype=object)}))
+    >>> str(stored_schema(empty).field("type").type)
+    'dictionary<values=string, indices=int32, ordered=0>'
+    """
+    import pyarrow as pa
+
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    for i, field in enumerate(schema):
+        dtype = frame[field.name].dtype
+        if isinstance(dtype, pd.CategoricalDtype) and (len(dtype.categories) == 0
+                                                         or pd.api.types.is_string_dtype(dtype.categories)):
+            schema = schema.set(i, field.with_type(pa.dictionary(pa.int32(), pa.string())))
+    return schema
+
+
 def _write_parts(result: dict[str, pd.DataFrame], out_dir: Path, part: int) -> dict[str, int]:
     rows = {}
     for name, frame in result.items():
         folder = out_dir / name
         folder.mkdir(parents=True, exist_ok=True)
-        to_arrow_dtypes(frame).to_parquet(folder / f"part-{part:06d}.parquet", index=False)
+        stored = to_arrow_dtypes(frame)
+        stored.to_parquet(folder / f"part-{part:06d}.parquet", index=False, schema=stored_schema(stored))
         rows[name] = len(frame)
     return rows
 

@@ -404,7 +404,10 @@ def table(df: pd.DataFrame, *, title: str = "Table", columns: list[str] | None =
         note = (f"<p class=\"wca-note\">Showing {shown:,} of {total:,} rows "
                 f"({total - shown:,} left out){where}.</p>")
         data = data.head(max_rows)
-    body = to_html_datatable(_plain(data.reset_index(drop=True)), connected=False, column_filters="header",
+    data = _plain(data.reset_index(drop=True))
+    # itables names the table with a random uuid: a stable id from the content keeps the page's bytes
+    table_id = _uid("table", title, _json_for_script(data.to_dict("split")))
+    body = to_html_datatable(data, connected=False, column_filters="header", table_id=table_id,
                              maxBytes=0, pageLength=page_length, showIndex=False, classes="display compact",
                              layout={"topStart": "pageLength", "topEnd": "search", "bottomStart": "info",
                                      "bottomEnd": "paging"})

@@ -373,6 +373,30 @@ def export_kwic(lines: pd.DataFrame, path: str | Path) -> Path:
                 for cell in row:
                     if cell.data_type == "f":
                         cell.data_type = "s"
+        _reproducible_zip(path)
     else:
         raise ValueError(f"export_kwic writes .csv or .xlsx, got {path.name!r}")
     return path
+
+
+#: the date every member of a written .xlsx carries (the earliest a zip file can hold)
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def _reproducible_zip(path: Path) -> None:
+    """Rewrite the .xlsx at ``path`` so the same table gives the same bytes: openpyxl stamps the
+    clock into every zip member's date and into ``docProps/core.xml`` (created, modified), so a
+    rerun on unchanged data showed every export as changed. Members keep their order and content;
+    the dates become :data:`_ZIP_DATE` and the two document dates are left out (both optional)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        members = [(info, book.read(info)) for info in book.infolist()]
+    with zipfile.ZipFile(path, "w") as book:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(b"", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            book.writestr(fixed, data)

@@ -422,31 +422,16 @@ def _linears(model: NarrativeModel) -> list[SparseLinear]:
 
 
 def _handed_copy(model: NarrativeModel) -> NarrativeModel:
-    """A copy of the cached ``model`` that a caller may change without changing the cache: its own attributes,
-    tables and linear models (:func:`_linear_copy`), the casting role model's too; the weight arrays (read-only)
-    and vocabularies are shared. About a thousandth of reading the file again."""
+    """A copy of the cached ``model`` that a caller may change without changing the cache: a deep copy of
+    everything the model holds, whatever fields it has, but for what the cache shares on purpose: the weight
+    arrays (read-only), the vocabularies, and the casting role model's vocabulary memo (immutable). About a
+    thousandth of reading the file again."""
     import copy
 
-    out = copy.copy(model)
-    out.coarse, out.fine, out.other = (_linear_copy(lin) for lin in (model.coarse, model.fine, model.other))
-    out.meta = copy.deepcopy(model.meta)
-    out.idf = None if model.idf is None else dict(model.idf)
-    out.thresholds = None if model.thresholds is None else dict(model.thresholds)
-    if model.casting is not None:
-        roles = out.casting = copy.copy(model.casting)
-        roles.main, roles.fine, roles.collective = (_linear_copy(lin) for lin in (roles.main, roles.fine,
-                                                                                  roles.collective))
-        roles.meta = copy.deepcopy(roles.meta)
-        roles.main_bias, roles.fine_thresholds = dict(roles.main_bias), dict(roles.fine_thresholds)
-    return out
-
-
-def _linear_copy(lin: SparseLinear | None) -> SparseLinear | None:
-    """``lin`` with its own class list and meta, sharing its vocabulary and weight arrays."""
-    import copy
-    import dataclasses
-
-    return None if lin is None else dataclasses.replace(lin, classes=list(lin.classes), meta=copy.deepcopy(lin.meta))
+    shared: list[object] = [part for lin in _linears(model) for part in (lin.coef, lin.intercept, lin.vocab)]
+    if model.casting is not None and hasattr(model.casting, "_vocabulary_memo"):
+        shared.append(model.casting._vocabulary_memo)
+    return copy.deepcopy(model, {id(part): part for part in shared})
 
 
 def _label_sets(labels: pd.DataFrame, ids: Sequence) -> tuple[list[set], list[set]]:

@@ -720,8 +720,15 @@ class Exporter:
                     shown["date"] = pd.to_datetime(shown["date"], utc=True, errors="coerce").dt.strftime("%Y-%m-%d")
                 shown = shown.astype(object).where(shown.notna(), "")
                 with pd.option_context("display.max_colwidth", 120):
-                    display(shown.style.hide(axis="index").set_properties(subset=["left"], **{"text-align": "right"})
-                            if "left" in shown.columns else shown)
+                    if "left" in shown.columns:
+                        # element ids from the content, not pandas' random uuid, and a text form without the
+                        # Styler's memory address: a rerun writes the same notebook and page
+                        uuid = hashlib.sha1(f"{name}\x1f{shown.to_json()}".encode()).hexdigest()[:8]
+                        styled = shown.style.set_uuid(uuid).hide(axis="index").set_properties(
+                            subset=["left"], **{"text-align": "right"})
+                        display({"text/html": styled.to_html(), "text/plain": shown.to_string(index=False)}, raw=True)
+                    else:
+                        display(shown)
             else:
                 display(Markdown("_No lines in this corpus._"))
         return written
@@ -804,10 +811,41 @@ def capped_sample(frame: pd.DataFrame, by: str, *, n: int, label: str, articles:
                                                       f"articles, at most {n:,} per {by}")
 
 
+def _legend_boxes(ax, renderer) -> list:
+    """Display boxes of the legends drawn on ``ax`` or its figure. A legend at ``loc="best"`` is fixed where it
+    is now, or it would move away from the event labels onto something else."""
+    boxes = []
+    for legend in [ax.get_legend(), *ax.figure.legends]:
+        if legend is None or not legend.get_visible():
+            continue
+        box = legend.get_window_extent(renderer)
+        if getattr(legend, "_loc", None) in (0, "best"):
+            anchor = legend.get_bbox_to_anchor()
+            legend.set_loc(((box.x0 - anchor.x0) / anchor.width, (box.y0 - anchor.y0) / anchor.height))
+        boxes.append(box)
+    return boxes
+
+
+def _free_label(ax, x: float, text: str, *, rows: int, frame, taken: list, renderer, **style):
+    """Write ``text`` at ``x`` in the first of ``rows`` label rows from the top where it fits: right of its line,
+    else left of it, inside ``frame`` and clear of every box in ``taken`` (which gets the new one). None: no room."""
+    for r in range(rows):
+        for ha, shown in (("left", " " + text), ("right", text + " ")):
+            label = ax.text(x, 0.98 - r * 0.06, shown, ha=ha, va="top", clip_on=False, **style)
+            box = label.get_window_extent(renderer)
+            if box.x0 >= frame.x0 - 0.5 and box.x1 <= frame.x1 + 0.5 and not any(box.padded(2).overlaps(b) for b in taken):
+                taken.append(box)
+                return label
+            label.remove()
+    return None
+
+
 def add_events(ax, events: pd.DataFrame | None = None, *, which=None, fontsize: float = 7, color: str = "#666666",
                max_rows: int = 4, label_column: str = "label"):
     """Draw dated events on a matplotlib time axis: a dotted vertical line each, and a short
-    label at the top, stacked over up to ``max_rows`` rows so that labels do not overlap.
+    label at the top, stacked over up to ``max_rows`` rows, right of its line (left of it where
+    the axes end), so that labels overlap neither one another nor a legend, and stay inside the
+    axes. Call it once the legend is drawn.
 
     Parameters
     ----------
@@ -858,25 +896,20 @@ def add_events(ax, events: pd.DataFrame | None = None, *, which=None, fontsize: 
         ev = ev[(ev["_x"] >= lo) & (ev["_x"] <= hi)]
     trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
     fig = ax.figure
-    width_px = ax.get_window_extent().width or fig.get_figwidth() * fig.dpi
-    px_per_unit = width_px / (hi - lo) if hi > lo else 1.0
-    row_end = [-np.inf] * max_rows  # right edge (data units) of the last label in each row
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else fig._get_renderer()
+    frame = ax.get_window_extent(renderer)
+    ax.set_xlim(lo, hi)  # now: a line outside the view would widen it while the labels are measured
+    # measured, not estimated: a label goes where its drawn box meets no legend, no label placed before and
+    # stays inside the axes (a label running past the right edge ran into a legend placed beside the axes)
+    taken = _legend_boxes(ax, renderer)
     drawn: dict[str, list] = {"lines": [], "labels": [], "unlabelled": []}
     for _, row in ev.iterrows():
         eid = row.get("event_id", row[label_column])
         x = row["_x"]
         ax.axvline(x, color=color, lw=0.7, ls=":", zorder=0.5)
         drawn["lines"].append(eid)
-        text = str(row[label_column])
-        est = (len(text) * fontsize * 0.6 + 6) * fig.dpi / 72 / px_per_unit  # label width in data units
-        for r in range(max_rows):
-            if x > row_end[r]:
-                ax.text(x, 0.98 - r * 0.06, " " + text, transform=trans, fontsize=fontsize, color=color,
-                        ha="left", va="top", clip_on=False, gid=f"event:{eid}")
-                row_end[r] = x + est
-                drawn["labels"].append(eid)
-                break
-        else:
-            drawn["unlabelled"].append(eid)
+        label = _free_label(ax, x, str(row[label_column]), rows=max_rows, frame=frame, taken=taken,
+                            renderer=renderer, transform=trans, fontsize=fontsize, color=color, gid=f"event:{eid}")
+        drawn["labels" if label is not None else "unlabelled"].append(eid)
     ax.set_xlim(lo, hi)
     return drawn

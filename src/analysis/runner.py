@@ -171,6 +171,7 @@ def inject_parameters(nb, parameters: dict) -> None:
     lines = ["# Parameters injected by `python -m analysis run`"]
     lines += [f"{key} = {value!r}" for key, value in parameters.items()]
     cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
+    cell.id = "injected-" + hashlib.sha1(cell.source.encode()).hexdigest()[:8]  # not random: reruns, same bytes
     cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     index = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
     cells.insert(0 if index is None else index + 1, cell)
@@ -228,7 +229,8 @@ def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int
     # The kernel starts in the notebook's folder, except for the installed package's read-only
     # copies: then in the caller's working directory, so nothing is ever written into site-packages.
     workdir = Path.cwd() if paths.is_packaged(path) else path.parent
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    # record_timing off: every cell's execution timestamps made a rerun's notebook and page differ
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(workdir)}})
     executed = output_dir / path.name
     started = time.perf_counter()

@@ -33,7 +33,10 @@ title           str / <NA>                   headline, "(video)"-style suffix re
 text            str                          cleaned body (NFC, whitespace normalised,
                                              paragraphs separated by a blank line, site
                                              boilerplate removed — see ``BOILERPLATE``)
-lang            str / <NA>                   ISO 639-1 code ("en", "ru", "uk", ...)
+lang            str / <NA>                   ISO 639-1 code ("en", "ru", "uk", ...): given, else
+                                             detected; a language model's reading under
+                                             ``MODEL_LANG_MIN_CONFIDENCE`` (a short headline)
+                                             takes its file's (or the corpus's) language
 source_file     str                          file the row came from, relative to the folder
                                              that was loaded (a file given directly: its name);
                                              a multi-sheet workbook adds ``[sheet]``
@@ -82,7 +85,8 @@ ledgers travel with the frame in ``articles.attrs`` and are read back as DataFra
   unreadable file); otherwise ``n_rows`` is 1.
 * warnings: ``source_file, source_row, field, value, message`` — things that were repaired
   or left missing (unparseable dates, relative dates without ``reference_time``, encoding
-  fall-backs, a language tag overridden by the script actually used, ...).
+  fall-backs, a language tag overridden by the script actually used, an unsure detection
+  kept in its file's language, ...).
 * files: ``source_file, format, encoding, rows_read, loaded, rejected`` with
   ``rows_read == loaded + rejected`` for every file; :func:`accounting` adds the duplicates and a
   total row. ``attrs["skipped"]`` lists documentation files (README, LICENSE, the manifest) that
@@ -104,7 +108,7 @@ from analysis.corpus.dates import parse_dates
 from analysis.corpus.duplicates import find_duplicates
 from analysis.corpus.language import detect_lang
 from analysis.corpus.ledger import accounting, files_of, rejects_of, warnings_of
-from analysis.corpus.load import load_corpus, load_corpus_with_rejects
+from analysis.corpus.load import MODEL_LANG_MIN_CONFIDENCE, load_corpus, load_corpus_with_rejects  # noqa: F401
 
 # Importable from here as before, but not ``*``-exported: the ledger and manifest names, and the
 # size limits (to change a limit, set it on the module that reads it, e.g. ``readers``).

@@ -19,8 +19,8 @@ import pandas as pd
 from analysis import formats as _formats  # Media Cloud / GDELT exports, RSS/Atom feeds
 from analysis.corpus.cleaning import _clean_title, _join, _paragraphs, _strip_boilerplate, clean_text
 from analysis.corpus.dates import _parse_date_column, _safe_utc, _to_utc, _url_date
-from analysis.corpus.duplicates import duplicate_id_warnings, find_duplicates
-from analysis.corpus.language import _CYR_LETTER, _CYRILLIC_LANGS, _LAT_LETTER, _normalise_lang, detect_lang
+from analysis.corpus.duplicates import _id_column, duplicate_id_warnings, find_duplicates
+from analysis.corpus.language import _CYR_LETTER, _CYRILLIC_LANGS, _LAT_LETTER, _normalise_lang
 from analysis.corpus.ledger import _ledger_json, rejects_of
 from analysis.corpus.manifest import _apply_manifest, _err_text, _filename_meta, _read_manifest, _Spec
 from analysis.corpus.readers import (
@@ -563,7 +563,7 @@ def load_corpus(
         extras = _extra_frame(extra_parts, len(frame), extras_wanted, warnings)
         if extras.shape[1]:
             frame = pd.concat([frame, extras], axis=1)
-            warnings.extend(duplicate_id_warnings(frame))
+    warnings.extend(_own_id_warnings(frame, extra_parts))  # whatever extra_columns keeps
 
     frame.attrs["rejects"] = _ledger_json(rejects, "rejects")
     frame.attrs["warnings"] = _ledger_json(warnings, "warnings")
@@ -630,9 +630,10 @@ def _combine_extra(parts: list[tuple[int, pd.Series]], n: int) -> pd.Series:
     return pd.Series(values, index=index, dtype=object)
 
 
-def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: list[str] | str,
-                 warnings: list) -> pd.DataFrame:
-    """Assemble the extra columns of all files into one frame aligned with the articles."""
+def _extra_index(parts: list[tuple[str, int, pd.DataFrame]]
+                 ) -> tuple[dict[str, list[tuple[int, pd.Series]]], dict[str, list[str]], dict[str, str]]:
+    """The extra columns of all files: source name -> its (first row, values) parts, the files
+    that have it, and the name it gets in the articles frame (``src_`` before a schema name)."""
     by_column: dict[str, list[tuple[int, pd.Series]]] = {}
     files_of_column: dict[str, list[str]] = defaultdict(list)
     for rel, start, extra in parts:
@@ -644,6 +645,27 @@ def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: lis
     for col in by_column:
         names[col] = _extra_name("src_" + col, taken) if col in ARTICLE_COLUMNS else col
         taken.add(names[col])
+    return by_column, files_of_column, names
+
+
+def _own_id_warnings(frame: pd.DataFrame, parts: list[tuple[str, int, pd.DataFrame]]) -> list[tuple]:
+    """:func:`duplicate_id_warnings` for the user's own id column, read from the source's extra
+    columns whether or not ``extra_columns`` keeps it (the loader's ``article_id`` is not one)."""
+    by_column, _, names = _extra_index(parts)
+    column = _id_column(names.values())
+    if column is None:
+        return []
+    source = next(col for col, name in names.items() if name == column)
+    checked = frame[["source_file", "source_row", "text"]].copy()
+    checked[column] = _combine_extra(by_column[source], len(frame))
+    return duplicate_id_warnings(checked)
+
+
+def _extra_frame(parts: list[tuple[str, int, pd.DataFrame]], n: int, wanted: list[str] | str,
+                 warnings: list) -> pd.DataFrame:
+    """Assemble the extra columns of all files into one frame aligned with the articles."""
+    by_column, files_of_column, names = _extra_index(parts)
+    taken = set(ARTICLE_COLUMNS) | set(by_column) | set(names.values())
     if wanted == "keep":
         order = list(by_column)
     else:
@@ -689,6 +711,46 @@ def _file_name_date(value: Any) -> pd.Timestamp | None:
     return _safe_utc(ts)[0] if not pd.isna(ts) else None
 
 
+#: The least confidence (lingua's, 0-1) at which the language model's reading of a text that no letter or word cue
+#: decided is kept against the language of the rest of its file (or, for a file of one text, of the corpus) in the
+#: same script. In ../shared/corpus, 9 English headlines read as French, German or Czech at 0.24-0.62; its Spanish
+#: article at 0.98.
+MODEL_LANG_MIN_CONFIDENCE = 0.8
+
+
+def _settled_langs(frame: pd.DataFrame, warnings: list) -> list[str | None]:
+    """The detected language of each text (:func:`analysis.lang.detect`), except that a model reading below
+    :data:`MODEL_LANG_MIN_CONFIDENCE` gives way to the majority of the confident readings of its file (of the
+    corpus when its file has none) in the same script, with a warning naming both."""
+    from collections import Counter
+
+    from analysis.lang import detect
+
+    found = [detect(t) for t in frame["text"]]
+    unsure = [r.lang is not None and "model" in r.note.split(";") and "latin_transliteration" not in r.note
+              and r.confidence < MODEL_LANG_MIN_CONFIDENCE for r in found]
+    files = frame["source_file"].tolist()
+    by_file: dict[str, Counter] = defaultdict(Counter)
+    for r, doubt, f in zip(found, unsure, files):
+        if r.lang is not None and not doubt:
+            by_file[f][r.lang] += 1
+    corpus = sum(by_file.values(), Counter())
+    out: list[str | None] = []
+    for i, (r, doubt, f) in enumerate(zip(found, unsure, files)):
+        context = (by_file.get(f) or corpus).most_common(1)
+        lang = context[0][0] if doubt and context else r.lang
+        if lang != r.lang and (lang in _CYRILLIC_LANGS) == (r.lang in _CYRILLIC_LANGS):
+            where = "its file" if by_file.get(f) else "the corpus"
+            warnings.append((f, frame["source_row"].iloc[i], "lang", r.lang,
+                             f"the language model read {r.lang!r} with confidence {r.confidence:.2f} (under "
+                             f"{MODEL_LANG_MIN_CONFIDENCE}), too little to set this text apart from {where}: "
+                             f"kept {lang!r} (give lang in a column or sources.yml to decide)"))
+            out.append(lang)
+        else:
+            out.append(r.lang)
+    return out
+
+
 #: Languages with their own text layers; Belarusian gets its own note ("script") from analysis.lang.
 _ANALYSED_LANGS = frozenset({"en", "ru", "uk", "be"})
 
@@ -720,7 +782,7 @@ def _finish_frame(frame: pd.DataFrame, ref: pd.Timestamp | None, warnings: list)
     frame["date_raw"] = raw
     frame["date_source"] = source
     # Language: given (column / manifest / file name / argument) unless the script says otherwise.
-    detected = frame["text"].map(detect_lang) if n else pd.Series([], dtype=object)
+    detected = pd.Series(_settled_langs(frame, warnings), index=frame.index, dtype=object)
     given = frame["_given_lang"] if n else pd.Series([], dtype=object)
     langs = []
     for i, (g, d) in enumerate(zip(given, detected)):
