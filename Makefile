@@ -57,5 +57,5 @@ bench: install
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf reports/* data/processed/*.parquet .pytest_cache
+	rm -rf reports/* data/processed/*.parquet data/processed/store-* .pytest_cache
 	@touch reports/.gitkeep

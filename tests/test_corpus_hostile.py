@@ -513,6 +513,17 @@ def test_check_prints_accounting_warnings_and_rejects(tmp_path):
     assert lines[-1] == "1 of 3 records loaded"
 
 
+def test_check_table_left_aligns_file_names_and_formats_under_their_headers(tmp_path):
+    from analysis.check import report
+    from analysis.corpus import load_corpus
+
+    write(tmp_path, {"a.csv": "title,text\nA,Body.\n", "a_much_longer_file_name.jsonl": '{"text": "Body two."}\n'})
+    header, *rows = report(load_corpus(tmp_path)).splitlines()[:4]
+    at = header.index("format")
+    assert header.startswith("file ") and all(row[:1] != " " for row in rows), rows
+    assert [row[at:].split()[0] for row in rows[:2]] == ["csv", "jsonl"], rows
+
+
 def test_check_with_dayfirst_reads_day_first(tmp_path):
     write(tmp_path, {"a.csv": "title,text,date\nA,Body.,12/08/2024\n"})
     done = _check(str(tmp_path), "--dayfirst", "day")

@@ -62,6 +62,21 @@ def test_explorer_embeds_kwic_lines_for_each_term_and_counts_from_monroe(arts):
     assert "\"Kiev\", \" regime forces and N\"" in page.html  # match and right context of a line
 
 
+def test_explorer_on_a_mixed_language_corpus_takes_the_lang_the_error_asks_for(arts):
+    """distinctive_terms() refuses a mix of languages and says "pass lang=": the explorer takes it too,
+    and its terms and KWIC lines then come from that language's articles only."""
+    mixed = pd.concat([arts.assign(lang="en"), pd.DataFrame({
+        "article_id": ["uk_article_1", "uk_article_2"], "side": ["ru", "ua"], "outlet": ["RIA", "Ukrinform"],
+        "published": pd.to_datetime(["2022-03-01", "2022-03-02"], utc=True), "lang": "uk",
+        "text": ["Київський режим обстріляв Донбас.", "Окупанти обстріляли Харків уночі."]})], ignore_index=True)
+    with pytest.raises(ValueError, match="pass lang="):
+        interactive.distinctive_explorer(mixed, "side", min_count=1)
+    page = interactive.distinctive_explorer(mixed, "side", min_count=1, lang="en")
+    english = interactive.distinctive_explorer(arts, "side", min_count=1)
+    pd.testing.assert_frame_equal(page.terms, english.terms)
+    assert "uk_article_1" not in page.html and "Харків" not in page.html
+
+
 def test_term_lines_find_unigrams_and_bigrams_as_distinctive_terms_counts_them(arts):
     lines = interactive.term_lines(arts, ["kiev regime", "kharkiv"], window=10, group="side")
     assert lines.groupby("term").size().to_dict() == {"kharkiv": 2, "kiev regime": 2}

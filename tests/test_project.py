@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import tomllib
 
@@ -52,6 +53,22 @@ def test_jupyterlab_is_the_notebooks_extra_and_make_installs_it(root):
     # `python -m analysis run` executes and renders notebooks headless: its stack stays in core
     assert {"nbformat", "nbclient", "nbconvert", "ipykernel"} <= core
     assert ".[test,dask,notebooks]" in (root / "Makefile").read_text()
+
+
+def test_make_clean_removes_the_article_stores_and_keeps_the_placeholders(root, tmp_path):
+    """`make clean` empties the parquet cache, article stores (data/processed/store-<key>/) included."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    shutil.copy(root / "Makefile", tmp_path / "Makefile")
+    processed = tmp_path / "data" / "processed"
+    (processed / "store-0123abcd" / "part-0").mkdir(parents=True)
+    (processed / "store-0123abcd" / "part-0" / "sentences.parquet").write_bytes(b"PAR1")
+    (processed / "articles-0123-4567.parquet").write_bytes(b"PAR1")
+    (processed / ".gitkeep").touch()
+    (tmp_path / "reports" / "figures").mkdir(parents=True)
+    subprocess.run(["make", "clean"], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+    assert sorted(p.name for p in processed.iterdir()) == [".gitkeep"]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [".gitkeep"]
 
 
 def test_ci_runs_the_readme_test_command(root):

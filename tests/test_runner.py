@@ -64,6 +64,21 @@ def test_cli_exits_non_zero_and_names_the_notebook(tmp_path):
     assert "01_bad.ipynb" in proc.stderr and "ZeroDivisionError" in proc.stderr
 
 
+@pytest.mark.skipif(os.name == "nt", reason="kernels talk over TCP on Windows (no IPC sockets)")
+def test_the_runners_kernels_use_local_sockets_and_print_no_network_warning(tmp_path):
+    """The kernel a run starts listens on no TCP port, so ipykernel's 'running over TCP without
+    encryption ... susceptible to eavesdropping' warning never reaches the terminal; its sockets go."""
+    books = tmp_path / "nbs"
+    books.mkdir()
+    _notebook(books / "01_ok.ipynb", "x = 1")
+    proc = subprocess.run([sys.executable, "-m", "analysis", "run", "--corpus", str(tmp_path),
+                           "--notebooks", str(books), "--output", str(tmp_path / "out")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "without encryption" not in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nbs", "out"], "no socket files left behind"
+
+
 def _check_report(out, notebook="01_corpus_overview"):
     from PIL import Image
 

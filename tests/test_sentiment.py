@@ -537,6 +537,10 @@ def test_entity_roles_command_prints_one_json_object_last(tmp_path, capsys):
     result = _last_json(capsys)
     assert result["n"] == 3 and {"f1_macro", "accuracy", "per_role", "mapping", "method"} <= set(result)
     assert result["mapping"]["Antagonist"] == "negative"
+    # the language folder itself, as `evaluate roles DIR` takes it, reads its roles.tsv
+    assert entity_roles.main([str(tmp_path)]) == 0
+    drop = ("path", "targets_per_second")
+    assert {k: v for k, v in _last_json(capsys).items() if k not in drop} == {k: v for k, v in result.items() if k not in drop}
 
 
 def test_mention_sentiment_reads_the_sentence_tone_just_computed_instead_of_scoring_again(monkeypatch):

@@ -76,6 +76,8 @@ def report(articles: pd.DataFrame, *, limit: int = 200) -> str:
                            "loaded": int(table["loaded"].sum()),
                            "rejected": int(table["rejected"].sum())}])
     table = pd.concat([table, total], ignore_index=True)
+    for c in ("file", "format"):  # justify= places the headers only: padded, names start under theirs too
+        table[c] = table[c].str.ljust(int(table[c].str.len().max()))
     lines = [table.to_string(index=False, justify="left"), ""]
     lines += _listing("warning", warnings_of(articles), limit,
                       lambda r: f"{r.source_file}{_row(r.source_row)}: {r.field}: {r.message}")

@@ -62,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     except ModuleNotFoundError as exc:
         print(f"command {argv[0]!r} is not available: {exc}", file=sys.stderr)
         return 2
-    return int(module.main(argv[1:]) or 0)
+    try:
+        return int(module.main(argv[1:]) or 0)
+    except FileNotFoundError as exc:  # a mistyped PATH: name it, no traceback
+        print(f"{argv[0]}: no such file or directory: {exc.filename}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -267,7 +267,7 @@ _EXPLORER_JS = """
 def distinctive_explorer(articles: pd.DataFrame, groups: str, *, order=None, ngram=(1, 2), min_count: int = 3,
                          max_terms: int = 2000, label_terms: int = 15, per_term: int = 10, window: int = 60,
                          stop_words=None, result: pd.DataFrame | None = None, title: str | None = None,
-                         show: str | None = None) -> Page:
+                         show: str | None = None, lang: str | None = None) -> Page:
     """Scattertext-style explorer of the terms that distinguish two groups of articles.
 
     Parameters
@@ -282,6 +282,8 @@ def distinctive_explorer(articles: pd.DataFrame, groups: str, *, order=None, ngr
     per_term, window : KWIC lines embedded per term and their context width.
     result : a precomputed :func:`distinctive_terms` table for the same data.
     show : a term whose KWIC lines are listed when the page opens.
+    lang : on a corpus of several languages (its ``lang`` column), compare the articles of this one
+        (``"en"``, ``"ru"``, ``"uk"``); without it such a corpus is refused, as :func:`distinctive_terms` does.
 
     Returns
     -------
@@ -293,10 +295,13 @@ def distinctive_explorer(articles: pd.DataFrame, groups: str, *, order=None, ngr
     """
     import plotly.graph_objects as go
 
+    from analysis.framing._cyr import lang_column
     from analysis.framing.distinctive import distinctive_terms
 
+    if lang is not None:
+        articles = articles[lang_column(articles) == lang]
     res = result if result is not None else distinctive_terms(articles, groups, ngram=ngram, min_count=min_count,
-                                                             stop_words=stop_words, order=order)
+                                                             stop_words=stop_words, order=order, lang=lang)
     a, b = res.attrs.get("groups") or (list(order) if order else sorted(articles[groups].dropna().unique(), key=str))
     if len(res) > max_terms:  # the most frequent terms, plus the most distinctive ones however rare
         strongest = res["z"].abs().nlargest(max(max_terms // 10, 2 * label_terms), keep="first").index

@@ -207,6 +207,17 @@ def _pin_kernel(folder: Path) -> str:
     return os.pathsep.join([str(folder), os.environ.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
 
 
+def _kernel_manager(kernel_home: Path):
+    """A manager for kernel ``python3`` talking over local sockets in ``kernel_home`` (removed after the run):
+    no TCP port is opened, so ipykernel has no reason to warn about unencrypted traffic. Windows has no such
+    sockets and keeps TCP."""
+    from jupyter_client.manager import KernelManager
+
+    if os.name == "nt":
+        return KernelManager(kernel_name="python3")
+    return KernelManager(kernel_name="python3", transport="ipc", connection_file=str(kernel_home / "kernel.json"))
+
+
 def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int = 1800) -> RunResult:
     """Execute one notebook; write the executed copy and its HTML to ``output_dir``."""
     import nbformat
@@ -231,6 +242,7 @@ def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int
     workdir = Path.cwd() if paths.is_packaged(path) else path.parent
     # record_timing off: every cell's execution timestamps made a rerun's notebook and page differ
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            km=_kernel_manager(kernel_home),
                             resources={"metadata": {"path": str(workdir)}})
     executed = output_dir / path.name
     started = time.perf_counter()

@@ -35,6 +35,14 @@ import pandas as pd
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _train(argv)
+    except FileNotFoundError as exc:  # a mistyped --train folder: name it, no traceback
+        print(f"train: no such file or directory: {exc.filename}", file=sys.stderr)
+        return 2
+
+
+def _train(argv: list[str] | None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("task", choices=["roles", "narratives", "target-sentiment", "wordvectors"])
@@ -71,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.wordvectors import corpus_texts, default_vectors_path, train_word_vectors
 
         texts = [t for folder in args.train for t in corpus_texts(folder)]
+        if not texts:
+            print(f"train wordvectors: no English texts under {', '.join(args.train)} (news_gdelt/articles/*.txt, "
+                  "official_statements.csv or headlines/*.xlsx)", file=sys.stderr)
+            return 2
         wv = train_word_vectors(texts, seed=args.seed)
         out = wv.save(args.out or default_vectors_path("en"))
         lang = "en"

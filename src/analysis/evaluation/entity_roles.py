@@ -66,6 +66,8 @@ def read_roles(path: str | Path, lang: str = "en") -> pd.DataFrame:
         sentence_spans = _razdel_spans  # noqa: F811
 
     path = Path(path)
+    if path.is_dir():  # the language folder, as `evaluate roles DIR` takes it
+        path = path / "roles.tsv"
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     frame = pd.DataFrame(rows)
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     parser = argparse.ArgumentParser(prog="python -m analysis.evaluate entity-roles")
-    parser.add_argument("path", help="SemEval-2025 Task 10 roles.tsv (articles/ next to it)")
+    parser.add_argument("path", help="SemEval-2025 Task 10 roles.tsv (articles/ next to it) or its folder")
     parser.add_argument("--method", choices=["rules", "rules-legacy", "model", "vader"], default=None,
                         help="default: model with --train/--model, else rules")
     parser.add_argument("--train", nargs="+", default=None, help="NewsMTSC jsonl to train the classifier on")
