@@ -80,6 +80,9 @@ __all__ = [
     "REPORT_STAGES",
     "STAGES",
     "TABLES",
+    "ARTICLE_COLUMNS",
+    "OPTIONAL_ARTICLE_COLUMNS",
+    "article_columns",
     "arrow_pool",
     "comparable",
     "in_article_order",
@@ -167,7 +170,8 @@ def process_articles(
     stages: Iterable[str] = STAGES,
     timings: dict[str, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Run the pipeline over one chunk of articles (``article_id``, ``text``).
+    """Run the pipeline over one chunk of articles (``article_id``, ``text``; ``lang`` and ``title`` when
+    present: :data:`OPTIONAL_ARTICLE_COLUMNS`).
 
     Returns ``{table name: DataFrame}`` (see the module table). ``timings``, if
     given, accumulates seconds spent per stage.
@@ -1129,17 +1133,39 @@ def largest_first(chunks: Iterable[pd.DataFrame]) -> list[tuple[int, pd.DataFram
     return [numbered[i] for i in sorted(range(len(numbered)), key=lambda i: -chars[i])]
 
 
-def _iter_source(source, chunk_size: int, columns=("article_id", "text"),
+#: The columns of an articles table :func:`process_articles` reads: ``article_id`` and ``text`` always,
+#: ``lang`` (a declared language routes ru/uk text) and ``title`` (the narratives stage reads the headline)
+#: when the corpus has them. A parquet source is read for these alone.
+ARTICLE_COLUMNS = ("article_id", "text")
+OPTIONAL_ARTICLE_COLUMNS = ("lang", "title")
+
+
+def article_columns(names: Iterable[str]) -> list[str]:
+    """Of a corpus's column ``names``, those :func:`process_articles` reads (:data:`ARTICLE_COLUMNS`, then the
+    :data:`OPTIONAL_ARTICLE_COLUMNS` present): what a parquet source or a Dask corpus is read for, so it gives
+    the same tables as the same articles handed over as a DataFrame.
+
+    >>> article_columns(["outlet", "title", "text", "article_id"])
+    ['article_id', 'text', 'title']
+    """
+    names = set(names)
+    return list(ARTICLE_COLUMNS) + [c for c in OPTIONAL_ARTICLE_COLUMNS if c in names]
+
+
+def _iter_source(source, chunk_size: int, columns: Sequence[str] | None = None,
                  max_chars: int | None = None) -> Iterator[pd.DataFrame]:
     for chunk in _iter_batches(source, chunk_size, columns):
         yield from split_by_chars(chunk, max_chars)
 
 
-def _iter_batches(source, chunk_size: int, columns=("article_id", "text")) -> Iterator[pd.DataFrame]:
+def _iter_batches(source, chunk_size: int, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+    """Chunks of ``chunk_size`` articles of a DataFrame (all its columns) or of a parquet source (its
+    ``columns``; ``None``: :func:`article_columns` of its schema)."""
     if isinstance(source, pd.DataFrame):
         yield from iter_chunks(source, chunk_size)
         return
-    for batch in parquet_batches(source, columns, chunk_size):
+    dataset = _parquet_dataset(source)
+    for batch in parquet_batches(dataset, columns or article_columns(dataset.schema.names), chunk_size):
         if batch.num_rows:
             yield batch.to_pandas()
 
@@ -1342,7 +1368,8 @@ def run_to_parquet(
     (:func:`split_by_chars`; ``None``: no cap), so a run of long articles does not set the peak.
 
     ``source`` is an articles DataFrame or a parquet file/folder with
-    ``article_id`` and ``text``. Each worker holds one chunk at a time and at most
+    ``article_id`` and ``text`` (and ``lang``, ``title`` when it has them: :func:`article_columns`, so both
+    give the same tables). Each worker holds one chunk at a time and at most
     ``max_in_flight`` chunks (default ``2 * n_jobs``) are out at once, plus the next one
     already cut in the parent; workers write their own parts and
     return only row counts, so memory stays flat however large the corpus. A parquet
@@ -1450,7 +1477,7 @@ def run_dask(
 
     ``source`` is a dask DataFrame or a parquet path readable by
     ``dask.dataframe.read_parquet`` (partitioned parquet scales out: each
-    partition is one task). With ``compute=True`` returns pandas DataFrames
+    partition is one task), read for :func:`article_columns` (``title`` and ``lang`` too when it has them). With ``compute=True`` returns pandas DataFrames
     (identical to :func:`run`), else lazy dask DataFrames. ``client`` is an
     optional ``dask.distributed.Client`` (local, Coiled, Kubernetes...); without
     one Dask's default scheduler is used.
@@ -1462,8 +1489,9 @@ def run_dask(
         raise ImportError("engine='dask' needs the dask extra: pip install 'war-coverage-analysis[dask]'") from exc
 
     stages = _normalise_stages(stages)
-    ddf = source if hasattr(source, "to_delayed") else dd.read_parquet(str(source), columns=["article_id", "text"])
-    ddf = ddf[["article_id", "text"]]
+    # read for the columns process_articles reads (title, lang: as a DataFrame's); the schema alone is read here
+    ddf = source if hasattr(source, "to_delayed") else dd.read_parquet(str(source))
+    ddf = ddf[article_columns(ddf.columns)]
     # Each task checks its own partition; a repeat across partitions needs one look at all ids.
     ids = ddf["article_id"].compute() if client is None else client.compute(ddf["article_id"], sync=True)
     _require_unique_ids(pd.DataFrame({"article_id": ids.reset_index(drop=True)}))
