@@ -6,6 +6,8 @@ Run it once per version (``PYTHONPATH`` pointing at each ``src``), then compare:
     PYTHONPATH=src python benchmarks/arrow_pool_exact.py dump /tmp/new
     PYTHONPATH=src python benchmarks/arrow_pool_exact.py compare /tmp/old /tmp/new
 
+``dump DIR N``: ``engine.run(..., n_jobs=N)`` (a warmed parent forking its workers) instead of a serial run.
+
 Corpora: the bench corpus (``run.py``'s ``load_bench_corpus``), the 142 Russian articles of
 ``../shared/corpus/ru_uk/articles``, the hostile corpus (``tests/hostile_corpus.py``, loaded) and the
 mixed corpus (``tests/mixed_corpus.py`` with the seed article); stages ``engine.STAGES`` and
@@ -46,13 +48,13 @@ def corpora() -> dict[str, pd.DataFrame]:
     return found
 
 
-def dump(out: Path) -> None:
+def dump(out: Path, n_jobs: int = 1) -> None:
     from analysis import engine
 
     out.mkdir(parents=True, exist_ok=True)
     for name, articles in corpora().items():
         for label, stages in (("stages", engine.STAGES), ("report_stages", engine.REPORT_STAGES)):
-            tables = engine.run(articles, stages=stages)
+            tables = engine.run(articles, stages=stages, n_jobs=n_jobs)
             (out / f"{name}-{label}.pkl").write_bytes(pickle.dumps(tables))
             print(name, label, len(articles), "articles,", {k: len(v) for k, v in tables.items()}, flush=True)
 
@@ -72,6 +74,6 @@ def compare(old: Path, new: Path) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1] == "dump":
-        dump(Path(sys.argv[2]))
+        dump(Path(sys.argv[2]), *map(int, sys.argv[3:4]))
     else:
         sys.exit(compare(Path(sys.argv[2]), Path(sys.argv[3])))

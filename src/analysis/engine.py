@@ -807,11 +807,7 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
         # before any worker starts), and the holes it leaves are pages the workers fill and copy; cyclic
         # garbage frozen with the rest is collected after gc.unfreeze()
         gc.freeze()
-        # the C library's pool, whose freed pages release_memory hands back between chunks (mimalloc and
-        # jemalloc keep them): a worker's private memory after a chunk 122-124 -> 114-116 MB
-        # (benchmarks/worker_memory.py --one mixed 1, three runs each), same tables
-        with arrow_pool():
-            yield
+        yield
     finally:
         gc.unfreeze()
 
@@ -822,13 +818,18 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
 ARROW_POOL_ENV = "ANALYSIS_ARROW_POOL"
 
 
-def _chosen_arrow_pool():
-    """The pyarrow memory pool :data:`ARROW_POOL_ENV` names, or None to keep the caller's."""
+def _arrow_pool_name() -> str:
+    """The pool :data:`ARROW_POOL_ENV` names in this process (``system`` when unset), checked."""
     name = os.environ.get(ARROW_POOL_ENV, "").strip().lower() or "system"
+    if name not in ("system", "jemalloc", "mimalloc", "default"):
+        raise ValueError(f"{ARROW_POOL_ENV}={name!r}: expected system, jemalloc, mimalloc or default")
+    return name
+
+
+def _pool_named(name: str):
+    """The pyarrow memory pool ``name`` (:func:`_arrow_pool_name`) stands for, or None to keep the caller's."""
     if name == "default":
         return None
-    if name not in ("system", "jemalloc", "mimalloc"):
-        raise ValueError(f"{ARROW_POOL_ENV}={name!r}: expected system, jemalloc, mimalloc or default")
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pyarrow is a dependency
@@ -840,16 +841,18 @@ def _chosen_arrow_pool():
 
 
 @contextmanager
-def arrow_pool():
+def arrow_pool(*, name: str | None = None):
     """Allocate pyarrow's buffers from the pool :data:`ARROW_POOL_ENV` names (the C library's,
-    ``system``, unless set otherwise) while the block runs; the caller's pool is put back after,
-    also after an error. Forked workers inherit the setting.
+    ``system``, unless set otherwise; ``name``: that setting's value given instead) while the block
+    runs; the caller's pool is put back after, also after an error. Forked workers inherit the setting.
 
     pyarrow's default pool, mimalloc, asks the kernel for transparent huge pages for its arena; on
     a VM that hands free memory back to its host a fresh 2 MB page cost 246-12,445 us of system time
     (issue 13, ``benchmarks/cpu_ratios.py``), and the tokens stage's system seconds swung 0.1-1.4 s
     from run to run. Buffers remember the pool they came from, so tables made here are freed
     correctly after the switch back. ``ANALYSIS_ARROW_POOL=default`` leaves the pool alone.
+    A :func:`run_dask` with a ``client`` sets the same pool on the cluster's workers
+    (:class:`analysis._dask_plugins.ArrowPoolPlugin`).
 
     >>> import pyarrow as pa
     >>> before = pa.default_memory_pool().backend_name
@@ -858,7 +861,7 @@ def arrow_pool():
     >>> inside, pa.default_memory_pool().backend_name == before
     ('system', True)
     """
-    pool = _chosen_arrow_pool()
+    pool = _pool_named(_arrow_pool_name() if name is None else name)
     if pool is None:
         yield
         return
@@ -870,6 +873,25 @@ def arrow_pool():
         yield
     finally:
         pa.set_memory_pool(previous)
+
+
+@contextmanager
+def _arrow_pool_on_workers(client, name: str):
+    """The cluster's workers allocate from the pool ``name`` (:func:`_arrow_pool_name` as seen here, on the
+    client) while the block runs, and from their own pools again after: a worker plugin, registered
+    on every worker (those joining later too) and removed at the end, each worker then putting back
+    the pool it had. ``default``: the workers' pools are left alone."""
+    if name == "default":
+        yield
+        return
+    from analysis._dask_plugins import ArrowPoolPlugin
+
+    plugin = ArrowPoolPlugin(name)
+    client.register_plugin(plugin)
+    try:
+        yield
+    finally:
+        client.unregister_worker_plugin(plugin.name)
 
 
 @contextmanager
@@ -1003,10 +1025,12 @@ def run(
     _require_unique_ids(articles)
     n_jobs = os.cpu_count() or 1 if n_jobs == -1 else max(1, int(n_jobs))
     chunks = list(iter_chunks(articles, chunk_size)) or [articles.iloc[:0]]
-    bar = _progress(len(articles), progress, "pipeline")
     results: list[dict[str, pd.DataFrame]] = []
     clock = timings if timings is not None else {}
+    # the pool first: a refused ANALYSIS_ARROW_POOL leaves no progress bar behind; one arrow_pool for the
+    # whole run (shared_lexicons sets none of its own)
     with arrow_pool():
+        bar = _progress(len(articles), progress, "pipeline")
         if n_jobs == 1 or len(chunks) == 1:
             with _frozen_heap():
                 for chunk in chunks:
@@ -1410,8 +1434,11 @@ def run_to_parquet(
                 record(*_process_and_write(chunk, stages, str(out), part))
     else:
         # The parent builds the lexicons once and forks: workers share those pages
-        # instead of each loading its own copy on its first chunk.
-        with shared_lexicons(stages, corpus=source):
+        # instead of each loading its own copy on its first chunk. The workers then allocate from the C
+        # library's pool, whose freed pages release_memory hands back between chunks (mimalloc and jemalloc
+        # keep them): a worker's private memory after a chunk 122-124 -> 114-116 MB
+        # (benchmarks/worker_memory.py --one mixed 1, three runs each), same tables
+        with shared_lexicons(stages, corpus=source), arrow_pool():
             chunks = _iter_source(source, chunk_size, max_chars=max_chunk_chars)
             # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
             # out longest first; a parquet corpus streams in its order
@@ -1480,7 +1507,10 @@ def run_dask(
     partition is one task), read for :func:`article_columns` (``title`` and ``lang`` too when it has them). With ``compute=True`` returns pandas DataFrames
     (identical to :func:`run`), else lazy dask DataFrames. ``client`` is an
     optional ``dask.distributed.Client`` (local, Coiled, Kubernetes...); without
-    one Dask's default scheduler is used.
+    one Dask's default scheduler is used. Tasks allocate pyarrow's buffers from the pool
+    :data:`ARROW_POOL_ENV` names in this process (:func:`arrow_pool`): here, or on the cluster's workers
+    while ``compute=True`` computes (a worker plugin; each worker's own pool is back afterwards). Lazy
+    tables (``compute=False``) are computed in the pools of whoever computes them.
     """
     try:
         import dask
@@ -1489,6 +1519,7 @@ def run_dask(
         raise ImportError("engine='dask' needs the dask extra: pip install 'war-coverage-analysis[dask]'") from exc
 
     stages = _normalise_stages(stages)
+    pool = _arrow_pool_name()  # as this process sees ANALYSIS_ARROW_POOL, checked before any work
     # read for the columns process_articles reads (title, lang: as a DataFrame's); the schema alone is read here
     ddf = source if hasattr(source, "to_delayed") else dd.read_parquet(str(source))
     ddf = ddf[article_columns(ddf.columns)]
@@ -1505,10 +1536,11 @@ def run_dask(
     if not compute:
         return tables
     names = list(tables)
-    if client is not None:  # the cluster's workers allocate from their own processes' pools
-        computed = client.compute([tables[n] for n in names], sync=True)
+    if client is not None:
+        with _arrow_pool_on_workers(client, pool):
+            computed = client.compute([tables[n] for n in names], sync=True)
     else:
-        with arrow_pool():  # Dask's default schedulers run the tasks in this process
+        with arrow_pool(name=pool):  # Dask's default schedulers run the tasks in this process
             computed = dask.compute(*[tables[n] for n in names])
     return {name: frame.reset_index(drop=True) for name, frame in zip(names, computed)}
 
