@@ -6,7 +6,9 @@ Run it once per version (``PYTHONPATH`` pointing at each ``src``), then compare:
     PYTHONPATH=src python benchmarks/arrow_pool_exact.py dump /tmp/new
     PYTHONPATH=src python benchmarks/arrow_pool_exact.py compare /tmp/old /tmp/new
 
-``dump DIR N``: ``engine.run(..., n_jobs=N)`` (a warmed parent forking its workers) instead of a serial run.
+``dump DIR N``: ``engine.run(..., n_jobs=N)`` (a warmed parent forking its workers) instead of a serial run;
+``dump DIR stream``: each corpus written as parquet and streamed by ``engine.run_to_parquet(n_jobs=2)``, its
+tables read back.
 
 Corpora: the bench corpus (``run.py``'s ``load_bench_corpus``), the 142 Russian articles of
 ``../shared/corpus/ru_uk/articles``, the hostile corpus (``tests/hostile_corpus.py``, loaded) and the
@@ -48,13 +50,27 @@ def corpora() -> dict[str, pd.DataFrame]:
     return found
 
 
-def dump(out: Path, n_jobs: int = 1) -> None:
+def streamed(articles: pd.DataFrame, stages) -> dict[str, pd.DataFrame]:
+    """The tables of ``articles`` stored as parquet and streamed on 2 processes (run_to_parquet), read back."""
+    from analysis import engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # the columns a parquet corpus is read for (engine.article_columns, which older code lacks)
+        articles[[c for c in ("article_id", "text", "lang", "title") if c in articles.columns]].to_parquet(
+            Path(tmp) / "corpus.parquet", index=False)
+        engine.run_to_parquet(Path(tmp) / "corpus.parquet", Path(tmp) / "out", stages=stages, n_jobs=2)
+        names = [p.name for p in sorted((Path(tmp) / "out").iterdir())]
+        return {name: engine.read_table(Path(tmp) / "out", name) for name in names}
+
+
+def dump(out: Path, n_jobs: int | str = 1) -> None:
     from analysis import engine
 
     out.mkdir(parents=True, exist_ok=True)
     for name, articles in corpora().items():
         for label, stages in (("stages", engine.STAGES), ("report_stages", engine.REPORT_STAGES)):
-            tables = engine.run(articles, stages=stages, n_jobs=n_jobs)
+            tables = (streamed(articles, stages) if n_jobs == "stream"
+                      else engine.run(articles, stages=stages, n_jobs=int(n_jobs)))
             (out / f"{name}-{label}.pkl").write_bytes(pickle.dumps(tables))
             print(name, label, len(articles), "articles,", {k: len(v) for k, v in tables.items()}, flush=True)
 
@@ -74,6 +90,6 @@ def compare(old: Path, new: Path) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1] == "dump":
-        dump(Path(sys.argv[2]), *map(int, sys.argv[3:4]))
+        dump(Path(sys.argv[2]), *sys.argv[3:4])
     else:
         sys.exit(compare(Path(sys.argv[2]), Path(sys.argv[3])))

@@ -19,6 +19,7 @@ import argparse
 import gc
 import json
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -47,25 +48,23 @@ def main(argv=None) -> int:
     last = [uss()]
 
     def step(name: str) -> None:
+        gc.collect()  # what the step keeps, not its garbage
         now = uss()
         steps.append((name, now - last[0]))
         last[0] = now
 
     import pandas as pd
     import pyarrow as pa
-    from run import load_bench_corpus, replicate_to_parquet
 
     from analysis import engine
-    from analysis.paths import shared_dir
 
     step("imports (python, pandas, pyarrow, analysis.engine)")
     with tempfile.TemporaryDirectory(prefix="parentmem-") as tmp:
-        articles = load_bench_corpus(shared_dir())
-        replicate_to_parquet(articles, args.articles, Path(tmp) / "corpus")
-        del articles
-        gc.collect()
-        engine.release_memory()
-        step("bench corpus loaded, replicated, freed")
+        # the corpus is written by another process: the parent of a run only reads it
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+                        "from run import load_bench_corpus, replicate_to_parquet; from analysis.paths import shared_dir; "
+                        "replicate_to_parquet(load_bench_corpus(shared_dir()), int(sys.argv[2]), Path(sys.argv[3]))",
+                        str(HERE), str(args.articles), str(Path(tmp) / "corpus")], check=True)
         if args.tracemalloc:
             tracemalloc.reset_peak()
             before = tracemalloc.take_snapshot()

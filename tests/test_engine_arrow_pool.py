@@ -159,3 +159,18 @@ def test_run_dask_on_a_cluster_allocates_from_the_engines_pool_on_its_workers_an
         assert pa.default_memory_pool().backend_name == caller_pool
     assert pools_seen[0] == caller_pool  # the empty run that gives the tables' columns
     assert pools_seen[1:] == [inside, inside]
+
+
+def test_a_streamed_run_scans_and_warms_up_in_the_engines_pool(caller_pool, monkeypatch, tmp_path):
+    # the parent's corpus scan before the fork: from mimalloc its freed pages stayed in the parent (80 MB at 10k
+    # articles), every worker forked with them; from the C library's pool release_memory hands them back
+    monkeypatch.delenv(engine.ARROW_POOL_ENV, raising=False)
+    monkeypatch.setattr(engine, "_warmed_fully", {})  # a process warmed fully before skips the scan
+    scanned = []
+    scan_languages = engine.scan_languages
+    monkeypatch.setattr(engine, "scan_languages",
+                        lambda *a, **k: scanned.append(pa.default_memory_pool().backend_name) or scan_languages(*a, **k))
+    ARTICLES.to_parquet(tmp_path / "corpus.parquet", index=False)
+    engine.run_to_parquet(tmp_path / "corpus.parquet", tmp_path / "out", stages=STAGES, chunk_size=1, n_jobs=2)
+    assert scanned == ["system"]
+    assert pa.default_memory_pool().backend_name == caller_pool

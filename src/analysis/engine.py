@@ -1434,11 +1434,12 @@ def run_to_parquet(
                 record(*_process_and_write(chunk, stages, str(out), part))
     else:
         # The parent builds the lexicons once and forks: workers share those pages
-        # instead of each loading its own copy on its first chunk. The workers then allocate from the C
-        # library's pool, whose freed pages release_memory hands back between chunks (mimalloc and jemalloc
-        # keep them): a worker's private memory after a chunk 122-124 -> 114-116 MB
-        # (benchmarks/worker_memory.py --one mixed 1, three runs each), same tables
-        with shared_lexicons(stages, corpus=source), arrow_pool():
+        # instead of each loading its own copy on its first chunk. All in the C library's pool, whose freed
+        # pages release_memory hands back (mimalloc and jemalloc keep them): a worker's private memory after a
+        # chunk 122-124 -> 114-116 MB (benchmarks/worker_memory.py --one mixed 1, three runs each); the
+        # parent's corpus scan (shared_lexicons) 80 -> 28 MB kept into the fork, every worker sharing it
+        # (benchmarks/parent_memory.py, 10k replicated articles); same tables
+        with arrow_pool(), shared_lexicons(stages, corpus=source):
             chunks = _iter_source(source, chunk_size, max_chars=max_chunk_chars)
             # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
             # out longest first; a parquet corpus streams in its order
