@@ -10,12 +10,17 @@ Arrow pools' bytes, the live Python objects, and with ``--tracemalloc`` the Pyth
 
 Usage::
 
-    python benchmarks/parent_memory.py 10000 [--tracemalloc]
+    python benchmarks/parent_memory.py 10000 [--tracemalloc] [--in-pool]
+
+``--in-pool``: every step inside :func:`analysis.engine.arrow_pool` (the C library's pool unless
+``ANALYSIS_ARROW_POOL`` says otherwise), as ``run_to_parquet``'s parent since round scale14; without it the scan
+and warm-up allocate from pyarrow's default pool, as before.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -39,6 +44,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("articles", type=int)
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--in-pool", action="store_true", help="scan and warm up inside engine.arrow_pool()")
+    parser.add_argument("--scan-in-pool", action="store_true", help="the scan alone inside engine.arrow_pool()")
     args = parser.parse_args(argv)
     if args.tracemalloc:
         import tracemalloc
@@ -59,7 +66,8 @@ def main(argv=None) -> int:
     from analysis import engine
 
     step("imports (python, pandas, pyarrow, analysis.engine)")
-    with tempfile.TemporaryDirectory(prefix="parentmem-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="parentmem-") as tmp, \
+            (engine.arrow_pool() if args.in_pool else contextlib.nullcontext()):
         # the corpus is written by another process: the parent of a run only reads it
         subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
                         "from run import load_bench_corpus, replicate_to_parquet; from analysis.paths import shared_dir; "
@@ -69,8 +77,11 @@ def main(argv=None) -> int:
             tracemalloc.reset_peak()
             before = tracemalloc.take_snapshot()
         gc.freeze()
-        cyrillic, sample = engine.scan_languages(Path(tmp) / "corpus")
+        with engine.arrow_pool() if args.scan_in_pool else contextlib.nullcontext():
+            cyrillic, sample = engine.scan_languages(Path(tmp) / "corpus")
         step(f"scan_languages (cyrillic={cyrillic}, sample of {len(sample)})")
+        engine.release_memory()  # as shared_lexicons since round scale14
+        step("release_memory after the scan")
         # warm_up's steps, one at a time (engine.warm_up with cyrillic, sample)
         samples = engine._WARM_UP_ARTICLES
         engine.process_articles(pd.DataFrame({"article_id": ["warm-up"], "text": [samples["warm-up"]]}))
@@ -91,7 +102,7 @@ def main(argv=None) -> int:
         engine.release_memory()
         step("release_memory (malloc_trim)")
         gc.unfreeze()
-        print(json.dumps({"articles": args.articles, "uss_mb": round(uss() / 1e6, 1),
+        print(json.dumps({"articles": args.articles, "in_pool": args.in_pool, "scan_in_pool": args.scan_in_pool, "uss_mb": round(uss() / 1e6, 1),
                           "steps_mb": {name: round(added / 1e6, 1) for name, added in steps}}))
         from analysis._cached import package_caches
 

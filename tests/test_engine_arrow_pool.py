@@ -161,8 +161,8 @@ def test_run_dask_on_a_cluster_allocates_from_the_engines_pool_on_its_workers_an
     assert pools_seen[1:] == [inside, inside]
 
 
-def test_a_streamed_run_scans_and_warms_up_in_the_engines_pool(caller_pool, monkeypatch, tmp_path):
-    # the parent's corpus scan before the fork: from mimalloc its freed pages stayed in the parent (80 MB at 10k
+def test_a_streamed_run_scans_its_corpus_in_the_engines_pool(caller_pool, monkeypatch, tmp_path):
+    # the parent's corpus scan before the fork: from mimalloc its freed pages stayed in the parent (82 MB at 10k
     # articles), every worker forked with them; from the C library's pool release_memory hands them back
     monkeypatch.delenv(engine.ARROW_POOL_ENV, raising=False)
     monkeypatch.setattr(engine, "_warmed_fully", {})  # a process warmed fully before skips the scan
@@ -174,3 +174,17 @@ def test_a_streamed_run_scans_and_warms_up_in_the_engines_pool(caller_pool, monk
     engine.run_to_parquet(tmp_path / "corpus.parquet", tmp_path / "out", stages=STAGES, chunk_size=1, n_jobs=2)
     assert scanned == ["system"]
     assert pa.default_memory_pool().backend_name == caller_pool
+
+
+def test_the_parent_hands_the_scans_memory_back_before_it_warms_up(caller_pool, monkeypatch):
+    # the scan's freed batches and the warm-up's tables are not held together at the parent's peak
+    calls = []
+    monkeypatch.setattr(engine, "_warmed_fully", {})
+    monkeypatch.setattr(engine, "scan_languages",
+                        lambda corpus: calls.append(f"scan in {pa.default_memory_pool().backend_name}") or (False, None))
+    monkeypatch.setattr(engine, "warm_up", lambda *a, **k: calls.append("warm_up"))
+    monkeypatch.setattr(engine, "release_memory", lambda: calls.append("release"))
+    with engine.shared_lexicons(STAGES, corpus=ARTICLES):
+        pass
+    if engine._mp_context().get_start_method() == "fork":
+        assert calls == ["scan in system", "release", "warm_up", "release"]

@@ -800,7 +800,13 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     gc.freeze()
     try:
         if corpus is not None and not _fully_warm(_normalise_stages(stages)):
-            cyrillic, sample = scan_languages(corpus)
+            # the scan's batches from the C library's pool, handed back before the warm-up: from mimalloc (a
+            # streamed run's parent) the parent kept 82 MB of them into the fork, and the whole warm-up in the C
+            # library's pool fragmented its heap instead; this way 315-318 -> 290-291 MB private at the fork
+            # (benchmarks/parent_memory.py 10000, --scan-in-pool against neither and --in-pool: 313-314)
+            with arrow_pool():
+                cyrillic, sample = scan_languages(corpus)
+            release_memory()
         warm_up(stages, cyrillic=cyrillic, sample=sample)
         release_memory()  # the warm-up's freed heap (264 MB at 100k articles) is not carried into every worker
         # no gc.collect() first: a full collection walks every object of the heap (0.1 s on the bench,
@@ -850,7 +856,8 @@ def arrow_pool(*, name: str | None = None):
     a VM that hands free memory back to its host a fresh 2 MB page cost 246-12,445 us of system time
     (issue 13, ``benchmarks/cpu_ratios.py``), and the tokens stage's system seconds swung 0.1-1.4 s
     from run to run. Buffers remember the pool they came from, so tables made here are freed
-    correctly after the switch back. ``ANALYSIS_ARROW_POOL=default`` leaves the pool alone.
+    correctly after the switch back. ``ANALYSIS_ARROW_POOL=default`` leaves the pool alone, and so does
+    a block inside another of the same pool (:func:`shared_lexicons`' corpus scan inside :func:`run`).
     A :func:`run_dask` with a ``client`` sets the same pool on the cluster's workers
     (:class:`analysis._dask_plugins.ArrowPoolPlugin`).
 
@@ -868,6 +875,9 @@ def arrow_pool(*, name: str | None = None):
     import pyarrow as pa
 
     previous = pa.default_memory_pool()
+    if previous.backend_name == pool.backend_name:  # inside a block of the same pool: nothing to switch
+        yield
+        return
     pa.set_memory_pool(pool)
     try:
         yield
@@ -1434,12 +1444,11 @@ def run_to_parquet(
                 record(*_process_and_write(chunk, stages, str(out), part))
     else:
         # The parent builds the lexicons once and forks: workers share those pages
-        # instead of each loading its own copy on its first chunk. All in the C library's pool, whose freed
-        # pages release_memory hands back (mimalloc and jemalloc keep them): a worker's private memory after a
-        # chunk 122-124 -> 114-116 MB (benchmarks/worker_memory.py --one mixed 1, three runs each); the
-        # parent's corpus scan (shared_lexicons) 80 -> 28 MB kept into the fork, every worker sharing it
-        # (benchmarks/parent_memory.py, 10k replicated articles); same tables
-        with arrow_pool(), shared_lexicons(stages, corpus=source):
+        # instead of each loading its own copy on its first chunk. The workers allocate from the C library's
+        # pool, whose freed pages release_memory hands back (mimalloc and jemalloc keep them): a worker's private
+        # memory after a chunk 122-124 -> 114-116 MB (benchmarks/worker_memory.py --one mixed 1, three runs
+        # each), same tables
+        with shared_lexicons(stages, corpus=source), arrow_pool():
             chunks = _iter_source(source, chunk_size, max_chars=max_chunk_chars)
             # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
             # out longest first; a parquet corpus streams in its order
