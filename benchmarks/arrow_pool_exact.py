@@ -10,6 +10,9 @@ Run it once per version (``PYTHONPATH`` pointing at each ``src``), then compare:
 returns per part) on 1 and 2 processes, each corpus as a DataFrame and the bench corpus also as a parquet file;
 chunks of 200 articles, an eighth of a corpus of fewer than 1,000 (so that 2 processes share its chunks); the corpora
 named after the folder (``stream /tmp/old ru_uk mixed``), all without.
+``dump DIR N``: ``engine.run(..., n_jobs=N)`` (a warmed parent forking its workers) instead of a serial run;
+``dump DIR stream``: each corpus written as parquet and streamed by ``engine.run_to_parquet(n_jobs=2)``, its
+tables read back.
 
 Corpora: the bench corpus (``run.py``'s ``load_bench_corpus``), the 142 Russian articles of
 ``../shared/corpus/ru_uk/articles``, the hostile corpus (``tests/hostile_corpus.py``, loaded) and the
@@ -51,13 +54,27 @@ def corpora() -> dict[str, pd.DataFrame]:
     return found
 
 
-def dump(out: Path) -> None:
+def streamed(articles: pd.DataFrame, stages) -> dict[str, pd.DataFrame]:
+    """The tables of ``articles`` stored as parquet and streamed on 2 processes (run_to_parquet), read back."""
+    from analysis import engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # the columns a parquet corpus is read for (engine.article_columns, which older code lacks)
+        articles[[c for c in ("article_id", "text", "lang", "title") if c in articles.columns]].to_parquet(
+            Path(tmp) / "corpus.parquet", index=False)
+        engine.run_to_parquet(Path(tmp) / "corpus.parquet", Path(tmp) / "out", stages=stages, n_jobs=2)
+        names = [p.name for p in sorted((Path(tmp) / "out").iterdir())]
+        return {name: engine.read_table(Path(tmp) / "out", name) for name in names}
+
+
+def dump(out: Path, n_jobs: int | str = 1) -> None:
     from analysis import engine
 
     out.mkdir(parents=True, exist_ok=True)
     for name, articles in corpora().items():
         for label, stages in (("stages", engine.STAGES), ("report_stages", engine.REPORT_STAGES)):
-            tables = engine.run(articles, stages=stages)
+            tables = (streamed(articles, stages) if n_jobs == "stream"
+                      else engine.run(articles, stages=stages, n_jobs=int(n_jobs)))
             (out / f"{name}-{label}.pkl").write_bytes(pickle.dumps(tables))
             print(name, label, len(articles), "articles,", {k: len(v) for k, v in tables.items()}, flush=True)
 
@@ -104,7 +121,7 @@ def compare(old: Path, new: Path) -> int:
 
 if __name__ == "__main__":
     if sys.argv[1] == "dump":
-        dump(Path(sys.argv[2]))
+        dump(Path(sys.argv[2]), *sys.argv[3:4])
     elif sys.argv[1] == "stream":
         stream(Path(sys.argv[2]), *sys.argv[3:])
     else:

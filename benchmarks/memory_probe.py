@@ -15,7 +15,7 @@ private part alone), and the tree's PSS over time.
 Usage::
 
     python benchmarks/memory_probe.py 2000 [--every 5] [--chunk-size 200] [--tracemalloc]
-    python benchmarks/memory_probe.py 4000 --stream [--recycle-after 10|0] [--recycle-above MB|0]
+    python benchmarks/memory_probe.py 4000 --stream [--recycle-after 10|0] [--recycle-above MB|0] [--titles]
 """
 
 from __future__ import annotations
@@ -66,11 +66,13 @@ def _children(pid: int) -> list[int]:
 
 
 def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None,
-                 recycle_above: int | None = engine.RECYCLE_ABOVE) -> dict:
-    """Peak PSS of a streamed 2-process run, split into parent and workers."""
-    articles = load_bench_corpus(shared_dir())
+                 recycle_above: int | None = engine.RECYCLE_ABOVE, *, titles: bool = False) -> dict:
+    """Peak PSS of a streamed 2-process run, split into parent and workers. ``titles``: the corpus's
+    headlines stored too (a ``title`` column, which the engine reads when a parquet source has it)."""
+    articles = load_bench_corpus(shared_dir(), with_titles=titles)
     with tempfile.TemporaryDirectory(prefix="memprobe-") as tmp:
-        raw = replicate_to_parquet(articles, n_articles, Path(tmp) / "corpus")
+        raw = replicate_to_parquet(articles, n_articles, Path(tmp) / "corpus",
+                                   columns=("article_id", "text") + (("title",) if titles else ()))
         del articles
         code = ("import sys, time; from pathlib import Path; from analysis import engine; t = time.perf_counter(); "
                 f"engine.run_to_parquet(Path({str(Path(tmp) / 'corpus')!r}), Path({str(Path(tmp) / 'out')!r}), "
@@ -92,7 +94,7 @@ def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None,
             time.sleep(0.2)
         seconds = float(child.stdout.read().strip().splitlines()[-1])
     every = max(1, len(timeline) // 12)
-    return {"articles": n_articles, "recycle_after": recycle_after, "recycle_above": recycle_above,
+    return {"articles": n_articles, "titles": titles, "recycle_after": recycle_after, "recycle_above": recycle_above,
             "seconds": round(seconds, 1),
             "raw_text_mb": round(raw / 1e6, 1), **{f"peak_{k}_mb": round(v / 1e6) for k, v in peak.items()},
             "tree_mb_over_time": timeline[::every]}
@@ -105,13 +107,14 @@ def main(argv=None) -> int:
     parser.add_argument("--chunk-size", type=int, default=200)
     parser.add_argument("--tracemalloc", action="store_true", help="also list the top allocation sites that grew")
     parser.add_argument("--stream", action="store_true", help="probe a streamed 2-process run instead")
+    parser.add_argument("--titles", action="store_true", help="with --stream: store the articles' titles too")
     parser.add_argument("--recycle-after", type=int, default=engine.RECYCLE_AFTER, help="0: never recycle workers")
     parser.add_argument("--recycle-above", type=int, default=engine.RECYCLE_ABOVE // 2**20,
                         help="MiB of private memory after a chunk that retires a worker; 0: no limit")
     args = parser.parse_args(argv)
     if args.stream:
         print(json.dumps(stream_probe(args.articles, args.chunk_size, args.recycle_after or None,
-                                      args.recycle_above * 2**20 or None)))
+                                      args.recycle_above * 2**20 or None, titles=args.titles)))
         return 0
     articles = load_bench_corpus(shared_dir())
     with tempfile.TemporaryDirectory(prefix="memprobe-") as tmp:

@@ -130,11 +130,11 @@ class PeakMemory:
         self._thread.join()
 
 
-def load_bench_corpus(shared: Path) -> pd.DataFrame:
+def load_bench_corpus(shared: Path, *, with_titles: bool = False) -> pd.DataFrame:
     official = load_corpus(shared / "corpus" / "official_statements.csv")
     news = load_corpus(shared / "corpus" / "news_gdelt")
     articles = pd.concat([official, news], ignore_index=True)
-    return articles[["article_id", "outlet", "text"]]
+    return articles[["article_id", "outlet", "text"] + (["title"] if with_titles else [])]
 
 
 def tree_cpu_seconds() -> float:
@@ -155,11 +155,12 @@ def timed(label, func, log):
     return result, seconds
 
 
-def replicate_to_parquet(articles: pd.DataFrame, n_articles: int, folder: Path, *, per_file: int = 5000) -> int:
-    """Write ``n_articles`` rows cycling through ``articles`` as a partitioned parquet folder.
+def replicate_to_parquet(articles: pd.DataFrame, n_articles: int, folder: Path, *, per_file: int = 5000,
+                         columns: tuple[str, ...] = ("article_id", "text")) -> int:
+    """Write ``n_articles`` rows cycling through ``articles`` (its ``columns``) as a partitioned parquet folder.
     Returns the raw text size in bytes (UTF-8)."""
     folder.mkdir(parents=True, exist_ok=True)
-    base = articles[["article_id", "text"]].reset_index(drop=True)
+    base = articles[list(columns)].reset_index(drop=True)
     raw_bytes, written, part = 0, 0, 0
     while written < n_articles:
         take = min(per_file, n_articles - written)

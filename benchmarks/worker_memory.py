@@ -90,7 +90,7 @@ def probe(kind: str, n_jobs: int, chunk_size: int) -> dict:
     result = {"corpus": kind, "workers": n_jobs, "articles": len(chunk),
               "text_mb": round(chunk["text"].str.len().sum() / 1e6, 2)}
     with (tempfile.TemporaryDirectory(prefix="wmem-") as tmp,
-          engine.shared_lexicons(stages, corpus=chunk)):  # as run_to_parquet
+          engine.shared_lexicons(stages, corpus=chunk), engine.arrow_pool()):  # as run_to_parquet
         pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=engine._mp_context())
         try:
             pids = sorted(set(f.result() for f in [pool.submit(_sleep, 0.5) for _ in range(n_jobs)]))

@@ -93,3 +93,22 @@ def test_an_article_id_repeated_across_partitions_is_refused_on_the_cluster(tcp_
     articles = pd.DataFrame({"article_id": ["x", "y", "z", "x"], "text": ["One.", "Two.", "Three.", "Four."]})
     with pytest.raises(ValueError, match=r"article_id must be unique.*'x'"):
         engine.run_dask(_partitioned(articles, tmp_path / "dup", 2), client=tcp_cluster)
+
+
+def test_the_workers_allocate_from_the_pool_the_client_names_and_get_their_own_back(tcp_cluster, monkeypatch):
+    # ANALYSIS_ARROW_POOL as the client sees it (the workers were started without it), tasks and all
+    def _pool() -> str:  # local: sent to the workers by value (they cannot import this test module)
+        import pyarrow as pa
+
+        return pa.default_memory_pool().backend_name
+
+    monkeypatch.setenv(engine.ARROW_POOL_ENV, "system")
+    before = tcp_cluster.run(_pool)
+    assert set(before.values()) != {"system"}, "the workers start with pyarrow's default pool"
+    with engine._arrow_pool_on_workers(tcp_cluster, engine._arrow_pool_name()):
+        assert set(tcp_cluster.run(_pool).values()) == {"system"}
+        assert tcp_cluster.submit(_pool, pure=False).result() == "system"
+    assert tcp_cluster.run(_pool) == before
+    articles = pd.DataFrame({"article_id": ["a", "b"], "text": TEXTS[:2]})
+    engine.run_dask(dd.from_pandas(articles, npartitions=2), stages=("sentences", "tokens"), client=tcp_cluster)
+    assert tcp_cluster.run(_pool) == before

@@ -660,13 +660,27 @@ def test_the_heap_is_frozen_before_the_warm_up_so_its_collections_skip_what_the_
     assert gc.get_freeze_count() == 0
 
 
-def test_forked_workers_allocate_arrow_memory_through_the_c_library_and_the_caller_keeps_its_pool():
+def test_forked_workers_allocate_arrow_memory_through_the_c_library_and_the_caller_keeps_its_pool(tmp_path,
+                                                                                                 monkeypatch):
     import pyarrow as pa
 
+    if engine._mp_context().get_start_method() != "fork":
+        pytest.skip("the workers inherit the parent's pool only when forked")
+    monkeypatch.delenv(engine.ARROW_POOL_ENV, raising=False)
+    seen = tmp_path / "pools.txt"  # each process appends the pool it allocates from: the workers per chunk
+    process_articles = engine.process_articles
+
+    def recording(*args, **kwargs):
+        with open(seen, "a") as fh:
+            fh.write(f"{os.getpid()} {pa.default_memory_pool().backend_name}\n")
+        return process_articles(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "process_articles", recording)
     before = pa.default_memory_pool().backend_name
-    with engine.shared_lexicons(("sentences",), cyrillic=False):
-        if engine._mp_context().get_start_method() == "fork":
-            assert pa.default_memory_pool().backend_name == "system"  # what forked workers inherit
+    arts = pd.DataFrame({"article_id": list("abcd"), "text": ["Kyiv held.", "Moscow spoke.", "Kharkiv", "Odesa"]})
+    engine.run_to_parquet(arts, tmp_path / "out", stages=("sentences",), chunk_size=1, n_jobs=2)
+    in_workers = [line.split()[1] for line in seen.read_text().splitlines() if int(line.split()[0]) != os.getpid()]
+    assert in_workers == ["system"] * 4  # (the parent's warm-up, before the fork, keeps the caller's)
     assert pa.default_memory_pool().backend_name == before
 
 

@@ -114,3 +114,77 @@ def test_run_dask_without_a_client_computes_inside_the_engines_pool(pools_seen, 
     assert pools_seen[0] == caller_pool  # the empty run that gives the tables' columns
     assert set(pools_seen[1:]) == {"system"}
     assert pa.default_memory_pool().backend_name == caller_pool
+
+
+def test_a_run_on_two_processes_sets_the_pool_once_and_puts_the_callers_back(caller_pool, monkeypatch):
+    # one arrow_pool for the whole run: shared_lexicons, inside it, sets none of its own
+    monkeypatch.delenv(engine.ARROW_POOL_ENV, raising=False)
+    switches: list[str] = []
+    set_memory_pool = pa.set_memory_pool
+    monkeypatch.setattr(pa, "set_memory_pool", lambda pool: switches.append(pool.backend_name) or set_memory_pool(pool))
+    engine.run(ARTICLES, stages=STAGES, chunk_size=1, n_jobs=2)
+    assert switches == ["system", caller_pool]
+
+
+def test_shared_lexicons_leaves_the_pool_to_its_caller(caller_pool, monkeypatch):
+    monkeypatch.delenv(engine.ARROW_POOL_ENV, raising=False)
+    with engine.shared_lexicons(("sentences",), cyrillic=False):
+        assert pa.default_memory_pool().backend_name == caller_pool
+    with engine.shared_lexicons(("sentences",), cyrillic=False), engine.arrow_pool():
+        assert pa.default_memory_pool().backend_name == "system"
+
+
+def test_a_refused_pool_name_opens_no_progress_bar(monkeypatch):
+    opened = []
+    monkeypatch.setattr(engine, "_progress", lambda *args: opened.append(args))
+    monkeypatch.setenv(engine.ARROW_POOL_ENV, "tcmalloc")
+    with pytest.raises(ValueError, match="ANALYSIS_ARROW_POOL"):
+        engine.run(ARTICLES, stages=STAGES, progress=True)
+    assert opened == []
+
+
+@pytest.mark.parametrize(("setting", "inside"), [("", "system"), ("default", "mimalloc")])
+def test_run_dask_on_a_cluster_allocates_from_the_engines_pool_on_its_workers_and_puts_theirs_back(
+        setting, inside, pools_seen, caller_pool, monkeypatch):
+    # workers in this process (processes=False), so the tasks' pool is seen here; on separate
+    # processes: tests/test_dask_cluster.py
+    pytest.importorskip("dask.dataframe", reason="dask extra not installed")
+    distributed = pytest.importorskip("dask.distributed", reason="dask extra not installed")
+    import dask.dataframe as dd
+
+    monkeypatch.setenv(engine.ARROW_POOL_ENV, setting)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        engine.run_dask(dd.from_pandas(ARTICLES, npartitions=2), stages=STAGES, client=client)
+        assert pa.default_memory_pool().backend_name == caller_pool
+    assert pools_seen[0] == caller_pool  # the empty run that gives the tables' columns
+    assert pools_seen[1:] == [inside, inside]
+
+
+def test_a_streamed_run_scans_its_corpus_in_the_engines_pool(caller_pool, monkeypatch, tmp_path):
+    # the parent's corpus scan before the fork: from mimalloc its freed pages stayed in the parent (82 MB at 10k
+    # articles), every worker forked with them; from the C library's pool release_memory hands them back
+    monkeypatch.delenv(engine.ARROW_POOL_ENV, raising=False)
+    monkeypatch.setattr(engine, "_warmed_fully", {})  # a process warmed fully before skips the scan
+    scanned = []
+    scan_languages = engine.scan_languages
+    monkeypatch.setattr(engine, "scan_languages",
+                        lambda *a, **k: scanned.append(pa.default_memory_pool().backend_name) or scan_languages(*a, **k))
+    ARTICLES.to_parquet(tmp_path / "corpus.parquet", index=False)
+    engine.run_to_parquet(tmp_path / "corpus.parquet", tmp_path / "out", stages=STAGES, chunk_size=1, n_jobs=2)
+    assert scanned == ["system"]
+    assert pa.default_memory_pool().backend_name == caller_pool
+
+
+def test_the_parent_hands_the_scans_memory_back_before_it_warms_up(caller_pool, monkeypatch):
+    # the scan's freed batches and the warm-up's tables are not held together at the parent's peak
+    calls = []
+    monkeypatch.setattr(engine, "_warmed_fully", {})
+    monkeypatch.setattr(engine, "scan_languages",
+                        lambda corpus: calls.append(f"scan in {pa.default_memory_pool().backend_name}") or (False, None))
+    monkeypatch.setattr(engine, "warm_up", lambda *a, **k: calls.append("warm_up"))
+    monkeypatch.setattr(engine, "release_memory", lambda: calls.append("release"))
+    with engine.shared_lexicons(STAGES, corpus=ARTICLES):
+        pass
+    if engine._mp_context().get_start_method() == "fork":
+        assert calls == ["scan in system", "release", "warm_up", "release"]

@@ -139,6 +139,75 @@ def test_dask_gives_the_same_role_and_narrative_tables(serial, articles, tmp_pat
     assert_same_tables(serial, engine.run_dask(str(source), stages=STAGES))
 
 
+HEADLINE = "Nuclear war looms: a tactical nuclear strike and escalation, NATO warns"
+
+
+@pytest.fixture(scope="module")
+def titled(articles):
+    """The corpus as load_corpus keeps it: headlines apart (a3's changes its narratives) and a declared
+    language (a5's "en", as a feed may declare it, sends its Russian text down the English path)."""
+    return articles.assign(title=["", "Kharkiv shelled", None, HEADLINE, "", "", None],
+                           lang=["en", "en", "en", None, "en", "en", "uk"])
+
+
+@pytest.fixture(scope="module")
+def titled_serial(titled):
+    return engine.run(titled, stages=STAGES, chunk_size=1000)
+
+
+def _differing(left: dict, right: dict) -> set:
+    differing = set()
+    for name in left:
+        try:
+            pd.testing.assert_frame_equal(engine.comparable(left[name]), engine.comparable(right[name]))
+        except AssertionError:
+            differing.add(name)
+    return differing
+
+
+def _titled_parquet(titled, folder):
+    folder.mkdir()
+    for i, start in enumerate(range(0, len(titled), 3)):
+        titled.iloc[start:start + 3].to_parquet(folder / f"part-{i}.parquet", index=False)
+    return folder
+
+
+def test_title_and_lang_change_the_tables_of_this_corpus(titled, titled_serial, serial):
+    # what the parity tests below rely on: without the title and lang columns the tables differ
+    assert {"narratives", "narrative_evidence", "sentences"} <= _differing(serial, titled_serial)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_parquet_source_gives_the_tables_of_the_same_dataframe_title_and_lang_included(titled, titled_serial,
+                                                                                       tmp_path, n_jobs):
+    # train/serve parity: a corpus stored as parquet is read with its title and lang, as the DataFrame is
+    source = _titled_parquet(titled, tmp_path / "corpus")
+    engine.run_to_parquet(source, tmp_path / "out", stages=STAGES, chunk_size=2, n_jobs=n_jobs)
+    assert_same_tables(titled_serial, {name: engine.read_table(tmp_path / "out", name) for name in titled_serial})
+
+
+def test_dask_reads_title_and_lang_from_parquet_and_from_a_dask_dataframe(titled, titled_serial, tmp_path):
+    dd = pytest.importorskip("dask.dataframe")
+    source = _titled_parquet(titled, tmp_path / "corpus")
+    assert_same_tables(titled_serial, engine.run_dask(str(source), stages=STAGES))
+    assert_same_tables(titled_serial, engine.run_dask(dd.from_pandas(titled, npartitions=3), stages=STAGES))
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA], ids=["None", "NaN", "NA"])
+def test_a_missing_declared_language_is_detected_whatever_marks_it_missing(titled, titled_serial, missing):
+    # Dask hands strings over with pd.NA, pandas' str dtype with NaN, an object column may hold None
+    langs = pd.Series(titled["lang"].tolist(), dtype=object).where(titled["lang"].notna().to_numpy(), missing)
+    assert_same_tables(titled_serial, engine.run(titled.assign(lang=langs), stages=STAGES, chunk_size=1000))
+
+
+def test_only_the_columns_the_pipeline_reads_are_read_from_parquet(articles, tmp_path):
+    assert engine.article_columns(["outlet", "text", "article_id"]) == ["article_id", "text"]
+    source = tmp_path / "corpus.parquet"
+    articles.assign(outlet="x", lang="en", title="t").to_parquet(source, index=False)
+    chunk = next(engine._iter_source(source, 10))
+    assert list(chunk.columns) == ["article_id", "text", "lang", "title"]
+
+
 def test_the_store_keeps_roles_and_narratives_and_its_key_follows_the_model_files(articles, tmp_path, monkeypatch):
     models = tmp_path / "models"
     models.mkdir()

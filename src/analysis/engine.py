@@ -80,6 +80,9 @@ __all__ = [
     "REPORT_STAGES",
     "STAGES",
     "TABLES",
+    "ARTICLE_COLUMNS",
+    "OPTIONAL_ARTICLE_COLUMNS",
+    "article_columns",
     "arrow_pool",
     "comparable",
     "in_article_order",
@@ -168,7 +171,8 @@ def process_articles(
     stages: Iterable[str] = STAGES,
     timings: dict[str, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Run the pipeline over one chunk of articles (``article_id``, ``text``).
+    """Run the pipeline over one chunk of articles (``article_id``, ``text``; ``lang`` and ``title`` when
+    present: :data:`OPTIONAL_ARTICLE_COLUMNS`).
 
     Returns ``{table name: DataFrame}`` (see the module table). ``timings``, if
     given, accumulates seconds spent per stage.
@@ -797,18 +801,20 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
     gc.freeze()
     try:
         if corpus is not None and not _fully_warm(_normalise_stages(stages)):
-            cyrillic, sample = scan_languages(corpus)
+            # the scan's batches from the C library's pool, handed back before the warm-up: from mimalloc (a
+            # streamed run's parent) the parent kept 82 MB of them into the fork, and the whole warm-up in the C
+            # library's pool fragmented its heap instead; this way 315-318 -> 290-291 MB private at the fork
+            # (benchmarks/parent_memory.py 10000, --scan-in-pool against neither and --in-pool: 313-314)
+            with arrow_pool():
+                cyrillic, sample = scan_languages(corpus)
+            release_memory()
         warm_up(stages, cyrillic=cyrillic, sample=sample)
         release_memory()  # the warm-up's freed heap (264 MB at 100k articles) is not carried into every worker
         # no gc.collect() first: a full collection walks every object of the heap (0.1 s on the bench,
         # before any worker starts), and the holes it leaves are pages the workers fill and copy; cyclic
         # garbage frozen with the rest is collected after gc.unfreeze()
         gc.freeze()
-        # the C library's pool, whose freed pages release_memory hands back between chunks (mimalloc and
-        # jemalloc keep them): a worker's private memory after a chunk 122-124 -> 114-116 MB
-        # (benchmarks/worker_memory.py --one mixed 1, three runs each), same tables
-        with arrow_pool():
-            yield
+        yield
     finally:
         gc.unfreeze()
 
@@ -819,13 +825,18 @@ def shared_lexicons(stages: Iterable[str] = STAGES, *, cyrillic: bool = True,
 ARROW_POOL_ENV = "ANALYSIS_ARROW_POOL"
 
 
-def _chosen_arrow_pool():
-    """The pyarrow memory pool :data:`ARROW_POOL_ENV` names, or None to keep the caller's."""
+def _arrow_pool_name() -> str:
+    """The pool :data:`ARROW_POOL_ENV` names in this process (``system`` when unset), checked."""
     name = os.environ.get(ARROW_POOL_ENV, "").strip().lower() or "system"
+    if name not in ("system", "jemalloc", "mimalloc", "default"):
+        raise ValueError(f"{ARROW_POOL_ENV}={name!r}: expected system, jemalloc, mimalloc or default")
+    return name
+
+
+def _pool_named(name: str):
+    """The pyarrow memory pool ``name`` (:func:`_arrow_pool_name`) stands for, or None to keep the caller's."""
     if name == "default":
         return None
-    if name not in ("system", "jemalloc", "mimalloc"):
-        raise ValueError(f"{ARROW_POOL_ENV}={name!r}: expected system, jemalloc, mimalloc or default")
     try:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pyarrow is a dependency
@@ -837,16 +848,19 @@ def _chosen_arrow_pool():
 
 
 @contextmanager
-def arrow_pool():
+def arrow_pool(*, name: str | None = None):
     """Allocate pyarrow's buffers from the pool :data:`ARROW_POOL_ENV` names (the C library's,
-    ``system``, unless set otherwise) while the block runs; the caller's pool is put back after,
-    also after an error. Forked workers inherit the setting.
+    ``system``, unless set otherwise; ``name``: that setting's value given instead) while the block
+    runs; the caller's pool is put back after, also after an error. Forked workers inherit the setting.
 
     pyarrow's default pool, mimalloc, asks the kernel for transparent huge pages for its arena; on
     a VM that hands free memory back to its host a fresh 2 MB page cost 246-12,445 us of system time
     (issue 13, ``benchmarks/cpu_ratios.py``), and the tokens stage's system seconds swung 0.1-1.4 s
     from run to run. Buffers remember the pool they came from, so tables made here are freed
-    correctly after the switch back. ``ANALYSIS_ARROW_POOL=default`` leaves the pool alone.
+    correctly after the switch back. ``ANALYSIS_ARROW_POOL=default`` leaves the pool alone, and so does
+    a block inside another of the same pool (:func:`shared_lexicons`' corpus scan inside :func:`run`).
+    A :func:`run_dask` with a ``client`` sets the same pool on the cluster's workers
+    (:class:`analysis._dask_plugins.ArrowPoolPlugin`).
 
     >>> import pyarrow as pa
     >>> before = pa.default_memory_pool().backend_name
@@ -855,18 +869,40 @@ def arrow_pool():
     >>> inside, pa.default_memory_pool().backend_name == before
     ('system', True)
     """
-    pool = _chosen_arrow_pool()
+    pool = _pool_named(_arrow_pool_name() if name is None else name)
     if pool is None:
         yield
         return
     import pyarrow as pa
 
     previous = pa.default_memory_pool()
+    if previous.backend_name == pool.backend_name:  # inside a block of the same pool: nothing to switch
+        yield
+        return
     pa.set_memory_pool(pool)
     try:
         yield
     finally:
         pa.set_memory_pool(previous)
+
+
+@contextmanager
+def _arrow_pool_on_workers(client, name: str):
+    """The cluster's workers allocate from the pool ``name`` (:func:`_arrow_pool_name` as seen here, on the
+    client) while the block runs, and from their own pools again after: a worker plugin, registered
+    on every worker (those joining later too) and removed at the end, each worker then putting back
+    the pool it had. ``default``: the workers' pools are left alone."""
+    if name == "default":
+        yield
+        return
+    from analysis._dask_plugins import ArrowPoolPlugin
+
+    plugin = ArrowPoolPlugin(name)
+    client.register_plugin(plugin)
+    try:
+        yield
+    finally:
+        client.unregister_worker_plugin(plugin.name)
 
 
 @contextmanager
@@ -1000,10 +1036,12 @@ def run(
     _require_unique_ids(articles)
     n_jobs = os.cpu_count() or 1 if n_jobs == -1 else max(1, int(n_jobs))
     chunks = list(iter_chunks(articles, chunk_size)) or [articles.iloc[:0]]
-    bar = _progress(len(articles), progress, "pipeline")
     results: list[dict[str, pd.DataFrame]] = []
     clock = timings if timings is not None else {}
+    # the pool first: a refused ANALYSIS_ARROW_POOL leaves no progress bar behind; one arrow_pool for the
+    # whole run (shared_lexicons sets none of its own)
     with arrow_pool():
+        bar = _progress(len(articles), progress, "pipeline")
         if n_jobs == 1 or len(chunks) == 1:
             with _frozen_heap():
                 for chunk in chunks:
@@ -1176,17 +1214,39 @@ def largest_first(chunks: Iterable[pd.DataFrame], *,
     return [numbered[i] for i in sorted(range(len(numbered)), key=lambda i: -sizes[i])]
 
 
-def _iter_source(source, chunk_size: int, columns=("article_id", "text"),
+#: The columns of an articles table :func:`process_articles` reads: ``article_id`` and ``text`` always,
+#: ``lang`` (a declared language routes ru/uk text) and ``title`` (the narratives stage reads the headline)
+#: when the corpus has them. A parquet source is read for these alone.
+ARTICLE_COLUMNS = ("article_id", "text")
+OPTIONAL_ARTICLE_COLUMNS = ("lang", "title")
+
+
+def article_columns(names: Iterable[str]) -> list[str]:
+    """Of a corpus's column ``names``, those :func:`process_articles` reads (:data:`ARTICLE_COLUMNS`, then the
+    :data:`OPTIONAL_ARTICLE_COLUMNS` present): what a parquet source or a Dask corpus is read for, so it gives
+    the same tables as the same articles handed over as a DataFrame.
+
+    >>> article_columns(["outlet", "title", "text", "article_id"])
+    ['article_id', 'text', 'title']
+    """
+    names = set(names)
+    return list(ARTICLE_COLUMNS) + [c for c in OPTIONAL_ARTICLE_COLUMNS if c in names]
+
+
+def _iter_source(source, chunk_size: int, columns: Sequence[str] | None = None,
                  max_chars: int | None = None) -> Iterator[pd.DataFrame]:
     for chunk in _iter_batches(source, chunk_size, columns):
         yield from split_by_chars(chunk, max_chars)
 
 
-def _iter_batches(source, chunk_size: int, columns=("article_id", "text")) -> Iterator[pd.DataFrame]:
+def _iter_batches(source, chunk_size: int, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+    """Chunks of ``chunk_size`` articles of a DataFrame (all its columns) or of a parquet source (its
+    ``columns``; ``None``: :func:`article_columns` of its schema)."""
     if isinstance(source, pd.DataFrame):
         yield from iter_chunks(source, chunk_size)
         return
-    for batch in parquet_batches(source, columns, chunk_size):
+    dataset = _parquet_dataset(source)
+    for batch in parquet_batches(dataset, columns or article_columns(dataset.schema.names), chunk_size):
         if batch.num_rows:
             yield batch.to_pandas()
 
@@ -1389,7 +1449,8 @@ def run_to_parquet(
     (:func:`split_by_chars`; ``None``: no cap), so a run of long articles does not set the peak.
 
     ``source`` is an articles DataFrame or a parquet file/folder with
-    ``article_id`` and ``text``. Each worker holds one chunk at a time and at most
+    ``article_id`` and ``text`` (and ``lang``, ``title`` when it has them: :func:`article_columns`, so both
+    give the same tables). Each worker holds one chunk at a time and at most
     ``max_in_flight`` chunks (default ``2 * n_jobs``) are out at once, plus the next one
     already cut in the parent; workers write their own parts and
     return only row counts, so memory stays flat however large the corpus. A parquet
@@ -1430,8 +1491,11 @@ def run_to_parquet(
                 record(*_process_and_write(chunk, stages, str(out), part))
     else:
         # The parent builds the lexicons once and forks: workers share those pages
-        # instead of each loading its own copy on its first chunk.
-        with shared_lexicons(stages, corpus=source):
+        # instead of each loading its own copy on its first chunk. The workers allocate from the C library's
+        # pool, whose freed pages release_memory hands back (mimalloc and jemalloc keep them): a worker's private
+        # memory after a chunk 122-124 -> 114-116 MB (benchmarks/worker_memory.py --one mixed 1, three runs
+        # each), same tables
+        with shared_lexicons(stages, corpus=source), arrow_pool():
             # a DataFrame is in memory already (its chunks are views): all are cut at once and handed
             # out longest first, ordered by the characters the cut counted (counting them again cost the
             # bench corpus ~10 ms before the first fork, every worker waiting); a parquet corpus streams in its order
@@ -1502,10 +1566,13 @@ def run_dask(
 
     ``source`` is a dask DataFrame or a parquet path readable by
     ``dask.dataframe.read_parquet`` (partitioned parquet scales out: each
-    partition is one task). With ``compute=True`` returns pandas DataFrames
+    partition is one task), read for :func:`article_columns` (``title`` and ``lang`` too when it has them). With ``compute=True`` returns pandas DataFrames
     (identical to :func:`run`), else lazy dask DataFrames. ``client`` is an
     optional ``dask.distributed.Client`` (local, Coiled, Kubernetes...); without
-    one Dask's default scheduler is used.
+    one Dask's default scheduler is used. Tasks allocate pyarrow's buffers from the pool
+    :data:`ARROW_POOL_ENV` names in this process (:func:`arrow_pool`): here, or on the cluster's workers
+    while ``compute=True`` computes (a worker plugin; each worker's own pool is back afterwards). Lazy
+    tables (``compute=False``) are computed in the pools of whoever computes them.
     """
     try:
         import dask
@@ -1514,8 +1581,10 @@ def run_dask(
         raise ImportError("engine='dask' needs the dask extra: pip install 'war-coverage-analysis[dask]'") from exc
 
     stages = _normalise_stages(stages)
-    ddf = source if hasattr(source, "to_delayed") else dd.read_parquet(str(source), columns=["article_id", "text"])
-    ddf = ddf[["article_id", "text"]]
+    pool = _arrow_pool_name()  # as this process sees ANALYSIS_ARROW_POOL, checked before any work
+    # read for the columns process_articles reads (title, lang: as a DataFrame's); the schema alone is read here
+    ddf = source if hasattr(source, "to_delayed") else dd.read_parquet(str(source))
+    ddf = ddf[article_columns(ddf.columns)]
     # Each task checks its own partition; a repeat across partitions needs one look at all ids.
     ids = ddf["article_id"].compute() if client is None else client.compute(ddf["article_id"], sync=True)
     _require_unique_ids(pd.DataFrame({"article_id": ids.reset_index(drop=True)}))
@@ -1529,10 +1598,11 @@ def run_dask(
     if not compute:
         return tables
     names = list(tables)
-    if client is not None:  # the cluster's workers allocate from their own processes' pools
-        computed = client.compute([tables[n] for n in names], sync=True)
+    if client is not None:
+        with _arrow_pool_on_workers(client, pool):
+            computed = client.compute([tables[n] for n in names], sync=True)
     else:
-        with arrow_pool():  # Dask's default schedulers run the tasks in this process
+        with arrow_pool(name=pool):  # Dask's default schedulers run the tasks in this process
             computed = dask.compute(*[tables[n] for n in names])
     return {name: frame.reset_index(drop=True) for name, frame in zip(names, computed)}
 

@@ -769,7 +769,10 @@ def _headline_texts(articles: pd.DataFrame, text_col: str = "text", title_col: s
 
 def _docs(articles: pd.DataFrame, text_col: str = "text", lang: str | None = None, *,
           sentence_spans: Mapping | None = None, title_col: str = "title") -> list[_Doc]:
-    langs = articles["lang"].tolist() if "lang" in articles.columns else [None] * len(articles)
+    # a declared language is a non-empty string; a missing one (None, NaN, pd.NA: Dask's and parquet's strings)
+    # is detected, as analysis.text does
+    langs = ([v if isinstance(v, str) and v else None for v in articles["lang"].tolist()]
+             if "lang" in articles.columns else [None] * len(articles))
     titled = _titled(articles, title_col)
     # the caller's sentence spans are those of the text alone: an article read with its headline is split again
     spans = [None if ok else sentence_spans.get(aid) for aid, ok in zip(articles["article_id"].tolist(), titled)] \
