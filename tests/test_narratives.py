@@ -660,3 +660,70 @@ def test_every_mutable_part_of_a_handed_model_is_its_own_but_the_read_only_weigh
     assert not any(lin.coef.flags.writeable or lin.intercept.flags.writeable for lin in nar._linears(handed))
     assert handed.added_later == {"a": [1]} and handed.casting.added_later == [{"b": 2}]
     assert handed.to_dict() == json.loads(path.read_text(encoding="utf-8"))
+# --------------------------------------------------------------------------- round 18: cue precision (issue 11)
+def _lexicon_labels(text: str) -> set[str]:
+    got = narratives(pd.DataFrame({"article_id": ["a"], "text": [text], "lang": ["en"]}), method="lexicon")
+    return set(got["narratives"].iloc[0].split("|"))
+
+
+def _cues_found(text: str, label: str) -> set[str]:
+    from analysis.narratives import _Doc
+
+    return {" ".join(cue.split()) for _, cue in _Doc(text, "en").hits[label]}
+
+
+def test_an_english_cue_is_a_whole_word_not_the_start_of_a_longer_one():
+    praise, west = "URW: Praise of Russia", "URW: Discrediting the West, Diplomacy"
+    # "sco" in "score", "peace" in "peaceful", "war crime" in "war crimea", "cut aid" in "cut aide"
+    assert _cues_found("Russia's score rose; Russia's peaceful talks.", praise) == set()
+    assert _cues_found("The war Crimea saw was short.", "URW: Discrediting Ukraine") == set()
+    assert _cues_found("They cut aide posts in Brussels.", west) == set()
+    # inflections still count, and a cue written as a stem ("escalat*") still matches its longer words
+    assert _cues_found("Russia's SCO partners; Russia wants peace.", praise) == {"sco", "peace"}
+    assert _cues_found("They warned of escalation.", "URW: Amplifying war-related fears") == {"escalat"}
+    assert _cues_found("Allies are divided and weakened.", west) == {"divided", "weak"}
+
+
+def test_a_cue_word_inside_a_name_does_not_count():
+    west = "URW: Overpraising the West"
+    assert _cues_found("The United States and the United Nations met.", west) == set()
+    assert _cues_found("The allies stand united.", west) == {"stand united"}
+    fears = "URW: Amplifying war-related fears"
+    assert _cues_found("Since World War II, Europe has been calm.", fears) == set()
+    assert _cues_found("They warned of World War III.", fears) == {"world war iii"}
+
+
+def test_praise_of_russia_needs_a_russian_actor_in_the_sentence_and_no_word_critical_of_russia():
+    praise = "URW: Praise of Russia"
+    # no Russian actor: Ukraine's peace, stability and growth are no praise of Russia
+    assert praise not in _lexicon_labels("Ukraine wants peace and stability. Its growth resumed.")
+    # a Russian actor in the sentence: the cues count
+    assert praise in _lexicon_labels("Russia brings peace and stability to the region. Moscow's growth is strong.")
+    # a sentence critical of Russia (or reporting its claims critically) does not praise it
+    assert praise not in _lexicon_labels("Russian aggression destroyed the peace and stability of Europe.")
+    assert praise not in _lexicon_labels("Russia claims it brings peace and stability.")
+    # other narratives are not tied to an actor
+    assert "URW: Amplifying war-related fears" in _lexicon_labels("They fear a nuclear escalation.")
+
+
+def test_a_negated_cue_does_not_count():
+    praise = "URW: Praise of Russia"
+    assert _cues_found("Putin said there will be no peace and no stability.", praise) == set()
+    assert _cues_found("Putin doesn't want peace.", praise) == set()
+    assert _cues_found("Putin said peace and stability will come.", praise) == {"peace", "stability"}
+
+
+def test_the_seed_article_on_the_kursk_incursion_carries_no_praise_of_russia(root):
+    seed = sorted((root / "data" / "raw").glob("*.txt"))
+    assert seed, "the commissioning article is in data/raw"
+    got = narratives(pd.DataFrame({"article_id": ["seed"], "text": [seed[0].read_text(encoding="utf-8")],
+                                   "lang": ["en"]}), method="lexicon")
+    assert "URW: Praise of Russia" not in got["narratives"].iloc[0]
+
+
+def test_russian_cues_stay_word_prefixes():
+    from analysis.narratives import _Doc
+
+    hits = _Doc("Войска освободили город. Эскалация продолжается.", "ru").hits
+    assert {c for _, c in hits["URW: Praise of Russia"]} == {"освобод"}
+    assert {c for _, c in hits["URW: Amplifying war-related fears"]} == {"эскалац"}

@@ -11,11 +11,18 @@ is ``data/lexicons/narratives_urw.yml``; :func:`taxonomy` reads it, and
 Two methods, one output (:func:`narratives`):
 
 ``lexicon`` (training-free default)
-    cue-phrase prefixes per narrative and sub-narrative counted per sentence;
+    cue phrases per narrative and sub-narrative counted per sentence;
     a narrative is assigned when at least ``min_hits`` distinct cues occur in
     the article (the file's ``min_hits``), a sub-narrative when one of its own
     cues occurs (else ``<narrative>: Other``); no narrative -> ``Other``. The
-    evidence is the sentences with the most cue matches.
+    evidence is the sentences with the most cue matches. Russian cues are word
+    prefixes; English cues (round 18) are whole words up to an inflection
+    (``sco`` is not in "score"; a cue ending in ``*`` is a stem), count
+    neither inside a name of the file's ``not_cues`` ("United States") nor
+    after a negation, and a narrative with a ``side`` (Praise of Russia) counts
+    its cues only in sentences that name an actor of that side and carry no
+    word critical of it (:func:`_cue_rules`). The same cue hits feed the
+    trained model's cue features and lexicon prior.
 ``model`` (trained)
     one-vs-rest logistic regressions over binary word unigrams and bigrams,
     5-letter word prefixes, pymorphy3 lemmas for Russian, the lexicon's cue
@@ -112,11 +119,102 @@ def taxonomy_from_labels(labels: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _prefix_regex(cues) -> re.Pattern | None:
-    cues = [c.lower() for c in (cues or []) if c]
+    cues = [_cue_text(c) for c in (cues or []) if c]
     if not cues:
         return None
     alts = sorted({re.escape(c).replace(r"\ ", r"\s+") for c in cues}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")")
+
+
+#: what the last word of an English cue may go on with (round 18): the plural, past and -ing forms
+INFLECTIONS = frozenset({"", "s", "es", "ed", "d", "ing"})
+_TAIL = re.compile(r"\w*")
+
+
+def _cue_text(cue: str) -> str:
+    """A lexicon cue as matched: lower case, without the ``*`` that marks an English stem."""
+    cue = cue.lower()
+    return cue[:-1] if cue.endswith("*") else cue
+
+
+def _whole(lower: str, start: int, group: str) -> bool:
+    """Whether the match ``group`` at ``start`` of ``lower`` ends a word, up to an :data:`INFLECTIONS` ending.
+
+    >>> _whole("the score", 4, "sco"), _whole("peace talks", 0, "peace"), _whole("they advanced", 5, "advance")
+    (False, True, True)
+    """
+    return _TAIL.match(lower, start + len(group)).group() in INFLECTIONS
+
+
+@lru_cache(maxsize=4)
+def _cue_rules(lang: str) -> dict | None:
+    """The rules an English cue match must pass (round 18; None for other languages): ``stems``, the cues
+    (matched text) written with a trailing ``*``, which may go on with any letters - every other cue ends a
+    word (:func:`_whole`); ``not_cues``, a regex of the phrases inside which no cue counts; ``sided``: {label:
+    (regex of the side's actors, regex of the words critical of it)} for the narratives with a ``side`` and
+    their sub-narratives: their cues count only in a sentence naming such an actor (the gazetteer's surfaces of
+    that side and the lexicon's ``actors``) without a word critical of it (``critical``: roles.yml's stance and own words)."""
+    if lang != "en":
+        return None
+    lex = _lexicon()
+    stems = set()
+    for d in lex["narratives"].values():
+        for cues in [(d.get("cues") or {}).get(lang, [])] + [((sd or {}).get("cues") or {}).get(lang, [])
+                                                             for sd in (d.get("subnarratives") or {}).values()]:
+            stems |= {" ".join(_cue_text(c).split()) for c in cues or [] if c.endswith("*")}
+    sides = {d["side"] for d in lex["narratives"].values() if d.get("side")}
+    by_side = {}
+    if sides:
+        from analysis.roles import role_lexicon
+
+        stance = role_lexicon()["stance"]
+        for side in sides:
+            named = {a.lower() for a in (lex.get("actors") or {}).get(side, {}).get(lang, [])}
+            # speed only: a surface holding one of these words ("russian federation") finds no sentence they miss
+            actors = named | {s for s in _actor_surfaces(side) if s.isascii() and not named & set(re.findall(r"\w+", s))}
+            critical = (lex.get("critical") or {}).get(side) or {}
+            words = list(stance[critical["stance"]].get(lang, [])) if critical.get("stance") else []
+            by_side[side] = (_prefix_regex(sorted(actors)), _prefix_regex(words + list(critical.get(lang, []))))
+    sided = {}
+    for c, d in lex["narratives"].items():
+        if d.get("side"):
+            for label in [c] + [f"{c}: {sub}" for sub in (d.get("subnarratives") or {})]:
+                sided[label] = by_side[d["side"]]
+    return {"stems": frozenset(stems), "not_cues": _prefix_regex((lex.get("not_cues") or {}).get(lang, [])),
+            "sided": sided, "negations": frozenset((lex.get("negations") or {}).get(lang, []))}
+
+
+def _negated(lower: str, start: int, sentence_start: int, negations: frozenset) -> bool:
+    """Whether one of the 3 words before ``start`` (in its sentence) is a negation (``n't`` ends a word).
+
+    >>> _negated("there is no real peace", 18, 0, frozenset({"no", "n't"}))
+    True
+    >>> _negated("they don't want peace", 16, 0, frozenset({"no", "n't"}))
+    True
+    >>> _negated("no. peace", 4, 4, frozenset({"no"}))
+    False
+    """
+    words = _WORD.findall(lower[max(sentence_start, start - 60):start])[-3:]
+    return any(w in negations or ("n't" in negations and w.endswith(("n't", "n\u2019t"))) for w in words)
+
+
+#: gazetteer entity types that act (places do not: "advances into Kursk" names no Russian actor)
+ACTOR_TYPES = ("PERSON", "ORG", "MILITARY_UNIT")
+
+
+def _actor_surfaces(side: str) -> set[str]:
+    """Lower-case gazetteer surfaces of the actors of ``side``: persons, organisations, military units and the
+    states (``country:`` / ``gpe:`` ids), not its cities and regions; no short form ("Miller" names a Russian
+    only after the full name)."""
+    from analysis.entities import load_gazetteer
+
+    gaz = load_gazetteer()
+    ents = gaz.entities
+    ok = ents["side"].eq(side) & (ents["type"].isin(ACTOR_TYPES) | ents["entity_id"].str.startswith(("country:",
+                                                                                                       "gpe:")))
+    ids = set(ents.loc[ok, "entity_id"])
+    sf = gaz.surfaces
+    return {s.lower() for s, e, kind in zip(sf["surface"], sf["entity_id"], sf["kind"]) if e in ids and kind != "short_form"}
 
 
 @lru_cache(maxsize=4)
@@ -152,7 +250,7 @@ def _sentences(text: str, lang: str) -> tuple[list[tuple[int, int]], bool]:
 
 
 class _Doc:
-    __slots__ = ("text", "lang", "lower", "sents", "hits", "fine_hits", "headline", "english_spans")
+    __slots__ = ("text", "lang", "lower", "sents", "starts", "hits", "fine_hits", "headline", "english_spans")
 
     def __init__(self, text: str, lang: str | None = None, *, sents: list[tuple[int, int]] | None = None,
                  headline: str | None = None):
@@ -171,12 +269,16 @@ class _Doc:
         #: the sents when they are analysis.text.sentence_spans of the text (else None): the casting's role
         #: features read them instead of splitting the text again
         self.english_spans = self.sents if english else None
+        self.starts = [s for s, _ in self.sents]
         coarse, fine = _cue_regexes(self.lang)
+        rules = _cue_rules(self.lang)
+        keep = self._keep(rules) if rules else None
         # label -> list of (sentence index, cue) matches
-        self.hits = {c: self._find(rx) for c, rx in coarse.items()}
-        self.fine_hits = {f: self._find(rx) for f, rx in fine.items()}
+        self.hits = {c: self._find(rx, keep, c) for c, rx in coarse.items()}
+        self.fine_hits = {f: self._find(rx, keep, f) for f, rx in fine.items()}
 
-    def _find(self, rx):
+    def _matches(self, rx) -> list[tuple[int, str]]:
+        """(start, matched text) of every match of ``rx`` in the lowered text."""
         if rx is None:
             return []
         # speed only: the matches of every cue regex of the article's language are found in one pass over
@@ -184,18 +286,59 @@ class _Doc:
         if _CUE_MATCHES[0] is not self.lower or _CUE_MATCHES[1] != self.lang:
             from analysis._cueprefix import matcher
 
-            coarse, fine = _cue_regexes(self.lang)
-            every = matcher(tuple(r for r in (*coarse.values(), *fine.values()) if r is not None))
-            _CUE_MATCHES[:] = [self.lower, self.lang, every.find_all(self.lower)]
+            _CUE_MATCHES[:] = [self.lower, self.lang, matcher(_every_regex(self.lang)).find_all(self.lower)]
         found = _CUE_MATCHES[2].get(rx)
         if found is None:
             found = [(m.start(), m.group()) for m in rx.finditer(self.lower)]
-        if not found:
-            return []
-        starts = [s for s, _ in self.sents]
+        return found
+
+    def _sentence_of(self, start: int) -> int:
         from bisect import bisect_right
 
-        return [(max(bisect_right(starts, start) - 1, 0), group) for start, group in found]
+        return max(bisect_right(self.starts, start) - 1, 0)
+
+    def _keep(self, rules: Mapping):
+        """The test an English cue match (start, matched text, label) must pass (:func:`_cue_rules`): it ends a
+        word unless its cue is a stem, it lies in no ``not_cues`` phrase, no negation stands among the 3 words
+        before it (:func:`_negated`) and, for a sided label, its sentence names an actor of the side and is not
+        critical of it."""
+        stems = rules["stems"]
+        inside = [(s, s + len(g)) for s, g in self._matches(rules["not_cues"]) if _whole(self.lower, s, g)]
+        allowed: dict = {}
+        for actors, critical in dict.fromkeys(rules["sided"].values()):
+            named = {self._sentence_of(s) for s, g in self._matches(actors) if _whole(self.lower, s, g)}
+            allowed[actors, critical] = named - {self._sentence_of(s) for s, _ in self._matches(critical)}
+        sided = {label: allowed[pair] for label, pair in rules["sided"].items()}
+
+        negations = rules["negations"]
+
+        def keep(start: int, group: str, label: str) -> bool:
+            if " ".join(group.split()) not in stems and not _whole(self.lower, start, group):
+                return False
+            if any(a <= start < b for a, b in inside):
+                return False
+            k = self._sentence_of(start)
+            if negations and _negated(self.lower, start, self.sents[k][0], negations):
+                return False
+            return label not in sided or k in sided[label]
+
+        return keep
+
+    def _find(self, rx, keep=None, label: str | None = None):
+        found = self._matches(rx)
+        if keep is not None:
+            found = [(s, g) for s, g in found if keep(s, g, label)]
+        return [(self._sentence_of(start), group) for start, group in found]
+
+
+@lru_cache(maxsize=4)
+def _every_regex(lang: str) -> tuple:
+    """The regexes :meth:`_Doc._matches` finds in one pass: the cue regexes of ``lang`` and those of its
+    :func:`_cue_rules` (names, actors, critical words)."""
+    coarse, fine = _cue_regexes(lang)
+    rules = _cue_rules(lang) or {}
+    extra = [rules.get("not_cues")] + [r for pair in dict.fromkeys((rules.get("sided") or {}).values()) for r in pair]
+    return tuple(dict.fromkeys(r for r in (*coarse.values(), *fine.values(), *extra) if r is not None))
 
 
 #: The article :meth:`_Doc._find` last prepared: [its lowered text, its language, {regex: matches}].
