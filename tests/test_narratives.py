@@ -660,6 +660,8 @@ def test_every_mutable_part_of_a_handed_model_is_its_own_but_the_read_only_weigh
     assert not any(lin.coef.flags.writeable or lin.intercept.flags.writeable for lin in nar._linears(handed))
     assert handed.added_later == {"a": [1]} and handed.casting.added_later == [{"b": 2}]
     assert handed.to_dict() == json.loads(path.read_text(encoding="utf-8"))
+
+
 # --------------------------------------------------------------------------- round 18: cue precision (issue 11)
 def _lexicon_labels(text: str) -> set[str]:
     got = narratives(pd.DataFrame({"article_id": ["a"], "text": [text], "lang": ["en"]}), method="lexicon")
