@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import PeakMemory, load_bench_corpus, replicate_to_parquet  # noqa: E402
+from run import PeakMemory, children, load_bench_corpus, replicate_to_parquet  # noqa: E402
 
 from analysis import engine  # noqa: E402
 from analysis.paths import shared_dir  # noqa: E402
@@ -58,11 +58,7 @@ def memo_sizes() -> dict[str, int]:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as fh:
-            return [int(c) for c in fh.read().split()]
-    except (FileNotFoundError, ProcessLookupError):
-        return []
+    return children(pid)  # every thread's children, not the main thread's alone
 
 
 def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None,

@@ -70,6 +70,24 @@ def count_words(texts) -> int:
     return sum(len(_WORD.findall(t)) for t in texts if isinstance(t, str))
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid``, whichever of its threads started them: ``/proc/PID/task/TID/children``
+    lists a thread's own children only, and a Jupyter kernel manager that talks over local sockets starts its
+    kernel from another thread than the main one (the main thread's list alone missed every notebook kernel)."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return found
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                found.extend(int(c) for c in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return found
+
+
 class PeakMemory:
     """Samples the memory of a process and all its children (Linux /proc).
 
@@ -103,10 +121,9 @@ class PeakMemory:
             seen.add(p)
             try:
                 total += cls._own(p)
-                with open(f"/proc/{p}/task/{p}/children") as fh:
-                    stack.extend(int(c) for c in fh.read().split())
             except (FileNotFoundError, ProcessLookupError, PermissionError):
                 continue
+            stack.extend(children(p))
         return total
 
     def _run(self):

@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +93,35 @@ def test_cpu_ratios_times_naive_and_ours_in_fresh_processes_in_alternating_order
         assert cost["cpu"] > 0 and cost["wall"] > 0 and cost["minflt"] > 0 and child["maxrss_mb"] > 0
         assert set(child["stages"]) >= {"sentences", "tokens", "sentiment"} and child["cost_second"]["cpu"] > 0
     assert all(set(child["steps"]) >= {"sentences", "tokens", "vader"} for child in children["naive"])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_bench_memory_counts_children_that_another_thread_started(monkeypatch):
+    """A Jupyter kernel manager on local sockets starts the kernel from a thread of its own: the report's peak
+    memory (``run.PeakMemory.tree``) must still count it (it read the main thread's children only)."""
+    import threading
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from run import PeakMemory
+
+    started, done = {}, threading.Event()
+
+    def start():  # the thread lives on while its child runs, as the kernel manager's event-loop thread does
+        started["proc"] = subprocess.Popen([sys.executable, "-c", "import time; b = bytearray(64 << 20); time.sleep(30)"])
+        done.wait(60)
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    while "proc" not in started:
+        time.sleep(0.01)
+    proc = started["proc"]
+    try:
+        deadline = time.monotonic() + 20
+        while PeakMemory._own(proc.pid) < 60 << 20 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert PeakMemory.tree(os.getpid()) >= PeakMemory._own(os.getpid()) + PeakMemory._own(proc.pid)
+    finally:
+        done.set()
+        thread.join()
+        proc.kill()
+        proc.wait()
