@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -77,6 +78,36 @@ def test_the_runners_kernels_use_local_sockets_and_print_no_network_warning(tmp_
     assert proc.returncode == 0, proc.stderr
     assert "without encryption" not in proc.stderr, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nbs", "out"], "no socket files left behind"
+
+
+def _kernels_of(pid: int) -> list[int]:
+    """Live ipykernel processes whose parent is ``pid`` (any of its threads)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid, state = int(stat.rsplit(")", 1)[1].split()[1]), stat.rsplit(")", 1)[1].split()[0]
+        if ppid == pid and state != "Z" and b"ipykernel" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_each_notebooks_kernel_is_shut_down_when_its_notebook_ends(tmp_path):
+    """A run of five notebooks holds one kernel at a time: a kernel left running keeps its notebook's
+    memory (the 100k report's tree grew to 11 GB by notebook 05)."""
+    from analysis.runner import run_notebook
+
+    book = tmp_path / "01_ok.ipynb"
+    _notebook(book, "x = 1")
+    (tmp_path / "out").mkdir()
+    run_notebook(book, parameters={"CORPUS": str(tmp_path)}, output_dir=tmp_path / "out")
+    assert _kernels_of(os.getpid()) == []
 
 
 def _check_report(out, notebook="01_corpus_overview"):

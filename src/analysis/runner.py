@@ -247,7 +247,9 @@ def run_notebook(path: Path, *, parameters: dict, output_dir: Path, timeout: int
     executed = output_dir / path.name
     started = time.perf_counter()
     try:
-        client.execute()
+        # cleanup_kc: nbclient shuts down only the kernels of managers it made itself; ours would live on
+        # until the runner exits, each holding its notebook's memory (a 100k report: 11 GB by notebook 05)
+        client.execute(cleanup_kc=True)
     except CellExecutionError as exc:
         nbformat.write(nb, executed)
         index, source = _failing_cell(nb)
