@@ -130,7 +130,7 @@ def test_notebook_kernels_started_by_run_get_progress_switched_off(tmp_path, mon
         def __init__(self, nb, **kwargs):
             pass
 
-        def execute(self):
+        def execute(self, **kwargs):
             seen["ANALYSIS_PROGRESS"] = os.environ.get("ANALYSIS_PROGRESS")
 
     monkeypatch.setattr(nbclient, "NotebookClient", FakeClient)
