@@ -57,10 +57,6 @@ def memo_sizes() -> dict[str, int]:
     return sizes
 
 
-def _children(pid: int) -> list[int]:
-    return children(pid)  # every thread's children, not the main thread's alone
-
-
 def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None,
                  recycle_above: int | None = engine.RECYCLE_ABOVE, *, titles: bool = False) -> dict:
     """Peak PSS of a streamed 2-process run, split into parent and workers. ``titles``: the corpus's
@@ -79,9 +75,9 @@ def stream_probe(n_articles: int, chunk_size: int, recycle_after: int | None,
         timeline, started = [], time.perf_counter()
         while child.poll() is None:
             parent = PeakMemory._own(child.pid) if os.path.exists(f"/proc/{child.pid}") else 0
-            workers = [PeakMemory.tree(c) for c in _children(child.pid)]
+            workers = [PeakMemory.tree(c) for c in children(child.pid)]
             tree = parent + sum(workers)
-            uss = [engine.private_memory(c) for c in _children(child.pid)]  # private: what one more worker adds
+            uss = [engine.private_memory(c) for c in children(child.pid)]  # private: what one more worker adds
             peak = {"tree": max(peak["tree"], tree), "parent": max(peak["parent"], parent),
                     "worker": max([peak["worker"], *workers]),
                     "parent_uss": max(peak["parent_uss"], engine.private_memory(child.pid)),
